@@ -1,0 +1,54 @@
+"""Repair rules: small pure functions registered under stable names.
+
+A rule reads the working text and returns the corrections it proposes; it never
+edits the text itself.  :func:`run_rules` applies each rule's proposals before
+the next rule runs, so rules see each other's repairs, and every change lands in
+the log with the rule's name (the ftfy model: the name is the log).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from ..worktext import Decide, Proposal, Thresholds, WorkText
+
+Rule = Callable[[WorkText, "RepairContext"], list[Proposal]]
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(name: str) -> Callable[[Rule], Rule]:
+    """Register a rule under ``name``; the name is stable: logs and decisions use it."""
+
+    def register(fn: Rule) -> Rule:
+        if name in RULES:
+            raise ValueError(f"rule {name!r} registered twice")
+        RULES[name] = fn
+        fn.rule_name = name  # type: ignore[attr-defined]
+        return fn
+
+    return register
+
+
+@dataclass
+class RepairContext:
+    """What rules may consult besides the text: loaded once per process."""
+
+    lexicon: Any = None  # pipeline.lexicon.Lexicon
+    settings: dict[str, Any] = field(default_factory=dict)
+
+
+def run_rules(
+    work: WorkText,
+    names: list[str],
+    ctx: RepairContext,
+    thresholds: Thresholds,
+    decide: Decide | None = None,
+) -> WorkText:
+    for name in names:
+        try:
+            fn = RULES[name]
+        except KeyError:
+            raise KeyError(f"unknown repair rule {name!r}; known: {', '.join(sorted(RULES))}") from None
+        work.apply(fn(work, ctx), thresholds, decide)
+    return work
