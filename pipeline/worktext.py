@@ -177,7 +177,7 @@ class WorkText:
         last_end = -1
         for p in sorted(proposals, key=lambda p: (p.start, -(p.end - p.start))):
             before = self.text[p.start:p.end]
-            if before == p.after or p.start < last_end:
+            if (before == p.after and not p.info.get("notice")) or p.start < last_end:
                 continue
             if p.start == p.end and chosen and chosen[-1].end == p.start and chosen[-1].start == p.start:
                 continue

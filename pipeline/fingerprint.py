@@ -1,0 +1,95 @@
+"""Fingerprints that make a stage's output path its cache key.
+
+Luigi only checks that an output exists; it cannot tell that code or a
+dictionary changed (luigi issue #595).  So each stage's path carries a hash of
+its input's fingerprint, its own code, its settings and the files it reads:
+change any of them and the path is new, so the stage and those after it run
+again, while the stages before keep their outputs.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+PACKAGE = Path(__file__).resolve().parent
+
+# The modules whose code decides each stage's output.
+STAGE_CODE = {
+    "extract": ["model.py", "extract"],
+    "repair": ["worktext.py", "repair", "lexicon.py"],
+    "footnotes": ["footnotes.py", "structure.py", "repair/patterns.py", "repair/layout.py"],
+    "structure": ["structure.py", "output.py", "stages.py", "schema/clean-document.schema.json"],
+    "akn": ["akn.py", "schema/akomantoso30.xsd"],
+}
+
+
+def digest(*parts: Any) -> str:
+    h = hashlib.sha256()
+    for p in parts:
+        h.update(json.dumps(p, sort_keys=True, default=str).encode())
+        h.update(b"\x00")
+    return h.hexdigest()[:16]
+
+
+@lru_cache(maxsize=None)
+def code_version(stage: str) -> str:
+    h = hashlib.sha256()
+    for rel in STAGE_CODE[stage]:
+        path = PACKAGE / rel
+        files = sorted(path.rglob("*.py")) if path.is_dir() else [path]
+        for f in files:
+            if f.exists():
+                h.update(str(f.relative_to(PACKAGE)).encode())
+                h.update(f.read_bytes())
+    return h.hexdigest()[:16]
+
+
+_file_hashes: dict[tuple[str, int, int], str] = {}
+
+
+def file_sha256(path: Path) -> str:
+    """sha256 of a file's bytes, remembered per process by size and mtime."""
+    st = path.stat()
+    key = (str(path.resolve()), st.st_size, st.st_mtime_ns)
+    if key not in _file_hashes:
+        h = hashlib.sha256()
+        with open(path, "rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                h.update(chunk)
+        _file_hashes[key] = h.hexdigest()
+    return _file_hashes[key]
+
+
+def dictionaries_version(directory: Path, exclude: tuple[str, ...] = ("review-decisions.json",)) -> str:
+    """Hash of every dictionary file (not the review decisions, which count per document)."""
+    h = hashlib.sha256()
+    if directory.is_dir():
+        for f in sorted(directory.rglob("*")):
+            if f.is_file() and f.name not in exclude and not f.name.startswith("."):
+                h.update(str(f.relative_to(directory)).encode())
+                h.update(file_sha256(f).encode())
+    return h.hexdigest()[:16]
+
+
+def tool_version(name: str) -> str:
+    """Version line of an external tool the extraction depends on, or 'absent'."""
+    return _tool_version(name, os.environ.get("PATH", ""))
+
+
+@lru_cache(maxsize=None)
+def _tool_version(name: str, _path: str) -> str:
+    import shutil
+    import subprocess
+
+    exe = shutil.which(name)
+    if not exe:
+        return "absent"
+    try:
+        out = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=20)
+        return (out.stdout or out.stderr).splitlines()[0].strip()
+    except (OSError, subprocess.SubprocessError, IndexError):
+        return "unknown"

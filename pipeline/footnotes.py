@@ -1,0 +1,315 @@
+"""Footnote recovery: find footnote bodies, find their markers, link them.
+
+Footnotes run in sequence through a resolution (1, 2, 3, ...).  That
+expectation is the main evidence: it turns "20002" after a date into the year
+2000 and marker 2, a body starting with "!" into footnote 1, and a stray "*"
+or "”" after a comma into the marker the sequence expects.  Without such
+evidence nothing is split or invented.
+
+Every marker taken out of the text is a logged correction (``footnote.*``
+rules); where it stood becomes a ``note`` mark.  Bodies stay in the text as
+``footnote`` marks, which the structure stage lifts out of the paragraphs.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .repair import patterns as P
+from .repair.layout import FORMULA
+from .worktext import IN_TEXT, Mark, Proposal, Thresholds, WorkText, Decide
+
+# A footnote number as OCR may print it: digits, or a symbol standing for one.
+_BODY_START = re.compile(r"^(\s*)(\d{1,3}|\*{1,3}|[†‡§!%®©°&#$@|])(?=\s)\s*(\S.*)$")
+# Symbols OCR reads for a superscript digit at the start of a footnote body.
+_DIGIT_LOOKALIKES = set("!%®©°&#$@|")
+_CITATION = re.compile(
+    rf"^(?:See\b|Resolutions?\b|Decisions?\b|Ibid\b|Official Records\b|United Nations\b|Treaty Series\b"
+    rf"|Available\b|Adopted\b|Report\b|Document\b|General Assembly\b|Human Rights Council\b|Security Council\b"
+    rf"|Economic and Social Council\b|For the\b|Also\b|Vol\.|{P.SYMBOL})"
+)
+_OPERATIVE = re.compile(r"^\s*\d{1,3}\.(\s|$)")
+_ITEM = re.compile(r"^\s*\([a-z]{1,2}\)\s")
+_ABBREVIATIONS = {
+    "corr", "add", "rev", "no", "nos", "para", "paras", "vol", "chap", "sect", "art", "arts", "suppl",
+    "sess", "p", "pp", "l", "cn", "conf", "sub", "ac", "res", "dec", "amend", "annex", "fig", "op",
+}
+_MONTH_BEFORE = re.compile(rf"(?:{P.MONTHS})\s+$")
+
+
+@dataclass
+class Body:
+    num: str  # as the sequence establishes it
+    printed: str  # as it stands in the text
+    start: int  # line start
+    num_start: int
+    num_end: int
+    end: int
+    evidence: float
+    sup: bool = False
+    fixes: list[Proposal] = field(default_factory=list)
+
+
+def _opens_paragraph(text: str) -> bool:
+    from .structure import is_preamble_opening  # one list of openers for both stages
+
+    return bool(_OPERATIVE.match(text) or _ITEM.match(text) or is_preamble_opening(text) or FORMULA.match(text))
+
+
+def _sup_at(work: WorkText, start: int) -> Mark | None:
+    for m in work.marks:
+        if m.kind == "superscript" and m.start == start and m.end > m.start:
+            return m
+    return None
+
+
+def find_bodies(work: WorkText) -> list[Body]:
+    """Footnote bodies where they stand: page foot, after a rule, or spilled into the flow."""
+    body_start = next((ln.end for ln in work.lines if FORMULA.match(work.text[ln.start:ln.end])), 0)
+    text = work.text
+    candidates: list[Body] = []
+    for i, ln in enumerate(work.lines):
+        line = text[ln.start:ln.end]
+        m = _BODY_START.match(line)
+        if not m or ln.start < body_start and ln.attrs.get("zone") != "footnote":
+            continue
+        lead, printed, rest = m.groups()
+        num_start = ln.start + len(lead)
+        num_end = num_start + len(printed)
+        sup = _sup_at(work, num_start) is not None
+        evidence = 0.0
+        if ln.attrs.get("zone") == "footnote":
+            evidence += 2
+        if sup:
+            evidence += 2
+        if _CITATION.match(rest):
+            evidence += 1
+        if len(rest.split()) <= 30 and rest.rstrip().endswith((".", ")")):
+            evidence += 0.5
+        prev = _previous_text(work, i)
+        if prev is None or prev.rstrip().endswith((".", ";", ",", ":")) or P.FOOTNOTE_RULE.match(prev) or _BODY_START.match(prev):
+            evidence += 0.5
+        else:
+            evidence -= 1.5  # the line above runs on into this one: a wrapped sentence
+        if printed[0].isdigit() and rest[:1].islower():
+            evidence -= 1
+        candidates.append(Body(printed, printed, ln.start, num_start, num_end, ln.end, evidence, sup))
+
+    bodies = _in_sequence(candidates)
+    for b in bodies:
+        b.end = _extend(work, b)
+    return bodies
+
+
+def _previous_text(work: WorkText, i: int) -> str | None:
+    for j in range(i - 1, -1, -1):
+        ln = work.lines[j]
+        t = work.text[ln.start:ln.end]
+        if t.strip():
+            return t
+    return None
+
+
+def _in_sequence(candidates: list[Body]) -> list[Body]:
+    """Keep candidates that fit one increasing footnote sequence; number symbols by it."""
+    accepted: list[Body] = []
+    expected = 1
+    for k, c in enumerate(candidates):
+        if c.printed.isdigit():
+            n = int(c.printed)
+            if n == expected and c.evidence >= 1:
+                accepted.append(c)
+                expected = n + 1
+            elif n > expected and c.evidence >= 2.5 and n - expected <= 3:
+                accepted.append(c)  # a body or two lost; the sequence goes on
+                expected = n + 1
+        elif c.printed in _DIGIT_LOOKALIKES:
+            nxt = next((d for d in candidates[k + 1:] if d.printed.isdigit()), None)
+            fits_next = nxt is not None and int(nxt.printed) == expected + 1 and nxt.start - c.end < 400
+            follows = bool(accepted) and c.start - accepted[-1].end < 400
+            if c.evidence >= 2 or (c.evidence >= 1 and (fits_next or follows)):
+                confidence = 0.9 if (fits_next and follows) else 0.75 if (fits_next or follows) else 0.7
+                c.num = str(expected)
+                c.fixes.append(Proposal(c.num_start, c.num_end, c.num, "footnote.body-number", confidence,
+                                        {"printed": c.printed, "reason": "footnote sequence"}))
+                accepted.append(c)
+                expected += 1
+        elif c.evidence >= 2:  # "*", "**", "†": symbol footnotes as printed
+            accepted.append(c)
+    return accepted
+
+
+def _extend(work: WorkText, body: Body) -> int:
+    """A body runs on over following lines until a blank line, another body or a paragraph."""
+    lines = work.lines
+    idx = next(i for i, ln in enumerate(lines) if ln.start == body.start)
+    end = lines[idx].end
+    for ln in lines[idx + 1:]:
+        t = work.text[ln.start:ln.end]
+        if not t.strip() or _BODY_START.match(t) or _opens_paragraph(t) or "\f" in work.text[end:ln.start]:
+            break
+        if ln.attrs.get("zone") not in (None, "footnote"):
+            break
+        end = ln.end
+    return end
+
+
+@dataclass
+class Candidate:
+    start: int  # marker characters in the text
+    end: int
+    value: str
+    rule: str
+    base: float  # confidence when the value is the expected one
+
+
+def find_markers(work: WorkText, bodies: list[Body], body_start: int) -> list[Candidate]:
+    text = work.text
+    spans = [(b.start, b.end) for b in bodies]
+
+    def outside(pos: int) -> bool:
+        return pos >= body_start and not any(s <= pos < e for s, e in spans)
+
+    found: dict[int, Candidate] = {}
+    for m in work.marks:
+        if m.kind == "superscript" and m.end > m.start and outside(m.start):
+            value = text[m.start:m.end].strip()
+            if value:
+                found[m.start] = Candidate(m.start, m.end, value, "footnote.superscript", 0.99)
+    for m in re.finditer(r"(?<=[,;:.)\]\u201d\u2019\"])(\d{1,3})(?=[\s,;.:]|$)", text):
+        if m.start() in found or not outside(m.start()):
+            continue
+        token = text[max(0, text.rfind(" ", 0, m.start()) + 1):m.start()]
+        punct = text[m.start() - 1]
+        if "/" in token or (punct == "." and (token[:-1].lower() in _ABBREVIATIONS or token[-2:-1].isdigit() or len(token) <= 2)):
+            continue
+        found[m.start()] = Candidate(m.start(), m.end(), m.group(1), "footnote.glued-digit", 0.93)
+    for m in re.finditer(r"\b((?:1[6-9]|20)\d\d)(\d{1,2})(?=[\s,;.:)]|$)", text):
+        s = m.start(2)
+        # a year after a day and a month: "8 September 20002"
+        if s in found or not outside(s) or not _MONTH_BEFORE.search(text[max(0, m.start() - 16):m.start()]):
+            continue
+        found[s] = Candidate(s, m.end(), m.group(2), "footnote.year-digit", 0.9)
+    for m in re.finditer(r"(?<=[a-z])(\d{1,2})(?=[\s,;.:]|$)", text):
+        if m.start() in found or not outside(m.start()):
+            continue
+        word = re.search(r"[A-Za-z]+$", text[:m.start()]).group(0)
+        if len(word) >= 4 and word.islower() or word.istitle():
+            found[m.start()] = Candidate(m.start(), m.end(), m.group(1), "footnote.glued-digit", 0.85)
+    for m in re.finditer(r"(?<=[,;:.])(\*{1,3}|[†‡\u201d\"])(?=\s|$)", text):
+        if m.start() in found or not outside(m.start()):
+            continue
+        if m.group(1) in "\u201d\"" and _quote_open(text, m.start(), m.group(1)):
+            continue
+        found[m.start()] = Candidate(m.start(), m.end(), m.group(1), "footnote.symbol-marker", 0.7)
+    return [found[k] for k in sorted(found)]
+
+
+def _quote_open(text: str, pos: int, quote: str) -> bool:
+    """True when the closing quote at ``pos`` closes a quotation (so is no marker)."""
+    start = max(text.rfind("\n\n", 0, pos), 0)
+    before = text[start:pos]
+    if quote == "\u201d":
+        return before.count("\u201c") > before.count("\u201d")
+    return before.count('"') % 2 == 1
+
+
+def link(cands: list[Candidate], bodies: list[Body]) -> list[tuple[Candidate, Body, float]]:
+    """Pair markers with bodies along the sequence; each body takes one marker.
+
+    A marker whose value is a later footnote skips ahead (the ones between lost
+    their markers); a year digit or symbol that names no free footnote takes
+    the one the sequence expects, with less confidence.
+    """
+    by_num = {b.num: b for b in bodies}
+    order = [b.num for b in bodies]
+    taken: set[str] = set()
+    links = []
+    pos = 0  # index in ``order`` of the next expected footnote
+    for c in cands:
+        expected = order[pos] if pos < len(order) else None
+        free = c.value in by_num and c.value not in taken
+        if c.value == expected:
+            body, conf = by_num[expected], c.base
+        elif free and (not c.value.isdigit() or order.index(c.value) > pos):
+            body, conf = by_num[c.value], c.base - 0.05
+        elif (
+            expected is not None
+            and c.rule in ("footnote.year-digit", "footnote.symbol-marker")
+            and not free
+        ):
+            body = by_num[expected]  # printed wrong; the sequence says which it is
+            conf = 0.7 if c.rule == "footnote.year-digit" else 0.68
+        else:
+            continue
+        taken.add(body.num)
+        links.append((c, body, conf))
+        pos = order.index(body.num) + 1
+    return links
+
+
+def recover(work: WorkText, thresholds: Thresholds, decide: Decide | None = None) -> WorkText:
+    """Run footnote recovery on a repaired working text (in place) and return it."""
+    # Footnote separator rules are furniture once their evidence is used.
+    bodies = find_bodies(work)
+    fixes = [f for b in bodies for f in b.fixes]
+    for b in bodies:
+        work.marks.append(Mark(b.start, b.end, "footnote", {"num": b.num, "printed": b.printed}))
+        work.marks.append(Mark(b.num_start, b.num_end, "footnote_num", {"num": b.num}))
+    rules = [
+        Proposal(ln.start, ln.end, "", "footnote.separator", 0.99, {"kind": "footnote-rule"})
+        for ln in work.lines
+        if P.FOOTNOTE_RULE.match(work.text[ln.start:ln.end])
+    ]
+    work.apply(fixes + rules, thresholds, decide)
+    for m in work.marks_of("footnote_num"):
+        for b in bodies:
+            if b.num == m.data["num"]:
+                b.num_start, b.num_end = m.start, m.end
+    for m in work.marks_of("footnote"):
+        for b in bodies:
+            if b.num == m.data["num"]:
+                b.start, b.end = m.start, m.end
+
+    body_start = next((ln.end for ln in work.lines if FORMULA.match(work.text[ln.start:ln.end])), 0)
+    links = link(find_markers(work, bodies, body_start), bodies)
+    proposals = []
+    for c, body, conf in links:
+        info: dict[str, Any] = {"marker": body.num, "printed": c.value}
+        token_start = max(work.text.rfind(" ", 0, c.start), work.text.rfind("\n", 0, c.start)) + 1
+        info["token"] = work.text[token_start:c.end]
+        proposals.append(Proposal(c.start, c.end, "", c.rule, conf, info))
+    records = work.apply(proposals, thresholds, decide)
+    anchored = set()
+    for r in records:
+        if r["status"] in IN_TEXT:
+            off = r["where"]["offset"]
+            work.marks.append(Mark(off, off, "note", {"num": r["info"]["marker"]}))
+            anchored.add(r["info"]["marker"])
+
+    notices = []
+    for m in work.marks_of("footnote_num"):
+        if m.data["num"] not in anchored:
+            notices.append(Proposal(m.start, m.end, work.text[m.start:m.end], "footnote.unanchored", 0.5,
+                                    {"notice": "no marker in the text could be linked to this footnote", "footnote": m.data["num"]},
+                                    status="flagged"))
+    notices.extend(_lost_marker_notices(work, body_start))
+    work.apply(notices, thresholds, decide)
+    return work
+
+
+def _lost_marker_notices(work: WorkText, body_start: int) -> list[Proposal]:
+    """In a paragraph-a-line export, a line break inside a sentence is where a stripped marker stood."""
+    lines = [work.text[ln.start:ln.end] for ln in work.lines if work.text[ln.start:ln.end].strip()]
+    if not lines or sorted(len(t) for t in lines)[len(lines) // 2] < 120:
+        return []
+    out = []
+    for m in re.finditer(r"(\S+)\n[ \t]*(?=[a-z])", work.text):
+        if m.start() < body_start or any(mk.kind == "footnote" and mk.start <= m.start() < mk.end for mk in work.marks):
+            continue
+        token = m.group(1)
+        out.append(Proposal(m.start(1), m.end(1), token, "footnote.lost-marker", 0.4,
+                            {"notice": "a line break inside a sentence where a footnote marker was probably stripped"},
+                            status="suggested"))
+    return out

@@ -1,0 +1,119 @@
+"""Page furniture: lines that belong to the page, not to the resolution.
+
+Running headers, page numbers, job numbers, barcodes, cover notes and a
+masthead that extraction placed in the middle of the text are removed, each as
+a logged correction whose ``info`` keeps what the line told (its kind, and the
+metadata a masthead line carries), so nothing is lost.
+
+Furniture is recognised by position (the extractor's zones), by shape (the
+generic patterns in :mod:`.patterns`) and by company: a date or an organ name on
+a line of its own is furniture only next to other furniture.
+"""
+from __future__ import annotations
+
+import re
+
+from ..worktext import Proposal, WorkText
+from . import patterns as P
+from .engine import RepairContext, rule
+
+FORMULA = re.compile(r"^\s*\*?\s*The\s+(General Assembly|Security Council|Economic and Social Council|Human Rights Council|Council|Assembly|Conference|Commission[\w ]*)\s*,\s*\*?\s*$")
+
+
+def _kind(text: str) -> str | None:
+    """What furniture a line is by its shape alone, or None."""
+    if not text.strip():
+        return None
+    if P.BARCODE.match(text):
+        return "barcode"
+    if P.JOB_NUMBER.match(text):
+        return "job-number"
+    if P.PAGE_NUMBER.match(text):
+        return "page-number"
+    if P.RECYCLE.match(text):
+        return "recycle"
+    if P.COVER_NOTE.match(text):
+        return "cover-note"
+    if P.SYMBOL_LINE.match(text):
+        return "symbol"
+    if P.DISTR.search(text) and len(text.split()) <= 8:
+        return "distribution"
+    if P.ORIGINAL.match(text):
+        return "original-language"
+    return None
+
+
+# Lines that are furniture only beside other furniture.
+def _companion(text: str) -> str | None:
+    if P.DATE_LINE.match(text):
+        return "date"
+    if P.ORGAN_LINE.match(text):
+        return "organ"
+    return None
+
+
+def _body_start(work: WorkText) -> int:
+    """Offset where the resolution's body begins (its formula), or 0 if none is seen."""
+    for ln in work.lines:
+        if FORMULA.match(work.text[ln.start:ln.end]):
+            return ln.end
+    return 0
+
+
+@rule("layout.furniture")
+def remove_furniture(work: WorkText, ctx: RepairContext) -> list[Proposal]:
+    """Remove page furniture after the body has begun.
+
+    ``"...human rights,\\n2\\nA/HRC/25/L.3\\nRecognizing..."`` -> the page number
+    and running header go, each logged with its kind.  The masthead before the
+    formula stays: the structure stage reads it as metadata.
+    """
+    body = _body_start(work)
+    lines = work.lines
+    kinds: list[str | None] = []
+    for ln in lines:
+        text = work.text[ln.start:ln.end]
+        zone = ln.attrs.get("zone")
+        if zone in ("header", "footer"):
+            kinds.append(f"{zone}-zone")
+        elif zone in ("masthead", "footnote"):
+            kinds.append(None)
+        elif ln.start >= body:
+            kinds.append(_kind(text))
+        else:
+            kinds.append(None)
+    # Companions: a bare date or organ line within two non-blank lines of furniture.
+    for i, ln in enumerate(lines):
+        if kinds[i] or ln.start < body or lines[i].attrs.get("zone"):
+            continue
+        kind = _companion(work.text[ln.start:ln.end])
+        if not kind:
+            continue
+        near = [j for j in _neighbours(work, i, 2)]
+        if any(kinds[j] and kinds[j] != "page-number" for j in near):
+            kinds[i] = kind
+    proposals = []
+    for ln, kind in zip(lines, kinds):
+        if not kind or ln.end <= ln.start:
+            continue
+        text = work.text[ln.start:ln.end]
+        info = {"kind": kind, "line": " ".join(text.split())}
+        confidence = 0.99 if kind != "page-number" else 0.95
+        proposals.append(Proposal(ln.start, ln.end, "", "layout.furniture", confidence, info))
+    return proposals
+
+
+def _neighbours(work: WorkText, i: int, count: int):
+    """Indexes of up to ``count`` non-blank lines on each side of line ``i``."""
+    for step in (-1, 1):
+        seen = 0
+        j = i + step
+        while 0 <= j < len(work.lines) and seen < count:
+            ln = work.lines[j]
+            if work.text[ln.start:ln.end].strip():
+                seen += 1
+                yield j
+            j += step
+
+
+LAYOUT_RULES = ["layout.furniture"]
