@@ -1,0 +1,748 @@
+"""Akoma Ntoso 3.0 export of a canonical document (AKN4UN ``statement``).
+
+``clean/<doc_id>.json`` (schema ``clean-document/1``) becomes
+``clean/<doc_id>.akn.xml``:
+
+- ``meta/identification``: FRBR Work, Expression and Manifestation, with
+  AKN4UN IRIs ``/akn/un/statement/deliberation/<actor>/<date>/<number>``;
+- ``preface``: what the header block gave (organ, symbol, distribution,
+  session, agenda item, committee report) and the title line
+  (``docNumber`` + ``docTitle``);
+- ``preamble``: ``formula name="enactingFormula"``, then one ``container``
+  per preambular paragraph, named after its opening participle;
+- ``mainBody``: one ``paragraph`` per operative paragraph (``num`` +
+  ``content``); sub-paragraphs as ``intro`` + ``list``/``point``;
+- ``authorialNote marker=".." placement="bottom"`` exactly where the marker
+  was printed (``notes[].offset``), holding the footnote text;
+- ``conclusions``: the closing line, with the meeting and the ``docDate``.
+
+Nothing is invented.  A value the JSON does not have is left out, and where
+Akoma Ntoso requires one anyway (the FRBR dates) the gap is stated in
+``meta/notes`` and in the ``name`` of the date (see :func:`work_date`).
+Footnotes whose marker could not be placed (``anchored: false``) keep their
+text in ``meta/notes`` as ``note`` elements referring to the concept
+``#unanchoredFootnote``: they are part of the document, but have no place in
+the text flow.
+
+Public functions: :func:`to_akn` (document -> element tree),
+:func:`export_bytes` (document -> serialized XML + problems),
+:func:`validate` (XML -> XSD errors), :func:`read_back` (XML -> the texts
+and notes, for the round-trip test) and :func:`check_document` (the
+inconsistencies in a canonical JSON that the export had to work around).
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+from lxml import etree
+
+AKN_NS = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
+# Our own namespace for the few facts AKN has no element for (source file
+# and hash in meta/proprietary).  Allowed by the XSD's ##other wildcards.
+UNCL_NS = "urn:un-resolution-cleaner:akn:1"
+NSMAP = {None: AKN_NS, "uncl": UNCL_NS}
+
+SCHEMA_PATH = Path(__file__).parent / "schema" / "akomantoso30.xsd"
+
+# Who made the markup: the ``source`` of identification, references, notes.
+PRODUCER_ID = "uncleaner"
+PRODUCER_NAME = "un-resolution-cleaner"
+
+# Emanating actor of the Work IRI, AKN4UN style ("un-ga" as in the AKN4UN
+# guidelines' example /akn/un/collection/publication/un-ga/...).  An organ not
+# listed here gets no actor segment (the segment is optional in AKN4UN).
+ORGAN_ACTORS = {
+    "General Assembly": "un-ga",
+    "Security Council": "un-sc",
+    "Economic and Social Council": "un-ecosoc",
+    "Human Rights Council": "un-hrc",
+    "Trusteeship Council": "un-tc",
+}
+
+# Words that may precede the participle of a preambular paragraph
+# ("Further recalling", "Deeply concerned", "Also noting").
+_PRE_PARTICIPLE = {"also", "further", "again", "once", "still", "now"}
+_WORD = re.compile(r"[^\W\d_]+(?:[-’'][^\W\d_]+)*", re.UNICODE)
+_MONTHS = ("January February March April May June July August September "
+           "October November December").split()
+# Characters XML 1.0 cannot carry at all (C0 controls but tab/LF/CR,
+# surrogates, U+FFFE/U+FFFF).
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _q(tag: str) -> str:
+    return f"{{{AKN_NS}}}{tag}"
+
+
+def _sub(parent: etree._Element, tag: str, text: str | None = None, **attrs: str) -> etree._Element:
+    el = etree.SubElement(parent, _q(tag), {k.rstrip("_"): v for k, v in attrs.items() if v is not None})
+    if text is not None:
+        el.text = text
+    return el
+
+
+# ---------------------------------------------------------------------------
+# Problems: what the export had to work around, reported, never silent.
+
+@dataclass
+class Export:
+    """A serialized document and the list of what could not be carried over as is."""
+
+    xml: bytes
+    problems: list[str] = field(default_factory=list)
+
+
+class _Problems(list):
+    def add(self, msg: str) -> None:
+        if msg not in self:
+            self.append(msg)
+
+
+def _clean_text(s: str, where: str, problems: _Problems) -> str:
+    """Text as is, except characters XML 1.0 cannot hold: U+FFFD, recorded."""
+    if _XML_INVALID.search(s):
+        problems.add(f"{where}: characters XML cannot hold replaced by U+FFFD: "
+                     + ", ".join(sorted({f"U+{ord(c):04X}" for c in _XML_INVALID.findall(s)})))
+        return _XML_INVALID.sub("\ufffd", s)
+    return s
+
+
+# ---------------------------------------------------------------------------
+# Identification
+
+def _iso_date(value: Any) -> str | None:
+    """``value`` if it is an ISO date (YYYY-MM-DD) that exists, else None."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return _dt.date.fromisoformat(value).isoformat() if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) else None
+    except ValueError:
+        return None
+
+
+def work_date(doc: dict) -> tuple[str | None, str]:
+    """The date that names the Work, and what that date is.
+
+    The adoption date (``date``, or the closing line's date) when known;
+    otherwise the distribution date of the header (a draft such as
+    A/HRC/25/L.3 is dated by its distribution); otherwise ``(None,
+    "unknown")``: no document date is printed, and none is made up.
+    """
+    adoption = _iso_date(doc.get("date")) or _iso_date((doc.get("closing") or {}).get("date"))
+    if adoption:
+        return adoption, "adoption"
+    distributed = _iso_date((doc.get("header") or {}).get("distribution_date"))
+    if distributed:
+        return distributed, "distribution"
+    return None, "unknown"
+
+
+def _iri_number(doc: dict) -> str:
+    """The Work IRI's number: the symbol (A-RES-62-160, as in AKN4UN's
+    example), else the resolution number (62-160), else "nn" (AKN's "no
+    number")."""
+    symbol = doc.get("symbol")
+    if isinstance(symbol, str) and symbol.strip():
+        return re.sub(r"[^A-Za-z0-9.\-]+", "-", symbol.strip().replace("/", "-")).strip("-")
+    number = doc.get("number")
+    if isinstance(number, str) and re.fullmatch(r"\d+/\d+", number.strip()):
+        return number.strip().replace("/", "-")
+    return "nn"
+
+
+def work_iri(doc: dict) -> str:
+    """``/akn/un/statement/deliberation/<actor>/<date>/<number>``.
+
+    The date segment is the literal ``unknown`` when no document date is
+    known (an IRI segment is a string; an FRBRdate is not, see notes)."""
+    date, _ = work_date(doc)
+    parts = ["", "akn", "un", "statement", "deliberation"]
+    actor = ORGAN_ACTORS.get(doc.get("organ") or "")
+    if actor:
+        parts.append(actor)
+    parts += [date or "unknown", _iri_number(doc)]
+    return "/".join(parts)
+
+
+def _identification(meta: etree._Element, doc: dict, generated: str, notes: list[str]) -> None:
+    work = work_iri(doc)
+    expr = work + "/eng@"
+    date, date_name = work_date(doc)
+    organ = doc.get("organ")
+    actor = ORGAN_ACTORS.get(organ or "")
+    author = f"#{actor}" if actor else ("#organ" if organ else "#unknownAuthor")
+    if date is None:
+        notes.append(
+            "No document date (adoption, closing or distribution) is known for this "
+            "document. Akoma Ntoso requires a date in every FRBRdate, so the Work and "
+            "Expression FRBRdate hold the date this markup was generated, with "
+            'name="unknown; markup generation date"; it is not a date of the document. '
+            "The Work IRI has the segment 'unknown' in place of a date.")
+    if not organ:
+        notes.append("The organ is not printed in the source (or was not found): "
+                     "FRBRauthor points to #unknownAuthor.")
+
+    ident = _sub(meta, "identification", source=f"#{PRODUCER_ID}")
+    w = _sub(ident, "FRBRWork")
+    _sub(w, "FRBRthis", value=work + "/!main")
+    _sub(w, "FRBRuri", value=work)
+    if doc.get("symbol"):
+        _sub(w, "FRBRalias", value=doc["symbol"], name="symbol")
+    if date:
+        _sub(w, "FRBRdate", date=date, name=date_name)
+    else:
+        _sub(w, "FRBRdate", date=generated, name="unknown; markup generation date")
+    _sub(w, "FRBRauthor", href=author)
+    _sub(w, "FRBRcountry", value="un")
+    _sub(w, "FRBRsubtype", value="deliberation")
+    if doc.get("number"):
+        _sub(w, "FRBRnumber", value=doc["number"])
+    _sub(w, "FRBRname", value="resolution")
+
+    e = _sub(ident, "FRBRExpression")
+    _sub(e, "FRBRthis", value=expr + "/!main")
+    _sub(e, "FRBRuri", value=expr)
+    if date:
+        _sub(e, "FRBRdate", date=date, name=date_name)
+    else:
+        _sub(e, "FRBRdate", date=generated, name="unknown; markup generation date")
+    _sub(e, "FRBRauthor", href=author)
+    _sub(e, "FRBRlanguage", language="eng")
+
+    m = _sub(ident, "FRBRManifestation")
+    _sub(m, "FRBRthis", value=expr + "/main.xml")
+    _sub(m, "FRBRuri", value=expr + ".akn")
+    _sub(m, "FRBRdate", date=generated, name="generation")
+    _sub(m, "FRBRauthor", href=f"#{PRODUCER_ID}")
+    _sub(m, "FRBRformat", value="application/akn+xml")
+
+
+def _references(meta: etree._Element, doc: dict, with_unanchored: bool) -> None:
+    refs = _sub(meta, "references", source=f"#{PRODUCER_ID}")
+    organ = doc.get("organ")
+    actor = ORGAN_ACTORS.get(organ or "")
+    if organ:
+        oid = actor or "organ"
+        _sub(refs, "TLCOrganization", eId=oid,
+             href=f"/akn/ontology/organization/un/{actor or 'unlisted'}", showAs=organ)
+    else:
+        _sub(refs, "TLCOrganization", eId="unknownAuthor",
+             href="/akn/ontology/organization/un/unknown", showAs="unknown (not printed in the source)")
+    _sub(refs, "TLCObject", eId=PRODUCER_ID,
+         href=f"/akn/ontology/object/un/{PRODUCER_NAME}", showAs=PRODUCER_NAME)
+    if with_unanchored:
+        _sub(refs, "TLCConcept", eId="unanchoredFootnote",
+             href="/akn/ontology/concept/un/unanchoredFootnote",
+             showAs="footnote printed in the source whose marker could not be placed in the text")
+
+
+# ---------------------------------------------------------------------------
+# Text with notes
+
+def _inline_with_notes(block: etree._Element, text: str, notes: Iterable[dict], owner_eid: str,
+                       footnotes: dict[str, str], where: str, problems: _Problems) -> list[str]:
+    """Fill ``block`` (a ``p``) with ``text``, an ``authorialNote`` after each
+    marker position.  Returns the note numbers placed."""
+    text = _clean_text(text, where, problems)
+    ordered = []
+    for i, n in enumerate(notes or []):
+        off = n.get("offset")
+        num = str(n.get("num"))
+        if not isinstance(off, int) or off < 0 or off > len(text):
+            problems.add(f"{where}: note {num!r} has offset {off!r} outside its text "
+                         f"(length {len(text)}); placed at the end")
+            off = len(text)
+        ordered.append((off, i, num))
+    ordered.sort()
+    pos = 0
+    last: etree._Element | None = None
+    placed = []
+    for k, (off, _, num) in enumerate(ordered, start=1):
+        chunk = text[pos:off]
+        if last is None:
+            block.text = (block.text or "") + chunk
+        else:
+            last.tail = (last.tail or "") + chunk
+        note = _sub(block, "authorialNote", marker=num, placement="bottom",
+                    eId=f"{owner_eid}__authorialNote_{k}")
+        body = footnotes.get(num)
+        if body is None:
+            problems.add(f"{where}: marker {num!r} has no footnote text in 'footnotes'; "
+                         'the note is empty, marked status="unknown"')
+            _sub(note, "p", status="unknown")
+        else:
+            _sub(note, "p", _clean_text(body, f"footnote {num}", problems))
+        last = note
+        pos = off
+        placed.append(num)
+    rest = text[pos:]
+    if last is None:
+        block.text = (block.text or "") + rest
+    else:
+        last.tail = (last.tail or "") + rest
+    return placed
+
+
+_PARTICIPLE_NAME = re.compile(r"[^a-z]")
+
+
+def participle_name(text: str) -> str:
+    """The container name of a preambular paragraph: its opening participle,
+    lower case ("Recalling also its resolution" -> "recalling"; "Further
+    recalling" -> "recalling"; "Deeply concerned" -> "concerned"; "Mindful
+    that" -> "mindful").  "preambularParagraph" when the text has no word."""
+    words = _WORD.findall(text[:120])
+    for w in words[:4]:
+        lw = w.lower()
+        if lw in _PRE_PARTICIPLE or (len(lw) > 4 and lw.endswith("ly")):
+            continue
+        name = _PARTICIPLE_NAME.sub("", lw.replace("’", "").replace("'", ""))
+        if name:
+            return name
+        break
+    return "preambularParagraph"
+
+
+def _index(pid: Any, prefix: str, fallback: int) -> int:
+    m = re.fullmatch(rf"{prefix}(\d+)", str(pid or ""))
+    return int(m.group(1)) if m else fallback
+
+
+def _point_key(item: dict, fallback: int) -> str:
+    """``a`` from id "op1.a" or num "(a)"; position when neither gives a clean key."""
+    pid = str(item.get("id") or "")
+    cand = pid.rsplit(".", 1)[-1] if "." in pid else ""
+    if not re.fullmatch(r"[A-Za-z0-9]+", cand or ""):
+        cand = re.sub(r"[^A-Za-z0-9]", "", str(item.get("num") or ""))
+    return cand or str(fallback)
+
+
+def _hier(parent: etree._Element, tag: str, eid: str, para: dict, footnotes: dict[str, str],
+          problems: _Problems, used: set[str], placed: list[str]) -> None:
+    """A ``paragraph`` or ``point``: num, then content, or intro + list of points."""
+    if eid in used:
+        problems.add(f"{para.get('id')}: eId {eid!r} already used; suffixed")
+        k = 2
+        while f"{eid}_{k}" in used:
+            k += 1
+        eid = f"{eid}_{k}"
+    used.add(eid)
+    el = _sub(parent, tag, eId=eid)
+    if para.get("num") is not None:
+        _sub(el, "num", _clean_text(str(para["num"]), f"{para.get('id')} num", problems))
+    items = para.get("items") or []
+    where = str(para.get("id") or eid)
+    if not items:
+        p = _sub(_sub(el, "content"), "p")
+        placed += _inline_with_notes(p, para.get("text") or "", para.get("notes"), eid, footnotes, where, problems)
+        return
+    # Parent text (may be empty when the paragraph opens with its first item).
+    if para.get("text") or para.get("notes"):
+        p = _sub(_sub(el, "intro"), "p")
+        placed += _inline_with_notes(p, para.get("text") or "", para.get("notes"), f"{eid}__intro",
+                                     footnotes, where, problems)
+    lst = _sub(el, "list", eId=f"{eid}__list_1")
+    for j, item in enumerate(items, start=1):
+        _hier(lst, "point", f"{eid}__point_{_point_key(item, j)}", item, footnotes, problems, used, placed)
+
+
+# ---------------------------------------------------------------------------
+# Preface, conclusions
+
+def _un_date(iso: str) -> str:
+    """2007-12-18 -> "18 December 2007" (how UN documents print dates)."""
+    d = _dt.date.fromisoformat(iso)
+    return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
+
+
+def _preface(root: etree._Element, doc: dict, problems: _Problems) -> None:
+    header = doc.get("header") if isinstance(doc.get("header"), dict) else {}
+    pre = etree.Element(_q("preface"))
+
+    def txt(v: Any, where: str) -> str:
+        return _clean_text(str(v), where, problems)
+
+    block = etree.Element(_q("container"), name="header", eId="preface__container_1")
+    if doc.get("organ"):
+        _sub(_sub(block, "p"), "docAuthority", txt(doc["organ"], "organ"))
+    if doc.get("symbol"):
+        _sub(_sub(block, "p"), "docNumber", txt(doc["symbol"], "symbol"))
+    if header.get("distribution"):
+        p = _sub(block, "p", "Distr.: ")
+        _sub(p, "docStatus", txt(header["distribution"], "header.distribution"))
+    dd = _iso_date(header.get("distribution_date"))
+    if dd:
+        _sub(_sub(block, "p"), "docDate", _un_date(dd), date=dd)
+    elif header.get("distribution_date"):
+        problems.add(f"header.distribution_date {header['distribution_date']!r} is not an ISO date; left out")
+    if header.get("original_language"):
+        p = _sub(block, "p", "Original: ")
+        _sub(p, "inline", txt(header["original_language"], "header.original_language"), name="originalLanguage")
+    if header.get("session"):
+        _sub(_sub(block, "p"), "session", txt(header["session"], "header.session"))
+    if header.get("agenda_item"):
+        p = _sub(block, "p", "Agenda item ")
+        _sub(p, "inline", txt(header["agenda_item"], "header.agenda_item"), name="agendaItem")
+    if header.get("committee_report"):
+        _sub(_sub(block, "p"), "inline", txt(header["committee_report"], "header.committee_report"),
+             name="committeeReport")
+    if len(block):
+        pre.append(block)
+
+    if doc.get("number") or doc.get("title"):
+        p = _sub(_sub(pre, "longTitle", eId="preface__longTitle_1"), "p")
+        if doc.get("number"):
+            n = _sub(p, "docNumber", txt(doc["number"], "number"))
+            if doc.get("title"):
+                n.tail = " "
+        if doc.get("title"):
+            _sub(p, "docTitle", txt(doc["title"], "title"))
+    if len(pre):
+        root.append(pre)
+
+
+def _conclusions(root: etree._Element, doc: dict, problems: _Problems) -> None:
+    closing = doc.get("closing")
+    if not isinstance(closing, dict):
+        return
+    text = _clean_text(closing.get("text") or "", "closing.text", problems)
+    meeting = closing.get("meeting")
+    date = _iso_date(closing.get("date"))
+    if closing.get("date") and not date:
+        problems.add(f"closing.date {closing.get('date')!r} is not an ISO date; left out")
+    concl = _sub(root, "conclusions", eId="conclusions")
+    p = _sub(concl, "p")
+    # Mark meeting and date inside the printed closing text where they stand.
+    spans = []
+    if meeting and meeting in text:
+        i = text.index(meeting)
+        spans.append((i, i + len(meeting), "meeting"))
+    if date:
+        printed = _un_date(date)
+        m = re.search(re.escape(printed).replace(r"\ ", r"\s+"), text)
+        if m and not any(s < m.end() and m.start() < e for s, e, _ in spans):
+            spans.append((m.start(), m.end(), "date"))
+    spans.sort()
+    pos, last = 0, None
+    for s, e, kind in spans:
+        if last is None:
+            p.text = text[pos:s]
+        else:
+            last.tail = text[pos:s]
+        if kind == "meeting":
+            last = _sub(p, "inline", text[s:e], name="meeting")
+        else:
+            last = _sub(p, "docDate", text[s:e], date=date)
+        pos = e
+    if last is None:
+        p.text = text
+    else:
+        last.tail = text[pos:]
+    if meeting and meeting not in text:
+        _sub(_sub(concl, "p"), "inline", _clean_text(meeting, "closing.meeting", problems), name="meeting")
+        problems.add("closing.meeting is not part of closing.text; given on its own line")
+    if date and not any(k == "date" for *_, k in spans):
+        _sub(_sub(concl, "p"), "docDate", _un_date(date), date=date)
+        problems.add("closing.date is not printed in closing.text; given on its own line")
+    if not text and not len(p):
+        concl.remove(p)
+    if not len(concl):
+        root.remove(concl)
+
+
+# ---------------------------------------------------------------------------
+# The document
+
+def check_document(doc: dict) -> list[str]:
+    """Inconsistencies in the canonical JSON that the export must work around."""
+    problems = _Problems()
+    nums = [str(f.get("num")) for f in doc.get("footnotes") or []]
+    for n in {n for n in nums if nums.count(n) > 1}:
+        problems.add(f"footnote number {n!r} appears more than once in 'footnotes'; the first text is used")
+    marked: dict[str, int] = {}
+
+    def walk(paras: list[dict]) -> None:
+        for p in paras or []:
+            text = p.get("text") or ""
+            for n in p.get("notes") or []:
+                marked[str(n.get("num"))] = marked.get(str(n.get("num")), 0) + 1
+                off = n.get("offset")
+                if not isinstance(off, int) or not 0 <= off <= len(text):
+                    problems.add(f"{p.get('id')}: note {n.get('num')!r} offset {off!r} outside 0..{len(text)}")
+            walk(p.get("items") or [])
+
+    walk(doc.get("preamble"))
+    walk(doc.get("operative"))
+    for f in doc.get("footnotes") or []:
+        num = str(f.get("num"))
+        if f.get("anchored") and num not in marked:
+            problems.add(f"footnote {num!r} is anchored=true but no paragraph has its marker")
+        if not f.get("anchored") and num in marked:
+            problems.add(f"footnote {num!r} is anchored=false but a paragraph has its marker")
+    for num in marked:
+        if num not in nums:
+            problems.add(f"marker {num!r} has no footnote in 'footnotes'")
+    d, c = _iso_date(doc.get("date")), _iso_date((doc.get("closing") or {}).get("date"))
+    if doc.get("date") and not d:
+        problems.add(f"date {doc.get('date')!r} is not an ISO date")
+    if d and c and d != c:
+        problems.add(f"date {d} differs from closing.date {c}; the Work is dated {d}")
+    return list(problems)
+
+
+def to_akn(doc: dict, *, generated: str | _dt.date | None = None,
+           problems: list[str] | None = None) -> etree._ElementTree:
+    """The AKN4UN ``statement name="resolution"`` for one canonical document.
+
+    ``generated``: the date of this markup (FRBRManifestation), today by
+    default.  ``problems``, if given, receives what could not be carried over
+    as is (also see :func:`check_document`)."""
+    probs = _Problems(check_document(doc))
+    if generated is None:
+        generated = _dt.date.today()
+    generated = generated.isoformat() if isinstance(generated, _dt.date) else str(generated)
+    if not _iso_date(generated):
+        raise ValueError(f"generated must be an ISO date, not {generated!r}")
+
+    root = etree.Element(_q("akomaNtoso"), nsmap=NSMAP)
+    stmt = _sub(root, "statement", name="resolution")
+    meta = _sub(stmt, "meta")
+    meta_notes: list[str] = []
+    _identification(meta, doc, generated, meta_notes)
+
+    footnotes: dict[str, str] = {}
+    for f in doc.get("footnotes") or []:
+        footnotes.setdefault(str(f.get("num")), f.get("text") or "")
+
+    _preface(stmt, doc, probs)
+
+    placed: list[str] = []
+    used: set[str] = set()
+    preamble = doc.get("preamble") or []
+    organ = doc.get("organ")
+    formula_text = doc.get("formula") or (f"The {organ}," if organ else None)
+    if preamble or formula_text:
+        pre = _sub(stmt, "preamble")
+        if formula_text:
+            _sub(_sub(pre, "formula", name="enactingFormula", eId="preamble__formula_1"), "p",
+                 _clean_text(formula_text, "formula", probs))
+        else:
+            meta_notes.append("The organ is unknown, so the enacting formula is left out.")
+        for i, para in enumerate(preamble, start=1):
+            n = _index(para.get("id"), "pp", i)
+            eid = f"preamble__container_{n}"
+            if eid in used:
+                eid = f"preamble__container_{i}_{n}"
+            used.add(eid)
+            cont = _sub(pre, "container", name=participle_name(para.get("text") or ""), eId=eid)
+            p = _sub(cont, "p")
+            placed += _inline_with_notes(p, para.get("text") or "", para.get("notes"), eid,
+                                         footnotes, str(para.get("id") or eid), probs)
+
+    body = _sub(stmt, "mainBody")
+    operative = doc.get("operative") or []
+    for i, para in enumerate(operative, start=1):
+        _hier(body, "paragraph", f"para_{_index(para.get('id'), 'op', i)}", para, footnotes, probs, used, placed)
+    if not operative:
+        # mainBody may not be empty: say so in a schema-valid way.
+        _sub(body, "p", status="unknown")
+        probs.add("no operative paragraphs: mainBody holds one empty p status=\"unknown\"")
+
+    _conclusions(stmt, doc, probs)
+
+    # Footnotes with no marker in the text (and any second footnote with an
+    # already used number): kept whole in meta/notes.
+    unplaced, seen = [], set()
+    for f in doc.get("footnotes") or []:
+        num = str(f.get("num"))
+        if num in placed and num not in seen:
+            seen.add(num)
+        else:
+            unplaced.append(f)
+    notes_el = None
+    if unplaced or meta_notes:
+        notes_el = etree.Element(_q("notes"), source=f"#{PRODUCER_ID}")
+        for k, f in enumerate(unplaced, start=1):
+            note = _sub(notes_el, "note", eId=f"unanchoredNote_{k}", marker=str(f.get("num")),
+                        placement="bottom", refersTo="#unanchoredFootnote")
+            _sub(note, "p", _clean_text(f.get("text") or "", f"footnote {f.get('num')}", probs))
+        for k, text in enumerate(meta_notes, start=1):
+            _sub(_sub(notes_el, "note", eId=f"exportNote_{k}"), "p", text)
+    _references(meta, doc, with_unanchored=bool(unplaced))
+    if notes_el is not None:
+        meta.append(notes_el)
+    _proprietary(meta, doc)
+
+    if problems is not None:
+        problems.extend(probs)
+    return etree.ElementTree(root)
+
+
+def _proprietary(meta: etree._Element, doc: dict) -> None:
+    src = doc.get("source") if isinstance(doc.get("source"), dict) else {}
+    prop = _sub(meta, "proprietary", source=f"#{PRODUCER_ID}")
+    s = etree.SubElement(prop, f"{{{UNCL_NS}}}source")
+    s.set("docId", str(doc.get("doc_id") or ""))
+    for key in ("path", "sha256", "kind"):
+        if src.get(key) is not None:
+            s.set(key, _XML_INVALID.sub("\ufffd", str(src[key])))
+    if src.get("pages") is not None:
+        s.set("pages", str(src["pages"]))
+
+
+def to_bytes(tree: etree._ElementTree) -> bytes:
+    """UTF-8 XML with declaration.  Indented where no text is (lxml never
+    indents mixed content, so texts are unchanged)."""
+    return etree.tostring(tree, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def export_bytes(doc: dict, *, generated: str | _dt.date | None = None) -> Export:
+    """Serialized AKN for ``doc`` and the problems met (for the run log).
+
+    The bytes are read back before they are returned: if indentation would
+    touch a text (a ``p`` holding only notes), the document is written
+    unindented; if the texts still differ from the JSON (characters XML
+    cannot hold), that is added to the problems."""
+    problems: list[str] = []
+    tree = to_akn(doc, generated=generated, problems=problems)
+    expected = canonical_view(doc)
+    xml = to_bytes(tree)
+    if comparable(read_back(xml)) != expected:
+        xml = etree.tostring(tree, xml_declaration=True, encoding="UTF-8")
+        if comparable(read_back(xml)) != expected:
+            problems.append("round trip: texts or notes read back from the XML differ from the JSON")
+    return Export(xml, problems)
+
+
+# ---------------------------------------------------------------------------
+# Validation and read-back
+
+@lru_cache(maxsize=1)
+def _schema() -> etree.XMLSchema:
+    return etree.XMLSchema(etree.parse(str(SCHEMA_PATH)))
+
+
+def _as_tree(xml: Any) -> etree._ElementTree | etree._Element:
+    if isinstance(xml, (bytes, bytearray)):
+        return etree.fromstring(bytes(xml))
+    if isinstance(xml, str):
+        return etree.fromstring(xml.encode("utf-8"))
+    if isinstance(xml, Path):
+        return etree.parse(str(xml))
+    return xml
+
+
+def validate(xml: Any) -> list[str]:
+    """XSD errors of ``xml`` (bytes, str, path, element or tree) against
+    Akoma Ntoso 3.0; empty when valid."""
+    schema = _schema()
+    doc = _as_tree(xml)
+    if schema.validate(doc):
+        return []
+    return [f"line {e.line}: {e.message}" for e in schema.error_log]
+
+
+def _read_inline(p: etree._Element) -> tuple[str, list[dict], list[dict]]:
+    """Text of a ``p`` without its notes, the notes' offsets, and their texts."""
+    parts = [p.text or ""]
+    notes, bodies = [], []
+    for child in p:
+        if child.tag == _q("authorialNote"):
+            off = sum(len(s) for s in parts)
+            notes.append({"num": child.get("marker"), "offset": off})
+            bodies.append({"num": child.get("marker"), "text": _block_text(child)})
+        else:
+            parts.append("".join(child.itertext()))
+        parts.append(child.tail or "")
+    return "".join(parts), notes, bodies
+
+
+def _block_text(el: etree._Element) -> str:
+    """Text of a note: its ``p`` blocks (not the indentation between them)."""
+    return "\n".join("".join(p.itertext()) for p in el.iterfind(_q("p")))
+
+
+def read_back(xml: Any) -> dict:
+    """What the XML says about the texts: ``preamble`` and ``operative`` as
+    ``[{eId, name|num, text, notes, items}]`` and ``footnotes`` as
+    ``[{num, text, anchored}]`` (in the order they appear; placed ones
+    first, then those kept in meta/notes)."""
+    root = _as_tree(xml)
+    if isinstance(root, etree._ElementTree):
+        root = root.getroot()
+    ns = {"a": AKN_NS}
+    out: dict[str, Any] = {"preamble": [], "operative": [], "footnotes": []}
+    seen: set[str] = set()
+
+    def foot(bodies: list[dict]) -> None:
+        for b in bodies:
+            if b["num"] not in seen:
+                seen.add(b["num"])
+                out["footnotes"].append({"num": b["num"], "text": b["text"], "anchored": True})
+
+    for cont in root.iterfind(".//a:preamble/a:container", ns):
+        text, notes, bodies = _read_inline(cont.find("a:p", ns))
+        foot(bodies)
+        out["preamble"].append({"eId": cont.get("eId"), "name": cont.get("name"), "text": text, "notes": notes})
+
+    def hier(el: etree._Element) -> dict:
+        num = el.find("a:num", ns)
+        entry = {"eId": el.get("eId"), "num": None if num is None else "".join(num.itertext()),
+                 "text": "", "notes": [], "items": []}
+        p = el.find("a:content/a:p", ns)
+        if p is None:
+            p = el.find("a:intro/a:p", ns)
+        if p is not None:
+            entry["text"], entry["notes"], bodies = _read_inline(p)
+            foot(bodies)
+        for point in el.iterfind("a:list/a:point", ns):
+            entry["items"].append(hier(point))
+        return entry
+
+    for para in root.iterfind(".//a:mainBody/a:paragraph", ns):
+        out["operative"].append(hier(para))
+    for note in root.iterfind(".//a:meta/a:notes/a:note[@refersTo='#unanchoredFootnote']", ns):
+        out["footnotes"].append({"num": note.get("marker"), "text": _block_text(note), "anchored": False})
+    concl = root.find(".//a:conclusions", ns)
+    out["closing"] = None if concl is None else {
+        "text": "".join(concl.find("a:p", ns).itertext()) if concl.find("a:p", ns) is not None else "",
+        "meeting": next((e.text for e in concl.iterfind(".//a:inline[@name='meeting']", ns)), None),
+        "date": next((e.get("date") for e in concl.iterfind(".//a:docDate", ns)), None),
+    }
+    return out
+
+
+def canonical_view(doc: dict) -> dict:
+    """The same view as :func:`read_back`, computed from the canonical JSON,
+    so a test can assert ``read_back(to_akn(doc)) == canonical_view(doc)``
+    on texts, notes and footnotes (eIds and names left out)."""
+    def para(p: dict) -> dict:
+        notes = sorted(({"num": str(n["num"]), "offset": n["offset"]} for n in p.get("notes") or []),
+                       key=lambda n: n["offset"])
+        return {"num": p.get("num"), "text": p.get("text") or "", "notes": notes,
+                "items": [para(i) for i in p.get("items") or []]}
+    return {
+        "preamble": [{"text": p.get("text") or "",
+                      "notes": sorted(({"num": str(n["num"]), "offset": n["offset"]} for n in p.get("notes") or []),
+                                      key=lambda n: n["offset"])} for p in doc.get("preamble") or []],
+        "operative": [para(p) for p in doc.get("operative") or []],
+        "footnotes": sorted(({"num": str(f["num"]), "text": f.get("text") or ""} for f in doc.get("footnotes") or []),
+                            key=lambda f: f["num"]),
+    }
+
+
+def comparable(back: dict) -> dict:
+    """:func:`read_back`'s result reduced to :func:`canonical_view`'s shape."""
+    def para(p: dict) -> dict:
+        return {"num": p["num"], "text": p["text"], "notes": p["notes"], "items": [para(i) for i in p["items"]]}
+    return {
+        "preamble": [{"text": p["text"], "notes": p["notes"]} for p in back["preamble"]],
+        "operative": [para(p) for p in back["operative"]],
+        "footnotes": sorted(({"num": f["num"], "text": f["text"]} for f in back["footnotes"]),
+                            key=lambda f: f["num"]),
+    }
