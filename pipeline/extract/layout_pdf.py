@@ -1,0 +1,596 @@
+"""Page layout shared by born-digital and scanned PDFs: glyphs -> lines -> zones.
+
+Both PDF extractors reduce a page to a list of :class:`Glyph` (a pdfplumber
+character, or a Tesseract word) plus the horizontal rules found on it.  This
+module turns that into the neutral model's lines, using only geometry and
+style:
+
+* rows by shared baseline; smaller glyphs raised above a row's baseline become
+  superscript spans of that row ("1993,1 for");
+* a row splits into separate lines where a wide horizontal gap separates
+  columns ("United Nations ......... A/RES/80/37");
+* zones: the *footer* and running *header* are the blocks at the page foot and
+  top that a clear gap separates from the text and that show furniture
+  evidence (a size other than the body's, repetition on other pages, the
+  document's symbol, no words); the *footnote* zone is what lies below a short
+  rule near the page foot; the first page's *masthead* is everything above the
+  resolution title;
+* an empty line marks a paragraph break: a vertical gap, a first-line indent,
+  a hanging footnote number, or a change of zone.
+
+Nothing here knows a sample document's strings; the masthead parser reads the
+labels of the UN masthead form ("Distr.:", "Agenda item", "session").
+"""
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from pipeline.model import Line, Page, Span
+
+# --- tunables (fractions of the body font size unless noted) -----------------
+BASELINE_TOL = 0.22  # glyphs whose baselines differ less share a row
+SUPER_MAX_RATIO = 0.82  # a superscript is at most this size of its host row
+SUPER_MIN_RAISE = 0.12  # ... and its baseline is raised at least this much
+SUPER_MAX_RAISE = 0.75  # ... and at most this much
+COLUMN_GAP = 2.5  # a horizontal gap wider than this splits a row into lines
+SPACE_GAP = 0.25  # a gap wider than this between characters is a space
+ZONE_GAP = 0.8  # furniture is separated from the text by at least this gap
+PARA_GAP = 1.6  # baseline distance above this (x size) is a paragraph break
+INDENT = 0.8  # a first line starting this much right of the margin is indented
+BAND = 0.16  # header/footer search bands, fraction of the page height
+
+
+@dataclass
+class Glyph:
+    """One character (born-digital) or one word (OCR) with its style."""
+
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    size: float
+    baseline: float
+    italic: bool = False
+    bold: bool = False
+    conf: float | None = None
+    word: bool = False  # an OCR word: always a space between two words
+    font: str = ""
+    superscript: bool = False
+
+
+@dataclass
+class Rule:
+    """A horizontal rule: a drawn line, a thin rectangle or a row of underscores."""
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+
+@dataclass
+class RawLine:
+    glyphs: list[Glyph]
+    spaces: list[tuple[float, float]] = field(default_factory=list)
+    zone: str | None = None
+    is_rule: bool = False
+    text: str = ""
+    spans: list[Span] = field(default_factory=list)
+
+    @property
+    def x0(self) -> float:
+        return min(g.x0 for g in self.glyphs)
+
+    @property
+    def x1(self) -> float:
+        return max(g.x1 for g in self.glyphs)
+
+    @property
+    def top(self) -> float:
+        return min(g.top for g in self.glyphs)
+
+    @property
+    def bottom(self) -> float:
+        return max(g.bottom for g in self.glyphs)
+
+    @property
+    def baseline(self) -> float:
+        normal = [g.baseline for g in self.glyphs if not g.superscript] or [g.baseline for g in self.glyphs]
+        return statistics.median(normal)
+
+    @property
+    def size(self) -> float:
+        weights: Counter[float] = Counter()
+        for g in self.glyphs:
+            if not g.superscript:
+                weights[round(g.size, 1)] += len(g.text)
+        if not weights:
+            for g in self.glyphs:
+                weights[round(g.size, 1)] += len(g.text)
+        return weights.most_common(1)[0][0]
+
+    @property
+    def starts_with_superscript(self) -> bool:
+        return bool(self.glyphs) and self.glyphs[0].superscript
+
+
+@dataclass
+class PageLayout:
+    number: int
+    width: float
+    height: float
+    glyphs: list[Glyph]
+    rules: list[Rule] = field(default_factory=list)
+    spaces: list[Glyph] = field(default_factory=list)  # explicit space characters
+    image: str | None = None
+    lines: list[RawLine] = field(default_factory=list)
+
+
+# --- rows and lines ------------------------------------------------------------
+
+def body_size(pages: list[PageLayout]) -> float:
+    """The most common font size, weighted by characters: the body text's size."""
+    weights: Counter[float] = Counter()
+    for p in pages:
+        for g in p.glyphs:
+            weights[round(g.size * 2) / 2] += len(g.text)
+    return weights.most_common(1)[0][0] if weights else 10.0
+
+
+def _rows(glyphs: list[Glyph]) -> list[list[Glyph]]:
+    rows: list[list[Glyph]] = []
+    for g in sorted(glyphs, key=lambda g: (g.baseline, g.x0)):
+        if rows:
+            ref = rows[-1][0]
+            tol = BASELINE_TOL * min(g.size, ref.size)
+            if abs(g.baseline - ref.baseline) <= tol:
+                rows[-1].append(g)
+                continue
+        rows.append([g])
+    return rows
+
+
+def _attach_superscripts(rows: list[list[Glyph]]) -> list[list[Glyph]]:
+    """Merge rows of small raised glyphs into the row whose text they sit in."""
+    def med_size(row: list[Glyph]) -> float:
+        return statistics.median(g.size for g in row)
+
+    def med_base(row: list[Glyph]) -> float:
+        return statistics.median(g.baseline for g in row)
+
+    merged: list[list[Glyph] | None] = list(rows)
+    for i, row in enumerate(rows):
+        small = max(g.size for g in row)
+        x0, x1 = min(g.x0 for g in row), max(g.x1 for g in row)
+        best = None
+        for j in range(i + 1, min(i + 4, len(rows))):
+            host = merged[j]
+            if host is None:
+                continue
+            hs, hb = med_size(host), med_base(host)
+            raise_ = hb - med_base(row)
+            if raise_ > SUPER_MAX_RAISE * hs:
+                break
+            if small > SUPER_MAX_RATIO * hs or raise_ < SUPER_MIN_RAISE * hs:
+                continue
+            hx0, hx1 = min(g.x0 for g in host), max(g.x1 for g in host)
+            if x1 < hx0 - 1.5 * hs or x0 > hx1 + 1.5 * hs:
+                continue
+            best = j
+            break
+        if best is not None:
+            for g in row:
+                g.superscript = True
+            merged[best] = sorted(merged[best] + row, key=lambda g: g.x0)
+            merged[i] = None
+    return [r for r in merged if r]
+
+
+def _split_columns(row: list[Glyph]) -> list[list[Glyph]]:
+    row = sorted(row, key=lambda g: g.x0)
+    size = statistics.median(g.size for g in row if not g.superscript) if any(
+        not g.superscript for g in row) else row[0].size
+    parts = [[row[0]]]
+    for g in row[1:]:
+        prev = parts[-1][-1]
+        if g.x0 - prev.x1 > COLUMN_GAP * size + (0 if not prev.word else size):
+            parts.append([g])
+        else:
+            parts[-1].append(g)
+    return parts
+
+
+def _render(line: RawLine, spaces: list[Glyph]) -> None:
+    """Set line.text and line.spans from the glyphs (reading order, single spaces)."""
+    glyphs = sorted(line.glyphs, key=lambda g: g.x0)
+    line.glyphs = glyphs
+    base = line.baseline
+    size = line.size
+    space_x = sorted((s.x0 + s.x1) / 2 for s in spaces
+                     if abs(s.baseline - base) <= BASELINE_TOL * max(size, s.size) + 0.5
+                     and line.x0 - 1 <= (s.x0 + s.x1) / 2 <= line.x1 + 1)
+    text = ""
+    runs: list[tuple[int, int, list[Glyph]]] = []
+    for k, g in enumerate(glyphs):
+        if k:
+            prev = glyphs[k - 1]
+            gap = g.x0 - prev.x1
+            ref = min(x for x in (prev.size, g.size)) if not (prev.superscript or g.superscript) else size
+            explicit = any(prev.x1 - 1.0 <= x <= g.x0 + 1.0 for x in space_x) if space_x else False
+            if g.word and prev.word:
+                need = not ((g.superscript or prev.superscript) and gap < 0.15 * size)
+            else:
+                need = explicit or gap > SPACE_GAP * ref
+            if need and not text.endswith(" "):
+                text += " "
+        start = len(text)
+        text += g.text
+        runs.append((start, len(text), [g]))
+    # merge consecutive glyphs of one style into spans
+    spans: list[Span] = []
+    cur: tuple[int, int, list[Glyph]] | None = None
+
+    def style(g: Glyph):
+        return (g.italic, g.bold, g.superscript, round(g.size * 2) / 2)
+
+    for start, end, gs in runs:
+        g = gs[0]
+        if (cur is not None and not g.word and style(cur[2][-1]) == style(g)):
+            cur = (cur[0], end, cur[2] + gs)
+        else:
+            if cur is not None:
+                spans.append(_span(*cur))
+            cur = (start, end, list(gs))
+    if cur is not None:
+        spans.append(_span(*cur))
+    line.text = text
+    line.spans = spans
+
+
+def _span(start: int, end: int, gs: list[Glyph]) -> Span:
+    g = gs[0]
+    confs = [x.conf for x in gs if x.conf is not None]
+    return Span(
+        start=start, end=end, size=round(g.size, 2), italic=g.italic, bold=g.bold,
+        superscript=g.superscript,
+        conf=round(min(confs), 3) if confs else None,
+        bbox=[round(min(x.x0 for x in gs), 2), round(min(x.top for x in gs), 2),
+              round(max(x.x1 for x in gs), 2), round(max(x.bottom for x in gs), 2)],
+    )
+
+
+def build_lines(page: PageLayout) -> list[RawLine]:
+    """Rows by baseline, superscripts attached, rows split at column gaps."""
+    if not page.glyphs:
+        return []
+    rows = _attach_superscripts(_rows(page.glyphs))
+    lines: list[RawLine] = []
+    for row in rows:
+        for part in _split_columns(row):
+            ln = RawLine(glyphs=part)
+            _render(ln, page.spaces)
+            if not ln.text.strip():
+                continue
+            ln.is_rule = bool(re.fullmatch(r"_{4,}", ln.text.replace(" ", "")))
+            lines.append(ln)
+    return reading_order(lines)
+
+
+def reading_order(lines: list[RawLine]) -> list[RawLine]:
+    """Top to bottom; lines whose baselines nearly agree read left to right."""
+    lines = sorted(lines, key=lambda ln: ln.baseline)
+    rows: list[list[RawLine]] = []
+    for ln in lines:
+        if rows and ln.baseline - rows[-1][0].baseline <= 0.3 * max(ln.size, rows[-1][0].size):
+            rows[-1].append(ln)
+        else:
+            rows.append([ln])
+    return [ln for row in rows for ln in sorted(row, key=lambda ln: ln.x0)]
+
+
+# --- zones -----------------------------------------------------------------------
+
+_DIGITS = re.compile(r"\d+")
+_WORD = re.compile(r"[^\W\d_]{3,}")
+SYMBOL_RE = re.compile(r"\b[A-Z]{1,6}(?:/[A-Z0-9][A-Za-z0-9.\-]*){2,}")
+
+
+def _norm(text: str) -> str:
+    return _DIGITS.sub("#", text.lower()).strip()
+
+
+def _tokens(text: str) -> set[str]:
+    return {t for t in text.split() if len(t) >= 4}
+
+
+def _gap_split(lines: list[RawLine], min_gap: float, from_bottom: bool) -> list[int]:
+    """Indexes i where a gap >= min_gap separates lines[:i] from lines[i:]."""
+    cuts = []
+    for i in range(1, len(lines)):
+        above = max(ln.bottom for ln in lines[:i])
+        if lines[i].top - above >= min_gap:
+            cuts.append(i)
+    return sorted(cuts, reverse=not from_bottom)
+
+
+class _Repeats:
+    """Which furniture candidates recur on other pages (digits ignored)."""
+
+    def __init__(self, pages: list[PageLayout], band_of):
+        self.norms: dict[str, set[int]] = {}
+        self.tokens: dict[str, set[int]] = {}
+        for p in pages:
+            for ln in p.lines:
+                if band_of(p, ln):
+                    self.norms.setdefault(_norm(ln.text), set()).add(p.number)
+                    for t in _tokens(ln.text):
+                        self.tokens.setdefault(t, set()).add(p.number)
+
+    def repeats(self, page: int, ln: RawLine) -> bool:
+        if len(self.norms.get(_norm(ln.text), set()) - {page}) > 0:
+            return True
+        return any(len(self.tokens.get(t, set()) - {page}) > 0 for t in _tokens(ln.text))
+
+
+def _furniture_evidence(ln: RawLine, body: float, rep: _Repeats, page: int, symbol: str | None) -> bool:
+    if abs(ln.size - body) > 0.6:
+        return True
+    if rep.repeats(page, ln):
+        return True
+    if symbol and symbol in ln.text.replace(" ", ""):
+        return True
+    return not _WORD.search(ln.text)
+
+
+def _find_footnote_rule(page: PageLayout, lines: list[RawLine], body: float, margin: float) -> float | None:
+    """The y of the footnote rule: a short rule at the left, followed by smaller text."""
+    cands: list[tuple[float, float]] = []
+    for r in page.rules:
+        w = r.x1 - r.x0
+        if r.bottom - r.top < 2.5 and 20 <= w <= 0.45 * page.width:
+            cands.append((r.top, r.x0))
+    for ln in lines:
+        if ln.is_rule and ln.x1 - ln.x0 <= 0.45 * page.width:
+            cands.append((ln.top, ln.x0))
+    for y, x0 in sorted(cands):
+        if y < 0.35 * page.height or x0 > margin + 3 * body:
+            continue
+        below = [ln for ln in lines if ln.top > y and not ln.is_rule and ln.zone is None]
+        if below and below[0].size < body - 0.6:
+            return y
+    return None
+
+
+def assign_zones(pages: list[PageLayout], body: float) -> str | None:
+    """Set RawLine.zone on every page; return the document symbol if seen."""
+    def top_band(p, ln):
+        return ln.bottom < BAND * p.height
+
+    def bottom_band(p, ln):
+        return ln.top > (1 - BAND) * p.height
+
+    rep_top = _Repeats(pages, top_band)
+    rep_bottom = _Repeats(pages, bottom_band)
+    symbol = None
+    if pages and pages[0].lines:
+        for ln in pages[0].lines:
+            if ln.bottom < BAND * pages[0].height:
+                m = SYMBOL_RE.search(ln.text.replace(" ", ""))
+                if m:
+                    symbol = m.group(0)
+                    break
+    min_gap = ZONE_GAP * body
+    for p in pages:
+        lines = p.lines
+        if not lines:
+            continue
+        # footer: lowest gap in the bottom band with furniture below it
+        for i in _gap_split(lines, min_gap, from_bottom=False):
+            below = lines[i:]
+            if all(bottom_band(p, ln) for ln in below) and all(
+                    _furniture_evidence(ln, body, rep_bottom, p.number, symbol) for ln in below):
+                for ln in below:
+                    ln.zone = "footer"
+                break
+        # header: highest gap in the top band with furniture above it (not on page 1)
+        if p.number > 1:
+            for i in _gap_split(lines, min_gap, from_bottom=True):
+                above = lines[:i]
+                if all(top_band(p, ln) for ln in above) and all(
+                        _furniture_evidence(ln, body, rep_top, p.number, symbol) for ln in above):
+                    for ln in above:
+                        ln.zone = "header"
+                    break
+    margin = _margin([ln for p in pages for ln in p.lines if ln.zone is None], body)
+    for p in pages:
+        rest = [ln for ln in p.lines if ln.zone is None]
+        y = _find_footnote_rule(p, rest, body, margin)
+        if y is None:
+            y = _footnote_block_without_rule(rest, body)
+        if y is not None:
+            for ln in rest:
+                if ln.top > y - 0.5:
+                    ln.zone = "footnote"
+        if p.number == 1:
+            _mark_masthead(p, [ln for ln in p.lines if ln.zone is None], body)
+    return symbol
+
+
+def _footnote_block_without_rule(lines: list[RawLine], body: float) -> float | None:
+    """Fallback (a rule OCR lost): the last block of smaller lines led by a raised number."""
+    if not lines:
+        return None
+    i = len(lines)
+    while i > 0 and lines[i - 1].size < body - 0.6:
+        i -= 1
+    if i == len(lines) or i == 0:
+        return None
+    block = lines[i:]
+    if not (block[0].starts_with_superscript or re.match(r"\d{1,3}\s", block[0].text)):
+        return None
+    if block[0].top - lines[i - 1].bottom < ZONE_GAP * body:
+        return None
+    return block[0].top
+
+
+_TITLE_RE = re.compile(r"^\d{1,3}/\d{1,4}\s*\.\s+\S|^(?:Resolution|Decision)\s+\d+/\d+")
+
+
+def _mark_masthead(page: PageLayout, lines: list[RawLine], body: float) -> None:
+    """The first page's header block: every line above the resolution title."""
+    title = None
+    for k, ln in enumerate(lines):
+        if _TITLE_RE.match(ln.text) and any(g.bold for g in ln.glyphs):
+            title = k
+            break
+    if title is None:  # the line after the last bracketed "[on the report ...]" line
+        for k, ln in enumerate(lines):
+            if ln.text.startswith("[") and ln.text.rstrip().endswith("]") and ln.top < 0.6 * page.height:
+                title = k + 1
+    if title is None:
+        return
+    for ln in lines[:title]:
+        ln.zone = "masthead"
+
+
+def _margin(lines: list[RawLine], body: float) -> float:
+    xs = Counter(round(ln.x0) for ln in lines if abs(ln.size - body) <= 0.6)
+    if not xs:
+        return min((ln.x0 for ln in lines), default=0.0)
+    # the left edge most lines share (continuation lines), not the indented first lines
+    common = xs.most_common(3)
+    return min(x for x, n in common if n >= common[0][1] * 0.3)
+
+
+# --- paragraphs and the model ------------------------------------------------
+
+def to_model_lines(page: PageLayout, body: float) -> list[Line]:
+    """Model lines in reading order, with an empty line at each paragraph break."""
+    out: list[Line] = []
+    body_lines = [ln for ln in page.lines if ln.zone is None]
+    margin = _margin(body_lines, body) if body_lines else 0.0
+    right = max((ln.x1 for ln in body_lines), default=page.width)
+    fn_lines = [ln for ln in page.lines if ln.zone == "footnote" and not ln.starts_with_superscript]
+    fn_margin = _margin(fn_lines, fn_lines[0].size) if fn_lines else 0.0
+    prev: RawLine | None = None
+    for ln in page.lines:
+        if ln.is_rule:
+            continue
+        brk = False
+        if prev is not None:
+            if ln.zone != prev.zone:
+                brk = True
+            else:
+                size = max(ln.size, prev.size)
+                if ln.baseline - prev.baseline > PARA_GAP * size * 1.05:
+                    brk = True
+                elif ln.zone is None:
+                    indented = ln.x0 > margin + INDENT * body
+                    prev_indented = prev.x0 > margin + INDENT * body
+                    prev_short = prev.x1 < right - 3 * body
+                    if indented and (not prev_indented or prev_short):
+                        brk = True
+                elif ln.zone == "footnote":
+                    if ln.starts_with_superscript or (fn_margin and ln.x0 < fn_margin - 1.5):
+                        brk = True
+        elif ln.zone is None and body_lines and ln.x0 > margin + INDENT * body:
+            brk = True  # a new paragraph starts at the top of the page
+        if brk and out and out[-1].text != "":
+            out.append(Line(text="", zone=ln.zone if prev is not None and prev.zone == ln.zone else None))
+        elif brk and not out:
+            out.append(Line(text="", zone=None))
+        out.append(Line(
+            text=ln.text,
+            bbox=[round(ln.x0, 2), round(ln.top, 2), round(ln.x1, 2), round(ln.bottom, 2)],
+            size=round(ln.size, 2),
+            spans=ln.spans,
+            zone=ln.zone,
+        ))
+        prev = ln
+    return out
+
+
+def layout_document(pages: list[PageLayout]) -> tuple[list[Page], dict]:
+    """Lines, zones and paragraph breaks for a whole document; returns pages and meta."""
+    for p in pages:
+        p.lines = build_lines(p)
+    body = body_size(pages)
+    symbol = assign_zones(pages, body)
+    out = []
+    for p in pages:
+        out.append(Page(number=p.number, lines=to_model_lines(p, body),
+                        width=round(p.width, 2), height=round(p.height, 2), image=p.image))
+    meta = parse_masthead([ln.text for ln in (pages[0].lines if pages else []) if ln.zone == "masthead"])
+    if symbol and "symbol" not in meta:
+        meta["symbol"] = symbol
+    meta["body_size"] = body
+    return out, meta
+
+
+# --- masthead metadata ---------------------------------------------------------
+
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_DATE_RE = re.compile(rf"\b(\d{{1,2}})\s+({_MONTHS})\s+(\d{{4}})\b")
+
+
+def _iso(text: str) -> str | None:
+    m = _DATE_RE.search(text)
+    if not m:
+        return None
+    try:
+        return datetime.strptime(" ".join(m.groups()), "%d %B %Y").date().isoformat()
+    except ValueError:
+        return None
+
+
+def parse_masthead(lines: list[str]) -> dict:
+    """Metadata from the labels of the UN masthead form.
+
+    >>> parse_masthead(["A/RES/80/37", "Distr.: General", "3 December 2025", "Eightieth session"])["date"]
+    '2025-12-03'
+    """
+    meta: dict = {}
+    joined = []
+    for k, t in enumerate(lines):
+        t = t.strip()
+        if "symbol" not in meta:
+            m = SYMBOL_RE.fullmatch(t.replace(" ", ""))
+            if m:
+                meta["symbol"] = m.group(0)
+                continue
+        m = re.match(r"Distr\.?\s*:\s*(.+)$", t)
+        if m:
+            meta["distribution"] = m.group(1).strip()
+            continue
+        if "date" not in meta and _DATE_RE.fullmatch(t):
+            meta["date"] = _iso(t)
+            continue
+        if re.search(r"\bsession$", t, re.I) and "session" not in meta:
+            meta["session"] = t
+            continue
+        m = re.match(r"Agenda items?\s+(.+)$", t)
+        if m:
+            meta["agenda_item"] = m.group(1).strip()
+            titles = []
+            for nxt in lines[k + 1:]:
+                if re.match(r"(Resolution|Decision)\s+adopted\b|\[", nxt):
+                    break
+                titles.append(nxt.strip())
+            if titles:
+                meta["agenda_title"] = " ".join(titles)
+            continue
+        joined.append(t)
+    text = " ".join(joined)
+    m = re.search(r"((?:Resolution|Decision) adopted by (?:the )?(.+?))\s+on\s+(\d{1,2}\s+(?:%s)\s+\d{4})" % _MONTHS, text)
+    if m:
+        meta["adopted"] = _iso(m.group(3))
+        meta["adopted_by"] = m.group(2).strip()
+    m = re.search(r"\[([^\]]+)\]", text)
+    if m:
+        meta["committee_report"] = m.group(1).strip()
+    return meta
