@@ -1,0 +1,352 @@
+"""The domain lexicon the repair rules consult, loaded once per process.
+
+Four kinds of evidence, all plain data files under ``dictionaries/``:
+
+- ``un_words.tsv``: word frequencies counted in the text layers of born-digital
+  UN resolutions (``word<TAB>count<TAB>lowercase_count``; ``lowercase_count``
+  is how often the word was printed in lower case, so a word that is only
+  ever capitalised is a name);
+- ``un_bigrams.tsv`` and ``un_compounds.tsv``: adjacent word pairs and
+  hyphenated compounds from the same text;
+- ``protected.txt``: terms never "corrected" (Latin, bodies, countries,
+  conferences) and ``ocr_confusions.json``: what OCR reads one glyph as;
+- symspellpy's own English unigram and bigram dictionaries, read from the
+  installed package (not copied into the repository).
+
+Built by ``python -m pipeline.build_lexicon /path/to/pdfs`` (see
+:mod:`pipeline.build_lexicon`).  :func:`load_lexicon` is cached by the
+dictionary files' content hash, so a worker loads SymSpell once, not per
+document.
+"""
+from __future__ import annotations
+
+import copy
+import hashlib
+import importlib.resources
+import json
+import math
+import re
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from symspellpy import SymSpell
+
+# A word as the lexicon counts it: letters, with inner apostrophes.
+WORD_RE = re.compile(r"[A-Za-z]+(?:['\u2019][A-Za-z]+)*")
+# Hyphenated compounds ("non-governmental", "confidence-building").
+COMPOUND_RE = re.compile(r"[A-Za-z]+(?:[-\u2011][A-Za-z]+)+")
+
+WORDS_FILE = "un_words.tsv"
+BIGRAMS_FILE = "un_bigrams.tsv"
+COMPOUNDS_FILE = "un_compounds.tsv"
+PROTECTED_FILE = "protected.txt"
+CONFUSIONS_FILE = "ocr_confusions.json"
+DICTIONARY_FILES = (WORDS_FILE, BIGRAMS_FILE, COMPOUNDS_FILE, PROTECTED_FILE, CONFUSIONS_FILE)
+
+EN_UNIGRAMS = "frequency_dictionary_en_82_765.txt"
+EN_BIGRAMS = "frequency_bigramdictionary_en_243_342.txt"
+
+# A domain word counts as much as this many English-corpus occurrences per
+# occurrence, after normalising both to per-million rates (UN text is the
+# register we repair, so its evidence weighs more).
+DOMAIN_WEIGHT = 3.0
+
+
+@dataclass(frozen=True)
+class Confusion:
+    """OCR printed ``seen`` where the document has ``meant``."""
+
+    seen: str
+    meant: str
+    weight: float  # prior that this confusion explains a difference, 0..1
+
+
+@dataclass
+class Lexicon:
+    words: dict[str, int]  # lower-case word -> count in clean UN text
+    lower_words: dict[str, int]  # lower-case word -> count printed in lower case
+    bigrams: dict[tuple[str, str], int]
+    compounds: dict[str, int]  # lower-case hyphenated compound -> count
+    protected_words: frozenset[str]  # lower case, single words
+    protected_phrases: tuple[tuple[str, ...], ...]  # lower-case word tuples
+    confusions: tuple[Confusion, ...]
+    english: dict[str, int]
+    english_bigrams: dict[tuple[str, str], int]
+    sym: SymSpell
+    fingerprint: str
+    domain_total: int = 1
+    english_total: int = 1
+    meta: dict = field(default_factory=dict)
+
+    # ------------------------------------------------------------ queries
+    def domain_count(self, word: str) -> int:
+        return self.words.get(word.lower(), 0)
+
+    def english_count(self, word: str) -> int:
+        return self.english.get(word.lower(), 0)
+
+    def is_protected(self, word: str) -> bool:
+        return word.lower() in self.protected_words
+
+    def is_known(self, word: str) -> bool:
+        """A word we must never split or respell: seen in UN text, in the
+        English dictionary, or protected."""
+        w = word.lower()
+        return w in self.words or w in self.english or w in self.protected_words
+
+    def is_name(self, word: str) -> bool:
+        """Only ever printed capitalised in UN text (Durban, Geneva)."""
+        w = word.lower()
+        return self.words.get(w, 0) > 0 and self.lower_words.get(w, 0) == 0
+
+    def per_million(self, word: str) -> float:
+        """Frequency per million words, domain weighted above English."""
+        w = word.lower()
+        d = self.words.get(w, 0) * 1e6 / self.domain_total
+        e = self.english.get(w, 0) * 1e6 / self.english_total
+        return max(d * DOMAIN_WEIGHT, e)
+
+    def zipf(self, word: str) -> float:
+        """log10 of frequency per billion (0 for an unknown word)."""
+        pm = self.per_million(word)
+        return math.log10(pm * 1e3) if pm > 0 else 0.0
+
+    def bigram(self, w1: str, w2: str) -> tuple[int, int]:
+        """(domain count, English count) of the pair."""
+        key = (w1.lower(), w2.lower())
+        return self.bigrams.get(key, 0), self.english_bigrams.get(key, 0)
+
+    def bigram_seen(self, w1: str | None, w2: str | None) -> bool:
+        if not w1 or not w2:
+            return False
+        d, e = self.bigram(w1, w2)
+        return d > 0 or e > 0
+
+    def compound_count(self, compound: str) -> int:
+        return self.compounds.get(compound.lower().replace("\u2011", "-"), 0)
+
+    def confusions_by_meant(self) -> dict[str, list[Confusion]]:
+        out: dict[str, list[Confusion]] = {}
+        for c in self.confusions:
+            out.setdefault(c.meant, []).append(c)
+        return out
+
+    # ----------------------------------------------------------- held out
+    def without(
+        self,
+        words: Counter,
+        lower_words: Counter,
+        bigrams: Counter,
+        compounds: Counter,
+    ) -> "Lexicon":
+        """This lexicon less one document's counts (leave-one-out evaluation).
+
+        Shares the SymSpell index and the English data; candidates that only
+        the held-out document attested get a zero domain count, so the rules
+        treat them as they would treat an unseen document.
+        """
+        other = copy.copy(self)
+        other.words = _subtract(self.words, words)
+        other.lower_words = _subtract(self.lower_words, lower_words)
+        other.bigrams = _subtract(self.bigrams, bigrams)
+        other.compounds = _subtract(self.compounds, compounds)
+        other.domain_total = max(1, self.domain_total - sum(words.values()))
+        other.fingerprint = self.fingerprint + "-heldout"
+        return other
+
+
+def _subtract(base: dict, minus: Counter) -> dict:
+    out = dict(base)
+    for k, v in minus.items():
+        if k in out:
+            n = out[k] - v
+            if n > 0:
+                out[k] = n
+            else:
+                del out[k]
+    return out
+
+
+# ----------------------------------------------------------------- counting
+def count_text(text: str) -> tuple[Counter, Counter, Counter, Counter]:
+    """Word, lower-case word, bigram and compound counts of one clean text.
+
+    Bigrams pair words separated only by whitespace (or a hyphen at a line
+    end), so "rights, including" is no evidence for "rights including".
+    """
+    words: Counter = Counter()
+    lower: Counter = Counter()
+    bigrams: Counter = Counter()
+    compounds: Counter = Counter()
+    prev: str | None = None
+    prev_end = -1
+    for m in WORD_RE.finditer(text):
+        w = m.group()
+        lw = w.lower().replace("\u2019", "'")
+        words[lw] += 1
+        if w[0].islower():
+            lower[lw] += 1
+        if prev is not None and text[prev_end:m.start()].isspace():
+            bigrams[(prev, lw)] += 1
+        prev, prev_end = lw, m.end()
+    flat = re.sub(r"([A-Za-z])[-\u2011][ \t]*\n[ \t]*(?=[A-Za-z])", r"\1-", text)
+    for m in COMPOUND_RE.finditer(flat):
+        compounds[m.group().lower().replace("\u2011", "-")] += 1
+    return words, lower, bigrams, compounds
+
+
+# ------------------------------------------------------------------ loading
+def _read_words(path: Path) -> tuple[dict[str, int], dict[str, int]]:
+    words: dict[str, int] = {}
+    lower: dict[str, int] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line or line.startswith("#"):
+            continue
+        w, n, lo = line.split("\t")
+        words[w] = int(n)
+        if int(lo):
+            lower[w] = int(lo)
+    return words, lower
+
+
+def _read_pairs(path: Path) -> dict[tuple[str, str], int]:
+    out: dict[tuple[str, str], int] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line or line.startswith("#"):
+            continue
+        a, b, n = line.split("\t")
+        out[(a, b)] = int(n)
+    return out
+
+
+def _read_counts(path: Path) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line or line.startswith("#"):
+            continue
+        w, n = line.split("\t")
+        out[w] = int(n)
+    return out
+
+
+def read_protected(path: Path) -> tuple[frozenset[str], tuple[tuple[str, ...], ...]]:
+    singles: set[str] = set()
+    phrases: list[tuple[str, ...]] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        toks = tuple(t.lower() for t in WORD_RE.findall(line))
+        if len(toks) == 1:
+            singles.add(toks[0])
+        elif toks:
+            phrases.append(toks)
+            # A phrase's words that are not everyday English are protected alone
+            # too ("alia", "Kiribati"): they would otherwise look misspelt.
+    return frozenset(singles), tuple(phrases)
+
+
+def _english_unigrams() -> tuple[dict[str, int], Path]:
+    path = Path(str(importlib.resources.files("symspellpy") / EN_UNIGRAMS))
+    out: dict[str, int] = {}
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            w, _, n = line.rstrip("\n").partition(" ")
+            out[w] = int(n)
+    return out, path
+
+
+def _english_bigrams() -> dict[tuple[str, str], int]:
+    path = Path(str(importlib.resources.files("symspellpy") / EN_BIGRAMS))
+    out: dict[tuple[str, str], int] = {}
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.split()
+            if len(parts) == 3:
+                out[(parts[0], parts[1])] = int(parts[2])
+    return out
+
+
+def dictionaries_fingerprint(dictionaries_dir: Path) -> str:
+    h = hashlib.sha256()
+    for name in DICTIONARY_FILES:
+        p = Path(dictionaries_dir) / name
+        h.update(name.encode())
+        h.update(p.read_bytes() if p.exists() else b"")
+    return h.hexdigest()[:16]
+
+
+_CACHE: dict[str, Lexicon] = {}
+_LOCK = threading.Lock()
+
+
+def load_lexicon(dictionaries_dir: Path | str) -> Lexicon:
+    """The lexicon of ``dictionaries_dir``, built once per process per content."""
+    d = Path(dictionaries_dir)
+    key = dictionaries_fingerprint(d)
+    with _LOCK:
+        lex = _CACHE.get(key)
+        if lex is None:
+            lex = _build(d, key)
+            _CACHE[key] = lex
+        return lex
+
+
+def _build(d: Path, fingerprint: str) -> Lexicon:
+    words, lower = _read_words(d / WORDS_FILE)
+    bigrams = _read_pairs(d / BIGRAMS_FILE)
+    compounds = _read_counts(d / COMPOUNDS_FILE)
+    protected, phrases = read_protected(d / PROTECTED_FILE)
+    conf_data = json.loads((d / CONFUSIONS_FILE).read_text(encoding="utf-8"))
+    confusions = tuple(Confusion(c["seen"], c["meant"], float(c["weight"])) for c in conf_data["confusions"])
+    english, en_path = _english_unigrams()
+    sym = SymSpell(max_dictionary_edit_distance=2, prefix_length=7)
+    sym.load_dictionary(str(en_path), 0, 1)
+    en_total = sum(english.values())
+    dom_total = max(1, sum(words.values()))
+    # Domain words join the SymSpell index at a count that matches their
+    # weighted per-million rate, so "alia" or "Subcommission" are candidates.
+    for w, n in words.items():
+        if w not in english and "'" not in w:
+            sym.create_dictionary_entry(w, max(1, int(n * DOMAIN_WEIGHT * en_total / dom_total)))
+    for w in protected:
+        if w not in english and w not in words:
+            sym.create_dictionary_entry(w, 1)
+    return Lexicon(
+        words=words,
+        lower_words=lower,
+        bigrams=bigrams,
+        compounds=compounds,
+        protected_words=protected | {w for ph in phrases for w in ph if w not in english},
+        protected_phrases=phrases,
+        confusions=confusions,
+        english=english,
+        english_bigrams=_english_bigrams(),
+        sym=sym,
+        fingerprint=fingerprint,
+        domain_total=dom_total,
+        english_total=en_total,
+        meta={"dir": str(d)},
+    )
+
+
+def default_dictionaries_dir() -> Path:
+    return Path(__file__).resolve().parent.parent / "dictionaries"
+
+
+def iter_protected_spans(text: str, lex: Lexicon) -> Iterable[tuple[int, int]]:
+    """Spans of ``text`` covered by a protected multi-word phrase."""
+    toks = [(m.start(), m.end(), m.group().lower()) for m in WORD_RE.finditer(text)]
+    if not lex.protected_phrases:
+        return
+    by_first: dict[str, list[tuple[str, ...]]] = {}
+    for ph in lex.protected_phrases:
+        by_first.setdefault(ph[0], []).append(ph)
+    for i, (s, _, w) in enumerate(toks):
+        for ph in by_first.get(w, ()):
+            n = len(ph)
+            if tuple(t[2] for t in toks[i:i + n]) == ph:
+                yield s, toks[i + n - 1][1]

@@ -1,0 +1,56 @@
+"""Where repair rules must not edit, and shared token helpers.
+
+A superscript span is a footnote marker the footnote stage will recover:
+nothing inside it is ever touched.  Protected phrases ("inter alia") are left
+as printed by the word rules.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+
+from ..lexicon import Lexicon, iter_protected_spans
+from ..worktext import WorkText
+
+# A word the word rules may look at: letters, possibly with a 0, 1 or | inside
+# (OCR's "po1icy"); a trailing digit is never part of it (it may be a
+# footnote marker: "Declaration2").
+TOKEN_RE = re.compile(r"[A-Za-z](?:[A-Za-z]|[01|](?=[A-Za-z]))*(?:['\u2019][A-Za-z]+)?")
+
+
+class Guard:
+    def __init__(self, work: WorkText, lexicon: Lexicon | None = None) -> None:
+        spans = sorted((m.start, m.end) for m in work.marks if m.kind == "superscript" and m.end > m.start)
+        if lexicon is not None:
+            spans.extend(iter_protected_spans(work.text, lexicon))
+            spans.sort()
+        self.starts = [s for s, _ in spans]
+        self.spans = spans
+        # Running maximum of ends, so one bisect answers an overlap query.
+        self.max_end: list[int] = []
+        top = -1
+        for _, e in spans:
+            top = max(top, e)
+            self.max_end.append(top)
+
+    def blocked(self, start: int, end: int) -> bool:
+        """Does ``[start, end)`` (an insertion when equal) overlap a guarded span?"""
+        i = bisect.bisect_left(self.starts, max(end, start + 1)) - 1
+        return i >= 0 and self.max_end[i] > start
+
+
+def case_like(model: str, word: str) -> str:
+    """``word`` in the case pattern of ``model`` (Title, UPPER or lower)."""
+    if model.isupper() and len(model) > 1:
+        return word.upper()
+    if model[:1].isupper():
+        return word[:1].upper() + word[1:]
+    return word
+
+
+def neighbours(text: str, start: int, end: int) -> tuple[str | None, str | None]:
+    """The words just before and after ``text[start:end]`` when only
+    whitespace separates them (punctuation breaks the context)."""
+    left = re.search(r"([A-Za-z]+)\s+$", text[max(0, start - 40):start])
+    right = re.match(r"\s+([A-Za-z]+)", text[end:end + 40])
+    return (left.group(1) if left else None, right.group(1) if right else None)

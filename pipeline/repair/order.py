@@ -1,0 +1,24 @@
+"""The OCR-artifact repair rules, in the order they run.
+
+Characters first (so words are made of the right code points), then line-end
+hyphens (so broken words are whole), then the grammars of symbols and
+citation numerals (so their letters are not taken for words), then words:
+segmentation before spelling, so "ofthe" is split, not respelt as "other".
+"""
+from __future__ import annotations
+
+from . import hyphenation, numerals, symbols, unicode, words  # noqa: F401  (registers the rules)
+
+TEXT_RULES: list[str] = [
+    "unicode.control_chars",
+    "unicode.mojibake",
+    "unicode.ligatures",
+    "unicode.spaces",
+    "unicode.hyphens",
+    "hyphenation.line_end",
+    "symbols.un_symbol",
+    "numerals.roman_in_citation",
+    "words.segmentation",
+    "words.spelling",
+    "words.real_word",
+]

@@ -1,0 +1,280 @@
+"""Word-level OCR damage: run-together words, misread letters, dropped letters.
+
+Three rules, from the surest evidence to the weakest:
+
+- ``words.segmentation``: a token that is no word but splits into common
+  words ("elementsin" -> "elements in"), proposed by symspellpy's word
+  segmentation and kept only when every part is a common word;
+- ``words.spelling``: a token that is no word, replaced by the word an OCR
+  confusion from ``dictionaries/ocr_confusions.json`` (or, less surely, a
+  small edit found by SymSpell) leads to ("Oficial" -> "Official");
+- ``words.real_word``: a real but rare word where a frequent word one OCR
+  confusion away fits the neighbours and it does not ("al actors" ->
+  "all actors").
+
+A word is never split or respelt when it is known (UN text, the English
+dictionary, protected terms), all in capitals (an acronym), inside a
+protected phrase or a superscript, or part of a symbol ("Corr", "Add").
+Confidence grows with the evidence: the kind of edit, the candidate's
+frequency, whether the neighbouring words make an attested pair, and the OCR
+engine's own word confidence where the input has one.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterator
+
+from symspellpy import Verbosity
+
+from ..lexicon import Lexicon
+from ..worktext import Proposal, WorkText
+from .engine import RepairContext, rule
+from .guards import TOKEN_RE, Guard, case_like, neighbours
+
+# Part of a segmentation: a UN word seen this often in lower case, or an
+# English word at least this common (Zipf scale: log10 per billion words).
+MIN_PART_DOMAIN = 3
+MIN_PART_ZIPF = 4.5
+SINGLE_LETTER_PARTS = frozenset({"a"})
+# Real-word errors: the printed word is this rare in UN text (lower case) and
+# the candidate this much more common.
+REAL_WORD_MAX_COUNT = 2
+REAL_WORD_MIN_CANDIDATE = 20
+
+
+@dataclass
+class Token:
+    start: int
+    end: int
+    text: str
+    prev: str | None
+    next: str | None
+
+
+def tokens(work: WorkText, lex: Lexicon) -> Iterator[Token]:
+    """Words the word rules may touch (see the module docstring)."""
+    text = work.text
+    guard = Guard(work, lex)
+    for m in TOKEN_RE.finditer(text):
+        s, e = m.start(), m.end()
+        tok = m.group()
+        before = text[s - 1] if s else ""
+        after = text[e] if e < len(text) else ""
+        after2 = text[e + 1] if e + 1 < len(text) else ""
+        if before in "/\\" or before.isdigit() or after in "/\\" or (after == "." and after2.isdigit()):
+            continue  # part of a symbol or a number: "Corr.1", "A/RES"
+        if before in "-" and s >= 2 and text[s - 2].isdigit():
+            continue  # "COVID-19"-like codes
+        letters = re.sub(r"[^A-Za-z]", "", tok)
+        if len(letters) >= 2 and letters.isupper():
+            continue  # acronym
+        if any(c.isupper() for c in letters[1:]):
+            continue  # camel case or mixed: a name or a code ("McDonald", "eGovernment")
+        if guard.blocked(s, e):
+            continue
+        prev, nxt = neighbours(text, s, e)
+        yield Token(s, e, tok, prev, nxt)
+
+
+def _ocr_penalty(work: WorkText, start: int, end: int) -> float:
+    """Evidence from the OCR engine: a sure word is less likely misread."""
+    c = work.conf_at(start, end)
+    if c is None:
+        return 0.0
+    if c >= 0.95:
+        return -0.1
+    if c < 0.6:
+        return 0.05
+    return 0.0
+
+
+# ------------------------------------------------------------ segmentation
+def _good_part(part: str, lex: Lexicon) -> bool:
+    if len(part) == 1:
+        return part in SINGLE_LETTER_PARTS
+    if lex.lower_words.get(part, 0) >= MIN_PART_DOMAIN:
+        return True
+    return lex.english_count(part) > 0 and lex.zipf(part) >= MIN_PART_ZIPF
+
+
+def segment(word: str, lex: Lexicon) -> list[str] | None:
+    """Common words that ``word`` runs together, or None."""
+    low = word.lower()
+    seg = lex.sym.word_segmentation(low, max_edit_distance=0)
+    parts = seg.corrected_string.split()
+    if not 2 <= len(parts) <= 3 or "".join(parts) != low:
+        return None
+    if not all(_good_part(p, lex) for p in parts):
+        return None
+    return parts
+
+
+@rule("words.segmentation")
+def segmentation(work: WorkText, ctx: RepairContext) -> list[Proposal]:
+    """Split words OCR ran together.  "important elementsin all" -> "important elements in all"."""
+    lex: Lexicon = ctx.lexicon
+    out: list[Proposal] = []
+    for t in tokens(work, lex):
+        if len(t.text) < 4 or not t.text.isalpha() or lex.is_known(t.text):
+            continue
+        parts = segment(t.text, lex)
+        if parts is None:
+            continue
+        inner = any(lex.bigram_seen(a, b) for a, b in zip(parts, parts[1:]))
+        outer = lex.bigram_seen(t.prev, parts[0]) or lex.bigram_seen(parts[-1], t.next)
+        domain = all(lex.lower_words.get(p, 0) >= MIN_PART_DOMAIN for p in parts)
+        conf = 0.7 + 0.15 * inner + 0.07 * outer + 0.05 * domain + _ocr_penalty(work, t.start, t.end)
+        after = " ".join([case_like(t.text, parts[0])] + parts[1:])
+        out.append(
+            Proposal(t.start, t.end, after, "words.segmentation", min(conf, 0.99), {"parts": parts, "pair_attested": inner})
+        )
+    return out
+
+
+# ----------------------------------------------------------------- spelling
+def confusion_candidates(word: str, lex: Lexicon, max_ops: int = 2) -> dict[str, float]:
+    """Strings one or two OCR confusions away from ``word``, with the product
+    of the confusions' weights (the best path to each)."""
+    table = [c for c in lex.confusions if c.seen != "double"]
+    double = next((c.weight for c in lex.confusions if c.seen == "double"), 0.0)
+    frontier = {word: 1.0}
+    found: dict[str, float] = {}
+    for _ in range(max_ops):
+        nxt: dict[str, float] = {}
+        for w, p in frontier.items():
+            for c in table:
+                i = w.find(c.seen)
+                while i >= 0:
+                    cand = w[:i] + c.meant + w[i + len(c.seen):]
+                    q = p * c.weight
+                    if q > nxt.get(cand, 0):
+                        nxt[cand] = q
+                    i = w.find(c.seen, i + 1)
+            if double:
+                for i, ch in enumerate(w):
+                    if ch.isalpha() and (i + 1 == len(w) or w[i + 1] != ch):
+                        cand = w[: i + 1] + ch + w[i + 1:]
+                        q = p * double
+                        if q > nxt.get(cand, 0):
+                            nxt[cand] = q
+        for cand, q in nxt.items():
+            if cand != word and q > found.get(cand, 0):
+                found[cand] = q
+        frontier = nxt
+    return found
+
+
+def _valid_target(word: str, lex: Lexicon) -> bool:
+    """A word we would write: a UN word, or an English word of some currency."""
+    if not re.fullmatch(r"[A-Za-z]+(?:'[a-z]+)?", word):
+        return False
+    if lex.domain_count(word) or lex.is_protected(word):
+        return True
+    return lex.zipf(word) >= 3.0
+
+
+def spelling_candidates(word: str, lex: Lexicon) -> list[tuple[str, float, str]]:
+    """(candidate, prior, kind) for a non-word, best prior first."""
+    out: dict[str, tuple[float, str]] = {}
+    for cand, p in confusion_candidates(word, lex).items():
+        low = cand.lower()
+        if _valid_target(low, lex):
+            out[low] = max(out.get(low, (0, "")), (p, "ocr"))
+    if word.isalpha():
+        for s in lex.sym.lookup(word.lower(), Verbosity.ALL, max_edit_distance=2):
+            if s.term not in out and _valid_target(s.term, lex):
+                out[s.term] = (0.3 if s.distance == 1 else 0.05, f"edit{s.distance}")
+    return sorted(((c, p, k) for c, (p, k) in out.items()), key=lambda x: -x[1])
+
+
+@rule("words.spelling")
+def spelling(work: WorkText, ctx: RepairContext) -> list[Proposal]:
+    """Respell a non-word OCR misread.  "Oficial Records" -> "Official Records"; "goverrnent" -> "government"."""
+    lex: Lexicon = ctx.lexicon
+    out: list[Proposal] = []
+    for t in tokens(work, lex):
+        w = t.text
+        if len(w) < 3 or lex.is_known(w):
+            continue
+        cands = spelling_candidates(w, lex)
+        if not cands:
+            continue
+        scored = []
+        for cand, prior, kind in cands:
+            ctx_seen = lex.bigram_seen(t.prev, cand) + lex.bigram_seen(cand, t.next)
+            score = prior * max(lex.zipf(cand), 0.1) * (1 + 2 * ctx_seen)
+            scored.append((score, cand, prior, kind, ctx_seen))
+        scored.sort(reverse=True)
+        score, cand, prior, kind, ctx_seen = scored[0]
+        runner = scored[1][0] if len(scored) > 1 else 0.0
+        conf = 0.55
+        conf += {"ocr": 0.25, "edit1": 0.12}.get(kind, 0.0) if kind != "ocr" or prior >= 0.6 else 0.12
+        conf += 0.1 if lex.domain_count(cand) >= 3 else 0.0
+        conf += 0.1 if ctx_seen else 0.0
+        if runner and score < 3 * runner:
+            conf -= 0.2
+        if w[0].isupper() and kind != "ocr" and not lex.lower_words.get(cand, 0):
+            conf -= 0.15  # perhaps a name
+        conf += _ocr_penalty(work, t.start, t.end)
+        after = case_like(w, cand)
+        if after == w:
+            continue
+        out.append(
+            Proposal(
+                t.start,
+                t.end,
+                after,
+                "words.spelling",
+                round(max(0.3, min(conf, 0.99)), 3),
+                {"edit": kind, "prior": round(prior, 3), "context": bool(ctx_seen),
+                 "alternatives": [c for _, c, *_ in scored[1:4]]},
+            )
+        )
+    return out
+
+
+# --------------------------------------------------------------- real words
+@rule("words.real_word")
+def real_word(work: WorkText, ctx: RepairContext) -> list[Proposal]:
+    """Replace a real but rare word that OCR made of a common one, when only
+    the common one fits its neighbours.  "Urges al actors" -> "Urges all actors".
+    """
+    lex: Lexicon = ctx.lexicon
+    out: list[Proposal] = []
+    for t in tokens(work, lex):
+        w = t.text
+        if not w.isalpha() or not w.islower() or lex.is_protected(w):
+            continue
+        if lex.lower_words.get(w, 0) > REAL_WORD_MAX_COUNT:
+            continue
+        if t.prev is None and t.next is None:
+            continue
+        if lex.bigram_seen(t.prev, w) or lex.bigram_seen(w, t.next):
+            continue  # the printed word fits its neighbours
+        best = None
+        for cand, prior in confusion_candidates(w, lex, max_ops=1).items():
+            if prior < 0.8 or not cand.isalpha() or not cand.islower():
+                continue
+            n = lex.lower_words.get(cand, 0)
+            if n < REAL_WORD_MIN_CANDIDATE or n < 20 * (lex.domain_count(w) + 1):
+                continue
+            left = lex.bigram(t.prev, cand)[0] if t.prev else 0
+            right = lex.bigram(cand, t.next)[0] if t.next else 0
+            sides = (left >= 2) + (right >= 2)
+            if not sides:
+                continue
+            key = (sides, left + right, prior)
+            if best is None or key > best[0]:
+                best = (key, cand)
+        if best is None:
+            continue
+        (sides, support, prior), cand = best
+        both_needed = (t.prev is not None) + (t.next is not None)
+        conf = 0.93 if sides == both_needed == 2 else 0.75
+        conf += _ocr_penalty(work, t.start, t.end)
+        out.append(
+            Proposal(t.start, t.end, cand, "words.real_word", round(min(conf, 0.99), 3),
+                     {"pair_support": support, "sides": sides, "prior": round(prior, 3)})
+        )
+    return out
