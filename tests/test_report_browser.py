@@ -1,0 +1,248 @@
+"""The report in a real browser (headless Chromium): it opens from disk, filters,
+records decisions from the keyboard and the mouse, exports them in the format of
+pipeline/decisions.py, and shows hostile document text as inert text.
+
+A screenshot of each view is saved; the paths are printed (set REPORT_SCREENSHOTS
+to choose the folder, default: the test's tmp dir)."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from pipeline import decisions, review
+from pipeline.report import build_report
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+FIXTURES = Path(__file__).parent / "data" / "report"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMEDRIVER = os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")
+FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync")
+
+
+def make_driver(download_dir: Path, profile: Path):
+    webdriver = pytest.importorskip("selenium.webdriver")
+    from selenium.webdriver.chrome.service import Service
+
+    if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
+        pytest.skip("headless Chromium is not installed (scripts/setup.sh installs it)")
+    opts = webdriver.ChromeOptions()
+    for flag in FLAGS:
+        opts.add_argument(flag)
+    opts.add_argument(f"--user-data-dir={profile}")
+    opts.add_argument("--window-size=1280,1000")
+    opts.binary_location = CHROMIUM
+    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    opts.add_experimental_option("prefs", {"download.default_directory": str(download_dir),
+                                           "download.prompt_for_download": False})
+    driver = webdriver.Chrome(options=opts, service=Service(CHROMEDRIVER))
+    driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(download_dir)})
+    return driver
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    root = tmp_path_factory.mktemp("report")
+    clean = root / "clean"
+    shutil.copytree(FIXTURES, clean, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    page = build_report(clean)
+    downloads = root / "Downloads"
+    downloads.mkdir()
+    driver = make_driver(downloads, Path(tempfile.mkdtemp(prefix="chromium-profile-", dir=root)))
+    shots = Path(os.environ.get("REPORT_SCREENSHOTS") or root / "screenshots")
+    shots.mkdir(parents=True, exist_ok=True)
+    try:
+        yield {"driver": driver, "url": page.resolve().as_uri(), "clean": clean, "downloads": downloads, "root": root, "shots": shots}
+    finally:
+        driver.quit()
+
+
+def wait(cond, timeout: float = 5.0, what: str = "condition"):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        value = cond()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def js(driver, script: str, *args):
+    return driver.execute_script(script, *args)
+
+
+def open_page(site):
+    d = site["driver"]
+    d.get(site["url"])
+    wait(lambda: js(d, "return document.documentElement.dataset.ready === '1'"), what="the report to be ready")
+    return d
+
+
+def shot(site, capsys, name: str) -> Path:
+    d = site["driver"]
+    height = js(d, "return Math.min(4000, document.documentElement.scrollHeight)")
+    d.set_window_size(1280, max(900, height))
+    path = site["shots"] / name
+    d.save_screenshot(str(path))
+    d.set_window_size(1280, 1000)
+    with capsys.disabled():
+        print(f"\nscreenshot: {path}")
+    return path
+
+
+def count_text(d) -> str:
+    return js(d, "return document.getElementById('count').textContent")
+
+
+def severe_logs(d) -> list:
+    return [e for e in d.get_log("browser") if e["level"] == "SEVERE"]
+
+
+def test_report_opens_filters_decides_and_exports(site, capsys):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import Select
+
+    d = open_page(site)
+    assert d.title.startswith("Review report")
+    assert count_text(d) == "Showing 1\u201311 of 11 corrections"
+    assert len(d.find_elements(By.CSS_SELECTOR, "#list .card")) == 11
+    # Crops from the scanned page load from report-assets/ next to the page.
+    crops = d.find_elements(By.CSS_SELECTOR, "#list img.crop")
+    assert len(crops) == 4
+    wait(lambda: all(js(d, "return arguments[0].complete && arguments[0].naturalWidth > 0", c) for c in crops), what="crops to load")
+    shot(site, capsys, "report-review.png")
+
+    # Filters: by rule, status, confidence band, document, and search.
+    rule = js(d, "return [...document.querySelectorAll('#f-rule option')].find(o => o.textContent.startsWith('ocr_digit_in_word ')).value")
+    Select(d.find_element(By.ID, "f-rule")).select_by_value(rule)
+    assert count_text(d).endswith("of 7 corrections")
+    Select(d.find_element(By.ID, "f-status")).select_by_value("all")
+    assert count_text(d).endswith("of 8 corrections")
+    Select(d.find_element(By.ID, "f-conf")).select_by_value("3")  # 0.7-0.8
+    assert count_text(d).endswith("of 3 corrections")
+    d.find_element(By.ID, "f-reset").click()
+    wait(lambda: count_text(d).endswith("of 11 corrections"), what="reset")
+    search = d.find_element(By.ID, "f-q")
+    search.send_keys("tenth")
+    wait(lambda: count_text(d) == "Showing 1\u20131 of 1 corrections", what="search")
+    search.send_keys(Keys.ESCAPE)
+    d.find_element(By.ID, "f-reset").click()
+    wait(lambda: count_text(d).endswith("of 11 corrections"), what="reset")
+    # A chart bar is a filter too.
+    d.find_element(By.CSS_SELECTOR, ".bar[data-chart='rule'][data-key='footnote_marker']").click()
+    assert count_text(d).endswith("of 2 corrections")
+    d.find_element(By.ID, "f-reset").click()
+    wait(lambda: count_text(d).endswith("of 11 corrections"), what="reset")
+
+    # Decide from the keyboard on the first document: j selects, a accepts and moves on, r rejects.
+    Select(d.find_element(By.ID, "f-doc")).select_by_value("0")
+    assert count_text(d).endswith("of 4 corrections")
+    body = d.find_element(By.TAG_NAME, "body")
+    d.execute_script("document.activeElement.blur()")
+    body.send_keys("j")
+    body.send_keys("a")  # Artic1e -> Article: accept
+    body.send_keys("r")  # internationa1 -> international: reject
+    cards = d.find_elements(By.CSS_SELECTOR, "#list .card")
+    assert cards[0].find_element(By.CSS_SELECTOR, "[data-act=accept]").get_attribute("aria-pressed") == "true"
+    assert cards[1].find_element(By.CSS_SELECTOR, "[data-act=reject]").get_attribute("aria-pressed") == "true"
+    assert "current" in cards[2].get_attribute("class")
+    # ... and with the mouse: accept the suggestion "tenth" -> "eighth".
+    cards[3].find_element(By.CSS_SELECTOR, "[data-act=accept]").click()
+    assert js(d, "return document.getElementById('pending-count').textContent").startswith("3 decisions")
+    # Undo takes one back.
+    cards = d.find_elements(By.CSS_SELECTOR, "#list .card")
+    cards[3].find_element(By.CSS_SELECTOR, "[data-act=undo]").click()
+    cards = d.find_elements(By.CSS_SELECTOR, "#list .card")
+    cards[3].find_element(By.CSS_SELECTOR, "[data-act=accept]").click()
+    assert "decided in this page" not in d.page_source  # label text only lives in the option
+    Select(d.find_element(By.ID, "f-status")).select_by_value("mine")
+    assert count_text(d).endswith("of 3 corrections")
+
+    # Decisions survive a reload (kept in the browser until exported).
+    d.refresh()
+    wait(lambda: js(d, "return document.documentElement.dataset.ready === '1'"), what="reload")
+    assert js(d, "return document.getElementById('pending-count').textContent").startswith("3 decisions")
+
+    # Export: a download in the decisions format, and the command to apply it.
+    d.find_element(By.ID, "export").click()
+    exported = wait(lambda: [p for p in site["downloads"].glob("review-decisions*.json")], what="the download")[0]
+    wait(lambda: exported.stat().st_size > 0 and json.loads(exported.read_text(encoding="utf-8")), what="a complete download")
+    assert d.find_element(By.ID, "export-dialog").is_displayed()
+    assert "python -m pipeline.review apply" in d.find_element(By.ID, "export-cmd").text
+    shot(site, capsys, "report-export.png")
+    stored = decisions.load(exported)
+    assert stored == {"000_925e479e4b378691": {"a7ad368321f3f77f": "accept", "b31ed340b4932e93": "reject", "1ced06218808dc9f": "accept"}}
+    data = json.loads(exported.read_text(encoding="utf-8"))
+    assert data["version"] == 1
+    tenth = next(x for x in data["decisions"] if x["id"] == "1ced06218808dc9f")
+    source = json.loads((site["clean"] / "000_925e479e4b378691.json").read_text(encoding="utf-8"))
+    original = next(c for c in source["corrections"] if c["id"] == "1ced06218808dc9f")
+    assert {k: tenth[k] for k in ("rule", "before", "after", "context")} == {k: original[k] for k in ("rule", "before", "after", "context")}
+
+    # The exported file is what `python -m pipeline.review apply` takes.
+    project = site["root"]
+    assert review.main(["apply", str(exported), "--project", str(project)]) == 0
+    assert decisions.load(project / "dictionaries" / "review-decisions.json") == stored
+    assert severe_logs(d) == []
+
+
+def test_history_and_documents_views(site, capsys):
+    from selenium.webdriver.common.by import By
+
+    d = open_page(site)
+    d.find_element(By.CSS_SELECTOR, "#list .group a").click()  # History of the first document
+    wait(lambda: js(d, "return !document.getElementById('view-history').hidden"), what="history view")
+    rows = d.find_elements(By.CSS_SELECTOR, "#history table.hist tbody tr")
+    assert len(rows) == 6
+    first = rows[0].text
+    assert "Un ited" in first and "United" in first and "join_split_word" in first and "applied" in first
+    suggested = next(r.text for r in rows if "tenth" in r.text)
+    assert "tenth (unchanged)" in suggested and "closing says 8th session" in suggested
+    shot(site, capsys, "report-history.png")
+    d.find_element(By.TAG_NAME, "body").send_keys("\ue00c")  # Escape: back
+    wait(lambda: js(d, "return !document.getElementById('view-review').hidden"), what="back to the list")
+
+    d.find_element(By.ID, "tab-documents").click()
+    wait(lambda: len(d.find_elements(By.CSS_SELECTOR, "#docs-body tr")) == 5, what="documents table")
+    d.find_element(By.ID, "d-failed").click()
+    rows = d.find_elements(By.CSS_SELECTOR, "#docs-body tr")
+    assert len(rows) == 1 and "failed at structure" in rows[0].text and "<script>" in rows[0].text
+    shot(site, capsys, "report-documents.png")
+    assert severe_logs(d) == []
+
+
+def test_hostile_text_renders_as_inert_text(site):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    d = open_page(site)
+    hostile = js(d, "return [...document.querySelectorAll('#f-doc option')].find(o => o.textContent.startsWith('002_')).value")
+    Select(d.find_element(By.ID, "f-doc")).select_by_value(hostile)
+    Select(d.find_element(By.ID, "f-status")).select_by_value("all")
+    text = d.find_element(By.ID, "list").text
+    assert '"><img src=x onerror="window.__pwned=\'img\'">' in text
+    assert "</script><script>window.__pwned='close'</script>" in text
+    assert "<svg/onload=window.__pwned='info'>" in text
+    assert "{% raw %}{{ 7*7 }}" in text  # no template ran on it either
+    d.find_element(By.CSS_SELECTOR, "#list .group a").click()
+    wait(lambda: js(d, "return !document.getElementById('view-history').hidden"), what="history")
+    assert "<script>window.__pwned" in d.find_element(By.ID, "history").text
+    d.find_element(By.ID, "tab-documents").click()
+    wait(lambda: d.find_elements(By.CSS_SELECTOR, "#docs-body tr"), what="documents")
+    time.sleep(0.2)  # give any injected handler the chance to fire
+    assert js(d, "return window.__pwned") is None
+    assert js(d, "return document.querySelectorAll('iframe, svg, object, embed, img:not(.crop)').length") == 0
+    assert js(d, "return document.querySelectorAll('script').length") == 2
+    assert js(d, "return [...document.querySelectorAll('*')].filter(e => [...e.attributes].some(a => a.name.startsWith('on'))).length") == 0
+    # Links built from document names stay relative file links.
+    hrefs = js(d, "return [...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'))")
+    assert all(h.startswith(("#", "./")) for h in hrefs), hrefs
+    assert severe_logs(d) == []
