@@ -1,0 +1,86 @@
+"""Writing the canonical files: JSON, its readable Markdown, and failure records.
+
+Every write is atomic (temp file in the same folder, then rename), so an
+interrupted run never leaves a partial file that a later run takes as done.
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+
+def atomic_write(path: Path, data: bytes | str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name[:40]}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def dumps(obj: Any) -> str:
+    """Deterministic JSON: same document, same bytes."""
+    return json.dumps(obj, ensure_ascii=False, indent=1) + "\n"
+
+
+def _with_markers(text: str, notes: list[dict[str, Any]]) -> str:
+    out = []
+    pos = 0
+    for n in sorted(notes, key=lambda n: n["offset"]):
+        out.append(_md_escape(text[pos:n["offset"]]))
+        out.append(f"[^{n['num']}]")
+        pos = n["offset"]
+    out.append(_md_escape(text[pos:]))
+    return "".join(out)
+
+
+def _md_escape(text: str) -> str:
+    # Keep the text readable; escape only what Markdown would swallow.
+    return text.replace("\\", "\\\\").replace("<", "&lt;").replace("*", "\\*").replace("_", "\\_").replace("[", "\\[")
+
+
+def render_markdown(doc: dict[str, Any]) -> str:
+    lines: list[str] = []
+    title = doc.get("title") or doc["doc_id"]
+    heading = f"{doc['number']}. {title}" if doc.get("number") else title
+    lines.append(f"# {_md_escape(heading)}")
+    lines.append("")
+    facts = [doc.get("symbol"), doc.get("organ"), doc.get("date")]
+    if any(facts):
+        lines.append(" · ".join(_md_escape(f) for f in facts if f))
+        lines.append("")
+    if doc.get("formula"):
+        lines.append(f"*{_md_escape(doc['formula'])}*")
+        lines.append("")
+    for p in doc["preamble"]:
+        lines.append(_with_markers(p["text"], p["notes"]))
+        lines.append("")
+    for p in doc["operative"]:
+        lines.append(f"{p['num']}. {_with_markers(p['text'], p['notes'])}".rstrip())
+        lines.append("")
+        for it in p.get("items", []):
+            lines.append(f"    {it['num']} {_with_markers(it['text'], it['notes'])}")
+            lines.append("")
+    if doc.get("closing"):
+        lines.append(f"*{_md_escape(doc['closing']['text'])}*")
+        lines.append("")
+    for f in doc["footnotes"]:
+        if f["anchored"]:
+            lines.append(f"[^{f['num']}]: {_md_escape(f['text'])}")
+        else:  # a definition nothing refers to would be dropped by renderers
+            lines.append(f"Footnote {f['num']} (its marker was not found in the text): {_md_escape(f['text'])}")
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,338 @@
+"""Luigi tasks: one per document per stage, each a thin wrapper over :mod:`pipeline.stages`.
+
+A stage's output path is ``clean/.stages/<stage>/<doc_id>-<fingerprint>.json``;
+the fingerprint covers the input, the stage's code, settings and dictionaries
+(see :mod:`pipeline.fingerprint`), so Luigi's existence check is a real cache
+check.  A document that cannot be processed gets a failure record as its stage
+output instead of an exception: the rest of the batch goes on, the report lists
+it, and ``CleanAll`` ends with a non-zero exit status.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import traceback
+from pathlib import Path
+from typing import Any
+
+import luigi
+
+from . import decisions as decisions_store
+from . import fingerprint as fp
+from . import stages
+from .model import Extracted
+from .output import atomic_write, dumps, render_markdown
+from .settings import Settings
+from .worktext import WorkText
+
+log = logging.getLogger("luigi-interface")
+
+
+# ------------------------------------------------------------------ settings from luigi.cfg
+class _Section(luigi.Config):
+    section = ""
+
+    @classmethod
+    def get_task_family(cls) -> str:
+        return cls.section
+
+
+class PipelineSection(_Section):
+    section = "pipeline"
+    raw_dir = luigi.Parameter(default="raw", description="folder of input documents")
+    clean_dir = luigi.Parameter(default="clean", description="folder of outputs and stage caches")
+    dictionaries_dir = luigi.Parameter(default="dictionaries")
+    decisions_file = luigi.Parameter(default="dictionaries/review-decisions.json")
+
+
+class RepairSection(_Section):
+    section = "repair"
+    apply_threshold = luigi.FloatParameter(default=0.9, description="at or above: applied, not shown for review")
+    flag_threshold = luigi.FloatParameter(default=0.6, description="at or above: applied and flagged; below: suggested only")
+
+
+class ExtractSection(_Section):
+    section = "extract"
+    dpi = luigi.IntParameter(default=300, description="resolution scanned pages are rendered at for OCR")
+    ocr_lang = luigi.Parameter(default="eng")
+    force_ocr = luigi.BoolParameter(default=False, description="OCR every PDF, even with a text layer")
+
+
+def settings() -> Settings:
+    p, r, e = PipelineSection(), RepairSection(), ExtractSection()
+    return Settings(
+        raw_dir=Path(p.raw_dir), clean_dir=Path(p.clean_dir), dictionaries_dir=Path(p.dictionaries_dir),
+        decisions_file=Path(p.decisions_file), apply_threshold=r.apply_threshold, flag_threshold=r.flag_threshold,
+        dpi=e.dpi, ocr_lang=e.ocr_lang, force_ocr=e.force_ocr,
+    )
+
+
+_decisions: dict[tuple[str, int, int], dict[str, dict[str, str]]] = {}
+
+
+def doc_decisions(s: Settings, doc_id: str) -> dict[str, str]:
+    """This document's review decisions (file read once per process and change)."""
+    path = s.decisions_file
+    st = path.stat() if path.exists() else None
+    key = (str(path), st.st_size if st else 0, st.st_mtime_ns if st else 0)
+    if key not in _decisions:
+        _decisions.clear()
+        _decisions[key] = decisions_store.load(path)
+    return _decisions[key].get(doc_id, {})
+
+
+# ------------------------------------------------------------------ per-document stages
+class DocTask(luigi.Task):
+    path = luigi.Parameter(description="input file, as found in the raw folder")
+    doc_id = luigi.Parameter(description="document id: the file name without extension")
+
+    stage = ""
+
+    def fingerprint_parts(self) -> list[Any]:
+        raise NotImplementedError
+
+    @property
+    def fingerprint(self) -> str:
+        if "_fp" not in self.__dict__:
+            self.__dict__["_fp"] = fp.digest(self.stage, *self.fingerprint_parts())
+        return self.__dict__["_fp"]
+
+    def output(self) -> luigi.LocalTarget:
+        s = settings()
+        return luigi.LocalTarget(str(s.stages_dir / self.stage / f"{stages.safe_name(self.doc_id)}-{self.fingerprint}.json"))
+
+    def upstream(self) -> dict[str, Any]:
+        with open(self.input().path, encoding="utf-8") as f:
+            return json.load(f)
+
+    def write(self, obj: dict[str, Any]) -> None:
+        atomic_write(Path(self.output().path), dumps(obj))
+
+    def failure(self, exc: BaseException) -> dict[str, Any]:
+        s = settings()
+        src = Path(self.path)
+        sha = fp.file_sha256(src) if src.exists() else None
+        tb = traceback.extract_tb(exc.__traceback__)
+        where = f"{Path(tb[-1].filename).name}:{tb[-1].lineno}" if tb else None
+        known = type(exc).__name__ in ("ExtractError", "DecisionsError")
+        reason = str(exc) if known else f"{type(exc).__name__}: {exc}"
+        return {"failed": {
+            "doc_id": self.doc_id, "source": self.path, "stage": self.stage, "reason": reason,
+            "error": type(exc).__name__, "at": where, "input_sha256": sha,
+            "hint": _hint(exc, s),
+        }}
+
+    def run_stage(self, fn) -> None:
+        up = self.upstream() if self.requires() else None
+        if up is not None and "failed" in up:
+            self.write(up)  # a document failed upstream stays failed, with its first reason
+            return
+        try:
+            result = fn(up)
+        except Exception as exc:  # one bad document must not stop the batch
+            log.warning("%s: %s failed: %s", self.path, self.stage, exc)
+            result = self.failure(exc)
+        self.write(result)
+
+
+def _hint(exc: BaseException, s: Settings) -> str:
+    name = type(exc).__name__
+    if "tesseract" in str(exc).lower():
+        return "install Tesseract: run scripts/setup.sh (apt-get install tesseract-ocr tesseract-ocr-eng), then run again"
+    if name == "ExtractError":
+        return "check the file; replace it with a readable copy in the raw folder and run again"
+    if name == "DecisionsError":
+        return f"fix {s.decisions_file} (see the message) and run again"
+    return "this looks like a bug in the pipeline: report it with this record; the rest of the batch was processed"
+
+
+class Extract(DocTask):
+    stage = "extract"
+
+    def fingerprint_parts(self) -> list[Any]:
+        s = settings()
+        parts: list[Any] = [fp.file_sha256(Path(self.path)), fp.code_version("extract"), s.extract_settings()]
+        if Path(self.path).suffix.lower() == ".pdf":
+            parts.append(fp.tool_version("tesseract"))  # installing it retries scans that failed for want of it
+        return parts
+
+    def run(self) -> None:
+        s = settings()
+        self.run_stage(lambda _: stages.extract(Path(self.path), self.path, fp.file_sha256(Path(self.path)), s).to_json())
+
+
+class Repair(DocTask):
+    stage = "repair"
+
+    def requires(self):
+        return Extract(path=self.path, doc_id=self.doc_id)
+
+    def fingerprint_parts(self) -> list[Any]:
+        s = settings()
+        return [self.requires().fingerprint, fp.code_version("repair"), fp.dictionaries_version(s.dictionaries_dir),
+                s.repair_settings(), decisions_store.fingerprint(doc_decisions(s, self.doc_id))]
+
+    def complete(self) -> bool:
+        done = super().complete()
+        if not done:
+            # Load in the scheduling process: forked worker processes inherit it.
+            stages.load_lexicon(settings())
+        return done
+
+    def run(self) -> None:
+        s = settings()
+        self.run_stage(lambda up: stages.repair(Extracted.from_json(up), s, doc_decisions(s, self.doc_id)).to_json())
+
+
+class Footnotes(DocTask):
+    stage = "footnotes"
+
+    def requires(self):
+        return Repair(path=self.path, doc_id=self.doc_id)
+
+    def fingerprint_parts(self) -> list[Any]:
+        s = settings()
+        return [self.requires().fingerprint, fp.code_version("footnotes"), s.repair_settings(),
+                decisions_store.fingerprint(doc_decisions(s, self.doc_id))]
+
+    def run(self) -> None:
+        s = settings()
+        self.run_stage(lambda up: stages.recover_footnotes(WorkText.from_json(up), s, doc_decisions(s, self.doc_id)).to_json())
+
+
+class Structure(DocTask):
+    stage = "structure"
+
+    def requires(self):
+        return Footnotes(path=self.path, doc_id=self.doc_id)
+
+    def fingerprint_parts(self) -> list[Any]:
+        return [self.requires().fingerprint, fp.code_version("structure")]
+
+    def run(self) -> None:
+        extract_task = self.requires().requires().requires()
+
+        def build(up: dict[str, Any]) -> dict[str, Any]:
+            with open(extract_task.output().path, encoding="utf-8") as f:
+                extracted = Extracted.from_json(json.load(f))
+            doc = stages.build(WorkText.from_json(up), extracted)
+            doc["doc_id"] = self.doc_id
+            return doc
+
+        self.run_stage(build)
+
+
+class Publish(DocTask):
+    """``clean/<doc_id>.json`` and ``.md``, or ``clean/failed/<doc_id>.json``."""
+
+    stage = "publish"
+
+    def requires(self):
+        return Structure(path=self.path, doc_id=self.doc_id)
+
+    def fingerprint_parts(self) -> list[Any]:
+        return [self.requires().fingerprint]
+
+    def targets(self) -> tuple[Path, Path, Path]:
+        s = settings()
+        name = stages.safe_name(self.doc_id)
+        return s.clean_dir / f"{name}.json", s.clean_dir / f"{name}.md", s.clean_dir / "failed" / f"{name}.json"
+
+    def complete(self) -> bool:
+        if not super().complete():
+            return False
+        with open(self.output().path, encoding="utf-8") as f:
+            files = json.load(f)["files"]
+        return all((Path(p)).exists() for p in files)
+
+    def run(self) -> None:
+        doc = self.upstream()
+        json_path, md_path, failed_path = self.targets()
+        if "failed" in doc:
+            atomic_write(failed_path, dumps(doc["failed"]))
+            for stale in (json_path, md_path):
+                stale.unlink(missing_ok=True)
+            files = [str(failed_path)]
+            log.info("[pipeline] %s FAILED at %s: %s", self.path, doc["failed"]["stage"], doc["failed"]["reason"])
+        else:
+            atomic_write(json_path, dumps(doc))
+            atomic_write(md_path, render_markdown(doc))
+            failed_path.unlink(missing_ok=True)
+            files = [str(json_path), str(md_path)]
+            review = sum(1 for c in doc["corrections"] if c["status"] in ("flagged", "suggested"))
+            log.info("[pipeline] %s cleaned: %d preambular, %d operative paragraphs, %d footnotes, %d corrections to review",
+                     self.path, len(doc["preamble"]), len(doc["operative"]), len(doc["footnotes"]), review)
+        self.write({"doc_id": self.doc_id, "files": files})
+
+
+def validate_dictionaries(s: Settings) -> None:
+    """Load the dictionaries once per version of them: a syntax error stops the run here."""
+    marker = s.stages_dir / "dictionaries" / f"{fp.dictionaries_version(s.dictionaries_dir)}-{fp.code_version('repair')}.ok"
+    if not marker.exists():
+        stages.load_lexicon(s)
+        stages.text_rules()
+        atomic_write(marker, "")
+
+
+class DocumentsFailed(RuntimeError):
+    pass
+
+
+class CleanAll(luigi.Task):
+    """Every document in the raw folder, cleaned; then the review report and a summary."""
+
+    def requires(self):
+        s = settings()
+        decisions_store.load(s.decisions_file)  # a broken decisions file stops the run before any document
+        validate_dictionaries(s)
+        inputs = stages.list_inputs(s.raw_dir)
+        ids = stages.doc_ids(inputs)
+        return [Publish(path=str(p), doc_id=ids[p]) for p in inputs]
+
+    def output(self) -> luigi.LocalTarget:
+        s = settings()
+        batch = fp.digest([t.fingerprint for t in self.requires()], fp.code_version("structure"))
+        return luigi.LocalTarget(str(s.stages_dir / "batch" / f"{batch}.json"))
+
+    def complete(self) -> bool:
+        return super().complete() and (settings().clean_dir / "report.html").exists()
+
+    def run(self) -> None:
+        s = settings()
+        from .report import build_report
+
+        report = build_report(s.clean_dir, decisions_path=s.decisions_file)
+        summary = print_summary(s, report)
+        if summary["failed"]:
+            raise DocumentsFailed(
+                f"{summary['failed']} of {summary['failed'] + summary['cleaned']} documents failed; "
+                f"reasons in {s.clean_dir / 'failed'} and in {report}"
+            )
+        atomic_write(Path(self.output().path), dumps(summary))
+
+
+def print_summary(s: Settings, report: Path | None = None) -> dict[str, Any]:
+    from .report import summarize
+
+    summary = summarize(s.clean_dir)
+    report = report or s.clean_dir / "report.html"
+    lines = [
+        "",
+        "===== CleanAll summary =====",
+        f"documents cleaned: {summary['cleaned']}",
+        f"documents failed:  {summary['failed']}" + (f"  (reasons: {s.clean_dir / 'failed'}/)" if summary["failed"] else ""),
+        f"corrections awaiting review: {summary['awaiting_review']}",
+        f"report: {report}",
+    ]
+    if summary["awaiting_review"]:
+        lines.append("next: open the report, decide, export the decisions, then: python -m pipeline.review apply <file> && luigi --module pipeline CleanAll")
+    print("\n".join(lines), file=sys.stdout, flush=True)
+    return summary
+
+
+@CleanAll.event_handler(luigi.Event.DEPENDENCY_PRESENT)
+def _summary_when_up_to_date(task: luigi.Task) -> None:
+    """A run with nothing to do still ends with the summary."""
+    if isinstance(task, CleanAll):
+        print_summary(settings())
