@@ -275,6 +275,46 @@ def validate_dictionaries(s: Settings) -> None:
         atomic_write(marker, "")
 
 
+class AknExport(DocTask):
+    """``clean/<doc_id>.akn.xml``: the cleaned resolution as Akoma Ntoso (AKN4UN)."""
+
+    stage = "akn"
+
+    def requires(self):
+        return Publish(path=self.path, doc_id=self.doc_id)
+
+    def fingerprint_parts(self) -> list[Any]:
+        return [self.requires().fingerprint, fp.code_version("akn")]
+
+    def complete(self) -> bool:
+        return super().complete() and all(Path(p).exists() for p in self._files())
+
+    def _files(self) -> list[str]:
+        with open(self.output().path, encoding="utf-8") as f:
+            return json.load(f)["files"]
+
+    def run(self) -> None:
+        from .akn import export_bytes, validate
+
+        s = settings()
+        structure = self.requires().requires()
+        with open(structure.output().path, encoding="utf-8") as f:
+            doc = json.load(f)
+        target = s.clean_dir / f"{stages.safe_name(self.doc_id)}.akn.xml"
+        if "failed" in doc:
+            target.unlink(missing_ok=True)
+            self.write({"doc_id": self.doc_id, "files": [], "skipped": "document failed"})
+            return
+        # The manifestation date must not change from run to run: the document's own date.
+        generated = doc.get("date") or (doc.get("header") or {}).get("distribution_date")
+        export = export_bytes(doc, generated=generated)
+        errors = validate(export.xml)
+        atomic_write(target, export.xml)
+        for p in export.problems + errors:
+            log.warning("[pipeline] %s AKN: %s", self.doc_id, p)
+        self.write({"doc_id": self.doc_id, "files": [str(target)], "problems": export.problems, "xsd_errors": errors})
+
+
 class DocumentsFailed(RuntimeError):
     pass
 
@@ -288,7 +328,7 @@ class CleanAll(luigi.Task):
         validate_dictionaries(s)
         inputs = stages.list_inputs(s.raw_dir)
         ids = stages.doc_ids(inputs)
-        return [Publish(path=str(p), doc_id=ids[p]) for p in inputs]
+        return [AknExport(path=str(p), doc_id=ids[p]) for p in inputs]
 
     def output(self) -> luigi.LocalTarget:
         s = settings()
