@@ -133,7 +133,8 @@ def work_date(doc: dict) -> tuple[str | None, str]:
     A/HRC/25/L.3 is dated by its distribution); otherwise ``(None,
     "unknown")``: no document date is printed, and none is made up.
     """
-    adoption = _iso_date(doc.get("date")) or _iso_date((doc.get("closing") or {}).get("date"))
+    adoption = (_iso_date(doc.get("date")) or _iso_date((doc.get("closing") or {}).get("date"))
+                or _iso_date((doc.get("header") or {}).get("adopted")))
     if adoption:
         return adoption, "adoption"
     distributed = _iso_date((doc.get("header") or {}).get("distribution_date"))
@@ -360,48 +361,103 @@ def _un_date(iso: str) -> str:
     return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
 
 
+# Header facts, in masthead order: (JSON key, AKN inline, inline @name).
+_HEADER_FIELDS = [
+    ("organ", "docAuthority", None),
+    ("symbol", "docNumber", None),
+    ("distribution", "docStatus", None),
+    ("distribution_date", "docDate", None),
+    ("original_language", "inline", "originalLanguage"),
+    ("session", "session", None),
+    ("agenda_item", "inline", "agendaItem"),
+    ("adopted", "docDate", None),
+    ("committee_report", "inline", "committeeReport"),
+]
+# How a field is printed when the header gives no line that shows it.
+_HEADER_LABELS = {"distribution": "Distr.: ", "original_language": "Original: ", "agenda_item": "Agenda item ",
+                  "adopted": "Adopted on "}
+
+
+def _marked_p(parent: etree._Element, line: str, marks: list[tuple[int, int, str, str | None, str | None]]) -> None:
+    """A ``p`` holding ``line`` with ``(start, end, tag, name, date)`` spans marked up."""
+    p = _sub(parent, "p")
+    pos, last = 0, None
+    for s, e, tag, name, date in sorted(marks):
+        if last is None:
+            p.text = line[pos:s]
+        else:
+            last.tail = line[pos:s]
+        last = _sub(p, tag, line[s:e], name=name, date=date)
+        pos = e
+    if last is None:
+        p.text = line
+    else:
+        last.tail = line[pos:]
+
+
 def _preface(root: etree._Element, doc: dict, problems: _Problems) -> None:
+    """The masthead facts, each in the line that printed it when the header
+    keeps its lines (``header.lines``), marked up inside it; a fact no line
+    shows gets a line of its own in the UN's wording ("Distr.: General").
+    Lines that show no known fact are left out: they may be furniture."""
     header = doc.get("header") if isinstance(doc.get("header"), dict) else {}
     pre = etree.Element(_q("preface"))
+    lines = [_clean_text(str(l), "header.lines", problems) for l in header.get("lines") or [] if isinstance(l, str)]
+    marks: dict[int, list] = {}
+    extra: list[tuple[str, list]] = []
 
-    def txt(v: Any, where: str) -> str:
-        return _clean_text(str(v), where, problems)
+    def free(i: int, s: int, e: int) -> bool:
+        return all(e <= a or b <= s for a, b, *_ in marks.get(i, []))
+
+    for key, tag, name in _HEADER_FIELDS:
+        value = doc.get(key) if key in ("organ", "symbol") else header.get(key)
+        if key == "symbol":
+            value = header.get("symbol") or value
+        if not value or not isinstance(value, str):
+            continue
+        date = None
+        if tag == "docDate":
+            date = _iso_date(value)
+            if not date:
+                problems.add(f"header.{key} {value!r} is not an ISO date; left out")
+                continue
+            printed = _un_date(date)
+        else:
+            printed = _clean_text(value, f"header.{key}", problems)
+        found = False
+        # The organ heads a masthead line; elsewhere it is part of a sentence.
+        rx = re.compile(rf"^(?:United Nations\s+)?({re.escape(printed)})" if key == "organ" else
+                        f"({re.escape(printed)})")
+        for i, line in enumerate(lines):
+            for m in rx.finditer(line):
+                if free(i, m.start(1), m.end(1)):
+                    marks.setdefault(i, []).append((m.start(1), m.end(1), tag, name, date))
+                    found = True
+                    break
+            if found:
+                break
+        if not found and key != "organ":
+            # The organ is in FRBRauthor; printing it here would add a line
+            # the masthead may not have (an HRC draft is headed "General Assembly").
+            label = _HEADER_LABELS.get(key, "")
+            extra.append((label + printed, [(len(label), len(label) + len(printed), tag, name, date)]))
 
     block = etree.Element(_q("container"), name="header", eId="preface__container_1")
-    if doc.get("organ"):
-        _sub(_sub(block, "p"), "docAuthority", txt(doc["organ"], "organ"))
-    if doc.get("symbol"):
-        _sub(_sub(block, "p"), "docNumber", txt(doc["symbol"], "symbol"))
-    if header.get("distribution"):
-        p = _sub(block, "p", "Distr.: ")
-        _sub(p, "docStatus", txt(header["distribution"], "header.distribution"))
-    dd = _iso_date(header.get("distribution_date"))
-    if dd:
-        _sub(_sub(block, "p"), "docDate", _un_date(dd), date=dd)
-    elif header.get("distribution_date"):
-        problems.add(f"header.distribution_date {header['distribution_date']!r} is not an ISO date; left out")
-    if header.get("original_language"):
-        p = _sub(block, "p", "Original: ")
-        _sub(p, "inline", txt(header["original_language"], "header.original_language"), name="originalLanguage")
-    if header.get("session"):
-        _sub(_sub(block, "p"), "session", txt(header["session"], "header.session"))
-    if header.get("agenda_item"):
-        p = _sub(block, "p", "Agenda item ")
-        _sub(p, "inline", txt(header["agenda_item"], "header.agenda_item"), name="agendaItem")
-    if header.get("committee_report"):
-        _sub(_sub(block, "p"), "inline", txt(header["committee_report"], "header.committee_report"),
-             name="committeeReport")
+    for i in sorted(marks):
+        _marked_p(block, lines[i], marks[i])
+    for line, m in extra:
+        _marked_p(block, line, m)
     if len(block):
         pre.append(block)
 
     if doc.get("number") or doc.get("title"):
         p = _sub(_sub(pre, "longTitle", eId="preface__longTitle_1"), "p")
         if doc.get("number"):
-            n = _sub(p, "docNumber", txt(doc["number"], "number"))
+            n = _sub(p, "docNumber", _clean_text(str(doc["number"]), "number", problems))
             if doc.get("title"):
                 n.tail = " "
         if doc.get("title"):
-            _sub(p, "docTitle", txt(doc["title"], "title"))
+            _sub(p, "docTitle", _clean_text(str(doc["title"]), "title", problems))
     if len(pre):
         root.append(pre)
 

@@ -212,16 +212,42 @@ def test_unknown_organ_gives_no_formula_and_says_so():
     assert any("organ is not printed" in t for t in texts)
 
 
-def test_header_absent_gives_only_what_the_document_has():
+def test_header_absent_gives_no_preface():
     root, ex = export(minimal())
-    header = root.find(".//a:preface/a:container[@name='header']", NS)
-    assert [el.tag.split("}")[1] for el in header.iter() if el is not header and el.tag != akn._q("p")] \
-        == ["docAuthority"]
-    assert root.find(".//a:preface/a:longTitle", NS) is None
-    assert akn.validate(ex.xml) == []
-    root, ex = export(minimal(organ=None))
     assert root.find(".//a:preface", NS) is None
     assert akn.validate(ex.xml) == []
+
+
+def test_header_without_lines_prints_facts_in_un_wording():
+    doc = minimal(header={"distribution": "General", "distribution_date": "2008-03-13", "agenda_item": "70 (b)"})
+    root, ex = export(doc)
+    ps = ["".join(p.itertext()) for p in root.iterfind(".//a:preface/a:container/a:p", NS)]
+    assert ps == ["Distr.: General", "13 March 2008", "Agenda item 70 (b)"]
+    assert akn.validate(ex.xml) == []
+
+
+def test_masthead_lines_are_kept_as_printed_and_furniture_left_out():
+    root, _ = export(load("004_5b02a51a45b675a1"))
+    block = root.find(".//a:preface/a:container[@name='header']", NS)
+    ps = ["".join(p.itertext()) for p in block.findall("a:p", NS)]
+    # The sponsor footnote, the running head and the page number are not masthead facts.
+    assert ps == ["United Nations A/HRC/25/L.3", "General Assembly Distr.: Limited", "12 March 2014",
+                  "Original: English"]
+    assert block.find("a:p/a:docNumber", NS).text == "A/HRC/25/L.3"
+    assert block.find("a:p/a:docStatus", NS).text == "Limited"
+    # The organ (Human Rights Council) is not what the masthead prints: no docAuthority.
+    assert block.find(".//a:docAuthority", NS) is None
+
+
+def test_adoption_line_and_report_line_marked_inside_the_printed_text():
+    root, _ = export(load("fixture_A_RES_79_155_excerpt"))
+    block = root.find(".//a:preface/a:container[@name='header']", NS)
+    by_text = {"".join(p.itertext()): p for p in block.findall("a:p", NS)}
+    adopted = by_text["Resolution adopted by the General Assembly on 17 December 2024"]
+    assert adopted.find("a:docDate", NS).get("date") == "2024-12-17"
+    report = by_text["[on the report of the Third Committee (A/79/451, para. 65)]"]
+    assert report.find("a:inline[@name='committeeReport']", NS).text == "A/79/451"
+    assert by_text["General Assembly Distr.: General"].find("a:docAuthority", NS).text == "General Assembly"
 
 
 # --- texts with anything in them --------------------------------------------------
