@@ -221,6 +221,7 @@ class Cropper:
         if sx > CROP_SCALE:  # one scale for every crop, so type looks the same size in each
             f = CROP_SCALE / sx
             piece = piece.resize((max(1, round(piece.width * f)), max(1, round(piece.height * f))), resample=3)
+        piece = piece.quantize(colors=16)  # grey type and one orange box: a quarter of the bytes
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp = out.with_suffix(".tmp")
         piece.save(tmp, format="PNG")
