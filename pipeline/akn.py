@@ -170,13 +170,15 @@ def work_iri(doc: dict) -> str:
     return "/".join(parts)
 
 
-def _identification(meta: etree._Element, doc: dict, generated: str, notes: list[str]) -> None:
+def _identification(meta: etree._Element, doc: dict, generated: str | None, notes: list[str]) -> None:
     work = work_iri(doc)
     expr = work + "/eng@"
     date, date_name = work_date(doc)
     organ = doc.get("organ")
     actor = ORGAN_ACTORS.get(organ or "")
     author = f"#{actor}" if actor else ("#organ" if organ else "#unknownAuthor")
+    if date is None and generated is None:
+        generated = _dt.date.today().isoformat()
     if date is None:
         notes.append(
             "No document date (adoption, closing or distribution) is known for this "
@@ -218,7 +220,12 @@ def _identification(meta: etree._Element, doc: dict, generated: str, notes: list
     m = _sub(ident, "FRBRManifestation")
     _sub(m, "FRBRthis", value=expr + "/main.xml")
     _sub(m, "FRBRuri", value=expr + ".akn")
-    _sub(m, "FRBRdate", date=generated, name="generation")
+    if generated is not None:
+        _sub(m, "FRBRdate", date=generated, name="generation")
+    else:
+        # No generation date asked for (reruns stay byte-identical): the
+        # manifestation is dated by the document's own date, named as such.
+        _sub(m, "FRBRdate", date=date, name=date_name)
     _sub(m, "FRBRauthor", href=f"#{PRODUCER_ID}")
     _sub(m, "FRBRformat", value="application/akn+xml")
 
@@ -555,14 +562,18 @@ def to_akn(doc: dict, *, generated: str | _dt.date | None = None,
            problems: list[str] | None = None) -> etree._ElementTree:
     """The AKN4UN ``statement name="resolution"`` for one canonical document.
 
-    ``generated``: the date of this markup (FRBRManifestation), today by
-    default.  ``problems``, if given, receives what could not be carried over
+    ``generated``: the date this markup was made, written as the
+    manifestation's FRBRdate ``name="generation"``.  Leave it out for
+    byte-identical reruns: the manifestation is then dated by the document's
+    own date under that date's name ("adoption", "distribution"); never pass
+    the document's date as ``generated``, it would claim the markup was made
+    that day.  Only a document with no date at all needs today's date (see
+    :func:`work_date`).  ``problems``, if given, receives what could not be carried over
     as is (also see :func:`check_document`)."""
     probs = _Problems(check_document(doc))
-    if generated is None:
-        generated = _dt.date.today()
-    generated = generated.isoformat() if isinstance(generated, _dt.date) else str(generated)
-    if not _iso_date(generated):
+    if isinstance(generated, _dt.date):
+        generated = generated.isoformat()
+    if generated is not None and not _iso_date(str(generated)):
         raise ValueError(f"generated must be an ISO date, not {generated!r}")
 
     root = etree.Element(_q("akomaNtoso"), nsmap=NSMAP)

@@ -67,6 +67,23 @@ def test_export_is_deterministic_for_a_given_generation_date():
     assert akn.export_bytes(doc, generated=GENERATED).xml == akn.export_bytes(doc, generated=GENERATED).xml
 
 
+def test_without_generation_date_the_manifestation_is_dated_by_the_document_not_today():
+    doc = load("004_5b02a51a45b675a1")
+    ex = akn.export_bytes(doc)
+    assert akn.validate(ex.xml) == []
+    d = etree.fromstring(ex.xml).find(".//a:FRBRManifestation/a:FRBRdate", NS)
+    assert (d.get("date"), d.get("name")) == ("2014-03-12", "distribution")
+    assert ex.xml == akn.export_bytes(doc).xml
+
+
+def test_document_without_any_date_and_no_generation_date_uses_today_and_says_so():
+    import datetime
+    root = etree.fromstring(akn.export_bytes(load("002_24bcb0a4a35d199b")).xml)
+    d = root.find(".//a:FRBRManifestation/a:FRBRdate", NS)
+    assert (d.get("date"), d.get("name")) == (datetime.date.today().isoformat(), "generation")
+    assert root.find(".//a:FRBRWork/a:FRBRdate", NS).get("name") == "unknown; markup generation date"
+
+
 # --- structure ----------------------------------------------------------------
 
 def test_identification_follows_akn4un():
