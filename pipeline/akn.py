@@ -230,7 +230,7 @@ def _identification(meta: etree._Element, doc: dict, generated: str | None, note
     _sub(m, "FRBRformat", value="application/akn+xml")
 
 
-def _references(meta: etree._Element, doc: dict, with_unanchored: bool) -> None:
+def _references(meta: etree._Element, doc: dict, with_unanchored: bool, with_unplaced: bool = False) -> None:
     refs = _sub(meta, "references", source=f"#{PRODUCER_ID}")
     organ = doc.get("organ")
     actor = ORGAN_ACTORS.get(organ or "")
@@ -247,6 +247,10 @@ def _references(meta: etree._Element, doc: dict, with_unanchored: bool) -> None:
         _sub(refs, "TLCConcept", eId="unanchoredFootnote",
              href="/akn/ontology/concept/un/unanchoredFootnote",
              showAs="footnote printed in the source whose marker could not be placed in the text")
+    if with_unplaced:
+        _sub(refs, "TLCConcept", eId="unplacedText",
+             href="/akn/ontology/concept/un/unplacedText",
+             showAs="text of the source that the structure stage could not place in the document's parts")
 
 
 # ---------------------------------------------------------------------------
@@ -631,8 +635,11 @@ def to_akn(doc: dict, *, generated: str | _dt.date | None = None,
             seen.add(num)
         else:
             unplaced.append(f)
+    # Text the structure stage could not place in any part (``unplaced``):
+    # kept in meta/notes too, so no printed text is lost.
+    unplaced_text = [t for t in doc.get("unplaced") or [] if isinstance(t, str) and t.strip()]
     notes_el = None
-    if unplaced or meta_notes:
+    if unplaced or meta_notes or unplaced_text:
         notes_el = etree.Element(_q("notes"), source=f"#{PRODUCER_ID}")
         for k, f in enumerate(unplaced, start=1):
             note = _sub(notes_el, "note", eId=f"unanchoredNote_{k}", marker=str(f.get("num")),
@@ -640,7 +647,10 @@ def to_akn(doc: dict, *, generated: str | _dt.date | None = None,
             _sub(note, "p", _clean_text(f.get("text") or "", f"footnote {f.get('num')}", probs))
         for k, text in enumerate(meta_notes, start=1):
             _sub(_sub(notes_el, "note", eId=f"exportNote_{k}"), "p", text)
-    _references(meta, doc, with_unanchored=bool(unplaced))
+        for k, text in enumerate(unplaced_text, start=1):
+            _sub(_sub(notes_el, "note", eId=f"unplacedText_{k}", refersTo="#unplacedText"), "p",
+                 _clean_text(text, "unplaced", probs))
+    _references(meta, doc, with_unanchored=bool(unplaced), with_unplaced=bool(unplaced_text))
     if notes_el is not None:
         meta.append(notes_el)
     _proprietary(meta, doc)

@@ -381,3 +381,12 @@ def test_any_text_and_offsets_round_trip(pp, op, fn):
     assert akn.validate(ex.xml) == []
     assert ex.problems == []
     assert akn.comparable(akn.read_back(ex.xml)) == akn.canonical_view(doc)
+
+
+def test_unplaced_text_is_kept_in_meta_notes():
+    doc = minimal(unplaced=["Annex", "Text the structure stage could not place & <kept>"])
+    root, ex = export(doc)
+    assert akn.validate(ex.xml) == []
+    kept = root.findall(".//a:meta/a:notes/a:note[@refersTo='#unplacedText']/a:p", NS)
+    assert [p.text for p in kept] == doc["unplaced"]
+    assert root.find(".//a:TLCConcept[@eId='unplacedText']", NS) is not None
