@@ -56,6 +56,7 @@ class Failure:
     stage: str
     reason: str
     source: str
+    hint: str | None = None  # what to do about it, when the pipeline knows
 
 
 @dataclass
@@ -380,7 +381,8 @@ def collect(clean_dir: Path, *, decisions_path: Path | None = None, crops: bool 
 
 
 def _failure(f: dict[str, Any]) -> Failure:
-    return Failure(stage=_text(f.get("stage") or "?"), reason=_text(f.get("reason") or "no reason given"), source=_text(f.get("source") or ""))
+    return Failure(stage=_text(f.get("stage") or "?"), reason=_text(f.get("reason") or "no reason given"),
+                   source=_text(f.get("source") or ""), hint=_text(f["hint"]) if f.get("hint") else None)
 
 
 def _chart(series: Iterable[tuple[str, Counter]]) -> list[dict[str, Any]]:

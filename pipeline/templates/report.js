@@ -170,6 +170,10 @@
   var list = $('list');
   function diff(c) {
     var frag = document.createDocumentFragment();
+    if (c.b === c.a) {  // a notice: the rule points at the text without changing it
+      frag.appendChild(el('mark', {title: 'a notice: the text is not changed'}, visible(c.b) || '\u2038'));
+      return frag;
+    }
     if (c.b) frag.appendChild(el('del', {title: 'the source said'}, visible(c.b)));
     if (c.b && c.a) frag.appendChild(el('span', {cls: 'arrow', 'aria-hidden': 'true'}, '\u2192'));
     if (c.a) frag.appendChild(el('ins', {title: 'the correction gives'}, visible(c.a)));
@@ -338,7 +342,8 @@
     tr.appendChild(el('td', {cls: 'num' + (c.accepted + c.rejected ? '' : ' zero'), title: c.accepted + ' accepted, ' + c.rejected + ' rejected'}, c.accepted + ' / ' + c.rejected));
     tr.appendChild(el('td', {cls: 'num' + (d.ft ? '' : ' zero')}, d.fa + ' / ' + d.ft));
     tr.appendChild(el('td', {}, d.failure
-      ? el('div', {}, el('span', {cls: 'fail'}, 'failed at ' + d.failure.stage + ': '), d.failure.reason)
+      ? el('div', {}, el('span', {cls: 'fail'}, 'failed at ' + d.failure.stage + ': '), d.failure.reason,
+          d.failure.hint ? el('div', {cls: 'sub'}, 'What to do: ' + d.failure.hint) : null)
       : el('span', {cls: 'ok'}, d.awaiting ? 'cleaned, ' + d.awaiting + ' to review' : 'cleaned')));
     return tr;
   }
@@ -382,7 +387,8 @@
       el('p', {}, [doc.kind, doc.symbol, doc.title].filter(Boolean).join(' \u00b7 ')),
       el('p', {cls: 'sub'}, 'Source: ', el('code', {}, doc.source || '?'), doc.pages ? ' (' + doc.pages + (doc.pages === 1 ? ' page)' : ' pages)') : '',
         ' \u00b7 footnotes anchored ' + doc.fa + ' of ' + doc.ft));
-    if (doc.failure) head.appendChild(el('p', {cls: 'failure'}, el('strong', {}, 'Failed at ' + doc.failure.stage + ': '), doc.failure.reason));
+    if (doc.failure) head.appendChild(el('p', {cls: 'failure'}, el('strong', {}, 'Failed at ' + doc.failure.stage + ': '), doc.failure.reason,
+      doc.failure.hint ? el('span', {}, el('br'), 'What to do: ' + doc.failure.hint) : null));
     var links = el('p', {cls: 'rowlinks'});
     if (doc.md) links.appendChild(el('a', {href: doc.md}, 'Open the clean text'));
     if (doc.json) links.appendChild(el('a', {href: doc.json}, 'Open the JSON'));
@@ -403,8 +409,8 @@
       tbody.appendChild(el('tr', {cls: 'st-' + c.s},
         el('td', {}, String(c.o + 1)),
         el('td', {}, where(c) || '\u2014'),
-        el('td', {cls: 'said'}, el('span', {cls: 'ell'}, '\u2026' + c.l.slice(-24)), el('del', {}, visible(c.b) || '\u2205'), c.k ? c.rt.slice(0, 24) + '\u2026' : ''),
-        el('td', {cls: 'said'}, inText ? el('ins', {}, visible(c.a) || '\u2205') : el('span', {}, visible(c.b) + ' (unchanged)')),
+        el('td', {cls: 'said'}, el('span', {cls: 'ell'}, '\u2026' + c.l.slice(-24)), c.a === c.b ? el('mark', {}, visible(c.b)) : el('del', {}, visible(c.b) || '(nothing)'), c.k ? c.rt.slice(0, 24) + '\u2026' : ''),
+        el('td', {cls: 'said'}, inText && c.a !== c.b ? el('ins', {}, visible(c.a) || '(removed)') : el('span', {}, visible(c.b) + (c.a === c.b ? ' (a notice; unchanged)' : ' (unchanged)'))),
         why));
     });
     var table = el('table', {cls: 'hist'},

@@ -242,7 +242,8 @@ def main() -> None:
     (failed / "003_deb12b2bf5bc89c9.json").write_text(json.dumps({
         "doc_id": "003_deb12b2bf5bc89c9", "source": "raw/003_deb12b2bf5bc89c9.txt", "stage": "structure",
         "reason": f"no operative paragraphs found (the text ends after the preamble) {HOSTILE}",
-        "input_sha256": sha("003")}, indent=1) + "\n", encoding="utf-8")
+        "error": "StructureError", "at": "structure.py:88", "input_sha256": sha("003"),
+        "hint": "check the file; replace it with a readable copy in the raw folder and run again"}, indent=1) + "\n", encoding="utf-8")
     print("fixtures written to", HERE)
 
 
