@@ -230,7 +230,8 @@ def _identification(meta: etree._Element, doc: dict, generated: str | None, note
     _sub(m, "FRBRformat", value="application/akn+xml")
 
 
-def _references(meta: etree._Element, doc: dict, with_unanchored: bool, with_unplaced: bool = False) -> None:
+def _references(meta: etree._Element, doc: dict, with_unanchored: bool, with_unplaced: bool = False,
+                events: Iterable[str] = ()) -> None:
     refs = _sub(meta, "references", source=f"#{PRODUCER_ID}")
     organ = doc.get("organ")
     actor = ORGAN_ACTORS.get(organ or "")
@@ -247,6 +248,8 @@ def _references(meta: etree._Element, doc: dict, with_unanchored: bool, with_unp
         _sub(refs, "TLCConcept", eId="unanchoredFootnote",
              href="/akn/ontology/concept/un/unanchoredFootnote",
              showAs="footnote printed in the source whose marker could not be placed in the text")
+    for ev in sorted(events):
+        _sub(refs, "TLCEvent", eId=ev, href=f"/akn/ontology/event/un/{ev}", showAs=ev)
     if with_unplaced:
         _sub(refs, "TLCConcept", eId="unplacedText",
              href="/akn/ontology/concept/un/unplacedText",
@@ -377,11 +380,11 @@ _HEADER_FIELDS = [
     ("organ", "docAuthority", None),
     ("symbol", "docNumber", None),
     ("distribution", "docStatus", None),
-    ("distribution_date", "docDate", None),
+    ("distribution_date", "docDate", "distribution"),
     ("original_language", "inline", "originalLanguage"),
     ("session", "session", None),
     ("agenda_item", "inline", "agendaItem"),
-    ("adopted", "docDate", None),
+    ("adopted", "docDate", "adoption"),
     ("committee_report", "inline", "committeeReport"),
 ]
 # How a field is printed when the header gives no line that shows it.
@@ -398,7 +401,10 @@ def _marked_p(parent: etree._Element, line: str, marks: list[tuple[int, int, str
             p.text = line[pos:s]
         else:
             last.tail = line[pos:s]
-        last = _sub(p, tag, line[s:e], name=name, date=date)
+        if tag == "docDate":  # which date it is: a reference to a TLCEvent
+            last = _sub(p, tag, line[s:e], date=date, refersTo=f"#{name}" if name else None)
+        else:
+            last = _sub(p, tag, line[s:e], name=name)
         pos = e
     if last is None:
         p.text = line
@@ -453,6 +459,13 @@ def _preface(root: etree._Element, doc: dict, problems: _Problems) -> None:
             label = _HEADER_LABELS.get(key, "")
             extra.append((label + printed, [(len(label), len(label) + len(printed), tag, name, date)]))
 
+    # The document-type line ("Resolution adopted by the General Assembly").
+    for i, line in enumerate(lines):
+        m = re.match(r"(Resolution|Decision) adopted by\b", line)
+        if m and free(i, 0, m.end(1)):
+            marks.setdefault(i, []).append((0, m.end(1), "docType", None, None))
+            break
+
     block = etree.Element(_q("container"), name="header", eId="preface__container_1")
     for i in sorted(marks):
         _marked_p(block, lines[i], marks[i])
@@ -504,7 +517,7 @@ def _conclusions(root: etree._Element, doc: dict, problems: _Problems) -> None:
         if kind == "meeting":
             last = _sub(p, "inline", text[s:e], name="meeting")
         else:
-            last = _sub(p, "docDate", text[s:e], date=date)
+            last = _sub(p, "docDate", text[s:e], date=date, refersTo="#adoption")
         pos = e
     if last is None:
         p.text = text
@@ -514,7 +527,7 @@ def _conclusions(root: etree._Element, doc: dict, problems: _Problems) -> None:
         _sub(_sub(concl, "p"), "inline", _clean_text(meeting, "closing.meeting", problems), name="meeting")
         problems.add("closing.meeting is not part of closing.text; given on its own line")
     if date and not any(k == "date" for *_, k in spans):
-        _sub(_sub(concl, "p"), "docDate", _un_date(date), date=date)
+        _sub(_sub(concl, "p"), "docDate", _un_date(date), date=date, refersTo="#adoption")
         problems.add("closing.date is not printed in closing.text; given on its own line")
     if not text and not len(p):
         concl.remove(p)
@@ -650,7 +663,8 @@ def to_akn(doc: dict, *, generated: str | _dt.date | None = None,
         for k, text in enumerate(unplaced_text, start=1):
             _sub(_sub(notes_el, "note", eId=f"unplacedText_{k}", refersTo="#unplacedText"), "p",
                  _clean_text(text, "unplaced", probs))
-    _references(meta, doc, with_unanchored=bool(unplaced), with_unplaced=bool(unplaced_text))
+    events = {d.get("refersTo")[1:] for d in stmt.iter(_q("docDate")) if d.get("refersTo")}
+    _references(meta, doc, with_unanchored=bool(unplaced), with_unplaced=bool(unplaced_text), events=events)
     if notes_el is not None:
         meta.append(notes_el)
     _proprietary(meta, doc)
