@@ -1,0 +1,36 @@
+"""Shared fixtures: a throw-away project folder and a way to run the batch in it."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = sorted((ROOT / "raw").glob("0*.txt"))
+
+
+def run_clean_all(project: Path, *args: str, timeout: int = 600) -> subprocess.CompletedProcess:
+    """``luigi --module pipeline CleanAll`` in ``project``, as a user runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "luigi", "--module", "pipeline", "CleanAll", *args],
+        cwd=project, capture_output=True, text=True, timeout=timeout,
+    )
+
+
+def make_project(dest: Path, inputs: list[Path] | None = None) -> Path:
+    """A project folder with the shipped dictionaries and settings, and the given inputs in raw/."""
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(ROOT / "dictionaries", dest / "dictionaries", ignore=shutil.ignore_patterns("review-decisions.json"))
+    shutil.copy(ROOT / "luigi.cfg", dest / "luigi.cfg")
+    (dest / "raw").mkdir(exist_ok=True)
+    for p in SEEDS if inputs is None else inputs:
+        shutil.copy(p, dest / "raw" / p.name)
+    return dest
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return make_project(tmp_path / "project")
