@@ -16,6 +16,8 @@ from ..worktext import WorkText
 # (OCR's "po1icy"); a trailing digit is never part of it (it may be a
 # footnote marker: "Declaration2").
 TOKEN_RE = re.compile(r"[A-Za-z](?:[A-Za-z]|[01|](?=[A-Za-z]))*(?:['\u2019][A-Za-z]+)?")
+# Capitals inside a word other than "I" (OCR's "heaIth") mean a name or a code.
+INNER_CAPITAL_RE = re.compile(r"[A-HJ-Z]")
 
 
 class Guard:

@@ -45,7 +45,7 @@ def as_roman(token: str) -> str | None:
 def roman_in_citation(work: WorkText, ctx: RepairContext) -> list[Proposal]:
     """Read "1", "l" and "|" as "I" in citation numerals.
 
-    "A/CONF.157/24 (Part 1), chap. 111." -> "A/CONF.157/24 (Part I), chap. III."
+    "A/CONF.166/9 (Part 1), chap. 111." -> "A/CONF.166/9 (Part I), chap. III."
     """
     guard = Guard(work)
     seen: set[int] = set()

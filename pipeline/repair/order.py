@@ -10,8 +10,8 @@ from __future__ import annotations
 from . import hyphenation, numerals, symbols, unicode, words  # noqa: F401  (registers the rules)
 
 TEXT_RULES: list[str] = [
+    "unicode.mojibake",  # before control_chars: "â€\x9d" holds a C1 byte of a quote
     "unicode.control_chars",
-    "unicode.mojibake",
     "unicode.ligatures",
     "unicode.spaces",
     "unicode.hyphens",

@@ -71,9 +71,14 @@ def _looks_like_symbol(tok: str) -> bool:
     """Worth a repair attempt: a digit, a separator or misread one, capitals."""
     if not re.search(r"\d", tok):
         return False
-    if sum(c.isupper() for c in tok) < 2:
+    if not any(c.isupper() for c in tok):
         return False
     return "/" in tok or bool(re.search(r"[A-Z][.][0-9]", tok))
+
+
+def _plausibility(symbol: str) -> tuple[int, int, str]:
+    numbers = re.findall(r"\d+", symbol)
+    return (-(symbol.count("/") + symbol.count(".")), max((len(n) for n in numbers), default=0), symbol)
 
 
 @lru_cache(maxsize=4096)
@@ -105,10 +110,12 @@ def repair(token: str, max_edits: int = 3) -> tuple[str, int, int] | None:
                 found.append(cand)
         if found:
             # Prefer the reading with more components ("A/67/53", not
-            # "A/67153"): OCR loses slashes, it does not invent digits.
-            best = max(c.count("/") + c.count(".") for c in found)
-            found = sorted({c for c in found if c.count("/") + c.count(".") == best})
-            return found[0], k, len(found)
+            # "A/67153": OCR loses slashes, it does not invent digits), then
+            # the one with the shortest numbers ("A/RES/78/162", not
+            # "A/RES/7811/62").
+            ranked = sorted(set(found), key=_plausibility)
+            best = _plausibility(ranked[0])
+            return ranked[0], k, sum(1 for c in ranked if _plausibility(c) == best)
     return None
 
 
@@ -116,7 +123,7 @@ def repair(token: str, max_edits: int = 3) -> tuple[str, int, int] | None:
 def un_symbol(work: WorkText, ctx: RepairContext) -> list[Proposal]:
     """Repair UN document symbols whose slashes or letters OCR misread.
 
-    "AICONF.157/24 (Part I)" -> "A/CONF.157/24 (Part I)"; "B/CN.4/2001/2" -> "E/CN.4/2001/2".
+    "AIHRC/7/31" -> "A/HRC/7/31"; "B/CN.4/2001/2" -> "E/CN.4/2001/2".
     """
     guard = Guard(work)
     out: list[Proposal] = []

@@ -3,14 +3,14 @@
 Three rules, from the surest evidence to the weakest:
 
 - ``words.segmentation``: a token that is no word but splits into common
-  words ("elementsin" -> "elements in"), proposed by symspellpy's word
+  words ("rightsof" -> "rights of"), proposed by symspellpy's word
   segmentation and kept only when every part is a common word;
 - ``words.spelling``: a token that is no word, replaced by the word an OCR
   confusion from ``dictionaries/ocr_confusions.json`` (or, less surely, a
   small edit found by SymSpell) leads to ("Oficial" -> "Official");
 - ``words.real_word``: a real but rare word where a frequent word one OCR
-  confusion away fits the neighbours and it does not ("al actors" ->
-  "all actors").
+  confusion away fits the neighbours and it does not ("al States" ->
+  "all States").
 
 A word is never split or respelt when it is known (UN text, the English
 dictionary, protected terms), all in capitals (an acronym), inside a
@@ -30,12 +30,12 @@ from symspellpy import Verbosity
 from ..lexicon import Lexicon
 from ..worktext import Proposal, WorkText
 from .engine import RepairContext, rule
-from .guards import TOKEN_RE, Guard, case_like, neighbours
+from .guards import INNER_CAPITAL_RE, TOKEN_RE, Guard, case_like, neighbours
 
 # Part of a segmentation: a UN word seen this often in lower case, or an
 # English word at least this common (Zipf scale: log10 per billion words).
 MIN_PART_DOMAIN = 3
-MIN_PART_ZIPF = 4.5
+MIN_PART_ZIPF = 4.2
 SINGLE_LETTER_PARTS = frozenset({"a"})
 # Real-word errors: the printed word is this rare in UN text (lower case) and
 # the candidate this much more common.
@@ -59,17 +59,19 @@ def tokens(work: WorkText, lex: Lexicon) -> Iterator[Token]:
     for m in TOKEN_RE.finditer(text):
         s, e = m.start(), m.end()
         tok = m.group()
-        before = text[s - 1] if s else ""
-        after = text[e] if e < len(text) else ""
-        after2 = text[e + 1] if e + 1 < len(text) else ""
+        before = text[s - 1] if s else " "
+        after = text[e] if e < len(text) else " "
+        after2 = text[e + 1] if e + 1 < len(text) else " "
         if before in "/\\" or before.isdigit() or after in "/\\" or (after == "." and after2.isdigit()):
             continue  # part of a symbol or a number: "Corr.1", "A/RES"
-        if before in "-" and s >= 2 and text[s - 2].isdigit():
+        if (after in ".@" and after2.isalpha()) or (before in ".@" and s >= 2 and text[s - 2].isalpha()):
+            continue  # a web or mail address: "www.un.org"
+        if before == "-" and s >= 2 and text[s - 2].isdigit():
             continue  # "COVID-19"-like codes
         letters = re.sub(r"[^A-Za-z]", "", tok)
         if len(letters) >= 2 and letters.isupper():
             continue  # acronym
-        if any(c.isupper() for c in letters[1:]):
+        if INNER_CAPITAL_RE.search(letters[1:]) or (letters[1:].count("I") and letters[0].islower() and letters[1:].count("I") > 2):
             continue  # camel case or mixed: a name or a code ("McDonald", "eGovernment")
         if guard.blocked(s, e):
             continue
@@ -95,7 +97,9 @@ def _good_part(part: str, lex: Lexicon) -> bool:
         return part in SINGLE_LETTER_PARTS
     if lex.lower_words.get(part, 0) >= MIN_PART_DOMAIN:
         return True
-    return lex.english_count(part) > 0 and lex.zipf(part) >= MIN_PART_ZIPF
+    # Short English "words" ("cd", "com", "res") are mostly abbreviations:
+    # a short part must be a word UN text prints in lower case.
+    return len(part) > 3 and lex.english_count(part) > 0 and lex.zipf(part) >= MIN_PART_ZIPF
 
 
 def segment(word: str, lex: Lexicon) -> list[str] | None:
@@ -112,15 +116,17 @@ def segment(word: str, lex: Lexicon) -> list[str] | None:
 
 @rule("words.segmentation")
 def segmentation(work: WorkText, ctx: RepairContext) -> list[Proposal]:
-    """Split words OCR ran together.  "important elementsin all" -> "important elements in all"."""
+    """Split words OCR ran together.  "the rightsof peoples" -> "the rights of peoples"."""
     lex: Lexicon = ctx.lexicon
     out: list[Proposal] = []
     for t in tokens(work, lex):
-        if len(t.text) < 4 or not t.text.isalpha() or lex.is_known(t.text):
+        if len(t.text) < 3 or not t.text.isalpha() or lex.is_known(t.text):
             continue
         parts = segment(t.text, lex)
         if parts is None:
             continue
+        if any(kind == "ocr" and prior >= 0.6 for _, prior, kind in spelling_candidates(t.text, lex, generic=False)):
+            continue  # "Ofice" is "Office" misread, not "Of ice"
         inner = any(lex.bigram_seen(a, b) for a, b in zip(parts, parts[1:]))
         outer = lex.bigram_seen(t.prev, parts[0]) or lex.bigram_seen(parts[-1], t.next)
         domain = all(lex.lower_words.get(p, 0) >= MIN_PART_DOMAIN for p in parts)
@@ -159,29 +165,65 @@ def confusion_candidates(word: str, lex: Lexicon, max_ops: int = 2) -> dict[str,
                         if q > nxt.get(cand, 0):
                             nxt[cand] = q
         for cand, q in nxt.items():
-            if cand != word and q > found.get(cand, 0):
+            # "I" is a capital: inside a word it is a misread "l", never the answer.
+            if cand != word and "I" not in cand[1:] and q > found.get(cand, 0):
                 found[cand] = q
         frontier = nxt
     return found
 
 
-def _valid_target(word: str, lex: Lexicon) -> bool:
+def _valid_target(word: str, lex: Lexicon, min_zipf: float = 3.0) -> bool:
     """A word we would write: a UN word, or an English word of some currency."""
     if not re.fullmatch(r"[A-Za-z]+(?:'[a-z]+)?", word):
         return False
     if lex.domain_count(word) or lex.is_protected(word):
         return True
-    return lex.zipf(word) >= 3.0
+    return lex.zipf(word) >= min_zipf
 
 
-def spelling_candidates(word: str, lex: Lexicon) -> list[tuple[str, float, str]]:
-    """(candidate, prior, kind) for a non-word, best prior first."""
+PREFIXES = tuple(
+    "re un non co anti pre post sub inter intra multi trans counter over under mis dis de self cross micro "
+    "macro bio pharmaco geo eco socio agro agri cyber tele in im ir il mega mini semi neo pro".split()
+)
+SUFFIXES = (
+    ("ies", "y"), ("ies", "ie"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("d", ""), ("ing", ""), ("ing", "e"),
+    ("ly", ""), ("ably", "able"), ("ibly", "ible"), ("ally", "al"), ("ness", ""), ("ment", ""), ("ments", ""),
+    ("ation", "e"), ("ations", "e"), ("ation", ""), ("er", ""), ("ers", ""), ("ist", ""), ("ists", ""), ("ism", ""),
+    ("ity", ""), ("ities", ""), ("ise", ""), ("ize", ""), ("ised", ""), ("ized", ""), ("isation", ""), ("ization", ""),
+    ("al", ""), ("ic", ""), ("ical", ""), ("ive", ""), ("ives", ""), ("ship", ""), ("hood", ""), ("wide", ""),
+)
+
+
+def looks_derived(word: str, lex: Lexicon) -> bool:
+    """A known word with a prefix or suffix ("Recommits", "deliverables"):
+    a real word the dictionaries lack, not a misprint."""
+    w = word.lower()
+    for suf, rep in SUFFIXES:
+        if w.endswith(suf) and len(w) - len(suf) >= 3 and lex.is_known(w[: len(w) - len(suf)] + rep):
+            return True
+    for pre in PREFIXES:
+        if w.startswith(pre) and len(w) - len(pre) >= 3:
+            rest = w[len(pre):]
+            if lex.is_known(rest) or looks_derived_suffix(rest, lex):
+                return True
+    return False
+
+
+def looks_derived_suffix(w: str, lex: Lexicon) -> bool:
+    return any(
+        w.endswith(suf) and len(w) - len(suf) >= 3 and lex.is_known(w[: len(w) - len(suf)] + rep) for suf, rep in SUFFIXES
+    )
+
+
+def spelling_candidates(word: str, lex: Lexicon, generic: bool = True) -> list[tuple[str, float, str]]:
+    """(candidate, prior, kind) for a non-word, best prior first.  ``kind`` is
+    "ocr" (reached by the confusion table) or "editN" (SymSpell, N edits)."""
     out: dict[str, tuple[float, str]] = {}
     for cand, p in confusion_candidates(word, lex).items():
         low = cand.lower()
-        if _valid_target(low, lex):
+        if _valid_target(low, lex, 2.5):
             out[low] = max(out.get(low, (0, "")), (p, "ocr"))
-    if word.isalpha():
+    if generic and word.isalpha():
         for s in lex.sym.lookup(word.lower(), Verbosity.ALL, max_edit_distance=2):
             if s.term not in out and _valid_target(s.term, lex):
                 out[s.term] = (0.3 if s.distance == 1 else 0.05, f"edit{s.distance}")
@@ -203,20 +245,37 @@ def spelling(work: WorkText, ctx: RepairContext) -> list[Proposal]:
         scored = []
         for cand, prior, kind in cands:
             ctx_seen = lex.bigram_seen(t.prev, cand) + lex.bigram_seen(cand, t.next)
-            score = prior * max(lex.zipf(cand), 0.1) * (1 + 2 * ctx_seen)
+            # Each extra confusion costs much more than a rarer word does.
+            score = prior**4 * max(lex.zipf(cand), 0.1) * (1 + 0.5 * ctx_seen)
             scored.append((score, cand, prior, kind, ctx_seen))
         scored.sort(reverse=True)
         score, cand, prior, kind, ctx_seen = scored[0]
         runner = scored[1][0] if len(scored) > 1 else 0.0
         conf = 0.55
-        conf += {"ocr": 0.25, "edit1": 0.12}.get(kind, 0.0) if kind != "ocr" or prior >= 0.6 else 0.12
+        if kind == "ocr":
+            conf += 0.25 if prior >= 0.6 else 0.12
+        elif kind == "edit1":
+            conf += 0.12
+        else:
+            conf -= 0.1  # two edits OCR does not explain: at most a suggestion
         conf += 0.1 if lex.domain_count(cand) >= 3 else 0.0
         conf += 0.1 if ctx_seen else 0.0
         if runner and score < 3 * runner:
             conf -= 0.2
-        if w[0].isupper() and kind != "ocr" and not lex.lower_words.get(cand, 0):
-            conf -= 0.15  # perhaps a name
         conf += _ocr_penalty(work, t.start, t.end)
+        if kind != "ocr":
+            # A small edit OCR does not explain is as likely a word the
+            # dictionaries lack: a name ("Mano River"), a derivation
+            # ("deliverables"), half a compound ("pharmaco-vigilance").
+            text = work.text
+            in_compound = text[t.start - 1:t.start] == "-" or text[t.end:t.end + 1] == "-"
+            if w[0].isupper() or in_compound or looks_derived(w, lex):
+                conf = min(conf, 0.55)
+        if w[0].isupper() and not (lex.domain_count(cand) or lex.is_protected(cand)):
+            # A capitalised word may be a name: it becomes only a word UN text
+            # uses, or a common word reached by a sure OCR confusion.
+            if not (kind == "ocr" and prior >= 0.9 and lex.zipf(cand) >= 4.0):
+                conf = min(conf, 0.55)
         after = case_like(w, cand)
         if after == w:
             continue
@@ -238,7 +297,7 @@ def spelling(work: WorkText, ctx: RepairContext) -> list[Proposal]:
 @rule("words.real_word")
 def real_word(work: WorkText, ctx: RepairContext) -> list[Proposal]:
     """Replace a real but rare word that OCR made of a common one, when only
-    the common one fits its neighbours.  "Urges al actors" -> "Urges all actors".
+    the common one fits its neighbours.  "Calls upon al States" -> "Calls upon all States".
     """
     lex: Lexicon = ctx.lexicon
     out: list[Proposal] = []
