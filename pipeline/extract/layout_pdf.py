@@ -308,14 +308,14 @@ def _tokens(text: str) -> set[str]:
     return {t for t in text.split() if len(t) >= 4}
 
 
-def _gap_split(lines: list[RawLine], min_gap: float, from_bottom: bool) -> list[int]:
+def _gap_split(lines: list[RawLine], min_gap: float, lowest_first: bool) -> list[int]:
     """Indexes i where a gap >= min_gap separates lines[:i] from lines[i:]."""
     cuts = []
     for i in range(1, len(lines)):
         above = max(ln.bottom for ln in lines[:i])
         if lines[i].top - above >= min_gap:
             cuts.append(i)
-    return sorted(cuts, reverse=not from_bottom)
+    return sorted(cuts, reverse=lowest_first)
 
 
 class _Repeats:
@@ -385,27 +385,12 @@ def assign_zones(pages: list[PageLayout], body: float) -> str | None:
                     symbol = m.group(0)
                     break
     min_gap = ZONE_GAP * body
-    for p in pages:
-        lines = p.lines
-        if not lines:
-            continue
-        # footer: lowest gap in the bottom band with furniture below it
-        for i in _gap_split(lines, min_gap, from_bottom=False):
-            below = lines[i:]
-            if all(bottom_band(p, ln) for ln in below) and all(
-                    _furniture_evidence(ln, body, rep_bottom, p.number, symbol) for ln in below):
-                for ln in below:
-                    ln.zone = "footer"
-                break
-        # header: highest gap in the top band with furniture above it (not on page 1)
-        if p.number > 1:
-            for i in _gap_split(lines, min_gap, from_bottom=True):
-                above = lines[:i]
-                if all(top_band(p, ln) for ln in above) and all(
-                        _furniture_evidence(ln, body, rep_top, p.number, symbol) for ln in above):
-                    for ln in above:
-                        ln.zone = "header"
-                    break
+    _zone_furniture(pages, body, symbol, rep_top, rep_bottom, min_gap)
+    if symbol is None:  # e.g. OCR misread the masthead's big initial: the running headers show it
+        found = Counter(m.group(0) for p in pages for ln in p.lines if ln.zone == "header"
+                        for m in [SYMBOL_RE.search(ln.text.replace(" ", ""))] if m)
+        if found:
+            symbol = found.most_common(1)[0][0]
     margin = _margin([ln for p in pages for ln in p.lines if ln.zone is None], body)
     for p in pages:
         rest = [ln for ln in p.lines if ln.zone is None]
@@ -419,6 +404,36 @@ def assign_zones(pages: list[PageLayout], body: float) -> str | None:
         if p.number == 1:
             _mark_masthead(p, [ln for ln in p.lines if ln.zone is None], body)
     return symbol
+
+
+def _zone_furniture(pages, body, symbol, rep_top, rep_bottom, min_gap) -> None:
+    def top_band(p, ln):
+        return ln.bottom < BAND * p.height
+
+    def bottom_band(p, ln):
+        return ln.top > (1 - BAND) * p.height
+
+    for p in pages:
+        lines = p.lines
+        if not lines:
+            continue
+        # footer: lowest gap in the bottom band with furniture below it
+        for i in _gap_split(lines, min_gap, lowest_first=True):
+            below = lines[i:]
+            if all(bottom_band(p, ln) for ln in below) and all(
+                    _furniture_evidence(ln, body, rep_bottom, p.number, symbol) for ln in below):
+                for ln in below:
+                    ln.zone = "footer"
+                break
+        # header: highest gap in the top band with furniture above it (not on page 1)
+        if p.number > 1:
+            for i in _gap_split(lines, min_gap, lowest_first=False):
+                above = lines[:i]
+                if all(top_band(p, ln) for ln in above) and all(
+                        _furniture_evidence(ln, body, rep_top, p.number, symbol) for ln in above):
+                    for ln in above:
+                        ln.zone = "header"
+                    break
 
 
 def _footnote_block_without_rule(lines: list[RawLine], body: float) -> float | None:

@@ -1,0 +1,427 @@
+"""Scanned PDF pages: render (pypdfium2), read with Tesseract word boxes, cache, lay out.
+
+A page is rendered at ``dpi`` (300 by default) and read once with
+``pytesseract.image_to_data``; the words, their boxes and confidences are
+cached under ``cache_dir/ocr/<key>/page-N.json`` next to the rendered image
+``page-N.png``.  The key hashes the PDF's bytes, the dpi, the Tesseract
+version, the language and the Tesseract config, so a change anywhere after
+extraction (repair, footnotes, structure, dictionaries) never re-runs OCR.
+
+From the word geometry this module derives what Tesseract does not report:
+
+* a font size per line (word heights against the letters' ascenders and
+  descenders), so footnotes, headers and body differ as in a born-digital page;
+* superscript footnote markers: Tesseract reads a raised "1" glued to its word
+  as "Assembly!" or "Declaration,’".  The trailing raised ink of each word is
+  found in the image; when it is as tall as a digit (not a quote mark) it is cut
+  off the word and read again, all of a page's markers in one Tesseract call
+  restricted to digits;
+* horizontal rules (the footnote rule), from runs of dark pixels.
+
+The words then go through :mod:`pipeline.extract.layout_pdf` exactly like the
+characters of a born-digital page.  ``OMP_THREAD_LIMIT=1`` keeps each
+Tesseract process on one core so several Luigi workers share the machine well.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import statistics
+import time
+from pathlib import Path
+
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
+import numpy as np  # noqa: E402
+import pypdfium2 as pdfium  # noqa: E402
+import pytesseract  # noqa: E402
+from PIL import Image  # noqa: E402
+
+from pipeline.extract.layout_pdf import Glyph, PageLayout, Rule  # noqa: E402
+
+TESSERACT_CONFIG = "--oem 1 --psm 3"
+MARKER_CONFIG = "--oem 1 --psm 7 -c tessedit_char_whitelist=0123456789"
+PREPROCESS = "deskew/1"  # part of the cache key: it changes what Tesseract sees
+ANALYSIS_VERSION = 5  # bump when rule/marker detection changes: re-analyses cached pages, no re-OCR
+INSTALL_HINT = "run scripts/setup.sh (apt-get install tesseract-ocr tesseract-ocr-{lang})"
+
+_ASCENDING = set("bdfhiklt0123456789()[]{}/\\|!?'\"“”‘’*&%$#@ÀÁÂÉÈÊÍÓÔÚ")
+_DESCENDING = set("gjpqy()[]{}|/Q,;")
+# characters Tesseract puts where a raised footnote digit was printed
+_MARKER_JUNK = set("0123456789!?'\"’‘”“*>°º^¹²³⁴⁵⁶⁷⁸⁹⁰")
+
+
+class TesseractMissing(RuntimeError):
+    """Tesseract (or its language data) is not installed."""
+
+
+def tesseract_version(lang: str = "eng") -> str:
+    cmd = pytesseract.pytesseract.tesseract_cmd
+    if not shutil.which(cmd):
+        raise TesseractMissing(f"tesseract is not installed: {INSTALL_HINT.format(lang=lang)}")
+    try:
+        version = str(pytesseract.get_tesseract_version())
+        langs = pytesseract.get_languages(config="")
+    except (pytesseract.TesseractNotFoundError, OSError) as exc:
+        raise TesseractMissing(f"tesseract is not installed: {INSTALL_HINT.format(lang=lang)}") from exc
+    missing = [part for part in lang.split("+") if part not in langs]
+    if missing:
+        raise TesseractMissing(
+            f"tesseract language data {'+'.join(missing)} is not installed: {INSTALL_HINT.format(lang=missing[0])}")
+    return version
+
+
+def cache_key(sha256: str, dpi: int, version: str, lang: str, config: str = TESSERACT_CONFIG) -> str:
+    """The OCR cache key: everything that changes Tesseract's output, nothing else."""
+    raw = json.dumps([sha256, dpi, version, lang, config, PREPROCESS])
+    return hashlib.sha256(raw.encode()).hexdigest()[:24]
+
+
+def render_page(pdf: pdfium.PdfDocument, index: int, dpi: int) -> Image.Image:
+    return pdf[index].render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
+
+
+def estimate_skew(image: Image.Image) -> float:
+    """Skew in degrees (counter-clockwise rotation that levels the text lines).
+
+    Text rows give the sharpest horizontal ink profile when level: the angle
+    maximising the variance of row sums, searched coarse then fine on a
+    quarter-size image.
+    """
+    def ink_of(img: Image.Image) -> Image.Image:
+        return Image.fromarray(((np.asarray(img) < 160) * 255).astype(np.uint8))
+
+    def score(ink: Image.Image, angle: float) -> float:
+        rows = np.asarray(ink.rotate(angle, resample=Image.NEAREST, fillcolor=0), dtype=np.float32).sum(axis=1)
+        return float(np.var(np.diff(rows)))
+
+    coarse = ink_of(image.reduce(4) if min(image.size) > 800 else image)
+    best = max(np.arange(-3.0, 3.01, 0.25), key=lambda a: score(coarse, a))
+    fine = ink_of(image.reduce(2) if min(image.size) > 800 else image)
+    best = max(np.arange(best - 0.25, best + 0.26, 0.05), key=lambda a: score(fine, a))
+    return float(round(best, 2))
+
+
+def deskew(image: Image.Image) -> tuple[Image.Image, float]:
+    angle = estimate_skew(image)
+    if abs(angle) < 0.1:
+        return image, 0.0
+    return image.rotate(angle, resample=Image.BICUBIC, fillcolor=255), angle
+
+
+def ocr_words(image: Image.Image, lang: str) -> tuple[dict, float]:
+    t = time.perf_counter()
+    data = pytesseract.image_to_data(image, lang=lang, config=TESSERACT_CONFIG,
+                                     output_type=pytesseract.Output.DICT)
+    return data, time.perf_counter() - t
+
+
+def find_rules(ink: np.ndarray, dpi: int) -> list[list[int]]:
+    """Horizontal rules in pixels: long thin runs of ink (drawn lines, underscore rows)."""
+    min_len = int(20 * dpi / 72)
+    max_thick = max(2, int(2.5 * dpi / 72))
+    rows = []
+    for y in np.nonzero(ink.sum(axis=1) >= min_len)[0]:
+        row = np.concatenate(([0], ink[y].astype(np.int8), [0]))
+        d = np.diff(row)
+        starts, ends = np.nonzero(d == 1)[0], np.nonzero(d == -1)[0]
+        for s, e in zip(starts, ends):
+            if e - s >= min_len:
+                rows.append((int(y), int(s), int(e)))
+    rules: list[list[int]] = []
+    for y, s, e in rows:
+        for r in rules:
+            if y - r[3] <= 1 and abs(s - r[0]) < 8 and abs(e - r[2]) < 8:
+                r[3] = y
+                break
+        else:
+            rules.append([s, y, e, y])
+    h = ink.shape[0]
+    out = []
+    for x0, y0, x1, y1 in rules:
+        if y1 - y0 + 1 > max_thick:
+            continue
+        above = ink[max(0, y0 - 3), x0:x1].mean() if y0 >= 3 else 0
+        below = ink[min(h - 1, y1 + 3), x0:x1].mean()
+        if above < 0.3 and below < 0.3:  # a rule stands alone, not a stroke of a glyph
+            out.append([x0, y0, x1 + 1, y1 + 1])
+    return out
+
+
+def _word_rows(data: dict) -> dict[tuple, list[int]]:
+    rows: dict[tuple, list[int]] = {}
+    for i, text in enumerate(data["text"]):
+        if data["level"][i] == 5 and text.strip():
+            rows.setdefault((data["block_num"][i], data["par_num"][i], data["line_num"][i]), []).append(i)
+    return rows
+
+
+def _size_factor(text: str) -> float:
+    """Word height as a fraction of the font size, from its letters' shapes."""
+    asc = any(c in _ASCENDING or c.isupper() for c in text)
+    desc = any(c in _DESCENDING for c in text)
+    return (0.69 if asc else 0.46) + (0.22 if desc else 0.0)
+
+
+def _line_metrics(data: dict, idx: list[int]) -> tuple[float, float]:
+    """(font size in px, baseline y in px) of one Tesseract line."""
+    sizes, bases = [], []
+    for i in idx:
+        text = data["text"][i].strip()
+        if len(text) < 2:
+            continue
+        sizes.append(data["height"][i] / _size_factor(text))
+    size = statistics.median(sizes) if sizes else max(data["height"][i] for i in idx) / 0.9
+    for i in idx:
+        text = data["text"][i].strip()
+        if not any(c in _DESCENDING for c in text) and data["height"][i] > 0.6 * size:
+            bases.append(data["top"][i] + data["height"][i])
+    base = statistics.median(bases) if bases else max(data["top"][i] + data["height"][i] for i in idx) - 0.22 * size
+    return size, base
+
+
+def _clusters(ink: np.ndarray) -> list[tuple[int, int]]:
+    cols = ink.any(axis=0)
+    out, start = [], None
+    for x, on in enumerate(cols):
+        if on and start is None:
+            start = x
+        elif not on and start is not None:
+            out.append((start, x))
+            start = None
+    if start is not None:
+        out.append((start, len(cols)))
+    return out
+
+
+def _raised_tail(ink: np.ndarray, box: tuple[int, int, int, int], size: float, base: float):
+    """The trailing raised digit-sized ink of a word: (x0, top, x1, bottom) in px, or None."""
+    left, top, width, height = box
+    y0 = max(0, int(top - 0.1 * size))
+    crop = ink[y0:int(base + 0.3 * size), left:left + width]
+    if crop.size == 0:
+        return None
+    clusters = _clusters(crop)
+    if not clusters:
+        return None
+    tail: list[tuple[int, int, int, int]] = []
+    for cx0, cx1 in reversed(clusters):
+        rows = np.nonzero(crop[:, cx0:cx1].any(axis=1))[0]
+        ctop, cbot = y0 + rows[0], y0 + rows[-1] + 1
+        raised = cbot < base - 0.22 * size
+        tall = (cbot - ctop) >= 0.33 * size  # a digit; a quote mark is shorter
+        if raised and tall and (cx1 - cx0) <= 0.6 * size:
+            tail.append((left + cx0, ctop, left + cx1, cbot))
+        else:
+            break
+    if not tail:
+        return None
+    x0 = min(t[0] for t in tail)
+    if x0 - left < 0.3 * size and len(tail) == len(clusters):
+        whole = True
+    else:
+        whole = False
+    return (x0, min(t[1] for t in tail), max(t[2] for t in tail), max(t[3] for t in tail), whole)
+
+
+def read_markers(image: Image.Image, boxes: list[tuple[int, int, int, int]], lang: str) -> list[str]:
+    """Read small raised digits: a page's crops side by side, one Tesseract call.
+
+    Tesseract reads the strip as one line of digits; its character boxes say
+    which crop each digit came from.
+    """
+    if not boxes:
+        return []
+    scale, pad = 3, 45
+    crops = [image.crop((x0 - 3, y0 - 3, x1 + 3, y1 + 3)) for x0, y0, x1, y1 in boxes]
+    crops = [c.resize((c.width * scale, c.height * scale), Image.LANCZOS) for c in crops]
+    height = max(c.height for c in crops) + 2 * pad
+    slots, x = [], pad
+    for c in crops:
+        slots.append((x, x + c.width))
+        x += c.width + pad
+    strip = Image.new("L", (x + pad, height), 255)
+    for c, (sx, _) in zip(crops, slots):
+        strip.paste(c, (sx, (height - c.height) // 2))
+    found = [""] * len(boxes)
+    for row in pytesseract.image_to_boxes(strip, lang=lang, config=MARKER_CONFIG).splitlines():
+        parts = row.split()
+        if len(parts) < 5 or not parts[0].isdigit():
+            continue
+        cx = (int(parts[1]) + int(parts[3])) / 2
+        for k, (sx, ex) in enumerate(slots):
+            if sx - pad / 2 <= cx <= ex + pad / 2:
+                found[k] += parts[0]
+                break
+    return found
+
+
+def _ends_in_number(text: str) -> bool:
+    """'2025' ends in a digit of the number itself; '2024;4' and 'war,°' end in a marker."""
+    text = text.strip()
+    digits = len(text) - len(text.rstrip("0123456789"))
+    if digits == 0:
+        return False
+    return digits == len(text) or text[-digits - 1].isdigit()
+
+
+def _small_beside_neighbours(data: dict, idx: list[int], pos: int, tail) -> bool:
+    """A marker standing alone is smaller than, and raised above, the words beside it."""
+    x0, top, x1, bottom, _ = tail
+    for j in (pos + 1, pos - 1):
+        if 0 <= j < len(idx):
+            n = idx[j]
+            text = data["text"][n].strip()
+            if len(text) < 2 or any(c in _DESCENDING for c in text):
+                continue
+            n_bottom, n_height = data["top"][n] + data["height"][n], data["height"][n]
+            return (bottom - top) < 0.8 * n_height and bottom < n_bottom - 0.15 * n_height
+    return True
+
+
+def analyse_page(image: Image.Image, data: dict, dpi: int, lang: str, cached: dict | None) -> dict:
+    """Rules and superscript markers of one OCR'd page (cached with the words)."""
+    if cached and cached.get("version") == ANALYSIS_VERSION:
+        return cached
+    arr = np.asarray(image)
+    ink = arr < 140
+    rules = find_rules(ink, dpi)
+    markers = []
+    for key, idx in _word_rows(data).items():
+        size, base = _line_metrics(data, idx)
+        for pos, i in enumerate(idx):
+            box = (data["left"][i], data["top"][i], data["width"][i], data["height"][i])
+            tail = _raised_tail(ink, box, size, base)
+            if tail is None:
+                continue
+            if tail[4]:
+                if not _small_beside_neighbours(data, idx, pos, tail):
+                    continue
+            elif _ends_in_number(data["text"][i]):
+                continue
+            markers.append({"word": i, "box": list(map(int, tail[:4])), "whole": bool(tail[4])})
+    texts = read_markers(image, [tuple(m["box"]) for m in markers], lang)
+    for m, t in zip(markers, texts):
+        if not t:  # unread: Tesseract's own digits at the word's end, if any
+            word = data["text"][m["word"]].strip()
+            tail = word[len(word.rstrip("0123456789")):]
+            t = tail if tail and (m["whole"] or len(tail) < len(word)) else ""
+        m["text"] = t
+    return {"version": ANALYSIS_VERSION, "rules": rules, "markers": markers}
+
+
+def _strip_marker_junk(text: str) -> str:
+    k = len(text)
+    while k > 1 and text[k - 1] in _MARKER_JUNK:
+        k -= 1
+    return text[:k]
+
+
+def page_layout_from_ocr(number: int, data: dict, analysis: dict, dpi: int,
+                         width_px: int, height_px: int, image_rel: str | None) -> PageLayout:
+    """Tesseract words (with markers split off) as layout glyphs, in PDF points."""
+    k = 72.0 / dpi
+    markers = {m["word"]: m for m in analysis.get("markers", []) if m.get("text")}
+    glyphs: list[Glyph] = []
+    for key, idx in _word_rows(data).items():
+        size, base = _line_metrics(data, idx)
+        for i in idx:
+            text = data["text"][i].strip()
+            left, top, w, h = data["left"][i], data["top"][i], data["width"][i], data["height"][i]
+            conf = max(0.0, min(1.0, float(data["conf"][i]) / 100.0))
+            m = markers.get(i)
+            if m is None and _picture_noise(text, conf):
+                continue
+            if m is not None:
+                x0, y0, x1, y1 = m["box"]
+                msize = (y1 - y0) / 0.68
+                glyphs.append(Glyph(text=m["text"], x0=x0 * k, top=y0 * k, x1=x1 * k, bottom=y1 * k,
+                                    size=msize * k, baseline=y1 * k, conf=conf, word=True,
+                                    superscript=True))
+                if m.get("whole"):
+                    continue
+                stripped = _strip_marker_junk(text)
+                if stripped == text and text[-len(m["text"]):] == m["text"] and len(text) > len(m["text"]):
+                    stripped = text[:-len(m["text"])]
+                text = stripped
+                w = max(1, x0 - left)
+            glyphs.append(Glyph(  # Tesseract found the line: its words share one baseline
+                text=text, x0=left * k, top=top * k, x1=(left + w) * k, bottom=(top + h) * k,
+                size=size * k, baseline=base * k, conf=conf, word=True))
+    rules = [Rule(x0 * k, y0 * k, x1 * k, y1 * k) for x0, y0, x1, y1 in analysis.get("rules", [])]
+    _quantise_sizes(glyphs)
+    return PageLayout(number=number, width=width_px * k, height=height_px * k,
+                      glyphs=glyphs, rules=rules, image=image_rel)
+
+
+_TEXT_SYMBOLS = set("-‐‑–—―&%§/*“”‘’\"'()[]…•·.,;:")
+
+
+def _picture_noise(text: str, conf: float) -> bool:
+    """A word of symbols only, read unsurely: Tesseract reading a logo or a barcode ("¢", "\\)")."""
+    return conf < 0.6 and not any(c.isalnum() for c in text) and not set(text) <= _TEXT_SYMBOLS
+
+
+def _quantise_sizes(glyphs: list[Glyph]) -> None:
+    """Round estimated sizes to half points so that one style gets one size."""
+    for g in glyphs:
+        if not g.superscript:
+            g.size = round(g.size * 2) / 2
+
+
+def ocr_page_layouts(path: Path, numbers: list[int], *, sha256: str, dpi: int, lang: str,
+                     cache_dir: Path) -> tuple[list[PageLayout], dict]:
+    """OCR the given 1-based pages of a PDF (cached) and return their layouts and timing meta."""
+    version = tesseract_version(lang)
+    key = cache_key(sha256, dpi, version, lang)
+    folder = Path(cache_dir) / "ocr" / key
+    folder.mkdir(parents=True, exist_ok=True)
+    layouts: list[PageLayout] = []
+    stats = {"ocr_seconds": 0.0, "ocr_cached_pages": 0, "ocr_pages_run": 0, "ocr_total_seconds": 0.0}
+    t_all = time.perf_counter()
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        for n in numbers:
+            json_path, png_path = folder / f"page-{n}.json", folder / f"page-{n}.png"
+            cached = json.loads(json_path.read_text()) if json_path.exists() else None
+            dirty = cached is None
+            image = None
+            if cached is None or not png_path.exists():
+                image, angle = deskew(render_page(pdf, n - 1, dpi))
+                image.save(png_path, optimize=False, compress_level=1)
+            if cached is None:
+                data, seconds = ocr_words(image, lang)
+                cached = {"key": key, "page": n, "dpi": dpi, "lang": lang, "tesseract": version,
+                          "config": TESSERACT_CONFIG, "preprocess": PREPROCESS,
+                          "skew": angle, "size_px": list(image.size), "seconds": seconds,
+                          "data": {k: data[k] for k in ("level", "block_num", "par_num", "line_num",
+                                                        "word_num", "left", "top", "width", "height",
+                                                        "conf", "text")}}
+                stats["ocr_seconds"] += seconds
+                stats["ocr_pages_run"] += 1
+            else:
+                stats["ocr_cached_pages"] += 1
+            analysis = cached.get("analysis")
+            if not analysis or analysis.get("version") != ANALYSIS_VERSION:
+                if image is None:
+                    image = Image.open(png_path).convert("L")
+                analysis = analyse_page(image, cached["data"], dpi, lang, None)
+                cached["analysis"] = analysis
+                dirty = True
+            if dirty:  # written atomically: parallel workers may read it
+                tmp = json_path.with_suffix(f".json.{os.getpid()}.tmp")
+                tmp.write_text(json.dumps(cached))
+                os.replace(tmp, json_path)
+            rel = os.path.relpath(png_path, Path(cache_dir).parent)
+            w, h = cached["size_px"]
+            layouts.append(page_layout_from_ocr(n, cached["data"], analysis, dpi, w, h, rel))
+    finally:
+        pdf.close()
+    stats["ocr_total_seconds"] = time.perf_counter() - t_all
+    stats["ocr_seconds"] = round(stats["ocr_seconds"], 3)
+    stats["ocr_total_seconds"] = round(stats["ocr_total_seconds"], 3)
+    meta = {"ocr": {"dpi": dpi, "lang": lang, "tesseract": version, "config": TESSERACT_CONFIG,
+                    "cache_key": key, **stats}}
+    return layouts, meta
