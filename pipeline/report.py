@@ -34,6 +34,7 @@ SCHEMA = "clean-document/1"
 STATUSES = ("flagged", "suggested", "accepted", "rejected", "applied")
 REVIEW = frozenset({"flagged", "suggested"})
 IN_TEXT = frozenset({"applied", "flagged", "accepted"})
+HONOURED = {"accepted": "accept", "rejected": "reject"}  # status a run gives a decision
 KIND_LABEL = {"text": "text", "markdown": "text (Markdown)", "html": "text (HTML)", "pdf": "PDF", "scanned-pdf": "scan"}
 # Confidence bands for the chart and the filter: [low, high).
 BANDS = ((0.0, 0.5), (0.5, 0.6), (0.6, 0.7), (0.7, 0.8), (0.8, 0.9), (0.9, 1.01))
@@ -310,6 +311,8 @@ def collect(clean_dir: Path, *, decisions_path: Path | None = None, crops: bool 
             r = rule_index.setdefault(rule, len(rule_index))
             band = _band(conf)
             file_decision = doc_decisions.get(cid)
+            if file_decision and HONOURED.get(status) == file_decision:
+                file_decision = None  # the run already shows it
             seen_ids.add((doc_id, cid))
             row.counts[status] += 1
             if status in REVIEW and not file_decision:
@@ -364,7 +367,7 @@ def collect(clean_dir: Path, *, decisions_path: Path | None = None, crops: bool 
         "corrections": len(rows),
         "by_status": {s: status_totals.get(s, 0) for s in STATUSES},
         "awaiting": sum(d.awaiting for d in docs),
-        "decided_pending_rerun": sum(1 for x in rows if x["s"] in REVIEW and "f" in x),
+        "decided_pending_rerun": sum(1 for x in rows if "f" in x),
         "footnotes_anchored": sum(d.footnotes_anchored for d in docs),
         "footnotes_total": sum(d.footnotes_total for d in docs),
     }

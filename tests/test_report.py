@@ -195,6 +195,21 @@ def test_recorded_decisions_not_yet_applied_are_shown(clean: Path, tmp_path: Pat
     assert "1 decisions in the decisions file match no correction" in html
 
 
+def test_decisions_the_run_has_honoured_are_not_pending(clean: Path, tmp_path: Path) -> None:
+    doc = json.loads((clean / "004_5b02a51a45b675a1.json").read_text(encoding="utf-8"))
+    ids = {c["status"]: c["id"] for c in doc["corrections"]}
+    dec = tmp_path / "review-decisions.json"
+    decisions.merge(dec, [
+        {"doc_id": doc["doc_id"], "id": ids["accepted"], "decision": "accept"},  # honoured
+        {"doc_id": doc["doc_id"], "id": ids["rejected"], "decision": "accept"},  # changed mind: next run
+    ])
+    s = summarize(clean, decisions_path=dec)
+    assert s["decided_pending_rerun"] == 1 and s["awaiting_review"] == 11
+    _, _, data = parse(build_report(clean, decisions_path=dec))
+    flags = {c["id"]: c.get("f") for c in data["corrections"]}
+    assert flags[ids["accepted"]] is None and flags[ids["rejected"]] == "accept"
+
+
 def test_default_decisions_path_is_the_projects(clean: Path) -> None:
     project_file = clean.parent / "dictionaries" / "review-decisions.json"
     project_file.parent.mkdir()

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -246,3 +249,114 @@ def test_hostile_text_renders_as_inert_text(site):
     hrefs = js(d, "return [...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'))")
     assert all(h.startswith(("#", "./")) for h in hrefs), hrefs
     assert severe_logs(d) == []
+
+
+# ------------------------------------------------- the loop, with the real pipeline
+REPO = Path(__file__).resolve().parents[1]
+
+
+def run_clean_all(project: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
+    done = subprocess.run([sys.executable, "-c", "import sys, luigi.cmdline; luigi.cmdline.luigi_run(sys.argv[1:])",
+                           "--module", "pipeline", "CleanAll"], cwd=project, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return done
+
+
+def _norm(text: str) -> str:
+    return " ".join(re.sub(r"\[\^[^\]]+\]", "", text).split())
+
+
+def _around(c: dict, middle: str) -> str:
+    left, _, rest = c["context"].partition("\u27e6")
+    _, _, right = rest.partition("\u27e7")
+    return _norm(left[-12:] + middle + right[:12])
+
+
+def _outputs(clean: Path) -> dict[str, tuple[dict, str]]:
+    return {p.stem: (json.loads(p.read_text(encoding="utf-8")), _norm(p.with_suffix(".md").read_text(encoding="utf-8")))
+            for p in sorted(clean.glob("*.json")) if (clean / (p.stem + ".md")).exists()}
+
+
+def _pick(outputs, status: str) -> tuple[str, dict]:
+    """A correction of this status that changes the text at a place the output shows as it is."""
+    for stem, (doc, md) in outputs.items():
+        for c in doc["corrections"]:
+            words = c["before"].strip() and not re.search(r"\s\s|\n", c["before"] + c["after"])
+            if c["status"] == status and c["before"] != c["after"] and words:
+                if _around(c, c["after"] if status == "flagged" else c["before"]) in md:
+                    return stem, c
+    pytest.skip(f"this run has no {status} correction to decide on")
+
+
+def test_round_trip_with_the_real_pipeline(tmp_path, capsys):
+    """Run, decide in the page, export, apply, re-run: the decided corrections have the decided status and effect."""
+    from selenium.webdriver.common.by import By
+
+    if not (REPO / "pipeline" / "tasks.py").exists():
+        pytest.skip("the pipeline's tasks are not in this tree yet")
+    project = tmp_path / "project"
+    # Two of the sample documents keep the two runs short; all of them if those are gone.
+    sample = [p for p in sorted((REPO / "raw").iterdir()) if p.name.startswith(("003_", "004_"))] or sorted((REPO / "raw").iterdir())
+    (project / "raw").mkdir(parents=True)
+    for p in sample:
+        shutil.copy2(p, project / "raw" / p.name)
+    shutil.copytree(REPO / "dictionaries", project / "dictionaries", ignore=shutil.ignore_patterns("review-decisions.json"))
+    # Narrow bands so this small batch has both flagged and suggested changes to decide on.
+    cfg = (REPO / "luigi.cfg").read_text(encoding="utf-8")
+    cfg = re.sub(r"(?m)^apply_threshold = .*$", "apply_threshold = 0.99", cfg)
+    cfg = re.sub(r"(?m)^flag_threshold = .*$", "flag_threshold = 0.9", cfg)
+    (project / "luigi.cfg").write_text(cfg, encoding="utf-8")
+    clean = project / "clean"
+
+    run_clean_all(project)
+    first = _outputs(clean)
+    flagged_doc, flagged = _pick(first, "flagged")
+    suggested_doc, suggested = _pick(first, "suggested")
+
+    downloads = tmp_path / "Downloads"
+    downloads.mkdir()
+    d = make_driver(downloads, tmp_path / "profile")
+    try:
+        d.get((clean / "report.html").resolve().as_uri())
+        wait(lambda: js(d, "return document.documentElement.dataset.ready === '1'"), what="the report")
+        for c, button in ((flagged, "reject"), (suggested, "accept")):
+            search = d.find_element(By.ID, "f-q")
+            search.clear()
+            search.send_keys(c["id"])
+            wait(lambda: count_text(d) == "Showing 1\u20131 of 1 corrections"
+                 and js(d, "return document.querySelector('#list .card').dataset.id") == c["id"], what=f"the correction {c['id']}")
+            d.find_element(By.CSS_SELECTOR, f"#list .card [data-act={button}]").click()
+        d.find_element(By.ID, "export").click()
+        exported = wait(lambda: [p for p in downloads.glob("review-decisions*.json") if p.stat().st_size], what="the download")[0]
+        wait(lambda: json.loads(exported.read_text(encoding="utf-8")), what="a complete download")
+
+        env = {**os.environ, "PYTHONPATH": str(REPO)}
+        applied = subprocess.run([sys.executable, "-m", "pipeline.review", "apply", str(exported)], cwd=project, env=env,
+                                 capture_output=True, text=True, timeout=60)
+        assert applied.returncode == 0, applied.stderr
+        assert "Merged 2 decisions (1 accept, 1 reject)" in applied.stdout and "CleanAll" in applied.stdout
+
+        run_clean_all(project)
+        second = _outputs(clean)
+        by_id = {c["id"]: c for doc, _ in second.values() for c in doc["corrections"]}
+        assert by_id[flagged["id"]]["status"] == "rejected"
+        assert by_id[suggested["id"]]["status"] == "accepted"
+        # ... and their effect: the rejected change is undone, the accepted one made.
+        assert _around(flagged, flagged["before"]) in second[flagged_doc][1]
+        assert _around(suggested, suggested["after"]) in second[suggested_doc][1]
+        assert _around(suggested, suggested["before"]) not in second[suggested_doc][1]
+
+        # The new report says so, and the page forgets the decisions the run has honoured.
+        d.get((clean / "report.html").resolve().as_uri())
+        wait(lambda: js(d, "return document.documentElement.dataset.ready === '1'"), what="the new report")
+        assert js(d, "return document.getElementById('pending-count').textContent") == "No decisions recorded in this page yet."
+        d.find_element(By.ID, "f-q").send_keys(suggested["id"])
+        d.execute_script("var s = document.getElementById('f-status'); s.value = 'all'; s.dispatchEvent(new Event('change'))")
+        wait(lambda: count_text(d) == "Showing 1\u20131 of 1 corrections"
+             and js(d, "return document.querySelector('#list .card').dataset.id") == suggested["id"], what="the accepted correction")
+        card = d.find_element(By.CSS_SELECTOR, "#list .card").text
+        assert "accepted" in card and "honoured by this run" in card
+        shot({"driver": d, "shots": Path(os.environ.get("REPORT_SCREENSHOTS") or tmp_path)}, capsys, "report-after-rerun.png")
+    finally:
+        d.quit()
