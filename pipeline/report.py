@@ -47,6 +47,7 @@ STATUS_TEXT = {
 }
 ASSETS = "report-assets"
 CROP_SCALE = 1.5  # pixels per point at most: 12 pt type shows at about 18 px, like the page text
+CROP_MAX_WIDTH = 900  # pixels
 CROP_PAD = (110.0, 8.0)  # points around the word box: horizontal, vertical
 MARK = ("\u27e6", "\u27e7")
 
@@ -223,6 +224,8 @@ class Cropper:
         if sx > CROP_SCALE:  # one scale for every crop, so type looks the same size in each
             f = CROP_SCALE / sx
             piece = piece.resize((max(1, round(piece.width * f)), max(1, round(piece.height * f))), resample=3)
+        if piece.width > CROP_MAX_WIDTH:  # a line or block box rather than a word's
+            piece = piece.resize((CROP_MAX_WIDTH, max(1, round(piece.height * CROP_MAX_WIDTH / piece.width))), resample=3)
         piece = piece.quantize(colors=16)  # grey type and one orange box: a quarter of the bytes
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp = out.with_suffix(".tmp")

@@ -402,6 +402,7 @@
       var inText = c.s === 'applied' || c.s === 'flagged' || c.s === 'accepted';
       var why = el('td', {cls: 'why'}, el('span', {cls: 'rule'}, RULES[c.r]), ' confidence ' + fmtConf(c.c), el('br'),
         statusBadge(c.s), ' ' + (DATA.status_text[c.s] || ''));
+      if (!inText && c.a !== c.b) why.appendChild(el('div', {}, 'proposed: ', c.a ? el('ins', {}, visible(c.a)) : 'remove it'));
       var dn = decisionNote(c);
       if (dn && (c.s === 'flagged' || c.s === 'suggested' || pending[pkey(c)])) { why.appendChild(el('br')); why.appendChild(dn); }
       if (c.i) c.i.forEach(function (kv) { why.appendChild(el('div', {}, kv[0] + ': ' + kv[1])); });
@@ -409,8 +410,12 @@
       tbody.appendChild(el('tr', {cls: 'st-' + c.s},
         el('td', {}, String(c.o + 1)),
         el('td', {}, where(c) || '\u2014'),
-        el('td', {cls: 'said'}, el('span', {cls: 'ell'}, '\u2026' + c.l.slice(-24)), c.a === c.b ? el('mark', {}, visible(c.b)) : el('del', {}, visible(c.b) || '(nothing)'), c.k ? c.rt.slice(0, 24) + '\u2026' : ''),
-        el('td', {cls: 'said'}, inText && c.a !== c.b ? el('ins', {}, visible(c.a) || '(removed)') : el('span', {}, visible(c.b) + (c.a === c.b ? ' (a notice; unchanged)' : ' (unchanged)'))),
+        el('td', {cls: 'said'}, '\u2026' + c.l.slice(-24), c.a === c.b ? el('mark', {}, visible(c.b)) : el('del', {}, visible(c.b) || '(nothing)'), c.k ? c.rt.slice(0, 24) + '\u2026' : ''),
+        el('td', {cls: 'said'}, '\u2026' + c.l.slice(-12),
+          inText && c.a !== c.b ? (c.a ? el('ins', {}, visible(c.a)) : el('span', {cls: 'arrow', title: 'removed'}, '\u2038'))
+            : el('span', {}, visible(c.b)),
+          c.k ? c.rt.slice(0, 12) + '\u2026' : '',
+          el('div', {cls: 'why'}, inText && c.a !== c.b ? (c.a ? 'changed' : 'removed') : c.a === c.b ? 'a notice: text unchanged' : 'unchanged')),
         why));
     });
     var table = el('table', {cls: 'hist'},
