@@ -96,6 +96,8 @@ def line_end(work: WorkText, ctx: RepairContext) -> list[Proposal]:
         prefix = pm.group(1).replace("\u2011", "-") if pm else ""
         if hy == "\u00ad":
             decision, conf, why = "join", 0.97, "soft hyphen"
+        elif right.lower() in FUNCTION_WORDS:
+            continue  # "burden-\nand responsibility-sharing": the space is printed
         else:
             decision, conf, why = decide(left, right, prefix, lex, doc_compounds, doc_words)
         if decision == "join":

@@ -21,7 +21,9 @@ NUM = r"[IVXL1l|]{1,6}"
 # Place in the citation grammar -> confidence that a roman numeral belongs.
 PLACES = [
     # "chap. III", "chaps. I and II", "chaps. IV-VI"
-    (re.compile(r"\b(?:chaps?\.|[Cc]hapters?)\s+" + rf"(?P<list>{NUM}(?:(?:\s*,\s*|\s+and\s+|\s*[-\u2013]\s*){NUM})*)(?![\w/])"), 0.95),
+    (re.compile(r"\bchaps?\.\s+" + rf"(?P<list>{NUM}(?:(?:\s*,\s*|\s+and\s+|\s*[-\u2013]\s*){NUM})*)(?![\w/])"), 0.95),
+    # "Chapter VII of the Charter"; but Agenda 21's chapters are arabic
+    (re.compile(r"\b[Cc]hapters?\s+" + rf"(?P<list>{NUM})(?![\w/])(?!\s+of\s+Agenda)"), 0.9),
     # "(Part I)" after a symbol, "Part II of the report"
     (re.compile(r"(?<=\()Part\s+" + rf"(?P<list>{NUM})(?=\))"), 0.97),
     (re.compile(r"\bPart\s+" + rf"(?P<list>{NUM})(?=[\s,;.:)])"), 0.9),

@@ -125,6 +125,8 @@ def segmentation(work: WorkText, ctx: RepairContext) -> list[Proposal]:
         parts = segment(t.text, lex)
         if parts is None:
             continue
+        if parts[0] in BOUND_PREFIXES:
+            continue  # "multistakeholder" is a word the dictionaries lack
         if any(kind == "ocr" and prior >= 0.6 for _, prior, kind in spelling_candidates(t.text, lex, generic=False)):
             continue  # "Ofice" is "Office" misread, not "Of ice"
         inner = any(lex.bigram_seen(a, b) for a, b in zip(parts, parts[1:]))
@@ -184,6 +186,11 @@ def _valid_target(word: str, lex: Lexicon, min_zipf: float = 3.0) -> bool:
 PREFIXES = tuple(
     "re un non co anti pre post sub inter intra multi trans counter over under mis dis de self cross micro "
     "macro bio pharmaco geo eco socio agro agri cyber tele in im ir il mega mini semi neo pro".split()
+)
+# Prefixes that are not words by themselves: a split after one is a derivation.
+BOUND_PREFIXES = frozenset(
+    "multi non anti pre post sub inter intra trans mis dis bio geo eco socio agro agri cyber tele micro macro "
+    "semi neo re un co pharmaco mega mini hyper infra supra extra ultra".split()
 )
 SUFFIXES = (
     ("ies", "y"), ("ies", "ie"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("d", ""), ("ing", ""), ("ing", "e"),
