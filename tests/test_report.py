@@ -83,7 +83,7 @@ def test_reads_canonical_documents_and_failures_and_skips_other_json(clean: Path
     kinds = {d["doc_id"]: d["kind"] for d in data["docs"]}
     assert kinds["000_925e479e4b378691"] == "text" and kinds["001_0c83b350d768e6c1"] == "scan" and kinds["004_5b02a51a45b675a1"] == "PDF"
     text = next(d for d in data["docs"] if d["doc_id"] == "000_925e479e4b378691")
-    assert text["counts"] == {"flagged": 2, "suggested": 2, "accepted": 0, "rejected": 0, "applied": 2}
+    assert text["counts"] == {"flagged": 3, "suggested": 2, "accepted": 0, "rejected": 0, "applied": 2}
     assert (text["fa"], text["ft"]) == (1, 2)
 
 
@@ -170,14 +170,14 @@ def test_summarize_counts() -> None:
     assert summarize(FIXTURES) == {
         "cleaned": 4,
         "failed": 1,
-        "corrections": {"flagged": 6, "suggested": 5, "accepted": 1, "rejected": 1, "applied": 4},
-        "awaiting_review": 11,
+        "corrections": {"flagged": 7, "suggested": 5, "accepted": 1, "rejected": 1, "applied": 4},
+        "awaiting_review": 12,
         "decided_pending_rerun": 0,
         "stale_decisions": 0,
         "footnotes": {"anchored": 2, "total": 4},
     }
     text = report_mod.format_summary(summarize(FIXTURES), Path("clean/report.html"))
-    assert "11 awaiting review" in text and "clean/report.html" in text
+    assert "12 awaiting review" in text and "clean/report.html" in text
 
 
 def test_recorded_decisions_not_yet_applied_are_shown(clean: Path, tmp_path: Path) -> None:
@@ -187,7 +187,7 @@ def test_recorded_decisions_not_yet_applied_are_shown(clean: Path, tmp_path: Pat
         {"doc_id": "000_925e479e4b378691", "id": "no-such-correction", "decision": "accept"},
     ])
     s = summarize(clean, decisions_path=dec)
-    assert s["awaiting_review"] == 10 and s["decided_pending_rerun"] == 1 and s["stale_decisions"] == 1
+    assert s["awaiting_review"] == 11 and s["decided_pending_rerun"] == 1 and s["stale_decisions"] == 1
     html, _, data = parse(build_report(clean, decisions_path=dec))
     row = next(c for c in data["corrections"] if c["id"] == "a7ad368321f3f77f")
     assert row["f"] == "reject" and row["s"] == "flagged"
@@ -204,7 +204,7 @@ def test_decisions_the_run_has_honoured_are_not_pending(clean: Path, tmp_path: P
         {"doc_id": doc["doc_id"], "id": ids["rejected"], "decision": "accept"},  # changed mind: next run
     ])
     s = summarize(clean, decisions_path=dec)
-    assert s["decided_pending_rerun"] == 1 and s["awaiting_review"] == 11
+    assert s["decided_pending_rerun"] == 1 and s["awaiting_review"] == 12
     _, _, data = parse(build_report(clean, decisions_path=dec))
     flags = {c["id"]: c.get("f") for c in data["corrections"]}
     assert flags[ids["accepted"]] is None and flags[ids["rejected"]] == "accept"
@@ -288,7 +288,7 @@ def test_review_report_and_summary_commands(clean: Path, capsys) -> None:
     assert (clean / "report.html").exists()
     assert review.main(["summary", str(clean), "--json"]) == 0
     out = capsys.readouterr().out
-    assert json.loads(out[out.index("{"):])["awaiting_review"] == 11
+    assert json.loads(out[out.index("{"):])["awaiting_review"] == 12
     assert review.main(["summary", str(clean / "nope")]) == 2
 
 

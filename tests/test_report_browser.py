@@ -115,8 +115,8 @@ def test_report_opens_filters_decides_and_exports(site, capsys):
 
     d = open_page(site)
     assert d.title.startswith("Review report")
-    assert count_text(d) == "Showing 1\u201311 of 11 corrections"
-    assert len(d.find_elements(By.CSS_SELECTOR, "#list .card")) == 11
+    assert count_text(d) == "Showing 1\u201312 of 12 corrections"
+    assert len(d.find_elements(By.CSS_SELECTOR, "#list .card")) == 12
     # Crops from the scanned page load from report-assets/ next to the page.
     crops = d.find_elements(By.CSS_SELECTOR, "#list img.crop")
     assert len(crops) == 4
@@ -132,22 +132,22 @@ def test_report_opens_filters_decides_and_exports(site, capsys):
     Select(d.find_element(By.ID, "f-conf")).select_by_value("3")  # 0.7-0.8
     assert count_text(d).endswith("of 3 corrections")
     d.find_element(By.ID, "f-reset").click()
-    wait(lambda: count_text(d).endswith("of 11 corrections"), what="reset")
+    wait(lambda: count_text(d).endswith("of 12 corrections"), what="reset")
     search = d.find_element(By.ID, "f-q")
     search.send_keys("tenth")
     wait(lambda: count_text(d) == "Showing 1\u20131 of 1 corrections", what="search")
     search.send_keys(Keys.ESCAPE)
     d.find_element(By.ID, "f-reset").click()
-    wait(lambda: count_text(d).endswith("of 11 corrections"), what="reset")
+    wait(lambda: count_text(d).endswith("of 12 corrections"), what="reset")
     # A chart bar is a filter too.
     d.find_element(By.CSS_SELECTOR, ".bar[data-chart='rule'][data-key='footnote_marker']").click()
     assert count_text(d).endswith("of 2 corrections")
     d.find_element(By.ID, "f-reset").click()
-    wait(lambda: count_text(d).endswith("of 11 corrections"), what="reset")
+    wait(lambda: count_text(d).endswith("of 12 corrections"), what="reset")
 
     # Decide from the keyboard on the first document: j selects, a accepts and moves on, r rejects.
     Select(d.find_element(By.ID, "f-doc")).select_by_value("0")
-    assert count_text(d).endswith("of 4 corrections")
+    assert count_text(d).endswith("of 5 corrections")
     body = d.find_element(By.TAG_NAME, "body")
     d.execute_script("document.activeElement.blur()")
     body.send_keys("j")
@@ -204,11 +204,13 @@ def test_history_and_documents_views(site, capsys):
     d.find_element(By.CSS_SELECTOR, "#list .group a").click()  # History of the first document
     wait(lambda: js(d, "return !document.getElementById('view-history').hidden"), what="history view")
     rows = d.find_elements(By.CSS_SELECTOR, "#history table.hist tbody tr")
-    assert len(rows) == 6
+    assert len(rows) == 7
     first = rows[0].text
     assert "Un ited" in first and "United" in first and "join_split_word" in first and "applied" in first
     suggested = next(r.text for r in rows if "tenth" in r.text)
     assert "unchanged" in suggested and "eighth" in suggested and "closing says 8th session" in suggested, suggested
+    notice = next(r for r in rows if "footnote.unanchored" in r.text)
+    assert "a notice: text unchanged" in notice.text and notice.find_elements(By.TAG_NAME, "mark")
     shot(site, capsys, "report-history.png")
     d.find_element(By.TAG_NAME, "body").send_keys("\ue00c")  # Escape: back
     wait(lambda: js(d, "return !document.getElementById('view-review').hidden"), what="back to the list")

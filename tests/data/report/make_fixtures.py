@@ -19,7 +19,7 @@ sys.path.insert(0, str(HERE.parents[2]))
 
 from PIL import Image, ImageDraw, ImageFont  # noqa: E402
 
-from pipeline.worktext import LineRef, Proposal, Thresholds, WorkText  # noqa: E402
+from pipeline.worktext import LineRef, Proposal, Thresholds, WorkText, decision_key  # noqa: E402
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
 HOSTILE = '<script>window.__pwned="script"</script>'
@@ -101,6 +101,15 @@ def text_doc() -> dict:
                 propose(work, "internationa1", "international", "ocr_digit_in_word", 0.71)], th)
     work.apply([propose(work, "Action,2", "Action,", "footnote_marker", 0.55, info={"marker": "2", "footnote": "2"})], th)
     work.apply([propose(work, "tenth", "eighth", "session_ordinal", 0.32, info={"why": "closing says 8th session"})], th)
+    # A notice: the footnote stage points at text it does not change (before == after), as the pipeline logs it.
+    s, e = find(work, "Action,")
+    ctx = work.context(s, e)
+    work.corrections.append({
+        "id": decision_key(work.doc_id, "footnote.unanchored", "Action,", "Action,", ctx), "rule": "footnote.unanchored",
+        "before": "Action,", "after": "Action,", "context": ctx,
+        "where": {"offset": s, "source": {"start": work.origin[s], "end": work.origin[e], "page": 1, "line": 8}},
+        "confidence": 0.5, "status": "flagged",
+        "info": {"notice": "no marker in the text could be linked to this footnote", "footnote": "2"}})
     return canonical(
         work, kind="text", path="raw/000_925e479e4b378691.txt", symbol="A/HRC/RES/7/3", number="7/3",
         organ="Human Rights Council", title="Enhancement of international cooperation in the field of human rights",
