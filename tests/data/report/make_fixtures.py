@@ -151,7 +151,8 @@ def scan_doc() -> dict:
                 continue
             w = draw.textlength(word + " ", font=font) / scale
             draw.text((x * scale, top * scale), word, fill=30, font=font)
-            word_boxes.setdefault((li, word), [round(x, 1), round(top, 1), round(x + draw.textlength(word, font=font) / scale, 1), round(top + 15, 1)])
+            box = draw.textbbox((x * scale, top * scale), word, font=font)  # the inked box, as OCR reports it
+            word_boxes.setdefault((li, word), [round(v / scale, 1) for v in box])
             x += w
         top += 19.0 if ln else 8.0
     # a little scanner noise so the crop looks like a scan
