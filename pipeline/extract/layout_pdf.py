@@ -79,6 +79,7 @@ class RawLine:
     spaces: list[tuple[float, float]] = field(default_factory=list)
     zone: str | None = None
     is_rule: bool = False
+    row: int = 0  # lines split from one printed row share this number
     text: str = ""
     spans: list[Span] = field(default_factory=list)
 
@@ -270,9 +271,9 @@ def build_lines(page: PageLayout) -> list[RawLine]:
         return []
     rows = _attach_superscripts(_rows(page.glyphs))
     lines: list[RawLine] = []
-    for row in rows:
+    for r, row in enumerate(rows):
         for part in _split_columns(row):
-            ln = RawLine(glyphs=part)
+            ln = RawLine(glyphs=part, row=r)
             _render(ln, page.spaces)
             if not ln.text.strip():
                 continue
@@ -349,21 +350,30 @@ def _furniture_evidence(ln: RawLine, body: float, rep: _Repeats, page: int, symb
 
 def _find_footnote_rule(page: PageLayout, lines: list[RawLine], body: float, margin: float) -> float | None:
     """The y of the footnote rule: a short rule at the left, followed by smaller text."""
-    cands: list[tuple[float, float]] = []
+    cands: list[tuple[float, float, float]] = []
     for r in page.rules:
         w = r.x1 - r.x0
         if r.bottom - r.top < 2.5 and 20 <= w <= 0.45 * page.width:
-            cands.append((r.top, r.x0))
+            cands.append((r.top, r.x0, r.x1))
     for ln in lines:
         if ln.is_rule and ln.x1 - ln.x0 <= 0.45 * page.width:
-            cands.append((ln.top, ln.x0))
-    for y, x0 in sorted(cands):
-        if y < 0.35 * page.height or x0 > margin + 3 * body:
+            cands.append((ln.top, ln.x0, ln.x1))
+    for y, x0, x1 in sorted(cands):
+        # a footnote rule is short, starts at (or left of) the text margin and stands alone;
+        # a table's rules are long, start inside the table or repeat down the page
+        if y < 0.35 * page.height or x0 > margin + 0.5 * body or x1 - x0 > 0.3 * page.width:
+            continue
+        if sum(1 for _, a, b in cands if abs(a - x0) < 2 and abs(b - x1) < 2) > 1:
             continue
         below = [ln for ln in lines if ln.top > y and not ln.is_rule and ln.zone is None]
-        if below and below[0].size < body - 0.6:
+        if below and below[0].size < body - 0.6 and any(_starts_note(ln) for ln in below[:3]):
             return y
     return None
+
+
+def _starts_note(ln: RawLine) -> bool:
+    """A footnote begins with its raised number (or, if OCR lost the raise, a number and a word)."""
+    return ln.starts_with_superscript or bool(re.match(r"\d{1,3}\s+\S", ln.text) and ln.glyphs[0].word)
 
 
 def assign_zones(pages: list[PageLayout], body: float) -> str | None:
@@ -446,7 +456,7 @@ def _footnote_block_without_rule(lines: list[RawLine], body: float) -> float | N
     if i == len(lines) or i == 0:
         return None
     block = lines[i:]
-    if not (block[0].starts_with_superscript or re.match(r"\d{1,3}\s", block[0].text)):
+    if not _starts_note(block[0]):
         return None
     if block[0].top - lines[i - 1].bottom < ZONE_GAP * body:
         return None
@@ -484,8 +494,31 @@ def _margin(lines: list[RawLine], body: float) -> float:
 
 # --- paragraphs and the model ------------------------------------------------
 
+def merge_row_cells(lines: list[RawLine]) -> list[RawLine]:
+    """Text split from one printed row (a table row) reads as one line, cells single-spaced.
+
+    Masthead, header and footer keep their cells apart: there a row holds
+    unrelated items ("United Nations" ... "A/RES/80/37").
+    """
+    out: list[RawLine] = []
+    for ln in lines:
+        prev = out[-1] if out else None
+        if (prev is not None and prev.row == ln.row and prev.zone == ln.zone
+                and ln.zone in (None, "footnote") and not (prev.is_rule or ln.is_rule)):
+            shift = len(prev.text) + 1
+            merged = RawLine(glyphs=prev.glyphs + ln.glyphs, zone=prev.zone, row=prev.row)
+            merged.text = prev.text + " " + ln.text
+            merged.spans = prev.spans + [
+                Span(**{**s.__dict__, "start": s.start + shift, "end": s.end + shift}) for s in ln.spans]
+            out[-1] = merged
+        else:
+            out.append(ln)
+    return out
+
+
 def to_model_lines(page: PageLayout, body: float) -> list[Line]:
     """Model lines in reading order, with an empty line at each paragraph break."""
+    page.lines = merge_row_cells(page.lines)
     out: list[Line] = []
     body_lines = [ln for ln in page.lines if ln.zone is None]
     margin = _margin(body_lines, body) if body_lines else 0.0
