@@ -199,6 +199,7 @@ def test_report_opens_filters_decides_and_exports(site, capsys):
 
 def test_history_and_documents_views(site, capsys):
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
 
     d = open_page(site)
     d.find_element(By.CSS_SELECTOR, "#list .group a").click()  # History of the first document
@@ -217,6 +218,10 @@ def test_history_and_documents_views(site, capsys):
 
     d.find_element(By.ID, "tab-documents").click()
     wait(lambda: len(d.find_elements(By.CSS_SELECTOR, "#docs-body tr")) == 5, what="documents table")
+    Select(d.find_element(By.ID, "d-sort")).select_by_value("review")
+    first_rows = [r.text for r in d.find_elements(By.CSS_SELECTOR, "#docs-body tr")]
+    assert "4 to review" in first_rows[0] or "5 to review" in first_rows[0], first_rows[0]
+    assert first_rows[-1].startswith("003_")  # the failed document has nothing to review
     d.find_element(By.ID, "d-failed").click()
     rows = d.find_elements(By.CSS_SELECTOR, "#docs-body tr")
     assert len(rows) == 1 and "failed at structure" in rows[0].text and "<script>" in rows[0].text

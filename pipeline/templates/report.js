@@ -55,7 +55,14 @@
       if ((s === 'accepted' && p.decision === 'accept') || (s === 'rejected' && p.decision === 'reject')) delete pending[k];
     }
   });
-  function save() { try { localStorage.setItem(KEY, JSON.stringify(pending)); } catch (e) { /* private mode: keep in memory */ } }
+  var stored = true;
+  function save() {
+    try { localStorage.setItem(KEY, JSON.stringify(pending)); stored = true; }
+    catch (e) { stored = false; }  // private mode or full: keep them in memory, and say so
+  }
+  window.addEventListener('beforeunload', function (ev) {
+    if (!stored && Object.keys(pending).length) { ev.preventDefault(); ev.returnValue = ''; }
+  });
   function pkey(c) { return c.d + '\u001f' + c.id; }
   function decisionOf(c) {
     var p = pending[pkey(c)];
@@ -79,7 +86,8 @@
     var n = Object.keys(pending).length;
     var bar = $('decisionbar');
     bar.classList.toggle('has', n > 0);
-    $('pending-count').textContent = n ? n + (n === 1 ? ' decision' : ' decisions') + ' recorded in this page, not yet exported' : 'No decisions recorded in this page yet.';
+    $('pending-count').textContent = n ? n + (n === 1 ? ' decision' : ' decisions') + ' recorded in this page, not yet exported' +
+      (stored ? '' : ' (the browser cannot keep them: export before closing)') : 'No decisions recorded in this page yet.';
     $('export').disabled = n === 0;
     $('clear').disabled = n === 0;
   }
@@ -321,7 +329,7 @@
   });
 
   // --------------------------------------------------------- documents
-  var dq = $('d-q'), dFailed = $('d-failed'), dAwait = $('d-awaiting'), dShown = [], dPage = 0;
+  var dq = $('d-q'), dFailed = $('d-failed'), dAwait = $('d-awaiting'), dSort = $('d-sort'), dShown = [], dPage = 0;
   function docRow(i) {
     var d = DOCS[i], c = d.counts;
     var tr = el('tr', {cls: d.failure ? 'failed' : null});
@@ -357,6 +365,13 @@
       if (q && (d.doc_id + ' ' + (d.symbol || '') + ' ' + (d.title || '') + ' ' + (d.failure ? d.failure.reason : '')).toLowerCase().indexOf(q) < 0) continue;
       dShown.push(i);
     }
+    var order = dSort.value;
+    if (order !== 'id') {
+      var score = order === 'review' ? function (d) { return -d.awaiting; }
+        : order === 'failed' ? function (d) { return d.failure ? 0 : 1; }
+        : function (d) { return d.ft ? d.fa / d.ft : 2; };
+      dShown.sort(function (a, b) { return (score(DOCS[a]) - score(DOCS[b])) || (a - b); });
+    }
     if (!keepPage) dPage = 0;
     var pages = Math.max(1, Math.ceil(dShown.length / DOC_PAGE));
     dPage = Math.min(dPage, pages - 1);
@@ -368,7 +383,7 @@
     document.querySelector('#d-pager .pageno').textContent = 'page ' + (dPage + 1) + ' of ' + pages;
     document.querySelectorAll('[data-dpage]').forEach(function (b) { b.disabled = +b.dataset.dpage < 0 ? dPage === 0 : dPage >= pages - 1; });
   }
-  [dq, dFailed, dAwait].forEach(function (n) { n.addEventListener('input', function () { renderDocs(); }); });
+  [dq, dFailed, dAwait, dSort].forEach(function (n) { n.addEventListener('input', function () { renderDocs(); }); });
   document.querySelectorAll('[data-dpage]').forEach(function (b) { b.addEventListener('click', function () { dPage += +b.dataset.dpage; renderDocs(true); }); });
   $('docs-body').addEventListener('click', function (ev) {
     var a = ev.target.closest('a[data-review]');
