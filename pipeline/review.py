@@ -21,7 +21,7 @@ from . import decisions
 from .report import build_report, format_summary, load_documents, summarize
 
 DECISIONS = Path("dictionaries") / "review-decisions.json"
-RUN = "luigi --module pipeline CleanAll --local-scheduler"
+RUN = "luigi --module pipeline CleanAll"  # luigi.cfg sets local_scheduler
 
 
 def read_export(path: Path) -> list[dict[str, Any]]:
