@@ -70,6 +70,18 @@ def test_build_report_writes_one_page_atomically(clean: Path) -> None:
     assert build_report(clean) == path
 
 
+def test_a_failed_build_leaves_the_previous_report(clean: Path, monkeypatch) -> None:
+    path = build_report(clean)
+    before = path.read_bytes()
+    def broken(*a, **k):
+        raise RuntimeError("template exploded")
+    monkeypatch.setattr(report_mod, "render", broken)
+    with pytest.raises(RuntimeError):
+        build_report(clean)
+    assert path.read_bytes() == before
+    assert not [p for p in clean.iterdir() if p.name.startswith(".report-")]
+
+
 def test_reads_canonical_documents_and_failures_and_skips_other_json(clean: Path) -> None:
     _, _, data = parse(build_report(clean))
     ids = [d["doc_id"] for d in data["docs"]]
