@@ -31,6 +31,9 @@ ocr_letters        0.015  per word of >= 3 letters: one glyph confusion,
                           l->I (inside), o->0 (inside), e->c
 dropped_double     0.03   per word with a doubled letter: one of the pair
                           dropped ("all" -> "al", "Official" -> "Oficial")
+dropped_letter     0.004  per word of >= 6 letters: any other inner letter
+                          dropped ("government" -> "goverment"); no rule
+                          knows this as an OCR confusion
 run_together       0.006  per space between two lower-case words: deleted
 line_hyphen        0.01   per word of >= 8 letters: broken for the line end
                           at a random inner point ("strength-\\nening")
@@ -88,6 +91,7 @@ CONTRACT_RULES = {"unicode.spaces", "unicode.hyphens", "unicode.ligatures", "uni
 RATES = {
     "ocr_letters": 0.015,
     "dropped_double": 0.03,
+    "dropped_letter": 0.004,
     "run_together": 0.006,
     "line_hyphen": 0.01,
     "compound_break": 0.3,
@@ -251,6 +255,11 @@ def damage(truth: str, rng: random.Random) -> tuple[str, list[Region]]:
             i = rng.choice(pairs)
             add(s + i, s + i + 1, "", "dropped_double", (s, m.end()))
             continue
+        if len(w) >= 6 and rng.random() < RATES["dropped_letter"]:
+            i = rng.randint(1, len(w) - 2)
+            if w[i] not in (w[i - 1], w[i + 1]):
+                add(s + i, s + i + 1, "", "dropped_letter", (s, m.end()))
+                continue
         if len(w) >= 3 and rng.random() < RATES["ocr_letters"]:
             options = []
             for meant, seen in LETTER_NOISE:

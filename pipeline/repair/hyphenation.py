@@ -19,7 +19,7 @@ from .guards import Guard
 # word, hyphen (or soft hyphen), spaces, line break (a text export may put a
 # blank line after every line), spaces, next word.
 BREAK_RE = re.compile(
-    r"(?P<left>[A-Za-z]+)(?P<hy>[-\u00ad\u2010\u2011])(?P<gap>[ \t]*\n(?:[ \t]*\n)?[ \t]*)(?P<right>[A-Za-z0-9][A-Za-z]*)"
+    r"(?P<left>[A-Za-z]+)(?P<sp> ?)(?P<hy>[-\u00ad\u2010\u2011])(?P<gap>[ \t]*\n(?:[ \t]*\n)?[ \t]*)(?P<right>[A-Za-z0-9][A-Za-z]*)"
 )
 # After a suspended hyphen ("burden- and responsibility-sharing") the next
 # line starts with a conjunction or preposition, never a word's second half.
@@ -89,7 +89,8 @@ def line_end(work: WorkText, ctx: RepairContext) -> list[Proposal]:
     out: list[Proposal] = []
     for m in BREAK_RE.finditer(text):
         left, right, hy = m.group("left"), m.group("right"), m.group("hy")
-        hy_at = m.start("hy")
+        hy_at = m.start("sp")
+        spaced = bool(m.group("sp"))
         if guard.blocked(m.start("left"), m.end("right")):
             continue
         pm = re.search(r"((?:[A-Za-z]+[-\u2011])+)$", text[max(0, m.start() - 60):m.start()])
@@ -100,6 +101,10 @@ def line_end(work: WorkText, ctx: RepairContext) -> list[Proposal]:
             continue  # "burden-\nand responsibility-sharing": the space is printed
         else:
             decision, conf, why = decide(left, right, prefix, lex, doc_compounds, doc_words)
+            if spaced and conf < 0.95:
+                # OCR's "drug -\nresistant"; but " -" may be a dash: only on
+                # the document's or the lexicon's word.
+                continue
         if decision == "join":
             out.append(Proposal(hy_at, m.end("gap"), "", "hyphenation.line_end", conf, {"decision": "join", "evidence": why}))
         else:

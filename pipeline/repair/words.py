@@ -30,7 +30,7 @@ from symspellpy import Verbosity
 from ..lexicon import Lexicon
 from ..worktext import Proposal, WorkText
 from .engine import RepairContext, rule
-from .guards import INNER_CAPITAL_RE, TOKEN_RE, Guard, case_like, neighbours
+from .guards import INNER_CAPITAL_RE, TOKEN_RE, Guard, case_like
 
 # Part of a segmentation: a UN word seen this often in lower case, or an
 # English word at least this common (Zipf scale: log10 per billion words).
@@ -52,11 +52,27 @@ class Token:
     next: str | None
 
 
-def tokens(work: WorkText, lex: Lexicon) -> Iterator[Token]:
-    """Words the word rules may touch (see the module docstring)."""
+_LAST: list = [None, []]  # (key, tokens) of the last text tokenised
+
+
+def tokens(work: WorkText, lex: Lexicon) -> list[Token]:
+    """Words the word rules may touch (see the module docstring), each with
+    the words just before and after it when only whitespace separates them.
+
+    The three word rules usually see the same text (clean text gets no
+    edits), so the last answer is kept.
+    """
+    key = (work.text, lex.fingerprint, tuple((m.start, m.end) for m in work.marks if m.kind == "superscript"))
+    if _LAST[0] != key:
+        _LAST[0], _LAST[1] = key, list(_tokens(work, lex))
+    return _LAST[1]
+
+
+def _tokens(work: WorkText, lex: Lexicon) -> Iterator[Token]:
     text = work.text
     guard = Guard(work, lex)
-    for m in TOKEN_RE.finditer(text):
+    found = list(TOKEN_RE.finditer(text))
+    for i, m in enumerate(found):
         s, e = m.start(), m.end()
         tok = m.group()
         before = text[s - 1] if s else " "
@@ -68,14 +84,18 @@ def tokens(work: WorkText, lex: Lexicon) -> Iterator[Token]:
             continue  # a web or mail address: "www.un.org"
         if before == "-" and s >= 2 and text[s - 2].isdigit():
             continue  # "COVID-19"-like codes
-        letters = re.sub(r"[^A-Za-z]", "", tok)
+        letters = tok if tok.isalpha() else re.sub(r"[^A-Za-z]", "", tok)
         if len(letters) >= 2 and letters.isupper():
             continue  # acronym
-        if INNER_CAPITAL_RE.search(letters[1:]) or (letters[1:].count("I") and letters[0].islower() and letters[1:].count("I") > 2):
+        if INNER_CAPITAL_RE.search(letters, 1):
             continue  # camel case or mixed: a name or a code ("McDonald", "eGovernment")
         if guard.blocked(s, e):
             continue
-        prev, nxt = neighbours(text, s, e)
+        prev = nxt = None
+        if i and text[found[i - 1].end():s].isspace() and found[i - 1].group().isalpha():
+            prev = found[i - 1].group()
+        if i + 1 < len(found) and text[e:found[i + 1].start()].isspace() and found[i + 1].group().isalpha():
+            nxt = found[i + 1].group()
         yield Token(s, e, tok, prev, nxt)
 
 
@@ -129,7 +149,10 @@ def segmentation(work: WorkText, ctx: RepairContext) -> list[Proposal]:
             continue  # "multistakeholder" is a word the dictionaries lack
         if any(kind == "ocr" and prior >= 0.6 for _, prior, kind in spelling_candidates(t.text, lex, generic=False)):
             continue  # "Ofice" is "Office" misread, not "Of ice"
-        inner = any(lex.bigram_seen(a, b) for a, b in zip(parts, parts[1:]))
+        if any(s.distance == 1 and _valid_target(s.term, lex, 3.5)
+               for s in lex.sym.lookup(t.text.lower(), Verbosity.TOP, max_edit_distance=1)):
+            continue  # "implementatin" lost a letter: not "implement at in"
+        inner = all(lex.bigram_seen(a, b) for a, b in zip(parts, parts[1:]))
         outer = lex.bigram_seen(t.prev, parts[0]) or lex.bigram_seen(parts[-1], t.next)
         domain = all(lex.lower_words.get(p, 0) >= MIN_PART_DOMAIN for p in parts)
         conf = 0.7 + 0.15 * inner + 0.07 * outer + 0.05 * domain + _ocr_penalty(work, t.start, t.end)
@@ -143,35 +166,47 @@ def segmentation(work: WorkText, ctx: RepairContext) -> list[Proposal]:
 # ----------------------------------------------------------------- spelling
 def confusion_candidates(word: str, lex: Lexicon, max_ops: int = 2) -> dict[str, float]:
     """Strings one or two OCR confusions away from ``word``, with the product
-    of the confusions' weights (the best path to each)."""
+    of the confusions' weights (the best path to each).
+
+    A doubled letter printed once is one kind of confusion; it is restored
+    at most once and never fed to a glyph confusion (else "ight" -> "iight"
+    -> "light" would let any letter be inserted).
+    """
     table = [c for c in lex.confusions if c.seen != "double"]
     double = next((c.weight for c in lex.confusions if c.seen == "double"), 0.0)
-    frontier = {word: 1.0}
-    found: dict[str, float] = {}
-    for _ in range(max_ops):
-        nxt: dict[str, float] = {}
-        for w, p in frontier.items():
-            for c in table:
-                i = w.find(c.seen)
-                while i >= 0:
-                    cand = w[:i] + c.meant + w[i + len(c.seen):]
-                    q = p * c.weight
-                    if q > nxt.get(cand, 0):
-                        nxt[cand] = q
-                    i = w.find(c.seen, i + 1)
+
+    def glyphs(w: str, p: float, into: dict[str, float]) -> None:
+        for c in table:
+            i = w.find(c.seen)
+            while i >= 0:
+                cand = w[:i] + c.meant + w[i + len(c.seen):]
+                if p * c.weight > into.get(cand, 0):
+                    into[cand] = p * c.weight
+                i = w.find(c.seen, i + 1)
+
+    def doubled(w: str, p: float, into: dict[str, float]) -> None:
+        for i, ch in enumerate(w):
+            if ch.isalpha() and (i + 1 == len(w) or w[i + 1] != ch):
+                cand = w[: i + 1] + ch + w[i + 1:]
+                if p * double > into.get(cand, 0):
+                    into[cand] = p * double
+
+    one: dict[str, float] = {}
+    glyphs(word, 1.0, one)
+    found = dict(one)
+    if double:
+        doubled(word, 1.0, found)
+    if max_ops >= 2:
+        two: dict[str, float] = {}
+        for w, p in one.items():
+            glyphs(w, p, two)
             if double:
-                for i, ch in enumerate(w):
-                    if ch.isalpha() and (i + 1 == len(w) or w[i + 1] != ch):
-                        cand = w[: i + 1] + ch + w[i + 1:]
-                        q = p * double
-                        if q > nxt.get(cand, 0):
-                            nxt[cand] = q
-        for cand, q in nxt.items():
-            # "I" is a capital: inside a word it is a misread "l", never the answer.
-            if cand != word and "I" not in cand[1:] and q > found.get(cand, 0):
+                doubled(w, p, two)
+        for cand, q in two.items():
+            if q > found.get(cand, 0):
                 found[cand] = q
-        frontier = nxt
-    return found
+    # "I" is a capital: inside a word it is a misread "l", never the answer.
+    return {c: q for c, q in found.items() if c != word and "I" not in c[1:]}
 
 
 def _valid_target(word: str, lex: Lexicon, min_zipf: float = 3.0) -> bool:
@@ -258,17 +293,19 @@ def spelling(work: WorkText, ctx: RepairContext) -> list[Proposal]:
         scored.sort(reverse=True)
         score, cand, prior, kind, ctx_seen = scored[0]
         runner = scored[1][0] if len(scored) > 1 else 0.0
-        conf = 0.55
+        domain = lex.domain_count(cand) >= 3
         if kind == "ocr":
-            conf += 0.25 if prior >= 0.6 else 0.12
+            conf = 0.55 + (0.25 if prior >= 0.6 else 0.12) + 0.1 * domain + 0.1 * bool(ctx_seen)
         elif kind == "edit1":
-            conf += 0.12
+            # An edit OCR does not explain: in the text only with the
+            # neighbours' support, and never applied without review.
+            conf = 0.5 + 0.05 * domain + 0.15 * bool(ctx_seen)
         else:
-            conf -= 0.1  # two edits OCR does not explain: at most a suggestion
-        conf += 0.1 if lex.domain_count(cand) >= 3 else 0.0
-        conf += 0.1 if ctx_seen else 0.0
+            conf = 0.4  # two unexplained edits: a suggestion at most
         if runner and score < 3 * runner:
             conf -= 0.2
+        if len(w) <= 3 and not ctx_seen:
+            conf = min(conf, 0.55)  # "bas": too many short words are one edit away
         conf += _ocr_penalty(work, t.start, t.end)
         if kind != "ocr":
             # A small edit OCR does not explain is as likely a word the
