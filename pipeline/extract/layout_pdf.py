@@ -40,6 +40,7 @@ COLUMN_GAP = 2.5  # a horizontal gap wider than this splits a row into lines
 SPACE_GAP = 0.25  # a gap wider than this between characters is a space
 ZONE_GAP = 0.8  # furniture is separated from the text by at least this gap
 PARA_GAP = 1.6  # baseline distance above this (x size) is a paragraph break
+PARA_GAP_PITCH = 1.25  # in the body: above this many times the usual line pitch
 INDENT = 0.8  # a first line starting this much right of the margin is indented
 BAND = 0.16  # header/footer search bands, fraction of the page height
 
@@ -435,8 +436,9 @@ def _zone_furniture(pages, body, symbol, rep_top, rep_bottom, min_gap) -> None:
                 for ln in below:
                     ln.zone = "footer"
                 break
-        # header: highest gap in the top band with furniture above it (not on page 1)
-        if p.number > 1:
+        # header: highest gap in the top band with furniture above it (page 1 has the masthead
+        # there, unless the document is a single page cut from a longer one)
+        if p.number > 1 or len(pages) == 1:
             for i in _gap_split(lines, min_gap, lowest_first=False):
                 above = lines[:i]
                 if all(top_band(p, ln) for ln in above) and all(
@@ -469,13 +471,14 @@ _TITLE_RE = re.compile(r"^\d{1,3}/\d{1,4}\s*\.\s+\S|^(?:Resolution|Decision)\s+\
 def _mark_masthead(page: PageLayout, lines: list[RawLine], body: float) -> None:
     """The first page's header block: every line above the resolution title."""
     title = None
+    styled = any(g.bold for ln in lines for g in ln.glyphs)  # OCR reports no bold
     for k, ln in enumerate(lines):
-        if _TITLE_RE.match(ln.text) and any(g.bold for g in ln.glyphs):
+        if _TITLE_RE.match(ln.text) and (any(g.bold for g in ln.glyphs) or not styled):
             title = k
             break
     if title is None:  # the line after the last bracketed "[on the report ...]" line
         for k, ln in enumerate(lines):
-            if ln.text.startswith("[") and ln.text.rstrip().endswith("]") and ln.top < 0.6 * page.height:
+            if ln.text.startswith("[") and ln.text.rstrip()[-1:] in "]|)" and ln.top < 0.6 * page.height:
                 title = k + 1
     if title is None:
         return
@@ -516,9 +519,24 @@ def merge_row_cells(lines: list[RawLine]) -> list[RawLine]:
     return out
 
 
-def to_model_lines(page: PageLayout, body: float) -> list[Line]:
+def line_pitch(pages: list[PageLayout], body: float) -> float:
+    """The usual baseline distance between consecutive body lines (12 pt for 10 pt type)."""
+    diffs = []
+    for p in pages:
+        body_lines = [ln for ln in p.lines if ln.zone is None]
+        for a, b in zip(body_lines, body_lines[1:]):
+            d = b.baseline - a.baseline
+            if 0.8 * body < d < 2.5 * body:
+                diffs.append(round(d * 2) / 2)
+    if not diffs:
+        return 1.2 * body
+    return Counter(diffs).most_common(1)[0][0]
+
+
+def to_model_lines(page: PageLayout, body: float, pitch: float | None = None) -> list[Line]:
     """Model lines in reading order, with an empty line at each paragraph break."""
     page.lines = merge_row_cells(page.lines)
+    pitch = pitch or 1.2 * body
     out: list[Line] = []
     body_lines = [ln for ln in page.lines if ln.zone is None]
     margin = _margin(body_lines, body) if body_lines else 0.0
@@ -535,7 +553,8 @@ def to_model_lines(page: PageLayout, body: float) -> list[Line]:
                 brk = True
             else:
                 size = max(ln.size, prev.size)
-                if ln.baseline - prev.baseline > PARA_GAP * size * 1.05:
+                limit = PARA_GAP_PITCH * pitch if ln.zone is None else PARA_GAP * size * 1.05
+                if ln.baseline - prev.baseline > limit:
                     brk = True
                 elif ln.zone is None:
                     indented = ln.x0 > margin + INDENT * body
@@ -569,14 +588,16 @@ def layout_document(pages: list[PageLayout]) -> tuple[list[Page], dict]:
         p.lines = build_lines(p)
     body = body_size(pages)
     symbol = assign_zones(pages, body)
+    pitch = line_pitch(pages, body)
     out = []
     for p in pages:
-        out.append(Page(number=p.number, lines=to_model_lines(p, body),
+        out.append(Page(number=p.number, lines=to_model_lines(p, body, pitch),
                         width=round(p.width, 2), height=round(p.height, 2), image=p.image))
     meta = parse_masthead([ln.text for ln in (pages[0].lines if pages else []) if ln.zone == "masthead"])
     if symbol and "symbol" not in meta:
         meta["symbol"] = symbol
     meta["body_size"] = body
+    meta["line_pitch"] = pitch
     return out, meta
 
 
