@@ -12,14 +12,27 @@ from pathlib import Path
 from typing import Any
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_MODE = 0o666 & ~_umask()  # what open() would give; mkstemp's temp files are 0600
+
+
 def atomic_write(path: Path, data: bytes | str) -> None:
+    """Write ``data`` to ``path`` whole or not at all: a temp file beside it, fsync, rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
     if isinstance(data, str):
-        data = data.encode("utf-8")
+        # A lone surrogate (a file name that is not UTF-8) is written as its
+        # escape, which JSON reads back as the same string, rather than fail.
+        data = data.encode("utf-8", errors="backslashreplace")
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name[:40]}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
+            os.fchmod(f.fileno(), _MODE)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)

@@ -5,6 +5,7 @@ touches no file but the caches it is handed, so it can be tested without Luigi.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from pathlib import Path
@@ -23,14 +24,32 @@ PDF_MAGIC = b"%PDF-"
 
 
 def doc_ids(paths: list[Path]) -> dict[Path, str]:
-    """A document's id is its file name without extension; twins (x.pdf, x.txt) keep the extension."""
+    """A document's id is its file name without extension; twins (x.pdf, x.txt) keep the extension.
+
+    Ids are unique as output names too (``x.pdf`` twinned with ``x.txt`` and a
+    lone ``x.pdf.txt`` would both be ``x.pdf``): a later clash gets a ``~n``
+    suffix, in name order, so no document overwrites another's outputs.
+    """
     stems: dict[str, int] = {}
     for p in paths:
         stems[p.stem] = stems.get(p.stem, 0) + 1
     out = {}
-    for p in paths:
-        out[p] = p.stem if stems[p.stem] == 1 else f"{p.stem}.{p.suffix.lstrip('.')}" if p.suffix else p.name
-    return out
+    taken: set[str] = set()
+    for p in sorted(paths, key=lambda p: (stems[p.stem] == 1, str(p))):
+        wanted = p.stem if stems[p.stem] == 1 else f"{p.stem}.{p.suffix.lstrip('.')}" if p.suffix else p.name
+        wanted = printable(wanted)
+        doc_id, n = wanted, 1
+        while safe_name(doc_id).casefold() in taken:  # casefold: clean/ may be on a case-blind disk
+            n += 1
+            doc_id = f"{wanted}~{n}"
+        taken.add(safe_name(doc_id).casefold())
+        out[p] = doc_id
+    return {p: out[p] for p in paths}
+
+
+def printable(name: str) -> str:
+    """A file name as text: bytes that are not UTF-8 (kept by Python as surrogates) become U+FFFD."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def list_inputs(raw_dir: Path) -> list[Path]:
@@ -42,6 +61,7 @@ def list_inputs(raw_dir: Path) -> list[Path]:
 
 def extract(path: Path, rel_path: str, sha256: str, settings: Settings) -> Extracted:
     """Read one input into the neutral model; the kind comes from the bytes, not the name."""
+    rel_path = printable(rel_path)
     with open(path, "rb") as f:
         head = f.read(1024)
     source = Source(path=rel_path, sha256=sha256, kind="text")
@@ -51,8 +71,14 @@ def extract(path: Path, rel_path: str, sha256: str, settings: Settings) -> Extra
         if PDF_MAGIC not in head:
             raise ExtractError(f"{rel_path}: named .pdf but is not a PDF (no %PDF header)")
         from .extract.pdf import extract_pdf
+        from .preflight import check_pdf, limits_for
 
-        doc = extract_pdf(path, source, settings=settings.extract_settings(), cache_dir=settings.stages_dir)
+        check_pdf(path, rel_path, dpi=settings.dpi, limits=limits_for(settings))
+        try:
+            doc = extract_pdf(path, source, settings=settings.extract_settings(), cache_dir=settings.stages_dir)
+        except _pdf_read_errors() as exc:  # a damage preflight could not see: still a clear error
+            msg = str(exc).strip() or type(exc).__name__
+            raise ExtractError(f"{rel_path}: unreadable PDF: {msg}; replace it with a good copy") from exc
     else:
         if _looks_binary(head):
             raise ExtractError(f"{rel_path}: neither text nor PDF (binary content); convert it to PDF or text first")
@@ -60,6 +86,15 @@ def extract(path: Path, rel_path: str, sha256: str, settings: Settings) -> Extra
 
         doc = extract_text(path.read_bytes(), source)
     return doc
+
+
+def _pdf_read_errors() -> tuple[type[BaseException], ...]:
+    """What the PDF readers raise on a damaged file (anything else is a bug and says so)."""
+    import pypdfium2
+    from pdfminer.psexceptions import PSException
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    return (PSException, PdfminerException, pypdfium2.PdfiumError)
 
 
 def _looks_binary(head: bytes) -> bool:
@@ -110,8 +145,21 @@ def decisions_for(settings: Settings) -> dict[str, dict[str, str]]:
     return decisions_store.load(settings.decisions_file)
 
 
+MAX_NAME_BYTES = 160  # leaves room for "-<fingerprint>.json" and ".akn.xml" under the usual 255
+
+
 def safe_name(doc_id: str) -> str:
-    """A file name that cannot leave its folder, whatever the input was called."""
-    name = unicodedata.normalize("NFC", doc_id).replace("/", "_").replace("\\", "_").replace("\x00", "_")
+    """A file name that cannot leave its folder, whatever the input was called.
+
+    Separators, control characters and leading dots become ``_``; a name too
+    long for the file system is cut and keeps a hash of the whole, so it
+    stays unique.
+    """
+    name = unicodedata.normalize("NFC", printable(doc_id))
+    name = re.sub(r"[/\\\x00-\x1f\x7f]", "_", name)
     name = re.sub(r"^\.+", "_", name)
+    if len(name.encode("utf-8")) > MAX_NAME_BYTES:
+        digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:12]
+        name = name.encode("utf-8")[:MAX_NAME_BYTES - 13].decode("utf-8", "ignore") + "~" + digest
     return name or "_"
+

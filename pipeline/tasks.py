@@ -116,9 +116,12 @@ class DocTask(luigi.Task):
         tb = traceback.extract_tb(exc.__traceback__)
         where = f"{Path(tb[-1].filename).name}:{tb[-1].lineno}" if tb else None
         known = type(exc).__name__ in ("ExtractError", "DecisionsError")
+        source = stages.printable(self.path)
         reason = str(exc) if known else f"{type(exc).__name__}: {exc}"
+        if not reason.startswith(source):  # every reason names its file
+            reason = f"{source}: {reason}"
         return {"failed": {
-            "doc_id": self.doc_id, "source": self.path, "stage": self.stage, "reason": reason,
+            "doc_id": self.doc_id, "source": source, "stage": self.stage, "reason": reason,
             "error": type(exc).__name__, "at": where, "input_sha256": sha,
             "hint": _hint(exc, s),
         }}

@@ -259,12 +259,12 @@ def read_markers(image: Image.Image, boxes: list[tuple[int, int, int, int]], lan
 
 
 def _ends_in_number(text: str) -> bool:
-    """'2025' ends in a digit of the number itself; '2024;4' and 'war,°' end in a marker."""
+    """'2025' and '79/33' end in their own digits; '2024;4' and 'war,°' may end in a marker."""
     text = text.strip()
     digits = len(text) - len(text.rstrip("0123456789"))
     if digits == 0:
         return False
-    return digits == len(text) or text[-digits - 1].isdigit()
+    return digits == len(text) or text[-digits - 1].isdigit() or text[-digits - 1] in "/-‑–"
 
 
 def _small_beside_neighbours(data: dict, idx: list[int], pos: int, tail) -> bool:

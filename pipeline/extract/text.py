@@ -8,6 +8,7 @@ model (``<sup>`` -> superscript span, ``*...*`` -> italic span, ``#`` -> heading
 from __future__ import annotations
 
 import re
+import unicodedata
 from html.parser import HTMLParser
 
 from ..model import Extracted, Line, Page, Source, Span
@@ -28,9 +29,9 @@ def decode(data: bytes, name: str) -> str:
     "cleaned" document made of noise.
     """
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
+        return _refuse_junk(data[3:].decode("utf-8", errors="replace"), name)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        return _refuse_junk(data.decode("utf-16", errors="replace"), name)
     if b"\x00" in data[:4096]:
         # UTF-16 without BOM shows NULs in every other byte; anything else is binary.
         for enc in ("utf-16-le", "utf-16-be"):
@@ -41,13 +42,23 @@ def decode(data: bytes, name: str) -> str:
                     pass
         raise ExtractError(f"{name}: binary content (NUL bytes), not a text export")
     try:
-        text = data.decode("utf-8")
+        return _refuse_junk(data.decode("utf-8"), name)
     except UnicodeDecodeError:
-        try:
-            text = data.decode("cp1252")
-        except UnicodeDecodeError:
-            text = data.decode("latin-1")
-    bad = sum(1 for ch in text if (ord(ch) < 32 and ch not in "\n\r\t\f") or ch == "\ufffd")
+        pass
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        text = data.decode("latin-1")
+    # Latin-1 or cp1252 prose is mostly ASCII; random bytes are mostly not.
+    high = sum(1 for b in data if b >= 0x80)
+    if high > max(64, len(data) * 0.3):
+        raise ExtractError(f"{name}: binary content ({high} of {len(data)} bytes outside ASCII and not UTF-8), "
+                           "not a text export")
+    return _refuse_junk(text, name)
+
+
+def _refuse_junk(text: str, name: str) -> str:
+    bad = sum(1 for ch in text if ch == "\ufffd" or (unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f"))
     if text and bad > max(8, len(text) * 0.02):
         raise ExtractError(f"{name}: mostly control characters ({bad} of {len(text)}), not a text export")
     return text

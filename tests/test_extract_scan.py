@@ -1,0 +1,151 @@
+"""Scanned PDF extraction: one real page scanned at 300 dpi (tests/data/A_RES_80_37-p2-scan.pdf).
+
+The scan is page 2 of tests/data/A_RES_80_37.pdf, so the born-digital page is
+the reference for what OCR should give.  One OCR run per session (a few seconds).
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageDraw
+from rapidfuzz.distance import Levenshtein
+
+import pipeline.extract.scan as scan
+from pipeline.extract.pdf import extract_pdf
+from pipeline.model import Extracted, Source
+
+DATA = Path(__file__).parent / "data"
+SCAN = DATA / "A_RES_80_37-p2-scan.pdf"
+BORN = DATA / "A_RES_80_37.pdf"
+
+needs_tesseract = pytest.mark.skipif(
+    not __import__("shutil").which("tesseract"), reason="tesseract is not installed: run scripts/setup.sh")
+
+
+def _source(path: Path) -> Source:
+    return Source(path=f"raw/{path.name}", sha256=hashlib.sha256(path.read_bytes()).hexdigest(), kind="pdf")
+
+
+@pytest.fixture(scope="module")
+def clean_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("clean")
+
+
+@pytest.fixture(scope="module")
+def scanned(clean_dir) -> Extracted:
+    if not __import__("shutil").which("tesseract"):
+        pytest.skip("tesseract is not installed: run scripts/setup.sh")
+    return extract_pdf(SCAN, _source(SCAN), settings={"dpi": 300}, cache_dir=clean_dir / ".stages")
+
+
+@pytest.fixture(scope="module")
+def born(tmp_path_factory) -> Extracted:
+    return extract_pdf(BORN, _source(BORN), settings={}, cache_dir=tmp_path_factory.mktemp("c") / ".stages")
+
+
+def _zone_text(doc: Extracted, page_index: int, zone) -> str:
+    return " ".join(ln.text for ln in doc.pages[page_index].lines if ln.zone == zone and ln.text)
+
+
+pytestmark = pytest.mark.slow
+
+
+@needs_tesseract
+def test_scan_goes_to_ocr(scanned, clean_dir):
+    assert scanned.source.kind == "scanned-pdf" and scanned.source.pages == 1
+    assert scanned.meta["ocr_pages"] == [1]
+    page = scanned.pages[0]
+    assert page.image and not Path(page.image).is_absolute()
+    assert (clean_dir / page.image).is_file()  # relative to cache_dir.parent, i.e. clean/
+    assert 611 < page.width < 613 and 791 < page.height < 793  # points, like pdfplumber
+
+
+@needs_tesseract
+def test_word_confidences_on_spans(scanned):
+    spans = [s for p in scanned.pages for ln in p.lines for s in ln.spans]
+    assert spans and all(s.conf is not None and 0.0 <= s.conf <= 1.0 for s in spans)
+    assert sum(s.conf for s in spans) / len(spans) > 0.85
+
+
+@needs_tesseract
+def test_body_matches_born_digital(scanned, born):
+    ocr, ref = _zone_text(scanned, 0, None), _zone_text(born, 1, None)
+    cer = Levenshtein.distance(ocr, ref) / len(ref)
+    assert cer < 0.01, (cer, ocr, ref)
+
+
+@needs_tesseract
+def test_superscript_markers_recovered(scanned):
+    body = [ln for ln in scanned.pages[0].lines if ln.zone is None]
+    markers = [ln.text[s.start:s.end] for ln in body for s in ln.spans if s.superscript]
+    assert markers == ["1", "2", "3", "4", "5"]
+    ln = next(ln for ln in body if "Assembly1" in ln.text)
+    assert "General Assembly1 and by the" in ln.text
+
+
+@needs_tesseract
+def test_footnote_zone_and_furniture(scanned):
+    notes = [ln for ln in scanned.pages[0].lines if ln.zone == "footnote" and ln.text]
+    assert [ln.text.split()[0] for ln in notes] == ["1", "2", "3", "4", "5"]
+    assert all(ln.spans[0].superscript for ln in notes)
+    assert "A/RES/80/37" in _zone_text(scanned, 0, "header")
+    footer = _zone_text(scanned, 0, "footer")
+    assert "25-19829" in footer and "2/2" in footer
+    body = _zone_text(scanned, 0, None)
+    assert "25-19829" not in body and "A/RES/80/37" not in body
+
+
+@needs_tesseract
+def test_ocr_is_cached_and_not_rerun(scanned, clean_dir, monkeypatch):
+    def boom(*a, **k):
+        raise AssertionError("tesseract ran again")
+
+    monkeypatch.setattr(scan.pytesseract, "image_to_data", boom)
+    monkeypatch.setattr(scan.pytesseract, "image_to_boxes", boom)
+    again = extract_pdf(SCAN, _source(SCAN), settings={"dpi": 300}, cache_dir=clean_dir / ".stages")
+    assert again.meta["ocr"]["ocr_cached_pages"] == 1 and again.meta["ocr"]["ocr_pages_run"] == 0
+    assert [ln.text for ln in again.pages[0].lines] == [ln.text for ln in scanned.pages[0].lines]
+
+
+def test_cache_key_covers_what_changes_ocr():
+    base = scan.cache_key("a" * 64, 300, "5.3.0", "eng")
+    assert base == scan.cache_key("a" * 64, 300, "5.3.0", "eng")
+    for other in [("b" * 64, 300, "5.3.0", "eng"), ("a" * 64, 200, "5.3.0", "eng"),
+                  ("a" * 64, 300, "5.4.0", "eng"), ("a" * 64, 300, "5.3.0", "fra")]:
+        assert scan.cache_key(*other) != base
+    assert scan.cache_key("a" * 64, 300, "5.3.0", "eng", config="--psm 6") != base
+
+
+def test_tesseract_uses_one_thread():
+    assert os.environ.get("OMP_THREAD_LIMIT") == "1"
+
+
+def test_missing_tesseract_says_what_to_install(tmp_path, monkeypatch):
+    monkeypatch.setattr(scan.pytesseract.pytesseract, "tesseract_cmd", str(tmp_path / "no-tesseract"))
+    with pytest.raises(scan.TesseractMissing) as err:
+        extract_pdf(SCAN, _source(SCAN), settings={}, cache_dir=tmp_path / ".stages")
+    msg = str(err.value)
+    assert "tesseract is not installed" in msg and "scripts/setup.sh" in msg and "tesseract-ocr-eng" in msg
+    # a born-digital PDF does not need Tesseract
+    doc = extract_pdf(BORN, _source(BORN), settings={}, cache_dir=tmp_path / ".stages")
+    assert doc.source.kind == "pdf"
+
+
+def test_skew_estimate():
+    img = Image.new("L", (1200, 1600), 255)
+    d = ImageDraw.Draw(img)
+    for y in range(100, 1500, 40):
+        d.rectangle((100, y, 1100, y + 14), fill=0)
+    for angle in (0.0, 0.8, -1.2):
+        rotated = img.rotate(angle, resample=Image.BICUBIC, fillcolor=255)
+        assert abs(scan.estimate_skew(rotated) + angle) <= 0.15
+
+
+@pytest.mark.parametrize("word, ends_in_number", [
+    ("2025", True), ("79/33", True), ("2024;4", False), ("war,", False), ("Assembly!", False), ("A1", False),
+])
+def test_number_ends_are_not_markers(word, ends_in_number):
+    assert scan._ends_in_number(word) is ends_in_number
