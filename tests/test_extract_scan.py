@@ -106,7 +106,7 @@ def test_ocr_is_cached_and_not_rerun(scanned, clean_dir, monkeypatch):
     monkeypatch.setattr(scan.pytesseract, "image_to_data", boom)
     monkeypatch.setattr(scan.pytesseract, "image_to_boxes", boom)
     again = extract_pdf(SCAN, _source(SCAN), settings={"dpi": 300}, cache_dir=clean_dir / ".stages")
-    assert again.meta["ocr"]["ocr_cached_pages"] == 1 and again.meta["ocr"]["ocr_pages_run"] == 0
+    assert again.meta["timing"]["ocr_cached_pages"] == 1 and again.meta["timing"]["ocr_pages_run"] == 0
     assert [ln.text for ln in again.pages[0].lines] == [ln.text for ln in scanned.pages[0].lines]
 
 

@@ -9,6 +9,7 @@ lays out both kinds of page with :mod:`pipeline.extract.layout_pdf`.
 from __future__ import annotations
 
 import re
+import time
 import unicodedata
 from pathlib import Path
 
@@ -98,6 +99,7 @@ def extract_pdf(path: Path, source: Source, *, settings: dict | None = None, cac
     ``Page.image`` (scanned pages only) is the rendered page image's path relative
     to ``cache_dir.parent``.
     """
+    t0 = time.perf_counter()
     settings = {**DEFAULT_SETTINGS, **(settings or {})}
     path = Path(path)
     layouts: list[PageLayout | None] = []
@@ -126,4 +128,5 @@ def extract_pdf(path: Path, source: Source, *, settings: dict | None = None, cac
     source.pages = len(layouts)
     if ocr_numbers:
         meta["ocr_pages"] = ocr_numbers
+    meta.setdefault("timing", {})["extract_seconds"] = round(time.perf_counter() - t0, 3)
     return Extracted(doc_id=path.stem, source=source, pages=pages, meta=meta)

@@ -379,7 +379,8 @@ def ocr_page_layouts(path: Path, numbers: list[int], *, sha256: str, dpi: int, l
     folder = Path(cache_dir) / "ocr" / key
     folder.mkdir(parents=True, exist_ok=True)
     layouts: list[PageLayout] = []
-    stats = {"ocr_seconds": 0.0, "ocr_cached_pages": 0, "ocr_pages_run": 0, "ocr_total_seconds": 0.0}
+    stats = {"ocr_seconds": 0.0, "ocr_cached_pages": 0, "ocr_pages_run": 0, "ocr_total_seconds": 0.0,
+             "render_seconds": 0.0, "analysis_seconds": 0.0}
     t_all = time.perf_counter()
     pdf = pdfium.PdfDocument(str(path))
     try:
@@ -389,7 +390,9 @@ def ocr_page_layouts(path: Path, numbers: list[int], *, sha256: str, dpi: int, l
             dirty = cached is None
             image = None
             if cached is None or not png_path.exists():
+                t = time.perf_counter()
                 image, angle = deskew(render_page(pdf, n - 1, dpi))
+                stats["render_seconds"] += time.perf_counter() - t
                 image.save(png_path, optimize=False, compress_level=1)
             if cached is None:
                 data, seconds = ocr_words(image, lang)
@@ -407,7 +410,9 @@ def ocr_page_layouts(path: Path, numbers: list[int], *, sha256: str, dpi: int, l
             if not analysis or analysis.get("version") != ANALYSIS_VERSION:
                 if image is None:
                     image = Image.open(png_path).convert("L")
+                t = time.perf_counter()
                 analysis = analyse_page(image, cached["data"], dpi, lang, None)
+                stats["analysis_seconds"] += time.perf_counter() - t
                 cached["analysis"] = analysis
                 dirty = True
             if dirty:  # written atomically: parallel workers may read it
@@ -420,8 +425,10 @@ def ocr_page_layouts(path: Path, numbers: list[int], *, sha256: str, dpi: int, l
     finally:
         pdf.close()
     stats["ocr_total_seconds"] = time.perf_counter() - t_all
-    stats["ocr_seconds"] = round(stats["ocr_seconds"], 3)
-    stats["ocr_total_seconds"] = round(stats["ocr_total_seconds"], 3)
+    for k in ("ocr_seconds", "ocr_total_seconds", "render_seconds", "analysis_seconds"):
+        stats[k] = round(stats[k], 3)
+    # run-dependent figures go under "timing", apart from what describes the output
     meta = {"ocr": {"dpi": dpi, "lang": lang, "tesseract": version, "config": TESSERACT_CONFIG,
-                    "cache_key": key, **stats}}
+                    "preprocess": PREPROCESS, "cache_key": key},
+            "timing": stats}
     return layouts, meta
