@@ -234,6 +234,10 @@ def link(cands: list[Candidate], bodies: list[Body]) -> list[tuple[Candidate, Bo
             body, conf = by_num[expected], c.base
         elif free and (not c.value.isdigit() or order.index(c.value) > pos):
             body, conf = by_num[c.value], c.base - 0.05
+        elif c.value in taken and c.rule in ("footnote.superscript", "footnote.glued-digit"):
+            # A footnote cited again; a full-size digit doing it is worth a look.
+            links.append((c, by_num[c.value], c.base - 0.04 if c.rule == "footnote.superscript" else 0.75))
+            continue
         elif (
             expected is not None
             and c.rule in ("footnote.year-digit", "footnote.symbol-marker")

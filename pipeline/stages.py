@@ -163,3 +163,14 @@ def safe_name(doc_id: str) -> str:
         name = name.encode("utf-8")[:MAX_NAME_BYTES - 13].decode("utf-8", "ignore") + "~" + digest
     return name or "_"
 
+
+def process(path: Path, settings: Settings | None = None, doc_decisions: dict[str, str] | None = None,
+            rel_path: str | None = None) -> tuple[dict[str, Any], WorkText]:
+    """One document through every stage, in memory, without Luigi (benchmarks, tests)."""
+    from .fingerprint import file_sha256
+
+    settings = settings or Settings()
+    doc_decisions = doc_decisions or {}
+    extracted = extract(path, rel_path or str(path), file_sha256(path), settings)
+    work = recover_footnotes(repair(extracted, settings, doc_decisions), settings, doc_decisions)
+    return build(work, extracted), work

@@ -154,7 +154,8 @@ def _starts_preamble(text: str, current: Block | None, line: str, attrs: dict[st
     if current is None:
         return True
     so_far = text[current.start:current.end].rstrip()
-    ended = so_far.endswith((",", ";", ":")) or current.role == "formula"
+    # A marker digit the footnote stage left (a suggestion not taken) may follow the comma.
+    ended = bool(re.search(r"[,;:]\d{0,3}$", so_far)) or current.role == "formula"
     return ended and (is_preamble_opening(line) or bool(attrs.get("italic_start")))
 
 
@@ -223,18 +224,28 @@ def _is_header_line(line: str) -> bool:
 
 
 # ---------------------------------------------------------------- rendering to the contract
-def normalize(text: str, start: int, end: int, notes: list[tuple[int, str]]) -> tuple[str, list[dict[str, Any]]]:
+def normalize(text: str, start: int, end: int, notes: list[tuple[int, str]],
+              skip: list[tuple[int, int]] = ()) -> tuple[str, list[dict[str, Any]]]:
     """Single-space ``text[start:end]``; place notes (raw positions) at offsets in the result.
 
-    A hyphen that ends a line and was kept by the repair stage joins its compound
-    ("non-\\nselectivity" -> "non-selectivity").
+    Ranges in ``skip`` (footnote bodies a page break put inside a paragraph) are
+    left out, as whitespace.  A hyphen that ends a line and was kept by the
+    repair stage joins its compound ("non-\\nselectivity" -> "non-selectivity").
     """
     out: list[str] = []
     pending_space = False
     raw_to_norm: dict[int, int] = {}
+    skips = sorted((a, b) for a, b in skip if b > start and a < end)
     i = start
     while i < end:
         raw_to_norm[i] = len(out) + (1 if pending_space and out else 0)
+        if skips and skips[0][0] <= i:
+            a, b = skips.pop(0)
+            for k in range(i, min(b, end)):
+                raw_to_norm[k] = raw_to_norm[i]
+            i = max(i + 1, b)
+            pending_space = True
+            continue
         ch = text[i]
         if ch.isspace():
             if out and out[-1] == "-" and "\n" in text[i:_ws_end(text, i, end)] and len(out) > 1 and out[-2].isalpha():
@@ -272,7 +283,8 @@ def _notes_in(work: WorkText, start: int, end: int) -> list[tuple[int, str]]:
 def _paragraph(work: WorkText, b: Block, pid: str) -> dict[str, Any]:
     start = b.text_start if b.text_start is not None else b.end
     end = b.children[0].start if b.children else b.end
-    text, notes = normalize(work.text, start, end, _notes_in(work, start, end))
+    footnotes = [(m.start, m.end) for m in work.marks if m.kind == "footnote"]
+    text, notes = normalize(work.text, start, end, _notes_in(work, start, end), footnotes)
     para: dict[str, Any] = {"id": pid, "num": b.num, "text": text, "notes": notes}
     if b.role == "operative":
         para["items"] = [

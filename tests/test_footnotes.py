@@ -1,0 +1,110 @@
+"""Footnote recovery on the samples, and markers that must not sprout."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from pipeline import stages
+from pipeline.settings import Settings
+
+SETTINGS = Settings(dictionaries_dir=ROOT / "dictionaries")
+CASES = json.loads((ROOT / "tests" / "cases" / "footnote_markers.json").read_text())
+
+
+def run(name_prefix: str) -> dict:
+    path = next((ROOT / "raw").glob(f"{name_prefix}_*"))
+    doc, _ = stages.process(path, SETTINGS)
+    return doc
+
+
+def notes_at(doc: dict) -> dict[str, str]:
+    """footnote number -> the 25 characters before its marker."""
+    out = {}
+    for p in doc["preamble"] + doc["operative"]:
+        for para in [p, *p.get("items", [])]:
+            for n in para["notes"]:
+                out[n["num"]] = para["text"][max(0, n["offset"] - 25):n["offset"]]
+    return out
+
+
+def test_markdown_superscripts_link_four_footnotes():
+    doc = run("001")
+    assert [f["num"] for f in doc["footnotes"]] == ["1", "2", "3", "4"]
+    assert all(f["anchored"] for f in doc["footnotes"])
+    at = notes_at(doc)
+    assert at["1"].endswith("on 25 June 1993,")
+    assert at["2"].endswith("on 8 September 2000")
+    assert at["3"].endswith("field of human rights,")
+    assert at["4"].endswith("fifty-second session,")
+
+
+def test_glued_digits_after_punctuation():
+    doc = run("004")
+    assert [(f["num"], f["text"], f["anchored"]) for f in doc["footnotes"]] == [
+        ("1", "A/HRC/24/56.", True), ("2", "A/HRC/19/50.", True)]
+    at = notes_at(doc)
+    assert at["1"].endswith("twenty-fourth session;")
+    assert at["2"].endswith("and Technical Assistance,")
+
+
+def test_ocr_footnotes_recovered_by_sequence():
+    doc = run("003")
+    foot = {f["num"]: f for f in doc["footnotes"]}
+    assert list(foot) == ["1", "2", "3", "4", "5"]
+    assert foot["1"]["anchored"] is False  # its marker is lost: kept, flagged, not invented
+    assert all(foot[n]["anchored"] for n in "2345")
+    assert foot["1"]["text"] == "A/CONF.157/24 (Part I), chap. III."
+    assert foot["3"]["text"].endswith("(A/67/53 and Corr.1), chap. II, sect. A.")
+    assert foot["5"]["text"] == "See E/CN.4/2001/2-E/CN.4/Sub.2/2000/46, chap. I, sect. A."
+    at = notes_at(doc)
+    assert at["2"].endswith("on 8 September 2000")
+    assert at["3"].endswith("of 23 March 2012")
+    assert at["4"].endswith("Programme of Action,")
+    assert at["5"].endswith("fifty-second session,")
+    rules = {(c["rule"], c["before"], c["status"]) for c in doc["corrections"] if c["rule"].startswith("footnote.")}
+    assert ("footnote.unanchored", "1", "flagged") in rules
+    year = [c for c in doc["corrections"] if c["rule"] == "footnote.year-digit"]
+    assert [c["info"]["marker"] for c in year] == ["2", "3"]
+    assert year[1]["info"]["printed"] == "2" and year[1]["status"] == "flagged"  # printed 2, must be 3
+
+
+def test_no_footnote_text_inside_a_body_paragraph():
+    for prefix in ("000", "001", "002", "003", "004"):
+        doc = run(prefix)
+        bodies = [f["text"] for f in doc["footnotes"]]
+        for p in doc["preamble"] + doc["operative"]:
+            for b in bodies:
+                assert b not in p["text"], (prefix, p["id"])
+            assert "Resolution 55/2." not in p["text"] and "See Official Records" not in p["text"]
+
+
+def test_stripped_markers_are_flagged_never_invented():
+    doc = run("002")
+    assert doc["footnotes"] == []
+    assert all(not p["notes"] for p in doc["preamble"] + doc["operative"])
+    lost = [c for c in doc["corrections"] if c["rule"] == "footnote.lost-marker"]
+    assert [c["before"] for c in lost] == ["1993,", "2000"]
+    assert all(c["status"] == "suggested" and c["before"] == c["after"] for c in lost)
+
+
+def _doc_with(body_text: str, footnotes_text: str) -> Path:
+    return body_text + "\n\n" + footnotes_text
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["label"] for c in CASES])
+def test_marker_cases(case, tmp_path):
+    """Each case is a tiny resolution; ``expect`` lists (footnote, words before its marker)."""
+    text = (
+        "1/1. A title\n\nThe General Assembly,\n\n" + case["preamble"] + "\n\n"
+        + "1. Decides to continue its work;\n\n" + "\n".join(case["footnotes"]) + "\n"
+    )
+    path = tmp_path / "case.txt"
+    path.write_text(text, encoding="utf-8")
+    doc, _ = stages.process(path, SETTINGS)
+    got = sorted((n, before) for n, before in notes_at(doc).items())
+    want = sorted((e[0], e[1][-25:]) for e in case["expect"])
+    assert [(n, b[-len(w):]) for (n, b), (_, w) in zip(got, want)] == want and len(got) == len(want)
+    assert doc["preamble"][0]["text"] == case["text"]
