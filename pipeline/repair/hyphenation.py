@@ -48,7 +48,7 @@ def decide(left: str, right: str, prefix: str, lex: Lexicon, doc_compounds: Coun
     if right[0].isdigit() or right[0].isupper():
         return "keep", 0.95, "next line starts with a capital or digit"
     if right.lower() in FUNCTION_WORDS:
-        return "keep", 0.95, "suspended hyphen before a function word"
+        return "keep", 0.95, "a function word starts a compound's next part (\"safety-by-design\")"
     dh = doc_compounds.get(hyph, 0) + doc_compounds.get(whole_hyph, 0)
     # The joined word is printed elsewhere in the document unbroken.
     dj = doc_words.get(joined, 0)
@@ -97,7 +97,7 @@ def line_end(work: WorkText, ctx: RepairContext) -> list[Proposal]:
         prefix = pm.group(1).replace("\u2011", "-") if pm else ""
         if hy == "\u00ad":
             decision, conf, why = "join", 0.97, "soft hyphen"
-        elif right.lower() in FUNCTION_WORDS:
+        elif right.lower() in FUNCTION_WORDS and text[m.end("right"):m.end("right") + 1] != "-":
             continue  # "burden-\nand responsibility-sharing": the space is printed
         else:
             decision, conf, why = decide(left, right, prefix, lex, doc_compounds, doc_words)

@@ -35,7 +35,7 @@ CODES = (
 NUMBERED = "CONF CN C AC L Add Corr Rev Sub WG EA Res PV SR Amend CRP WP INF Misc MISC E GC".split()
 
 _COMPONENT = (
-    r"(?:\d{1,5}(?:\.\d{1,3})?"  # 73, 2005, 10.1
+    r"(?:\d{1,4}(?:\.\d{1,3})?"  # 73, 2005, 10.1 (never five digits: that is a lost slash)
     r"|(?:" + "|".join(sorted(set(CODES), key=len, reverse=True)) + r")"
     r"|(?:" + "|".join(sorted(set(NUMBERED), key=len, reverse=True)) + r")\.\d{1,4}(?:/Rev\.\d)?"
     r"|(?:ES|S)-\d{1,2}"

@@ -43,6 +43,11 @@ REAL_WORD_MAX_COUNT = 2
 REAL_WORD_MIN_CANDIDATE = 20
 
 
+# Glyphs no English word has where they stand: a digit or "|" inside, or a
+# capital I after the first letter ("aIl").
+MISREAD_RE = re.compile(r"[01|]|(?<=.)I")
+
+
 @dataclass
 class Token:
     start: int
@@ -145,17 +150,22 @@ def segmentation(work: WorkText, ctx: RepairContext) -> list[Proposal]:
         parts = segment(t.text, lex)
         if parts is None:
             continue
-        if parts[0] in BOUND_PREFIXES:
+        protected = tuple(parts) in lex.protected_phrases  # "interalia" -> "inter alia"
+        if parts[0] in BOUND_PREFIXES and not protected:
             continue  # "multistakeholder" is a word the dictionaries lack
-        if any(kind == "ocr" and prior >= 0.6 for _, prior, kind in spelling_candidates(t.text, lex, generic=False)):
+        if any(kind == "ocr" and prior >= 0.6 and (lex.domain_count(c) or lex.zipf(c) >= 3.5)
+               for c, prior, kind in spelling_candidates(t.text, lex, generic=False)):
             continue  # "Ofice" is "Office" misread, not "Of ice"
-        if any(s.distance == 1 and _valid_target(s.term, lex, 3.5)
-               for s in lex.sym.lookup(t.text.lower(), Verbosity.TOP, max_edit_distance=1)):
+        phrase = len(parts) == 2 and lex.bigram(*parts)[0] >= 2  # "to the", "of its": UN phrases
+        if not phrase and any(
+            s.distance == 1 and _valid_target(s.term, lex, 3.5)
+            for s in lex.sym.lookup(t.text.lower(), Verbosity.TOP, max_edit_distance=1)
+        ):
             continue  # "implementatin" lost a letter: not "implement at in"
         inner = all(lex.bigram_seen(a, b) for a, b in zip(parts, parts[1:]))
         outer = lex.bigram_seen(t.prev, parts[0]) or lex.bigram_seen(parts[-1], t.next)
         domain = all(lex.lower_words.get(p, 0) >= MIN_PART_DOMAIN for p in parts)
-        conf = 0.7 + 0.15 * inner + 0.07 * outer + 0.05 * domain + _ocr_penalty(work, t.start, t.end)
+        conf = 0.7 + 0.15 * (inner or protected) + 0.07 * outer + 0.05 * domain + _ocr_penalty(work, t.start, t.end)
         after = " ".join([case_like(t.text, parts[0])] + parts[1:])
         out.append(
             Proposal(t.start, t.end, after, "words.segmentation", min(conf, 0.99), {"parts": parts, "pair_attested": inner})
@@ -265,6 +275,9 @@ def spelling_candidates(word: str, lex: Lexicon, generic: bool = True) -> list[t
         low = cand.lower()
         if _valid_target(low, lex, 2.5):
             out[low] = max(out.get(low, (0, "")), (p, "ocr"))
+        elif re.fullmatch(r"[a-z]{6,}", low) and looks_derived_suffix(low, lex):
+            # "stigmatizecl" -> "stigmatized": a derivation of a known word
+            out[low] = max(out.get(low, (0, "")), (p * 0.9, "ocr"))
     if generic and word.isalpha():
         for s in lex.sym.lookup(word.lower(), Verbosity.ALL, max_edit_distance=2):
             if s.term not in out and _valid_target(s.term, lex):
@@ -279,7 +292,7 @@ def spelling(work: WorkText, ctx: RepairContext) -> list[Proposal]:
     out: list[Proposal] = []
     for t in tokens(work, lex):
         w = t.text
-        if len(w) < 3 or lex.is_known(w):
+        if len(w) < 3 or (lex.is_known(w) and not MISREAD_RE.search(w)):
             continue
         cands = spelling_candidates(w, lex)
         if not cands:
@@ -304,7 +317,7 @@ def spelling(work: WorkText, ctx: RepairContext) -> list[Proposal]:
             conf = 0.4  # two unexplained edits: a suggestion at most
         if runner and score < 3 * runner:
             conf -= 0.2
-        if len(w) <= 3 and not ctx_seen:
+        if len(w) <= 3 and w.isalpha() and w.islower() and not ctx_seen:
             conf = min(conf, 0.55)  # "bas": too many short words are one edit away
         conf += _ocr_penalty(work, t.start, t.end)
         if kind != "ocr":
@@ -318,7 +331,7 @@ def spelling(work: WorkText, ctx: RepairContext) -> list[Proposal]:
         if w[0].isupper() and not (lex.domain_count(cand) or lex.is_protected(cand)):
             # A capitalised word may be a name: it becomes only a word UN text
             # uses, or a common word reached by a sure OCR confusion.
-            if not (kind == "ocr" and prior >= 0.9 and lex.zipf(cand) >= 4.0):
+            if not (kind == "ocr" and prior >= 0.8 and lex.zipf(cand) >= 4.0):
                 conf = min(conf, 0.55)
         after = case_like(w, cand)
         if after == w:
