@@ -6,6 +6,11 @@ the fingerprint covers the input, the stage's code, settings and dictionaries
 check.  A document that cannot be processed gets a failure record as its stage
 output instead of an exception: the rest of the batch goes on, the report lists
 it, and ``CleanAll`` ends with a non-zero exit status.
+
+Small batches are scheduled as those per-document tasks; larger ones as groups
+of documents (``CleanBatch``), so Luigi's scheduler, whose cost per request
+grows with its pending tasks, holds N/k tasks instead of 6N (see
+``[pipeline] documents_per_task``).  The stage files are the same either way.
 """
 from __future__ import annotations
 
@@ -44,6 +49,9 @@ class PipelineSection(_Section):
     clean_dir = luigi.Parameter(default="clean", description="folder of outputs and stage caches")
     dictionaries_dir = luigi.Parameter(default="dictionaries")
     decisions_file = luigi.Parameter(default="dictionaries/review-decisions.json")
+    documents_per_task = luigi.Parameter(
+        default="auto", description="documents per scheduled task: 1 = each stage of each document is a task; "
+        "k > 1 = groups of k documents (CleanBatch); auto = 1 up to 64 documents, then groups of up to 50")
 
 
 class RepairSection(_Section):
@@ -322,10 +330,75 @@ class DocumentsFailed(RuntimeError):
     pass
 
 
+def run_document(last: DocTask) -> None:
+    """Run, in this process, the stages of one document that are not cached yet, in order.
+
+    Walks down from ``last`` (AknExport) to the first stage whose output exists,
+    as Luigi's own dependency search would, then runs the missing ones upwards:
+    the same tasks, the same stage files, only not scheduled one by one.
+    """
+    todo: list[DocTask] = []
+    task: DocTask | None = last
+    while task is not None and not task.complete():
+        todo.append(task)
+        task = task.requires() or None  # Extract requires nothing: []
+    for t in reversed(todo):
+        t.run()
+
+
+class BatchFailed(RuntimeError):
+    pass
+
+
+class CleanBatch(luigi.Task):
+    """A group of documents as one scheduled task, so the scheduler holds N/k tasks, not 6N.
+
+    Luigi's scheduler does work in proportion to its pending tasks on every
+    request for work, so one task per stage per document costs it quadratic time
+    on large batches.  A group runs each document's uncached stages in turn
+    (:func:`run_document`): stage files, fingerprints and outputs are exactly
+    those of the per-document tasks, and a document already done, by this or
+    another worker, is only checked.  ``fingerprint`` is in the task's identity,
+    so a change to a document, the code or the dictionaries is a new task for the
+    scheduler and never mistaken for one it has just seen done.
+    """
+
+    docs = luigi.ListParameter(description="[path, doc_id] of each document in the group")
+    fingerprint = luigi.Parameter(description="digest of the documents' AknExport fingerprints")
+
+    def documents(self) -> list[AknExport]:
+        return [AknExport(path=p, doc_id=d) for p, d in self.docs]
+
+    def complete(self) -> bool:
+        done = all(t.complete() for t in self.documents())
+        if not done:
+            # Load in the scheduling process: forked task processes inherit it.
+            stages.load_lexicon(settings())
+        return done
+
+    def run(self) -> None:
+        broken = []
+        for doc in self.documents():
+            try:
+                run_document(doc)
+            except Exception as exc:  # the group's other documents still run; stage failures are records already
+                log.exception("%s: %s", doc.path, exc)
+                broken.append(f"{doc.path}: {type(exc).__name__}: {exc}")
+        if broken:
+            raise BatchFailed(f"{len(broken)} of {len(self.docs)} documents raised: " + "; ".join(broken))
+
+
+def documents_per_task(setting: str, n: int) -> int:
+    """Group size for ``n`` documents: per-document tasks for small batches, groups beyond."""
+    if setting.strip().lower() != "auto":
+        return max(1, int(setting))
+    return 1 if n <= 64 else min(50, -(-n // 64))
+
+
 class CleanAll(luigi.Task):
     """Every document in the raw folder, cleaned; then the review report and a summary."""
 
-    def requires(self):
+    def documents(self) -> list[AknExport]:
         s = settings()
         decisions_store.load(s.decisions_file)  # a broken decisions file stops the run before any document
         validate_dictionaries(s)
@@ -333,9 +406,18 @@ class CleanAll(luigi.Task):
         ids = stages.doc_ids(inputs)
         return [AknExport(path=str(p), doc_id=ids[p]) for p in inputs]
 
+    def requires(self):
+        docs = self.documents()
+        k = documents_per_task(PipelineSection().documents_per_task, len(docs))
+        if k == 1:
+            return docs
+        groups = [docs[i:i + k] for i in range(0, len(docs), k)]
+        return [CleanBatch(docs=[(d.path, d.doc_id) for d in g], fingerprint=fp.digest([d.fingerprint for d in g]))
+                for g in groups]
+
     def output(self) -> luigi.LocalTarget:
         s = settings()
-        batch = fp.digest([t.fingerprint for t in self.requires()], fp.code_version("structure"))
+        batch = fp.digest([t.fingerprint for t in self.documents()], fp.code_version("structure"), fp.code_version("report"))
         return luigi.LocalTarget(str(s.stages_dir / "batch" / f"{batch}.json"))
 
     def complete(self) -> bool:
@@ -358,7 +440,7 @@ class CleanAll(luigi.Task):
 def print_summary(s: Settings, report: Path | None = None) -> dict[str, Any]:
     from .report import summarize
 
-    summary = summarize(s.clean_dir)
+    summary = summarize(s.clean_dir, decisions_path=s.decisions_file)
     report = report or s.clean_dir / "report.html"
     lines = [
         "",
