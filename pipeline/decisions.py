@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 VALID = ("accept", "reject")
+WITHDRAW = "undecided"  # in a file to merge: forget an earlier decision
 
 
 class DecisionsError(ValueError):
@@ -43,16 +44,21 @@ def load(path: Path) -> dict[str, dict[str, str]]:
 
 
 def merge(path: Path, new: list[dict[str, Any]]) -> int:
-    """Add or replace decisions (by doc_id and id); return how many were written."""
+    """Add or replace decisions (by doc_id and id); ``"undecided"`` withdraws one.
+
+    Returns how many entries of ``new`` were taken."""
     existing: list[dict[str, Any]] = []
     if path.exists():
         load(path)  # validates
         existing = json.loads(path.read_text(encoding="utf-8"))["decisions"]
     by_key = {(d["doc_id"], d["id"]): d for d in existing}
     for d in new:
-        if d.get("decision") not in VALID or not d.get("id") or not d.get("doc_id"):
+        if d.get("decision") not in (*VALID, WITHDRAW) or not d.get("id") or not d.get("doc_id"):
             raise DecisionsError(f"not a decision: {d!r}")
-        by_key[(d["doc_id"], d["id"])] = d
+        if d["decision"] == WITHDRAW:
+            by_key.pop((d["doc_id"], d["id"]), None)
+        else:
+            by_key[(d["doc_id"], d["id"])] = d
     ordered = sorted(by_key.values(), key=lambda d: (d["doc_id"], d["id"]))
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps({"version": 1, "decisions": ordered}, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -24,6 +24,7 @@ STAGE_CODE = {
     "footnotes": ["footnotes.py", "structure.py", "repair/patterns.py", "repair/layout.py"],
     "structure": ["structure.py", "output.py", "stages.py", "schema/clean-document.schema.json"],
     "akn": ["akn.py", "schema/akomantoso30.xsd"],
+    "report": ["report.py", "templates"],
 }
 
 
@@ -40,7 +41,7 @@ def code_version(stage: str) -> str:
     h = hashlib.sha256()
     for rel in STAGE_CODE[stage]:
         path = PACKAGE / rel
-        files = sorted(path.rglob("*.py")) if path.is_dir() else [path]
+        files = sorted(f for f in path.rglob("*") if f.is_file() and f.suffix in (".py", ".j2", ".html", ".css", ".js")) if path.is_dir() else [path]
         for f in files:
             if f.exists():
                 h.update(str(f.relative_to(PACKAGE)).encode())

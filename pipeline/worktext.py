@@ -134,7 +134,7 @@ class WorkText:
                     if s.superscript:
                         marks.append(Mark(pos + s.start, pos + s.end, "superscript", {"size": s.size}))
                     if s.conf is not None:
-                        marks.append(Mark(pos + s.start, pos + s.end, "conf", {"conf": s.conf}))
+                        marks.append(Mark(pos + s.start, pos + s.end, "conf", {"conf": s.conf, "bbox": s.bbox}))
                     if s.italic:
                         marks.append(Mark(pos + s.start, pos + s.end, "italic"))
                 parts.append(line.text)
@@ -154,6 +154,14 @@ class WorkText:
         """Lowest OCR confidence of the words overlapping ``[start, end)``."""
         confs = [m.data["conf"] for m in self.marks if m.kind == "conf" and m.start < max(end, start + 1) and m.end > start]
         return min(confs) if confs else None
+
+    def _bbox(self, start: int, end: int) -> list[float] | None:
+        """Union of the word boxes (scans) under ``[start, end)``: where the reviewer should look."""
+        boxes = [m.data["bbox"] for m in self.marks
+                 if m.kind == "conf" and m.data.get("bbox") and m.start < max(end, start + 1) and m.end > start]
+        if not boxes:
+            return None
+        return [min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes)]
 
     def context(self, start: int, end: int, width: int = 30) -> str:
         left = self.text[max(0, start - width):start]
@@ -215,6 +223,9 @@ class WorkText:
             line = self.line_at(p.start)
             if line is not None:
                 where["source"].update(page=line.page, line=line.index + 1)
+                bbox = self._bbox(p.start, p.end) or line.attrs.get("bbox")
+                if bbox:
+                    where["source"]["bbox"] = bbox
             record = {
                 "id": cid,
                 "rule": p.rule,
