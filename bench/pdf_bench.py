@@ -1,0 +1,341 @@
+"""PDF input benchmark: born-digital correctness and speed, scanned accuracy and speed.
+
+    python3 bench/pdf_bench.py                       # everything (about 10 minutes on 2 cores)
+    python3 bench/pdf_bench.py --skip-scans          # born-digital only (about 2 minutes)
+    python3 bench/pdf_bench.py --scan-docs 4         # fewer scanned documents
+
+Born-digital: every corpus PDF goes through the whole pipeline (``luigi --module
+pipeline CleanAll`` in a throw-away project).  For each clean/<doc>.json it checks
+that operative numbers run 1..N, every footnote is anchored, no furniture is in
+any paragraph, footnote, title or closing (the document's job number and
+barcode read from its own first page, its symbol, "k/N" page numbers), and that
+symbol and title match the document (symbol from the file name, title read
+independently from page 1: the bold run after the "80/37." number).
+Extraction time per page is measured on extract_pdf alone.
+
+Scanned: ``bench/make_scans.py`` rasterises short corpus PDFs (300 dpi clean, and
+200 dpi with blur, noise and skew); the pipeline runs them as scanned PDFs.  The
+character error rate (CER, Levenshtein / reference length) of each scan's clean
+output is taken against the clean output of its born-digital original, next to
+the CER of Tesseract's raw text (all words in Tesseract's order) against the
+same reference.  Speed: OCR time per page, the pipeline's time over Tesseract's
+own (the ``tesseract`` command on the same page images), pages per minute with 1
+and 2 workers.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import pdfplumber  # noqa: E402
+from rapidfuzz.distance import Levenshtein  # noqa: E402
+
+from make_scans import make_scan, pick  # noqa: E402
+from pipeline.extract.pdf import extract_pdf  # noqa: E402
+from pipeline.extract.scan import TESSERACT_CONFIG  # noqa: E402
+from pipeline.model import Source  # noqa: E402
+
+CORPUS = Path("/work/shared/corpus/un-pdfs")
+
+
+# ---------------------------------------------------------------- running the pipeline
+def make_project(dest: Path, inputs: list[Path]) -> Path:
+    if dest.exists():
+        shutil.rmtree(dest)
+    (dest / "raw").mkdir(parents=True)
+    for p in inputs:
+        shutil.copy(p, dest / "raw" / p.name)
+    cfg = (ROOT / "luigi.cfg").read_text()
+    subs = {"raw_dir": dest / "raw", "clean_dir": dest / "clean", "dictionaries_dir": ROOT / "dictionaries",
+            "decisions_file": dest / "review-decisions.json"}
+    for key, val in subs.items():
+        cfg = re.sub(rf"(?m)^{key}\s*=.*$", f"{key} = {val}", cfg)
+    (dest / "luigi.cfg").write_text(cfg)
+    return dest
+
+
+def run_pipeline(project: Path, workers: int) -> float:
+    env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    t = time.perf_counter()
+    r = subprocess.run([sys.executable, "-m", "luigi", "--module", "pipeline", "CleanAll", "--workers", str(workers)],
+                       cwd=project, env=env, capture_output=True, text=True)
+    elapsed = time.perf_counter() - t
+    if r.returncode not in (0, 30):
+        print(r.stdout[-3000:], r.stderr[-3000:], file=sys.stderr)
+        raise SystemExit(f"pipeline failed in {project} (exit {r.returncode})")
+    return elapsed
+
+
+def page_count(pdf: Path) -> int:
+    with pdfplumber.open(pdf) as doc:
+        return len(doc.pages)
+
+
+# ---------------------------------------------------------------- born-digital checks
+def reference_facts(pdf: Path) -> dict:
+    """Independent of the pipeline: job number, barcode, title as printed on page 1."""
+    with pdfplumber.open(pdf) as doc:
+        p1 = doc.pages[0]
+        words = p1.extract_words(extra_attrs=["fontname", "size"])
+        n = len(doc.pages)
+    job = next((w["text"] for w in words if re.fullmatch(r"\d{2}-\d{5}", w["text"])
+                and w["top"] > 0.85 * p1.height), None)
+    barcode = next((w["text"] for w in words if re.fullmatch(r"\*\d{6,8}\*", w["text"])), None)
+    title = None
+    k = next((i for i, w in enumerate(words) if re.fullmatch(r"\d+/\d+\.", w["text"])
+              and "Bold" in w["fontname"]), None)
+    if k is not None:
+        size, out = words[k]["size"], []
+        for w in words[k + 1:]:
+            if "Bold" not in w["fontname"] or abs(w["size"] - size) > 0.3:
+                break
+            out.append(w["text"])
+        title = " ".join(out)
+    return {"job": job, "barcode": barcode, "title": title, "pages": n}
+
+
+def paragraph_texts(clean: dict) -> list[tuple[str, str]]:
+    out = [("title", clean.get("title") or "")]
+    for sec in ("preamble", "operative"):
+        for p in clean.get(sec, []):
+            out.append((p["id"], p["text"]))
+            out += [(it["id"], it["text"]) for it in p.get("items", [])]
+    out += [(f"fn{f['num']}", f["text"]) for f in clean.get("footnotes", [])]
+    if clean.get("closing"):
+        out.append(("closing", clean["closing"].get("text", "")))
+    return out
+
+
+def _norm(s: str) -> str:
+    return re.sub(r"\s+", " ", s.replace("\u2011", "-").replace("\u00ad", "")).strip()
+
+
+def check_born(clean: dict, pdf: Path, facts: dict) -> list[str]:
+    problems = []
+    nums = [p.get("num") for p in clean["operative"]]
+    if not nums or nums != [str(i) for i in range(1, len(nums) + 1)]:
+        problems.append(f"operative numbers {nums[:6]}... not 1..N")
+    unanchored = [f["num"] for f in clean["footnotes"] if not f["anchored"]]
+    if unanchored:
+        problems.append(f"unanchored footnotes {unanchored}")
+    symbol = pdf.stem.removesuffix("-EN").replace("_", "/")
+    furniture = [r"\*\d{6,8}\*"]
+    if facts["job"]:
+        furniture.append(re.escape(facts["job"]))
+    furniture.append(rf"(?<![\w/]){re.escape(symbol)}(?![\w/])")
+    pages = "|".join(str(k) for k in range(1, facts["pages"] + 1))
+    furniture.append(rf"(?<![\w/.\-])(?:{pages})/{facts['pages']}(?![\w/])")
+    for pid, text in paragraph_texts(clean):
+        for pat in furniture:
+            m = re.search(pat, text)
+            if m:
+                problems.append(f"furniture {m.group(0)!r} in {pid}")
+    if clean.get("symbol") != symbol:
+        problems.append(f"symbol {clean.get('symbol')!r} != {symbol!r}")
+    if facts["title"] and _norm(clean.get("title") or "") != _norm(facts["title"]):
+        problems.append(f"title {clean.get('title')!r} != {facts['title']!r}")
+    return problems
+
+
+def bench_born(pdfs: list[Path], work: Path, workers: list[int]) -> dict:
+    print("== Born-digital PDFs ==")
+    # extraction alone
+    cache = work / "extract-only" / "clean" / ".stages"
+    pages = secs = 0.0
+    for p in pdfs:
+        src = Source(path=str(p), sha256=hashlib.sha256(p.read_bytes()).hexdigest(), kind="pdf")
+        t = time.perf_counter()
+        doc = extract_pdf(p, src, settings={}, cache_dir=cache)
+        secs += time.perf_counter() - t
+        pages += len(doc.pages)
+    per_page = secs / pages
+    print(f"extract_pdf alone: {len(pdfs)} PDFs, {int(pages)} pages, {secs:.1f} s, "
+          f"{per_page * 1000:.0f} ms/page")
+    res = {"docs": len(pdfs), "pages": int(pages), "extract_ms_per_page": round(per_page * 1000, 1), "runs": {}}
+    project = None
+    for w in workers:
+        project = make_project(work / f"born-w{w}", pdfs)
+        elapsed = run_pipeline(project, w)
+        res["runs"][w] = {"seconds": round(elapsed, 1), "pages_per_minute": round(pages / elapsed * 60, 1)}
+        print(f"whole pipeline, {w} worker(s): {elapsed:.1f} s, {pages / elapsed * 60:.0f} pages/min")
+    ok = 0
+    failures = {}
+    counts = {"operative": 0, "footnotes": 0, "anchored": 0}
+    for p in pdfs:
+        path = project / "clean" / f"{p.stem}.json"
+        if not path.exists():
+            failures[p.stem] = ["no clean output (failed: see clean/failed/)"]
+            continue
+        clean = json.loads(path.read_text())
+        counts["operative"] += len(clean["operative"])
+        counts["footnotes"] += len(clean["footnotes"])
+        counts["anchored"] += sum(1 for f in clean["footnotes"] if f["anchored"])
+        problems = check_born(clean, p, reference_facts(p))
+        if problems:
+            failures[p.stem] = problems
+        else:
+            ok += 1
+    print(f"documents passing every check: {ok}/{len(pdfs)}; operative paragraphs {counts['operative']}, "
+          f"footnotes {counts['footnotes']} ({counts['anchored']} anchored)")
+    for doc, probs in failures.items():
+        print(f"  {doc}: " + "; ".join(probs[:4]))
+    res.update({"passing": ok, "failures": failures, **counts, "project": str(project)})
+    return res
+
+
+# ---------------------------------------------------------------- scans
+def flatten(clean: dict) -> str:
+    parts = [clean.get("title") or ""]
+    for sec in ("preamble", "operative"):
+        for p in clean.get(sec, []):
+            parts.append(((p.get("num") or "") + ". " if p.get("num") else "") + p["text"])
+            parts += [f"{it.get('num') or ''} {it['text']}" for it in p.get("items", [])]
+    if clean.get("closing"):
+        parts.append(clean["closing"].get("text", ""))
+    parts += [f"{f['num']} {f['text']}" for f in clean.get("footnotes", [])]
+    return _norm(" ".join(parts))
+
+
+def cer(hyp: str, ref: str) -> float:
+    return Levenshtein.distance(hyp, ref) / max(1, len(ref))
+
+
+def raw_tesseract_text(project: Path, doc_id: str) -> str:
+    ext = sorted((project / "clean" / ".stages" / "extract").glob(f"{doc_id}-*.json"))
+    meta = json.loads(ext[-1].read_text())["meta"]
+    folder = project / "clean" / ".stages" / "ocr" / meta["ocr"]["cache_key"]
+    words = []
+    for n in meta["ocr_pages"]:
+        data = json.loads((folder / f"page-{n}.json").read_text())["data"]
+        words += [t for t, lv in zip(data["text"], data["level"]) if lv == 5 and t.strip()]
+    return _norm(" ".join(words))
+
+
+def extract_timing(project: Path) -> dict:
+    tot = {"extract_seconds": 0.0, "ocr_seconds": 0.0, "render_seconds": 0.0, "analysis_seconds": 0.0, "pages": 0}
+    for f in (project / "clean" / ".stages" / "extract").glob("*.json"):
+        meta = json.loads(f.read_text()).get("meta", {})
+        t = meta.get("timing", {})
+        for k in ("extract_seconds", "ocr_seconds", "render_seconds", "analysis_seconds"):
+            tot[k] += t.get(k, 0.0)
+        tot["pages"] += len(meta.get("ocr_pages", []))
+    return tot
+
+
+def tesseract_cli_seconds(project: Path) -> tuple[float, int]:
+    """Tesseract's own time: the command on the page images the pipeline fed it, same config."""
+    secs, n = 0.0, 0
+    for png in sorted((project / "clean" / ".stages" / "ocr").glob("*/page-*.png")):
+        t = time.perf_counter()
+        subprocess.run(["tesseract", str(png), "-", "-l", "eng", *TESSERACT_CONFIG.split(), "tsv"],
+                       capture_output=True, check=True, env={**os.environ, "OMP_THREAD_LIMIT": "1"})
+        secs += time.perf_counter() - t
+        n += 1
+    return secs, n
+
+
+def bench_scans(srcs: list[Path], work: Path, born_project: Path, seed: int) -> dict:
+    print("\n== Scanned PDFs ==")
+    res: dict = {"docs": [p.stem for p in srcs]}
+    scans = {v: [make_scan(p, work / "scans" / v / p.name, v, seed) for p in srcs]
+             for v in ("clean300", "degraded200")}
+    pages = sum(page_count(p) for p in srcs)
+    res["pages"] = pages
+    print(f"{len(srcs)} documents, {pages} pages per variant: {', '.join(p.stem for p in srcs)}")
+    runs = {}
+    for variant, workers in (("clean300", 1), ("clean300", 2), ("degraded200", 2)):
+        project = make_project(work / f"scan-{variant}-w{workers}", scans[variant])
+        elapsed = run_pipeline(project, workers)
+        runs[(variant, workers)] = project
+        ppm = pages / elapsed * 60
+        res[f"{variant}_w{workers}"] = {"seconds": round(elapsed, 1), "pages_per_minute": round(ppm, 1)}
+        print(f"pipeline on {variant} scans, {workers} worker(s): {elapsed:.1f} s, {ppm:.1f} pages/min")
+    # speed of OCR against Tesseract's own, from the 1-worker run
+    p1 = runs[("clean300", 1)]
+    t = extract_timing(p1)
+    cli, n = tesseract_cli_seconds(p1)
+    whole = res["clean300_w1"]["seconds"]
+    res["ocr"] = {
+        "pages": t["pages"], "extract_s_per_page": round(t["extract_seconds"] / t["pages"], 2),
+        "tesseract_call_s_per_page": round(t["ocr_seconds"] / t["pages"], 2),
+        "render_deskew_s_per_page": round(t["render_seconds"] / t["pages"], 2),
+        "marker_analysis_s_per_page": round(t["analysis_seconds"] / t["pages"], 2),
+        "tesseract_cli_s_per_page": round(cli / n, 2),
+        "extract_overhead_vs_cli": round(t["extract_seconds"] / cli - 1, 3),
+        "pipeline_overhead_vs_cli": round(whole / cli - 1, 3),
+    }
+    o = res["ocr"]
+    print(f"OCR extraction: {o['extract_s_per_page']} s/page (render+deskew {o['render_deskew_s_per_page']}, "
+          f"Tesseract call {o['tesseract_call_s_per_page']}, marker re-read + rules {o['marker_analysis_s_per_page']})")
+    print(f"tesseract command alone on the same {n} page images: {o['tesseract_cli_s_per_page']} s/page")
+    print(f"overhead over Tesseract's own: extraction {o['extract_overhead_vs_cli'] * 100:+.1f}%, "
+          f"whole pipeline (1 worker, all stages) {o['pipeline_overhead_vs_cli'] * 100:+.1f}%")
+    # accuracy against the born-digital clean output
+    print(f"\n{'document':<18}{'variant':<13}{'CER clean':>10}{'CER raw tess.':>15}")
+    table = []
+    for variant, workers in (("clean300", 2), ("degraded200", 2)):
+        project = runs[(variant, workers)]
+        for p in srcs:
+            ref_path = born_project / "clean" / f"{p.stem}.json"
+            out_path = project / "clean" / f"{p.stem}.json"
+            if not (ref_path.exists() and out_path.exists()):
+                print(f"{p.stem:<18}{variant:<13}{'missing':>10}")
+                continue
+            ref = flatten(json.loads(ref_path.read_text()))
+            clean_cer = cer(flatten(json.loads(out_path.read_text())), ref)
+            raw_cer = cer(raw_tesseract_text(project, p.stem), ref)
+            table.append({"doc": p.stem, "variant": variant, "cer_clean": clean_cer, "cer_raw": raw_cer,
+                          "ref_chars": len(ref)})
+            print(f"{p.stem:<18}{variant:<13}{clean_cer * 100:>9.2f}%{raw_cer * 100:>14.2f}%")
+    for variant in ("clean300", "degraded200"):
+        rows = [r for r in table if r["variant"] == variant]
+        if rows:
+            chars = sum(r["ref_chars"] for r in rows)
+            agg_clean = sum(r["cer_clean"] * r["ref_chars"] for r in rows) / chars
+            agg_raw = sum(r["cer_raw"] * r["ref_chars"] for r in rows) / chars
+            worst = max(r["cer_clean"] for r in rows)
+            res[f"cer_{variant}"] = {"clean": round(agg_clean, 4), "raw": round(agg_raw, 4),
+                                     "worst_clean": round(worst, 4),
+                                     "docs_within_1pct": sum(1 for r in rows if r["cer_clean"] <= 0.01)}
+            print(f"{'all':<18}{variant:<13}{agg_clean * 100:>9.2f}%{agg_raw * 100:>14.2f}%   "
+                  f"(worst clean {worst * 100:.2f}%, {res[f'cer_{variant}']['docs_within_1pct']}/{len(rows)} within 1%)")
+    res["table"] = table
+    return res
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--corpus", type=Path, default=CORPUS)
+    ap.add_argument("--work", type=Path, default=Path("/tmp/pdf_bench"))
+    ap.add_argument("--scan-docs", type=int, default=8, help="how many short corpus PDFs to scan")
+    ap.add_argument("--skip-scans", action="store_true")
+    ap.add_argument("--seed", type=int, default=5)
+    args = ap.parse_args(argv)
+    args.work.mkdir(parents=True, exist_ok=True)
+    load = os.getloadavg()
+    print(f"machine: {os.cpu_count()} cores, load average {load[0]:.1f} at start")
+    pdfs = sorted(args.corpus.glob("*.pdf"))
+    born = bench_born(pdfs, args.work, workers=[1, 2])
+    out = {"born": born}
+    if not args.skip_scans:
+        out["scans"] = bench_scans(pick(args.corpus, args.scan_docs), args.work, Path(born["project"]), args.seed)
+    out["load_average_end"] = os.getloadavg()[0]
+    (args.work / "pdf_bench.json").write_text(json.dumps(out, indent=1, default=str))
+    print(f"\nfigures saved to {args.work / 'pdf_bench.json'}; load average {out['load_average_end']:.1f} at end")
+
+
+if __name__ == "__main__":
+    main()
