@@ -20,6 +20,7 @@ document.
 """
 from __future__ import annotations
 
+import bisect
 import copy
 import hashlib
 import importlib.resources
@@ -125,6 +126,22 @@ class Lexicon:
         d, e = self.bigram(w1, w2)
         return d > 0 or e > 0
 
+    def completes(self, prefix: str, min_zipf: float = 4.0) -> str | None:
+        """A common word that starts with ``prefix`` and is longer ("performan"
+        -> "performance"): the prefix may be a word cut by the layout."""
+        index = self.__dict__.get("_prefix_index")
+        if index is None:
+            index = sorted(w for w in set(self.words) | {w for w, n in self.english.items() if n > 2_000_000}
+                           if self.zipf(w) >= min_zipf)
+            self.__dict__["_prefix_index"] = index
+        p = prefix.lower()
+        i = bisect.bisect_right(index, p)
+        while i < len(index) and index[i].startswith(p):
+            if len(index[i]) > len(p):
+                return index[i]
+            i += 1
+        return None
+
     def compound_count(self, compound: str) -> int:
         return self.compounds.get(compound.lower().replace("\u2011", "-"), 0)
 
@@ -199,36 +216,52 @@ def count_text(text: str) -> tuple[Counter, Counter, Counter, Counter]:
 
 
 # ------------------------------------------------------------------ loading
+class DictionaryError(ValueError):
+    """A dictionary file cannot be read; the message names the file and line."""
+
+
+def _rows(path: Path, fields: str):
+    """``(fields...)`` of each data line of a TSV, counts as ints; a bad line stops the run, by number."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise DictionaryError(f"{path}: cannot be read: {e}") from None
+    names = fields.split()
+    for i, line in enumerate(text.splitlines(), 1):
+        if not line or line.startswith("#"):
+            continue
+        parts = line.split("\t")
+        try:
+            if len(parts) != len(names):
+                raise ValueError
+            yield tuple(int(v) if n.startswith("count") else v for n, v in zip(names, parts))
+        except ValueError:
+            raise DictionaryError(
+                f"{path}: line {i}: expected {len(names)} tab-separated fields ({', '.join(names)}), "
+                f"got {line[:80]!r}; fix the line or rebuild with python -m pipeline.build_lexicon") from None
+
+
 def _read_words(path: Path) -> tuple[dict[str, int], dict[str, int]]:
     words: dict[str, int] = {}
     lower: dict[str, int] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line or line.startswith("#"):
-            continue
-        w, n, lo = line.split("\t")
-        words[w] = int(n)
-        if int(lo):
-            lower[w] = int(lo)
+    for w, n, lo in _rows(path, "word count count_lowercase"):
+        words[w] = n
+        if lo:
+            lower[w] = lo
     return words, lower
 
 
 def _read_pairs(path: Path) -> dict[tuple[str, str], int]:
     out: dict[tuple[str, str], int] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line or line.startswith("#"):
-            continue
-        a, b, n = line.split("\t")
-        out[(a, b)] = int(n)
+    for a, b, n in _rows(path, "word1 word2 count"):
+        out[(a, b)] = n
     return out
 
 
 def _read_counts(path: Path) -> dict[str, int]:
     out: dict[str, int] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line or line.startswith("#"):
-            continue
-        w, n = line.split("\t")
-        out[w] = int(n)
+    for w, n in _rows(path, "compound count"):
+        out[w] = n
     return out
 
 
@@ -300,8 +333,7 @@ def _build(d: Path, fingerprint: str) -> Lexicon:
     bigrams = _read_pairs(d / BIGRAMS_FILE)
     compounds = _read_counts(d / COMPOUNDS_FILE)
     protected, phrases = read_protected(d / PROTECTED_FILE)
-    conf_data = json.loads((d / CONFUSIONS_FILE).read_text(encoding="utf-8"))
-    confusions = tuple(Confusion(c["seen"], c["meant"], float(c["weight"])) for c in conf_data["confusions"])
+    confusions = _read_confusions(d / CONFUSIONS_FILE)
     english, en_path = _english_unigrams()
     sym = SymSpell(max_dictionary_edit_distance=2, prefix_length=7)
     sym.load_dictionary(str(en_path), 0, 1)
@@ -331,6 +363,19 @@ def _build(d: Path, fingerprint: str) -> Lexicon:
         english_total=en_total,
         meta={"dir": str(d)},
     )
+
+
+def _read_confusions(path: Path) -> tuple[Confusion, ...]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as e:
+        raise DictionaryError(f"{path}: line {e.lineno}, column {e.colno}: {e.msg}; fix the JSON") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise DictionaryError(f"{path}: cannot be read: {e}") from None
+    try:
+        return tuple(Confusion(c["seen"], c["meant"], float(c["weight"])) for c in data["confusions"])
+    except (KeyError, TypeError, ValueError) as e:
+        raise DictionaryError(f"{path}: each of 'confusions' needs seen, meant and a numeric weight ({e!r})") from None
 
 
 def default_dictionaries_dir() -> Path:

@@ -67,3 +67,12 @@ def test_every_family_has_many_negative_cases() -> None:
         positives = [c for c in cases if c["original"] != c["fixed"]]
         assert len(negatives) >= 10, name
         assert positives, name
+
+
+def test_rule_order_names_registered_rules_with_examples() -> None:
+    from pipeline.repair.engine import RULES
+
+    assert len(TEXT_RULES) == len(set(TEXT_RULES))
+    for name in TEXT_RULES:
+        fn = RULES[name]
+        assert fn.__doc__ and "->" in fn.__doc__, f"{name}: the docstring shows a before/after example"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import bisect
 import re
 
-from ..lexicon import Lexicon, iter_protected_spans
+from ..lexicon import Lexicon, default_dictionaries_dir, iter_protected_spans, load_lexicon
 from ..worktext import WorkText
 
 # A word the word rules may look at: letters, possibly with a 0, 1 or | inside
@@ -56,3 +56,9 @@ def neighbours(text: str, start: int, end: int) -> tuple[str | None, str | None]
     left = re.search(r"([A-Za-z]+)\s+$", text[max(0, start - 40):start])
     right = re.match(r"\s+([A-Za-z]+)", text[end:end + 40])
     return (left.group(1) if left else None, right.group(1) if right else None)
+
+
+def lexicon_of(ctx) -> Lexicon:
+    """The context's lexicon, or the committed one (cached) when a caller
+    built a RepairContext without one."""
+    return ctx.lexicon if ctx.lexicon is not None else load_lexicon(default_dictionaries_dir())

@@ -14,7 +14,7 @@ from collections import Counter
 from ..lexicon import Lexicon
 from ..worktext import Proposal, WorkText
 from .engine import RepairContext, rule
-from .guards import Guard
+from .guards import Guard, lexicon_of
 
 # word, hyphen (or soft hyphen), spaces, line break (a text export may put a
 # blank line after every line), spaces, next word.
@@ -82,7 +82,7 @@ def line_end(work: WorkText, ctx: RepairContext) -> list[Proposal]:
     "strength-\\nening the" -> "strengthening the";
     "non-\\nselectivity" -> "non-selectivity".
     """
-    lex: Lexicon = ctx.lexicon
+    lex: Lexicon = lexicon_of(ctx)
     text = work.text
     guard = Guard(work)
     doc_compounds, doc_words = _doc_counts(text)

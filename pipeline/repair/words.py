@@ -30,7 +30,7 @@ from symspellpy import Verbosity
 from ..lexicon import Lexicon
 from ..worktext import Proposal, WorkText
 from .engine import RepairContext, rule
-from .guards import INNER_CAPITAL_RE, TOKEN_RE, Guard, case_like
+from .guards import INNER_CAPITAL_RE, TOKEN_RE, Guard, case_like, lexicon_of
 
 # Part of a segmentation: a UN word seen this often in lower case, or an
 # English word at least this common (Zipf scale: log10 per billion words).
@@ -142,7 +142,7 @@ def segment(word: str, lex: Lexicon) -> list[str] | None:
 @rule("words.segmentation")
 def segmentation(work: WorkText, ctx: RepairContext) -> list[Proposal]:
     """Split words OCR ran together.  "the rightsof peoples" -> "the rights of peoples"."""
-    lex: Lexicon = ctx.lexicon
+    lex: Lexicon = lexicon_of(ctx)
     out: list[Proposal] = []
     for t in tokens(work, lex):
         if len(t.text) < 3 or not t.text.isalpha() or lex.is_known(t.text):
@@ -156,6 +156,8 @@ def segmentation(work: WorkText, ctx: RepairContext) -> list[Proposal]:
         if any(kind == "ocr" and prior >= 0.6 and (lex.domain_count(c) or lex.zipf(c) >= 3.5)
                for c, prior, kind in spelling_candidates(t.text, lex, generic=False)):
             continue  # "Ofice" is "Office" misread, not "Of ice"
+        if lex.completes(t.text):
+            continue  # "performan" is "performance" cut short, not "perform an"
         phrase = len(parts) == 2 and lex.bigram(*parts)[0] >= 2  # "to the", "of its": UN phrases
         if not phrase and any(
             s.distance == 1 and _valid_target(s.term, lex, 3.5)
@@ -273,9 +275,9 @@ def spelling_candidates(word: str, lex: Lexicon, generic: bool = True) -> list[t
     out: dict[str, tuple[float, str]] = {}
     for cand, p in confusion_candidates(word, lex).items():
         low = cand.lower()
-        if _valid_target(low, lex, 2.5):
+        if _valid_target(low, lex, 3.0):
             out[low] = max(out.get(low, (0, "")), (p, "ocr"))
-        elif re.fullmatch(r"[a-z]{6,}", low) and looks_derived_suffix(low, lex):
+        elif re.fullmatch(r"[a-z]{6,}", low) and len(low) <= len(word) and looks_derived_suffix(low, lex):
             # "stigmatizecl" -> "stigmatized": a derivation of a known word
             out[low] = max(out.get(low, (0, "")), (p * 0.9, "ocr"))
     if generic and word.isalpha():
@@ -288,7 +290,7 @@ def spelling_candidates(word: str, lex: Lexicon, generic: bool = True) -> list[t
 @rule("words.spelling")
 def spelling(work: WorkText, ctx: RepairContext) -> list[Proposal]:
     """Respell a non-word OCR misread.  "Oficial Records" -> "Official Records"; "goverrnent" -> "government"."""
-    lex: Lexicon = ctx.lexicon
+    lex: Lexicon = lexicon_of(ctx)
     out: list[Proposal] = []
     for t in tokens(work, lex):
         w = t.text
@@ -308,7 +310,7 @@ def spelling(work: WorkText, ctx: RepairContext) -> list[Proposal]:
         runner = scored[1][0] if len(scored) > 1 else 0.0
         domain = lex.domain_count(cand) >= 3
         if kind == "ocr":
-            conf = 0.55 + (0.25 if prior >= 0.6 else 0.12) + 0.1 * domain + 0.1 * bool(ctx_seen)
+            conf = 0.55 + (0.25 if prior >= 0.8 else 0.12) + 0.1 * domain + 0.1 * bool(ctx_seen)
         elif kind == "edit1":
             # An edit OCR does not explain: in the text only with the
             # neighbours' support, and never applied without review.
@@ -317,9 +319,13 @@ def spelling(work: WorkText, ctx: RepairContext) -> list[Proposal]:
             conf = 0.4  # two unexplained edits: a suggestion at most
         if runner and score < 3 * runner:
             conf -= 0.2
-        if len(w) <= 3 and w.isalpha() and w.islower() and not ctx_seen:
-            conf = min(conf, 0.55)  # "bas": too many short words are one edit away
+        if len(w) <= 3 and w.isalpha() and w.islower() and not (
+            lex.lower_words.get(cand, 0) >= 3 and (lex.bigram(t.prev or "", cand)[0] or lex.bigram(cand, t.next or "")[0])
+        ):
+            conf = min(conf, 0.55)  # "bas", "ber": too many short words are one edit away
         conf += _ocr_penalty(work, t.start, t.end)
+        if looks_derived(w, lex):
+            conf = min(conf, 0.55)  # "deliverables", "depreciations": words the dictionaries lack
         if kind != "ocr":
             # A small edit OCR does not explain is as likely a word the
             # dictionaries lack: a name ("Mano River"), a derivation
@@ -356,7 +362,7 @@ def real_word(work: WorkText, ctx: RepairContext) -> list[Proposal]:
     """Replace a real but rare word that OCR made of a common one, when only
     the common one fits its neighbours.  "Calls upon al States" -> "Calls upon all States".
     """
-    lex: Lexicon = ctx.lexicon
+    lex: Lexicon = lexicon_of(ctx)
     out: list[Proposal] = []
     for t in tokens(work, lex):
         w = t.text
@@ -366,8 +372,10 @@ def real_word(work: WorkText, ctx: RepairContext) -> list[Proposal]:
             continue
         if t.prev is None and t.next is None:
             continue
-        if lex.bigram_seen(t.prev, w) or lex.bigram_seen(w, t.next):
-            continue  # the printed word fits its neighbours
+        if (t.prev and lex.bigram(t.prev, w)[0]) or (t.next and lex.bigram(w, t.next)[0]):
+            continue  # the printed word fits its neighbours in UN text
+        # English usage ("for al" in "for Al Gore") is weaker evidence that it fits.
+        fits_english = lex.bigram_seen(t.prev, w) or lex.bigram_seen(w, t.next)
         best = None
         for cand, prior in confusion_candidates(w, lex, max_ops=1).items():
             if prior < 0.8 or not cand.isalpha() or not cand.islower():
@@ -388,6 +396,10 @@ def real_word(work: WorkText, ctx: RepairContext) -> list[Proposal]:
         (sides, support, prior), cand = best
         both_needed = (t.prev is not None) + (t.next is not None)
         conf = 0.93 if sides == both_needed == 2 else 0.75
+        if fits_english:
+            if sides < 2:
+                continue
+            conf = 0.75
         conf += _ocr_penalty(work, t.start, t.end)
         out.append(
             Proposal(t.start, t.end, cand, "words.real_word", round(min(conf, 0.99), 3),
