@@ -54,6 +54,8 @@ EN_BIGRAMS = "frequency_bigramdictionary_en_243_342.txt"
 # occurrence, after normalising both to per-million rates (UN text is the
 # register we repair, so its evidence weighs more).
 DOMAIN_WEIGHT = 3.0
+# English words indexed by SymSpell as candidates: at least this frequent.
+SYMSPELL_MIN_PER_BILLION = 1000
 
 
 @dataclass(frozen=True)
@@ -334,18 +336,23 @@ def _build(d: Path, fingerprint: str) -> Lexicon:
     compounds = _read_counts(d / COMPOUNDS_FILE)
     protected, phrases = read_protected(d / PROTECTED_FILE)
     confusions = _read_confusions(d / CONFUSIONS_FILE)
-    english, en_path = _english_unigrams()
-    sym = SymSpell(max_dictionary_edit_distance=2, prefix_length=7)
-    sym.load_dictionary(str(en_path), 0, 1)
+    english, _ = _english_unigrams()
     en_total = sum(english.values())
     dom_total = max(1, sum(words.values()))
-    # Domain words join the SymSpell index at a count that matches their
-    # weighted per-million rate, so "alia" or "Subcommission" are candidates.
+    # The SymSpell index holds what the rules may write: English words of
+    # some currency (Zipf >= 3, a third of the list; the rest stay "known"
+    # words through ``english``, but are never proposed) and UN words.  A
+    # third of the words is a third of the load time.
+    sym = SymSpell(max_dictionary_edit_distance=2, prefix_length=7)
+    floor = SYMSPELL_MIN_PER_BILLION * en_total / 1e9
+    for w, n in english.items():
+        if n >= floor:
+            sym.create_dictionary_entry(w, n)
     for w, n in words.items():
-        if w not in english and "'" not in w:
+        if w not in sym.words and "'" not in w:
             sym.create_dictionary_entry(w, max(1, int(n * DOMAIN_WEIGHT * en_total / dom_total)))
     for w in protected:
-        if w not in english and w not in words:
+        if w not in sym.words:
             sym.create_dictionary_entry(w, 1)
     return Lexicon(
         words=words,
