@@ -289,7 +289,7 @@ def spelling_candidates(word: str, lex: Lexicon, generic: bool = True) -> list[t
 
 @rule("words.spelling")
 def spelling(work: WorkText, ctx: RepairContext) -> list[Proposal]:
-    """Respell a non-word OCR misread.  "Oficial Records" -> "Official Records"; "goverrnent" -> "government"."""
+    """Respell a non-word OCR misread.  "Oficial Records" -> "Official Records"; "governrnent" -> "government"."""
     lex: Lexicon = lexicon_of(ctx)
     out: list[Proposal] = []
     for t in tokens(work, lex):
@@ -328,11 +328,11 @@ def spelling(work: WorkText, ctx: RepairContext) -> list[Proposal]:
             conf = min(conf, 0.55)  # "deliverables", "depreciations": words the dictionaries lack
         if kind != "ocr":
             # A small edit OCR does not explain is as likely a word the
-            # dictionaries lack: a name ("Mano River"), a derivation
-            # ("deliverables"), half a compound ("pharmaco-vigilance").
+            # dictionaries lack: a name ("Mano River") or half a compound
+            # ("pharmaco-vigilance").
             text = work.text
             in_compound = text[t.start - 1:t.start] == "-" or text[t.end:t.end + 1] == "-"
-            if w[0].isupper() or in_compound or looks_derived(w, lex):
+            if w[0].isupper() or in_compound:
                 conf = min(conf, 0.55)
         if w[0].isupper() and not (lex.domain_count(cand) or lex.is_protected(cand)):
             # A capitalised word may be a name: it becomes only a word UN text
