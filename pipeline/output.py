@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import socket
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -28,7 +30,7 @@ def atomic_write(path: Path, data: bytes | str) -> None:
         # A lone surrogate (a file name that is not UTF-8) is written as its
         # escape, which JSON reads back as the same string, rather than fail.
         data = data.encode("utf-8", errors="backslashreplace")
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name[:40]}.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name[:40]}.~{_HOST}~{os.getpid()}~", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
@@ -42,6 +44,40 @@ def atomic_write(path: Path, data: bytes | str) -> None:
         except FileNotFoundError:
             pass
         raise
+
+
+_HOST = re.sub(r"[^A-Za-z0-9-]", "_", socket.gethostname())[:40] or "host"
+_TEMP = re.compile(r"^\..*\.~(?P<host>[A-Za-z0-9_-]+)~(?P<pid>\d+)~[^/]*\.tmp$")
+
+
+def remove_stale_temp_files(root: Path) -> list[Path]:
+    """Delete temp files under ``root`` whose writer, a process on this machine, is gone.
+
+    A run killed mid-write leaves its temp file behind (never the target: that
+    is only ever replaced whole).  Files of live processes, or of other
+    machines sharing the folder, are left alone.
+    """
+    removed = []
+    for p in Path(root).rglob(".*.tmp"):
+        m = _TEMP.match(p.name)
+        if not m or m["host"] != _HOST or _alive(int(m["pid"])):
+            continue
+        try:
+            p.unlink()
+            removed.append(p)
+        except FileNotFoundError:
+            pass
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def dumps(obj: Any) -> str:

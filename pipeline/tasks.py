@@ -281,8 +281,12 @@ def validate_dictionaries(s: Settings) -> None:
     """Load the dictionaries once per version of them: a syntax error stops the run here."""
     marker = s.stages_dir / "dictionaries" / f"{fp.dictionaries_version(s.dictionaries_dir)}-{fp.code_version('repair')}.ok"
     if not marker.exists():
-        stages.load_lexicon(s)
-        stages.text_rules()
+        try:
+            stages.load_lexicon(s)
+            stages.text_rules()
+        except Exception as exc:
+            print(f"[pipeline] not started, no document touched: {exc}", file=sys.stderr, flush=True)
+            raise
         atomic_write(marker, "")
 
 
@@ -425,8 +429,10 @@ class CleanAll(luigi.Task):
 
     def run(self) -> None:
         s = settings()
+        from .output import remove_stale_temp_files
         from .report import build_report
 
+        remove_stale_temp_files(s.clean_dir)  # left by runs killed mid-write; never taken as outputs
         report = build_report(s.clean_dir, decisions_path=s.decisions_file)
         summary = print_summary(s, report)
         if summary["failed"]:
