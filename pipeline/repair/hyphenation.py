@@ -98,7 +98,9 @@ def line_end(work: WorkText, ctx: RepairContext) -> list[Proposal]:
         if hy == "\u00ad":
             decision, conf, why = "join", 0.97, "soft hyphen"
         elif right.lower() in FUNCTION_WORDS and text[m.end("right"):m.end("right") + 1] != "-":
-            continue  # "burden-\nand responsibility-sharing": the space is printed
+            continue
+        elif right[0].isdigit() and re.match(r"\d*[.)]", text[m.start("right"):m.start("right") + 6]):
+            continue  # the next line is a numbered paragraph ("2."), not the rest of "COVID-19"  # "burden-\nand responsibility-sharing": the space is printed
         else:
             decision, conf, why = decide(left, right, prefix, lex, doc_compounds, doc_words)
             if spaced and conf < 0.95:
