@@ -366,10 +366,12 @@ def real_word(work: WorkText, ctx: RepairContext) -> list[Proposal]:
     out: list[Proposal] = []
     for t in tokens(work, lex):
         w = t.text
-        if not w.isalpha() or not w.islower() or lex.is_protected(w):
+        if not w.isalpha() or not (w.islower() or w.istitle()) or lex.is_protected(w):
             continue
-        if lex.lower_words.get(w, 0) > REAL_WORD_MAX_COUNT:
+        if lex.lower_words.get(w.lower(), 0) > REAL_WORD_MAX_COUNT:
             continue
+        if w.istitle() and (lex.domain_count(w) > REAL_WORD_MAX_COUNT or lex.is_name(w)):
+            continue  # a capitalised word UN text uses, or a name
         if t.prev is None and t.next is None:
             continue
         if (t.prev and lex.bigram(t.prev, w)[0]) or (t.next and lex.bigram(w, t.next)[0]):
@@ -377,10 +379,12 @@ def real_word(work: WorkText, ctx: RepairContext) -> list[Proposal]:
         # English usage ("for al" in "for Al Gore") is weaker evidence that it fits.
         fits_english = lex.bigram_seen(t.prev, w) or lex.bigram_seen(w, t.next)
         best = None
-        for cand, prior in confusion_candidates(w, lex, max_ops=1).items():
+        for cand, prior in confusion_candidates(w.lower(), lex, max_ops=1).items():
             if prior < 0.8 or not cand.isalpha() or not cand.islower():
                 continue
-            n = lex.lower_words.get(cand, 0)
+            # A capitalised word ("Sec" for "See" opening a footnote) needs a
+            # candidate UN text uses often in any case.
+            n = lex.domain_count(cand) if w.istitle() else lex.lower_words.get(cand, 0)
             if n < REAL_WORD_MIN_CANDIDATE or n < 20 * (lex.domain_count(w) + 1):
                 continue
             left = lex.bigram(t.prev, cand)[0] if t.prev else 0
@@ -402,7 +406,7 @@ def real_word(work: WorkText, ctx: RepairContext) -> list[Proposal]:
             conf = 0.75
         conf += _ocr_penalty(work, t.start, t.end)
         out.append(
-            Proposal(t.start, t.end, cand, "words.real_word", round(min(conf, 0.99), 3),
+            Proposal(t.start, t.end, case_like(w, cand), "words.real_word", round(min(conf, 0.99), 3),
                      {"pair_support": support, "sides": sides, "prior": round(prior, 3)})
         )
     return out
