@@ -282,6 +282,33 @@ def bench(sizes: list[int], modes: list[str], out: Path, warm_only: bool = False
     return rows
 
 
+def scheduler_cost(n_docs: int, per_task: int, sample: int = 40) -> dict:
+    """Luigi's own Scheduler, no work: cost of add_task and of get_work with the batch's tasks pending.
+
+    Per-document tasks are six per document in a chain, as in pipeline.tasks;
+    groups are one task per ``per_task`` documents.  get_work is timed over
+    ``sample`` calls (each followed by the DONE report a worker sends), then
+    multiplied out to the whole batch, since every task costs one get_work.
+    """
+    from luigi.scheduler import Scheduler
+
+    sch, worker = Scheduler(), "bench"
+    stages_per_doc = 6 if per_task == 1 else 1
+    n_tasks = (n_docs if per_task == 1 else -(-n_docs // per_task)) * stages_per_doc
+    t = time.perf_counter()
+    for i in range(n_tasks):
+        deps = [f"t{i - 1}"] if stages_per_doc > 1 and i % stages_per_doc else []
+        sch.add_task(worker=worker, task_id=f"t{i}", status="PENDING", runnable=True, deps=deps, family="T", params={})
+    add_s = time.perf_counter() - t
+    t = time.perf_counter()
+    for _ in range(sample):
+        task_id = sch.get_work(worker=worker, host="bench")["task_id"]
+        sch.add_task(worker=worker, task_id=task_id, status="DONE")
+    per_call = (time.perf_counter() - t) / sample
+    return {"docs": n_docs, "documents_per_task": per_task, "scheduler_tasks": n_tasks, "add_task_s": round(add_s, 2),
+            "get_work_ms": round(per_call * 1000, 3), "get_work_total_s_est": round(per_call * n_tasks, 1)}
+
+
 def _line(r: dict) -> str:
     extra = f" luigid {r['luigid_rss_mb']:.0f} MB" if r.get("luigid_rss_mb") else ""
     return (f"{r['docs']:>5} docs {r['phase']:<4} {r['mode']:<8} per-task {r['documents_per_task']} exit {r['exit']} "
@@ -297,9 +324,19 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--modes", nargs="+", choices=MODES, default=list(MODES))
     ap.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "scale_bench")
     ap.add_argument("--warm-only", action="store_true", help="skip the cold runs (outputs must exist)")
+    ap.add_argument("--scheduler-only", action="store_true",
+                    help="time Luigi's scheduler alone (no documents) at 1,000 / 10,000 / 100,000 documents")
     ap.add_argument("--per-task", default="auto", help="[pipeline] documents_per_task for the runs (1: per-document tasks)")
     a = ap.parse_args(argv)
     a.out.mkdir(parents=True, exist_ok=True)
+    if a.scheduler_only:
+        rows = []
+        for n in (1000, 10000, 100000):
+            for k in (1, 50):
+                rows.append(scheduler_cost(n, k))
+                print(rows[-1], flush=True)
+        (a.out / "scheduler_cost.json").write_text(json.dumps(rows, indent=1), encoding="utf-8")
+        return
     rows = bench(a.sizes, a.modes, a.out.resolve(), a.warm_only, a.per_task)
     (a.out / "scale_bench.json").write_text(json.dumps(rows, indent=1), encoding="utf-8")
     print(f"figures: {a.out / 'scale_bench.json'}")

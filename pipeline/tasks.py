@@ -14,6 +14,7 @@ grows with its pending tasks, holds N/k tasks instead of 6N (see
 """
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import sys
@@ -67,13 +68,31 @@ class ExtractSection(_Section):
     force_ocr = luigi.BoolParameter(default=False, description="OCR every PDF, even with a text layer")
 
 
+_settings: dict[str, Settings] = {}
+
+
 def settings() -> Settings:
-    p, r, e = PipelineSection(), RepairSection(), ExtractSection()
-    return Settings(
-        raw_dir=Path(p.raw_dir), clean_dir=Path(p.clean_dir), dictionaries_dir=Path(p.dictionaries_dir),
-        decisions_file=Path(p.decisions_file), apply_threshold=r.apply_threshold, flag_threshold=r.flag_threshold,
-        dpi=e.dpi, ocr_lang=e.ocr_lang, force_ocr=e.force_ocr,
-    )
+    """The settings of this run, remembered while the config and command line stay as they are.
+
+    Building them through Luigi's Config classes costs about a millisecond, and
+    every stage's output check needs them: on a batch of thousands that was most
+    of a warm run.
+    """
+    from luigi.cmdline_parser import CmdlineParser
+
+    parser = CmdlineParser.get_instance()
+    raw = getattr(luigi.configuration.get_config(), "_sections", {})
+    key = repr(([sorted(raw.get(sec, {}).items()) for sec in ("pipeline", "repair", "extract")],
+                sorted(vars(parser.known_args).items()) if parser else None))
+    if key not in _settings:
+        p, r, e = PipelineSection(), RepairSection(), ExtractSection()
+        _settings.clear()
+        _settings[key] = Settings(
+            raw_dir=Path(p.raw_dir), clean_dir=Path(p.clean_dir), dictionaries_dir=Path(p.dictionaries_dir),
+            decisions_file=Path(p.decisions_file), apply_threshold=r.apply_threshold, flag_threshold=r.flag_threshold,
+            dpi=e.dpi, ocr_lang=e.ocr_lang, force_ocr=e.force_ocr,
+        )
+    return _settings[key]
 
 
 _decisions: dict[tuple[str, int, int], dict[str, dict[str, str]]] = {}
@@ -107,8 +126,13 @@ class DocTask(luigi.Task):
         return self.__dict__["_fp"]
 
     def output(self) -> luigi.LocalTarget:
-        s = settings()
-        return luigi.LocalTarget(str(s.stages_dir / self.stage / f"{stages.safe_name(self.doc_id)}-{self.fingerprint}.json"))
+        # Kept like the fingerprint: building the settings from Luigi's config costs
+        # more than the check itself, and a batch asks for each output several times.
+        if "_out" not in self.__dict__:
+            s = settings()
+            self.__dict__["_out"] = luigi.LocalTarget(
+                str(s.stages_dir / self.stage / f"{stages.safe_name(self.doc_id)}-{self.fingerprint}.json"))
+        return self.__dict__["_out"]
 
     def upstream(self) -> dict[str, Any]:
         with open(self.input().path, encoding="utf-8") as f:
@@ -145,6 +169,23 @@ class DocTask(luigi.Task):
             log.warning("%s: %s failed: %s", self.path, self.stage, exc)
             result = self.failure(exc)
         self.write(result)
+
+
+_frozen_lexicon: list[Any] = []
+
+
+def load_lexicon_for_forks() -> None:
+    """Load the lexicon in the scheduling process, where it is paid once per worker process.
+
+    With ``--workers N`` Luigi forks a process per task run: the fork inherits
+    the loaded lexicon.  ``gc.freeze()`` then moves it to the collector's
+    permanent generation, so a child's garbage collections do not walk its
+    millions of objects, which would copy every page of it into the child.
+    """
+    lexicon = stages.load_lexicon(settings())
+    if not _frozen_lexicon or _frozen_lexicon[0] is not lexicon:
+        _frozen_lexicon[:] = [lexicon]
+        gc.freeze()
 
 
 def _hint(exc: BaseException, s: Settings) -> str:
@@ -187,8 +228,7 @@ class Repair(DocTask):
     def complete(self) -> bool:
         done = super().complete()
         if not done:
-            # Load in the scheduling process: forked worker processes inherit it.
-            stages.load_lexicon(settings())
+            load_lexicon_for_forks()
         return done
 
     def run(self) -> None:
@@ -376,8 +416,7 @@ class CleanBatch(luigi.Task):
     def complete(self) -> bool:
         done = all(t.complete() for t in self.documents())
         if not done:
-            # Load in the scheduling process: forked task processes inherit it.
-            stages.load_lexicon(settings())
+            load_lexicon_for_forks()
         return done
 
     def run(self) -> None:
@@ -392,6 +431,13 @@ class CleanBatch(luigi.Task):
             raise BatchFailed(f"{len(broken)} of {len(self.docs)} documents raised: " + "; ".join(broken))
 
 
+def _mtime(path: Path) -> int | None:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return None
+
+
 def documents_per_task(setting: str, n: int) -> int:
     """Group size for ``n`` documents: per-document tasks for small batches, groups beyond."""
     if setting.strip().lower() != "auto":
@@ -404,11 +450,19 @@ class CleanAll(luigi.Task):
 
     def documents(self) -> list[AknExport]:
         s = settings()
+        # Luigi asks for requires() and output() several times per run; list the
+        # folder and build the tasks once per state of the folder and the decisions.
+        key = (s, _mtime(s.raw_dir), _mtime(s.decisions_file))
+        memo = self.__dict__.get("_documents")
+        if memo and memo[0] == key:
+            return memo[1]
         decisions_store.load(s.decisions_file)  # a broken decisions file stops the run before any document
         validate_dictionaries(s)
         inputs = stages.list_inputs(s.raw_dir)
         ids = stages.doc_ids(inputs)
-        return [AknExport(path=str(p), doc_id=ids[p]) for p in inputs]
+        docs = [AknExport(path=str(p), doc_id=ids[p]) for p in inputs]
+        self.__dict__["_documents"] = (key, docs)
+        return docs
 
     def requires(self):
         docs = self.documents()
