@@ -32,6 +32,8 @@ SEED_TEXT = SEED.read_text(encoding="utf-8")
 PAGES = resolution_pages(SEED_TEXT)
 LONG_NAME = "L" * 240 + ".txt"
 BAD_BYTES_NAME = b"bad\xffname.txt"  # not UTF-8: Python keeps it as a surrogate
+HOSTILE_OK = "<img src=x onerror=alert(1)>.txt"  # names go into the report page
+HOSTILE_FAIL = "<svg onload=alert(2)>.txt"
 
 # file name -> bytes; `None` in FAILS/CLEANS says the case is checked separately.
 def _inputs() -> dict[str, bytes]:
@@ -59,6 +61,8 @@ def _inputs() -> dict[str, bytes]:
         "x.pdf": pdf,
         "x.txt": SEED_TEXT.encode(),
         "x.pdf.txt": SEED_TEXT.encode(),  # would be "x.pdf" too without the clash rule
+        HOSTILE_OK: SEED_TEXT.encode(),
+        HOSTILE_FAIL: b"",
         "picture.png": b"\x89PNG\r\n\x1a\n" + bytes(200),
         "archive.zip": b"PK\x03\x04" + bytes(200),
     }
@@ -75,6 +79,7 @@ FAILS = {
     "junk-high": "binary content",
     "picture": "neither text nor PDF",
     "archive": "neither text nor PDF",
+    HOSTILE_FAIL[:-4]: "empty file (0 bytes)",
 }
 # doc_id -> output name stem
 CLEANS = {
@@ -83,6 +88,7 @@ CLEANS = {
     "utf16be": "utf16be", "long-line": "long-line", "my file": "my file", "Резолюция 七": "Резолюция 七",
     "-rf --help": "-rf --help", "x.pdf": "x.pdf", "x.txt": "x.txt", "x.pdf~2": "x.pdf~2",
     "bad\ufffdname": "bad\ufffdname", LONG_NAME[:-4]: stages.safe_name(LONG_NAME[:-4]),
+    HOSTILE_OK[:-4]: HOSTILE_OK[:-4],
 }
 
 
@@ -178,6 +184,13 @@ def test_megabyte_line_is_cleaned_whole(batch):
     doc = _read(project / "clean" / "long-line.json")
     longest = max(_texts(doc), key=len)
     assert len(longest) > 1_000_000 and longest.count("of the human rights") >= 52_429
+
+
+def test_hostile_file_names_stay_text_in_the_report(batch):
+    project, _, _ = batch
+    html = (project / "clean" / "report.html").read_text(encoding="utf-8")
+    for raw in ("<img src=x", "<svg onload"):
+        assert raw not in html
 
 
 def test_file_names_never_escape_clean(batch):
