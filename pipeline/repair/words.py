@@ -57,7 +57,7 @@ class Token:
     next: str | None
 
 
-_LAST: list = [None, []]  # (key, tokens) of the last text tokenised
+_LAST: list = [(None, [])]  # [(key, tokens)] of the last text tokenised (one slot: thread-safe swap)
 
 
 def tokens(work: WorkText, lex: Lexicon) -> list[Token]:
@@ -68,9 +68,11 @@ def tokens(work: WorkText, lex: Lexicon) -> list[Token]:
     edits), so the last answer is kept.
     """
     key = (work.text, lex.fingerprint, tuple((m.start, m.end) for m in work.marks if m.kind == "superscript"))
-    if _LAST[0] != key:
-        _LAST[0], _LAST[1] = key, list(_tokens(work, lex))
-    return _LAST[1]
+    last_key, last = _LAST[0]
+    if last_key != key:
+        last = list(_tokens(work, lex))
+        _LAST[0] = (key, last)
+    return last
 
 
 def _tokens(work: WorkText, lex: Lexicon) -> Iterator[Token]:
