@@ -349,27 +349,33 @@ def _furniture_evidence(ln: RawLine, body: float, rep: _Repeats, page: int, symb
     return not _WORD.search(ln.text)
 
 
-def _find_footnote_rule(page: PageLayout, lines: list[RawLine], body: float, margin: float) -> float | None:
-    """The y of the footnote rule: a short rule at the left, followed by smaller text."""
-    cands: list[tuple[float, float, float]] = []
+def _find_footnote_rule(page: PageLayout, lines: list[RawLine], body: float,
+                        margin: float) -> tuple[float, float] | None:
+    """(top, bottom) of the footnote rule: a short rule at the left, followed by smaller text."""
+    cands: list[tuple[float, float, float, float]] = []
     for r in page.rules:
         w = r.x1 - r.x0
         if r.bottom - r.top < 2.5 and 20 <= w <= 0.45 * page.width:
-            cands.append((r.top, r.x0, r.x1))
+            cands.append((r.top, r.x0, r.x1, r.bottom))
     for ln in lines:
         if ln.is_rule and ln.x1 - ln.x0 <= 0.45 * page.width:
-            cands.append((ln.top, ln.x0, ln.x1))
-    for y, x0, x1 in sorted(cands):
+            cands.append((ln.top, ln.x0, ln.x1, ln.bottom))
+    for y, x0, x1, y1 in sorted(cands):
         # a footnote rule is short, starts at (or left of) the text margin and stands alone;
         # a table's rules are long, start inside the table or repeat down the page
         if y < 0.35 * page.height or x0 > margin + 0.5 * body or x1 - x0 > 0.3 * page.width:
             continue
-        if sum(1 for _, a, b in cands if abs(a - x0) < 2 and abs(b - x1) < 2) > 1:
+        if sum(1 for _, a, b, _ in cands if abs(a - x0) < 2 and abs(b - x1) < 2) > 1:
             continue
         below = [ln for ln in lines if ln.top > y and not ln.is_rule and ln.zone is None]
         if below and below[0].size < body - 0.6 and any(_starts_note(ln) for ln in below[:3]):
-            return y
+            return y, y1
     return None
+
+
+def _note_like(ln: RawLine, body: float, margin: float) -> bool:
+    """A footnote line: not larger than the body text, starting near the text's left margin."""
+    return ln.size < body + 0.5 and ln.x0 <= margin + 8 * body
 
 
 def _starts_note(ln: RawLine) -> bool:
@@ -396,6 +402,24 @@ def assign_zones(pages: list[PageLayout], body: float) -> str | None:
                     symbol = m.group(0)
                     break
     min_gap = ZONE_GAP * body
+    # Footnotes first: below a rule, the notes are the small lines at the text's left; what a
+    # scanned logo or QR code gives between them and the footer must not join them.
+    margin0 = _margin([ln for p in pages for ln in p.lines], body)
+    for p in pages:
+        rule = _find_footnote_rule(p, p.lines, body, margin0)
+        if rule is None:
+            continue
+        last = rule[1]
+        for ln in p.lines:
+            if ln.top <= rule[0] - 0.5:
+                continue
+            if ln.is_rule and ln.top < rule[1]:
+                ln.zone = "footnote"
+            elif _note_like(ln, body, margin0):
+                if ln.top - last >= min_gap:
+                    break  # the notes end where a gap opens: below it is the footer
+                ln.zone = "footnote"
+                last = max(last, ln.bottom)
     _zone_furniture(pages, body, symbol, rep_top, rep_bottom, min_gap)
     if symbol is None:  # e.g. OCR misread the masthead's big initial: the running headers show it
         found = Counter(m.group(0) for p in pages for ln in p.lines if ln.zone == "header"
@@ -405,13 +429,12 @@ def assign_zones(pages: list[PageLayout], body: float) -> str | None:
     margin = _margin([ln for p in pages for ln in p.lines if ln.zone is None], body)
     for p in pages:
         rest = [ln for ln in p.lines if ln.zone is None]
-        y = _find_footnote_rule(p, rest, body, margin)
-        if y is None:
+        if not any(ln.zone == "footnote" for ln in p.lines):
             y = _footnote_block_without_rule(rest, body)
-        if y is not None:
-            for ln in rest:
-                if ln.top > y - 0.5:
-                    ln.zone = "footnote"
+            if y is not None:
+                for ln in rest:
+                    if ln.top > y - 0.5:
+                        ln.zone = "footnote"
         if p.number == 1:
             _mark_masthead(p, [ln for ln in p.lines if ln.zone is None], body)
     return symbol
@@ -425,7 +448,7 @@ def _zone_furniture(pages, body, symbol, rep_top, rep_bottom, min_gap) -> None:
         return ln.top > (1 - BAND) * p.height
 
     for p in pages:
-        lines = p.lines
+        lines = [ln for ln in p.lines if ln.zone is None]
         if not lines:
             continue
         # footer: lowest gap in the bottom band with furniture below it

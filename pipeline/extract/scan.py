@@ -44,7 +44,7 @@ from pipeline.extract.layout_pdf import Glyph, PageLayout, Rule  # noqa: E402
 TESSERACT_CONFIG = "--oem 1 --psm 3"
 MARKER_CONFIG = "--oem 1 --psm 7 -c tessedit_char_whitelist=0123456789"
 PREPROCESS = "deskew/1"  # part of the cache key: it changes what Tesseract sees
-ANALYSIS_VERSION = 5  # bump when rule/marker detection changes: re-analyses cached pages, no re-OCR
+ANALYSIS_VERSION = 6  # bump when rule/marker detection changes: re-analyses cached pages, no re-OCR
 INSTALL_HINT = "run scripts/setup.sh (apt-get install tesseract-ocr tesseract-ocr-{lang})"
 
 _ASCENDING = set("bdfhiklt0123456789()[]{}/\\|!?'\"“”‘’*&%$#@ÀÁÂÉÈÊÍÓÔÚ")
@@ -258,6 +258,10 @@ def read_markers(image: Image.Image, boxes: list[tuple[int, int, int, int]], lan
     return found
 
 
+def _overlap(a, b) -> bool:
+    return min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1])
+
+
 def _ends_in_number(text: str) -> bool:
     """'2025' and '79/33' end in their own digits; '2024;4' and 'war,°' may end in a marker."""
     text = text.strip()
@@ -268,17 +272,19 @@ def _ends_in_number(text: str) -> bool:
 
 
 def _small_beside_neighbours(data: dict, idx: list[int], pos: int, tail) -> bool:
-    """A marker standing alone is smaller than, and raised above, the words beside it."""
+    """A marker standing alone is smaller than, and raised above, a word beside it."""
     x0, top, x1, bottom, _ = tail
     for j in (pos + 1, pos - 1):
         if 0 <= j < len(idx):
             n = idx[j]
             text = data["text"][n].strip()
-            if len(text) < 2 or any(c in _DESCENDING for c in text):
+            if len(text) < 2 or not any(c.isalnum() for c in text):
                 continue
             n_bottom, n_height = data["top"][n] + data["height"][n], data["height"][n]
-            return (bottom - top) < 0.8 * n_height and bottom < n_bottom - 0.15 * n_height
-    return True
+            if (bottom - top) >= 0.8 * n_height:
+                return False
+            return any(c in _DESCENDING for c in text) or bottom < n_bottom - 0.15 * n_height
+    return False
 
 
 def analyse_page(image: Image.Image, data: dict, dpi: int, lang: str, cached: dict | None) -> dict:
@@ -297,17 +303,23 @@ def analyse_page(image: Image.Image, data: dict, dpi: int, lang: str, cached: di
             if tail is None:
                 continue
             if tail[4]:
-                if not _small_beside_neighbours(data, idx, pos, tail):
+                if float(data["conf"][i]) < 10 or not _small_beside_neighbours(data, idx, pos, tail):
                     continue
             elif _ends_in_number(data["text"][i]):
                 continue
             markers.append({"word": i, "box": list(map(int, tail[:4])), "whole": bool(tail[4])})
+    # Tesseract may give a raised digit both as the tail of a word and as a word of its own
+    wholes = [m["box"] for m in markers if m["whole"]]
+    markers = [m for m in markers if m["whole"] or not any(_overlap(m["box"], b) for b in wholes)]
     texts = read_markers(image, [tuple(m["box"]) for m in markers], lang)
     for m, t in zip(markers, texts):
         if not t:  # unread: Tesseract's own digits at the word's end, if any
             word = data["text"][m["word"]].strip()
             tail = word[len(word.rstrip("0123456789")):]
             t = tail if tail and (m["whole"] or len(tail) < len(word)) else ""
+        x0, y0, x1, y1 = m["box"]
+        if not t and (x1 - x0) <= 0.45 * (y1 - y0):
+            t = "1"  # a lone thin stroke Tesseract will not read: the only digit that narrow
         m["text"] = t
     return {"version": ANALYSIS_VERSION, "rules": rules, "markers": markers}
 
