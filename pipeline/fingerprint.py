@@ -19,7 +19,7 @@ PACKAGE = Path(__file__).resolve().parent
 
 # The modules whose code decides each stage's output.
 STAGE_CODE = {
-    "extract": ["model.py", "extract"],
+    "extract": ["model.py", "extract", "preflight.py", "stages.py"],
     "repair": ["worktext.py", "repair", "lexicon.py"],
     "footnotes": ["footnotes.py", "structure.py", "repair/patterns.py", "repair/layout.py"],
     "structure": ["structure.py", "output.py", "stages.py", "schema/clean-document.schema.json"],
@@ -89,8 +89,10 @@ def _tool_version(name: str, _path: str) -> str:
     exe = shutil.which(name)
     if not exe:
         return "absent"
-    try:
-        out = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=20)
-        return (out.stdout or out.stderr).splitlines()[0].strip()
-    except (OSError, subprocess.SubprocessError, IndexError):
-        return "unknown"
+    for _ in range(3):  # a single failed call must not change every PDF's fingerprint
+        try:
+            out = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=20)
+            return (out.stdout or out.stderr).splitlines()[0].strip()
+        except (OSError, subprocess.SubprocessError, IndexError):
+            continue
+    return "present"

@@ -6,19 +6,17 @@ scanned input, and hands everything to ``templates/report.html.j2``.  It never
 builds HTML.  Document text reaches the page only through jinja2 with autoescape
 on, or as JSON inside ``<script type="application/json">`` (``|tojson`` escapes
 ``<``, ``>``, ``&`` and ``'``), which the page's script renders with
-``textContent``; a Content-Security-Policy with a per-build nonce makes any
+``textContent``; a Content-Security-Policy with a nonce derived from the page's content makes any
 markup that still slipped through inert.
 
 Call :func:`build_report` at the end of a run and print :func:`summarize`.
 """
 from __future__ import annotations
 
-import datetime as _dt
 import hashlib
 import json
 import os
 import re
-import secrets
 import tempfile
 from collections import Counter
 from dataclasses import asdict, dataclass, field
@@ -92,7 +90,6 @@ class Report:
     totals: dict[str, Any]
     stale_decisions: int
     storage_key: str
-    generated: str
     notes: list[str] = field(default_factory=list)
 
 
@@ -381,7 +378,6 @@ def collect(clean_dir: Path, *, decisions_path: Path | None = None, crops: bool 
         by_band=_chart([(f"{lo:.1f}\u2013{min(hi, 1.0):.1f}", c) for (lo, hi), c in zip(BANDS, by_band)]),
         totals=totals, stale_decisions=stale,
         storage_key=hashlib.sha256(str(clean_dir.resolve()).encode()).hexdigest()[:16],
-        generated=_dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         notes=notes,
     )
 
@@ -436,8 +432,12 @@ def render(report: Report) -> str:
         "status_text": STATUS_TEXT,
         "storage_key": report.storage_key,
     }
+    # The nonce comes from the page's own content: the same batch gives the same
+    # bytes on every run, and no document text can know the nonce it would need,
+    # since the text itself goes into it.
+    nonce = hashlib.sha256(json.dumps(page_data, sort_keys=True, default=str).encode()).hexdigest()[:24]
     return _environment().get_template("report.html.j2").render(
-        report=report, data=page_data, statuses=STATUSES, status_text=STATUS_TEXT, nonce=secrets.token_urlsafe(18),
+        report=report, data=page_data, statuses=STATUSES, status_text=STATUS_TEXT, nonce=nonce,
     )
 
 

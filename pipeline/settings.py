@@ -33,7 +33,8 @@ class Settings:
         return self.clean_dir / ".stages"
 
     def extract_settings(self) -> dict:
-        return {"dpi": self.dpi, "ocr_lang": self.ocr_lang, "force_ocr": self.force_ocr}
+        return {"dpi": self.dpi, "ocr_lang": self.ocr_lang, "force_ocr": self.force_ocr,
+                "preflight": self.extra.get("preflight", {})}
 
     def repair_settings(self) -> dict:
         return {"apply_threshold": self.apply_threshold, "flag_threshold": self.flag_threshold}

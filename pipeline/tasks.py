@@ -66,33 +66,23 @@ class ExtractSection(_Section):
     dpi = luigi.IntParameter(default=300, description="resolution scanned pages are rendered at for OCR")
     ocr_lang = luigi.Parameter(default="eng")
     force_ocr = luigi.BoolParameter(default=False, description="OCR every PDF, even with a text layer")
+    max_pages = luigi.IntParameter(default=2000, description="a PDF with more pages fails before it is read")
+    max_page_pixels = luigi.IntParameter(default=150_000_000, description="largest page to render for OCR, in pixels")
+    max_image_pixels = luigi.IntParameter(default=100_000_000, description="largest image inside a PDF, in pixels")
+    max_content_bytes = luigi.IntParameter(default=64 << 20, description="largest inflated content of one page")
 
 
 _settings: dict[str, Settings] = {}
 
 
 def settings() -> Settings:
-    """The settings of this run, remembered while the config and command line stay as they are.
-
-    Building them through Luigi's Config classes costs about a millisecond, and
-    every stage's output check needs them: on a batch of thousands that was most
-    of a warm run.
-    """
-    from luigi.cmdline_parser import CmdlineParser
-
-    parser = CmdlineParser.get_instance()
-    raw = getattr(luigi.configuration.get_config(), "_sections", {})
-    key = repr(([sorted(raw.get(sec, {}).items()) for sec in ("pipeline", "repair", "extract")],
-                sorted(vars(parser.known_args).items()) if parser else None))
-    if key not in _settings:
-        p, r, e = PipelineSection(), RepairSection(), ExtractSection()
-        _settings.clear()
-        _settings[key] = Settings(
-            raw_dir=Path(p.raw_dir), clean_dir=Path(p.clean_dir), dictionaries_dir=Path(p.dictionaries_dir),
-            decisions_file=Path(p.decisions_file), apply_threshold=r.apply_threshold, flag_threshold=r.flag_threshold,
-            dpi=e.dpi, ocr_lang=e.ocr_lang, force_ocr=e.force_ocr,
-        )
-    return _settings[key]
+    p, r, e = PipelineSection(), RepairSection(), ExtractSection()
+    preflight = {k: getattr(e, k) for k in ("max_pages", "max_page_pixels", "max_image_pixels", "max_content_bytes")}
+    return Settings(
+        raw_dir=Path(p.raw_dir), clean_dir=Path(p.clean_dir), dictionaries_dir=Path(p.dictionaries_dir),
+        decisions_file=Path(p.decisions_file), apply_threshold=r.apply_threshold, flag_threshold=r.flag_threshold,
+        dpi=e.dpi, ocr_lang=e.ocr_lang, force_ocr=e.force_ocr, extra={"preflight": preflight},
+    )
 
 
 _decisions: dict[tuple[str, int, int], dict[str, dict[str, str]]] = {}
