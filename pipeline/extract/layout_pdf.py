@@ -469,6 +469,24 @@ def _zone_furniture(pages, body, symbol, rep_top, rep_bottom, min_gap) -> None:
                     for ln in above:
                         ln.zone = "header"
                     break
+    # What lies beyond the furniture line the other pages agree on is furniture too (a scanned
+    # logo or QR code read as words sits among the first page's job number and barcode).
+    foot = [min(ln.top for ln in p.lines if ln.zone == "footer") for p in pages
+            if any(ln.zone == "footer" for ln in p.lines)]
+    head = [max(ln.bottom for ln in p.lines if ln.zone == "header") for p in pages
+            if any(ln.zone == "header" for ln in p.lines)]
+    if len(foot) >= 2:
+        limit = statistics.median(foot) - 1.2 * body
+        for p in pages:
+            for ln in p.lines:
+                if ln.zone is None and ln.top >= limit and ln.top > (1 - BAND) * p.height:
+                    ln.zone = "footer"
+    if len(head) >= 2:
+        limit = statistics.median(head) + 0.3 * body
+        for p in pages[1:]:
+            for ln in p.lines:
+                if ln.zone is None and ln.bottom <= limit and ln.bottom < BAND * p.height:
+                    ln.zone = "header"
 
 
 def _footnote_block_without_rule(lines: list[RawLine], body: float) -> float | None:

@@ -44,7 +44,7 @@ from pipeline.extract.layout_pdf import Glyph, PageLayout, Rule  # noqa: E402
 TESSERACT_CONFIG = "--oem 1 --psm 3"
 MARKER_CONFIG = "--oem 1 --psm 7 -c tessedit_char_whitelist=0123456789"
 PREPROCESS = "deskew/1"  # part of the cache key: it changes what Tesseract sees
-ANALYSIS_VERSION = 6  # bump when rule/marker detection changes: re-analyses cached pages, no re-OCR
+ANALYSIS_VERSION = 7  # bump when rule/marker detection changes: re-analyses cached pages, no re-OCR
 INSTALL_HINT = "run scripts/setup.sh (apt-get install tesseract-ocr tesseract-ocr-{lang})"
 
 _ASCENDING = set("bdfhiklt0123456789()[]{}/\\|!?'\"“”‘’*&%$#@ÀÁÂÉÈÊÍÓÔÚ")
@@ -196,8 +196,19 @@ def _clusters(ink: np.ndarray) -> list[tuple[int, int]]:
     return out
 
 
+def _raised_digit(crop: np.ndarray, y0: int, cx0: int, cx1: int, size: float, base: float):
+    rows = np.nonzero(crop[:, cx0:cx1].any(axis=1))[0]
+    ctop, cbot = y0 + rows[0], y0 + rows[-1] + 1
+    raised = cbot < base - 0.22 * size
+    tall = (cbot - ctop) >= 0.33 * size  # a digit; a quote mark is shorter
+    return (ctop, cbot) if raised and tall and (cx1 - cx0) <= 0.6 * size else None
+
+
 def _raised_tail(ink: np.ndarray, box: tuple[int, int, int, int], size: float, base: float):
-    """The trailing raised digit-sized ink of a word: (x0, top, x1, bottom) in px, or None."""
+    """Raised digit-sized ink at a word's end (or, for a footnote's number, its start).
+
+    Returns (x0, top, x1, bottom, where) in px with where "tail", "head" or "whole", or None.
+    """
     left, top, width, height = box
     y0 = max(0, int(top - 0.1 * size))
     crop = ink[y0:int(base + 0.3 * size), left:left + width]
@@ -206,24 +217,19 @@ def _raised_tail(ink: np.ndarray, box: tuple[int, int, int, int], size: float, b
     clusters = _clusters(crop)
     if not clusters:
         return None
-    tail: list[tuple[int, int, int, int]] = []
-    for cx0, cx1 in reversed(clusters):
-        rows = np.nonzero(crop[:, cx0:cx1].any(axis=1))[0]
-        ctop, cbot = y0 + rows[0], y0 + rows[-1] + 1
-        raised = cbot < base - 0.22 * size
-        tall = (cbot - ctop) >= 0.33 * size  # a digit; a quote mark is shorter
-        if raised and tall and (cx1 - cx0) <= 0.6 * size:
-            tail.append((left + cx0, ctop, left + cx1, cbot))
-        else:
-            break
-    if not tail:
-        return None
-    x0 = min(t[0] for t in tail)
-    if x0 - left < 0.3 * size and len(tail) == len(clusters):
-        whole = True
-    else:
-        whole = False
-    return (x0, min(t[1] for t in tail), max(t[2] for t in tail), max(t[3] for t in tail), whole)
+    for where, order in (("tail", list(reversed(clusters))), ("head", clusters)):
+        found: list[tuple[int, int, int, int]] = []
+        for cx0, cx1 in order:
+            hit = _raised_digit(crop, y0, cx0, cx1, size, base)
+            if hit is None:
+                break
+            found.append((left + cx0, hit[0], left + cx1, hit[1]))
+        if found:
+            if len(found) == len(clusters):
+                where = "whole"
+            return (min(t[0] for t in found), min(t[1] for t in found), max(t[2] for t in found),
+                    max(t[3] for t in found), where)
+    return None
 
 
 def read_markers(image: Image.Image, boxes: list[tuple[int, int, int, int]], lang: str) -> list[str]:
@@ -302,12 +308,15 @@ def analyse_page(image: Image.Image, data: dict, dpi: int, lang: str, cached: di
             tail = _raised_tail(ink, box, size, base)
             if tail is None:
                 continue
-            if tail[4]:
+            if tail[4] == "whole":
                 if float(data["conf"][i]) < 10 or not _small_beside_neighbours(data, idx, pos, tail):
                     continue
-            elif _ends_in_number(data["text"][i]):
+            elif tail[4] == "tail" and _ends_in_number(data["text"][i]):
                 continue
-            markers.append({"word": i, "box": list(map(int, tail[:4])), "whole": bool(tail[4])})
+            elif tail[4] == "head" and pos > 0:
+                continue  # a raised start is a footnote's number only at the start of its line
+            markers.append({"word": i, "box": list(map(int, tail[:4])), "whole": tail[4] == "whole",
+                            "head": tail[4] == "head"})
     # Tesseract may give a raised digit both as the tail of a word and as a word of its own
     wholes = [m["box"] for m in markers if m["whole"]]
     markers = [m for m in markers if m["whole"] or not any(_overlap(m["box"], b) for b in wholes)]
@@ -354,11 +363,19 @@ def page_layout_from_ocr(number: int, data: dict, analysis: dict, dpi: int,
                                     superscript=True))
                 if m.get("whole"):
                     continue
-                stripped = _strip_marker_junk(text)
-                if stripped == text and text[-len(m["text"]):] == m["text"] and len(text) > len(m["text"]):
-                    stripped = text[:-len(m["text"])]
-                text = stripped
-                w = max(1, x0 - left)
+                if m.get("head"):
+                    stripped = _strip_marker_junk(text[::-1])[::-1].lstrip()
+                    if stripped == text and text.startswith(m["text"]) and len(text) > len(m["text"]):
+                        stripped = text[len(m["text"]):].lstrip()
+                    text = stripped
+                    w = max(1, left + w - x1)
+                    left = x1
+                else:
+                    stripped = _strip_marker_junk(text)
+                    if stripped == text and text[-len(m["text"]):] == m["text"] and len(text) > len(m["text"]):
+                        stripped = text[:-len(m["text"])]
+                    text = stripped
+                    w = max(1, x0 - left)
             glyphs.append(Glyph(  # Tesseract found the line: its words share one baseline
                 text=text, x0=left * k, top=top * k, x1=(left + w) * k, bottom=(top + h) * k,
                 size=size * k, baseline=base * k, conf=conf, word=True))
