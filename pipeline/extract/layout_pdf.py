@@ -471,11 +471,11 @@ def _zone_furniture(pages, body, symbol, rep_top, rep_bottom, min_gap) -> None:
                     break
     # What lies beyond the furniture line the other pages agree on is furniture too (a scanned
     # logo or QR code read as words sits among the first page's job number and barcode).
-    foot = [min(ln.top for ln in p.lines if ln.zone == "footer") for p in pages
+    foot = [min(ln.top for ln in p.lines if ln.zone == "footer") for p in pages[1:]
             if any(ln.zone == "footer" for ln in p.lines)]
     head = [max(ln.bottom for ln in p.lines if ln.zone == "header") for p in pages
             if any(ln.zone == "header" for ln in p.lines)]
-    if len(foot) >= 2:
+    if foot:  # the first page's footer is taller (job number, barcode): learn from the others
         limit = statistics.median(foot) - 1.2 * body
         for p in pages:
             for ln in p.lines:

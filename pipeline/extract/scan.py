@@ -44,7 +44,7 @@ from pipeline.extract.layout_pdf import Glyph, PageLayout, Rule  # noqa: E402
 TESSERACT_CONFIG = "--oem 1 --psm 3"
 MARKER_CONFIG = "--oem 1 --psm 7 -c tessedit_char_whitelist=0123456789"
 PREPROCESS = "deskew/1"  # part of the cache key: it changes what Tesseract sees
-ANALYSIS_VERSION = 7  # bump when rule/marker detection changes: re-analyses cached pages, no re-OCR
+ANALYSIS_VERSION = 8  # bump when rule/marker detection changes: re-analyses cached pages, no re-OCR
 INSTALL_HINT = "run scripts/setup.sh (apt-get install tesseract-ocr tesseract-ocr-{lang})"
 
 _ASCENDING = set("bdfhiklt0123456789()[]{}/\\|!?'\"“”‘’*&%$#@ÀÁÂÉÈÊÍÓÔÚ")
@@ -309,7 +309,10 @@ def analyse_page(image: Image.Image, data: dict, dpi: int, lang: str, cached: di
             if tail is None:
                 continue
             if tail[4] == "whole":
-                if float(data["conf"][i]) < 10 or not _small_beside_neighbours(data, idx, pos, tail):
+                # Tesseract's own box must be raised too: faint ink lost to binarisation makes a
+                # blurred full-height digit look raised, but not to Tesseract
+                if (box[1] + box[3] > base - 0.15 * size or float(data["conf"][i]) < 10
+                        or not _small_beside_neighbours(data, idx, pos, tail)):
                     continue
             elif tail[4] == "tail" and _ends_in_number(data["text"][i]):
                 continue
