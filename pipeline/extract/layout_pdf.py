@@ -150,6 +150,8 @@ def _rows(glyphs: list[Glyph]) -> list[list[Glyph]]:
         if rows:
             ref = rows[-1][0]
             tol = BASELINE_TOL * min(g.size, ref.size)
+            if g.word and ref.word and not (g.superscript or ref.superscript):
+                tol = 0.35 * min(g.size, ref.size)  # OCR baselines are estimates
             if abs(g.baseline - ref.baseline) <= tol:
                 rows[-1].append(g)
                 continue
@@ -169,16 +171,19 @@ def _attach_superscripts(rows: list[list[Glyph]]) -> list[list[Glyph]]:
     for i, row in enumerate(rows):
         small = max(g.size for g in row)
         x0, x1 = min(g.x0 for g in row), max(g.x1 for g in row)
+        known = all(g.superscript for g in row)  # OCR already saw these raised in the image
         best = None
         for j in range(i + 1, min(i + 4, len(rows))):
             host = merged[j]
-            if host is None:
+            if host is None or all(g.superscript for g in host):
                 continue
             hs, hb = med_size(host), med_base(host)
             raise_ = hb - med_base(row)
             if raise_ > SUPER_MAX_RAISE * hs:
                 break
-            if small > SUPER_MAX_RATIO * hs or raise_ < SUPER_MIN_RAISE * hs:
+            if not known and (small > SUPER_MAX_RATIO * hs or raise_ < SUPER_MIN_RAISE * hs):
+                continue
+            if known and raise_ <= 0:
                 continue
             hx0, hx1 = min(g.x0 for g in host), max(g.x1 for g in host)
             if x1 < hx0 - 1.5 * hs or x0 > hx1 + 1.5 * hs:
@@ -225,7 +230,12 @@ def _render(line: RawLine, spaces: list[Glyph]) -> None:
             ref = min(x for x in (prev.size, g.size)) if not (prev.superscript or g.superscript) else size
             explicit = any(prev.x1 - 1.0 <= x <= g.x0 + 1.0 for x in space_x) if space_x else False
             if g.word and prev.word:
-                need = not ((g.superscript or prev.superscript) and gap < 0.15 * size)
+                # a note's number leads its line: a space follows it whatever OCR's boxes say
+                lead = k == 1 and prev.superscript and not g.superscript
+                # OCR boxes are loose: a space between words, except before punctuation Tesseract
+                # cut off its word, and around a raised digit touching its word
+                glued = (g.superscript or prev.superscript or g.text[:1] in ",.;:)]”’") and gap < 0.15 * size
+                need = lead or not glued
             else:
                 need = explicit or gap > SPACE_GAP * ref
             if need and not text.endswith(" "):

@@ -44,7 +44,7 @@ from pipeline.extract.layout_pdf import Glyph, PageLayout, Rule  # noqa: E402
 TESSERACT_CONFIG = "--oem 1 --psm 3"
 MARKER_CONFIG = "--oem 1 --psm 7 -c tessedit_char_whitelist=0123456789"
 PREPROCESS = "deskew/1"  # part of the cache key: it changes what Tesseract sees
-ANALYSIS_VERSION = 8  # bump when rule/marker detection changes: re-analyses cached pages, no re-OCR
+ANALYSIS_VERSION = 11  # bump when rule/marker detection changes: re-analyses cached pages, no re-OCR
 INSTALL_HINT = "run scripts/setup.sh (apt-get install tesseract-ocr tesseract-ocr-{lang})"
 
 _ASCENDING = set("bdfhiklt0123456789()[]{}/\\|!?'\"“”‘’*&%$#@ÀÁÂÉÈÊÍÓÔÚ")
@@ -182,6 +182,25 @@ def _line_metrics(data: dict, idx: list[int]) -> tuple[float, float]:
     return size, base
 
 
+def _ink_baseline(ink: np.ndarray, data: dict, idx: list[int], size: float, fallback: float) -> float:
+    """A line's baseline from its ink: the lowest row still dense with ink.
+
+    Letters stand on the baseline; only descenders go below it, and they are few,
+    so the row profile drops sharply there.  Tesseract's word boxes are looser
+    (italics, touching descenders), which would fake raised glyphs.
+    """
+    x0 = min(data["left"][i] for i in idx)
+    x1 = max(data["left"][i] + data["width"][i] for i in idx)
+    y0 = max(0, int(min(data["top"][i] for i in idx) - 0.1 * size))
+    y1 = int(max(data["top"][i] + data["height"][i] for i in idx) + 0.1 * size)
+    profile = ink[y0:y1, x0:x1].sum(axis=1)
+    if profile.size == 0 or profile.max() == 0:
+        return fallback
+    dense = np.nonzero(profile >= 0.3 * profile.max())[0]
+    base = y0 + dense[-1] + 1
+    return float(base) if abs(base - fallback) < 0.35 * size else fallback
+
+
 def _clusters(ink: np.ndarray) -> list[tuple[int, int]]:
     cols = ink.any(axis=0)
     out, start = [], None
@@ -196,10 +215,11 @@ def _clusters(ink: np.ndarray) -> list[tuple[int, int]]:
     return out
 
 
-def _raised_digit(crop: np.ndarray, y0: int, cx0: int, cx1: int, size: float, base: float):
+def _raised_digit(crop: np.ndarray, y0: int, cx0: int, cx1: int, size: float, base: float,
+                  min_raise: float = 0.22):
     rows = np.nonzero(crop[:, cx0:cx1].any(axis=1))[0]
     ctop, cbot = y0 + rows[0], y0 + rows[-1] + 1
-    raised = cbot < base - 0.22 * size
+    raised = cbot < base - min_raise * size
     tall = (cbot - ctop) >= 0.33 * size  # a digit; a quote mark is shorter
     return (ctop, cbot) if raised and tall and (cx1 - cx0) <= 0.6 * size else None
 
@@ -211,6 +231,8 @@ def _raised_tail(ink: np.ndarray, box: tuple[int, int, int, int], size: float, b
     """
     left, top, width, height = box
     y0 = max(0, int(top - 0.1 * size))
+    left = max(0, left - 2)  # Tesseract's box may clip a thin "1" at the word's start
+    width += 2
     crop = ink[y0:int(base + 0.3 * size), left:left + width]
     if crop.size == 0:
         return None
@@ -220,7 +242,8 @@ def _raised_tail(ink: np.ndarray, box: tuple[int, int, int, int], size: float, b
     for where, order in (("tail", list(reversed(clusters))), ("head", clusters)):
         found: list[tuple[int, int, int, int]] = []
         for cx0, cx1 in order:
-            hit = _raised_digit(crop, y0, cx0, cx1, size, base)
+            # a note's number at the start of its line is raised less than a marker in the text
+            hit = _raised_digit(crop, y0, cx0, cx1, size, base, 0.22 if where == "tail" else 0.12)
             if hit is None:
                 break
             found.append((left + cx0, hit[0], left + cx1, hit[1]))
@@ -301,8 +324,11 @@ def analyse_page(image: Image.Image, data: dict, dpi: int, lang: str, cached: di
     ink = arr < 140
     rules = find_rules(ink, dpi)
     markers = []
+    bases: dict[str, float] = {}
     for key, idx in _word_rows(data).items():
         size, base = _line_metrics(data, idx)
+        base = _ink_baseline(ink, data, idx, size, base)
+        bases[",".join(map(str, key))] = base
         for pos, i in enumerate(idx):
             box = (data["left"][i], data["top"][i], data["width"][i], data["height"][i])
             tail = _raised_tail(ink, box, size, base)
@@ -323,6 +349,9 @@ def analyse_page(image: Image.Image, data: dict, dpi: int, lang: str, cached: di
     # Tesseract may give a raised digit both as the tail of a word and as a word of its own
     wholes = [m["box"] for m in markers if m["whole"]]
     markers = [m for m in markers if m["whole"] or not any(_overlap(m["box"], b) for b in wholes)]
+    # ... or as the tail of two words whose boxes both cover it ("Questions" ",”"): the last keeps it
+    markers = [m for k, m in enumerate(markers)
+               if not any(_overlap(m["box"], n["box"]) for n in markers[k + 1:])]
     texts = read_markers(image, [tuple(m["box"]) for m in markers], lang)
     for m, t in zip(markers, texts):
         if not t:  # unread: Tesseract's own digits at the word's end, if any
@@ -333,7 +362,7 @@ def analyse_page(image: Image.Image, data: dict, dpi: int, lang: str, cached: di
         if not t and (x1 - x0) <= 0.45 * (y1 - y0):
             t = "1"  # a lone thin stroke Tesseract will not read: the only digit that narrow
         m["text"] = t
-    return {"version": ANALYSIS_VERSION, "rules": rules, "markers": markers}
+    return {"version": ANALYSIS_VERSION, "rules": rules, "markers": markers, "baselines": bases}
 
 
 def _strip_marker_junk(text: str) -> str:
@@ -348,9 +377,11 @@ def page_layout_from_ocr(number: int, data: dict, analysis: dict, dpi: int,
     """Tesseract words (with markers split off) as layout glyphs, in PDF points."""
     k = 72.0 / dpi
     markers = {m["word"]: m for m in analysis.get("markers", []) if m.get("text")}
+    ink_bases = analysis.get("baselines", {})
     glyphs: list[Glyph] = []
     for key, idx in _word_rows(data).items():
         size, base = _line_metrics(data, idx)
+        base = ink_bases.get(",".join(map(str, key)), base)
         for i in idx:
             text = data["text"][i].strip()
             left, top, w, h = data["left"][i], data["top"][i], data["width"][i], data["height"][i]
