@@ -3,6 +3,7 @@
     python3 bench/pdf_bench.py                       # everything (about 10 minutes on 2 cores)
     python3 bench/pdf_bench.py --skip-scans          # born-digital only (about 2 minutes)
     python3 bench/pdf_bench.py --scan-docs 4         # fewer scanned documents
+    python3 bench/pdf_bench.py --scan-docs 12 --scan-max-pages 4   # the set reported
 
 Born-digital: every corpus PDF goes through the whole pipeline (``luigi --module
 pipeline CleanAll`` in a throw-away project).  For each clean/<doc>.json it checks
@@ -321,6 +322,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--corpus", type=Path, default=CORPUS)
     ap.add_argument("--work", type=Path, default=Path("/tmp/pdf_bench"))
     ap.add_argument("--scan-docs", type=int, default=8, help="how many short corpus PDFs to scan")
+    ap.add_argument("--scan-max-pages", type=int, default=3, help="scan only corpus PDFs this short")
     ap.add_argument("--skip-scans", action="store_true")
     ap.add_argument("--seed", type=int, default=5)
     args = ap.parse_args(argv)
@@ -331,7 +333,7 @@ def main(argv: list[str] | None = None) -> None:
     born = bench_born(pdfs, args.work, workers=[1, 2])
     out = {"born": born}
     if not args.skip_scans:
-        out["scans"] = bench_scans(pick(args.corpus, args.scan_docs), args.work, Path(born["project"]), args.seed)
+        out["scans"] = bench_scans(pick(args.corpus, args.scan_docs, args.scan_max_pages), args.work, Path(born["project"]), args.seed)
     out["load_average_end"] = os.getloadavg()[0]
     (args.work / "pdf_bench.json").write_text(json.dumps(out, indent=1, default=str))
     print(f"\nfigures saved to {args.work / 'pdf_bench.json'}; load average {out['load_average_end']:.1f} at end")
