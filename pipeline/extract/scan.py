@@ -410,6 +410,8 @@ def page_layout_from_ocr(number: int, data: dict, analysis: dict, dpi: int,
                         stripped = text[:-len(m["text"])]
                     text = stripped
                     w = max(1, x0 - left)
+            if not text:
+                continue
             glyphs.append(Glyph(  # Tesseract found the line: its words share one baseline
                 text=text, x0=left * k, top=top * k, x1=(left + w) * k, bottom=(top + h) * k,
                 size=size * k, baseline=base * k, conf=conf, word=True))
