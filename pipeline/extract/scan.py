@@ -44,13 +44,13 @@ from pipeline.extract.layout_pdf import Glyph, PageLayout, Rule  # noqa: E402
 TESSERACT_CONFIG = "--oem 1 --psm 3"
 MARKER_CONFIG = "--oem 1 --psm 7 -c tessedit_char_whitelist=0123456789"
 PREPROCESS = "deskew/1"  # part of the cache key: it changes what Tesseract sees
-ANALYSIS_VERSION = 11  # bump when rule/marker detection changes: re-analyses cached pages, no re-OCR
+ANALYSIS_VERSION = 12  # bump when rule/marker detection changes: re-analyses cached pages, no re-OCR
 INSTALL_HINT = "run scripts/setup.sh (apt-get install tesseract-ocr tesseract-ocr-{lang})"
 
 _ASCENDING = set("bdfhiklt0123456789()[]{}/\\|!?'\"“”‘’*&%$#@ÀÁÂÉÈÊÍÓÔÚ")
 _DESCENDING = set("gjpqy()[]{}|/Q,;")
 # characters Tesseract puts where a raised footnote digit was printed
-_MARKER_JUNK = set("0123456789!?'\"’‘”“*>°º^¹²³⁴⁵⁶⁷⁸⁹⁰")
+_MARKER_JUNK = set("0123456789!?'\"’‘”“*>°º^+~`¹²³⁴⁵⁶⁷⁸⁹⁰")
 
 
 class TesseractMissing(RuntimeError):
@@ -346,6 +346,25 @@ def analyse_page(image: Image.Image, data: dict, dpi: int, lang: str, cached: di
                 continue  # a raised start is a footnote's number only at the start of its line
             markers.append({"word": i, "box": list(map(int, tail[:4])), "whole": tail[4] == "whole",
                             "head": tail[4] == "head"})
+    # A note's number Tesseract put on a line of its own, beside its note's first word
+    rows = _word_rows(data)
+    metrics = {key: _line_metrics(data, idx) for key, idx in rows.items()}
+    for key, idx in rows.items():
+        if len(idx) != 1 or len(data["text"][idx[0]].strip()) > 3 or any(m["word"] == idx[0] for m in markers):
+            continue
+        i = idx[0]
+        left, top, w, h = data["left"][i], data["top"][i], data["width"][i], data["height"][i]
+        for other, oidx in rows.items():
+            if other == key:
+                continue
+            n = oidx[0]
+            nsize = metrics[other][0]
+            n_bottom = data["top"][n] + data["height"][n]
+            if not (0 <= data["left"][n] - (left + w) <= 2 * nsize and top < n_bottom and top + h > data["top"][n]):
+                continue
+            if h < 0.8 * data["height"][n] and top + h < metrics[other][1] - 0.12 * nsize and h >= 0.33 * nsize:
+                markers.append({"word": i, "box": [left, top, left + w, top + h], "whole": True, "head": False})
+            break
     # Tesseract may give a raised digit both as the tail of a word and as a word of its own
     wholes = [m["box"] for m in markers if m["whole"]]
     markers = [m for m in markers if m["whole"] or not any(_overlap(m["box"], b) for b in wholes)]
