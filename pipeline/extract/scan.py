@@ -98,9 +98,10 @@ def estimate_skew(image: Image.Image) -> float:
         return float(np.var(np.diff(rows)))
 
     coarse = ink_of(image.reduce(4) if min(image.size) > 800 else image)
-    best = max(np.arange(-3.0, 3.01, 0.25), key=lambda a: score(coarse, a))
+    best = max(np.arange(-3.0, 3.01, 0.5), key=lambda a: score(coarse, a))
+    best = max(np.arange(best - 0.5, best + 0.51, 0.125), key=lambda a: score(coarse, a))
     fine = ink_of(image.reduce(2) if min(image.size) > 800 else image)
-    best = max(np.arange(best - 0.25, best + 0.26, 0.05), key=lambda a: score(fine, a))
+    best = max(np.arange(best - 0.1, best + 0.11, 0.05), key=lambda a: score(fine, a))
     return float(round(best, 2))
 
 
@@ -111,10 +112,11 @@ def deskew(image: Image.Image) -> tuple[Image.Image, float]:
     return image.rotate(angle, resample=Image.BICUBIC, fillcolor=255), angle
 
 
-def ocr_words(image: Image.Image, lang: str) -> tuple[dict, float]:
+def ocr_words(image: Image.Image | Path, lang: str) -> tuple[dict, float]:
+    """Tesseract's words; given the saved page image's path, pytesseract need not re-encode it."""
     t = time.perf_counter()
-    data = pytesseract.image_to_data(image, lang=lang, config=TESSERACT_CONFIG,
-                                     output_type=pytesseract.Output.DICT)
+    data = pytesseract.image_to_data(str(image) if isinstance(image, Path) else image, lang=lang,
+                                     config=TESSERACT_CONFIG, output_type=pytesseract.Output.DICT)
     return data, time.perf_counter() - t
 
 
@@ -123,13 +125,15 @@ def find_rules(ink: np.ndarray, dpi: int) -> list[list[int]]:
     min_len = int(20 * dpi / 72)
     max_thick = max(2, int(2.5 * dpi / 72))
     rows = []
-    for y in np.nonzero(ink.sum(axis=1) >= min_len)[0]:
-        row = np.concatenate(([0], ink[y].astype(np.int8), [0]))
-        d = np.diff(row)
-        starts, ends = np.nonzero(d == 1)[0], np.nonzero(d == -1)[0]
-        for s, e in zip(starts, ends):
+    ys = np.nonzero(ink.sum(axis=1) >= min_len)[0]
+    if len(ys):
+        sub = np.pad(ink[ys].astype(np.int8), ((0, 0), (1, 1)))
+        d = np.diff(sub, axis=1)
+        sr, sc = np.nonzero(d == 1)
+        er, ec = np.nonzero(d == -1)  # starts and ends pair up in row-major order
+        for r, s, e in zip(sr, sc, ec):
             if e - s >= min_len:
-                rows.append((int(y), int(s), int(e)))
+                rows.append((int(ys[r]), int(s), int(e)))
     rules: list[list[int]] = []
     for y, s, e in rows:
         for r in rules:
@@ -479,7 +483,7 @@ def ocr_page_layouts(path: Path, numbers: list[int], *, sha256: str, dpi: int, l
                 stats["render_seconds"] += time.perf_counter() - t
                 image.save(png_path, optimize=False, compress_level=1)
             if cached is None:
-                data, seconds = ocr_words(image, lang)
+                data, seconds = ocr_words(png_path, lang)
                 cached = {"key": key, "page": n, "dpi": dpi, "lang": lang, "tesseract": version,
                           "config": TESSERACT_CONFIG, "preprocess": PREPROCESS,
                           "skew": angle, "size_px": list(image.size), "seconds": seconds,
