@@ -43,8 +43,10 @@ from pipeline.extract.layout_pdf import Glyph, PageLayout, Rule  # noqa: E402
 
 TESSERACT_CONFIG = "--oem 1 --psm 3"
 MARKER_CONFIG = "--oem 1 --psm 7 -c tessedit_char_whitelist=0123456789"
+INK_LEVEL = 165  # grey below this is ink (a blurred scan's thin strokes stay above 140)
+RULE_INK_LEVEL = 200  # a blurred hairline rule is light grey
 PREPROCESS = "deskew/1"  # part of the cache key: it changes what Tesseract sees
-ANALYSIS_VERSION = 12  # bump when rule/marker detection changes: re-analyses cached pages, no re-OCR
+ANALYSIS_VERSION = 13  # bump when rule/marker detection changes: re-analyses cached pages, no re-OCR
 INSTALL_HINT = "run scripts/setup.sh (apt-get install tesseract-ocr tesseract-ocr-{lang})"
 
 _ASCENDING = set("bdfhiklt0123456789()[]{}/\\|!?'\"“”‘’*&%$#@ÀÁÂÉÈÊÍÓÔÚ")
@@ -325,8 +327,8 @@ def analyse_page(image: Image.Image, data: dict, dpi: int, lang: str, cached: di
     if cached and cached.get("version") == ANALYSIS_VERSION:
         return cached
     arr = np.asarray(image)
-    ink = arr < 140
-    rules = find_rules(ink, dpi)
+    ink = arr < INK_LEVEL
+    rules = find_rules(arr < RULE_INK_LEVEL, dpi)
     markers = []
     bases: dict[str, float] = {}
     for key, idx in _word_rows(data).items():
