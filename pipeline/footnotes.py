@@ -74,6 +74,8 @@ def find_bodies(work: WorkText) -> list[Body]:
         m = _BODY_START.match(line)
         if not m or ln.start < body_start and ln.attrs.get("zone") != "footnote":
             continue
+        if P.DATE_LINE.match(line):  # "1 November 2018" closes a resolution; it is no note
+            continue
         lead, printed, rest = m.groups()
         num_start = ln.start + len(lead)
         num_end = num_start + len(printed)
@@ -118,12 +120,23 @@ def _in_sequence(candidates: list[Body]) -> list[Body]:
     for k, c in enumerate(candidates):
         if c.printed.isdigit():
             n = int(c.printed)
+            nxt = next((d for d in candidates[k + 1:] if d.printed.isdigit() and d.evidence >= 2), None)
             if n == expected and c.evidence >= 1:
                 accepted.append(c)
                 expected = n + 1
-            elif n > expected and c.evidence >= 2.5 and n - expected <= 3:
+            elif n > expected and c.evidence >= 2.5 and n - expected <= 3 and not (nxt and int(nxt.printed) == expected + 1):
                 accepted.append(c)  # a body or two lost; the sequence goes on
                 expected = n + 1
+            elif c.evidence >= 2.5 and accepted and (
+                (nxt is not None and int(nxt.printed) == expected + 1) or (nxt is None and n < expected)
+            ):
+                # A digit misread between two that fit ("4 ... 3 ... 6" is 4, 5, 6), or a
+                # last note numbered as one already used.
+                c.num = str(expected)
+                c.fixes.append(Proposal(c.num_start, c.num_end, c.num, "footnote.body-number", 0.72,
+                                        {"printed": c.printed, "reason": "footnote sequence"}))
+                accepted.append(c)
+                expected += 1
         elif c.printed in _DIGIT_LOOKALIKES:
             nxt = next((d for d in candidates[k + 1:] if d.printed.isdigit()), None)
             fits_next = nxt is not None and int(nxt.printed) == expected + 1 and nxt.start - c.end < 400
@@ -234,6 +247,11 @@ def link(cands: list[Candidate], bodies: list[Body]) -> list[tuple[Candidate, Bo
             body, conf = by_num[expected], c.base
         elif free and (not c.value.isdigit() or order.index(c.value) > pos):
             body, conf = by_num[c.value], c.base - 0.05
+        elif (
+            expected is not None and expected not in taken and c.rule == "footnote.superscript"
+            and (c.value in taken or c.value not in by_num) and _next_value(cands, c) == _after(order, expected)
+        ):
+            body, conf = by_num[expected], 0.7  # a superscript misread between two that fit
         elif c.value in taken and c.rule in ("footnote.superscript", "footnote.glued-digit"):
             # A footnote cited again; a full-size digit doing it is worth a look.
             links.append((c, by_num[c.value], c.base - 0.04 if c.rule == "footnote.superscript" else 0.75))
@@ -251,6 +269,16 @@ def link(cands: list[Candidate], bodies: list[Body]) -> list[tuple[Candidate, Bo
         links.append((c, body, conf))
         pos = order.index(body.num) + 1
     return links
+
+
+def _next_value(cands: list[Candidate], c: Candidate) -> str | None:
+    i = cands.index(c)
+    return cands[i + 1].value if i + 1 < len(cands) else None
+
+
+def _after(order: list[str], num: str) -> str | None:
+    i = order.index(num)
+    return order[i + 1] if i + 1 < len(order) else None
 
 
 def recover(work: WorkText, thresholds: Thresholds, decide: Decide | None = None) -> WorkText:

@@ -41,7 +41,9 @@ class Line:
     size: float | None = None  # dominant font size of the line
     spans: list[Span] = field(default_factory=list)
     heading: int | None = None  # markdown heading level, when the export marks one
-    zone: str | None = None  # layout zone the extractor is sure of: "footnote", "header", "footer"
+    # Layout zone the extractor is sure of: "masthead" (first-page header block,
+    # read for metadata), "header"/"footer" (furniture), "footnote".
+    zone: str | None = None
 
 
 @dataclass

@@ -109,6 +109,9 @@ def blocks(work: WorkText) -> list[Block]:
     op_blocks: list[Block] = []
     for s, e, attrs in body:
         line = text[s:e]
+        if attrs.get("zone") == "masthead":  # the extractor is sure: never part of a paragraph
+            out.append(Block("header", s, e))
+            continue
         if closing is not None:
             closing.end = e
             continue

@@ -17,7 +17,10 @@ from ..worktext import Proposal, WorkText
 from . import patterns as P
 from .engine import RepairContext, rule
 
-FORMULA = re.compile(r"^\s*\*?\s*The\s+(General Assembly|Security Council|Economic and Social Council|Human Rights Council|Council|Assembly|Conference|Commission[\w ]*)\s*,\s*\*?\s*$")
+# "The General Assembly," on a line of its own (a declaration's may lack the comma).
+FORMULA = re.compile(r"^\s*\*?\s*The\s+(General Assembly|Security Council|Economic and Social Council|Human Rights Council|Council|Assembly|Conference|Commission[\w ]*)\s*[,:]?\s*\*?\s*$")
+_MASTHEAD_KINDS = {"symbol", "distribution", "original-language"}
+_MEETING = re.compile(r"^\s*\d+(?:st|nd|rd|th)\s+(?:plenary\s+)?meeting\b", re.I)
 
 
 def _kind(text: str) -> str | None:
@@ -82,15 +85,17 @@ def remove_furniture(work: WorkText, ctx: RepairContext) -> list[Proposal]:
             kinds.append(_kind(text))
         else:
             kinds.append(None)
-    # Companions: a bare date or organ line within two non-blank lines of furniture.
+    # Companions: a bare date or organ line within two non-blank lines of a masthead
+    # line (a symbol, "Distr.: ...", "Original: ..."); never the closing's date.
     for i, ln in enumerate(lines):
         if kinds[i] or ln.start < body or lines[i].attrs.get("zone"):
             continue
         kind = _companion(work.text[ln.start:ln.end])
         if not kind:
             continue
-        near = [j for j in _neighbours(work, i, 2)]
-        if any(kinds[j] and kinds[j] != "page-number" for j in near):
+        near = list(_neighbours(work, i, 2))
+        after_meeting = any(j < i and _MEETING.match(work.text[lines[j].start:lines[j].end]) for j in near)
+        if not after_meeting and any(kinds[j] in _MASTHEAD_KINDS for j in near):
             kinds[i] = kind
     proposals = []
     for ln, kind in zip(lines, kinds):
