@@ -237,7 +237,9 @@ def _render(line: RawLine, spaces: list[Glyph]) -> None:
                 glued = (g.superscript or prev.superscript or g.text[:1] in ",.;:)]”’") and gap < 0.15 * size
                 need = lead or not glued
             else:
-                need = explicit or gap > SPACE_GAP * ref
+                # A space glyph that leaves no visible gap is an artifact of the text
+                # layer ("Non- Proliferation" printed solid): what is printed wins.
+                need = (explicit and gap > 0.12 * ref) or gap > SPACE_GAP * ref
             if need and not text.endswith(" "):
                 text += " "
         start = len(text)

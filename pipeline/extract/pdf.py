@@ -112,6 +112,7 @@ def extract_pdf(path: Path, source: Source, *, settings: dict | None = None, cac
                 ocr_numbers.append(i + 1)
             else:
                 layouts.append(plumber_page_layout(page, i + 1))
+            page.close()  # pdfplumber keeps every parsed page otherwise: memory grows with the page count
     meta: dict = {}
     if ocr_numbers:
         from pipeline.extract.scan import ocr_page_layouts
