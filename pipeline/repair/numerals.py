@@ -65,3 +65,44 @@ def roman_in_citation(work: WorkText, ctx: RepairContext) -> list[Proposal]:
                     Proposal(start, end, fixed, "numerals.roman_in_citation", confidence, {"place": m.group().split()[0]})
                 )
     return out
+
+
+# Where the grammar wants arabic digits, OCR's look-alikes are read back as digits.
+_LOOKALIKE_DIGITS = str.maketrans({"I": "1", "l": "1", "|": "1", "O": "0", "o": "0"})
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+ARABIC_PLACES = [
+    # "I December 2024", "l5 July 2001": a day before a month and a year
+    (re.compile(rf"(?<![\w/.,-])(?P<num>[0-9Il|]{{1,2}})(?=\s+(?:{_MONTHS})\s+[12][0-9IlO|]{{3}}\b)"), 0.95),
+    # "12 March 2O14", "l999": a year after a day and a month
+    (re.compile(rf"(?<=\d\s)(?:{_MONTHS})\s+(?P<num>[12][0-9IlO|]{{3}})(?![\w/])"), 0.93),
+    (re.compile(rf"(?<=\d\d\s)(?:{_MONTHS})\s+(?P<num>[12][0-9IlO|]{{3}})(?![\w/])"), 0.93),
+    # "paragraph | above", "paragraphs l and 2": paragraph numbers are arabic
+    # (a roman part number such as "paragraphs II.33" is left alone: see below)
+    (re.compile(r"\b(?:paragraphs?|paras?\.)\s+(?P<num>[0-9Il|]{1,3})(?=[\s,;:)]|\.(?!\d))"), 0.9),
+]
+
+
+@rule("numerals.arabic_in_date")
+def arabic_in_date(work: WorkText, ctx: RepairContext) -> list[Proposal]:
+    """Read "I", "l", "|" and "O" as digits where a date or paragraph number stands.
+
+    "adopted on I December 2O24, paragraph | above" -> "adopted on 1 December 2024, paragraph 1 above"
+    """
+    guard = Guard(work)
+    out: list[Proposal] = []
+    seen: set[int] = set()
+    for pattern, confidence in ARABIC_PLACES:
+        for m in pattern.finditer(work.text):
+            start, end = m.span("num")
+            token = m.group("num")
+            fixed = token.translate(_LOOKALIKE_DIGITS)
+            if fixed == token or not fixed.isdigit() or start in seen or guard.blocked(start, end):
+                continue
+            paragraph = "para" in m.group(0)
+            if paragraph and not ("|" in token or re.search(r"\d", token) or token == "l"):
+                continue  # "paragraph I" / "II": roman numbering some reports use
+            if not paragraph and len(token) <= 2 and not 1 <= int(fixed) <= 31:
+                continue  # not a day of the month
+            seen.add(start)
+            out.append(Proposal(start, end, fixed, "numerals.arabic_in_date", confidence, {"place": "paragraph" if paragraph else "date"}))
+    return out

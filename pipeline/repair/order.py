@@ -18,6 +18,7 @@ TEXT_RULES: list[str] = [
     "hyphenation.line_end",
     "symbols.un_symbol",
     "numerals.roman_in_citation",
+    "numerals.arabic_in_date",
     "words.segmentation",
     "words.spelling",
     "words.real_word",
