@@ -35,6 +35,7 @@ _ABBREVIATIONS = {
     "corr", "add", "rev", "no", "nos", "para", "paras", "vol", "chap", "sect", "art", "arts", "suppl",
     "sess", "p", "pp", "l", "cn", "conf", "sub", "ac", "res", "dec", "amend", "annex", "fig", "op",
 }
+_ROMAN = re.compile(r"[IVXLC]+")
 _MONTH_BEFORE = re.compile(rf"(?:{P.MONTHS})\s+$")
 
 
@@ -197,6 +198,8 @@ def find_markers(work: WorkText, bodies: list[Body], body_start: int) -> list[Ca
         punct = text[m.start() - 1]
         if "/" in token or (punct == "." and (token[:-1].lower() in _ABBREVIATIONS or token[-2:-1].isdigit() or len(token) <= 2)):
             continue
+        if punct == "." and _ROMAN.fullmatch(token[:-1]):
+            continue  # "paragraph IV.7" of a report: a paragraph number, not a marker
         found[m.start()] = Candidate(m.start(), m.end(), m.group(1), "footnote.glued-digit", 0.93)
     for m in re.finditer(r"\b((?:1[6-9]|20)\d\d)(\d{1,2})(?=[\s,;.:)]|$)", text):
         s = m.start(2)
