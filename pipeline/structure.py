@@ -42,8 +42,12 @@ _NOT_OPENERS = {"During", "Including", "Following", "Regarding", "Concerning", "
 _OPERATIVE = re.compile(r"^(\s*)(\d{1,3})\.(?=\s|$)\s*")
 _ITEM = re.compile(r"^(\s*)\(([a-z]{1,2}|[ivx]{1,5})\)(?=\s)\s*")
 _TITLE = re.compile(r"^\s*(?:Resolution\s+)?(\d{1,4}/(?:\d{1,4}|\u2026|\.\.\.)(?:\s*[A-Z]\b)?)\.?\s+(\S.*)$")
+# What closes a resolution: "76th plenary meeting", "50th (resumed) plenary meeting",
+# "Adopted without a vote." / "Adopted by a recorded vote of ...".  Case matters: a
+# line "adopted by the Council of ..." inside a paragraph is no closing.
+_MEETING = r"\d+(?:st|nd|rd|th)\s+(?:\(resumed\)\s+)?(?:plenary\s+)?meeting"
 _CLOSING = re.compile(
-    r"^\s*(?:\d+(?:st|nd|rd|th)\s+(?:plenary\s+)?meeting\b.*|Adopted\b.*|\d{4}(?:st|nd|rd|th)\s+meeting\b.*)$", re.I
+    rf"^\s*(?:{_MEETING}\b.*|Adopted\s+(?:without a vote|by (?:a )?(?:recorded )?vote|by consensus|at the)\b.*)$"
 )
 _ADOPTED_ON = re.compile(rf"Resolution adopted by the ([A-Z][A-Za-z ]+?)(?:\s+on\s+(\d{{1,2}}\s+(?:{P.MONTHS})\s+\d{{4}}))?\s*$")
 _REPORT = re.compile(r"^\s*\[\s*(?:on the report of|without reference to)(.*)\]\s*$", re.I)
@@ -126,7 +130,7 @@ def blocks(work: WorkText) -> list[Block]:
             op_blocks.append(current)
             expected_op += 1
             continue
-        if op_blocks and _CLOSING.match(line) and current is not None:
+        if op_blocks and _CLOSING.match(line) and current is not None and not _more_operative(body, s, expected_op, text):
             closing = Block("closing", s, e)
             out.append(closing)
             continue
@@ -151,6 +155,16 @@ def blocks(work: WorkText) -> list[Block]:
             current.text_start = s
     _close_parents(op_blocks)
     return sorted(out, key=lambda b: b.start)
+
+
+def _more_operative(body: list[tuple[int, int, dict[str, Any]]], pos: int, expected: int, text: str) -> bool:
+    """Is the next operative paragraph still to come after ``pos``? Then no closing is here."""
+    for s, e, _ in body:
+        if s > pos:
+            m = _OPERATIVE.match(text[s:e])
+            if m and int(m.group(2)) == expected:
+                return True
+    return False
 
 
 def _starts_preamble(text: str, current: Block | None, line: str, attrs: dict[str, Any]) -> bool:
@@ -321,13 +335,15 @@ def build_document(work: WorkText, *, source: dict[str, Any], meta: dict[str, An
             title = ttext
     symbol = header.get("symbol")
     if symbol is None and number and organ in _ORGAN_SERIES and re.fullmatch(r"\d+/\d+", number):
+        # Implied, not printed: "Resolution 7/3" of the Council is A/HRC/RES/7/3.
         symbol = _ORGAN_SERIES[organ] + number
+        header["symbol_inferred"] = True
 
     closing = None
     cb = next((b for b in bl if b.role == "closing"), None)
     if cb is not None:
         ctext, _ = normalize(text, cb.start, cb.end, [])
-        meeting = re.search(r"\d+(?:st|nd|rd|th)\s+(?:plenary\s+)?meeting", ctext)
+        meeting = re.search(_MEETING, ctext)
         dm = P.DATE.search(ctext)
         closing = {
             "text": ctext,
@@ -398,13 +414,23 @@ def _header(work: WorkText, header_blocks: list[Block], meta: dict[str, Any]) ->
             h.setdefault("original_language", om.group(1))
         rm = _REPORT.match(line)
         if rm:
-            inner = re.search(rf"\(({P.SYMBOL})", line)
-            h.setdefault("committee_report", inner.group(1) if inner else rm.group(1).strip())
+            h.setdefault("committee_report", rm.group(1).strip())
         ad = _ADOPTED_ON.search(line)
         if ad:
             h.setdefault("organ", ad.group(1).strip())
             if ad.group(2):
                 h.setdefault("adopted", P.iso_date(*P.DATE.search(ad.group(2)).groups()))
+    report = h.get("committee_report")
+    if report:
+        # One form whatever the source: the report's symbol, and the committee apart.
+        sym = re.search(rf"\(?({P.SYMBOL})", report)
+        committee = re.search(r"\b(?:[A-Z][a-z]+(?: [A-Za-z]+)*? )?Committee\b", report)
+        if sym:
+            h["committee_report"] = sym.group(1).rstrip(",.;")
+        if "without reference" in report.lower():
+            h["committee"] = "without reference to a Main Committee"
+        elif committee:
+            h["committee"] = committee.group(0).removeprefix("the ").strip()
     if lines:
         h["lines"] = lines
     return h

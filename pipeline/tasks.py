@@ -350,9 +350,9 @@ class AknExport(DocTask):
             target.unlink(missing_ok=True)
             self.write({"doc_id": self.doc_id, "files": [], "skipped": "document failed"})
             return
-        # The manifestation date must not change from run to run: the document's own date.
-        generated = doc.get("date") or (doc.get("header") or {}).get("distribution_date")
-        export = export_bytes(doc, generated=generated)
+        # Without a generation date the exporter dates the manifestation by the document's
+        # own date, under that date's name: reruns give the same bytes, nothing is made up.
+        export = export_bytes(doc)
         errors = validate(export.xml)
         atomic_write(target, export.xml)
         for p in export.problems + errors:
