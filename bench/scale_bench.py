@@ -32,12 +32,13 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from pipeline.central import start_luigid, stop_luigid
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = sorted((ROOT / "raw").glob("0*.txt"))
@@ -77,43 +78,6 @@ def make_batch(dest: Path, n: int, per_task: str = "auto") -> Path:
 
 
 # ------------------------------------------------------------------ luigid
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_luigid(state_dir: Path) -> tuple[subprocess.Popen, int]:
-    """luigid on 127.0.0.1 and a free port, state and log in ``state_dir``; returns once it answers."""
-    state_dir.mkdir(parents=True, exist_ok=True)
-    for _ in range(5):
-        port = free_port()
-        log = open(state_dir / "luigid.log", "ab")
-        proc = subprocess.Popen(
-            ["luigid", "--address", "127.0.0.1", "--port", str(port), "--state-path", str(state_dir / "state.pickle")],
-            cwd=state_dir, stdout=log, stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline and proc.poll() is None:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                return proc, port
-            except OSError:
-                time.sleep(0.05)
-        stop_luigid(proc)
-    raise RuntimeError(f"luigid did not start; see {state_dir / 'luigid.log'}")
-
-
-def stop_luigid(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
 def peak_rss_mb(pid: int) -> float | None:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():

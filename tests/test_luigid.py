@@ -14,16 +14,16 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import time
 import urllib.parse
 import urllib.request
 from collections import Counter
 from pathlib import Path
 
 import pytest
+
+from pipeline.central import start_luigid, stop_luigid
 
 from conftest import ROOT, make_project
 
@@ -33,46 +33,14 @@ SHARED_OK = {0, 10, 25}
 CLEANED = re.compile(r"\[pipeline\] (\S+) cleaned:")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def luigid(tmp_path: Path):
     """A luigid of this test's own, on 127.0.0.1; yields its port."""
-    state = tmp_path / "luigid"
-    state.mkdir()
-    log = open(state / "luigid.log", "wb")
-    proc = port = None
+    proc, port = start_luigid(tmp_path / "luigid")
     try:
-        for _ in range(5):
-            port = _free_port()
-            proc = subprocess.Popen(
-                ["luigid", "--address", "127.0.0.1", "--port", str(port), "--state-path", str(state / "state.pickle")],
-                cwd=state, stdout=log, stderr=subprocess.STDOUT,
-            )
-            deadline = time.monotonic() + 20
-            while time.monotonic() < deadline and proc.poll() is None:
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                    break
-                except OSError:
-                    time.sleep(0.05)
-            if proc.poll() is None:
-                break
-        assert proc is not None and proc.poll() is None, (state / "luigid.log").read_text()
         yield port
     finally:
-        if proc is not None and proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-        log.close()
+        stop_luigid(proc)
 
 
 @pytest.fixture(scope="module")
