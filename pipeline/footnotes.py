@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .repair import patterns as P
-from .repair.layout import FORMULA
+from .repair.layout import FORMULA, body_start
 from .worktext import IN_TEXT, Mark, Proposal, Thresholds, WorkText, Decide
 
 # A footnote number as OCR may print it: digits, or a symbol standing for one.
@@ -67,13 +67,13 @@ def _sup_at(work: WorkText, start: int) -> Mark | None:
 
 def find_bodies(work: WorkText) -> list[Body]:
     """Footnote bodies where they stand: page foot, after a rule, or spilled into the flow."""
-    body_start = next((ln.end for ln in work.lines if FORMULA.match(work.text[ln.start:ln.end])), 0)
+    start_of_body = body_start(work)
     text = work.text
     candidates: list[Body] = []
     for i, ln in enumerate(work.lines):
         line = text[ln.start:ln.end]
         m = _BODY_START.match(line)
-        if not m or ln.start < body_start and ln.attrs.get("zone") != "footnote":
+        if not m or ln.start < start_of_body and ln.attrs.get("zone") != "footnote":
             continue
         if P.DATE_LINE.match(line):  # "1 November 2018" closes a resolution; it is no note
             continue
@@ -178,12 +178,12 @@ class Candidate:
     base: float  # confidence when the value is the expected one
 
 
-def find_markers(work: WorkText, bodies: list[Body], body_start: int) -> list[Candidate]:
+def find_markers(work: WorkText, bodies: list[Body], start_of_body: int) -> list[Candidate]:
     text = work.text
     spans = [(b.start, b.end) for b in bodies]
 
     def outside(pos: int) -> bool:
-        return pos >= body_start and not any(s <= pos < e for s, e in spans)
+        return pos >= start_of_body and not any(s <= pos < e for s, e in spans)
 
     found: dict[int, Candidate] = {}
     for m in work.marks:
@@ -307,8 +307,8 @@ def recover(work: WorkText, thresholds: Thresholds, decide: Decide | None = None
             if b.num == m.data["num"]:
                 b.start, b.end = m.start, m.end
 
-    body_start = next((ln.end for ln in work.lines if FORMULA.match(work.text[ln.start:ln.end])), 0)
-    links = link(find_markers(work, bodies, body_start), bodies)
+    start_of_body = body_start(work)
+    links = link(find_markers(work, bodies, start_of_body), bodies)
     proposals = []
     for c, body, conf in links:
         info: dict[str, Any] = {"marker": body.num, "printed": c.value}
@@ -329,19 +329,19 @@ def recover(work: WorkText, thresholds: Thresholds, decide: Decide | None = None
             notices.append(Proposal(m.start, m.end, work.text[m.start:m.end], "footnote.unanchored", 0.5,
                                     {"notice": "no marker in the text could be linked to this footnote", "footnote": m.data["num"]},
                                     status="flagged"))
-    notices.extend(_lost_marker_notices(work, body_start))
+    notices.extend(_lost_marker_notices(work, start_of_body))
     work.apply(notices, thresholds, decide)
     return work
 
 
-def _lost_marker_notices(work: WorkText, body_start: int) -> list[Proposal]:
+def _lost_marker_notices(work: WorkText, start_of_body: int) -> list[Proposal]:
     """In a paragraph-a-line export, a line break inside a sentence is where a stripped marker stood."""
     lines = [work.text[ln.start:ln.end] for ln in work.lines if work.text[ln.start:ln.end].strip()]
     if not lines or sorted(len(t) for t in lines)[len(lines) // 2] < 120:
         return []
     out = []
     for m in re.finditer(r"(\S+)\n[ \t]*(?=[a-z])", work.text):
-        if m.start() < body_start or any(mk.kind == "footnote" and mk.start <= m.start() < mk.end for mk in work.marks):
+        if m.start() < start_of_body or any(mk.kind == "footnote" and mk.start <= m.start() < mk.end for mk in work.marks):
             continue
         token = m.group(1)
         out.append(Proposal(m.start(1), m.end(1), token, "footnote.lost-marker", 0.4,

@@ -11,7 +11,6 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from . import decisions as decisions_store
 from . import footnotes, structure
 from .extract.errors import ExtractError
 from .model import Extracted, Source
@@ -139,10 +138,6 @@ def build(work: WorkText, doc: dict[str, Any] | Extracted) -> dict[str, Any]:
     else:
         source, meta = doc["source"], doc.get("meta", {})
     return structure.build_document(work, source=source, meta=meta)
-
-
-def decisions_for(settings: Settings) -> dict[str, dict[str, str]]:
-    return decisions_store.load(settings.decisions_file)
 
 
 MAX_NAME_BYTES = 160  # leaves room for "-<fingerprint>.json" and ".akn.xml" under the usual 255

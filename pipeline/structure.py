@@ -139,7 +139,7 @@ def blocks(work: WorkText) -> list[Block]:
             im = _ITEM.match(line)
             if im and _item_expected(parent, im.group(2)):
                 item = Block("item", s, e, num=f"({im.group(2)})", text_start=s + im.end())
-                _attach_item(parent, item)
+                parent.children.append(item)
                 current = item
                 continue
         if not op_blocks and _starts_preamble(text, current, line, attrs):
@@ -184,10 +184,6 @@ def _item_expected(parent: Block, label: str) -> bool:
     if label == "i" and last != "h":
         return False  # (i) after anything but (h) is a roman sub-item; kept in the text
     return len(last) == 1 and len(label) == 1 and ord(label) == ord(last) + 1
-
-
-def _attach_item(parent: Block, item: Block) -> None:
-    parent.children.append(item)
 
 
 def _close_parents(op_blocks: list[Block]) -> None:

@@ -142,8 +142,10 @@ class WorkText:
         return cls(doc.doc_id, "".join(parts), lines, marks)
 
     # ------------------------------------------------------------- queries
-    def line_at(self, pos: int) -> LineRef | None:
-        starts = [ln.start for ln in self.lines]
+    def line_at(self, pos: int, starts: list[int] | None = None) -> LineRef | None:
+        """The line holding ``pos``; pass ``starts`` (the lines' starts) when asking many times."""
+        if starts is None:
+            starts = [ln.start for ln in self.lines]
         i = bisect.bisect_right(starts, pos) - 1
         return self.lines[i] if i >= 0 else None
 
@@ -201,6 +203,7 @@ class WorkText:
         cursor = 0
         delta = 0
         seen_keys: dict[str, int] = {}
+        line_starts = [ln.start for ln in self.lines]
         for p in chosen:
             before = self.text[p.start:p.end]
             context = self.context(p.start, p.end)
@@ -220,7 +223,7 @@ class WorkText:
                 "offset": p.start + delta,
                 "source": {"start": src_start, "end": src_end},
             }
-            line = self.line_at(p.start)
+            line = self.line_at(p.start, line_starts)
             if line is not None:
                 where["source"].update(page=line.page, line=line.index + 1)
                 bbox = self._bbox(p.start, p.end) or line.attrs.get("bbox")

@@ -55,7 +55,7 @@ def _companion(text: str) -> str | None:
     return None
 
 
-def _body_start(work: WorkText) -> int:
+def body_start(work: WorkText) -> int:
     """Offset where the resolution's body begins (its formula), or 0 if none is seen."""
     for ln in work.lines:
         if FORMULA.match(work.text[ln.start:ln.end]):
@@ -71,7 +71,7 @@ def remove_furniture(work: WorkText, ctx: RepairContext) -> list[Proposal]:
     and running header go, each logged with its kind.  The masthead before the
     formula stays: the structure stage reads it as metadata.
     """
-    body = _body_start(work)
+    body = body_start(work)
     lines = work.lines
     kinds: list[str | None] = []
     for ln in lines:
