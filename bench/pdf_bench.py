@@ -30,10 +30,13 @@ import hashlib
 import json
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,9 +44,11 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import pdfplumber  # noqa: E402
+import pypdfium2 as pdfium  # noqa: E402
 from rapidfuzz.distance import Levenshtein  # noqa: E402
 
 from make_scans import make_scan, pick  # noqa: E402
+import pipeline.extract.scan as scan  # noqa: E402
 from pipeline.extract.pdf import extract_pdf  # noqa: E402
 from pipeline.extract.scan import TESSERACT_CONFIG  # noqa: E402
 from pipeline.model import Source  # noqa: E402
@@ -67,12 +72,21 @@ def make_project(dest: Path, inputs: list[Path]) -> Path:
     return dest
 
 
-def run_pipeline(project: Path, workers: int) -> float:
+def children_cpu() -> float:
+    """CPU seconds (user + system) of every finished child process and its descendants."""
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
+def run_pipeline(project: Path, workers: int, cpu: dict | None = None) -> float:
     env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    c0 = children_cpu()
     t = time.perf_counter()
     r = subprocess.run([sys.executable, "-m", "luigi", "--module", "pipeline", "CleanAll", "--workers", str(workers)],
                        cwd=project, env=env, capture_output=True, text=True)
     elapsed = time.perf_counter() - t
+    if cpu is not None:
+        cpu["seconds"] = children_cpu() - c0
     if r.returncode not in (0, 30):
         print(r.stdout[-3000:], r.stderr[-3000:], file=sys.stderr)
         raise SystemExit(f"pipeline failed in {project} (exit {r.returncode})")
@@ -225,26 +239,58 @@ def raw_tesseract_text(project: Path, doc_id: str) -> str:
 
 
 def extract_timing(project: Path) -> dict:
-    tot = {"extract_seconds": 0.0, "ocr_seconds": 0.0, "render_seconds": 0.0, "analysis_seconds": 0.0, "pages": 0}
+    tot = {"extract_seconds": 0.0, "ocr_seconds": 0.0, "image_seconds": 0.0, "analysis_seconds": 0.0, "pages": 0}
     for f in (project / "clean" / ".stages" / "extract").glob("*.json"):
         meta = json.loads(f.read_text()).get("meta", {})
         t = meta.get("timing", {})
-        for k in ("extract_seconds", "ocr_seconds", "render_seconds", "analysis_seconds"):
+        for k in ("extract_seconds", "ocr_seconds", "image_seconds", "analysis_seconds"):
             tot[k] += t.get(k, 0.0)
         tot["pages"] += len(meta.get("ocr_pages", []))
     return tot
 
 
-def tesseract_cli_seconds(project: Path) -> tuple[float, int]:
-    """Tesseract's own time: the command on the page images the pipeline fed it, same config."""
-    secs, n = 0.0, 0
-    for png in sorted((project / "clean" / ".stages" / "ocr").glob("*/page-*.png")):
-        t = time.perf_counter()
+def tesseract_inputs(project: Path, dest: Path) -> list[Path]:
+    """The page images Tesseract read in the pipeline, rebuilt (same pixels: same render and skew)."""
+    dest.mkdir(parents=True, exist_ok=True)
+    out = []
+    for f in sorted((project / "clean" / ".stages" / "ocr").glob("*/page-*.json")):
+        page = json.loads(f.read_text())
+        src = next(p for p in (project / "raw").glob("*.pdf")
+                   if hashlib.sha256(p.read_bytes()).hexdigest() == _sha_of_key(project, f.parent.name))
+        pdf = pdfium.PdfDocument(str(src))
+        try:
+            image = scan._rotate(scan.page_image(pdf, page["page"] - 1, page["dpi"]), page.get("skew") or 0.0)
+        finally:
+            pdf.close()
+        out.append(dest / f"{f.parent.name}-{page['page']}.pgm")
+        image.save(out[-1])
+    return out
+
+
+def _sha_of_key(project: Path, key: str) -> str:
+    for f in (project / "clean" / ".stages" / "extract").glob("*.json"):
+        doc = json.loads(f.read_text())
+        if doc.get("meta", {}).get("ocr", {}).get("cache_key") == key:
+            return doc["source"]["sha256"]
+    raise LookupError(key)
+
+
+def tesseract_cli(images: list[Path], parallel: int = 1) -> dict:
+    """Tesseract's own time: the command on the page images the pipeline fed it, same config.
+
+    Wall seconds with ``parallel`` commands at a time, and CPU seconds.
+    """
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+
+    def one(png: Path) -> None:
         subprocess.run(["tesseract", str(png), "-", "-l", "eng", *TESSERACT_CONFIG.split(), "tsv"],
-                       capture_output=True, check=True, env={**os.environ, "OMP_THREAD_LIMIT": "1"})
-        secs += time.perf_counter() - t
-        n += 1
-    return secs, n
+                       capture_output=True, check=True, env=env)
+
+    c0 = children_cpu()
+    t = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=parallel) as pool:
+        list(pool.map(one, images))
+    return {"seconds": time.perf_counter() - t, "cpu_seconds": children_cpu() - c0, "pages": len(images)}
 
 
 def bench_scans(srcs: list[Path], work: Path, born_project: Path, seed: int) -> dict:
@@ -255,34 +301,49 @@ def bench_scans(srcs: list[Path], work: Path, born_project: Path, seed: int) -> 
     pages = sum(page_count(p) for p in srcs)
     res["pages"] = pages
     print(f"{len(srcs)} documents, {pages} pages per variant: {', '.join(p.stem for p in srcs)}")
-    runs = {}
+    runs, cpu = {}, {}
     for variant, workers in (("clean300", 1), ("clean300", 2), ("degraded200", 2)):
         project = make_project(work / f"scan-{variant}-w{workers}", scans[variant])
-        elapsed = run_pipeline(project, workers)
+        cpu[(variant, workers)] = {}
+        elapsed = run_pipeline(project, workers, cpu[(variant, workers)])
         runs[(variant, workers)] = project
         ppm = pages / elapsed * 60
-        res[f"{variant}_w{workers}"] = {"seconds": round(elapsed, 1), "pages_per_minute": round(ppm, 1)}
+        res[f"{variant}_w{workers}"] = {"seconds": round(elapsed, 1), "pages_per_minute": round(ppm, 1),
+                                        "cpu_seconds": round(cpu[(variant, workers)]["seconds"], 1)}
         print(f"pipeline on {variant} scans, {workers} worker(s): {elapsed:.1f} s, {ppm:.1f} pages/min")
-    # speed of OCR against Tesseract's own, from the 1-worker run
+    # speed of OCR against Tesseract's own on the same page images (300 dpi runs)
     p1 = runs[("clean300", 1)]
     t = extract_timing(p1)
-    cli, n = tesseract_cli_seconds(p1)
-    whole = res["clean300_w1"]["seconds"]
+    with tempfile.TemporaryDirectory() as tmp:
+        images = tesseract_inputs(p1, Path(tmp))
+        cli1 = tesseract_cli(images, parallel=1)
+        cli2 = tesseract_cli(images, parallel=2)
+    n = cli1["pages"]
+    w1, w2 = res["clean300_w1"], res["clean300_w2"]
     res["ocr"] = {
-        "pages": t["pages"], "extract_s_per_page": round(t["extract_seconds"] / t["pages"], 2),
-        "tesseract_call_s_per_page": round(t["ocr_seconds"] / t["pages"], 2),
-        "render_deskew_s_per_page": round(t["render_seconds"] / t["pages"], 2),
-        "marker_analysis_s_per_page": round(t["analysis_seconds"] / t["pages"], 2),
-        "tesseract_cli_s_per_page": round(cli / n, 2),
-        "extract_overhead_vs_cli": round(t["extract_seconds"] / cli - 1, 3),
-        "pipeline_overhead_vs_cli": round(whole / cli - 1, 3),
+        "pages": t["pages"], "extract_s_per_page": round(t["extract_seconds"] / t["pages"], 3),
+        "tesseract_call_s_per_page": round(t["ocr_seconds"] / t["pages"], 3),
+        "image_s_per_page": round(t["image_seconds"] / t["pages"], 3),
+        "marker_analysis_s_per_page": round(t["analysis_seconds"] / t["pages"], 3),
+        "tesseract_cli_s_per_page": round(cli1["seconds"] / n, 3),
+        "tesseract_cli_cpu_s_per_page": round(cli1["cpu_seconds"] / n, 3),
+        "tesseract_cli_2_parallel_s": round(cli2["seconds"], 1),
+        "extract_overhead_vs_cli": round(t["extract_seconds"] / cli1["seconds"] - 1, 3),
+        "pipeline_overhead_vs_cli": round(w1["seconds"] / cli1["seconds"] - 1, 3),
+        "pipeline_cpu_overhead_vs_cli": round(w1["cpu_seconds"] / cli1["cpu_seconds"] - 1, 3),
+        "pipeline_2_workers_overhead_vs_cli_2_parallel": round(w2["seconds"] / cli2["seconds"] - 1, 3),
     }
     o = res["ocr"]
-    print(f"OCR extraction: {o['extract_s_per_page']} s/page (render+deskew {o['render_deskew_s_per_page']}, "
-          f"Tesseract call {o['tesseract_call_s_per_page']}, marker re-read + rules {o['marker_analysis_s_per_page']})")
-    print(f"tesseract command alone on the same {n} page images: {o['tesseract_cli_s_per_page']} s/page")
-    print(f"overhead over Tesseract's own: extraction {o['extract_overhead_vs_cli'] * 100:+.1f}%, "
-          f"whole pipeline (1 worker, all stages) {o['pipeline_overhead_vs_cli'] * 100:+.1f}%")
+    print(f"OCR extraction: {o['extract_s_per_page']} s/page (Tesseract call {o['tesseract_call_s_per_page']}, "
+          f"overlapped with it: render/deskew/save {o['image_s_per_page']}, rules and markers "
+          f"{o['marker_analysis_s_per_page']})")
+    print(f"tesseract command alone on the same {n} page images: {o['tesseract_cli_s_per_page']} s/page, "
+          f"{o['tesseract_cli_cpu_s_per_page']} CPU s/page; two at a time: {o['tesseract_cli_2_parallel_s']} s")
+    print("overhead over Tesseract's own on the same pages:")
+    print(f"  extraction, wall clock                      {o['extract_overhead_vs_cli'] * 100:+.1f}%")
+    print(f"  whole pipeline, 1 worker, wall clock        {o['pipeline_overhead_vs_cli'] * 100:+.1f}%")
+    print(f"  whole pipeline, 1 worker, CPU time          {o['pipeline_cpu_overhead_vs_cli'] * 100:+.1f}%")
+    print(f"  whole pipeline, 2 workers vs 2 tesseracts   {o['pipeline_2_workers_overhead_vs_cli_2_parallel'] * 100:+.1f}%")
     # accuracy against the born-digital clean output
     print(f"\n{'document':<18}{'variant':<13}{'CER clean':>10}{'CER raw tess.':>15}")
     table = []

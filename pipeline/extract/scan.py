@@ -1,9 +1,10 @@
 """Scanned PDF pages: render (pypdfium2), read with Tesseract word boxes, cache, lay out.
 
-A page is rendered at ``dpi`` (300 by default) and read once with
+A page is rendered at ``dpi`` (300 by default; a scan stored at that
+resolution gives its own pixels, which are the same) and read once with
 ``pytesseract.image_to_data``; the words, their boxes and confidences are
-cached under ``cache_dir/ocr/<key>/page-N.json`` next to the rendered image
-``page-N.png``.  The key hashes the PDF's bytes, the dpi, the Tesseract
+cached under ``cache_dir/ocr/<key>/page-N.json`` next to the page image the
+review report crops from, ``page-N.jpg``.  The key hashes the PDF's bytes, the dpi, the Tesseract
 version, the language and the Tesseract config, so a change anywhere after
 extraction (repair, footnotes, structure, dictionaries) never re-runs OCR.
 
@@ -26,10 +27,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import shutil
 import statistics
+import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
 from pathlib import Path
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
@@ -46,7 +51,7 @@ MARKER_CONFIG = "--oem 1 --psm 7 -c tessedit_char_whitelist=0123456789"
 INK_LEVEL = 165  # grey below this is ink (a blurred scan's thin strokes stay above 140)
 RULE_INK_LEVEL = 200  # a blurred hairline rule is light grey
 PREPROCESS = "deskew/1"  # part of the cache key: it changes what Tesseract sees
-ANALYSIS_VERSION = 13  # bump when rule/marker detection changes: re-analyses cached pages, no re-OCR
+ANALYSIS_VERSION = 14  # bump when rule/marker detection changes: re-analyses cached pages, no re-OCR
 INSTALL_HINT = "run scripts/setup.sh (apt-get install tesseract-ocr tesseract-ocr-{lang})"
 
 _ASCENDING = set("bdfhiklt0123456789()[]{}/\\|!?'\"“”‘’*&%$#@ÀÁÂÉÈÊÍÓÔÚ")
@@ -60,7 +65,12 @@ class TesseractMissing(RuntimeError):
 
 
 def tesseract_version(lang: str = "eng") -> str:
-    cmd = pytesseract.pytesseract.tesseract_cmd
+    return _tesseract_version(pytesseract.pytesseract.tesseract_cmd, lang)
+
+
+@lru_cache(maxsize=8)
+def _tesseract_version(cmd: str, lang: str) -> str:
+    """Once per process and command: `tesseract --version` and `--list-langs` are two processes."""
     if not shutil.which(cmd):
         raise TesseractMissing(f"tesseract is not installed: {INSTALL_HINT.format(lang=lang)}")
     try:
@@ -85,26 +95,76 @@ def render_page(pdf: pdfium.PdfDocument, index: int, dpi: int) -> Image.Image:
     return pdf[index].render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
 
 
+def native_scan(page: pdfium.PdfPage, dpi: int) -> Image.Image | None:
+    """The scan's own pixels when the page is one upright image at ``dpi`` covering the page.
+
+    That is what rendering would give, pixel for pixel, at a fifth of the cost
+    (no resampling, no compositing).  Anything else (several objects, a rotated
+    or cropped image, another resolution, an unusual colour space) returns None
+    and the page is rendered.
+    """
+    if page.get_rotation() % 360:
+        return None
+    objs = list(page.get_objects(max_depth=2))
+    if len(objs) != 1 or objs[0].type != pdfium.raw.FPDF_PAGEOBJ_IMAGE:
+        return None
+    img = objs[0]
+    m = img.get_matrix()
+    if abs(m.b) > 1e-6 or abs(m.c) > 1e-6 or m.a <= 0 or m.d <= 0:
+        return None
+    left, bottom, right, top = img.get_bounds()
+    c_left, c_bottom, c_right, c_top = page.get_cropbox()
+    if max(abs(left - c_left), abs(bottom - c_bottom), abs(right - c_right), abs(top - c_top)) > 0.5:
+        return None
+    meta = img.get_metadata()
+    if meta.colorspace not in (1, 2) or meta.bits_per_pixel not in (1, 8, 24):  # DeviceGray, DeviceRGB
+        return None
+    want = (math.ceil(page.get_width() * dpi / 72), math.ceil(page.get_height() * dpi / 72))
+    if tuple(img.get_px_size()) != want:
+        return None
+    try:
+        pil = img.get_bitmap(render=False).to_pil()
+    except (pdfium.PdfiumError, ValueError):
+        return None
+    return pil if pil.mode == "L" else pil.convert("L")
+
+
+def page_image(pdf: pdfium.PdfDocument, index: int, dpi: int) -> Image.Image:
+    """Page ``index`` as a grey image at ``dpi``."""
+    native = native_scan(pdf[index], dpi)
+    return native if native is not None else render_page(pdf, index, dpi)
+
+
 def estimate_skew(image: Image.Image) -> float:
     """Skew in degrees (counter-clockwise rotation that levels the text lines).
 
     Text rows give the sharpest horizontal ink profile when level: the angle
-    maximising the variance of row sums, searched coarse then fine on a
-    quarter-size image.
+    maximising the variance of the row profile's steps, searched coarse then
+    fine.  Small angles shear rather than rotate, so each angle is one
+    histogram of the ink pixels' sheared rows, not a rotated image.
     """
-    def ink_of(img: Image.Image) -> Image.Image:
-        return Image.fromarray(((np.asarray(img) < 160) * 255).astype(np.uint8))
+    big = min(image.size) > 800
+    half = image.reduce(2) if big else image
+    quarter = half.reduce(2) if big else image
 
-    def score(ink: Image.Image, angle: float) -> float:
-        rows = np.asarray(ink.rotate(angle, resample=Image.NEAREST, fillcolor=0), dtype=np.float32).sum(axis=1)
-        return float(np.var(np.diff(rows)))
+    def ink_of(img: Image.Image) -> tuple[np.ndarray, np.ndarray]:
+        ys, xs = np.nonzero(np.asarray(img) < 160)
+        return ys.astype(np.float64), (xs - img.width / 2).astype(np.float64)
 
-    coarse = ink_of(image.reduce(4) if min(image.size) > 800 else image)
+    def score(ink: tuple[np.ndarray, np.ndarray], angle: float) -> float:
+        ys, xs = ink
+        if ys.size == 0:
+            return 0.0
+        rows = np.rint(ys - xs * math.tan(math.radians(angle))).astype(np.int64)
+        hist = np.bincount(rows - rows.min())
+        return float(np.var(np.diff(hist)))
+
+    coarse = ink_of(quarter)
     best = max(np.arange(-3.0, 3.01, 0.5), key=lambda a: score(coarse, a))
     best = max(np.arange(best - 0.5, best + 0.51, 0.125), key=lambda a: score(coarse, a))
-    fine = ink_of(image.reduce(2) if min(image.size) > 800 else image)
+    fine = ink_of(half)
     best = max(np.arange(best - 0.1, best + 0.11, 0.05), key=lambda a: score(fine, a))
-    return float(round(best, 2))
+    return float(round(best, 2)) + 0.0
 
 
 def deskew(image: Image.Image) -> tuple[Image.Image, float]:
@@ -127,7 +187,16 @@ def find_rules(ink: np.ndarray, dpi: int) -> list[list[int]]:
     min_len = int(20 * dpi / 72)
     max_thick = max(2, int(2.5 * dpi / 72))
     rows = []
-    ys = np.nonzero(ink.sum(axis=1) >= min_len)[0]
+    # Rows that may hold such a run: it covers at least `need` whole aligned blocks of ink
+    # (a cheap, exact pre-filter: text rows have plenty of ink but no long unbroken run)
+    blk = 8
+    need = max(1, (min_len - (blk - 1)) // blk)
+    ys = np.nonzero(np.count_nonzero(ink, axis=1) >= min_len)[0]
+    width = ink.shape[1] // blk * blk
+    if len(ys) and width // blk >= need:
+        full = ink[ys, :width].reshape(len(ys), -1, blk).all(axis=2)
+        run = np.pad(np.cumsum(full, axis=1, dtype=np.int32), ((0, 0), (1, 0)))
+        ys = ys[((run[:, need:] - run[:, :-need]) == need).any(axis=1)]
     if len(ys):
         sub = np.pad(ink[ys].astype(np.int8), ((0, 0), (1, 1)))
         d = np.diff(sub, axis=1)
@@ -208,17 +277,10 @@ def _ink_baseline(ink: np.ndarray, data: dict, idx: list[int], size: float, fall
 
 
 def _clusters(ink: np.ndarray) -> list[tuple[int, int]]:
-    cols = ink.any(axis=0)
-    out, start = [], None
-    for x, on in enumerate(cols):
-        if on and start is None:
-            start = x
-        elif not on and start is not None:
-            out.append((start, x))
-            start = None
-    if start is not None:
-        out.append((start, len(cols)))
-    return out
+    """Runs of columns with ink: (start, end) pairs."""
+    cols = np.concatenate(([0], ink.any(axis=0).astype(np.int8), [0]))
+    d = np.diff(cols)
+    return list(zip(np.nonzero(d == 1)[0].tolist(), np.nonzero(d == -1)[0].tolist()))
 
 
 def _raised_digit(crop: np.ndarray, y0: int, cx0: int, cx1: int, size: float, base: float,
@@ -261,17 +323,19 @@ def _raised_tail(ink: np.ndarray, box: tuple[int, int, int, int], size: float, b
     return None
 
 
-def read_markers(image: Image.Image, boxes: list[tuple[int, int, int, int]], lang: str) -> list[str]:
-    """Read small raised digits: a page's crops side by side, one Tesseract call.
+MARKER_SCALE, MARKER_PAD = 3, 45
 
-    Tesseract reads the strip as one line of digits; its character boxes say
-    which crop each digit came from.
-    """
-    if not boxes:
-        return []
-    scale, pad = 3, 45
-    crops = [image.crop((x0 - 3, y0 - 3, x1 + 3, y1 + 3)) for x0, y0, x1, y1 in boxes]
-    crops = [c.resize((c.width * scale, c.height * scale), Image.LANCZOS) for c in crops]
+
+def marker_crop(image: Image.Image, box: tuple[int, int, int, int]) -> Image.Image:
+    """A raised digit cut out of its page and enlarged for Tesseract."""
+    x0, y0, x1, y1 = box
+    c = image.crop((x0 - 3, y0 - 3, x1 + 3, y1 + 3))
+    return c.resize((c.width * MARKER_SCALE, c.height * MARKER_SCALE), Image.LANCZOS)
+
+
+def marker_strip(crops: list[Image.Image]) -> tuple[Image.Image, list[tuple[int, int]]]:
+    """One page's marker crops side by side, and where each sits (x from, x to)."""
+    pad = MARKER_PAD
     height = max(c.height for c in crops) + 2 * pad
     slots, x = [], pad
     for c in crops:
@@ -280,15 +344,39 @@ def read_markers(image: Image.Image, boxes: list[tuple[int, int, int, int]], lan
     strip = Image.new("L", (x + pad, height), 255)
     for c, (sx, _) in zip(crops, slots):
         strip.paste(c, (sx, (height - c.height) // 2))
-    found = [""] * len(boxes)
-    for row in pytesseract.image_to_boxes(strip, lang=lang, config=MARKER_CONFIG).splitlines():
+    return strip, slots
+
+
+def read_markers(pages: list[list[Image.Image]], lang: str) -> list[list[str]]:
+    """Read small raised digits: one strip per page, all pages in one Tesseract call.
+
+    Tesseract reads each strip as one line of digits; its character boxes say
+    which crop each digit came from.  Given a list of images, one Tesseract
+    process reads them all as the pages of one job, so a page costs no
+    process start of its own, and each strip is read exactly as if alone.
+    """
+    found = [[""] * len(crops) for crops in pages]
+    strips = [(k, *marker_strip(crops)) for k, crops in enumerate(pages) if crops]
+    if not strips:
+        return found
+    with tempfile.TemporaryDirectory(prefix="markers-") as tmp:
+        names = []
+        for k, strip, _ in strips:
+            names.append(os.path.join(tmp, f"strip-{k}.png"))
+            strip.save(names[-1], compress_level=1)
+        listing = os.path.join(tmp, "strips.txt")
+        Path(listing).write_text("\n".join(names) + "\n")
+        boxes = pytesseract.image_to_boxes(listing, lang=lang, config=MARKER_CONFIG)
+    pad = MARKER_PAD
+    for row in boxes.splitlines():
         parts = row.split()
-        if len(parts) < 5 or not parts[0].isdigit():
+        if len(parts) < 6 or not parts[0].isdigit() or not 0 <= int(parts[5]) < len(strips):
             continue
+        k, _, slots = strips[int(parts[5])]
         cx = (int(parts[1]) + int(parts[3])) / 2
-        for k, (sx, ex) in enumerate(slots):
+        for j, (sx, ex) in enumerate(slots):
             if sx - pad / 2 <= cx <= ex + pad / 2:
-                found[k] += parts[0]
+                found[k][j] += parts[0]
                 break
     return found
 
@@ -322,10 +410,12 @@ def _small_beside_neighbours(data: dict, idx: list[int], pos: int, tail) -> bool
     return False
 
 
-def analyse_page(image: Image.Image, data: dict, dpi: int, lang: str, cached: dict | None) -> dict:
-    """Rules and superscript markers of one OCR'd page (cached with the words)."""
-    if cached and cached.get("version") == ANALYSIS_VERSION:
-        return cached
+def find_marks(image: Image.Image, data: dict, dpi: int) -> tuple[dict, list[Image.Image]]:
+    """Rules and superscript markers of one OCR'd page, and the markers' crops to read.
+
+    The markers have no text yet: :func:`name_markers` gives it from what
+    :func:`read_markers` reads in the crops.
+    """
     arr = np.asarray(image)
     ink = arr < INK_LEVEL
     rules = find_rules(arr < RULE_INK_LEVEL, dpi)
@@ -377,8 +467,13 @@ def analyse_page(image: Image.Image, data: dict, dpi: int, lang: str, cached: di
     # ... or as the tail of two words whose boxes both cover it ("Questions" ",”"): the last keeps it
     markers = [m for k, m in enumerate(markers)
                if not any(_overlap(m["box"], n["box"]) for n in markers[k + 1:])]
-    texts = read_markers(image, [tuple(m["box"]) for m in markers], lang)
-    for m, t in zip(markers, texts):
+    crops = [marker_crop(image, tuple(m["box"])) for m in markers]
+    return {"version": ANALYSIS_VERSION, "rules": rules, "markers": markers, "baselines": bases}, crops
+
+
+def name_markers(analysis: dict, data: dict, texts: list[str]) -> dict:
+    """Each marker's digits: what the re-read found, else Tesseract's own digits at the word's end."""
+    for m, t in zip(analysis["markers"], texts):
         if not t:  # unread: Tesseract's own digits at the word's end, if any
             word = data["text"][m["word"]].strip()
             tail = word[len(word.rstrip("0123456789")):]
@@ -387,7 +482,13 @@ def analyse_page(image: Image.Image, data: dict, dpi: int, lang: str, cached: di
         if not t and (x1 - x0) <= 0.45 * (y1 - y0):
             t = "1"  # a lone thin stroke Tesseract will not read: the only digit that narrow
         m["text"] = t
-    return {"version": ANALYSIS_VERSION, "rules": rules, "markers": markers, "baselines": bases}
+    return analysis
+
+
+def analyse_page(image: Image.Image, data: dict, dpi: int, lang: str) -> dict:
+    """Rules and superscript markers of one OCR'd page, markers read (one Tesseract call)."""
+    analysis, crops = find_marks(image, data, dpi)
+    return name_markers(analysis, data, read_markers([crops], lang)[0])
 
 
 def _strip_marker_junk(text: str) -> str:
@@ -461,64 +562,137 @@ def _quantise_sizes(glyphs: list[Glyph]) -> None:
             g.size = round(g.size * 2) / 2
 
 
+def _load_page(path: Path) -> dict | None:
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None  # missing, or torn by a killed run: OCR the page again
+
+
+def _write_page(path: Path, cached: dict) -> None:
+    tmp = path.with_suffix(f".json.{os.getpid()}.tmp")  # atomic: parallel workers may read it
+    tmp.write_text(json.dumps(cached))
+    os.replace(tmp, path)
+
+
+def _rotate(image: Image.Image, angle: float) -> Image.Image:
+    return image.rotate(angle, resample=Image.BICUBIC, fillcolor=255) if angle else image
+
+
 def ocr_page_layouts(path: Path, numbers: list[int], *, sha256: str, dpi: int, lang: str,
                      cache_dir: Path) -> tuple[list[PageLayout], dict]:
-    """OCR the given 1-based pages of a PDF (cached) and return their layouts and timing meta."""
+    """OCR the given 1-based pages of a PDF (cached) and return their layouts and timing meta.
+
+    Tesseract runs as its own process, so the pages are pipelined: while it
+    reads page n, this process renders and deskews page n+1, saves page n's
+    image for the review report, and finds the rules and raised markers of
+    page n-1.  The markers of all pages are then read in one Tesseract call.
+    At most two page images are in memory at once.
+    """
     version = tesseract_version(lang)
     key = cache_key(sha256, dpi, version, lang)
     folder = Path(cache_dir) / "ocr" / key
     folder.mkdir(parents=True, exist_ok=True)
-    layouts: list[PageLayout] = []
     stats = {"ocr_seconds": 0.0, "ocr_cached_pages": 0, "ocr_pages_run": 0, "ocr_total_seconds": 0.0,
-             "render_seconds": 0.0, "analysis_seconds": 0.0}
+             "image_seconds": 0.0, "analysis_seconds": 0.0}
     t_all = time.perf_counter()
+    pages = {n: _load_page(folder / f"page-{n}.json") for n in numbers}
+    todo = [n for n in numbers if pages[n] is None]
+    stats["ocr_cached_pages"] = len(numbers) - len(todo)
+    to_read: list[tuple[int, dict, list[Image.Image]]] = []  # pages whose markers are still to be read
+
+    def marks(n: int, image: Image.Image) -> None:
+        t = time.perf_counter()
+        analysis, crops = find_marks(image, pages[n]["data"], dpi)
+        to_read.append((n, analysis, crops))
+        stats["analysis_seconds"] += time.perf_counter() - t
+
     pdf = pdfium.PdfDocument(str(path))
     try:
-        for n in numbers:
-            json_path, png_path = folder / f"page-{n}.json", folder / f"page-{n}.png"
-            cached = json.loads(json_path.read_text()) if json_path.exists() else None
-            dirty = cached is None
-            image = None
-            if cached is None or not png_path.exists():
+        with tempfile.TemporaryDirectory(dir=folder, prefix=".tesseract-") as tmp, \
+                ThreadPoolExecutor(max_workers=1) as pool:
+            def prepare(n: int) -> tuple[Image.Image, float, Path]:
                 t = time.perf_counter()
-                image, angle = deskew(render_page(pdf, n - 1, dpi))
-                stats["render_seconds"] += time.perf_counter() - t
-                image.save(png_path, optimize=False, compress_level=1)
-            if cached is None:
-                data, seconds = ocr_words(png_path, lang)
-                cached = {"key": key, "page": n, "dpi": dpi, "lang": lang, "tesseract": version,
-                          "config": TESSERACT_CONFIG, "preprocess": PREPROCESS,
-                          "skew": angle, "size_px": list(image.size), "seconds": seconds,
-                          "data": {k: data[k] for k in ("level", "block_num", "par_num", "line_num",
-                                                        "word_num", "left", "top", "width", "height",
-                                                        "conf", "text")}}
+                image, angle = deskew(page_image(pdf, n - 1, dpi))
+                pgm = Path(tmp) / f"page-{n}.pgm"
+                image.save(pgm)  # uncompressed: the cheapest image for Tesseract to read
+                stats["image_seconds"] += time.perf_counter() - t
+                return image, angle, pgm
+
+            nxt = prepare(todo[0]) if todo else None
+            job = pool.submit(ocr_words, nxt[2], lang) if nxt else None
+            for k, n in enumerate(todo):
+                image, angle, pgm = nxt
+                t = time.perf_counter()  # while Tesseract reads page n:
+                _save_report_image(image, folder / f"page-{n}.jpg")
+                stats["image_seconds"] += time.perf_counter() - t
+                if k + 1 < len(todo):
+                    nxt = prepare(todo[k + 1])
+                data, seconds = job.result()
+                if k + 1 < len(todo):
+                    job = pool.submit(ocr_words, nxt[2], lang)
+                pgm.unlink()
+                pages[n] = {"key": key, "page": n, "dpi": dpi, "lang": lang, "tesseract": version,
+                            "config": TESSERACT_CONFIG, "preprocess": PREPROCESS, "skew": angle,
+                            "size_px": list(image.size), "seconds": seconds, "image": f"page-{n}.jpg",
+                            "data": {f: data[f] for f in ("level", "block_num", "par_num", "line_num",
+                                                          "word_num", "left", "top", "width", "height",
+                                                          "conf", "text")}}
+                _write_page(folder / f"page-{n}.json", pages[n])  # a killed run keeps its OCR
                 stats["ocr_seconds"] += seconds
                 stats["ocr_pages_run"] += 1
-            else:
-                stats["ocr_cached_pages"] += 1
-            analysis = cached.get("analysis")
-            if not analysis or analysis.get("version") != ANALYSIS_VERSION:
-                if image is None:
-                    image = Image.open(png_path).convert("L")
-                t = time.perf_counter()
-                analysis = analyse_page(image, cached["data"], dpi, lang, None)
-                stats["analysis_seconds"] += time.perf_counter() - t
-                cached["analysis"] = analysis
-                dirty = True
-            if dirty:  # written atomically: parallel workers may read it
-                tmp = json_path.with_suffix(f".json.{os.getpid()}.tmp")
-                tmp.write_text(json.dumps(cached))
-                os.replace(tmp, json_path)
-            rel = os.path.relpath(png_path, Path(cache_dir).parent)
-            w, h = cached["size_px"]
-            layouts.append(page_layout_from_ocr(n, cached["data"], analysis, dpi, w, h, rel))
+                marks(n, image)  # while Tesseract reads page n+1
+                del image
+        for n in numbers:  # cached pages: analysed by an older version, or their image is gone
+            cached = pages[n]
+            stale = (cached.get("analysis") or {}).get("version") != ANALYSIS_VERSION
+            if n in todo or not (stale or _report_image(folder, cached) is None):
+                continue
+            t = time.perf_counter()
+            image = _rotate(page_image(pdf, n - 1, dpi), cached.get("skew") or 0.0)
+            if _report_image(folder, cached) is None:
+                _save_report_image(image, folder / f"page-{n}.jpg")
+                cached["image"] = f"page-{n}.jpg"
+                if not stale:
+                    _write_page(folder / f"page-{n}.json", cached)
+            stats["image_seconds"] += time.perf_counter() - t
+            if stale:
+                marks(n, image)
     finally:
         pdf.close()
+    if to_read:
+        t = time.perf_counter()
+        texts = read_markers([crops for _, _, crops in to_read], lang)
+        for (n, analysis, _), page_texts in zip(to_read, texts):
+            pages[n]["analysis"] = name_markers(analysis, pages[n]["data"], page_texts)
+            _write_page(folder / f"page-{n}.json", pages[n])
+        stats["analysis_seconds"] += time.perf_counter() - t
+    layouts = []
+    for n in numbers:
+        cached = pages[n]
+        rel = os.path.relpath(_report_image(folder, cached), Path(cache_dir).parent)
+        w, h = cached["size_px"]
+        layouts.append(page_layout_from_ocr(n, cached["data"], cached["analysis"], dpi, w, h, rel))
     stats["ocr_total_seconds"] = time.perf_counter() - t_all
-    for k in ("ocr_seconds", "ocr_total_seconds", "render_seconds", "analysis_seconds"):
+    for k in ("ocr_seconds", "ocr_total_seconds", "image_seconds", "analysis_seconds"):
         stats[k] = round(stats[k], 3)
     # run-dependent figures go under "timing", apart from what describes the output
     meta = {"ocr": {"dpi": dpi, "lang": lang, "tesseract": version, "config": TESSERACT_CONFIG,
                     "preprocess": PREPROCESS, "cache_key": key},
             "timing": stats}
     return layouts, meta
+
+
+def _save_report_image(image: Image.Image, path: Path) -> None:
+    """The page as the review report shows it: JPEG, a third of PNG's encoding time and size."""
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    image.save(tmp, format="JPEG", quality=85)
+    os.replace(tmp, path)
+
+
+def _report_image(folder: Path, cached: dict) -> Path | None:
+    """The saved page image (PNG in caches written before JPEG was used)."""
+    for name in (cached.get("image"), f"page-{cached['page']}.png"):
+        if name and (folder / name).exists():
+            return folder / name
+    return None
