@@ -330,12 +330,22 @@ def load_lexicon(dictionaries_dir: Path | str) -> Lexicon:
         return lex
 
 
-def _build(d: Path, fingerprint: str) -> Lexicon:
+def _read_project_files(d: Path) -> tuple:
     words, lower = _read_words(d / WORDS_FILE)
     bigrams = _read_pairs(d / BIGRAMS_FILE)
     compounds = _read_counts(d / COMPOUNDS_FILE)
     protected, phrases = read_protected(d / PROTECTED_FILE)
     confusions = _read_confusions(d / CONFUSIONS_FILE)
+    return words, lower, bigrams, compounds, protected, phrases, confusions
+
+
+def check_dictionaries(dictionaries_dir: Path | str) -> None:
+    """Read every dictionary file of the project: DictionaryError names the file and line of a fault."""
+    _read_project_files(Path(dictionaries_dir))
+
+
+def _build(d: Path, fingerprint: str) -> Lexicon:
+    words, lower, bigrams, compounds, protected, phrases, confusions = _read_project_files(d)
     english, _ = _english_unigrams()
     en_total = sum(english.values())
     dom_total = max(1, sum(words.values()))

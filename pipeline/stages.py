@@ -104,6 +104,12 @@ def _looks_binary(head: bytes) -> bool:
     return False
 
 
+def check_dictionaries(settings: Settings) -> None:
+    from .lexicon import check_dictionaries as _check
+
+    _check(settings.dictionaries_dir)
+
+
 def load_lexicon(settings: Settings):
     from .lexicon import load_lexicon as _load
 

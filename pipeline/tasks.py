@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import luigi
+import luigi.interface
 
 from . import decisions as decisions_store
 from . import fingerprint as fp
@@ -164,13 +165,28 @@ class DocTask(luigi.Task):
 _frozen_lexicon: list[Any] = []
 
 
-def load_lexicon_for_forks() -> None:
-    """Load the lexicon in the scheduling process, where it is paid once per worker process.
+def tasks_run_in_forks() -> bool:
+    """Whether Luigi runs each task in a forked process (``--workers`` above 1).
+
+    Read from Luigi's own ``[core] workers`` (command line or luigi.cfg).  When
+    it cannot be read, assume forks: the choice that is never wrong, only slower.
+    """
+    try:
+        forced = luigi.configuration.get_config().getboolean("worker", "force_multiprocessing", False)
+        return forced or int(luigi.interface.core().workers) > 1
+    except Exception:  # noqa: BLE001 -- any doubt: the safe answer
+        return True
+
+
+def preload_lexicon() -> None:
+    """Build the lexicon in the scheduling process, before any Repair runs.
 
     With ``--workers N`` Luigi forks a process per task run: the fork inherits
     the loaded lexicon.  ``gc.freeze()`` then moves it to the collector's
     permanent generation, so a child's garbage collections do not walk its
     millions of objects, which would copy every page of it into the child.
+    (Building it in a background thread while the first documents are read
+    gains nothing: OCR's second core is already busy with page preparation.)
     """
     lexicon = stages.load_lexicon(settings())
     if not _frozen_lexicon or _frozen_lexicon[0] is not lexicon:
@@ -218,7 +234,7 @@ class Repair(DocTask):
     def complete(self) -> bool:
         done = super().complete()
         if not done:
-            load_lexicon_for_forks()
+            preload_lexicon()
         return done
 
     def run(self) -> None:
@@ -308,11 +324,15 @@ class Publish(DocTask):
 
 
 def validate_dictionaries(s: Settings) -> None:
-    """Load the dictionaries once per version of them: a syntax error stops the run here."""
+    """Read the dictionaries once per version of them: a syntax error stops the run here.
+
+    Only the files are read and checked (a few tens of milliseconds); the
+    lexicon built from them comes later (:func:`preload_lexicon`).
+    """
     marker = s.stages_dir / "dictionaries" / f"{fp.dictionaries_version(s.dictionaries_dir)}-{fp.code_version('repair')}.ok"
     if not marker.exists():
         try:
-            stages.load_lexicon(s)
+            stages.check_dictionaries(s)
             stages.text_rules()
         except Exception as exc:
             print(f"[pipeline] not started, no document touched: {exc}", file=sys.stderr, flush=True)
@@ -406,7 +426,7 @@ class CleanBatch(luigi.Task):
     def complete(self) -> bool:
         done = all(t.complete() for t in self.documents())
         if not done:
-            load_lexicon_for_forks()
+            preload_lexicon()
         return done
 
     def run(self) -> None:
@@ -428,11 +448,22 @@ def _mtime(path: Path) -> int | None:
         return None
 
 
-def documents_per_task(setting: str, n: int) -> int:
-    """Group size for ``n`` documents: per-document tasks for small batches, groups beyond."""
+def documents_per_task(setting: str, n: int, forks: bool = False) -> int | None:
+    """Documents per scheduled task for ``n`` documents; None: one task per stage per document.
+
+    auto: with one in-process worker, a task per stage up to 64 documents, then
+    groups of up to 50.  When tasks run in forked processes (``--workers`` > 1)
+    a fork costs far more than a stage's bookkeeping, so whole documents go to
+    each task: groups sized for 4 tasks per worker, at most 50 documents
+    (a fork copies the parts of the lexicon it touches: fewer, longer tasks).
+    """
     if setting.strip().lower() != "auto":
-        return max(1, int(setting))
-    return 1 if n <= 64 else min(50, -(-n // 64))
+        k = max(1, int(setting))
+        return None if k == 1 else k
+    if forks:
+        workers = max(2, int(luigi.interface.core().workers))
+        return max(1, min(50, -(-n // (4 * workers))))
+    return None if n <= 64 else min(50, -(-n // 64))
 
 
 class CleanAll(luigi.Task):
@@ -456,8 +487,8 @@ class CleanAll(luigi.Task):
 
     def requires(self):
         docs = self.documents()
-        k = documents_per_task(PipelineSection().documents_per_task, len(docs))
-        if k == 1:
+        k = documents_per_task(PipelineSection().documents_per_task, len(docs), tasks_run_in_forks())
+        if k is None:
             return docs
         groups = [docs[i:i + k] for i in range(0, len(docs), k)]
         return [CleanBatch(docs=[(d.path, d.doc_id) for d in g], fingerprint=fp.digest([d.fingerprint for d in g]))

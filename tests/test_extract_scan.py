@@ -149,3 +149,101 @@ def test_skew_estimate():
 ])
 def test_number_ends_are_not_markers(word, ends_in_number):
     assert scan._ends_in_number(word) is ends_in_number
+
+
+def test_scan_at_the_ocr_resolution_gives_its_own_pixels():
+    import numpy as np
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(SCAN))
+    try:
+        native = scan.native_scan(pdf[0], 300)
+        assert native is not None and native.mode == "L"
+        rendered = scan.render_page(pdf, 0, 300)
+        assert native.size == rendered.size and np.array_equal(np.asarray(native), np.asarray(rendered))
+        assert scan.native_scan(pdf[0], 200) is None  # another resolution: rendered and resampled
+    finally:
+        pdf.close()
+    born = pdfium.PdfDocument(str(BORN))
+    try:
+        assert scan.native_scan(born[0], 300) is None  # text and drawings, not one scanned image
+    finally:
+        born.close()
+
+
+def test_rules_are_long_thin_runs_only():
+    import numpy as np
+
+    ink = np.zeros((400, 1200), dtype=bool)
+    ink[300:302, 100:500] = True  # a footnote rule, 2 px thick
+    for x in range(100, 1100, 12):  # a line of "text": dense ink, no long unbroken run
+        ink[100:130, x:x + 8] = True
+    ink[200:230, 100:1100] = True  # a filled block: too thick for a rule
+    assert scan.find_rules(ink, 300) == [[100, 300, 500, 302]]
+
+
+@needs_tesseract
+def test_pages_are_pipelined_and_markers_read_in_one_call(tmp_path, scanned, clean_dir, monkeypatch):
+    """Two pages: the same words and markers as the page alone, one Tesseract call for all markers."""
+    import pypdfium2 as pdfium
+
+    two = tmp_path / "two-pages.pdf"
+    src, dest = pdfium.PdfDocument(str(SCAN)), pdfium.PdfDocument.new()
+    dest.import_pages(src, [0, 0])
+    dest.save(str(two))
+    src.close()
+    dest.close()
+    calls = []
+    real = scan.pytesseract.image_to_boxes
+    monkeypatch.setattr(scan.pytesseract, "image_to_boxes", lambda *a, **k: calls.append(1) or real(*a, **k))
+    doc = extract_pdf(two, _source(two), settings={"dpi": 300}, cache_dir=tmp_path / ".stages")
+    assert doc.meta["ocr_pages"] == [1, 2] and len(calls) == 1
+    import json
+
+    folder = next((tmp_path / ".stages" / "ocr").iterdir())
+    assert sorted(p.name for p in folder.iterdir()) == ["page-1.jpg", "page-1.json", "page-2.jpg", "page-2.json"]
+    alone = json.loads(next((clean_dir / ".stages" / "ocr").glob("*/page-1.json")).read_text())
+    for n in (1, 2):
+        page = json.loads((folder / f"page-{n}.json").read_text())
+        assert page["data"] == alone["data"] and page["analysis"] == alone["analysis"]
+    assert [m["text"] for m in alone["analysis"]["markers"]] == ["1", "2", "3", "4", "5"] * 2  # in text, at notes
+
+
+@needs_tesseract
+def test_a_run_killed_after_ocr_keeps_the_ocr(tmp_path, scanned, monkeypatch):
+    def killed(*a, **k):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(scan, "find_marks", killed)
+    with pytest.raises(KeyboardInterrupt):
+        extract_pdf(SCAN, _source(SCAN), settings={"dpi": 300}, cache_dir=tmp_path / ".stages")
+    monkeypatch.undo()
+
+    def boom(*a, **k):
+        raise AssertionError("tesseract read the page again")
+
+    monkeypatch.setattr(scan.pytesseract, "image_to_data", boom)
+    again = extract_pdf(SCAN, _source(SCAN), settings={"dpi": 300}, cache_dir=tmp_path / ".stages")
+    assert again.meta["timing"]["ocr_pages_run"] == 0
+    assert [ln.text for ln in again.pages[0].lines] == [ln.text for ln in scanned.pages[0].lines]
+
+
+@needs_tesseract
+def test_an_older_analysis_is_redone_without_ocr(clean_dir, scanned, monkeypatch):
+    """A new analysis version re-reads rules and markers from the re-rendered page, never re-OCRs."""
+    import json
+
+    folder = next((clean_dir / ".stages" / "ocr").iterdir())
+    page = json.loads((folder / "page-1.json").read_text())
+    page["analysis"]["version"] = -1
+    (folder / "page-1.json").write_text(json.dumps(page))
+    (folder / "page-1.jpg").unlink()
+
+    def boom(*a, **k):
+        raise AssertionError("tesseract read the page again")
+
+    monkeypatch.setattr(scan.pytesseract, "image_to_data", boom)
+    again = extract_pdf(SCAN, _source(SCAN), settings={"dpi": 300}, cache_dir=clean_dir / ".stages")
+    assert [ln.text for ln in again.pages[0].lines] == [ln.text for ln in scanned.pages[0].lines]
+    assert json.loads((folder / "page-1.json").read_text())["analysis"]["version"] == scan.ANALYSIS_VERSION
+    assert (folder / "page-1.jpg").is_file()

@@ -159,3 +159,32 @@ def test_a_pdf_before_its_time_or_a_bad_file_fails_alone(project):
     assert all(f["stage"] and f["input_sha256"] for f in failed.values())
     assert len(list((project / "clean").glob("0*.json"))) == 5
     assert "documents failed:  2" in result.stdout
+
+
+@pytest.mark.parametrize("setting, n, forks, workers, expected", [
+    ("auto", 12, False, 1, None),   # one in-process worker: a task per stage
+    ("auto", 64, False, 1, None),
+    ("auto", 1000, False, 1, 16),   # large batches: groups, the scheduler stays fast
+    ("auto", 12, True, 2, 2),       # forked workers: whole documents per task, 4 tasks per worker
+    ("auto", 3, True, 2, 1),
+    ("auto", 1000, True, 2, 50),
+    ("1", 500, True, 2, None),      # an explicit setting is obeyed
+    ("7", 12, False, 1, 7),
+])
+def test_documents_per_task(monkeypatch, setting, n, forks, workers, expected):
+    import luigi.interface
+
+    from pipeline.tasks import documents_per_task
+
+    monkeypatch.setattr(luigi.interface, "core", lambda: type("core", (), {"workers": workers})())
+    assert documents_per_task(setting, n, forks) == expected
+
+
+def test_forked_workers_are_detected(monkeypatch):
+    import luigi.interface
+
+    from pipeline.tasks import tasks_run_in_forks
+
+    for workers, forks in ((1, False), (2, True)):
+        monkeypatch.setattr(luigi.interface, "core", lambda w=workers: type("core", (), {"workers": w})())
+        assert tasks_run_in_forks() is forks

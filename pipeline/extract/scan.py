@@ -221,7 +221,7 @@ def find_rules(ink: np.ndarray, dpi: int) -> list[list[int]]:
         above = ink[max(0, y0 - 3), x0:x1].mean() if y0 >= 3 else 0
         below = ink[min(h - 1, y1 + 3), x0:x1].mean()
         if above < 0.3 and below < 0.3:  # a rule stands alone, not a stroke of a glyph
-            out.append([x0, y0, x1 + 1, y1 + 1])
+            out.append([x0, y0, x1, y1 + 1])  # x1 is already past the run
     return out
 
 
