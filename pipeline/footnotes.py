@@ -50,6 +50,7 @@ class Body:
     evidence: float
     sup: bool = False
     fixes: list[Proposal] = field(default_factory=list)
+    word: str = ""  # first word of a body whose number was lost
 
 
 def _opens_paragraph(text: str) -> bool:
@@ -98,11 +99,44 @@ def find_bodies(work: WorkText) -> list[Body]:
         if printed[0].isdigit() and rest[:1].islower():
             evidence -= 1
         candidates.append(Body(printed, printed, ln.start, num_start, num_end, ln.end, evidence, sup))
+    candidates += _numberless_zone_starts(work)
+    candidates.sort(key=lambda b: b.start)
 
     bodies = _in_sequence(candidates)
     for b in bodies:
         b.end = _extend(work, b)
     return bodies
+
+
+def _numberless_zone_starts(work: WorkText) -> list[Body]:
+    """The first line of a page's footnote zone when it has no number at all.
+
+    A raised "1" a poor scan loses entirely leaves "Report of the Fourth World
+    Conference ..." heading the zone.  Such a line is a candidate body with no
+    printed number; :func:`_in_sequence` takes it only where the sequence says a
+    number is missing (the next body is the one after the expected), so the
+    continuation of a note from the page before is never taken for one.
+    """
+    text = work.text
+    out = []
+    prev_zone, last_note = None, ""
+    for ln in work.lines:
+        line = text[ln.start:ln.end]
+        if not line.strip():
+            continue
+        zone = ln.attrs.get("zone")
+        if zone == "footnote" and prev_zone != "footnote" and not _BODY_START.match(line) \
+                and line.lstrip()[:1].isupper() and not P.FOOTNOTE_RULE.match(line) \
+                and (not last_note or last_note.rstrip().endswith((".", ")", "”", '"'))):  # else: a note runs on
+            lead = len(line) - len(line.lstrip())
+            at = ln.start + lead
+            body = Body("", "", ln.start, at, at, ln.end, 2.0 + (1 if _CITATION.match(line.lstrip()) else 0))
+            body.word = line.lstrip().split()[0]
+            out.append(body)
+        if zone == "footnote":
+            last_note = line
+        prev_zone = zone
+    return out
 
 
 def _previous_text(work: WorkText, i: int) -> str | None:
@@ -136,6 +170,15 @@ def _in_sequence(candidates: list[Body]) -> list[Body]:
                 c.num = str(expected)
                 c.fixes.append(Proposal(c.num_start, c.num_end, c.num, "footnote.body-number", 0.72,
                                         {"printed": c.printed, "reason": "footnote sequence"}))
+                accepted.append(c)
+                expected += 1
+        elif not c.printed:  # a zone's first line without a number: only where one is missing
+            nxt = next((d for d in candidates[k + 1:] if d.printed.isdigit()), None)
+            if nxt is not None and int(nxt.printed) == expected + 1 and nxt.start - c.end < 400:
+                c.num = str(expected)
+                c.fixes.append(Proposal(c.num_start, c.num_start + len(c.word), c.word, "footnote.body-number", 0.7,
+                                        {"notice": f"footnote number lost in the source; {expected} by the sequence",
+                                         "printed": "", "reason": "footnote sequence"}, status="flagged"))
                 accepted.append(c)
                 expected += 1
         elif c.printed in _DIGIT_LOOKALIKES:

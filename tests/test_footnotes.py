@@ -108,3 +108,45 @@ def test_marker_cases(case, tmp_path):
     want = sorted((e[0], e[1][-25:]) for e in case["expect"])
     assert [(n, b[-len(w):]) for (n, b), (_, w) in zip(got, want)] == want and len(got) == len(want)
     assert doc["preamble"][0]["text"] == case["text"]
+
+
+def _scanned(pages: list[list[tuple[str, str | None]]]):
+    from pipeline.model import Extracted, Line, Page, Source
+
+    return Extracted("scan", Source("raw/scan.pdf", "0" * 64, "scanned-pdf", len(pages)),
+                     [Page(i + 1, [Line(t, zone=z) for t, z in lines]) for i, lines in enumerate(pages)])
+
+
+def _clean(doc) -> dict:
+    work = stages.repair(doc, SETTINGS, {})
+    return stages.build(stages.recover_footnotes(work, SETTINGS, {}), doc)
+
+
+def test_a_note_whose_number_the_scan_lost_takes_the_number_the_sequence_wants():
+    """A raised "1" a poor scan lost entirely: the zone's first line is footnote 1, flagged."""
+    doc = _clean(_scanned([[
+        ("79/1. A title", None), ("", None), ("The General Assembly,", None), ("", None),
+        ("Reaffirming the Platform for Action adopted at the Fourth World Conference on Women1 and", None),
+        ("the outcome of its special session,2", None), ("", None),
+        ("1. Decides to continue;", None), ("", None),
+        ("Report of the Fourth World Conference on Women, Beijing, 4-15 September 1995.", "footnote"),
+        ("2 Resolution S-23/2, annex.", "footnote"),
+    ]]))
+    assert [(f["num"], f["text"][:20], f["anchored"]) for f in doc["footnotes"]] == [
+        ("1", "Report of the Fourth", True), ("2", "Resolution S-23/2, a", True)]
+    assert "Report of the Fourth" not in doc["preamble"][0]["text"]
+    flagged = [c for c in doc["corrections"] if c["rule"] == "footnote.body-number"]
+    assert len(flagged) == 1 and flagged[0]["status"] == "flagged" and flagged[0]["before"] == flagged[0]["after"]
+
+
+def test_a_note_running_on_from_the_page_before_is_no_new_note():
+    doc = _clean(_scanned([
+        [("79/1. A title", None), ("", None), ("The General Assembly,", None), ("", None),
+         ("Recalling the Platform for Action1 and its resolution 70/1,2", None), ("", None),
+         ("1 Report of the Fourth World Conference on Women, Beijing, 4-15 September 1995", "footnote"),
+         ("(United Nations publication, Sales No. E.96.IV.13), chap. I, resolution 1, annexes I and", "footnote")],
+        [("1. Decides to continue;", None), ("", None),
+         ("II.", "footnote"), ("2 Resolution 70/1.", "footnote")],
+    ]))
+    assert [f["num"] for f in doc["footnotes"]] == ["1", "2"]
+    assert not [c for c in doc["corrections"] if c["rule"] == "footnote.body-number"]

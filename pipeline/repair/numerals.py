@@ -106,3 +106,44 @@ def arabic_in_date(work: WorkText, ctx: RepairContext) -> list[Proposal]:
             seen.add(start)
             out.append(Proposal(start, end, fixed, "numerals.arabic_in_date", confidence, {"place": "paragraph" if paragraph else "date"}))
     return out
+
+
+# An operative paragraph's number at the start of its line, and the same misread:
+# digits or their look-alikes, then the period or one character read for it
+_NUMBERED_LINE = re.compile(r"(?m)^[ \t]*(?P<num>\d{1,3})\.(?=\s)")
+_MISREAD_NUMBER = re.compile(r"(?m)^[ \t]*(?P<num>(?P<digits>[0-9Il|O]{1,3})(?P<dot>[^\s\d]))(?=[ \t]+[A-Z])")
+
+
+@rule("numerals.paragraph_number")
+def paragraph_number(work: WorkText, ctx: RepairContext) -> list[Proposal]:
+    """A paragraph number misread at the start of its line, where the numbering wants it.
+
+    "10. Requests ...\nll. Decides ..." -> "11. Decides", and "1B Takes note" ->
+    "1. Takes note" before "2. Reiterates": the token reads as a number once
+    "I", "l", "|" and "O" are read as digits, that number starts no other line,
+    and the number before it starts an earlier line (for "1", "2." starts a
+    later one).  A section heading "II." in a text that numbers its paragraphs
+    up to 11 is therefore left alone.  A period read as another character is
+    less certain than a digit read as a letter: applied, and flagged.
+    """
+    first: dict[int, int] = {}
+    for m in _NUMBERED_LINE.finditer(work.text):
+        first.setdefault(int(m.group("num")), m.start())
+    guard = Guard(work)
+    out: list[Proposal] = []
+    for m in _MISREAD_NUMBER.finditer(work.text):
+        digits, dot = m.group("digits"), m.group("dot")
+        fixed = digits.translate(_LOOKALIKE_DIGITS)
+        if (digits.isdigit() and dot == ".") or not fixed.isdigit() or fixed.startswith("0"):
+            continue
+        if dot != "." and not (dot.isalpha() or dot in ",:;'’‘`´"):
+            continue  # "1) ..." or "1/ ...": numbering of another kind
+        n = int(fixed)
+        if n in first:
+            continue
+        wanted = first.get(n - 1, len(work.text)) < m.start() if n > 1 else first.get(2, -1) > m.start()
+        start, end = m.span("num")
+        if wanted and not guard.blocked(start, end):
+            confidence = 0.93 if dot == "." else 0.85
+            out.append(Proposal(start, end, fixed + ".", "numerals.paragraph_number", confidence, {"after": n - 1}))
+    return out

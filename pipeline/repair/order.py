@@ -19,6 +19,7 @@ TEXT_RULES: list[str] = [
     "symbols.un_symbol",
     "numerals.roman_in_citation",
     "numerals.arabic_in_date",
+    "numerals.paragraph_number",
     "words.segmentation",
     "words.spelling",
     "words.real_word",
