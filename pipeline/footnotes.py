@@ -21,9 +21,9 @@ from .repair.layout import FORMULA, body_start
 from .worktext import IN_TEXT, Mark, Proposal, Thresholds, WorkText, Decide
 
 # A footnote number as OCR may print it: digits, or a symbol standing for one.
-_BODY_START = re.compile(r"^(\s*)(\d{1,3}|\*{1,3}|[†‡§!%®©°&#$@|])(?=\s)\s*(\S.*)$")
+_BODY_START = re.compile(r"^(\s*)(\d{1,3}[?!’'°]?|\*{1,3}|[†‡§!?%®©°&#$@|])(?=\s)\s*(\S.*)$")
 # Symbols OCR reads for a superscript digit at the start of a footnote body.
-_DIGIT_LOOKALIKES = set("!%®©°&#$@|")
+_DIGIT_LOOKALIKES = set("!?%®©°&#$@|")
 _CITATION = re.compile(
     rf"^(?:See\b|Resolutions?\b|Decisions?\b|Ibid\b|Official Records\b|United Nations\b|Treaty Series\b"
     rf"|Available\b|Adopted\b|Report\b|Document\b|General Assembly\b|Human Rights Council\b|Security Council\b"
@@ -82,6 +82,14 @@ def find_bodies(work: WorkText) -> list[Body]:
         num_start = ln.start + len(lead)
         num_end = num_start + len(printed)
         sup = _sup_at(work, num_start) is not None
+        fixes = []
+        if len(printed) > 1 and printed[:-1].isdigit() and not printed[-1].isdigit():
+            # "3? Relevant parts ...": OCR's junk after a note's number, only in a footnote zone
+            if ln.attrs.get("zone") != "footnote":
+                continue
+            fixes.append(Proposal(num_start, num_end, printed[:-1], "footnote.body-number", 0.9,
+                                  {"printed": printed, "reason": "a character OCR added to the number"}))
+            printed = printed[:-1]
         evidence = 0.0
         if ln.attrs.get("zone") == "footnote":
             evidence += 2
@@ -98,34 +106,36 @@ def find_bodies(work: WorkText) -> list[Body]:
             evidence -= 1.5  # the line above runs on into this one: a wrapped sentence
         if printed[0].isdigit() and rest[:1].islower():
             evidence -= 1
-        candidates.append(Body(printed, printed, ln.start, num_start, num_end, ln.end, evidence, sup))
+        candidates.append(Body(printed, printed, ln.start, num_start, num_end, ln.end, evidence, sup, fixes))
     candidates += _numberless_zone_starts(work)
     candidates.sort(key=lambda b: b.start)
 
     bodies = _in_sequence(candidates)
+    starts = {b.start for b in bodies}
     for b in bodies:
-        b.end = _extend(work, b)
+        b.end = _extend(work, b, starts)
     return bodies
 
 
 def _numberless_zone_starts(work: WorkText) -> list[Body]:
-    """The first line of a page's footnote zone when it has no number at all.
+    """Lines of a footnote zone that may start a note whose number was lost.
 
     A raised "1" a poor scan loses entirely leaves "Report of the Fourth World
-    Conference ..." heading the zone.  Such a line is a candidate body with no
-    printed number; :func:`_in_sequence` takes it only where the sequence says a
-    number is missing (the next body is the one after the expected), so the
-    continuation of a note from the page before is never taken for one.
+    Conference ..." heading the zone.  A zone line that starts with a capital
+    after a finished note (or none) is a candidate body with no printed number;
+    :func:`_in_sequence` takes it only where the sequence says a number is
+    missing (the next numbered body is the one after the expected), so a note
+    running on over lines or from the page before is not taken for one.
     """
     text = work.text
     out = []
-    prev_zone, last_note = None, ""
+    last_note = ""
     for ln in work.lines:
         line = text[ln.start:ln.end]
         if not line.strip():
             continue
         zone = ln.attrs.get("zone")
-        if zone == "footnote" and prev_zone != "footnote" and not _BODY_START.match(line) \
+        if zone == "footnote" and not _BODY_START.match(line) \
                 and line.lstrip()[:1].isupper() and not P.FOOTNOTE_RULE.match(line) \
                 and (not last_note or last_note.rstrip().endswith((".", ")", "”", '"'))):  # else: a note runs on
             lead = len(line) - len(line.lstrip())
@@ -135,7 +145,6 @@ def _numberless_zone_starts(work: WorkText) -> list[Body]:
             out.append(body)
         if zone == "footnote":
             last_note = line
-        prev_zone = zone
     return out
 
 
@@ -172,9 +181,9 @@ def _in_sequence(candidates: list[Body]) -> list[Body]:
                                         {"printed": c.printed, "reason": "footnote sequence"}))
                 accepted.append(c)
                 expected += 1
-        elif not c.printed:  # a zone's first line without a number: only where one is missing
-            nxt = next((d for d in candidates[k + 1:] if d.printed.isdigit()), None)
-            if nxt is not None and int(nxt.printed) == expected + 1 and nxt.start - c.end < 400:
+        elif not c.printed:  # a zone line without a number: only where one is missing
+            nxt = next((d for d in candidates[k + 1:] if d.printed.isdigit() and d.evidence >= 2), None)
+            if nxt is not None and int(nxt.printed) == expected + 1:
                 c.num = str(expected)
                 c.fixes.append(Proposal(c.num_start, c.num_start + len(c.word), c.word, "footnote.body-number", 0.7,
                                         {"notice": f"footnote number lost in the source; {expected} by the sequence",
@@ -197,14 +206,14 @@ def _in_sequence(candidates: list[Body]) -> list[Body]:
     return accepted
 
 
-def _extend(work: WorkText, body: Body) -> int:
+def _extend(work: WorkText, body: Body, starts: set[int] = frozenset()) -> int:
     """A body runs on over following lines until a blank line, another body or a paragraph."""
     lines = work.lines
     idx = next(i for i, ln in enumerate(lines) if ln.start == body.start)
     end = lines[idx].end
     for ln in lines[idx + 1:]:
         t = work.text[ln.start:ln.end]
-        if not t.strip() or _BODY_START.match(t) or _opens_paragraph(t) or "\f" in work.text[end:ln.start]:
+        if not t.strip() or ln.start in starts or _BODY_START.match(t) or _opens_paragraph(t) or "\f" in work.text[end:ln.start]:
             break
         if ln.attrs.get("zone") not in (None, "footnote"):
             break

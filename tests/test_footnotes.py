@@ -150,3 +150,34 @@ def test_a_note_running_on_from_the_page_before_is_no_new_note():
     ]))
     assert [f["num"] for f in doc["footnotes"]] == ["1", "2"]
     assert not [c for c in doc["corrections"] if c["rule"] == "footnote.body-number"]
+
+
+def test_lost_and_junked_note_numbers_inside_a_zone():
+    """Note 2's number lost after a finished note 1, note 3's printed "3?": the sequence mends both."""
+    doc = _clean(_scanned([[
+        ("79/1. A title", None), ("", None), ("The General Assembly,", None), ("", None),
+        ("Having considered the report of the Secretary-General,1 the report of the Board,2", None),
+        ("and the report on the United Nations,3 and the related report of the Committee,4", None), ("", None),
+        ("1. Decides to continue;", None), ("", None),
+        ("1 A/79/313.", "footnote"),
+        ("Relevant parts of the Official Records of the General Assembly, Supplement No. 5.", "footnote"),
+        ("3? Relevant parts of A/79/328.", "footnote"),
+        ("4 A/79/551.", "footnote"),
+    ]]))
+    assert [(f["num"], f["text"], f["anchored"]) for f in doc["footnotes"]] == [
+        ("1", "A/79/313.", True),
+        ("2", "Relevant parts of the Official Records of the General Assembly, Supplement No. 5.", True),
+        ("3", "Relevant parts of A/79/328.", True), ("4", "A/79/551.", True)]
+
+
+def test_a_second_sentence_of_a_note_is_no_new_note():
+    doc = _clean(_scanned([[
+        ("79/1. A title", None), ("", None), ("The General Assembly,", None), ("", None),
+        ("Recalling its resolutions,1 and the report,2", None), ("", None),
+        ("1. Decides to continue;", None), ("", None),
+        ("1 See resolution 70/1.", "footnote"),
+        ("Issued as A/70/1.", "footnote"),
+        ("2 A/79/551.", "footnote"),
+    ]]))
+    assert [f["num"] for f in doc["footnotes"]] == ["1", "2"]
+    assert doc["footnotes"][0]["text"] == "See resolution 70/1. Issued as A/70/1."
