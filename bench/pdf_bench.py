@@ -225,6 +225,18 @@ def flatten(clean: dict) -> str:
     return _norm(" ".join(parts))
 
 
+def structure_differences(out: dict, ref: dict) -> list[str]:
+    """Where a scan's clean output is built differently from its born-digital original's."""
+    diffs = []
+    for what, get in (("preambular", lambda d: len(d["preamble"])), ("operative", lambda d: len(d["operative"])),
+                      ("footnotes", lambda d: [f["num"] for f in d["footnotes"]]),
+                      ("anchored", lambda d: sum(f["anchored"] for f in d["footnotes"])),
+                      ("closing", lambda d: bool(d.get("closing")))):
+        if get(out) != get(ref):
+            diffs.append(f"{what} {get(out)} vs {get(ref)}")
+    return diffs
+
+
 def cer(hyp: str, ref: str) -> float:
     return Levenshtein.distance(hyp, ref) / max(1, len(ref))
 
@@ -350,7 +362,7 @@ def bench_scans(srcs: list[Path], work: Path, born_project: Path, seed: int) -> 
     print(f"  of the 1-worker run, {rest:.1f} s is outside extraction: start, dictionary build (about 0.9 s), "
           f"the later stages of {len(srcs)} documents, report and summary")
     # accuracy against the born-digital clean output
-    print(f"\n{'document':<18}{'variant':<13}{'CER clean':>10}{'CER raw tess.':>15}")
+    print(f"\n{'document':<18}{'variant':<13}{'CER clean':>10}{'CER raw tess.':>15}   structure as born-digital")
     table = []
     for variant, workers in (("clean300", 2), ("degraded200", 2)):
         project = runs[(variant, workers)]
@@ -360,12 +372,14 @@ def bench_scans(srcs: list[Path], work: Path, born_project: Path, seed: int) -> 
             if not (ref_path.exists() and out_path.exists()):
                 print(f"{p.stem:<18}{variant:<13}{'missing':>10}")
                 continue
-            ref = flatten(json.loads(ref_path.read_text()))
-            clean_cer = cer(flatten(json.loads(out_path.read_text())), ref)
+            ref_doc, out_doc = json.loads(ref_path.read_text()), json.loads(out_path.read_text())
+            ref = flatten(ref_doc)
+            clean_cer = cer(flatten(out_doc), ref)
             raw_cer = cer(raw_tesseract_text(project, p.stem), ref)
+            same = structure_differences(out_doc, ref_doc)
             table.append({"doc": p.stem, "variant": variant, "cer_clean": clean_cer, "cer_raw": raw_cer,
-                          "ref_chars": len(ref)})
-            print(f"{p.stem:<18}{variant:<13}{clean_cer * 100:>9.2f}%{raw_cer * 100:>14.2f}%")
+                          "ref_chars": len(ref), "structure_differences": same})
+            print(f"{p.stem:<18}{variant:<13}{clean_cer * 100:>9.2f}%{raw_cer * 100:>14.2f}%   {'; '.join(same) or 'same'}")
     for variant in ("clean300", "degraded200"):
         rows = [r for r in table if r["variant"] == variant]
         if rows:
@@ -375,9 +389,11 @@ def bench_scans(srcs: list[Path], work: Path, born_project: Path, seed: int) -> 
             worst = max(r["cer_clean"] for r in rows)
             res[f"cer_{variant}"] = {"clean": round(agg_clean, 4), "raw": round(agg_raw, 4),
                                      "worst_clean": round(worst, 4),
-                                     "docs_within_1pct": sum(1 for r in rows if r["cer_clean"] <= 0.01)}
+                                     "docs_within_1pct": sum(1 for r in rows if r["cer_clean"] <= 0.01),
+                                     "docs_same_structure": sum(1 for r in rows if not r["structure_differences"])}
             print(f"{'all':<18}{variant:<13}{agg_clean * 100:>9.2f}%{agg_raw * 100:>14.2f}%   "
-                  f"(worst clean {worst * 100:.2f}%, {res[f'cer_{variant}']['docs_within_1pct']}/{len(rows)} within 1%)")
+                  f"(worst clean {worst * 100:.2f}%, {res[f'cer_{variant}']['docs_within_1pct']}/{len(rows)} within 1%, "
+                  f"{res[f'cer_{variant}']['docs_same_structure']}/{len(rows)} with the structure of the born-digital)")
     res["table"] = table
     return res
 
