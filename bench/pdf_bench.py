@@ -3,7 +3,7 @@
     python3 bench/pdf_bench.py                       # everything (about 10 minutes on 2 cores)
     python3 bench/pdf_bench.py --skip-scans          # born-digital only (about 2 minutes)
     python3 bench/pdf_bench.py --scan-docs 4         # fewer scanned documents
-    python3 bench/pdf_bench.py --scan-docs 12 --scan-max-pages 4   # the set reported
+    python3 bench/pdf_bench.py --scan-docs 12 --scan-max-pages 4 --repeat 3   # the set reported
 
 Born-digital: every corpus PDF goes through the whole pipeline (``luigi --module
 pipeline CleanAll`` in a throw-away project).  For each clean/<doc>.json it checks
@@ -34,6 +34,7 @@ import os
 import re
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -297,7 +298,7 @@ def tesseract_cli(images: list[Path], parallel: int = 1) -> dict:
     return {"seconds": time.perf_counter() - t, "cpu_seconds": children_cpu() - c0, "pages": len(images)}
 
 
-def bench_scans(srcs: list[Path], work: Path, born_project: Path, seed: int) -> dict:
+def bench_scans(srcs: list[Path], work: Path, born_project: Path, seed: int, repeat: int = 1) -> dict:
     print("\n== Scanned PDFs ==")
     res: dict = {"docs": [p.stem for p in srcs]}
     scans = {v: [make_scan(p, work / "scans" / v / p.name, v, seed) for p in srcs]
@@ -305,62 +306,76 @@ def bench_scans(srcs: list[Path], work: Path, born_project: Path, seed: int) -> 
     pages = sum(page_count(p) for p in srcs)
     res["pages"] = pages
     print(f"{len(srcs)} documents, {pages} pages per variant: {', '.join(p.stem for p in srcs)}")
-    # Tesseract's own time on the same page images, before and after the pipeline runs
-    # (the machine's speed drifts by a few per cent over a run: the mean of the two is the reference)
+    # Speed: rounds of (tesseract alone one at a time, two at a time, the pipeline with 1 worker,
+    # with 2 workers), interleaved so that the machine's drift (several per cent over minutes on
+    # this shared VM) touches both sides alike; each round gives its own ratios, the median is reported.
     tmp = tempfile.TemporaryDirectory()
     images = tesseract_inputs(scans["clean300"], 300, Path(tmp.name))
-    cli_runs = [tesseract_cli(images, parallel=1), tesseract_cli(images, parallel=2)]
-    runs, cpu = {}, {}
-    for variant, workers in (("clean300", 1), ("clean300", 2), ("degraded200", 2)):
-        project = make_project(work / f"scan-{variant}-w{workers}", scans[variant])
-        cpu[(variant, workers)] = {}
-        elapsed = run_pipeline(project, workers, cpu[(variant, workers)])
-        runs[(variant, workers)] = project
-        ppm = pages / elapsed * 60
-        res[f"{variant}_w{workers}"] = {"seconds": round(elapsed, 1), "pages_per_minute": round(ppm, 1),
-                                        "cpu_seconds": round(cpu[(variant, workers)]["seconds"], 1)}
-        print(f"pipeline on {variant} scans, {workers} worker(s): {elapsed:.1f} s, {ppm:.1f} pages/min")
-    cli_runs += [tesseract_cli(images, parallel=1), tesseract_cli(images, parallel=2)]
+    n = len(images)
+    rounds = []
+    for r in range(repeat):
+        row: dict = {"cli1": tesseract_cli(images, parallel=1), "cli2": tesseract_cli(images, parallel=2)}
+        for workers in (1, 2):
+            project = make_project(work / f"scan-clean300-w{workers}", scans["clean300"])
+            cpu: dict = {}
+            row[f"w{workers}"] = {"seconds": run_pipeline(project, workers, cpu), "cpu_seconds": cpu["seconds"],
+                                  **extract_timing(project)}
+        rounds.append(row)
+        print(f"round {r + 1}/{repeat}: tesseract alone {row['cli1']['seconds']:.1f} s (two at a time "
+              f"{row['cli2']['seconds']:.1f} s); pipeline 1 worker {row['w1']['seconds']:.1f} s, "
+              f"2 workers {row['w2']['seconds']:.1f} s")
     tmp.cleanup()
-    cli1 = {k: (cli_runs[0][k] + cli_runs[2][k]) / 2 for k in ("seconds", "cpu_seconds", "pages")}
-    cli2 = {k: (cli_runs[1][k] + cli_runs[3][k]) / 2 for k in ("seconds", "cpu_seconds", "pages")}
-    res["tesseract_cli_runs"] = [{k: round(v, 2) for k, v in r.items()} for r in cli_runs]
-    print(f"tesseract alone, before and after: {cli_runs[0]['seconds']:.1f} s and {cli_runs[2]['seconds']:.1f} s "
-          f"one at a time; {cli_runs[1]['seconds']:.1f} s and {cli_runs[3]['seconds']:.1f} s two at a time")
-    # speed of OCR against Tesseract's own on the same page images (300 dpi runs)
-    p1 = runs[("clean300", 1)]
-    t = extract_timing(p1)
-    n = int(cli1["pages"])
-    w1, w2 = res["clean300_w1"], res["clean300_w2"]
+    project = make_project(work / "scan-degraded200-w2", scans["degraded200"])
+    elapsed = run_pipeline(project, 2)
+    runs = {("clean300", 2): work / "scan-clean300-w2", ("degraded200", 2): project}
+    print(f"pipeline on degraded200 scans, 2 workers: {elapsed:.1f} s, {pages / elapsed * 60:.1f} pages/min")
+
+    def med(f) -> float:
+        return statistics.median(f(row) for row in rounds)
+
+    def spread(f) -> str:
+        vals = sorted(f(row) * 100 for row in rounds)
+        return f"{vals[0]:+.1f}% .. {vals[-1]:+.1f}%" if len(vals) > 1 else ""
+
+    ratios = {
+        "extract_overhead_vs_cli": lambda r: r["w1"]["extract_seconds"] / r["cli1"]["seconds"] - 1,
+        "pipeline_overhead_vs_cli": lambda r: r["w1"]["seconds"] / r["cli1"]["seconds"] - 1,
+        "pipeline_cpu_overhead_vs_cli": lambda r: r["w1"]["cpu_seconds"] / r["cli1"]["cpu_seconds"] - 1,
+        "pipeline_2_workers_overhead_vs_cli_2_parallel": lambda r: r["w2"]["seconds"] / r["cli2"]["seconds"] - 1,
+    }
     res["ocr"] = {
-        "pages": t["pages"], "extract_s_per_page": round(t["extract_seconds"] / t["pages"], 3),
-        "tesseract_call_s_per_page": round(t["ocr_seconds"] / t["pages"], 3),
-        "image_s_per_page": round(t["image_seconds"] / t["pages"], 3),
-        "marker_analysis_s_per_page": round(t["analysis_seconds"] / t["pages"], 3),
-        "tesseract_cli_s_per_page": round(cli1["seconds"] / n, 3),
-        "tesseract_cli_cpu_s_per_page": round(cli1["cpu_seconds"] / n, 3),
-        "tesseract_cli_2_parallel_s": round(cli2["seconds"], 1),
-        "pipeline_1_worker_s": w1["seconds"], "pipeline_2_workers_s": w2["seconds"],
-        "extract_overhead_vs_cli": round(t["extract_seconds"] / cli1["seconds"] - 1, 3),
-        "pipeline_overhead_vs_cli": round(w1["seconds"] / cli1["seconds"] - 1, 3),
-        "pipeline_cpu_overhead_vs_cli": round(w1["cpu_seconds"] / cli1["cpu_seconds"] - 1, 3),
-        "pipeline_2_workers_overhead_vs_cli_2_parallel": round(w2["seconds"] / cli2["seconds"] - 1, 3),
+        "pages": n, "rounds": repeat,
+        "extract_s_per_page": round(med(lambda r: r["w1"]["extract_seconds"]) / n, 3),
+        "tesseract_call_s_per_page": round(med(lambda r: r["w1"]["ocr_seconds"]) / n, 3),
+        "image_s_per_page": round(med(lambda r: r["w1"]["image_seconds"]) / n, 3),
+        "marker_analysis_s_per_page": round(med(lambda r: r["w1"]["analysis_seconds"]) / n, 3),
+        "tesseract_cli_s_per_page": round(med(lambda r: r["cli1"]["seconds"]) / n, 3),
+        "tesseract_cli_cpu_s_per_page": round(med(lambda r: r["cli1"]["cpu_seconds"]) / n, 3),
+        "pages_per_minute_1_worker": round(n / med(lambda r: r["w1"]["seconds"]) * 60, 1),
+        "pages_per_minute_2_workers": round(n / med(lambda r: r["w2"]["seconds"]) * 60, 1),
+        "tesseract_pages_per_minute_1": round(n / med(lambda r: r["cli1"]["seconds"]) * 60, 1),
+        "tesseract_pages_per_minute_2": round(n / med(lambda r: r["cli2"]["seconds"]) * 60, 1),
+        "outside_extraction_s": round(med(lambda r: r["w1"]["seconds"] - r["w1"]["extract_seconds"]), 2),
+        **{k: round(med(f), 3) for k, f in ratios.items()},
+        "rounds_raw": [{k: {kk: round(vv, 3) for kk, vv in v.items()} for k, v in row.items()} for row in rounds],
     }
     o = res["ocr"]
     print(f"OCR extraction: {o['extract_s_per_page']} s/page (Tesseract call {o['tesseract_call_s_per_page']}, "
           f"overlapped with it: render/deskew/save {o['image_s_per_page']}, rules and markers "
           f"{o['marker_analysis_s_per_page']})")
     print(f"tesseract command alone on the same {n} page images: {o['tesseract_cli_s_per_page']} s/page, "
-          f"{o['tesseract_cli_cpu_s_per_page']} CPU s/page; two at a time: {o['tesseract_cli_2_parallel_s']} s")
-    print("overhead over Tesseract's own on the same pages:")
-    print(f"  extraction, wall clock                      {o['extract_overhead_vs_cli'] * 100:+.1f}%")
-    print(f"  whole pipeline, 1 worker, wall clock        {o['pipeline_overhead_vs_cli'] * 100:+.1f}%")
-    print(f"  whole pipeline, 1 worker, CPU time          {o['pipeline_cpu_overhead_vs_cli'] * 100:+.1f}%")
-    print(f"  whole pipeline, 2 workers vs 2 tesseracts   {o['pipeline_2_workers_overhead_vs_cli_2_parallel'] * 100:+.1f}%")
-    rest = w1["seconds"] - t["extract_seconds"]
-    o["outside_extraction_s"] = round(rest, 2)
-    print(f"  of the 1-worker run, {rest:.1f} s is outside extraction: start, dictionary build (about 0.9 s), "
-          f"the later stages of {len(srcs)} documents, report and summary")
+          f"{o['tesseract_cli_cpu_s_per_page']} CPU s/page")
+    print(f"pages per minute: pipeline {o['pages_per_minute_1_worker']} (1 worker), {o['pages_per_minute_2_workers']} "
+          f"(2 workers); tesseract alone {o['tesseract_pages_per_minute_1']} (one at a time), "
+          f"{o['tesseract_pages_per_minute_2']} (two at a time)")
+    print(f"overhead over Tesseract's own on the same pages (median of {repeat} rounds, and range):")
+    print(f"  extraction, wall clock                      {o['extract_overhead_vs_cli'] * 100:+.1f}%   {spread(ratios['extract_overhead_vs_cli'])}")
+    print(f"  whole pipeline, 1 worker, wall clock        {o['pipeline_overhead_vs_cli'] * 100:+.1f}%   {spread(ratios['pipeline_overhead_vs_cli'])}")
+    print(f"  whole pipeline, 1 worker, CPU time          {o['pipeline_cpu_overhead_vs_cli'] * 100:+.1f}%   {spread(ratios['pipeline_cpu_overhead_vs_cli'])}")
+    print(f"  whole pipeline, 2 workers vs 2 tesseracts   {o['pipeline_2_workers_overhead_vs_cli_2_parallel'] * 100:+.1f}%   "
+          f"{spread(ratios['pipeline_2_workers_overhead_vs_cli_2_parallel'])}")
+    print(f"  of the 1-worker run, {o['outside_extraction_s']:.1f} s is outside extraction: start, dictionary build "
+          f"(about 0.9 s), the later stages of {len(srcs)} documents, report and summary")
     # accuracy against the born-digital clean output
     print(f"\n{'document':<18}{'variant':<13}{'CER clean':>10}{'CER raw tess.':>15}   structure as born-digital")
     table = []
@@ -406,6 +421,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--scan-max-pages", type=int, default=3, help="scan only corpus PDFs this short")
     ap.add_argument("--skip-scans", action="store_true")
     ap.add_argument("--seed", type=int, default=5)
+    ap.add_argument("--repeat", type=int, default=1, help="rounds of the OCR speed comparison (median reported)")
     args = ap.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
     load = os.getloadavg()
@@ -414,7 +430,8 @@ def main(argv: list[str] | None = None) -> None:
     born = bench_born(pdfs, args.work, workers=[1, 2])
     out = {"born": born}
     if not args.skip_scans:
-        out["scans"] = bench_scans(pick(args.corpus, args.scan_docs, args.scan_max_pages), args.work, Path(born["project"]), args.seed)
+        out["scans"] = bench_scans(pick(args.corpus, args.scan_docs, args.scan_max_pages), args.work, Path(born["project"]), args.seed,
+                                    args.repeat)
     out["load_average_end"] = os.getloadavg()[0]
     (args.work / "pdf_bench.json").write_text(json.dumps(out, indent=1, default=str))
     print(f"\nfigures saved to {args.work / 'pdf_bench.json'}; load average {out['load_average_end']:.1f} at end")

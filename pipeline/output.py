@@ -85,6 +85,15 @@ def dumps(obj: Any) -> str:
     return json.dumps(obj, ensure_ascii=False, indent=1) + "\n"
 
 
+def dumps_compact(obj: Any) -> str:
+    """Deterministic JSON without indentation, for the stage caches nobody reads by eye.
+
+    Without ``indent`` the json module uses its C encoder: a stage file of a
+    scanned document is written about ten times faster.
+    """
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
 def _with_markers(text: str, notes: list[dict[str, Any]]) -> str:
     out = []
     pos = 0

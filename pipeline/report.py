@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import re
 import tempfile
@@ -201,7 +202,7 @@ class Cropper:
         self.used.add(out)
         if out.exists() and out.stat().st_mtime >= _mtime(image_path):
             return rel.as_posix()
-        img = self._open(image_path)
+        img = self._open(image_path, (math.ceil(pw * CROP_SCALE), math.ceil(ph * CROP_SCALE)))
         if img is None:
             return None
         sx, sy = img.width / pw, img.height / ph
@@ -230,12 +231,15 @@ class Cropper:
         tmp.replace(out)
         return rel.as_posix()
 
-    def _open(self, path: Path) -> Any:
+    def _open(self, path: Path, at_least: tuple[int, int]) -> Any:
+        """The page image, decoded no larger than the crops need (a JPEG decodes at 1/2, 1/4 ...)."""
         if path not in self._images:
             from PIL import Image
 
             try:
                 with Image.open(path) as im:
+                    if im.format == "JPEG":
+                        im.draft(im.mode, at_least)
                     im.load()
                     self._images[path] = im.convert("L") if im.mode not in ("L", "RGB") else im.copy()
             except (OSError, ValueError) as e:

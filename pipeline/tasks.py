@@ -29,7 +29,7 @@ from . import decisions as decisions_store
 from . import fingerprint as fp
 from . import stages
 from .model import Extracted
-from .output import atomic_write, dumps, render_markdown
+from .output import atomic_write, dumps, dumps_compact, render_markdown
 from .settings import Settings
 from .worktext import WorkText
 
@@ -130,7 +130,7 @@ class DocTask(luigi.Task):
             return json.load(f)
 
     def write(self, obj: dict[str, Any]) -> None:
-        atomic_write(Path(self.output().path), dumps(obj))
+        atomic_write(Path(self.output().path), dumps_compact(obj))
 
     def failure(self, exc: BaseException) -> dict[str, Any]:
         s = settings()

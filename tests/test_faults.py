@@ -60,7 +60,7 @@ def snapshot(clean: Path) -> dict[str, bytes]:
 
 def normalise_timing(data: bytes) -> bytes:
     """PDF extraction records how long it took (meta.timing) in its stage cache, never in an output."""
-    return re.sub(rb'("[a-z_]+_seconds": )[0-9.e-]+', rb"\1t", data)
+    return re.sub(rb'("[a-z_]+_seconds": ?)[0-9.e-]+', rb"\1t", data)
 
 
 def stage_files(clean: Path) -> int:
