@@ -338,7 +338,6 @@ def bench_scans(srcs: list[Path], work: Path, born_project: Path, seed: int, rep
         return f"{vals[0]:+.1f}% .. {vals[-1]:+.1f}%" if len(vals) > 1 else ""
 
     ratios = {
-        "extract_overhead_vs_cli": lambda r: r["w1"]["extract_seconds"] / r["cli1"]["seconds"] - 1,
         "pipeline_overhead_vs_cli": lambda r: r["w1"]["seconds"] / r["cli1"]["seconds"] - 1,
         "pipeline_cpu_overhead_vs_cli": lambda r: r["w1"]["cpu_seconds"] / r["cli1"]["cpu_seconds"] - 1,
         "pipeline_2_workers_overhead_vs_cli_2_parallel": lambda r: r["w2"]["seconds"] / r["cli2"]["seconds"] - 1,
@@ -355,27 +354,23 @@ def bench_scans(srcs: list[Path], work: Path, born_project: Path, seed: int, rep
         "pages_per_minute_2_workers": round(n / med(lambda r: r["w2"]["seconds"]) * 60, 1),
         "tesseract_pages_per_minute_1": round(n / med(lambda r: r["cli1"]["seconds"]) * 60, 1),
         "tesseract_pages_per_minute_2": round(n / med(lambda r: r["cli2"]["seconds"]) * 60, 1),
-        "outside_extraction_s": round(med(lambda r: r["w1"]["seconds"] - r["w1"]["extract_seconds"]), 2),
         **{k: round(med(f), 3) for k, f in ratios.items()},
         "rounds_raw": [{k: {kk: round(vv, 3) for kk, vv in v.items()} for k, v in row.items()} for row in rounds],
     }
     o = res["ocr"]
-    print(f"OCR extraction: {o['extract_s_per_page']} s/page (Tesseract call {o['tesseract_call_s_per_page']}, "
+    print(f"OCR in the Extract tasks: {o['extract_s_per_page']} s/page (Tesseract call {o['tesseract_call_s_per_page']}, "
           f"overlapped with it: render/deskew/save {o['image_s_per_page']}, rules and markers "
-          f"{o['marker_analysis_s_per_page']})")
+          f"{o['marker_analysis_s_per_page']}; pages read ahead while the previous document finished are not counted)")
     print(f"tesseract command alone on the same {n} page images: {o['tesseract_cli_s_per_page']} s/page, "
           f"{o['tesseract_cli_cpu_s_per_page']} CPU s/page")
     print(f"pages per minute: pipeline {o['pages_per_minute_1_worker']} (1 worker), {o['pages_per_minute_2_workers']} "
           f"(2 workers); tesseract alone {o['tesseract_pages_per_minute_1']} (one at a time), "
           f"{o['tesseract_pages_per_minute_2']} (two at a time)")
     print(f"overhead over Tesseract's own on the same pages (median of {repeat} rounds, and range):")
-    print(f"  extraction, wall clock                      {o['extract_overhead_vs_cli'] * 100:+.1f}%   {spread(ratios['extract_overhead_vs_cli'])}")
     print(f"  whole pipeline, 1 worker, wall clock        {o['pipeline_overhead_vs_cli'] * 100:+.1f}%   {spread(ratios['pipeline_overhead_vs_cli'])}")
     print(f"  whole pipeline, 1 worker, CPU time          {o['pipeline_cpu_overhead_vs_cli'] * 100:+.1f}%   {spread(ratios['pipeline_cpu_overhead_vs_cli'])}")
     print(f"  whole pipeline, 2 workers vs 2 tesseracts   {o['pipeline_2_workers_overhead_vs_cli_2_parallel'] * 100:+.1f}%   "
           f"{spread(ratios['pipeline_2_workers_overhead_vs_cli_2_parallel'])}")
-    print(f"  of the 1-worker run, {o['outside_extraction_s']:.1f} s is outside extraction: start, dictionary build "
-          f"(about 0.9 s), the later stages of {len(srcs)} documents, report and summary")
     # accuracy against the born-digital clean output
     print(f"\n{'document':<18}{'variant':<13}{'CER clean':>10}{'CER raw tess.':>15}   structure as born-digital")
     table = []

@@ -61,6 +61,9 @@ def list_inputs(raw_dir: Path) -> list[Path]:
 def extract(path: Path, rel_path: str, sha256: str, settings: Settings) -> Extracted:
     """Read one input into the neutral model; the kind comes from the bytes, not the name."""
     rel_path = printable(rel_path)
+    from .extract import prefetch
+
+    prefetch.started(path)
     with open(path, "rb") as f:
         head = f.read(1024)
     source = Source(path=rel_path, sha256=sha256, kind="text")

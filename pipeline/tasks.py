@@ -28,6 +28,7 @@ import luigi.interface
 from . import decisions as decisions_store
 from . import fingerprint as fp
 from . import stages
+from .extract import prefetch
 from .model import Extracted
 from .output import atomic_write, dumps, dumps_compact, render_markdown
 from .settings import Settings
@@ -176,6 +177,13 @@ def tasks_run_in_forks() -> bool:
         return forced or int(luigi.interface.core().workers) > 1
     except Exception:  # noqa: BLE001 -- any doubt: the safe answer
         return True
+
+
+def _local_scheduler() -> bool:
+    try:
+        return bool(luigi.interface.core().local_scheduler)
+    except Exception:  # noqa: BLE001
+        return False
 
 
 def preload_lexicon() -> None:
@@ -483,6 +491,8 @@ class CleanAll(luigi.Task):
         ids = stages.doc_ids(inputs)
         docs = [AknExport(path=str(p), doc_id=ids[p]) for p in inputs]
         self.__dict__["_documents"] = (key, docs)
+        if not tasks_run_in_forks() and _local_scheduler():  # else the next document may be another process's
+            prefetch.plan(inputs, s)
         return docs
 
     def requires(self):

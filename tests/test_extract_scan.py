@@ -247,3 +247,49 @@ def test_an_older_analysis_is_redone_without_ocr(clean_dir, scanned, monkeypatch
     assert [ln.text for ln in again.pages[0].lines] == [ln.text for ln in scanned.pages[0].lines]
     assert json.loads((folder / "page-1.json").read_text())["analysis"]["version"] == scan.ANALYSIS_VERSION
     assert (folder / "page-1.jpg").is_file()
+
+
+def test_read_ahead_follows_the_batch_either_way(monkeypatch):
+    from pipeline.extract import prefetch
+
+    a, b, c, d = (Path(f"/batch/{n}.pdf") for n in "abcd")
+    prefetch.plan([a, b, c, d], settings=None)
+    try:
+        prefetch.started(a)
+        assert prefetch._next_ones(a) == [b, c, d]
+        prefetch.plan([a, b, c, d], settings=None)
+        prefetch.started(d)  # Luigi may take the batch from its end
+        assert prefetch._next_ones(d) == [c, b, a]
+        prefetch.started(c)
+        assert prefetch._next_ones(c) == [b, a]
+    finally:
+        prefetch.plan([], None)
+
+
+@needs_tesseract
+def test_the_next_scan_is_read_ahead_and_gives_the_same_result(tmp_path, scanned):
+    import pypdfium2 as pdfium
+
+    from pipeline import stages
+    from pipeline.extract import prefetch
+    from pipeline.settings import Settings
+
+    two = tmp_path / "raw" / "two-pages.pdf"
+    two.parent.mkdir()
+    src, dest = pdfium.PdfDocument(str(SCAN)), pdfium.PdfDocument.new()
+    dest.import_pages(src, [0, 0])
+    dest.save(str(two))
+    src.close()
+    dest.close()
+    one = tmp_path / "raw" / SCAN.name
+    one.write_bytes(SCAN.read_bytes())
+    s = Settings(raw_dir=tmp_path / "raw", clean_dir=tmp_path / "clean")
+    prefetch.plan([two, one], s)
+    try:
+        stages.extract(two, f"raw/{two.name}", _source(two).sha256, s)
+        prefetch.wait()
+        ahead = stages.extract(one, f"raw/{one.name}", _source(one).sha256, s)
+    finally:
+        prefetch.plan([], None)
+    assert ahead.meta["timing"]["ocr_cached_pages"] == 1 and ahead.meta["timing"]["ocr_pages_run"] == 0
+    assert [ln.text for ln in ahead.pages[0].lines] == [ln.text for ln in scanned.pages[0].lines]

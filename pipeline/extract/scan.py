@@ -44,6 +44,7 @@ import pypdfium2 as pdfium  # noqa: E402
 import pytesseract  # noqa: E402
 from PIL import Image  # noqa: E402
 
+from pipeline.extract import prefetch  # noqa: E402
 from pipeline.extract.layout_pdf import Glyph, PageLayout, Rule  # noqa: E402
 
 TESSERACT_CONFIG = "--oem 1 --psm 3"
@@ -596,8 +597,11 @@ def ocr_page_layouts(path: Path, numbers: list[int], *, sha256: str, dpi: int, l
     stats = {"ocr_seconds": 0.0, "ocr_cached_pages": 0, "ocr_pages_run": 0, "ocr_total_seconds": 0.0,
              "image_seconds": 0.0, "analysis_seconds": 0.0}
     t_all = time.perf_counter()
+    prefetch.wait()  # a page of this PDF may be being read ahead
     pages = {n: _load_page(folder / f"page-{n}.json") for n in numbers}
     todo = [n for n in numbers if pages[n] is None]
+    if not todo:
+        prefetch.after_last_page(path)
     stats["ocr_cached_pages"] = len(numbers) - len(todo)
     to_read: list[tuple[int, dict, list[Image.Image]]] = []  # pages whose markers are still to be read
 
@@ -632,12 +636,9 @@ def ocr_page_layouts(path: Path, numbers: list[int], *, sha256: str, dpi: int, l
                 if k + 1 < len(todo):
                     job = pool.submit(ocr_words, nxt[2], lang)
                 pgm.unlink()
-                pages[n] = {"key": key, "page": n, "dpi": dpi, "lang": lang, "tesseract": version,
-                            "config": TESSERACT_CONFIG, "preprocess": PREPROCESS, "skew": angle,
-                            "size_px": list(image.size), "seconds": seconds, "image": f"page-{n}.jpg",
-                            "data": {f: data[f] for f in ("level", "block_num", "par_num", "line_num",
-                                                          "word_num", "left", "top", "width", "height",
-                                                          "conf", "text")}}
+                if k + 1 == len(todo):
+                    prefetch.after_last_page(path)  # Tesseract is free: the next scan's first page
+                pages[n] = _page_record(key, n, dpi, lang, version, angle, image, data, seconds)
                 _write_page(folder / f"page-{n}.json", pages[n])  # a killed run keeps its OCR
                 stats["ocr_seconds"] += seconds
                 stats["ocr_pages_run"] += 1
@@ -681,6 +682,39 @@ def ocr_page_layouts(path: Path, numbers: list[int], *, sha256: str, dpi: int, l
                     "preprocess": PREPROCESS, "cache_key": key},
             "timing": stats}
     return layouts, meta
+
+
+def _page_record(key: str, n: int, dpi: int, lang: str, version: str, angle: float, image: Image.Image,
+                 data: dict, seconds: float) -> dict:
+    return {"key": key, "page": n, "dpi": dpi, "lang": lang, "tesseract": version,
+            "config": TESSERACT_CONFIG, "preprocess": PREPROCESS, "skew": angle,
+            "size_px": list(image.size), "seconds": seconds, "image": f"page-{n}.jpg",
+            "data": {f: data[f] for f in ("level", "block_num", "par_num", "line_num", "word_num",
+                                          "left", "top", "width", "height", "conf", "text")}}
+
+
+def read_first_page(path: Path, folder: Path, *, dpi: int, lang: str) -> None:
+    """Page 1 of a PDF into its OCR cache folder, as :func:`ocr_page_layouts` reads it (no analysis yet).
+
+    Used to read ahead (:mod:`pipeline.extract.prefetch`); the document's own
+    extraction finds the words cached and analyses the page as usual.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    if (folder / "page-1.json").exists():
+        return
+    version = tesseract_version(lang)
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        image, angle = deskew(page_image(pdf, 0, dpi))
+    finally:
+        pdf.close()
+    with tempfile.TemporaryDirectory(dir=folder, prefix=".tesseract-") as tmp:
+        pgm = Path(tmp) / "page-1.pgm"
+        image.save(pgm)
+        data, seconds = ocr_words(pgm, lang)
+    _save_report_image(image, folder / "page-1.jpg")
+    key = folder.name
+    _write_page(folder / "page-1.json", _page_record(key, 1, dpi, lang, version, angle, image, data, seconds))
 
 
 def _save_report_image(image: Image.Image, path: Path) -> None:
