@@ -116,7 +116,9 @@ def check_dictionaries(settings: Settings) -> None:
 def load_lexicon(settings: Settings):
     from .lexicon import load_lexicon as _load
 
-    return _load(settings.dictionaries_dir)
+    from .lexicon import user_cache_dir
+
+    return _load(settings.dictionaries_dir, user_cache_dir())
 
 
 def text_rules() -> list[str]:

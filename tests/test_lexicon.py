@@ -5,6 +5,8 @@ import shutil
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from pipeline import build_lexicon
 from pipeline.lexicon import (
     BIGRAMS_FILE,
@@ -85,3 +87,28 @@ def test_held_out_lexicon_forgets_one_document() -> None:
     assert held.domain_count("kimberley") == max(0, lex.domain_count("kimberley") - 3)
     assert held.sym is lex.sym
     assert lex.domain_count("kimberley") == lex.without(Counter(), Counter(), Counter(), Counter()).domain_count("kimberley")
+
+
+def test_a_built_lexicon_is_kept_and_loaded_back(tmp_path, monkeypatch):
+    import pipeline.lexicon as lexmod
+
+    d = tmp_path / "dictionaries"
+    shutil.copytree(lexmod.default_dictionaries_dir(), d, ignore=shutil.ignore_patterns("review-decisions.json"))
+    monkeypatch.setattr(lexmod, "_CACHE", {})
+    built = lexmod.load_lexicon(d, tmp_path / "cache")
+    assert len(list((tmp_path / "cache").glob("lexicon-*.pickle"))) == 1
+
+    def no_build(*a):
+        raise AssertionError("built again")
+
+    monkeypatch.setattr(lexmod, "_CACHE", {})
+    monkeypatch.setattr(lexmod, "_build", no_build)
+    loaded = lexmod.load_lexicon(d, tmp_path / "cache")
+    assert loaded.fingerprint == built.fingerprint and loaded.words == built.words
+    assert loaded.sym.lookup("Oficial", 2)[0].term == built.sym.lookup("Oficial", 2)[0].term
+    # other dictionaries: another key, built afresh
+    with (d / lexmod.WORDS_FILE).open("a", encoding="utf-8") as fh:
+        fh.write("zzyzx\t5\t5\n")
+    monkeypatch.setattr(lexmod, "_CACHE", {})
+    with pytest.raises(AssertionError, match="built again"):
+        lexmod.load_lexicon(d, tmp_path / "cache")
