@@ -223,6 +223,12 @@ class Extract(DocTask):
             parts.append(fp.tool_version("tesseract"))  # installing it retries scans that failed for want of it
         return parts
 
+    def complete(self) -> bool:
+        done = super().complete()
+        if not done:  # Luigi checks first the document it will run first: read its first page ahead
+            prefetch.soon(Path(self.path))
+        return done
+
     def run(self) -> None:
         s = settings()
         self.run_stage(lambda _: stages.extract(Path(self.path), self.path, fp.file_sha256(Path(self.path)), s).to_json())
@@ -242,6 +248,7 @@ class Repair(DocTask):
     def complete(self) -> bool:
         done = super().complete()
         if not done:
+            prefetch.soon(Path(self.path))  # Tesseract starts on a scan's first page while the lexicon loads
             preload_lexicon()
         return done
 

@@ -64,6 +64,22 @@ def _next_ones(me: Path) -> list[Path]:
     return (ahead or behind)[:3]  # a few: a born-digital one is passed over
 
 
+def soon(path: Path) -> None:
+    """``path`` is to be extracted: read its first page now, if nothing is being read ahead yet.
+
+    Called while Luigi schedules the batch, for the first document it finds to
+    do: Tesseract starts while the scheduler and the lexicon load take their second.
+    """
+    global _pool
+    with _lock:
+        me = Path(path).resolve()
+        if me not in _plan or _settings is None or _pending:
+            return
+        if _pool is None:
+            _pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ocr-prefetch")
+        _pending[:] = [_pool.submit(_first_scanned, [me], _settings)]
+
+
 def after_last_page(path: Path) -> None:
     """Tesseract has read the last page of ``path``: start on the next scanned document."""
     global _pool
