@@ -70,29 +70,29 @@ def soon(path: Path) -> None:
     Called while Luigi schedules the batch, for the first document it finds to
     do: Tesseract starts while the scheduler and the lexicon load take their second.
     """
-    global _pool
     with _lock:
         me = Path(path).resolve()
-        if me not in _plan or _settings is None or _pending:
-            return
-        if _pool is None:
-            _pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ocr-prefetch")
-        _pending[:] = [_pool.submit(_first_scanned, [me], _settings)]
+        if me in _plan and _settings is not None and not _pending:
+            _submit([me])
 
 
 def after_last_page(path: Path) -> None:
     """Tesseract has read the last page of ``path``: start on the next scanned document."""
-    global _pool
     with _lock:
         me = Path(path).resolve()
         if me not in _plan or _settings is None or (_pending and not _pending[0].done()):
             return
         following = _next_ones(me)
-        if not following:
-            return
-        if _pool is None:
-            _pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ocr-prefetch")
-        _pending[:] = [_pool.submit(_first_scanned, following, _settings)]
+        if following:
+            _submit(following)
+
+
+def _submit(paths: list[Path]) -> None:
+    """Read ahead the first scan among ``paths`` in the background thread (the caller holds the lock)."""
+    global _pool
+    if _pool is None:
+        _pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ocr-prefetch")
+    _pending[:] = [_pool.submit(_first_scanned, paths, _settings)]
 
 
 def wait() -> None:
@@ -131,8 +131,6 @@ def _prefetch(path: Path, settings: Any) -> bool:
             page = pdf.pages[0]
             if text_layer_ok(page.chars):
                 return False
-    sha = hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    dpi, lang = int(ext["dpi"]), str(ext["ocr_lang"])
-    folder = Path(settings.stages_dir) / "ocr" / scan.cache_key(sha, dpi, scan.tesseract_version(lang), lang)
-    scan.read_first_page(path, folder, dpi=dpi, lang=lang)
+    scan.read_first_page(path, sha256=hashlib.sha256(Path(path).read_bytes()).hexdigest(), dpi=int(ext["dpi"]),
+                         lang=str(ext["ocr_lang"]), cache_dir=Path(settings.stages_dir))
     return True

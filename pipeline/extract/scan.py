@@ -590,10 +590,8 @@ def ocr_page_layouts(path: Path, numbers: list[int], *, sha256: str, dpi: int, l
     page n-1.  The markers of all pages are then read in one Tesseract call.
     At most two page images are in memory at once.
     """
-    version = tesseract_version(lang)
-    key = cache_key(sha256, dpi, version, lang)
-    folder = Path(cache_dir) / "ocr" / key
-    folder.mkdir(parents=True, exist_ok=True)
+    folder, version = cache_folder(cache_dir, sha256, dpi, lang)
+    key = folder.name
     stats = {"ocr_seconds": 0.0, "ocr_cached_pages": 0, "ocr_pages_run": 0, "ocr_total_seconds": 0.0,
              "image_seconds": 0.0, "analysis_seconds": 0.0}
     t_all = time.perf_counter()
@@ -617,11 +615,9 @@ def ocr_page_layouts(path: Path, numbers: list[int], *, sha256: str, dpi: int, l
                 ThreadPoolExecutor(max_workers=1) as pool:
             def prepare(n: int) -> tuple[Image.Image, float, Path]:
                 t = time.perf_counter()
-                image, angle = deskew(page_image(pdf, n - 1, dpi))
-                pgm = Path(tmp) / f"page-{n}.pgm"
-                image.save(pgm)  # uncompressed: the cheapest image for Tesseract to read
+                prepared = _tesseract_input(pdf, n, dpi, Path(tmp))
                 stats["image_seconds"] += time.perf_counter() - t
-                return image, angle, pgm
+                return prepared
 
             nxt = prepare(todo[0]) if todo else None
             job = pool.submit(ocr_words, nxt[2], lang) if nxt else None
@@ -693,28 +689,40 @@ def _page_record(key: str, n: int, dpi: int, lang: str, version: str, angle: flo
                                           "left", "top", "width", "height", "conf", "text")}}
 
 
-def read_first_page(path: Path, folder: Path, *, dpi: int, lang: str) -> None:
-    """Page 1 of a PDF into its OCR cache folder, as :func:`ocr_page_layouts` reads it (no analysis yet).
+def cache_folder(cache_dir: Path, sha256: str, dpi: int, lang: str) -> tuple[Path, str]:
+    """A PDF's OCR cache folder (created) and the Tesseract version its key holds."""
+    version = tesseract_version(lang)
+    folder = Path(cache_dir) / "ocr" / cache_key(sha256, dpi, version, lang)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder, version
+
+
+def _tesseract_input(pdf: pdfium.PdfDocument, n: int, dpi: int, tmp: Path) -> tuple[Image.Image, float, Path]:
+    """Page ``n`` deskewed, and saved uncompressed (the cheapest image for Tesseract to read)."""
+    image, angle = deskew(page_image(pdf, n - 1, dpi))
+    pgm = tmp / f"page-{n}.pgm"
+    image.save(pgm)
+    return image, angle, pgm
+
+
+def read_first_page(path: Path, *, sha256: str, dpi: int, lang: str, cache_dir: Path) -> None:
+    """Page 1 of a PDF into its OCR cache, as :func:`ocr_page_layouts` reads it (no analysis yet).
 
     Used to read ahead (:mod:`pipeline.extract.prefetch`); the document's own
     extraction finds the words cached and analyses the page as usual.
     """
-    folder.mkdir(parents=True, exist_ok=True)
+    folder, version = cache_folder(cache_dir, sha256, dpi, lang)
     if (folder / "page-1.json").exists():
         return
-    version = tesseract_version(lang)
     pdf = pdfium.PdfDocument(str(path))
     try:
-        image, angle = deskew(page_image(pdf, 0, dpi))
+        with tempfile.TemporaryDirectory(dir=folder, prefix=".tesseract-") as tmp:
+            image, angle, pgm = _tesseract_input(pdf, 1, dpi, Path(tmp))
+            data, seconds = ocr_words(pgm, lang)
     finally:
         pdf.close()
-    with tempfile.TemporaryDirectory(dir=folder, prefix=".tesseract-") as tmp:
-        pgm = Path(tmp) / "page-1.pgm"
-        image.save(pgm)
-        data, seconds = ocr_words(pgm, lang)
     _save_report_image(image, folder / "page-1.jpg")
-    key = folder.name
-    _write_page(folder / "page-1.json", _page_record(key, 1, dpi, lang, version, angle, image, data, seconds))
+    _write_page(folder / "page-1.json", _page_record(folder.name, 1, dpi, lang, version, angle, image, data, seconds))
 
 
 def _save_report_image(image: Image.Image, path: Path) -> None:
