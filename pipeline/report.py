@@ -18,7 +18,6 @@ import json
 import math
 import os
 import re
-import tempfile
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -28,6 +27,7 @@ from urllib.parse import quote
 import jinja2
 
 from . import decisions as decisions_mod
+from .output import temp_file_for
 
 SCHEMA = "clean-document/1"
 STATUSES = ("flagged", "suggested", "accepted", "rejected", "applied")
@@ -226,9 +226,14 @@ class Cropper:
             piece = piece.resize((CROP_MAX_WIDTH, max(1, round(piece.height * CROP_MAX_WIDTH / piece.width))), resample=3)
         piece = piece.quantize(colors=16)  # grey type and one orange box: a quarter of the bytes
         out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out.with_suffix(".tmp")
-        piece.save(tmp, format="PNG")
-        tmp.replace(out)
+        fd, tmp = temp_file_for(out)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                piece.save(fh, format="PNG")
+            os.replace(tmp, out)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
         return rel.as_posix()
 
     def _open(self, path: Path, at_least: tuple[int, int]) -> Any:
@@ -270,11 +275,18 @@ def _mtime(path: Path) -> float:
 
 
 # ------------------------------------------------------------------ collect
-def collect(clean_dir: Path, *, decisions_path: Path | None = None, crops: bool = True) -> Report:
-    """Everything the page shows, as plain data."""
+def collect(clean_dir: Path, *, decisions_path: Path | None = None, crops: bool = True,
+            only: set[str] | None = None, notes: Iterable[str] = ()) -> Report:
+    """Everything the page shows, as plain data.
+
+    ``only``: the doc ids of the current batch (outputs of other ids are left
+    out); ``notes``: lines to show above the table (inputs skipped, documents
+    not done because of the machine).
+    """
     clean_dir = Path(clean_dir)
-    decided, notes = _load_decisions(clean_dir, decisions_path)
-    failures = {f["doc_id"]: f for f in load_failures(clean_dir)}
+    decided, file_notes = _load_decisions(clean_dir, decisions_path)
+    notes = [*notes, *file_notes]
+    failures = {f["doc_id"]: f for f in load_failures(clean_dir) if only is None or f["doc_id"] in only}
     cropper = Cropper(clean_dir) if crops else None
 
     docs: list[DocRow] = []
@@ -286,6 +298,8 @@ def collect(clean_dir: Path, *, decisions_path: Path | None = None, crops: bool 
 
     for path, doc in load_documents(clean_dir):
         doc_id = doc["doc_id"]
+        if only is not None and doc_id not in only:
+            continue
         source = doc.get("source") or {}
         kind = str(source.get("kind") or "")
         row = DocRow(
@@ -445,16 +459,17 @@ def render(report: Report) -> str:
     )
 
 
-def build_report(clean_dir: Path, *, decisions_path: Path | None = None) -> Path:
+def build_report(clean_dir: Path, *, decisions_path: Path | None = None, only: set[str] | None = None,
+                 notes: Iterable[str] = ()) -> Path:
     """Write ``clean_dir/report.html`` (and crops in ``report-assets/``) atomically; return its path.
 
     ``decisions_path`` defaults to ``<clean_dir>/../dictionaries/review-decisions.json``;
     it only tells the page which decisions are recorded but not yet honoured by a run.
     """
     clean_dir = Path(clean_dir)
-    html = render(collect(clean_dir, decisions_path=decisions_path))
+    html = render(collect(clean_dir, decisions_path=decisions_path, only=only, notes=notes))
     target = clean_dir / "report.html"
-    fd, tmp = tempfile.mkstemp(prefix=".report-", suffix=".html.tmp", dir=clean_dir)
+    fd, tmp = temp_file_for(target)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", errors="xmlcharrefreplace", newline="\n") as fh:
             fh.write(html)
@@ -466,9 +481,9 @@ def build_report(clean_dir: Path, *, decisions_path: Path | None = None) -> Path
     return target
 
 
-def summarize(clean_dir: Path, *, decisions_path: Path | None = None) -> dict[str, Any]:
+def summarize(clean_dir: Path, *, decisions_path: Path | None = None, only: set[str] | None = None) -> dict[str, Any]:
     """Counts for the end-of-run message: cleaned, failed, corrections by status, awaiting review."""
-    rep = collect(Path(clean_dir), decisions_path=decisions_path, crops=False)
+    rep = collect(Path(clean_dir), decisions_path=decisions_path, crops=False, only=only)
     t = rep.totals
     return {
         "cleaned": t["cleaned"],

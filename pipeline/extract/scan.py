@@ -46,6 +46,8 @@ from PIL import Image  # noqa: E402
 
 from pipeline.extract import prefetch  # noqa: E402
 from pipeline.extract.layout_pdf import Glyph, PageLayout, Rule  # noqa: E402
+from pipeline.faults import needing  # noqa: E402
+from pipeline.output import atomic_write, temp_dir_in, temp_file_for  # noqa: E402
 
 TESSERACT_CONFIG = "--oem 1 --psm 3"
 MARKER_CONFIG = "--oem 1 --psm 7 -c tessedit_char_whitelist=0123456789"
@@ -382,6 +384,22 @@ def read_markers(pages: list[list[Image.Image]], lang: str) -> list[list[str]]:
     return found
 
 
+def reread_markers(pages: list[list[Image.Image]], lang: str) -> tuple[list[list[str]], str | None]:
+    """:func:`read_markers`, degrading when it fails: nothing re-read, and why.
+
+    The re-read only refines what the page's own reading gave (Tesseract's
+    digits at a word's end): when it crashes (a killed or crashing Tesseract,
+    a full temp disk) the page keeps its words and :func:`name_markers` falls
+    back to those digits; the caller records the skipped step, and the repair
+    stage flags each marker it would have checked.
+    """
+    try:
+        return read_markers(pages, lang), None
+    except Exception as exc:  # noqa: BLE001 -- any failure of a refinement step degrades it
+        message = " ".join(str(exc).split())
+        return [[""] * len(crops) for crops in pages], f"{type(exc).__name__}: {message[:160]}"
+
+
 def _overlap(a, b) -> bool:
     return min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1])
 
@@ -571,9 +589,7 @@ def _load_page(path: Path) -> dict | None:
 
 
 def _write_page(path: Path, cached: dict) -> None:
-    tmp = path.with_suffix(f".json.{os.getpid()}.tmp")  # atomic: parallel workers may read it
-    tmp.write_text(json.dumps(cached))
-    os.replace(tmp, path)
+    atomic_write(path, json.dumps(cached))  # parallel workers may read it
 
 
 def _rotate(image: Image.Image, angle: float) -> Image.Image:
@@ -611,7 +627,7 @@ def ocr_page_layouts(path: Path, numbers: list[int], *, sha256: str, dpi: int, l
 
     pdf = pdfium.PdfDocument(str(path))
     try:
-        with tempfile.TemporaryDirectory(dir=folder, prefix=".tesseract-") as tmp, \
+        with temp_dir_in(folder, "tesseract") as tmp, \
                 ThreadPoolExecutor(max_workers=1) as pool:
             def prepare(n: int) -> tuple[Image.Image, float, Path]:
                 t = time.perf_counter()
@@ -657,12 +673,19 @@ def ocr_page_layouts(path: Path, numbers: list[int], *, sha256: str, dpi: int, l
                 marks(n, image)
     finally:
         pdf.close()
+    skipped = []
     if to_read:
         t = time.perf_counter()
-        texts = read_markers([crops for _, _, crops in to_read], lang)
+        texts, failure = reread_markers([crops for _, _, crops in to_read], lang)
         for (n, analysis, _), page_texts in zip(to_read, texts):
             pages[n]["analysis"] = name_markers(analysis, pages[n]["data"], page_texts)
-            _write_page(folder / f"page-{n}.json", pages[n])
+            if failure is None:  # a page whose re-read failed is not cached: a later run tries again
+                _write_page(folder / f"page-{n}.json", pages[n])
+        if failure is not None:
+            k = 72.0 / dpi
+            skipped.append({"step": "ocr.marker-reread", "reason": failure, "markers": [
+                {"page": n, "text": m["text"], "bbox": [round(v * k, 2) for v in m["box"]]}
+                for n, analysis, _ in to_read for m in analysis["markers"]]})
         stats["analysis_seconds"] += time.perf_counter() - t
     layouts = []
     for n in numbers:
@@ -677,6 +700,8 @@ def ocr_page_layouts(path: Path, numbers: list[int], *, sha256: str, dpi: int, l
     meta = {"ocr": {"dpi": dpi, "lang": lang, "tesseract": version, "config": TESSERACT_CONFIG,
                     "preprocess": PREPROCESS, "cache_key": key},
             "timing": stats}
+    if skipped:
+        meta["ocr"]["skipped"] = skipped
     return layouts, meta
 
 
@@ -701,7 +726,8 @@ def _tesseract_input(pdf: pdfium.PdfDocument, n: int, dpi: int, tmp: Path) -> tu
     """Page ``n`` deskewed, and saved uncompressed (the cheapest image for Tesseract to read)."""
     image, angle = deskew(page_image(pdf, n - 1, dpi))
     pgm = tmp / f"page-{n}.pgm"
-    image.save(pgm)
+    with needing(image.width * image.height):  # a full disk says how much the page needed
+        image.save(pgm)
     return image, angle, pgm
 
 
@@ -716,7 +742,7 @@ def read_first_page(path: Path, *, sha256: str, dpi: int, lang: str, cache_dir: 
         return
     pdf = pdfium.PdfDocument(str(path))
     try:
-        with tempfile.TemporaryDirectory(dir=folder, prefix=".tesseract-") as tmp:
+        with temp_dir_in(folder, "tesseract") as tmp:
             image, angle, pgm = _tesseract_input(pdf, 1, dpi, Path(tmp))
             data, seconds = ocr_words(pgm, lang)
     finally:
@@ -727,9 +753,14 @@ def read_first_page(path: Path, *, sha256: str, dpi: int, lang: str, cache_dir: 
 
 def _save_report_image(image: Image.Image, path: Path) -> None:
     """The page as the review report shows it: JPEG, a third of PNG's encoding time and size."""
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    image.save(tmp, format="JPEG", quality=85)
-    os.replace(tmp, path)
+    fd, tmp = temp_file_for(path)
+    try:
+        with os.fdopen(fd, "wb") as f, needing(image.width * image.height):
+            image.save(f, format="JPEG", quality=85)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def _report_image(folder: Path, cached: dict) -> Path | None:
