@@ -61,3 +61,34 @@ def test_samples_references_resolved_and_valid(samples):
     assert wanted <= found
     dates = {(r["target"], r["date"]) for d in samples.values() for r in d["references"]}
     assert ("A/RES/61/168", "2006-12-19") in dates and ("A/HRC/RES/19/33", "2012-03-23") in dates
+
+
+def test_akn_refs_valid_and_one_per_reference(samples):
+    from lxml import etree
+
+    from pipeline.akn import AKN_NS, export_bytes, validate
+
+    for doc in samples.values():
+        export = export_bytes(doc)
+        assert validate(export.xml) == [] and export.problems == []
+        refs = etree.fromstring(export.xml).findall(f".//{{{AKN_NS}}}ref")
+        assert sorted(r.text for r in refs) == sorted(r["text"] for r in doc["references"])
+    hrefs = {r.get("href") for d in samples.values() for r in etree.fromstring(export_bytes(d).xml).iter(f"{{{AKN_NS}}}ref")}
+    assert "/akn/un/statement/deliberation/un-ga/2006-12-19/A-RES-61-168" in hrefs
+    assert "/akn/un/statement/deliberation/un-hrc/2012-03-23/A-HRC-RES-19-33" in hrefs
+
+
+def test_akn_unresolved_citation_refers_to_a_concept():
+    from lxml import etree
+
+    from pipeline.akn import AKN_NS, export_bytes, validate
+
+    doc = {"schema": "clean-document/1", "doc_id": "x", "symbol": "A/RES/1/1", "organ": "General Assembly",
+           "date": "2020-01-01", "preamble": [], "footnotes": [], "corrections": [],
+           "operative": [{"id": "op1", "num": "1", "text": "Notes Governing Council decision 27/2;", "notes": []}]}
+    doc["references"] = find_references(doc)
+    xml = export_bytes(doc).xml
+    assert validate(xml) == []
+    root = etree.fromstring(xml)
+    assert [r.get("href") for r in root.iter(f"{{{AKN_NS}}}ref")] == ["#unresolvedCitation"]
+    assert root.find(f".//{{{AKN_NS}}}TLCConcept[@eId='unresolvedCitation']") is not None
