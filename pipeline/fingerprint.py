@@ -24,7 +24,7 @@ STAGE_CODE = {
     "footnotes": ["footnotes.py", "structure.py", "repair/patterns.py", "repair/layout.py"],
     "structure": ["structure.py", "output.py", "stages.py", "citations.py", "schema/clean-document.schema.json"],
     "akn": ["akn.py", "schema/akomantoso30.xsd"],
-    "report": ["report.py", "templates"],
+    "report": ["report.py", "templates", "citation_index.py"],
 }
 
 

@@ -92,3 +92,32 @@ def test_akn_unresolved_citation_refers_to_a_concept():
     root = etree.fromstring(xml)
     assert [r.get("href") for r in root.iter(f"{{{AKN_NS}}}ref")] == ["#unresolvedCitation"]
     assert root.find(f".//{{{AKN_NS}}}TLCConcept[@eId='unresolvedCitation']") is not None
+
+
+def test_index_lists_citing_documents_and_disagreements(tmp_path):
+    import csv
+
+    from pipeline.citation_index import view, write_index
+    from pipeline.report import _environment, Report
+
+    def doc(doc_id, text):
+        d = {"doc_id": doc_id, "symbol": None, "organ": "General Assembly", "preamble": [{"id": "pp1", "text": text, "notes": []}],
+             "operative": [], "footnotes": []}
+        d["references"] = find_references(d)
+        return d
+
+    docs = [doc("a", "Recalling its resolution 62/160 of 18 December 2007,"),
+            doc("b", "Recalling its resolution 62/160 of 18 December 2008 and Governing Council decision 27/2,"),
+            doc("c", "Recalling its resolution 62/160,")]
+    index = write_index(tmp_path, docs)
+    [t] = index["targets"]
+    assert t["target"] == "A/RES/62/160" and t["documents"] == 3 and t["dates"] == {"2007-12-18": 1, "2008-12-18": 1}
+    assert index["disagreements"] == [{"target": "A/RES/62/160", "dates": {"2007-12-18": ["a"], "2008-12-18": ["b"]}}]
+    assert [u["text"] for u in index["unresolved"]] == ["decision 27/2"]
+    assert json.loads((tmp_path / "citations.json").read_text()) == index
+    rows = list(csv.DictReader((tmp_path / "citations.csv").open()))
+    assert [(r["doc_id"], r["date"]) for r in rows] == [("a", "2007-12-18"), ("b", "2008-12-18"), ("c", "")]
+    html = _environment().get_template("citations.html.j2").render(report=Report(
+        docs=[], corrections=[], rules=[], by_rule=[], by_band=[], totals={}, stale_decisions=0, storage_key="",
+        citations=view(index)))
+    assert "Cited with different dates" in html and "A/RES/62/160" in html
