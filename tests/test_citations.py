@@ -121,3 +121,70 @@ def test_index_lists_citing_documents_and_disagreements(tmp_path):
         docs=[], corrections=[], rules=[], by_rule=[], by_band=[], totals={}, stale_decisions=0, storage_key="",
         citations=view(index)))
     assert "Cited with different dates" in html and "A/RES/62/160" in html
+
+
+MILLENNIUM = ("United Nations\nGeneral Assembly\n\n62/160. Enhancement of international cooperation\n\nThe General Assembly,\n\n"
+              "Recalling its adoption of the United Nations Millennium Declaration on 8 September 2000{m} and its resolution "
+              "61/168 of 19 December 2006,\n\n1. Decides to continue its consideration of the question.\n\n"
+              "76th plenary meeting\n18 December 2007\n\n__________________\n{n} Resolution {num}.\n")
+
+
+def _memory_project(tmp_path, facts):
+    import shutil
+
+    from pipeline.citation_memory import KNOWLEDGE_FILE, Fact, write_knowledge
+
+    d = tmp_path / "dictionaries"
+    shutil.copytree(ROOT / "dictionaries", d)
+    write_knowledge(d / KNOWLEDGE_FILE, {f.symbol: f for f in facts}, "test")
+    return d
+
+
+@pytest.mark.parametrize("known", [True, False], ids=["knowledge file knows 55/2", "nothing known"])
+def test_misread_resolution_number_is_flagged_by_the_memory(tmp_path, known):
+    from pipeline.citation_memory import Fact
+    from pipeline.settings import Settings
+    from pipeline.stages import process
+
+    facts = [Fact("A/RES/55/2", "2000-09-08", "United Nations Millennium Declaration", 3)] if known else []
+    d = _memory_project(tmp_path, facts + [Fact("A/RES/61/168", "2006-12-19", "", 1)])
+    raw = tmp_path / "x.md"
+    raw.write_text(MILLENNIUM.format(m="<sup>2</sup>", n="<sup>2</sup>", num="35/2"), encoding="utf-8")
+    doc, _ = process(raw, Settings(clean_dir=tmp_path / "clean", dictionaries_dir=d))
+    fixes = [c for c in doc["corrections"] if c["rule"] == "citations.memory_number"]
+    if not known:
+        assert fixes == [] and any(r["text"] == "Resolution 35/2" for r in doc["references"])
+        return
+    [fix] = fixes
+    assert (fix["before"], fix["after"], fix["status"]) == ("35/2", "55/2", "flagged")
+    assert 0.6 <= fix["confidence"] < 0.9 and fix["info"]["target"] == "A/RES/55/2"
+    assert any(r["target"] == "A/RES/55/2" and r["block"].startswith("fn") for r in doc["references"])
+
+
+def test_memory_is_learned_from_a_batch_and_rejects_no_correct_number(tmp_path):
+    from pipeline.citation_memory import merge, observations_from_document
+
+    other = {"symbol": "A/RES/55/2", "date": "2000-09-08", "title": "United Nations Millennium Declaration", "header": {},
+             "references": [{"target": "A/RES/54/1", "date": "1999-09-14", "kind": "resolution"},
+                            {"target": "A/RES/35/2", "date": "2000-09-08", "kind": "resolution"}]}  # implausible: not learned
+    facts = merge(observations_from_document(other))
+    assert facts["A/RES/55/2"].date == "2000-09-08" and "A/RES/35/2" not in facts and "A/RES/54/1" in facts
+
+
+def test_a_batch_that_knows_the_resolution_extends_the_memory(tmp_path):
+    """A batch holding A/RES/55/2 itself: `build_lexicon --clean` learns its date, the next run flags 35/2."""
+    from pipeline.build_lexicon import build_memory
+    from pipeline.settings import Settings
+    from pipeline.stages import process
+
+    d = _memory_project(tmp_path, [])
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    (batch / "55_2.json").write_text(json.dumps({
+        "schema": "clean-document/1", "doc_id": "55_2", "source": {}, "corrections": [], "symbol": "A/RES/55/2",
+        "date": "2000-09-08", "title": "United Nations Millennium Declaration", "header": {}, "references": []}))
+    assert build_memory([], [batch], d)["resolutions"] == 1
+    raw = tmp_path / "x.md"
+    raw.write_text(MILLENNIUM.format(m="<sup>2</sup>", n="<sup>2</sup>", num="35/2"), encoding="utf-8")
+    doc, _ = process(raw, Settings(clean_dir=tmp_path / "clean", dictionaries_dir=d))
+    assert [(c["before"], c["after"], c["status"]) for c in doc["corrections"] if c["rule"] == "citations.memory_number"] == [("35/2", "55/2", "flagged")]
