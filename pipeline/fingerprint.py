@@ -21,10 +21,10 @@ PACKAGE = Path(__file__).resolve().parent
 STAGE_CODE = {
     "extract": ["model.py", "extract", "preflight.py", "stages.py"],
     "repair": ["worktext.py", "repair", "lexicon.py", "degraded.py"],
-    "footnotes": ["footnotes.py", "structure.py", "repair/patterns.py", "repair/layout.py"],
+    "footnotes": ["footnotes.py", "citations.py", "citation_memory.py", "structure.py", "repair/patterns.py", "repair/layout.py"],
     "structure": ["structure.py", "output.py", "stages.py", "citations.py", "schema/clean-document.schema.json"],
     "akn": ["akn.py", "schema/akomantoso30.xsd"],
-    "report": ["report.py", "templates"],
+    "report": ["report.py", "templates", "citation_index.py"],
 }
 
 

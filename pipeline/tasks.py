@@ -638,7 +638,8 @@ class CleanAll(luigi.Task):
         return luigi.LocalTarget(str(s.stages_dir / "batch" / f"{batch}.json"))
 
     def complete(self) -> bool:
-        return super().complete() and (settings().clean_dir / "report.html").exists()
+        clean = settings().clean_dir
+        return super().complete() and (clean / "report.html").exists() and (clean / "citations.json").exists()
 
     def run(self) -> None:
         from .report import build_report
@@ -660,6 +661,10 @@ class CleanAll(luigi.Task):
             if d not in done and not faults.not_done(d.path):
                 faults.record(d.path, "run", faults.Fault(True, "not done in this run (a stage file vanished)",
                                                           "run again", "vanished"))
+        try:
+            write_citation_index(s)
+        except OSError as exc:
+            faults.record("(citation index)", "report", faults.classify(exc, where=s.clean_dir))
         summary = print_summary(s, batch=batch, skipped=skipped)
         if summary["failed"]:
             raise DocumentsFailed(
@@ -671,6 +676,14 @@ class CleanAll(luigi.Task):
         atomic_write(Path(self.output().path), dumps(summary))
 
 
+def write_citation_index(s: Settings) -> None:
+    """``clean/citations.json`` and ``.csv``: the batch's citations by target."""
+    from .citation_index import write_index
+    from .report import load_documents
+
+    write_index(s.clean_dir, (doc for _, doc in load_documents(s.clean_dir)))
+
+
 def move_stale_outputs(clean_dir: Path, keep: set[Path]) -> list[Path]:
     """Move outputs that are not the current batch's to ``clean/stale/``; return where they went.
 
@@ -679,9 +692,15 @@ def move_stale_outputs(clean_dir: Path, keep: set[Path]) -> list[Path]:
     machine) may have outputs of an earlier version of its input.  Neither may
     look current, and nothing is lost: they are moved, not deleted.
     """
+    from .report import _is_canonical, _read_json
+
     moved = []
     keep = {p.resolve() for p in keep}
-    candidates = [p for p in clean_dir.glob("*") if p.name.endswith((".json", ".md", ".akn.xml"))]
+    kept_stems = {_stem(p.name) for p in keep if p.parent == clean_dir.resolve()}
+    # Only a document's own files: batch-wide files beside them (report.html, citations.json ...) stay.
+    candidates = [p for p in clean_dir.glob("*.md") if _stem(p.name) not in kept_stems]
+    candidates += [p for p in clean_dir.glob("*.akn.xml") if _stem(p.name) not in kept_stems]
+    candidates += [p for p in clean_dir.glob("*.json") if p.resolve() not in keep and _is_canonical(_read_json(p))]
     candidates += list((clean_dir / "failed").glob("*.json"))
     for p in sorted(candidates):
         if not p.is_file() or p.name.startswith(".") or p.resolve() in keep:
@@ -691,6 +710,13 @@ def move_stale_outputs(clean_dir: Path, keep: set[Path]) -> list[Path]:
         os.replace(p, target)
         moved.append(target)
     return moved
+
+
+def _stem(name: str) -> str:
+    for suffix in (".akn.xml", ".json", ".md"):
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return name
 
 
 def print_summary(s: Settings, report: Path | None = None, *, batch: set[str] | None = None,
