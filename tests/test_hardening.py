@@ -43,8 +43,11 @@ def run_with_faults(project: Path, spec: list[dict], *args: str) -> subprocess.C
                           capture_output=True, text=True, timeout=600)
 
 
+BATCH_FILES = {"report.html", "citations.json", "citations.csv"}  # of the whole batch, not of one document
+
+
 def outputs(clean: Path) -> list[str]:
-    return sorted(p.name for p in clean.iterdir() if p.is_file() and p.name != "report.html")
+    return sorted(p.name for p in clean.iterdir() if p.is_file() and p.name not in BATCH_FILES)
 
 
 # ---------------------------------------------------------------- 1. input or machine
