@@ -11,7 +11,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from . import footnotes, structure
+from . import citations, footnotes, structure
 from .extract.errors import ExtractError
 from .model import Extracted, Source
 from .repair.engine import RepairContext, run_rules
@@ -149,6 +149,7 @@ def build(work: WorkText, doc: dict[str, Any] | Extracted) -> dict[str, Any]:
     else:
         source, meta = doc["source"], doc.get("meta", {})
     built = structure.build_document(work, source=source, meta=meta)
+    built["references"] = citations.find_references(built)  # after every block exists (annexes too)
     if meta.get("ocr_quality"):
         built["ocr"] = ocr_verdict(meta)
     return built
