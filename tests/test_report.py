@@ -189,6 +189,7 @@ def test_summarize_counts() -> None:
         "footnotes": {"anchored": 2, "total": 4},
         "poor_scan_pages": 0,
         "poor_scan_documents": [],
+        "not_english": {},
     }
     text = report_mod.format_summary(summarize(FIXTURES), Path("clean/report.html"))
     assert "12 awaiting review" in text and "clean/report.html" in text
