@@ -1,7 +1,8 @@
 """Refinement steps that were skipped: flagged where they would have looked.
 
 Extraction may skip a step that only refines what it has read (the re-read of
-raised footnote markers, see ``extract.scan.reread_markers``) and records it
+raised footnote markers, see ``extract.scan.reread_markers``; the second
+reading of a poor page, turned or prepared, ``extract.scan._read_page``) and records it
 in ``meta.ocr.skipped``: the step, why, and what it would have checked.  Here
 each of those becomes a flagged notice in the correction log (the text is not
 changed), so the document's output says what was skipped and why, and the
@@ -15,7 +16,8 @@ from typing import Any
 from .worktext import Proposal, WorkText
 
 RULE = "extract.step-skipped"
-WHAT = {"ocr.marker-reread": "the raised footnote marker was not re-read, digits only: check its number"}
+WHAT = {"ocr.marker-reread": "the raised footnote marker was not re-read, digits only: check its number",
+        "ocr.second-reading": "the page read poorly and could not be read again turned or prepared: check the page"}
 
 
 def skipped_steps(meta: dict[str, Any]) -> list[dict[str, Any]]:
@@ -43,9 +45,13 @@ def notices(work: WorkText, meta: dict[str, Any]) -> list[Proposal]:
 
 
 def _word_at(work: WorkText, conf, starts, page, bbox) -> tuple[int, int] | None:
-    """The OCR word on ``page`` whose box overlaps ``bbox`` most (the marker, or the word it is glued to)."""
-    if page is None or not bbox:
+    """The OCR word on ``page`` whose box overlaps ``bbox`` most (the marker, or the word it is glued to);
+    without a box, the page's first word."""
+    if page is None:
         return None
+    if not bbox:
+        firsts = [m for m in conf if m.end > m.start and (line := work.line_at(m.start, starts)) and line.page == page]
+        return (firsts[0].start, firsts[0].end) if firsts else None
     best, best_area = None, 0.0
     for m in conf:
         line = work.line_at(m.start, starts)

@@ -557,3 +557,34 @@ def same_place(snap: dict[str, bytes]) -> dict[str, bytes]:
             data = re.sub(rb'"seconds": [0-9.e-]+', b'"seconds": t', data)
         out[name] = data
     return out
+
+
+@needs_tesseract
+def test_a_crashed_second_reading_keeps_the_first_and_flags_the_page(tmp_path, monkeypatch):
+    import hashlib
+
+    import pytesseract
+
+    from pipeline.extract import scan
+    from pipeline.extract.pdf import extract_pdf
+    from pipeline.model import Source
+    from pipeline.settings import Settings
+
+    def crash(*a, **k):
+        raise pytesseract.TesseractError(-9, "")
+
+    real_verdict = scan.quality.page_verdict
+    monkeypatch.setattr(scan.quality, "page_verdict",  # the page reads as poor: a second reading is wanted
+                        lambda m, dpi=None, **k: ("poor", "test") if dpi is None else real_verdict(m, dpi=dpi, **k))
+    monkeypatch.setattr(scan, "read_better", crash)
+    source = Source(path=f"raw/{SCAN.name}", sha256=hashlib.sha256(SCAN.read_bytes()).hexdigest(), kind="pdf")
+    doc = extract_pdf(SCAN, source, settings={"dpi": 300}, cache_dir=tmp_path / ".stages")
+    skipped = [s for s in doc.meta["ocr"]["skipped"] if s["step"] == "ocr.second-reading"]
+    assert len(skipped) == 1 and skipped[0]["reason"].startswith("TesseractError: (-9")
+    assert sum(len(ln.text.split()) for p in doc.pages for ln in p.lines) > 300  # the first reading is kept
+    settings = Settings(clean_dir=tmp_path)
+    work = stages.repair(doc, settings, {})
+    flagged = [c for c in work.corrections if c["rule"] == "extract.step-skipped"
+               and c["info"]["skipped_step"] == "ocr.second-reading"]
+    assert len(flagged) == 1 and flagged[0]["status"] == "flagged" and flagged[0]["where"]["source"]["page"] == 1
+    assert not list((tmp_path / ".stages" / "ocr").glob("*/page-1.json"))  # not cached: the next run reads it again
