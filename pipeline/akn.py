@@ -290,6 +290,8 @@ def _inline_with_notes(block: etree._Element, text: str, notes: Iterable[dict], 
             problems.add(f"{where}: marker {num!r} has no footnote text in 'footnotes'; "
                          'the note is empty, marked status="unknown"')
             _sub(note, "p", status="unknown")
+        elif not body:  # a note placed by a reviewer where the source stripped marker and text alike
+            _sub(note, "p", status="unknown")
         else:
             _sub(note, "p", _clean_text(body, f"footnote {num}", problems))
         last = note

@@ -149,7 +149,10 @@ def render_markdown(doc: dict[str, Any]) -> str:
         lines.append("")
     for f in doc["footnotes"]:
         if f["anchored"]:
-            lines.append(f"[^{f['num']}]: {_md_escape(f['text'])}")
+            text = _md_escape(f["text"]) if f["text"] else "(the source does not give this footnote's text)"
+            if f.get("text_from"):
+                text += f" (text from {_md_escape(f['text_from'])}, which prints this note here)"
+            lines.append(f"[^{f['num']}]: {text}")
         else:  # a definition nothing refers to would be dropped by renderers
             lines.append(f"Footnote {f['num']} (its marker was not found in the text): {_md_escape(f['text'])}")
         lines.append("")

@@ -309,7 +309,10 @@ def collect(clean_dir: Path, *, decisions_path: Path | None = None, crops: bool 
                 conf = float(c.get("confidence", 0.0))
             except (TypeError, ValueError):
                 conf = 0.0
-            left, mid, right, marked = _split_context(c.get("context"), before)
+            # The wider snippet (about 120 characters, whole words) is what a reviewer reads;
+            # the shorter context is part of the correction's identity and goes into the export.
+            snippet = c.get("snippet") if isinstance(c.get("snippet"), str) else None
+            left, mid, right, marked = _split_context(snippet or c.get("context"), before)
             where = c.get("where") or {}
             src = where.get("source") or {}
             r = rule_index.setdefault(rule, len(rule_index))
@@ -328,6 +331,8 @@ def collect(clean_dir: Path, *, decisions_path: Path | None = None, crops: bool 
                 "l": left, "m": mid, "rt": right, "k": 1 if marked else 0,
                 "c": round(conf, 4), "n": band, "s": status,
             }
+            if snippet and isinstance(c.get("context"), str):
+                item["x"] = c["context"]
             if file_decision:
                 item["f"] = file_decision
             if src.get("page") is not None:

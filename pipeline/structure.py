@@ -359,6 +359,15 @@ def build_document(work: WorkText, *, source: dict[str, Any], meta: dict[str, An
         tstart = num_mark.end if num_mark else m.start
         ftext, _ = normalize(text, tstart, m.end, [])
         footnotes.append({"num": m.data["num"], "text": ftext, "anchored": m.data["num"] in anchored})
+    for m in sorted((m for m in work.marks if m.kind == "borrowed_footnote"), key=lambda m: m.start):
+        # A note a reviewer placed where a marker was stripped, its body not in this source.
+        note: dict[str, Any] = {"num": m.data["num"], "text": m.data.get("text") or "", "anchored": True}
+        if m.data.get("from"):
+            note["text_from"] = m.data["from"]  # the batch document that prints the same note there
+        else:
+            note["text_missing"] = True
+        footnotes.append(note)
+    footnotes.sort(key=lambda f: int(f["num"]) if f["num"].isdigit() else 1 << 30)  # stable: symbols keep their order
 
     doc: dict[str, Any] = {
         "schema": "clean-document/1",

@@ -32,7 +32,7 @@ from .extract import prefetch
 from .model import Extracted
 from .output import atomic_write, dumps, dumps_compact, render_markdown
 from .settings import Settings
-from .worktext import WorkText
+from .worktext import Mark, WorkText
 
 log = logging.getLogger("luigi-interface")
 
@@ -273,17 +273,110 @@ class Footnotes(DocTask):
         self.run_stage(lambda up: stages.recover_footnotes(WorkText.from_json(up), s, doc_decisions(s, self.doc_id)).to_json())
 
 
+def batch_documents(s: Settings) -> list[tuple[str, str]]:
+    """``[(path, doc_id)]`` of every input in the raw folder, listed once per state of the folder."""
+    key = (s, _mtime(s.raw_dir))
+    if _batch_listing.get("key") != key:
+        inputs = stages.list_inputs(s.raw_dir)
+        ids = stages.doc_ids(inputs)
+        _batch_listing.update(key=key, docs=[(str(p), ids[p]) for p in inputs])
+    return _batch_listing["docs"]
+
+
+_batch_listing: dict[str, Any] = {}
+
+
+def note_index_fingerprint(s: Settings) -> str:
+    """The batch's evidence changes when any document's footnote stage does (or the batch's members)."""
+    docs = batch_documents(s)
+    key = (tuple(docs), _mtime(s.decisions_file), _size(s.decisions_file))
+    if _index_fp.get("key") != key:
+        _index_fp.update(key=key, fp=fp.digest("notes", [Footnotes(path=p, doc_id=d).fingerprint for p, d in docs],
+                                               fp.code_version("notes")))
+    return _index_fp["fp"]
+
+
+_index_fp: dict[str, Any] = {}
+
+
+class NoteIndex(luigi.Task):
+    """The batch's anchored footnotes, with the words around their markers: evidence for every document.
+
+    A barrier between the per-document stages: it needs every document's
+    footnote stage, and every document's :class:`NoteEvidence` needs it.  Its
+    path (and identity) is a digest of all those stages' fingerprints.
+    """
+
+    fingerprint = luigi.Parameter(description="digest of every document's Footnotes fingerprint")
+
+    def requires(self):
+        s = settings()
+        docs = batch_documents(s)
+        k = documents_per_task(PipelineSection().documents_per_task, len(docs), tasks_run_in_forks())
+        if k is None:
+            return [Footnotes(path=p, doc_id=d) for p, d in docs]
+        return [FootnoteBatch(docs=list(g), fingerprint=fp.digest([Footnotes(path=p, doc_id=d).fingerprint for p, d in g]))
+                for g in (docs[i:i + k] for i in range(0, len(docs), k))]
+
+    def output(self) -> luigi.LocalTarget:
+        return luigi.LocalTarget(str(settings().stages_dir / "notes" / f"{self.fingerprint}.json"))
+
+    def run(self) -> None:
+        from .batchnotes import anchored_notes
+
+        notes = []
+        for p, d in batch_documents(settings()):
+            with open(Footnotes(path=p, doc_id=d).output().path, encoding="utf-8") as f:
+                up = json.load(f)
+            if "failed" in up:
+                continue
+            # Only text and marks are needed: lines and the origin map are left unread.
+            work = WorkText(up["doc_id"], up["text"], [], [Mark(**m) for m in up["marks"]])
+            notes += [{"doc_id": d, **n} for n in anchored_notes(work)]
+        atomic_write(Path(self.output().path), dumps_compact({"notes": notes}))
+
+
+class NoteEvidence(DocTask):
+    """The batch's evidence applied to one document (:mod:`pipeline.batchnotes`)."""
+
+    stage = "notes"
+
+    def requires(self):
+        return {"footnotes": Footnotes(path=self.path, doc_id=self.doc_id),
+                "index": NoteIndex(fingerprint=note_index_fingerprint(settings()))}
+
+    def fingerprint_parts(self) -> list[Any]:
+        s = settings()
+        req = self.requires()
+        return [req["footnotes"].fingerprint, req["index"].fingerprint, fp.code_version("notes"), s.repair_settings(),
+                decisions_store.fingerprint(doc_decisions(s, self.doc_id))]
+
+    def upstream(self) -> dict[str, Any]:
+        with open(self.input()["footnotes"].path, encoding="utf-8") as f:
+            return json.load(f)
+
+    def run(self) -> None:
+        s = settings()
+
+        def apply(up: dict[str, Any]) -> dict[str, Any]:
+            with open(self.input()["index"].path, encoding="utf-8") as f:
+                notes = json.load(f)["notes"]
+            return stages.note_evidence(WorkText.from_json(up), s, doc_decisions(s, self.doc_id), notes).to_json()
+
+        self.run_stage(apply)
+
+
 class Structure(DocTask):
     stage = "structure"
 
     def requires(self):
-        return Footnotes(path=self.path, doc_id=self.doc_id)
+        return NoteEvidence(path=self.path, doc_id=self.doc_id)
 
     def fingerprint_parts(self) -> list[Any]:
         return [self.requires().fingerprint, fp.code_version("structure")]
 
     def run(self) -> None:
-        extract_task = self.requires().requires().requires()
+        extract_task = Extract(path=self.path, doc_id=self.doc_id)
 
         def build(up: dict[str, Any]) -> dict[str, Any]:
             with open(extract_task.output().path, encoding="utf-8") as f:
@@ -315,8 +408,7 @@ class Publish(DocTask):
         if not super().complete():
             return False
         with open(self.output().path, encoding="utf-8") as f:
-            files = json.load(f)["files"]
-        return all((Path(p)).exists() for p in files)
+            return outputs_current(json.load(f))
 
     def run(self) -> None:
         doc = self.upstream()
@@ -335,7 +427,36 @@ class Publish(DocTask):
             review = sum(1 for c in doc["corrections"] if c["status"] in ("flagged", "suggested"))
             log.info("[pipeline] %s cleaned: %d preambular, %d operative paragraphs, %d footnotes, %d corrections to review",
                      self.path, len(doc["preamble"]), len(doc["operative"]), len(doc["footnotes"]), review)
-        self.write({"doc_id": self.doc_id, "files": files})
+        self.write({"doc_id": self.doc_id, "files": files, "stamps": stamps(files)})
+
+
+def stamps(files: list[str]) -> dict[str, list[int]]:
+    """Size and modification time of each file just written, to tell later whether it is still ours."""
+    out = {}
+    for p in files:
+        st = Path(p).stat()
+        out[p] = [st.st_size, st.st_mtime_ns]
+    return out
+
+
+def outputs_current(record: dict[str, Any]) -> bool:
+    """Are the files this stage wrote still there, as it wrote them?
+
+    The same fingerprint can come back (a decision withdrawn, a dictionary
+    edit undone) after another run overwrote ``clean/<doc_id>.json``; then the
+    stage file exists but the output is the other run's, so publish again.
+    """
+    files, written = record.get("files", []), record.get("stamps")
+    if written is None:
+        return False  # written before stamps were kept: publish again, once
+    for p in files:
+        try:
+            st = Path(p).stat()
+        except OSError:
+            return False
+        if written.get(p) != [st.st_size, st.st_mtime_ns]:
+            return False
+    return True
 
 
 def validate_dictionaries(s: Settings) -> None:
@@ -367,11 +488,10 @@ class AknExport(DocTask):
         return [self.requires().fingerprint, fp.code_version("akn")]
 
     def complete(self) -> bool:
-        return super().complete() and all(Path(p).exists() for p in self._files())
-
-    def _files(self) -> list[str]:
+        if not super().complete():
+            return False
         with open(self.output().path, encoding="utf-8") as f:
-            return json.load(f)["files"]
+            return outputs_current(json.load(f))
 
     def run(self) -> None:
         from .akn import export_bytes, validate
@@ -392,7 +512,8 @@ class AknExport(DocTask):
         atomic_write(target, export.xml)
         for p in export.problems + errors:
             log.warning("[pipeline] %s AKN: %s", self.doc_id, p)
-        self.write({"doc_id": self.doc_id, "files": [str(target)], "problems": export.problems, "xsd_errors": errors})
+        self.write({"doc_id": self.doc_id, "files": [str(target)], "stamps": stamps([str(target)]),
+                    "problems": export.problems, "xsd_errors": errors})
 
 
 class DocumentsFailed(RuntimeError):
@@ -410,7 +531,9 @@ def run_document(last: DocTask) -> None:
     task: DocTask | None = last
     while task is not None and not task.complete():
         todo.append(task)
-        task = task.requires() or None  # Extract requires nothing: []
+        req = task.requires()
+        # NoteEvidence also needs the batch's NoteIndex, which the group requires; follow the document.
+        task = req["footnotes"] if isinstance(req, dict) else (req or None)  # Extract requires nothing: []
     for t in reversed(todo):
         t.run()
 
@@ -435,8 +558,11 @@ class CleanBatch(luigi.Task):
     docs = luigi.ListParameter(description="[path, doc_id] of each document in the group")
     fingerprint = luigi.Parameter(description="digest of the documents' AknExport fingerprints")
 
-    def documents(self) -> list[AknExport]:
+    def documents(self) -> list[DocTask]:
         return [AknExport(path=p, doc_id=d) for p, d in self.docs]
+
+    def requires(self):
+        return NoteIndex(fingerprint=note_index_fingerprint(settings()))  # the batch's footnotes, first
 
     def complete(self) -> bool:
         done = all(t.complete() for t in self.documents())
@@ -454,6 +580,23 @@ class CleanBatch(luigi.Task):
                 broken.append(f"{doc.path}: {type(exc).__name__}: {exc}")
         if broken:
             raise BatchFailed(f"{len(broken)} of {len(self.docs)} documents raised: " + "; ".join(broken))
+
+
+class FootnoteBatch(CleanBatch):
+    """A group of documents run up to their footnote stage: what :class:`NoteIndex` waits for."""
+
+    def documents(self) -> list[DocTask]:
+        return [Footnotes(path=p, doc_id=d) for p, d in self.docs]
+
+    def requires(self):
+        return []
+
+
+def _size(path: Path) -> int | None:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return None
 
 
 def _mtime(path: Path) -> int | None:
@@ -494,9 +637,9 @@ class CleanAll(luigi.Task):
             return memo[1]
         decisions_store.load(s.decisions_file)  # a broken decisions file stops the run before any document
         validate_dictionaries(s)
-        inputs = stages.list_inputs(s.raw_dir)
-        ids = stages.doc_ids(inputs)
-        docs = [AknExport(path=str(p), doc_id=ids[p]) for p in inputs]
+        listed = batch_documents(s)
+        inputs = [Path(p) for p, _ in listed]
+        docs = [AknExport(path=p, doc_id=d) for p, d in listed]
         self.__dict__["_documents"] = (key, docs)
         if not tasks_run_in_forks() and _local_scheduler():  # else the next document may be another process's
             prefetch.plan(inputs, s)
@@ -517,7 +660,11 @@ class CleanAll(luigi.Task):
         return luigi.LocalTarget(str(s.stages_dir / "batch" / f"{batch}.json"))
 
     def complete(self) -> bool:
-        return super().complete() and (settings().clean_dir / "report.html").exists()
+        if not super().complete():
+            return False
+        with open(self.output().path, encoding="utf-8") as f:
+            report = json.load(f).get("report")
+        return report is not None and outputs_current(report)  # the report is this batch's, not another run's
 
     def run(self) -> None:
         s = settings()
@@ -532,6 +679,7 @@ class CleanAll(luigi.Task):
                 f"{summary['failed']} of {summary['failed'] + summary['cleaned']} documents failed; "
                 f"reasons in {s.clean_dir / 'failed'} and in {report}"
             )
+        summary["report"] = {"files": [str(report)], "stamps": stamps([str(report)])}
         atomic_write(Path(self.output().path), dumps(summary))
 
 
