@@ -424,7 +424,18 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-def render(report: Report) -> str:
+def report_batch(path: Path) -> str | None:
+    """The batch fingerprint a report was built for (``<meta name="batch">`` in its head), if any."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4096)
+    except OSError:
+        return None
+    m = re.search(rb'<meta name="batch" content="([0-9a-f]+)">', head)
+    return m.group(1).decode() if m else None
+
+
+def render(report: Report, batch: str | None = None) -> str:
     page_data = {
         "docs": [
             {
@@ -446,18 +457,20 @@ def render(report: Report) -> str:
     # since the text itself goes into it.
     nonce = hashlib.sha256(json.dumps(page_data, sort_keys=True, default=str).encode()).hexdigest()[:24]
     return _environment().get_template("report.html.j2").render(
-        report=report, data=page_data, statuses=STATUSES, status_text=STATUS_TEXT, nonce=nonce,
+        report=report, data=page_data, statuses=STATUSES, status_text=STATUS_TEXT, nonce=nonce, batch=batch,
     )
 
 
-def build_report(clean_dir: Path, *, decisions_path: Path | None = None) -> Path:
+def build_report(clean_dir: Path, *, decisions_path: Path | None = None, batch: str | None = None) -> Path:
     """Write ``clean_dir/report.html`` (and crops in ``report-assets/``) atomically; return its path.
 
     ``decisions_path`` defaults to ``<clean_dir>/../dictionaries/review-decisions.json``;
     it only tells the page which decisions are recorded but not yet honoured by a run.
+    ``batch``: the run's batch fingerprint, kept in the page's head so that a run can
+    tell its own report from one another run (or ``review report``) wrote since.
     """
     clean_dir = Path(clean_dir)
-    html = render(collect(clean_dir, decisions_path=decisions_path))
+    html = render(collect(clean_dir, decisions_path=decisions_path), batch)
     target = clean_dir / "report.html"
     fd, tmp = tempfile.mkstemp(prefix=".report-", suffix=".html.tmp", dir=clean_dir)
     try:

@@ -15,6 +15,7 @@ grows with its pending tasks, holds N/k tasks instead of 6N (see
 from __future__ import annotations
 
 import gc
+import hashlib
 import json
 import logging
 import sys
@@ -430,33 +431,33 @@ class Publish(DocTask):
         self.write({"doc_id": self.doc_id, "files": files, "stamps": stamps(files)})
 
 
-def stamps(files: list[str]) -> dict[str, list[int]]:
-    """Size and modification time of each file just written, to tell later whether it is still ours."""
-    out = {}
-    for p in files:
-        st = Path(p).stat()
-        out[p] = [st.st_size, st.st_mtime_ns]
-    return out
+def stamps(files: list[str]) -> dict[str, str]:
+    """A digest of each file just written, to tell later whether it is still this stage's.
+
+    Content, not modification time: stage files stay the same bytes on every run.
+    """
+    return {p: _content_digest(Path(p)) for p in files}
+
+
+def _content_digest(path: Path) -> str | None:
+    try:
+        return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+    except OSError:
+        return None
 
 
 def outputs_current(record: dict[str, Any]) -> bool:
     """Are the files this stage wrote still there, as it wrote them?
 
-    The same fingerprint can come back (a decision withdrawn, a dictionary
-    edit undone) after another run overwrote ``clean/<doc_id>.json``; then the
-    stage file exists but the output is the other run's, so publish again.
+    The same fingerprint can come back (a decision withdrawn, a document taken
+    out of the batch again, a dictionary edit undone) after another run
+    overwrote ``clean/<doc_id>.json``; then the stage file exists but the output
+    is the other run's, so the stage runs again.
     """
     files, written = record.get("files", []), record.get("stamps")
     if written is None:
         return False  # written before stamps were kept: publish again, once
-    for p in files:
-        try:
-            st = Path(p).stat()
-        except OSError:
-            return False
-        if written.get(p) != [st.st_size, st.st_mtime_ns]:
-            return False
-    return True
+    return all(written.get(p) is not None and written.get(p) == _content_digest(Path(p)) for p in files)
 
 
 def validate_dictionaries(s: Settings) -> None:
@@ -503,7 +504,7 @@ class AknExport(DocTask):
         target = s.clean_dir / f"{stages.safe_name(self.doc_id)}.akn.xml"
         if "failed" in doc:
             target.unlink(missing_ok=True)
-            self.write({"doc_id": self.doc_id, "files": [], "skipped": "document failed"})
+            self.write({"doc_id": self.doc_id, "files": [], "stamps": {}, "skipped": "document failed"})
             return
         # Without a generation date the exporter dates the manifestation by the document's
         # own date, under that date's name: reruns give the same bytes, nothing is made up.
@@ -662,9 +663,10 @@ class CleanAll(luigi.Task):
     def complete(self) -> bool:
         if not super().complete():
             return False
-        with open(self.output().path, encoding="utf-8") as f:
-            report = json.load(f).get("report")
-        return report is not None and outputs_current(report)  # the report is this batch's, not another run's
+        from .report import report_batch
+
+        # The report is this batch's, not that of another run in between (a withdrawn decision).
+        return report_batch(settings().clean_dir / "report.html") == Path(self.output().path).stem
 
     def run(self) -> None:
         s = settings()
@@ -672,14 +674,13 @@ class CleanAll(luigi.Task):
         from .report import build_report
 
         remove_stale_temp_files(s.clean_dir)  # left by runs killed mid-write; never taken as outputs
-        report = build_report(s.clean_dir, decisions_path=s.decisions_file)
+        report = build_report(s.clean_dir, decisions_path=s.decisions_file, batch=Path(self.output().path).stem)
         summary = print_summary(s, report)
         if summary["failed"]:
             raise DocumentsFailed(
                 f"{summary['failed']} of {summary['failed'] + summary['cleaned']} documents failed; "
                 f"reasons in {s.clean_dir / 'failed'} and in {report}"
             )
-        summary["report"] = {"files": [str(report)], "stamps": stamps([str(report)])}
         atomic_write(Path(self.output().path), dumps(summary))
 
 
