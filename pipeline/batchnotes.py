@@ -97,6 +97,52 @@ def same_note(a: str, b: str) -> bool:
     return bool(a) and bool(b) and fuzz.ratio(_norm(a), _norm(b)) >= SAME_TEXT
 
 
+def merge_notes(notes: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One entry per distinct note and place: the versions of one resolution print the same notes.
+
+    Each keeps ``doc_id`` (the first document, by id) and ``doc_ids`` (all of them).
+    """
+    merged: dict[tuple, dict[str, Any]] = {}
+    for n in sorted(notes, key=lambda n: n["doc_id"]):
+        key = (_norm(n["text"]), tuple(n["before"]), tuple(n["after"]), n["num"])
+        if key in merged:
+            merged[key]["doc_ids"].append(n["doc_id"])
+        else:
+            merged[key] = {**n, "doc_ids": [n["doc_id"]]}
+    return list(merged.values())
+
+
+class Evidence:
+    """The batch's notes, looked up by text and by the words before their markers."""
+
+    def __init__(self, notes: Iterable[dict[str, Any]]) -> None:
+        self.notes = list(notes)
+        self.by_tail: dict[tuple[str, ...], list[int]] = {}
+        self.by_text: dict[str, list[int]] = {}
+        for i, n in enumerate(self.notes):
+            if len(n["before"]) >= MIN_BEFORE:
+                self.by_tail.setdefault(tuple(n["before"][-MIN_BEFORE:]), []).append(i)
+            self.by_text.setdefault(_norm(n["text"]), []).append(i)
+        self._texts = list(self.by_text)
+
+    @staticmethod
+    def _other(n: dict[str, Any], doc_id: str) -> dict[str, Any] | None:
+        """The note as evidence for ``doc_id``: from another document, named by the first such."""
+        rest = [d for d in n.get("doc_ids") or [n["doc_id"]] if d != doc_id]
+        return {**n, "doc_id": rest[0]} if rest else None
+
+    def same_text(self, text: str, doc_id: str) -> list[dict[str, Any]]:
+        from rapidfuzz import process
+
+        hits = process.extract(_norm(text), self._texts, scorer=fuzz.ratio, score_cutoff=SAME_TEXT, limit=None) if text else []
+        out = [self._other(self.notes[i], doc_id) for t, _, _ in hits for i in self.by_text[t]]
+        return [n for n in out if n]
+
+    def ending_with(self, tail: tuple[str, ...], doc_id: str) -> list[dict[str, Any]]:
+        out = [self._other(self.notes[i], doc_id) for i in self.by_tail.get(tail, [])]
+        return [n for n in out if n]
+
+
 def find_place(words: list[tuple[str, int, int]], before: list[str], after: list[str]) -> tuple[int, int] | None:
     """The one place where ``before`` ends (at least MIN_BEFORE words of it); its word index and score.
 
@@ -134,14 +180,14 @@ def _place_end(text: str, word_end: int) -> int:
     return end
 
 
-def evidence_at(words: list[tuple[str, int, int]], i: int, notes: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+def evidence_at(words: list[tuple[str, int, int]], i: int, evidence: "Evidence", doc_id: str) -> list[dict[str, Any]]:
     """Notes of other documents whose marker follows the same words as word ``i`` here; best first."""
     seq = [w[0] for w in words]
     found = []
-    for n in notes:
+    if i < MIN_BEFORE - 1:
+        return []
+    for n in evidence.ending_with(tuple(seq[i - MIN_BEFORE + 1:i + 1]), doc_id):
         before = n["before"]
-        if len(before) < MIN_BEFORE or seq[max(0, i - MIN_BEFORE + 1):i + 1] != before[-MIN_BEFORE:]:
-            continue
         k = MIN_BEFORE
         while k < len(before) and i - k >= 0 and seq[i - k] == before[-k - 1]:
             k += 1
@@ -153,10 +199,38 @@ def evidence_at(words: list[tuple[str, int, int]], i: int, notes: Iterable[dict[
     return [n for _, _, n in found]
 
 
-def apply_evidence(work: WorkText, notes: list[dict[str, Any]], thresholds: Thresholds,
+# Review decisions on these rules need the batch's evidence to be honoured.
+BATCH_RULES = frozenset({"footnote.batch-anchor", "footnote.lost-marker"})
+
+
+def needs_evidence(work: WorkText) -> bool:
+    """Has this document anything the batch's notes can speak to (a note without a marker, a stripped marker)?"""
+    anchored = {m.data["num"] for m in work.marks if m.kind == "note"}
+    return any(m.kind == "lost_marker" or (m.kind == "footnote" and m.data["num"] not in anchored) for m in work.marks)
+
+
+def suggestions(work: WorkText, notes: "list[dict[str, Any]] | Evidence", thresholds: Thresholds) -> dict[str, Any]:
+    """What the batch suggests for one document, without any decision: the report shows these.
+
+    ``{"corrections": [suggested footnote.batch-anchor records], "info": {lost-marker id: evidence}}``,
+    with the ids the document's own run gives them when a reviewer has decided.
+    """
+    if not needs_evidence(work):
+        return {"corrections": [], "info": {}}
+    before = {r["id"]: dict(r.get("info") or {}) for r in work.corrections if r["rule"] == "footnote.lost-marker"}
+    n = len(work.corrections)
+    apply_evidence(work, notes, thresholds, None)
+    info = {}
+    for r in work.corrections[:n]:
+        if r["rule"] == "footnote.lost-marker" and r.get("info") != before.get(r["id"]):
+            info[r["id"]] = {k: v for k, v in r["info"].items() if k in ("note", "evidence")}
+    return {"corrections": work.corrections[n:], "info": info}
+
+
+def apply_evidence(work: WorkText, notes: "list[dict[str, Any]] | Evidence", thresholds: Thresholds,
                    decide: Decide | None = None) -> WorkText:
     """Use the batch's anchored notes (``notes``, each with ``doc_id``) for this document, in place."""
-    others = [n for n in notes if n.get("doc_id") != work.doc_id]
+    evidence = notes if isinstance(notes, Evidence) else Evidence(notes)
     texts = footnote_texts(work)
     anchored = {m.data["num"] for m in work.marks if m.kind == "note"}
     words = flow_words(work)
@@ -174,9 +248,7 @@ def apply_evidence(work: WorkText, notes: list[dict[str, Any]], thresholds: Thre
         if num in anchored:
             continue
         best = None
-        for n in others:
-            if not same_note(text, n["text"]):
-                continue
+        for n in evidence.same_text(text, work.doc_id):
             hit = find_place(words, n["before"], n["after"])
             if hit and (best is None or hit[1] > best[0][1]):
                 best = (hit, n)
@@ -202,11 +274,11 @@ def apply_evidence(work: WorkText, notes: list[dict[str, Any]], thresholds: Thre
     numeric = [int(k) for k in texts if k.isdigit()]
     for m in sorted(work.marks_of("lost_marker"), key=lambda m: m.start):
         i = word_before(m.start)
-        evidence = evidence_at(words, i, others) if i is not None else []
+        found = evidence_at(words, i, evidence, work.doc_id) if i is not None else []
         record = records.get(m.data["id"])
-        if record is not None and evidence and "note" not in record.get("info", {}):
+        if record is not None and found and "note" not in record.get("info", {}):
             # Show the reviewer what accepting would anchor here (the id does not depend on info).
-            record.setdefault("info", {}).update(note=evidence[0]["text"], evidence=evidence[0]["doc_id"])
+            record.setdefault("info", {}).update(note=found[0]["text"], evidence=found[0]["doc_id"])
         if not m.data.get("accepted"):
             continue
         notes_before = [int(n.data["num"]) for n in work.marks
@@ -214,7 +286,7 @@ def apply_evidence(work: WorkText, notes: list[dict[str, Any]], thresholds: Thre
         expected = str(max(notes_before, default=0) + 1)
         free = [k for k in texts if k not in anchored]
         num = expected if expected in free else next(
-            (k for k in free for e in evidence if same_note(texts[k], e["text"])), None)
+            (k for k in free for e in found if same_note(texts[k], e["text"])), None)
         if num is not None:
             work.marks.append(Mark(m.start, m.start, "note", {"num": num}))
             anchored.add(num)
@@ -225,8 +297,8 @@ def apply_evidence(work: WorkText, notes: list[dict[str, Any]], thresholds: Thre
             num = str(max(numeric + [int(k) for k in anchored if k.isdigit()], default=0) + 1)
         while num in texts or num in anchored:
             num = str(int(num) + 1)
-        data: dict[str, Any] = {"num": num, "text": evidence[0]["text"] if evidence else "",
-                                "from": evidence[0]["doc_id"] if evidence else None}
+        data: dict[str, Any] = {"num": num, "text": found[0]["text"] if found else "",
+                                "from": found[0]["doc_id"] if found else None}
         work.marks.append(Mark(m.start, m.start, "note", {"num": num}))
         work.marks.append(Mark(m.start, m.start, "borrowed_footnote", data))
         anchored.add(num)

@@ -122,6 +122,31 @@ def load_documents(clean_dir: Path) -> list[tuple[Path, dict[str, Any]]]:
     return out
 
 
+BATCH_SUGGESTIONS = "batch-suggestions.json"
+
+
+def load_batch_suggestions(clean_dir: Path) -> dict[str, Any]:
+    """What the batch's footnotes suggest per document (written by the run; see pipeline.batchnotes)."""
+    data = _read_json(clean_dir / BATCH_SUGGESTIONS)
+    found = data.get("suggestions") if isinstance(data, dict) else None
+    return found if isinstance(found, dict) else {}
+
+
+def with_batch_suggestions(doc: dict[str, Any], found: Any) -> dict[str, Any]:
+    """The document's corrections plus the batch's suggestions for it not already decided in its own run."""
+    if not isinstance(found, dict):
+        return doc
+    info = found.get("info") if isinstance(found.get("info"), dict) else {}
+    corrections = []
+    for c in doc["corrections"]:
+        if isinstance(c, dict) and c.get("id") in info and isinstance(info[c["id"]], dict):
+            c = {**c, "info": {**(c.get("info") or {}), **info[c["id"]]}}
+        corrections.append(c)
+    have = {c.get("id") for c in corrections if isinstance(c, dict)}
+    corrections += [c for c in found.get("corrections") or [] if isinstance(c, dict) and c.get("id") not in have]
+    return {**doc, "corrections": corrections}
+
+
 def load_failures(clean_dir: Path) -> list[dict[str, Any]]:
     out = []
     for path in sorted((clean_dir / "failed").glob("*.json")):
@@ -285,8 +310,10 @@ def collect(clean_dir: Path, *, decisions_path: Path | None = None, crops: bool 
     by_band = [Counter() for _ in BANDS]
     seen_ids: set[tuple[str, str]] = set()
 
+    batch = load_batch_suggestions(clean_dir)
     for path, doc in load_documents(clean_dir):
         doc_id = doc["doc_id"]
+        doc = with_batch_suggestions(doc, batch.get(doc_id))
         source = doc.get("source") or {}
         kind = str(source.get("kind") or "")
         row = DocRow(

@@ -88,18 +88,36 @@ def settings() -> Settings:
     )
 
 
-_decisions: dict[tuple[str, int, int], dict[str, dict[str, str]]] = {}
+_decisions: dict[tuple[str, int, int], tuple[dict[str, dict[str, str]], set[str]]] = {}
 
 
 def doc_decisions(s: Settings, doc_id: str) -> dict[str, str]:
     """This document's review decisions (file read once per process and change)."""
+    return _decisions_file(s)[0].get(doc_id, {})
+
+
+def _decisions_file(s: Settings) -> tuple[dict[str, dict[str, str]], set[str]]:
+    """The decisions, and the documents with a decision on a rule that needs the batch's evidence."""
     path = s.decisions_file
     st = path.stat() if path.exists() else None
     key = (str(path), st.st_size if st else 0, st.st_mtime_ns if st else 0)
     if key not in _decisions:
         _decisions.clear()
-        _decisions[key] = decisions_store.load(path)
-    return _decisions[key].get(doc_id, {})
+        loaded = decisions_store.load(path)
+        batch = set()
+        if loaded:
+            from .batchnotes import BATCH_RULES
+
+            for d in json.loads(path.read_text(encoding="utf-8"))["decisions"]:
+                if d.get("rule") in BATCH_RULES or not d.get("rule"):  # a rule not named: assume it may
+                    batch.add(d["doc_id"])
+        _decisions[key] = (loaded, batch)
+    return _decisions[key]
+
+
+def uses_batch_evidence(s: Settings, doc_id: str) -> bool:
+    """Does honouring this document's decisions need the batch's notes (an accepted stripped marker, a batch place)?"""
+    return doc_id in _decisions_file(s)[1]
 
 
 # ------------------------------------------------------------------ per-document stages
@@ -303,9 +321,12 @@ _index_fp: dict[str, Any] = {}
 class NoteIndex(luigi.Task):
     """The batch's anchored footnotes, with the words around their markers: evidence for every document.
 
-    A barrier between the per-document stages: it needs every document's
-    footnote stage, and every document's :class:`NoteEvidence` needs it.  Its
-    path (and identity) is a digest of all those stages' fingerprints.
+    It needs every document's footnote stage.  It writes the notes, and per
+    document what they suggest (a place for a note without a marker, the note
+    a stripped marker probably had), which the report shows.  A document's own
+    later stages need it only when a reviewer has decided on such a suggestion
+    (:func:`uses_batch_evidence`): one document's change never re-runs the others.
+    Its path (and identity) is a digest of all the footnote stages' fingerprints.
     """
 
     fingerprint = luigi.Parameter(description="digest of every document's Footnotes fingerprint")
@@ -320,36 +341,50 @@ class NoteIndex(luigi.Task):
                 for g in (docs[i:i + k] for i in range(0, len(docs), k))]
 
     def output(self) -> luigi.LocalTarget:
-        return luigi.LocalTarget(str(settings().stages_dir / "notes" / f"{self.fingerprint}.json"))
+        return luigi.LocalTarget(str(settings().stages_dir / "note-index" / f"{self.fingerprint}.json"))
 
     def run(self) -> None:
-        from .batchnotes import anchored_notes
+        from .batchnotes import Evidence, anchored_notes, merge_notes, needs_evidence, suggestions
 
-        notes = []
-        for p, d in batch_documents(settings()):
+        s = settings()
+        notes, pending = [], []
+        for p, d in batch_documents(s):
             with open(Footnotes(path=p, doc_id=d).output().path, encoding="utf-8") as f:
                 up = json.load(f)
             if "failed" in up:
                 continue
-            # Only text and marks are needed: lines and the origin map are left unread.
+            # Only text and marks are needed here: lines and the origin map are left unread.
             work = WorkText(up["doc_id"], up["text"], [], [Mark(**m) for m in up["marks"]])
             notes += [{"doc_id": d, **n} for n in anchored_notes(work)]
-        atomic_write(Path(self.output().path), dumps_compact({"notes": notes}))
+            if needs_evidence(work):
+                pending.append((d, up))
+        notes = merge_notes(notes)
+        evidence = Evidence(notes)
+        suggested = {}
+        for d, up in pending:
+            found = suggestions(WorkText.from_json(up), evidence, s.thresholds)
+            if found["corrections"] or found["info"]:
+                suggested[d] = found
+        atomic_write(Path(self.output().path), dumps_compact({"notes": notes, "suggestions": suggested}))
 
 
 class NoteEvidence(DocTask):
-    """The batch's evidence applied to one document (:mod:`pipeline.batchnotes`)."""
+    """The batch's evidence applied to one document, when its decisions need it (:mod:`pipeline.batchnotes`)."""
 
     stage = "notes"
 
     def requires(self):
-        return {"footnotes": Footnotes(path=self.path, doc_id=self.doc_id),
-                "index": NoteIndex(fingerprint=note_index_fingerprint(settings()))}
+        req = {"footnotes": Footnotes(path=self.path, doc_id=self.doc_id)}
+        s = settings()
+        if uses_batch_evidence(s, self.doc_id):
+            req["index"] = NoteIndex(fingerprint=note_index_fingerprint(s))
+        return req
 
     def fingerprint_parts(self) -> list[Any]:
         s = settings()
         req = self.requires()
-        return [req["footnotes"].fingerprint, req["index"].fingerprint, fp.code_version("notes"), s.repair_settings(),
+        index = req["index"].fingerprint if "index" in req else None
+        return [req["footnotes"].fingerprint, index, fp.code_version("notes"), s.repair_settings(),
                 decisions_store.fingerprint(doc_decisions(s, self.doc_id))]
 
     def upstream(self) -> dict[str, Any]:
@@ -360,8 +395,10 @@ class NoteEvidence(DocTask):
         s = settings()
 
         def apply(up: dict[str, Any]) -> dict[str, Any]:
-            with open(self.input()["index"].path, encoding="utf-8") as f:
-                notes = json.load(f)["notes"]
+            notes = []
+            if "index" in self.input():
+                with open(self.input()["index"].path, encoding="utf-8") as f:
+                    notes = json.load(f)["notes"]
             return stages.note_evidence(WorkText.from_json(up), s, doc_decisions(s, self.doc_id), notes).to_json()
 
         self.run_stage(apply)
@@ -563,7 +600,10 @@ class CleanBatch(luigi.Task):
         return [AknExport(path=p, doc_id=d) for p, d in self.docs]
 
     def requires(self):
-        return NoteIndex(fingerprint=note_index_fingerprint(settings()))  # the batch's footnotes, first
+        s = settings()
+        if any(uses_batch_evidence(s, d) for _, d in self.docs):  # a decision needs the batch's footnotes first
+            return NoteIndex(fingerprint=note_index_fingerprint(s))
+        return []
 
     def complete(self) -> bool:
         done = all(t.complete() for t in self.documents())
@@ -649,15 +689,17 @@ class CleanAll(luigi.Task):
     def requires(self):
         docs = self.documents()
         k = documents_per_task(PipelineSection().documents_per_task, len(docs), tasks_run_in_forks())
+        index = NoteIndex(fingerprint=note_index_fingerprint(settings()))  # the report shows its suggestions
         if k is None:
-            return docs
+            return docs + [index]
         groups = [docs[i:i + k] for i in range(0, len(docs), k)]
         return [CleanBatch(docs=[(d.path, d.doc_id) for d in g], fingerprint=fp.digest([d.fingerprint for d in g]))
-                for g in groups]
+                for g in groups] + [index]
 
     def output(self) -> luigi.LocalTarget:
         s = settings()
-        batch = fp.digest([t.fingerprint for t in self.documents()], fp.code_version("structure"), fp.code_version("report"))
+        batch = fp.digest([t.fingerprint for t in self.documents()], note_index_fingerprint(s),
+                          fp.code_version("structure"), fp.code_version("report"))
         return luigi.LocalTarget(str(s.stages_dir / "batch" / f"{batch}.json"))
 
     def complete(self) -> bool:
@@ -671,9 +713,12 @@ class CleanAll(luigi.Task):
     def run(self) -> None:
         s = settings()
         from .output import remove_stale_temp_files
-        from .report import build_report
+        from .report import BATCH_SUGGESTIONS, build_report
 
         remove_stale_temp_files(s.clean_dir)  # left by runs killed mid-write; never taken as outputs
+        with open(NoteIndex(fingerprint=note_index_fingerprint(s)).output().path, encoding="utf-8") as f:
+            suggested = json.load(f)["suggestions"]
+        atomic_write(s.clean_dir / BATCH_SUGGESTIONS, dumps({"suggestions": suggested}))
         report = build_report(s.clean_dir, decisions_path=s.decisions_file, batch=Path(self.output().path).stem)
         summary = print_summary(s, report)
         if summary["failed"]:

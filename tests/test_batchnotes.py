@@ -133,9 +133,13 @@ def test_rejecting_a_stripped_marker_changes_nothing():
 
 # ------------------------------------------------------------------ through Luigi
 def _corrections(project, stem):
+    """A published document, with what the batch suggests for it (as the report shows it)."""
     import json
 
-    return json.loads((project / "clean" / f"{stem}.json").read_text(encoding="utf-8"))
+    from pipeline.report import load_batch_suggestions, with_batch_suggestions
+
+    doc = json.loads((project / "clean" / f"{stem}.json").read_text(encoding="utf-8"))
+    return with_batch_suggestions(doc, load_batch_suggestions(project / "clean").get(stem))
 
 
 def _stage_files(project, stage):
@@ -144,8 +148,9 @@ def _stage_files(project, stage):
 
 def test_batch_evidence_through_luigi_and_its_caches(tmp_path):
     """The index is built after every Footnotes stage; a new document is new evidence for the
-    others (their NoteEvidence runs again) but never re-runs their Footnotes; a withdrawn
-    decision gives back the earlier output (the same fingerprint comes back)."""
+    others' suggestions but re-runs none of their stages; a decision on a batch suggestion makes
+    that document's later stages read the index; a withdrawn decision gives back the earlier
+    output (the same fingerprint comes back)."""
     import json
 
     from conftest import make_project, run_clean_all
@@ -159,9 +164,12 @@ def test_batch_evidence_through_luigi_and_its_caches(tmp_path):
     first_md = (project / "clean" / f"{S002.stem}.md").read_bytes()
 
     import shutil
+    notes_before = _stage_files(project, "notes")
     shutil.copy(S001, project / "raw" / S001.name)
     assert run_clean_all(project).returncode == 0
     assert {k: v for k, v in _stage_files(project, "footnotes").items() if k in footnotes_before} == footnotes_before
+    assert {k: v for k, v in _stage_files(project, "notes").items() if k in notes_before} == notes_before
+    assert len(_stage_files(project, "notes")) == len(notes_before) + 1  # 001's own; 002 and 003 untouched
     doc = _corrections(project, S003.stem)
     place = correction(doc, "footnote.batch-anchor", "1993")  # 001 is evidence now
     lost = correction(_corrections(project, S002.stem), "footnote.lost-marker", "1993,")
@@ -170,8 +178,11 @@ def test_batch_evidence_through_luigi_and_its_caches(tmp_path):
     decisions.merge(project / "dictionaries" / "review-decisions.json", [
         {"doc_id": S003.stem, "id": place["id"], "decision": "accept"},
         {"doc_id": S002.stem, "id": lost["id"], "decision": "accept"}])
-    assert run_clean_all(project).returncode == 0
+    result = run_clean_all(project)
+    assert result.returncode == 0
     assert _corrections(project, S003.stem)["footnotes"][0]["anchored"] is True
+    assert correction(json.loads((project / "clean" / f"{S003.stem}.json").read_text()), "footnote.batch-anchor",
+                      "1993")["status"] == "accepted"  # in the document's own log once decided
     assert "25 June 1993,[^1] for" in (project / "clean" / f"{S002.stem}.md").read_text(encoding="utf-8")
 
     # Withdrawn, and 001 gone again: the first outputs come back, though their stage files were cached.
