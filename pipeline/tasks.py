@@ -703,7 +703,7 @@ class CleanAll(luigi.Task):
         return luigi.LocalTarget(str(s.stages_dir / "batch" / f"{batch}.json"))
 
     def complete(self) -> bool:
-        if not super().complete():
+        if not super().complete() or not (settings().clean_dir / "citations.json").exists():
             return False
         from .report import report_batch
 
@@ -719,6 +719,7 @@ class CleanAll(luigi.Task):
         with open(NoteIndex(fingerprint=note_index_fingerprint(s)).output().path, encoding="utf-8") as f:
             suggested = json.load(f)["suggestions"]
         atomic_write(s.clean_dir / BATCH_SUGGESTIONS, dumps({"suggestions": suggested}))
+        write_citation_index(s)
         report = build_report(s.clean_dir, decisions_path=s.decisions_file, batch=Path(self.output().path).stem)
         summary = print_summary(s, report)
         if summary["failed"]:
@@ -727,6 +728,14 @@ class CleanAll(luigi.Task):
                 f"reasons in {s.clean_dir / 'failed'} and in {report}"
             )
         atomic_write(Path(self.output().path), dumps(summary))
+
+
+def write_citation_index(s: Settings) -> None:
+    """``clean/citations.json`` and ``.csv``: the batch's citations by target."""
+    from .citation_index import write_index
+    from .report import load_documents
+
+    write_index(s.clean_dir, (doc for _, doc in load_documents(s.clean_dir)))
 
 
 def print_summary(s: Settings, report: Path | None = None) -> dict[str, Any]:

@@ -109,7 +109,7 @@ def test_accepting_a_stripped_marker_anchors_the_note_the_batch_prints_there():
     md = render_markdown(doc)
     assert "25 June 1993,[^1] for enhancing" in md and "[^1]: A/CONF.157/24 (Part I), chap. III. (text from 001" in md
     xml = export_bytes(doc).xml.decode()
-    assert '1993,<authorialNote marker="1" placement="bottom"' in xml and "A/CONF.157/24 (Part I), chap. III.</p>" in xml
+    assert '1993,<authorialNote marker="1" placement="bottom"' in xml and "A/CONF.157/24 (Part I)</ref>, chap. III.</p>" in xml
 
 
 def test_accepting_a_stripped_marker_without_evidence_still_places_a_note():
