@@ -23,8 +23,8 @@ from typing import Any
 
 from . import decisions
 from .faults import EXIT_NOT_DONE, classify
+from .report import build_report, format_summary, load_batch_suggestions, load_documents, summarize, with_batch_suggestions
 from .userfiles import UserFileError
-from .report import build_report, format_summary, load_documents, summarize
 
 DECISIONS = Path("dictionaries") / "review-decisions.json"
 RUN = "luigi --module pipeline CleanAll"  # luigi.cfg sets local_scheduler
@@ -42,8 +42,9 @@ def known_corrections(clean_dir: Path) -> dict[tuple[str, str], str]:
     """``{(doc_id, id): status}`` of every correction in the last run's output."""
     found: dict[tuple[str, str], str] = {}
     if clean_dir.is_dir():
+        batch = load_batch_suggestions(clean_dir)
         for _, doc in load_documents(clean_dir):
-            for c in doc["corrections"]:
+            for c in with_batch_suggestions(doc, batch.get(doc["doc_id"]))["corrections"]:
                 if isinstance(c, dict) and "id" in c:
                     found[(doc["doc_id"], str(c["id"]))] = str(c.get("status"))
     return found

@@ -18,6 +18,7 @@ grows with its pending tasks, holds N/k tasks instead of 6N (see
 from __future__ import annotations
 
 import gc
+import hashlib
 import json
 import logging
 import os
@@ -38,7 +39,7 @@ from .model import Extracted
 from .output import atomic_write, dumps, dumps_compact, remove_stale_temp_files, render_markdown
 from .settings import Settings
 from .userfiles import UserFileError
-from .worktext import WorkText
+from .worktext import Mark, WorkText
 
 log = logging.getLogger("luigi-interface")
 
@@ -93,18 +94,36 @@ def settings() -> Settings:
     )
 
 
-_decisions: dict[tuple[str, int, int], dict[str, dict[str, str]]] = {}
+_decisions: dict[tuple[str, int, int], tuple[dict[str, dict[str, str]], set[str]]] = {}
 
 
 def doc_decisions(s: Settings, doc_id: str) -> dict[str, str]:
     """This document's review decisions (file read once per process and change)."""
+    return _decisions_file(s)[0].get(doc_id, {})
+
+
+def _decisions_file(s: Settings) -> tuple[dict[str, dict[str, str]], set[str]]:
+    """The decisions, and the documents with a decision on a rule that needs the batch's evidence."""
     path = s.decisions_file
     st = path.stat() if path.exists() else None
     key = (str(path), st.st_size if st else 0, st.st_mtime_ns if st else 0)
     if key not in _decisions:
         _decisions.clear()
-        _decisions[key] = decisions_store.load(path)
-    return _decisions[key].get(doc_id, {})
+        loaded = decisions_store.load(path)
+        batch = set()
+        if loaded:
+            from .batchnotes import BATCH_RULES
+
+            for d in json.loads(path.read_text(encoding="utf-8"))["decisions"]:
+                if d.get("rule") in BATCH_RULES or not d.get("rule"):  # a rule not named: assume it may
+                    batch.add(d["doc_id"])
+        _decisions[key] = (loaded, batch)
+    return _decisions[key]
+
+
+def uses_batch_evidence(s: Settings, doc_id: str) -> bool:
+    """Does honouring this document's decisions need the batch's notes (an accepted stripped marker, a batch place)?"""
+    return doc_id in _decisions_file(s)[1]
 
 
 # ------------------------------------------------------------------ per-document stages
@@ -135,6 +154,9 @@ class DocTask(luigi.Task):
     def upstream(self) -> dict[str, Any]:
         with open(self.input().path, encoding="utf-8") as f:
             return json.load(f)
+
+    def upstream_path(self) -> Path:
+        return Path(self.input().path)
 
     def write(self, obj: dict[str, Any]) -> None:
         atomic_write(Path(self.output().path), dumps_compact(obj))
@@ -183,7 +205,7 @@ class DocTask(luigi.Task):
         def work() -> None:
             up = None
             if self.requires():
-                if not Path(self.input().path).exists():
+                if not self.upstream_path().exists():
                     return  # the stage before was not done in this run (a fault of the machine): nothing to do
                 up = self.upstream()
             if up is not None and "failed" in up:
@@ -307,17 +329,170 @@ class Footnotes(DocTask):
         self.run_stage(lambda up: stages.recover_footnotes(WorkText.from_json(up), s, doc_decisions(s, self.doc_id)).to_json())
 
 
+def batch_documents(s: Settings) -> list[tuple[str, str]]:
+    """``[(path, doc_id)]`` of every input in the raw folder, listed once per state of the folder.
+
+    Only regular files inside raw/ (:func:`stages.scan_inputs`); the entries
+    skipped, and the inputs that cannot be read now (a fault of the machine,
+    recorded: they are retried by the next run), are kept beside the list.
+    """
+    key = (s, _mtime(s.raw_dir))
+    if _batch_listing.get("key") != key:
+        try:
+            inputs, skipped = stages.scan_inputs(s.raw_dir)
+        except FileNotFoundError as exc:
+            stop(f"[pipeline] not started: {exc}", _retcode("scheduling_error", 35))
+        readable, unread = [], []
+        for p in inputs:
+            try:
+                fp.file_sha256(p)  # every fingerprint starts here: an unreadable input is not done, never a failure
+                readable.append(p)
+            except OSError as exc:
+                faults.record(str(p), "listing", faults.classify(exc, where=s.raw_dir))
+                unread.append(str(p))
+        ids = stages.doc_ids(inputs)
+        _batch_listing.update(key=key, docs=[(str(p), ids[p]) for p in readable], skipped=skipped, unread=unread)
+    return _batch_listing["docs"]
+
+
+_batch_listing: dict[str, Any] = {}
+
+
+def note_index_fingerprint(s: Settings) -> str:
+    """The batch's evidence changes when any document's footnote stage does (or the batch's members)."""
+    docs = batch_documents(s)
+    key = (tuple(docs), _mtime(s.decisions_file), _size(s.decisions_file))
+    if _index_fp.get("key") != key:
+        _index_fp.update(key=key, fp=fp.digest("notes", [Footnotes(path=p, doc_id=d).fingerprint for p, d in docs],
+                                               fp.code_version("notes")))
+    return _index_fp["fp"]
+
+
+_index_fp: dict[str, Any] = {}
+
+
+class NoteIndex(luigi.Task):
+    """The batch's anchored footnotes, with the words around their markers: evidence for every document.
+
+    It needs every document's footnote stage.  It writes the notes, and per
+    document what they suggest (a place for a note without a marker, the note
+    a stripped marker probably had), which the report shows.  A document's own
+    later stages need it only when a reviewer has decided on such a suggestion
+    (:func:`uses_batch_evidence`): one document's change never re-runs the others.
+    Its path (and identity) is a digest of all the footnote stages' fingerprints.
+    """
+
+    fingerprint = luigi.Parameter(description="digest of every document's Footnotes fingerprint")
+
+    def requires(self):
+        s = settings()
+        docs = batch_documents(s)
+        k = documents_per_task(PipelineSection().documents_per_task, len(docs), tasks_run_in_forks())
+        if k is None:
+            return [Footnotes(path=p, doc_id=d) for p, d in docs]
+        return [FootnoteBatch(docs=list(g), fingerprint=fp.digest([Footnotes(path=p, doc_id=d).fingerprint for p, d in g]))
+                for g in (docs[i:i + k] for i in range(0, len(docs), k))]
+
+    def output(self) -> luigi.LocalTarget:
+        return luigi.LocalTarget(str(settings().stages_dir / "note-index" / f"{self.fingerprint}.json"))
+
+    def complete(self) -> bool:
+        # A document a fault of the machine stopped in this run: no index this run (the next builds it).
+        return super().complete() or any(faults.not_done(p) for p, _ in batch_documents(settings()))
+
+    def run(self) -> None:
+        try:
+            self.build()
+        except Exception as exc:  # noqa: BLE001 -- sorted by faults.classify
+            fault = faults.classify(exc, where=settings().clean_dir)
+            if not fault.machine:
+                raise
+            faults.record("(the batch's footnote index)", "notes", fault)
+            log.warning("[pipeline] the batch's footnote index not built: %s", fault.line())
+
+    def build(self) -> None:
+        from .batchnotes import Evidence, anchored_notes, merge_notes, needs_evidence, suggestions
+
+        s = settings()
+        if not all(Path(Footnotes(path=p, doc_id=d).output().path).exists() for p, d in batch_documents(s)):
+            return  # a document not done in this run (a fault of the machine): the next run builds the index
+        notes, pending = [], []
+        for p, d in batch_documents(s):
+            with open(Footnotes(path=p, doc_id=d).output().path, encoding="utf-8") as f:
+                up = json.load(f)
+            if "failed" in up:
+                continue
+            # Only text and marks are needed here: lines and the origin map are left unread.
+            work = WorkText(up["doc_id"], up["text"], [], [Mark(**m) for m in up["marks"]])
+            notes += [{"doc_id": d, **n} for n in anchored_notes(work)]
+            if needs_evidence(work):
+                pending.append((d, up))
+        notes = merge_notes(notes)
+        evidence = Evidence(notes)
+        suggested = {}
+        for d, up in pending:
+            found = suggestions(WorkText.from_json(up), evidence, s.thresholds)
+            if found["corrections"] or found["info"]:
+                suggested[d] = found
+        atomic_write(Path(self.output().path), dumps_compact({"notes": notes, "suggestions": suggested}))
+
+
+class NoteEvidence(DocTask):
+    """The batch's evidence applied to one document, when its decisions need it (:mod:`pipeline.batchnotes`)."""
+
+    stage = "notes"
+
+    def requires(self):
+        req = {"footnotes": Footnotes(path=self.path, doc_id=self.doc_id)}
+        s = settings()
+        if uses_batch_evidence(s, self.doc_id):
+            req["index"] = NoteIndex(fingerprint=note_index_fingerprint(s))
+        return req
+
+    def fingerprint_parts(self) -> list[Any]:
+        s = settings()
+        req = self.requires()
+        index = req["index"].fingerprint if "index" in req else None
+        return [req["footnotes"].fingerprint, index, fp.code_version("notes"), s.repair_settings(),
+                decisions_store.fingerprint(doc_decisions(s, self.doc_id))]
+
+    def upstream(self) -> dict[str, Any]:
+        with open(self.input()["footnotes"].path, encoding="utf-8") as f:
+            return json.load(f)
+
+    def upstream_path(self) -> Path:
+        return Path(self.input()["footnotes"].path)
+
+    def run(self) -> None:
+        s = settings()
+
+        if "index" in self.input() and not Path(self.input()["index"].path).exists():
+            faults.record(self.path, self.stage, faults.Fault(
+                True, "waits for the batch's footnote index, which a fault of the machine in another document stopped",
+                "run again once the other documents are done", "machine"))
+            return
+
+        def apply(up: dict[str, Any]) -> dict[str, Any]:
+            notes = []
+            if "index" in self.input():
+                with open(self.input()["index"].path, encoding="utf-8") as f:
+                    notes = json.load(f)["notes"]
+            return stages.note_evidence(WorkText.from_json(up), s, doc_decisions(s, self.doc_id), notes).to_json()
+
+        self.run_stage(apply)
+
+
 class Structure(DocTask):
     stage = "structure"
 
     def requires(self):
-        return Footnotes(path=self.path, doc_id=self.doc_id)
+        return NoteEvidence(path=self.path, doc_id=self.doc_id)
 
     def fingerprint_parts(self) -> list[Any]:
         return [self.requires().fingerprint, fp.code_version("structure")]
 
     def run(self) -> None:
-        extract_task = self.requires().requires().requires()
+        extract_task = Extract(path=self.path, doc_id=self.doc_id)
 
         def build(up: dict[str, Any]) -> dict[str, Any]:
             with open(extract_task.output().path, encoding="utf-8") as f:
@@ -352,8 +527,7 @@ class Publish(DocTask):
         if not super().done():
             return False
         with open(self.output().path, encoding="utf-8") as f:
-            files = json.load(f)["files"]
-        return all((Path(p)).exists() for p in files)
+            return outputs_current(json.load(f))
 
     def run(self) -> None:
         self.guarded(self.publish)
@@ -379,7 +553,36 @@ class Publish(DocTask):
             log.info("[pipeline] %s cleaned%s: %d preambular, %d operative paragraphs, %d footnotes, %d corrections to review",
                      self.path, f" (poor scan: {len(poor)} pages to review)" if poor else "",
                      len(doc["preamble"]), len(doc["operative"]), len(doc["footnotes"]), review)
-        self.write({"doc_id": self.doc_id, "files": files})
+        self.write({"doc_id": self.doc_id, "files": files, "stamps": stamps(files)})
+
+
+def stamps(files: list[str]) -> dict[str, str]:
+    """A digest of each file just written, to tell later whether it is still this stage's.
+
+    Content, not modification time: stage files stay the same bytes on every run.
+    """
+    return {p: _content_digest(Path(p)) for p in files}
+
+
+def _content_digest(path: Path) -> str | None:
+    try:
+        return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+    except OSError:
+        return None
+
+
+def outputs_current(record: dict[str, Any]) -> bool:
+    """Are the files this stage wrote still there, as it wrote them?
+
+    The same fingerprint can come back (a decision withdrawn, a document taken
+    out of the batch again, a dictionary edit undone) after another run
+    overwrote ``clean/<doc_id>.json``; then the stage file exists but the output
+    is the other run's, so the stage runs again.
+    """
+    files, written = record.get("files", []), record.get("stamps")
+    if written is None:
+        return False  # written before stamps were kept: publish again, once
+    return all(written.get(p) is not None and written.get(p) == _content_digest(Path(p)) for p in files)
 
 
 def validate_dictionaries(s: Settings) -> None:
@@ -431,7 +634,10 @@ class AknExport(DocTask):
         return self.done() or faults.not_done(self.path)
 
     def done(self) -> bool:
-        return super().done() and self.requires().done() and all(Path(p).exists() for p in self._files())
+        if not super().done() or not self.requires().done():
+            return False
+        with open(self.output().path, encoding="utf-8") as f:
+            return outputs_current(json.load(f))
 
     def _files(self) -> list[str]:
         with open(self.output().path, encoding="utf-8") as f:
@@ -457,7 +663,7 @@ class AknExport(DocTask):
         target = s.clean_dir / f"{stages.safe_name(self.doc_id)}.akn.xml"
         if "failed" in doc:
             target.unlink(missing_ok=True)
-            self.write({"doc_id": self.doc_id, "files": [], "skipped": "document failed"})
+            self.write({"doc_id": self.doc_id, "files": [], "stamps": {}, "skipped": "document failed"})
             return
         # Without a generation date the exporter dates the manifestation by the document's
         # own date, under that date's name: reruns give the same bytes, nothing is made up.
@@ -466,7 +672,8 @@ class AknExport(DocTask):
         atomic_write(target, export.xml)
         for p in export.problems + errors:
             log.warning("[pipeline] %s AKN: %s", self.doc_id, p)
-        self.write({"doc_id": self.doc_id, "files": [str(target)], "problems": export.problems, "xsd_errors": errors})
+        self.write({"doc_id": self.doc_id, "files": [str(target)], "stamps": stamps([str(target)]),
+                    "problems": export.problems, "xsd_errors": errors})
 
 
 class DocumentsFailed(RuntimeError):
@@ -484,7 +691,9 @@ def run_document(last: DocTask) -> None:
     task: DocTask | None = last
     while task is not None and not task.complete():
         todo.append(task)
-        task = task.requires() or None  # Extract requires nothing: []
+        req = task.requires()
+        # NoteEvidence also needs the batch's NoteIndex, which the group requires; follow the document.
+        task = req["footnotes"] if isinstance(req, dict) else (req or None)  # Extract requires nothing: []
     for t in reversed(todo):
         t.run()
 
@@ -509,8 +718,14 @@ class CleanBatch(luigi.Task):
     docs = luigi.ListParameter(description="[path, doc_id] of each document in the group")
     fingerprint = luigi.Parameter(description="digest of the documents' AknExport fingerprints")
 
-    def documents(self) -> list[AknExport]:
+    def documents(self) -> list[DocTask]:
         return [AknExport(path=p, doc_id=d) for p, d in self.docs]
+
+    def requires(self):
+        s = settings()
+        if any(uses_batch_evidence(s, d) for _, d in self.docs):  # a decision needs the batch's footnotes first
+            return NoteIndex(fingerprint=note_index_fingerprint(s))
+        return []
 
     def complete(self) -> bool:
         done = all(t.complete() for t in self.documents())
@@ -528,6 +743,23 @@ class CleanBatch(luigi.Task):
                 broken.append(f"{doc.path}: {type(exc).__name__}: {exc}")
         if broken:
             raise BatchFailed(f"{len(broken)} of {len(self.docs)} documents raised: " + "; ".join(broken))
+
+
+class FootnoteBatch(CleanBatch):
+    """A group of documents run up to their footnote stage: what :class:`NoteIndex` waits for."""
+
+    def documents(self) -> list[DocTask]:
+        return [Footnotes(path=p, doc_id=d) for p, d in self.docs]
+
+    def requires(self):
+        return []
+
+
+def _size(path: Path) -> int | None:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return None
 
 
 def _mtime(path: Path) -> int | None:
@@ -581,22 +813,9 @@ class CleanAll(luigi.Task):
                 stages.check_dictionaries(s)
             except UserFileError as exc:
                 stop(f"[pipeline] not started, no document touched: {exc}", _retcode("scheduling_error", 35))
-        try:
-            inputs, skipped = stages.scan_inputs(s.raw_dir)
-        except FileNotFoundError as exc:
-            stop(f"[pipeline] not started: {exc}", _retcode("scheduling_error", 35))
-        ids = stages.doc_ids(inputs)
-        docs, unread = [], []
-        for p in inputs:
-            task = AknExport(path=str(p), doc_id=ids[p])
-            try:
-                task.fingerprint  # reads the input: an unreadable or vanished file is not done, never a failure
-            except OSError as exc:
-                fault = faults.classify(exc, where=s.raw_dir)
-                faults.record(str(p), "listing", fault)
-                unread.append(str(p))
-                continue
-            docs.append(task)
+        listed = batch_documents(s)
+        skipped, unread = _batch_listing["skipped"], _batch_listing["unread"]
+        docs = [AknExport(path=p, doc_id=d) for p, d in listed]
         self.__dict__["_documents"] = (key, docs)
         self.__dict__["_listing"] = (skipped, unread)
         if cannot_write is not None:
@@ -626,25 +845,30 @@ class CleanAll(luigi.Task):
     def requires(self):
         docs = self.documents()
         k = documents_per_task(PipelineSection().documents_per_task, len(docs), tasks_run_in_forks())
+        index = NoteIndex(fingerprint=note_index_fingerprint(settings()))  # the report shows its suggestions
         if k is None:
-            return docs
+            return docs + [index]
         groups = [docs[i:i + k] for i in range(0, len(docs), k)]
         return [CleanBatch(docs=[(d.path, d.doc_id) for d in g], fingerprint=fp.digest([d.fingerprint for d in g]))
-                for g in groups]
+                for g in groups] + [index]
 
     def output(self) -> luigi.LocalTarget:
         s = settings()
         skipped, unread = self.listing()
-        batch = fp.digest([t.fingerprint for t in self.documents()], fp.code_version("structure"), fp.code_version("report"),
-                          skipped, unread)
+        batch = fp.digest([t.fingerprint for t in self.documents()], note_index_fingerprint(s),
+                          fp.code_version("structure"), fp.code_version("report"), skipped, unread)
         return luigi.LocalTarget(str(s.stages_dir / "batch" / f"{batch}.json"))
 
     def complete(self) -> bool:
-        clean = settings().clean_dir
-        return super().complete() and (clean / "report.html").exists() and (clean / "citations.json").exists()
+        if not super().complete() or not (settings().clean_dir / "citations.json").exists():
+            return False
+        from .report import report_batch
+
+        # The report is this batch's, not that of another run in between (a withdrawn decision).
+        return report_batch(settings().clean_dir / "report.html") == Path(self.output().path).stem
 
     def run(self) -> None:
-        from .report import build_report
+        from .report import BATCH_SUGGESTIONS
 
         s = settings()
         docs = self.documents()
@@ -663,11 +887,14 @@ class CleanAll(luigi.Task):
             if d not in done and not faults.not_done(d.path):
                 faults.record(d.path, "run", faults.Fault(True, "not done in this run (a stage file vanished)",
                                                           "run again", "vanished"))
+        index = Path(NoteIndex(fingerprint=note_index_fingerprint(s)).output().path)
         try:
+            suggested = json.loads(index.read_text(encoding="utf-8"))["suggestions"] if index.exists() else {}
+            atomic_write(s.clean_dir / BATCH_SUGGESTIONS, dumps({"suggestions": suggested}))
             write_citation_index(s)
         except OSError as exc:
-            faults.record("(citation index)", "report", faults.classify(exc, where=s.clean_dir))
-        summary = print_summary(s, batch=batch, skipped=skipped)
+            faults.record("(batch suggestions and citation index)", "report", faults.classify(exc, where=s.clean_dir))
+        summary = print_summary(s, batch=batch, skipped=skipped, stamp=Path(self.output().path).stem)
         if summary["failed"]:
             raise DocumentsFailed(
                 f"{summary['failed']} of {summary['failed'] + summary['cleaned']} documents failed; "
@@ -722,8 +949,12 @@ def _stem(name: str) -> str:
 
 
 def print_summary(s: Settings, report: Path | None = None, *, batch: set[str] | None = None,
-                  skipped: list[tuple[str, str]] = (), write_report: bool = True) -> dict[str, Any]:
-    """Build the report (of the current batch) and print the run's summary; a fault writing it is reported too."""
+                  skipped: list[tuple[str, str]] = (), write_report: bool = True, stamp: str | None = None) -> dict[str, Any]:
+    """Build the report (of the current batch) and print the run's summary; a fault writing it is reported too.
+
+    ``batch``: doc ids of the current batch's finished documents; ``stamp``: the
+    batch fingerprint the report carries (see ``CleanAll.complete``).
+    """
     from .report import build_report, summarize
 
     not_done = [f for f in faults.recorded() if f["doc"] != "report"]
@@ -733,7 +964,7 @@ def print_summary(s: Settings, report: Path | None = None, *, batch: set[str] | 
     report = report or s.clean_dir / "report.html"
     if write_report:
         try:
-            report = build_report(s.clean_dir, decisions_path=s.decisions_file, only=batch, notes=notes)
+            report = build_report(s.clean_dir, decisions_path=s.decisions_file, batch=stamp, only=batch, notes=notes)
         except OSError as exc:
             fault = faults.classify(exc, where=s.clean_dir)
             faults.record("report", "report", fault)
