@@ -127,7 +127,7 @@ def own_pixels(page: pdfium.PdfPage) -> tuple[Image.Image, int] | None:
         pil = img.get_bitmap(render=False).to_pil()
     except (pdfium.PdfiumError, ValueError):
         return None
-    return (pil if pil.mode == "L" else pil.convert("L")), round(dpi_x)
+    return (pil if pil.mode in ("L", "1") else pil.convert("L")), round(dpi_x)
 
 
 def native_scan(page: pdfium.PdfPage, dpi: int) -> Image.Image | None:
@@ -140,7 +140,7 @@ def native_scan(page: pdfium.PdfPage, dpi: int) -> Image.Image | None:
     if own is None:
         return None
     want = (math.ceil(page.get_width() * dpi / 72), math.ceil(page.get_height() * dpi / 72))
-    return own[0] if own[0].size == want else None
+    return own[0].convert("L") if own[0].size == want else None
 
 
 def page_image(pdf: pdfium.PdfDocument, index: int, dpi: int) -> Image.Image:
@@ -158,16 +158,24 @@ def page_pixels(pdf: pdfium.PdfDocument, index: int, dpi: int) -> tuple[Image.Im
     page = pdf[index]
     own = own_pixels(page)
     want = (math.ceil(page.get_width() * dpi / 72), math.ceil(page.get_height() * dpi / 72))
-    if own is not None:
-        pil, own_dpi = own
-        if pil.size == want:
-            return pil, own_dpi, []
-        if own_dpi < dpi:
-            up = Image.fromarray(prepare.upsample(np.asarray(pil), dpi / own_dpi))
-            if up.size != want:
-                up = up.resize(want, Image.BICUBIC)
-            return up, own_dpi, [f"upsample {own_dpi}->{dpi}"]
-    return render_page(pdf, index, dpi), (own[1] if own is not None else dpi), []
+    if own is None:
+        return render_page(pdf, index, dpi), dpi, []
+    pil, own_dpi = own
+    done: list[str] = []
+    if pil.mode == "1" or prepare.is_bilevel(np.asarray(pil)):
+        # a thresholded scan or fax: its specks are exact, cheap to find at its own resolution
+        gray = np.asarray(pil.convert("L"))
+        steps = prepare.plan_bilevel(gray, own_dpi)
+        cleaned, done = prepare.apply_plan(gray, steps)
+        pil = Image.fromarray(cleaned) if done else pil
+    if pil.size == want:
+        return pil.convert("L"), own_dpi, done
+    if own_dpi < dpi:
+        up = Image.fromarray(prepare.upsample(np.asarray(pil.convert("L")), dpi / own_dpi))
+        if up.size != want:
+            up = up.resize(want, Image.BICUBIC)
+        return up, own_dpi, done + [f"upsample {own_dpi}->{dpi}"]
+    return render_page(pdf, index, dpi), own_dpi, []
 
 
 def estimate_skew(image: Image.Image) -> float:
