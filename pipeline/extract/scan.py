@@ -352,6 +352,8 @@ def _raised_tail(ink: np.ndarray, box: tuple[int, int, int, int], size: float, b
         return None
     for where, order in (("tail", list(reversed(clusters))), ("head", clusters)):
         found: list[tuple[int, int, int, int]] = []
+        while order and _speck(crop, *order[0], size):  # a speck of a poor scan beside the marker
+            order = order[1:]
         for cx0, cx1 in order:
             # a note's number at the start of its line is raised less than a marker in the text
             hit = _raised_digit(crop, y0, cx0, cx1, size, base, 0.22 if where == "tail" else 0.12)
@@ -364,6 +366,12 @@ def _raised_tail(ink: np.ndarray, box: tuple[int, int, int, int], size: float, b
             return (min(t[0] for t in found), min(t[1] for t in found), max(t[2] for t in found),
                     max(t[3] for t in found), where)
     return None
+
+
+def _speck(crop: np.ndarray, cx0: int, cx1: int, size: float) -> bool:
+    """Ink too small in both directions to be a digit or a letter (a speck, a stray dot)."""
+    rows = np.nonzero(crop[:, cx0:cx1].any(axis=1))[0]
+    return (cx1 - cx0) <= 0.12 * size and (rows[-1] - rows[0] + 1) <= 0.12 * size
 
 
 MARKER_SCALE, MARKER_PAD = 3, 45
