@@ -53,7 +53,7 @@ MARKER_CONFIG = "--oem 1 --psm 7 -c tessedit_char_whitelist=0123456789"
 INK_LEVEL = 165  # grey below this is ink (a blurred scan's thin strokes stay above 140)
 RULE_INK_LEVEL = 200  # a blurred hairline rule is light grey
 PREPROCESS = "prepare/2"  # part of the cache key: it changes what Tesseract sees
-ANALYSIS_VERSION = 14  # bump when rule/marker detection changes: re-analyses cached pages, no re-OCR
+ANALYSIS_VERSION = 15  # bump when rule/marker detection changes: re-analyses cached pages, no re-OCR
 INSTALL_HINT = "run scripts/setup.sh (apt-get install tesseract-ocr tesseract-ocr-{lang})"
 
 _ASCENDING = set("bdfhiklt0123456789()[]{}/\\|!?'\"“”‘’*&%$#@ÀÁÂÉÈÊÍÓÔÚ")
@@ -461,6 +461,47 @@ def _small_beside_neighbours(data: dict, idx: list[int], pos: int, tail) -> bool
     return False
 
 
+def _unread_marks(ink: np.ndarray, data: dict, idx: list[int], size: float, base: float,
+                  taken: set[int]) -> list[dict]:
+    """Raised digits Tesseract read as no word at all: small ink in the gap after a word, or before
+    a line's first word (a footnote's number), raised against the line's own baseline and size.
+
+    A typewriter's marker is often typed a space after its word, and a thin "1" at 200 dpi is
+    dropped by Tesseract as noise; its place and height still say what it is, in any typeface.
+    """
+    found = []
+    order = sorted(idx, key=lambda i: data["left"][i])
+    y0 = max(0, int(min(data["top"][i] for i in idx) - 0.6 * size))  # a marker may rise above the line
+    y1 = int(base)
+    for k, i in enumerate(order):
+        left, right = data["left"][i], data["left"][i] + data["width"][i]
+        end = right + int(1.5 * size)
+        if k + 1 < len(order):
+            end = min(end, data["left"][order[k + 1]] - 1)
+        gaps = [("tail", right + 1, end)]
+        if k == 0:
+            gaps.append(("head", max(0, left - int(1.5 * size)), left - 1))
+        for where, gx0, gx1 in gaps:
+            if gx1 - gx0 < 2 or i in taken:
+                continue
+            crop = ink[y0:y1, gx0:gx1]
+            clusters = [c for c in _clusters(crop) if not _speck(crop, *c, size)]
+            if not clusters:
+                continue
+            cx0, cx1 = clusters[0] if where == "tail" else clusters[-1]
+            rows = np.nonzero(crop[:, cx0:cx1].any(axis=1))[0]
+            if rows[0] == 0:  # ink from the line above reaching down: not a mark of this line
+                continue
+            hit = _raised_digit(crop, y0, cx0, cx1, size, base, 0.22 if where == "tail" else 0.12)
+            near = (cx0 <= 1.2 * size) if where == "tail" else (gx1 - gx0 - cx1 <= 1.2 * size)
+            if hit is None or not near or (where == "head" and len(clusters) > 2):
+                continue
+            found.append({"word": i, "box": [gx0 + cx0, int(hit[0]), gx0 + cx1, int(hit[1])], "whole": False,
+                          "head": where == "head", "unread": True})
+            taken.add(i)
+    return found
+
+
 def find_marks(image: Image.Image, data: dict, dpi: int) -> tuple[dict, list[Image.Image]]:
     """Rules and superscript markers of one OCR'd page, and the markers' crops to read.
 
@@ -493,6 +534,7 @@ def find_marks(image: Image.Image, data: dict, dpi: int) -> tuple[dict, list[Ima
                 continue  # a raised start is a footnote's number only at the start of its line
             markers.append({"word": i, "box": list(map(int, tail[:4])), "whole": tail[4] == "whole",
                             "head": tail[4] == "head"})
+        markers += _unread_marks(ink, data, idx, size, base, {m["word"] for m in markers})
     # A note's number Tesseract put on a line of its own, beside its note's first word
     rows = _word_rows(data)
     metrics = {key: _line_metrics(data, idx) for key, idx in rows.items()}
@@ -574,7 +616,9 @@ def page_layout_from_ocr(number: int, data: dict, analysis: dict, dpi: int,
                                     superscript=True))
                 if m.get("whole"):
                     continue
-                if m.get("head"):
+                if m.get("unread"):  # ink beside the word, not in it: the word stays as read
+                    pass
+                elif m.get("head"):
                     stripped = _strip_marker_junk(text[::-1])[::-1].lstrip()
                     if stripped == text and text.startswith(m["text"]) and len(text) > len(m["text"]):
                         stripped = text[len(m["text"]):].lstrip()
