@@ -205,7 +205,8 @@ def bench(srcs: list[Path], families: list[str], pages: int, work: Path, seed: i
         refs[src.stem] = (born, n, doc)
     results: dict[str, dict] = {}
     stems = list(refs)
-    for i, fam in enumerate(families):
+    for fam in families:
+        i = FAMILIES.index(fam)  # a family reads the same documents whichever families run with it
         chosen = stems if not per_family else [stems[(i * per_family + j) % len(stems)] for j in range(per_family)]
         r = {k: 0.0 for k in ("pages", "docs", "para_ok", "tp", "found", "wanted")}
         for reader in readers:

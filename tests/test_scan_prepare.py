@@ -225,3 +225,10 @@ def test_a_speckled_bilevel_scan_is_despeckled_before_its_first_reading():
     grey = np.where(page == 0, 60, 200).astype(np.uint8)
     grey[::7, ::5] = 128
     assert not prepare.is_bilevel(grey)
+
+
+def test_smooth_turns_a_bilevel_staircase_into_a_ramp():
+    img = _glyphs(_page())
+    out = prepare.smooth(img, 0.6)
+    assert out.shape == img.shape and len(np.unique(out)) > 2
+    assert (out[img == 0] < 128).mean() > 0.9 and (out[img == 255] > 128).mean() > 0.98

@@ -171,7 +171,11 @@ def page_pixels(pdf: pdfium.PdfDocument, index: int, dpi: int) -> tuple[Image.Im
     if pil.size == want:
         return pil.convert("L"), own_dpi, done
     if own_dpi < dpi:
-        up = Image.fromarray(prepare.upsample(np.asarray(pil.convert("L")), dpi / own_dpi))
+        gray = np.asarray(pil.convert("L"))
+        if pil.mode == "1" or prepare.is_bilevel(gray):
+            gray, smoothed = prepare.apply_plan(gray, [("smooth", {"sigma": 0.6})])
+            done += smoothed
+        up = Image.fromarray(prepare.upsample(gray, dpi / own_dpi))
         if up.size != want:
             up = up.resize(want, Image.BICUBIC)
         return up, own_dpi, done + [f"upsample {own_dpi}->{dpi}"]
