@@ -172,8 +172,10 @@ def _looks_binary(head: bytes) -> bool:
 
 def check_dictionaries(settings: Settings) -> None:
     from .lexicon import check_dictionaries as _check
+    from .repair.calibration import load as load_calibration
 
     _check(settings.dictionaries_dir)
+    load_calibration(settings.dictionaries_dir)  # a broken calibration stops the run too, before any document
     from .citation_memory import KNOWLEDGE_FILE, digit_confusions, read_knowledge
 
     read_knowledge(settings.dictionaries_dir / KNOWLEDGE_FILE)
@@ -198,8 +200,10 @@ def text_rules(kind: str | None = None) -> list[str]:
 def repair(doc: Extracted, settings: Settings, doc_decisions: dict[str, str]) -> WorkText:
     work = WorkText.from_extracted(doc)
     work.apply(degraded.notices(work, doc.meta), settings.thresholds, doc_decisions.get)  # steps extraction skipped
+    from .repair.calibration import load as load_calibration
+
     ctx = RepairContext(lexicon=load_lexicon(settings), settings=settings.repair_settings(),
-                        source_kind=doc.source.kind)
+                        source_kind=doc.source.kind, calibration=load_calibration(settings.dictionaries_dir))
     run_rules(work, LAYOUT_RULES + text_rules(doc.source.kind), ctx, settings.thresholds, doc_decisions.get)
     return work
 

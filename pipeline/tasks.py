@@ -114,7 +114,7 @@ def _decisions_file(s: Settings) -> tuple[dict[str, dict[str, str]], set[str]]:
         if loaded:
             from .batchnotes import BATCH_RULES
 
-            for d in json.loads(path.read_text(encoding="utf-8"))["decisions"]:
+            for d in decisions_store.read(path):  # checked by load(): read through the one loader
                 if d.get("rule") in BATCH_RULES or not d.get("rule"):  # a rule not named: assume it may
                     batch.add(d["doc_id"])
         _decisions[key] = (loaded, batch)
