@@ -588,3 +588,24 @@ def test_a_crashed_second_reading_keeps_the_first_and_flags_the_page(tmp_path, m
                and c["info"]["skipped_step"] == "ocr.second-reading"]
     assert len(flagged) == 1 and flagged[0]["status"] == "flagged" and flagged[0]["where"]["source"]["page"] == 1
     assert not list((tmp_path / ".stages" / "ocr").glob("*/page-1.json"))  # not cached: the next run reads it again
+
+
+@pytest.mark.parametrize("file, data, words", [
+    ("calibration.json", b'{"a": ' + b"[" * 3000 + b"]" * 3000 + b"}", "nested more than"),
+    ("calibration.json", b'{"version": 1, "rules": \xff}', "not UTF-8 text"),
+    ("un_resolutions.tsv", b"A/RES/1/1\t1946-01-24\t\xff\t3\n", "not UTF-8 text"),
+])
+def test_the_other_dictionaries_go_through_the_loader_too(tmp_path, file, data, words):
+    from pipeline.citation_memory import read_knowledge
+    from pipeline.settings import Settings
+
+    project = make_project(tmp_path / "project", [])
+    path = project / "dictionaries" / file
+    path.write_bytes(data)
+    with pytest.raises(UserFileError) as e:
+        if file.endswith(".tsv"):
+            read_knowledge(path)
+        else:
+            stages.check_dictionaries(Settings(dictionaries_dir=project / "dictionaries"))
+    msg = str(e.value)
+    assert msg.startswith(str(path)) and "\n" not in msg and words in msg, msg
