@@ -203,7 +203,7 @@ def segment(word: str, lex: Lexicon) -> list[str] | None:
 
 
 # Closed-class words: a split that frees one of these is the usual run-together
-# OCR damage ("ofthe", "elementsin"); a split into two content words
+# OCR damage ("ofthe", "rightsof"); a split into two content words
 # ("road map", "live streaming") is more often a compound written solid.
 FUNCTION_WORDS = frozenset(
     "a an the of in on at by to for from with as or and nor but is are was be its it this that these those "
@@ -437,7 +437,8 @@ def spelling(work: WorkText, ctx: RepairContext) -> list[Proposal]:
         if len(w) < 3 or (lex.is_known(w) and not MISREAD_RE.search(w)) or t.repeated:
             continue
         cands = spelling_candidates(w, lex)
-        if not any(kind == "ocr" for _, _, kind in cands) and len(w) >= 5 and w.isalpha() and not lex.general_zipf(w):
+        if (not any(kind == "ocr" for _, _, kind in cands) and len(w) >= 5 and w.isalpha() and not lex.general_zipf(w)
+                and not looks_derived(w, lex)):  # "intraregional" is intra + regional, not damage
             # Damage no single confusion explains: the UN phrase the neighbours make.
             ctx_cands = context_candidates(_case_of(w), t.prev, t.next, lex)
             if ctx_cands:
