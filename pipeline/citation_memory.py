@@ -205,6 +205,8 @@ def check(work: WorkText, facts: dict[str, Fact], confusions: list[tuple[str, st
         known = facts.get(c.target)
         if (known.date == date) if known else plausible(c.target, date):
             continue
+        if not _tail(c.target):
+            continue  # "68/247 B", "ES-10/19": no near number of this shape is checked
         head = c.target[:len(c.target) - len(_tail(c.target))]
         candidates = []
         for near in near_numbers(_tail(c.target), confusions):
@@ -231,8 +233,8 @@ def check(work: WorkText, facts: dict[str, Fact], confusions: list[tuple[str, st
 
 def _tail(target: str) -> str:
     """The printed number inside a target: A/RES/55/2 -> 55/2, S/RES/242(1967) -> 242."""
-    m = re.search(r"(\d{1,4}/\d{1,4})$|/(\d{1,4})\(\d{4}\)$", target)
-    return (m.group(1) or m.group(2)) if m else target
+    m = re.search(r"(?<![\w-])(\d{1,4}/\d{1,4})$|/(\d{1,4})\(\d{4}\)$", target)
+    return (m.group(1) or m.group(2)) if m else ""
 
 
 # ------------------------------------------------------------------ the stage hook

@@ -80,7 +80,7 @@ NUMBER = (
     r"|(?P<old>\d{1,4})(?:\s?[A-H](?:-[A-H])?)?\s?\((?P<old_session>(?:S-|ES-)?" + ROMAN + r")\)"  # 217 A (III), 3201 (S-VI)
     r"|(?P<special>(?:ES|S)-\d{1,2})/(?P<special_n>\d{1,3})"  # ES-10/19, S-26/2
     r"|(?P<cp>\d{1,2}/(?:CP|CMP|CMA|COP|MOP)\.\d{1,2})"  # 1/CP.21 (treaty bodies: no UN symbol)
-    r"|(?P<session>\d{1,4})/(?P<n>\d{1,4})(?![\d/])"  # 62/160, 2005/54
+    r"|(?P<session>\d{1,4})/(?P<n>\d{1,4})(?![\d/])(?P<part>\s[A-Z]{1,2}(?![\w/’'.-]|\.\w))?"  # 62/160, 2005/54, 68/247 B, 53/77 AA
     r")"
 )
 NUMBER_RE = re.compile(NUMBER)
@@ -89,6 +89,11 @@ DATE = rf"(?P<day>\d{{1,2}})\s+(?P<month>{MONTHS})\s+(?P<year>\d{{4}})"
 HEAD_RE = re.compile(rf"\b(?P<word>[Rr]esolutions?|[Dd]ecisions?)\s+(?=(?:{NUMBER}))")
 # After a number: its date, then what joins the next number of a list.
 OF_DATE_RE = re.compile(rf"\s+of\s+{DATE}\b")
+# A list member followed by what it is about ("70/193 of 22 December 2015 on the
+# proclamation of ..., 74/214 of 19 December 2019 on ..."): skipped only when the
+# next member is a number with its own date.
+ABOUT_JOIN_RE = re.compile(r"\s+(?:on|entitled|concerning|regarding)\s[^;]{1,300}?,\s+(?:and\s+)?(?=(?:"
+                           + NUMBER + rf")\s+of\s+{DATE})")
 LIST_JOIN_RE = re.compile(r"(?:\s*,\s*(?:and\s+|as well as\s+)?|\s+and\s+|\s+or\s+)(?=(?:" + NUMBER + r"))")
 
 # A UN document symbol: a series, then slash-separated parts, at least one with a digit.
@@ -140,7 +145,8 @@ def shape_of(m: re.Match) -> tuple[str, str, str]:
     if m.group("cp"):
         return "treaty", "", m.group("cp")
     session = m.group("session")
-    return ("yearly" if len(session) == 4 else "session"), session, m.group("n")
+    n = m.group("n") + (" " + m.group("part").strip() if m.group("part") else "")
+    return ("yearly" if len(session) == 4 else "session"), session, n
 
 
 def target_for(organ: str | None, kind: str, shape: str, session: str, n: str) -> str | None:
@@ -250,8 +256,8 @@ def find_citations(text: str, *, own_organ: str | None = None) -> list[Citation]
             taken.append((start, number_end))
             first = False
             pos = d.end() if d else number_end
-            j = LIST_JOIN_RE.match(text, pos)
-            if not j:
+            j = LIST_JOIN_RE.match(text, pos) or (ABOUT_JOIN_RE.match(text, pos) if d else None)
+            if not j or re.search(r"\b(?:[Rr]esolutions?|[Dd]ecisions?)\b", text[pos:j.end()]):
                 break
             pos = j.end()
     for m in SYMBOL_RE.finditer(text):

@@ -188,3 +188,15 @@ def test_a_batch_that_knows_the_resolution_extends_the_memory(tmp_path):
     raw.write_text(MILLENNIUM.format(m="<sup>2</sup>", n="<sup>2</sup>", num="35/2"), encoding="utf-8")
     doc, _ = process(raw, Settings(clean_dir=tmp_path / "clean", dictionaries_dir=d))
     assert [(c["before"], c["after"], c["status"]) for c in doc["corrections"] if c["rule"] == "citations.memory_number"] == [("35/2", "55/2", "flagged")]
+
+
+def test_hand_checked_references_recall_and_precision():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("citation_bench", ROOT / "bench" / "citation_bench.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    figures = bench.hand_checked(show=False)
+    assert figures["documents"] >= 10 and figures["hand"] >= 300
+    assert figures["recall"] >= 0.98 and figures["precision"] >= 0.98
+    assert figures["target_accuracy"] >= 0.98 and figures["date_accuracy"] >= 0.98

@@ -1,0 +1,124 @@
+"""Citations: recall and precision against hand-checked lists, targets by kind, the index's cost.
+
+    python bench/citation_bench.py                     # the hand-checked documents (tests/data/references/)
+    python bench/citation_bench.py --clean CLEAN_DIR   # also: references by kind and the share with a target,
+                                                       # memory flags, and the time to write clean/citations.json
+
+A hand-checked file holds the clean text of each block of one corpus document
+and the citations a person found reading it (block, text, target, date).  A
+found reference counts as right when the same block holds the same text (the
+n-th occurrence matches the n-th); its target and its date are then compared.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from pipeline.citations import find_citations, own_organ  # noqa: E402
+
+DATA = ROOT / "tests" / "data" / "references"
+
+
+def found_in(annotated: dict) -> list[list]:
+    organ = own_organ({"organ": annotated["organ"], "symbol": annotated["symbol"]})
+    return [[block, c.text, c.target, c.date]
+            for block, text in annotated["blocks"].items() for c in find_citations(text, own_organ=organ)]
+
+
+def compare(gold: list[list], found: list[list]) -> dict[str, int | list]:
+    """Counts of matched, missed and extra citations, and of right targets and dates among the matched."""
+    def keyed(rows):
+        seen: Counter = Counter()
+        out = {}
+        for r in rows:
+            k = (r[0], r[1])
+            out[(k, seen[k])] = r
+            seen[k] += 1
+        return out
+
+    g, f = keyed(gold), keyed(found)
+    both = g.keys() & f.keys()
+    return {
+        "gold": len(g), "found": len(f), "matched": len(both),
+        "target_right": sum(1 for k in both if g[k][2] == f[k][2]),
+        "date_right": sum(1 for k in both if g[k][3] == f[k][3]),
+        "missed": [g[k] for k in sorted(g.keys() - f.keys())],
+        "extra": [f[k] for k in sorted(f.keys() - g.keys())],
+        "wrong_target": [(g[k], f[k][2]) for k in sorted(both) if g[k][2] != f[k][2]],
+    }
+
+
+def hand_checked(show: bool = True) -> dict[str, float]:
+    total: Counter = Counter()
+    rows = []
+    for path in sorted(DATA.glob("*.json")):
+        annotated = json.loads(path.read_text(encoding="utf-8"))
+        r = compare(annotated["references"], found_in(annotated))
+        for k in ("gold", "found", "matched", "target_right", "date_right"):
+            total[k] += r[k]
+        rows.append((annotated["doc_id"], r))
+    if show:
+        print(f"{'document':28} {'hand':>5} {'found':>5} {'match':>5} {'target ok':>9} {'date ok':>7}")
+        for doc_id, r in rows:
+            print(f"{doc_id:28} {r['gold']:5} {r['found']:5} {r['matched']:5} {r['target_right']:9} {r['date_right']:7}")
+            for m in r["missed"]:
+                print(f"    missed {m}")
+            for e in r["extra"]:
+                print(f"    extra  {e}")
+            for g, t in r["wrong_target"]:
+                print(f"    target {g} found {t}")
+    recall = total["matched"] / total["gold"] if total["gold"] else 1.0
+    precision = total["matched"] / total["found"] if total["found"] else 1.0
+    figures = {"documents": len(rows), "hand": total["gold"], "found": total["found"], "recall": recall,
+               "precision": precision, "target_accuracy": total["target_right"] / max(1, total["matched"]),
+               "date_accuracy": total["date_right"] / max(1, total["matched"])}
+    print(f"\n{len(rows)} hand-checked documents, {total['gold']} citations by hand, {total['found']} found: "
+          f"recall {100 * recall:.2f}%, precision {100 * precision:.2f}%, "
+          f"target right {100 * figures['target_accuracy']:.2f}%, date right {100 * figures['date_accuracy']:.2f}% of the matched")
+    return figures
+
+
+def batch(clean: Path) -> None:
+    from pipeline.citation_index import write_index
+    from pipeline.report import load_documents
+
+    t0 = time.perf_counter()
+    docs = [d for _, d in load_documents(clean)]
+    t1 = time.perf_counter()
+    index = write_index(clean, docs)
+    t2 = time.perf_counter()
+    kinds: Counter = Counter()
+    targeted: Counter = Counter()
+    for d in docs:
+        for r in d.get("references") or []:
+            kinds[r.get("kind")] += 1
+            targeted[r.get("kind")] += r.get("target") is not None
+    print(f"\n{clean}: {len(docs)} documents, {sum(kinds.values())} references")
+    for k in sorted(kinds):
+        print(f"  {k:10} {kinds[k]:6}  with a target {targeted[k]:6} ({100 * targeted[k] / kinds[k]:.1f}%)")
+    flags = Counter(c["status"] for d in docs for c in d.get("corrections") or [] if c.get("rule") == "citations.memory_number")
+    print(f"  citations.memory_number corrections: {dict(flags) or 0}")
+    print(f"  {len(index['targets'])} targets, {len(index['disagreements'])} cited with different dates")
+    print(f"  citation index: reading the documents {1000 * (t1 - t0):.0f} ms, building and writing "
+          f"citations.json + .csv {1000 * (t2 - t1):.0f} ms")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--clean", type=Path, help="a clean/ folder of a run (e.g. on the 80 corpus documents)")
+    ap.add_argument("--quiet", action="store_true", help="figures only, not each miss")
+    args = ap.parse_args()
+    hand_checked(show=not args.quiet)
+    if args.clean:
+        batch(args.clean)
+
+
+if __name__ == "__main__":
+    main()
