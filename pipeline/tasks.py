@@ -25,6 +25,7 @@ from typing import Any
 import luigi
 import luigi.interface
 
+from . import citation_memory
 from . import decisions as decisions_store
 from . import fingerprint as fp
 from . import stages
@@ -266,7 +267,7 @@ class Footnotes(DocTask):
     def fingerprint_parts(self) -> list[Any]:
         s = settings()
         return [self.requires().fingerprint, fp.code_version("footnotes"), s.repair_settings(),
-                decisions_store.fingerprint(doc_decisions(s, self.doc_id))]
+                decisions_store.fingerprint(doc_decisions(s, self.doc_id))] + citation_memory.batch_parts(s.clean_dir)
 
     def run(self) -> None:
         s = settings()
@@ -520,13 +521,26 @@ class CleanAll(luigi.Task):
         clean = settings().clean_dir
         return super().complete() and (clean / "report.html").exists() and (clean / "citations.json").exists()
 
+    def recheck_citations(self) -> None:
+        """Run again, here, each document's stages from Footnotes on: their fingerprints now hold the batch memory."""
+        log.info("[pipeline] citation memory: the batch dates resolutions near numbers it cites; checking citations again")
+        for doc in self.documents():
+            task: DocTask | None = doc
+            while task is not None:
+                task.__dict__.pop("_fp", None)
+                task.__dict__.pop("_out", None)
+                task = task.requires() or None
+            run_document(doc)
+
     def run(self) -> None:
         s = settings()
         from .output import remove_stale_temp_files
         from .report import build_report
 
         remove_stale_temp_files(s.clean_dir)  # left by runs killed mid-write; never taken as outputs
-        write_citation_index(s)
+        if write_citation_index(s):  # the batch taught the citation memory what may correct its own citations
+            self.recheck_citations()
+            write_citation_index(s)
         report = build_report(s.clean_dir, decisions_path=s.decisions_file)
         summary = print_summary(s, report)
         if summary["failed"]:
@@ -537,12 +551,15 @@ class CleanAll(luigi.Task):
         atomic_write(Path(self.output().path), dumps(summary))
 
 
-def write_citation_index(s: Settings) -> None:
-    """``clean/citations.json`` and ``.csv``: the batch's citations by target."""
+def write_citation_index(s: Settings) -> int:
+    """``clean/citations.json`` and ``.csv``: the batch's citations by target; then what the batch
+    teaches the citation memory (``clean/citation-memory.tsv``).  Returns how many facts it learned."""
     from .citation_index import write_index
     from .report import load_documents
 
-    write_index(s.clean_dir, (doc for _, doc in load_documents(s.clean_dir)))
+    docs = [doc for _, doc in load_documents(s.clean_dir)]
+    write_index(s.clean_dir, docs)
+    return citation_memory.learn_from_batch(s.clean_dir, s.dictionaries_dir, docs)
 
 
 def print_summary(s: Settings, report: Path | None = None) -> dict[str, Any]:
