@@ -2,7 +2,8 @@
 
     python bench/citation_bench.py                     # the hand-checked documents (tests/data/references/)
     python bench/citation_bench.py --clean CLEAN_DIR   # also: references by kind and the share with a target,
-                                                       # memory flags, and the time to write clean/citations.json
+                                                       # memory flags, the time to write clean/citations.json,
+                                                       # and the memory rule on misread numbers (leave-one-out)
 
 A hand-checked file holds the clean text of each block of one corpus document
 and the citations a person found reading it (block, text, target, date).  A
@@ -110,6 +111,62 @@ def batch(clean: Path) -> None:
           f"citations.json + .csv {1000 * (t2 - t1):.0f} ms")
 
 
+def memory(clean: Path, per_citation: int = 2) -> None:
+    """The memory rule on misreads made by hand from real citations, each document against a memory without it.
+
+    Every citation printed with its date has one digit of its number replaced by
+    a digit OCR confuses it with (``digit_confusions``), at most ``per_citation``
+    variants each; the rule must give the number back.  The unchanged texts must
+    give nothing (false alarms).
+    """
+    from pipeline import citation_memory as M
+    from pipeline.citations import own_organ
+    from pipeline.report import load_documents
+    from pipeline.worktext import WorkText
+
+    docs = [d for _, d in load_documents(clean)]
+    confusions = M.digit_confusions(ROOT / "dictionaries")
+    observed = {d["doc_id"]: M.observations_from_document(d) for d in docs}
+    right = wrong = missed = false = tried = clean_citations = 0
+    t0 = time.perf_counter()
+    for d in docs:
+        facts = M.merge(o for other, obs in observed.items() if other != d["doc_id"] for o in obs)
+        organ = own_organ(d)
+        texts = dict(blocks_of(d))
+        for block, text in texts.items():
+            refs = [r for r in d["references"] if r["block"] == block]
+            clean_citations += len(refs)
+            false += len(M.check(WorkText(d["doc_id"], text), facts, confusions, organ))
+            for r in refs:
+                parts = M._split(r["target"]) if r.get("target") and r.get("date") else None
+                if not parts or r["target"] not in facts:
+                    continue  # the memory must know the right number for the rule to have a chance
+                _, number, _ = parts
+                at = r["offset"] + r["text"].find(number)
+                for variant in M.near_numbers(number, confusions)[:per_citation]:
+                    tried += 1
+                    damaged = text[:at] + variant + text[at + len(number):]
+                    got = [p for p in M.check(WorkText(d["doc_id"], damaged), facts, confusions, organ) if p.start == at]
+                    if not got:
+                        missed += 1
+                    elif got[0].after == number:
+                        right += 1
+                    else:
+                        wrong += 1
+    secs = time.perf_counter() - t0
+    print(f"\nmemory rule (leave-one-out memory from the other {len(docs) - 1} documents), {secs:.1f} s:")
+    print(f"  misread numbers tried {tried}: given back {right}, wrong number {wrong}, not flagged {missed}")
+    print(f"  false alarms on the unchanged texts ({clean_citations} citations): {false}")
+    if right + wrong + false:
+        print(f"  precision of a flag {100 * right / (right + wrong + false):.1f}%, recall {100 * right / max(1, tried):.1f}%")
+
+
+def blocks_of(doc: dict):
+    from pipeline.citations import blocks
+
+    return blocks(doc)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--clean", type=Path, help="a clean/ folder of a run (e.g. on the 80 corpus documents)")
@@ -118,6 +175,7 @@ def main() -> None:
     hand_checked(show=not args.quiet)
     if args.clean:
         batch(args.clean)
+        memory(args.clean)
 
 
 if __name__ == "__main__":

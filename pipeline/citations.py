@@ -108,6 +108,12 @@ ITS_SUBJECT_RE = re.compile(
     r"(?:the\s+)?(?P<organ>" + "|".join(re.escape(n) for n, _ in ORGAN_NAMES)
     + r"|Council|Assembly)(?:[,\s]+(?:\w+\s+){0,4})?\s*(?:in|by|through|under)\s+its\s+$"
 )
+# "the resolutions of the Human Rights Council, the most recent of which being resolutions 59/2 ...":
+# the organ named with the series the citation continues.
+SERIES_OF_RE = re.compile(
+    r"\b(?:resolutions|decisions)\b[^;]{0,40}? of the (?P<organ>" + "|".join(re.escape(n) for n, _ in ORGAN_NAMES)
+    + r")\b[^;]{0,60}?(?:the (?:latest|most recent) of which(?: (?:being|was|is|were|are))?|including|in particular)\s+$"
+)
 # Capitalised words that name an organ this grammar does not resolve when they
 # stand right before "Council", "Assembly" etc. (Governing Council, Executive Board).
 OTHER_ORGAN_WORD = re.compile(r"(?:Council|Assembly|Commission|Board|Committee|Conference|Parties|Forum|Organization)$")
@@ -228,6 +234,10 @@ def find_citations(text: str, *, own_organ: str | None = None) -> list[Citation]
         organ, named, unknown = _organ_before(text, head.start())
         if organ == "its":
             organ = _organ_of_its(text, head.start(), own_organ)
+        elif not named:
+            series = SERIES_OF_RE.search(text, max(0, head.start() - 200), head.start())
+            if series:
+                organ, named = dict(ORGAN_NAMES)[series.group("organ")], True
         pos = head.end()
         first = True
         while True:
