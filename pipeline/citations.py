@@ -38,7 +38,7 @@ from .repair.patterns import MONTHS, iso_date
 # ---------------------------------------------------------------- the grammar
 # Organs, by their printed names (longest first), and the symbol series of
 # their resolutions and decisions.  A number's shape picks the row.
-GA, SC, ECOSOC, HRC, CHR, SUBCOM = "GA", "SC", "ECOSOC", "HRC", "CHR", "SUBCOM"
+GA, SC, ECOSOC, HRC, CHR, SUBCOM, UNEA = "GA", "SC", "ECOSOC", "HRC", "CHR", "SUBCOM", "UNEA"
 ORGAN_NAMES = [
     ("General Assembly", GA),
     ("Security Council", SC),
@@ -48,6 +48,8 @@ ORGAN_NAMES = [
     ("Sub-Commission on the Promotion and Protection of Human Rights", SUBCOM),
     ("Subcommission on the Promotion and Protection of Human Rights", SUBCOM),
     ("Sub-Commission on Prevention of Discrimination and Protection of Minorities", SUBCOM),
+    ("United Nations Environment Assembly", UNEA),
+    ("Environment Assembly", UNEA),
 ]
 # series[(organ, kind, shape)] -> symbol template
 SERIES = {
@@ -66,6 +68,8 @@ SERIES = {
     (CHR, "decision", "yearly"): "E/CN.4/DEC/{session}/{n}",
     (SUBCOM, "resolution", "yearly"): "E/CN.4/SUB.2/RES/{session}/{n}",
     (SUBCOM, "decision", "yearly"): "E/CN.4/SUB.2/DEC/{session}/{n}",
+    (UNEA, "resolution", "session"): "UNEP/EA.{session}/Res.{n}",
+    (UNEA, "decision", "session"): "UNEP/EA.{session}/Dec.{n}",
 }
 # The organ a bare "Council" is, by the shape of the number that follows.
 COUNCIL_BY_SHAPE = {"session": HRC, "special": HRC, "yearly": ECOSOC, "year": SC}
@@ -187,6 +191,8 @@ def _organ_before(text: str, pos: int) -> tuple[str | None, bool, bool]:
         return "its", True, False
     if OTHER_ORGAN_WORD.search(word) and word[0].isupper():
         lead = (m.group("lead") or "").rstrip()
+        if prev and prev[-1] in ",;:.)":
+            prev = ""  # "of the General Assembly, Assembly decision 79/540": a new name starts here
         opener = SENTENCE_OPENERS.match(prev) and prev not in ORGAN_ADJECTIVES and (not lead or lead[-1] in ".;:")
         if prev and prev[0].isupper() and not opener and prev not in ("The", "That", "Further", "Also"):
             return None, True, True  # "Governing Council decision 27/2", "Executive Board decision"
@@ -212,11 +218,12 @@ def _organ_of_its(text: str, pos: int, own: str | None) -> str | None:
     return own
 
 
-def _resolve(organ: str | None, kind: str, shape: str, session: str, n: str) -> tuple[str | None, str | None]:
+def _resolve(organ: str | None, kind: str, shape: str, session: str, n: str,
+             named: bool = True) -> tuple[str | None, str | None]:
     if organ == "Council":
         organ = COUNCIL_BY_SHAPE.get(shape)
-    if shape == "year":  # only the Security Council numbers its resolutions "N (YYYY)"
-        organ = SC if organ in (None, SC) else organ
+    if shape == "year" and (organ is None or not named):  # only the Security Council numbers its resolutions "N (YYYY)"
+        organ = SC
     return target_for(organ, kind, shape, session, n), organ
 
 
@@ -232,7 +239,8 @@ def find_citations(text: str, *, own_organ: str | None = None) -> list[Citation]
         word = head.group("word")
         kind = "decision" if word.lower().startswith("decision") else "resolution"
         organ, named, unknown = _organ_before(text, head.start())
-        if organ == "its":
+        its = organ == "its"
+        if its:
             organ = _organ_of_its(text, head.start(), own_organ)
         elif not named:
             series = SERIES_OF_RE.search(text, max(0, head.start() - 200), head.start())
@@ -255,7 +263,7 @@ def find_citations(text: str, *, own_organ: str | None = None) -> list[Citation]
             if unknown or shape == "treaty":
                 target, resolved = None, None
             else:
-                target, resolved = _resolve(this_organ, kind, shape, session, n)
+                target, resolved = _resolve(this_organ, kind, shape, session, n, named=named and not its)
             date = None
             d = OF_DATE_RE.match(text, number_end)
             if d:
