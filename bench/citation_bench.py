@@ -95,6 +95,10 @@ def batch(clean: Path) -> None:
     t1 = time.perf_counter()
     index = write_index(clean, docs)
     t2 = time.perf_counter()
+    from pipeline.citation_memory import learn_from_batch
+
+    learned = learn_from_batch(clean, ROOT / "dictionaries", docs)
+    t3 = time.perf_counter()
     kinds: Counter = Counter()
     targeted: Counter = Counter()
     for d in docs:
@@ -108,7 +112,8 @@ def batch(clean: Path) -> None:
     print(f"  citations.memory_number corrections: {dict(flags) or 0}")
     print(f"  {len(index['targets'])} targets, {len(index['disagreements'])} cited with different dates")
     print(f"  citation index: reading the documents {1000 * (t1 - t0):.0f} ms, building and writing "
-          f"citations.json + .csv {1000 * (t2 - t1):.0f} ms")
+          f"citations.json + .csv {1000 * (t2 - t1):.0f} ms, learning from the batch {1000 * (t3 - t2):.0f} ms "
+          f"({learned} facts); in all {1000 * (t3 - t0):.0f} ms beyond the run (what CleanAll adds)")
 
 
 def memory(clean: Path, per_citation: int = 2) -> None:

@@ -88,11 +88,11 @@ def observations_from_text(text: str) -> list[tuple[str, str, str, int]]:
     organ_line = re.search(r"^\s*(General Assembly|Human Rights Council|Security Council|Economic and Social Council)\s*$", head, re.M)
     organ = C.ORGAN_OF_DOCUMENT.get(organ_line.group(1)) if organ_line else None
     # "78/13. Implementation of ...", then the closing "... plenary meeting 4 December 2023"
-    title = re.search(r"^\s*(?:Resolution\s+)?(\d{1,2})/(\d{1,4})\.\s+(.+)\n(?!The )(.*)$", head, re.M)
+    title = re.search(r"^\s*(?:Resolution\s+)?(\d{1,2})/(\d{1,4})\.\s+(.+)(?:\n(?!The )(.*))?$", head, re.M)
     closing = re.search(rf"plenary meeting\s*\n?\s*{P.DATE.pattern}", text)
     if title and closing and organ in (C.GA, C.HRC):
         symbol = C.target_for(organ, "resolution", "session", title.group(1), title.group(2))
-        name = " ".join((title.group(3) + " " + title.group(4)).split())
+        name = " ".join((title.group(3) + " " + (title.group(4) or "")).split())
         if symbol:
             out.append((symbol, P.iso_date(*closing.groups()), name, OWN_WEIGHT))
     for c in C.find_citations(" ".join(text.split()), own_organ=organ):
