@@ -17,7 +17,6 @@ from __future__ import annotations
 import gc
 import json
 import logging
-import sys
 import traceback
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,7 @@ from typing import Any
 import luigi
 import luigi.interface
 
+from . import console, project
 from . import decisions as decisions_store
 from . import fingerprint as fp
 from . import stages
@@ -35,6 +35,7 @@ from .settings import Settings
 from .worktext import WorkText
 
 log = logging.getLogger("luigi-interface")
+console.install_filters()  # an expected failure is one line in Luigi's log, not a traceback
 
 
 # ------------------------------------------------------------------ settings from luigi.cfg
@@ -350,7 +351,7 @@ def validate_dictionaries(s: Settings) -> None:
             stages.check_dictionaries(s)
             stages.text_rules()
         except Exception as exc:
-            print(f"[pipeline] not started, no document touched: {exc}", file=sys.stderr, flush=True)
+            console.notice(f"[pipeline] not started, no document touched: {exc}")
             raise
         atomic_write(marker, "")
 
@@ -492,9 +493,15 @@ class CleanAll(luigi.Task):
         memo = self.__dict__.get("_documents")
         if memo and memo[0] == key:
             return memo[1]
+        with console.user_errors():  # the wrong folder, no input, a scheduler Luigi would ignore: one line
+            project.check_folder(s)
+            if not console.cli():  # uncleaner chose the scheduler itself
+                project.check_reachable(project.check_luigi_command_line())
         decisions_store.load(s.decisions_file)  # a broken decisions file stops the run before any document
         validate_dictionaries(s)
         inputs = stages.list_inputs(s.raw_dir)
+        with console.user_errors():
+            project.check_inputs(inputs, s)
         ids = stages.doc_ids(inputs)
         docs = [AknExport(path=str(p), doc_id=ids[p]) for p in inputs]
         self.__dict__["_documents"] = (key, docs)
@@ -534,6 +541,11 @@ class CleanAll(luigi.Task):
             )
         atomic_write(Path(self.output().path), dumps(summary))
 
+    def on_failure(self, exception: BaseException) -> str:
+        if isinstance(exception, DocumentsFailed):  # expected: the reasons are in clean/failed/, no traceback
+            return str(exception)
+        return super().on_failure(exception)
+
 
 def print_summary(s: Settings, report: Path | None = None) -> dict[str, Any]:
     from .report import summarize
@@ -549,8 +561,9 @@ def print_summary(s: Settings, report: Path | None = None) -> dict[str, Any]:
         f"report: {report}",
     ]
     if summary["awaiting_review"]:
-        lines.append("next: open the report, decide, export the decisions, then: python -m pipeline.review apply <file> && luigi --module pipeline CleanAll")
-    print("\n".join(lines), file=sys.stdout, flush=True)
+        cmd = console.commands()
+        lines.append(f"next: open the report, decide, export the decisions, then: {cmd['apply']} <file> && {cmd['run']}")
+    console.summary("\n".join(lines))  # printed last (uncleaner prints it itself)
     return summary
 
 
