@@ -22,7 +22,7 @@ STAGE_CODE = {
     "extract": ["model.py", "extract", "preflight.py", "stages.py"],
     "repair": ["worktext.py", "repair", "lexicon.py"],
     "footnotes": ["footnotes.py", "structure.py", "repair/patterns.py", "repair/layout.py"],
-    "structure": ["structure.py", "output.py", "stages.py", "schema/clean-document.schema.json"],
+    "structure": ["structure.py", "output.py", "stages.py", "citations.py", "schema/clean-document.schema.json"],
     "akn": ["akn.py", "schema/akomantoso30.xsd"],
     "report": ["report.py", "templates"],
 }

@@ -11,7 +11,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from . import footnotes, structure
+from . import citations, footnotes, structure
 from .extract.errors import ExtractError
 from .model import Extracted, Source
 from .repair.engine import RepairContext, run_rules
@@ -148,7 +148,9 @@ def build(work: WorkText, doc: dict[str, Any] | Extracted) -> dict[str, Any]:
         meta = doc.meta
     else:
         source, meta = doc["source"], doc.get("meta", {})
-    return structure.build_document(work, source=source, meta=meta)
+    built = structure.build_document(work, source=source, meta=meta)
+    built["references"] = citations.find_references(built)  # after every block exists (annexes too)
+    return built
 
 
 MAX_NAME_BYTES = 160  # leaves room for "-<fingerprint>.json" and ".akn.xml" under the usual 255
