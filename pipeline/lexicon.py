@@ -11,7 +11,13 @@ Four kinds of evidence, all plain data files under ``dictionaries/``:
 - ``protected.txt``: terms never "corrected" (Latin, bodies, countries,
   conferences) and ``ocr_confusions.json``: what OCR reads one glyph as;
 - symspellpy's own English unigram and bigram dictionaries, read from the
-  installed package (not copied into the repository).
+  installed package (not copied into the repository);
+- a general English word list with frequencies (``wordfreq``'s "large"
+  English list, shipped inside that package: 321,000 words, compounds such
+  as "livestreaming", "roadmap", "bycatch" included), read from the installed
+  package when the lexicon is built.  It says a word exists, never that a
+  word is right: web text holds misspellings too ("goverment", "ofthe"), so
+  the rules weigh its frequency (:meth:`Lexicon.general_zipf`).
 
 Built by ``python -m pipeline.build_lexicon /path/to/pdfs`` (see
 :mod:`pipeline.build_lexicon`).  :func:`load_lexicon` is cached by the
@@ -37,17 +43,20 @@ from typing import Iterable
 
 from symspellpy import SymSpell
 
-# A word as the lexicon counts it: letters, with inner apostrophes.
-WORD_RE = re.compile(r"[A-Za-z]+(?:['\u2019][A-Za-z]+)*")
+# A word as the lexicon counts it: letters of any script, with inner
+# apostrophes ("Yaoundé", "Türkiye", "d'Ivoire" are one word each).
+LETTER = r"[^\W\d_]"
+WORD_RE = re.compile(rf"{LETTER}+(?:['\u2019]{LETTER}+)*")
 # Hyphenated compounds ("non-governmental", "confidence-building").
-COMPOUND_RE = re.compile(r"[A-Za-z]+(?:[-\u2011][A-Za-z]+)+")
+COMPOUND_RE = re.compile(rf"{LETTER}+(?:[-\u2011]{LETTER}+)+")
 
 WORDS_FILE = "un_words.tsv"
 BIGRAMS_FILE = "un_bigrams.tsv"
 COMPOUNDS_FILE = "un_compounds.tsv"
 PROTECTED_FILE = "protected.txt"
 CONFUSIONS_FILE = "ocr_confusions.json"
-DICTIONARY_FILES = (WORDS_FILE, BIGRAMS_FILE, COMPOUNDS_FILE, PROTECTED_FILE, CONFUSIONS_FILE)
+CALIBRATION_FILE = "calibration.json"
+DICTIONARY_FILES = (WORDS_FILE, BIGRAMS_FILE, COMPOUNDS_FILE, PROTECTED_FILE, CONFUSIONS_FILE, CALIBRATION_FILE)
 
 EN_UNIGRAMS = "frequency_dictionary_en_82_765.txt"
 EN_BIGRAMS = "frequency_bigramdictionary_en_243_342.txt"
@@ -56,6 +65,10 @@ EN_BIGRAMS = "frequency_bigramdictionary_en_243_342.txt"
 # occurrence, after normalising both to per-million rates (UN text is the
 # register we repair, so its evidence weighs more).
 DOMAIN_WEIGHT = 3.0
+# A word of general English this common is known ("centre" 4.9, "tons"
+# 4.5); below it, the list also holds web misspellings ("goverment" 2.7,
+# "ofthe" 3.3, "alot" 3.9), so its frequency is evidence, not proof.
+GENERAL_KNOWN = 4.0
 # English words indexed by SymSpell as candidates: at least this frequent.
 SYMSPELL_MIN_PER_BILLION = 1000
 
@@ -85,6 +98,7 @@ class Lexicon:
     domain_total: int = 1
     english_total: int = 1
     meta: dict = field(default_factory=dict)
+    general: dict[str, float] = field(default_factory=dict)  # lower-case word -> Zipf (wordfreq, large English)
 
     # ------------------------------------------------------------ queries
     def domain_count(self, word: str) -> int:
@@ -98,9 +112,15 @@ class Lexicon:
 
     def is_known(self, word: str) -> bool:
         """A word we must never split or respell: seen in UN text, in the
-        English dictionary, or protected."""
+        English dictionary, protected, or common in general English
+        (Zipf >= GENERAL_KNOWN: rarer web words may be misspellings)."""
         w = word.lower()
-        return w in self.words or w in self.english or w in self.protected_words
+        return (w in self.words or w in self.english or w in self.protected_words
+                or self.general.get(w, 0.0) >= GENERAL_KNOWN)
+
+    def general_zipf(self, word: str) -> float:
+        """Zipf frequency of ``word`` in general English (wordfreq's large list), 0 if absent."""
+        return self.general.get(word.lower(), 0.0)
 
     def is_name(self, word: str) -> bool:
         """Only ever printed capitalised in UN text (Durban, Geneva)."""
@@ -146,6 +166,26 @@ class Lexicon:
             i += 1
         return None
 
+    def followers(self, word: str) -> dict[str, int]:
+        """Words UN text prints right after ``word``, with counts (bigrams seen at least twice)."""
+        return self._bigram_index()[0].get(word.lower(), {})
+
+    def leaders(self, word: str) -> dict[str, int]:
+        """Words UN text prints right before ``word``, with counts."""
+        return self._bigram_index()[1].get(word.lower(), {})
+
+    def _bigram_index(self) -> tuple[dict, dict]:
+        index = self.__dict__.get("_bigram_index_")
+        if index is None:
+            after: dict[str, dict[str, int]] = {}
+            before: dict[str, dict[str, int]] = {}
+            for (a, b), n in self.bigrams.items():
+                after.setdefault(a, {})[b] = n
+                before.setdefault(b, {})[a] = n
+            index = (after, before)
+            self.__dict__["_bigram_index_"] = index
+        return index
+
     def compound_count(self, compound: str) -> int:
         return self.compounds.get(compound.lower().replace("\u2011", "-"), 0)
 
@@ -176,6 +216,8 @@ class Lexicon:
         other.compounds = _subtract(self.compounds, compounds)
         other.domain_total = max(1, self.domain_total - sum(words.values()))
         other.fingerprint = self.fingerprint + "-heldout"
+        other.__dict__.pop("_bigram_index_", None)
+        other.__dict__.pop("_prefix_index", None)
         return other
 
 
@@ -308,7 +350,9 @@ def _english_bigrams() -> dict[tuple[str, str], int]:
 
 
 def dictionaries_fingerprint(dictionaries_dir: Path) -> str:
-    h = hashlib.sha256()
+    from importlib.metadata import version
+
+    h = hashlib.sha256(f"wordfreq {version('wordfreq')}".encode())
     for name in DICTIONARY_FILES:
         p = Path(dictionaries_dir) / name
         h.update(name.encode())
@@ -344,7 +388,8 @@ def _load_built(d: Path, key: str, cache_dir: Path) -> Lexicon:
     from importlib.metadata import version
 
     code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
-    stamp = hashlib.sha256(f"{key}|{code}|{version('symspellpy')}|{sys.version}".encode()).hexdigest()[:20]
+    stamp = hashlib.sha256(
+        f"{key}|{code}|{version('symspellpy')}|{version('wordfreq')}|{sys.version}".encode()).hexdigest()[:20]
     path = cache_dir / f"lexicon-{stamp}.pickle"
     if path.exists():
         enabled = gc.isenabled()
@@ -431,7 +476,22 @@ def _build(d: Path, fingerprint: str) -> Lexicon:
         domain_total=dom_total,
         english_total=en_total,
         meta={"dir": str(d)},
+        general=_general_english(),
     )
+
+
+def _general_english() -> dict[str, float]:
+    """wordfreq's large English list as lower-case word -> Zipf, words of letters only.
+
+    The data ships inside the wordfreq package (nothing is downloaded).
+    """
+    from wordfreq import get_frequency_dict
+
+    out: dict[str, float] = {}
+    for w, f in get_frequency_dict("en", wordlist="large").items():
+        if f > 0 and WORD_RE.fullmatch(w):
+            out[w] = round(math.log10(f * 1e9), 2)
+    return out
 
 
 def _read_confusions(path: Path) -> tuple[Confusion, ...]:

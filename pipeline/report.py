@@ -72,6 +72,7 @@ class DocRow:
     title: str | None = None
     source: str | None = None
     pages: int | None = None
+    language: str | None = None  # source.language: ISO 639-1, as detected
     counts: dict[str, int] = field(default_factory=lambda: {s: 0 for s in STATUSES})
     footnotes_anchored: int = 0
     footnotes_total: int = 0
@@ -291,6 +292,7 @@ def collect(clean_dir: Path, *, decisions_path: Path | None = None, crops: bool 
         row = DocRow(
             idx=len(docs), doc_id=doc_id, kind=kind, kind_label=KIND_LABEL.get(kind, kind or "?"),
             symbol=doc.get("symbol"), title=doc.get("title"), source=source.get("path"), pages=source.get("pages"),
+            language=source.get("language"),
             md_href=_href(path.stem + ".md") if path.with_suffix(".md").exists() else None,
             json_href=_href(path.name),
         )
@@ -478,6 +480,8 @@ def summarize(clean_dir: Path, *, decisions_path: Path | None = None) -> dict[st
         "decided_pending_rerun": t["decided_pending_rerun"],
         "stale_decisions": rep.stale_decisions,
         "footnotes": {"anchored": t["footnotes_anchored"], "total": t["footnotes_total"]},
+        # Documents whose main language is not English: English word rules left them alone.
+        "not_english": {d.doc_id: d.language for d in rep.docs if d.language and d.language != "en"},
     }
 
 

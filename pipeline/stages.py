@@ -11,7 +11,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from . import citations, footnotes, structure
+from . import citations, footnotes, language, structure
 from .extract.errors import ExtractError
 from .model import Extracted, Source
 from .repair.engine import RepairContext, run_rules
@@ -121,16 +121,18 @@ def load_lexicon(settings: Settings):
     return _load(settings.dictionaries_dir, user_cache_dir())
 
 
-def text_rules() -> list[str]:
-    from .repair.order import TEXT_RULES  # importing registers the rules
+def text_rules(kind: str | None = None) -> list[str]:
+    """The text rules for a source kind (all of them when ``kind`` is None): see ``repair.order.rules_for``."""
+    from .repair.order import TEXT_RULES, rules_for  # importing registers the rules
 
-    return list(TEXT_RULES)
+    return list(TEXT_RULES) if kind is None else rules_for(kind)
 
 
 def repair(doc: Extracted, settings: Settings, doc_decisions: dict[str, str]) -> WorkText:
     work = WorkText.from_extracted(doc)
-    ctx = RepairContext(lexicon=load_lexicon(settings), settings=settings.repair_settings())
-    run_rules(work, LAYOUT_RULES + text_rules(), ctx, settings.thresholds, doc_decisions.get)
+    ctx = RepairContext(lexicon=load_lexicon(settings), settings=settings.repair_settings(),
+                        source_kind=doc.source.kind)
+    run_rules(work, LAYOUT_RULES + text_rules(doc.source.kind), ctx, settings.thresholds, doc_decisions.get)
     return work
 
 
@@ -147,7 +149,8 @@ def build(work: WorkText, doc: dict[str, Any] | Extracted) -> dict[str, Any]:
             source["page_images"] = images
         meta = doc.meta
     else:
-        source, meta = doc["source"], doc.get("meta", {})
+        source, meta = dict(doc["source"]), doc.get("meta", {})
+    source["language"] = language.document_language(language.paragraph_languages(work.text))
     built = structure.build_document(work, source=source, meta=meta)
     built["references"] = citations.find_references(built)  # after every block exists (annexes too)
     return built

@@ -560,6 +560,10 @@ def print_summary(s: Settings, report: Path | None = None) -> dict[str, Any]:
         f"corrections awaiting review: {summary['awaiting_review']}",
         f"report: {report}",
     ]
+    if summary.get("not_english"):
+        langs = ", ".join(f"{d} ({lang})" for d, lang in sorted(summary["not_english"].items())[:10])
+        more = len(summary["not_english"]) - 10
+        lines.insert(-1, f"not in English (English word rules not applied): {langs}" + (f" and {more} more" if more > 0 else ""))
     if summary["awaiting_review"]:
         cmd = console.commands()
         lines.append(f"next: open the report, decide, export the decisions, then: {cmd['apply']} <file> && {cmd['run']}")

@@ -10,17 +10,18 @@ a repair that starts working fails the suite until the data is updated.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 
 from pipeline.lexicon import default_dictionaries_dir, load_lexicon
 from pipeline.repair.engine import RepairContext, run_rules
-from pipeline.repair.order import TEXT_RULES
-from pipeline.worktext import IN_TEXT, Thresholds, WorkText, replay
+from pipeline.repair.order import TEXT_RULES, rules_for
+from pipeline.worktext import IN_TEXT, Mark, Thresholds, WorkText, replay
 
 CASES = Path(__file__).parent / "cases"
-FAMILIES = ["symbols", "numerals", "segmentation", "spelling", "unicode", "hyphenation"]
+FAMILIES = ["symbols", "numerals", "segmentation", "spelling", "unicode", "hyphenation", "trust"]
 
 
 def _load(name: str) -> list[dict]:
@@ -39,8 +40,14 @@ def ctx() -> RepairContext:
 
 
 def repaired(case: dict, ctx: RepairContext) -> WorkText:
+    """A case may say its source ``kind`` (default: a text export) and give every
+    word an OCR confidence (``ocr_conf``), as a scan's extraction would."""
     work = WorkText("case", case["original"])
-    run_rules(work, TEXT_RULES, ctx, Thresholds())
+    if "ocr_conf" in case:
+        for m in re.finditer(r"\S+", case["original"]):
+            work.marks.append(Mark(m.start(), m.end(), "conf", {"conf": case["ocr_conf"]}))
+    kind = case.get("kind")
+    run_rules(work, rules_for(kind), RepairContext(lexicon=ctx.lexicon, source_kind=kind), Thresholds())
     return work
 
 
@@ -76,3 +83,11 @@ def test_rule_order_names_registered_rules_with_examples() -> None:
     for name in TEXT_RULES:
         fn = RULES[name]
         assert fn.__doc__ and "->" in fn.__doc__, f"{name}: the docstring shows a before/after example"
+
+
+@pytest.mark.parametrize("case", list(_params(FAMILIES)))
+def test_born_digital_text_is_never_guessed(case: dict, ctx: RepairContext) -> None:
+    """A born-digital text layer is exact: only Unicode and line-end repairs run on it."""
+    work = WorkText("case", case["original"])
+    run_rules(work, rules_for("pdf"), RepairContext(lexicon=ctx.lexicon, source_kind="pdf"), Thresholds())
+    assert not [c for c in work.corrections if c["rule"].startswith(("words.", "symbols.", "numerals."))]

@@ -187,6 +187,7 @@ def test_summarize_counts() -> None:
         "decided_pending_rerun": 0,
         "stale_decisions": 0,
         "footnotes": {"anchored": 2, "total": 4},
+        "not_english": {},
     }
     text = report_mod.format_summary(summarize(FIXTURES), Path("clean/report.html"))
     assert "12 awaiting review" in text and "clean/report.html" in text

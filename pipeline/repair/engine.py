@@ -36,6 +36,10 @@ class RepairContext:
 
     lexicon: Any = None  # pipeline.lexicon.Lexicon
     settings: dict[str, Any] = field(default_factory=dict)
+    # pipeline.model.Source.kind: "pdf" (an exact text layer), "scanned-pdf"
+    # (OCR; pages with a text layer have no OCR confidences), or a text export
+    # of unknown provenance ("text", "markdown", "html"; None when unknown).
+    source_kind: str | None = None
 
 
 def run_rules(

@@ -12,10 +12,12 @@ import re
 from ..lexicon import Lexicon, default_dictionaries_dir, iter_protected_spans, load_lexicon
 from ..worktext import WorkText
 
-# A word the word rules may look at: letters, possibly with a 0, 1 or | inside
-# (OCR's "po1icy"); a trailing digit is never part of it (it may be a
-# footnote marker: "Declaration2").
-TOKEN_RE = re.compile(r"[A-Za-z](?:[A-Za-z]|[01|](?=[A-Za-z]))*(?:['\u2019][A-Za-z]+)?")
+# A word the word rules may look at: letters of any script ("Yaoundé" is
+# one word, never "Yaound" + "é"), possibly with a 0, 1 or | inside (OCR's
+# "po1icy"); a trailing digit is never part of it (it may be a footnote
+# marker: "Declaration2").
+L = r"[^\W\d_]"
+TOKEN_RE = re.compile(rf"{L}(?:{L}|[01|](?={L}))*(?:['\u2019]{L}+)?")
 # Capitals inside a word other than "I" (OCR's "heaIth") mean a name or a code.
 INNER_CAPITAL_RE = re.compile(r"[A-HJ-Z]")
 
@@ -53,8 +55,8 @@ def case_like(model: str, word: str) -> str:
 def neighbours(text: str, start: int, end: int) -> tuple[str | None, str | None]:
     """The words just before and after ``text[start:end]`` when only
     whitespace separates them (punctuation breaks the context)."""
-    left = re.search(r"([A-Za-z]+)\s+$", text[max(0, start - 40):start])
-    right = re.match(r"\s+([A-Za-z]+)", text[end:end + 40])
+    left = re.search(rf"({L}+)\s+$", text[max(0, start - 40):start])
+    right = re.match(rf"\s+({L}+)", text[end:end + 40])
     return (left.group(1) if left else None, right.group(1) if right else None)
 
 

@@ -24,3 +24,25 @@ TEXT_RULES: list[str] = [
     "words.spelling",
     "words.real_word",
 ]
+
+# Rules that guess what the source meant.  A born-digital PDF's text layer
+# is exact: its words are what the authors typed, so on it these never run
+# (furniture, Unicode, line-end hyphens and footnote markers still do).
+GUESSING_RULES: frozenset[str] = frozenset({
+    "symbols.un_symbol",
+    "numerals.roman_in_citation",
+    "numerals.arabic_in_date",
+    "numerals.paragraph_number",
+    "words.segmentation",
+    "words.spelling",
+    "words.real_word",
+})
+# Source kinds whose text is exact (pipeline.model.Source.kind).
+EXACT_KINDS = frozenset({"pdf"})
+
+
+def rules_for(kind: str | None) -> list[str]:
+    """The text rules for a source of this kind: no guessing on an exact text layer."""
+    if kind in EXACT_KINDS:
+        return [r for r in TEXT_RULES if r not in GUESSING_RULES]
+    return list(TEXT_RULES)

@@ -43,7 +43,10 @@ _COMPONENT = (
     r")"
 )
 _ONE = (
-    r"(?:" + NUMBERED_SERIES + "|" + "|".join(sorted(SERIES, key=len, reverse=True)) + r")(?:/" + _COMPONENT + r")+"
+    r"(?:(?:" + NUMBERED_SERIES + "|" + "|".join(sorted(SERIES, key=len, reverse=True)) + r")(?:/" + _COMPONENT + r")+"
+    # Security Council documents before 1994 are numbered in one series of
+    # five digits ("S/24111", "S/25704/Add.1"): as printed, that is a symbol.
+    r"|S/\d{5}(?:/" + _COMPONENT + r")*)"
 )
 SYMBOL_FULL = re.compile(r"^" + _ONE + r"(?:-" + _ONE + r")*$")
 # Cited alone: a component after a symbol ("and Corr.1"), a resolution of an

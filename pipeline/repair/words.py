@@ -21,12 +21,17 @@ engine's own word confidence where the input has one.
 """
 from __future__ import annotations
 
+import bisect
+import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Iterator
 
+from rapidfuzz.distance import Levenshtein
 from symspellpy import Verbosity
 
+from ..language import foreign_spans
 from ..lexicon import Lexicon
 from ..worktext import Proposal, WorkText
 from .engine import RepairContext, rule
@@ -55,33 +60,75 @@ class Token:
     text: str
     prev: str | None
     next: str | None
+    # Printed this same way often enough in the document, with the OCR sure of
+    # it where there is OCR, to be a name or a term rather than an error
+    # ("Chornobyl" x 7 in one draft).
+    repeated: bool = False
 
+
+# A form printed this many times (each time read surely) is the document's own word.
+REPEAT_MIN = 3
+REPEAT_SURE_CONF = 0.85
 
 _LAST: list = [(None, [])]  # [(key, tokens)] of the last text tokenised (one slot: thread-safe swap)
 
 
-def tokens(work: WorkText, lex: Lexicon) -> list[Token]:
+def tokens(work: WorkText, lex: Lexicon, ctx: RepairContext | None = None) -> list[Token]:
     """Words the word rules may touch (see the module docstring), each with
     the words just before and after it when only whitespace separates them.
 
     The three word rules usually see the same text (clean text gets no
     edits), so the last answer is kept.
     """
-    key = (work.text, lex.fingerprint, tuple((m.start, m.end) for m in work.marks if m.kind == "superscript"))
+    ocr_only = ctx is not None and ctx.source_kind == "scanned-pdf"
+    key = (work.text, lex.fingerprint, ocr_only,
+           tuple((m.start, m.end) for m in work.marks if m.kind in ("superscript", "conf")))
     last_key, last = _LAST[0]
     if last_key != key:
-        last = list(_tokens(work, lex))
+        last = list(_tokens(work, lex, ocr_only))
         _LAST[0] = (key, last)
     return last
 
 
-def _tokens(work: WorkText, lex: Lexicon) -> Iterator[Token]:
+class _Confs:
+    """The OCR word confidences of a text, found by position with one bisect."""
+
+    def __init__(self, work: WorkText) -> None:
+        self.spans = sorted((m.start, m.end, m.data.get("conf")) for m in work.marks if m.kind == "conf")
+        self.starts = [c[0] for c in self.spans]
+
+    def at(self, pos: int) -> float | None:
+        i = bisect.bisect_right(self.starts, pos) - 1
+        return self.spans[i][2] if i >= 0 and self.spans[i][1] > pos else None
+
+
+def _sure_counts(confs: _Confs, found: list) -> Counter:
+    """How often each form is printed, counting only occurrences the OCR (if any) read surely."""
+    out: Counter = Counter()
+    for m in found:
+        c = confs.at(m.start()) if confs.spans else None
+        if c is None or c >= REPEAT_SURE_CONF:
+            out[m.group()] += 1
+    return out
+
+
+def _tokens(work: WorkText, lex: Lexicon, ocr_only: bool = False) -> Iterator[Token]:
+    """``ocr_only``: a scan with pages that had a text layer; only words the OCR read (they carry a confidence) may change."""
     text = work.text
     guard = Guard(work, lex)
     found = list(TOKEN_RE.finditer(text))
+    confs = _Confs(work)
+    sure = _sure_counts(confs, found)
+    foreign = [(s, e) for s, e, _ in foreign_spans(text)]
+    fstarts = [s for s, _ in foreign]
     for i, m in enumerate(found):
         s, e = m.start(), m.end()
         tok = m.group()
+        if not tok.isascii():
+            continue  # a letter English has not: a name or a word of another language ("Yaoundé", "Türkiye")
+        j = bisect.bisect_right(fstarts, s) - 1
+        if j >= 0 and foreign[j][1] > s:
+            continue  # a paragraph in another language: English rules do not apply
         before = text[s - 1] if s else " "
         after = text[e] if e < len(text) else " "
         after2 = text[e + 1] if e + 1 < len(text) else " "
@@ -98,12 +145,14 @@ def _tokens(work: WorkText, lex: Lexicon) -> Iterator[Token]:
             continue  # camel case or mixed: a name or a code ("McDonald", "eGovernment")
         if guard.blocked(s, e):
             continue
+        if ocr_only and confs.at(s) is None:
+            continue  # a page of this PDF with an exact text layer
         prev = nxt = None
         if i and text[found[i - 1].end():s].isspace() and found[i - 1].group().isalpha():
             prev = found[i - 1].group()
         if i + 1 < len(found) and text[e:found[i + 1].start()].isspace() and found[i + 1].group().isalpha():
             nxt = found[i + 1].group()
-        yield Token(s, e, tok, prev, nxt)
+        yield Token(s, e, tok, prev, nxt, sure[tok] >= REPEAT_MIN)
 
 
 def _ocr_penalty(work: WorkText, start: int, end: int) -> float:
@@ -141,18 +190,51 @@ def segment(word: str, lex: Lexicon) -> list[str] | None:
     return parts
 
 
+# Closed-class words: a split that frees one of these is the usual run-together
+# OCR damage ("ofthe", "elementsin"); a split into two content words
+# ("road map", "live streaming") is more often a compound written solid.
+FUNCTION_WORDS = frozenset(
+    "a an the of in on at by to for from with as or and nor but is are was be its it this that these those "
+    "all any each no not".split()
+)
+# A solid form general English prints at least this often (Zipf) is a word...
+COMPOUND_MIN_ZIPF = 1.0
+# ...unless its parts are a phrase this many Zipf points more frequent ("ofthe").
+PHRASE_OVER_COMPOUND = 3.0
+
+
+def known_compound(word: str, parts: list[str], lex: Lexicon) -> bool:
+    """Is ``word`` a compound written solid, not words OCR ran together?
+
+    "livestreaming", "roadmap", "Bycatch", "fisherfolk" are; "ofthe" (a web
+    misspelling of a phrase 100,000 times more frequent) is not.
+    """
+    if "-".join(p.lower() for p in parts) in lex.compounds:
+        return True  # UN text prints it hyphenated ("long-term"): solid, it is the same word
+    z = lex.general_zipf(word)
+    if z < COMPOUND_MIN_ZIPF:
+        return False
+    if not any(p.lower() in FUNCTION_WORDS for p in parts):
+        return True
+    n = lex.bigram(parts[0], parts[1])[1] if len(parts) == 2 else 0
+    phrase_zipf = math.log10(n * 1e9 / lex.english_total) if n else 0.0
+    return phrase_zipf - z < PHRASE_OVER_COMPOUND
+
+
 @rule("words.segmentation")
 def segmentation(work: WorkText, ctx: RepairContext) -> list[Proposal]:
     """Split words OCR ran together.  "the rightsof peoples" -> "the rights of peoples"."""
     lex: Lexicon = lexicon_of(ctx)
     out: list[Proposal] = []
-    for t in tokens(work, lex):
-        if len(t.text) < 3 or not t.text.isalpha() or lex.is_known(t.text):
+    for t in tokens(work, lex, ctx):
+        if len(t.text) < 3 or not t.text.isalpha() or lex.is_known(t.text) or t.repeated:
             continue
         parts = segment(t.text, lex)
         if parts is None:
             continue
         protected = tuple(parts) in lex.protected_phrases  # "interalia" -> "inter alia"
+        if not protected and known_compound(t.text, parts, lex):
+            continue
         if parts[0] in BOUND_PREFIXES and not protected:
             continue  # "multistakeholder" is a word the dictionaries lack
         if any(kind == "ocr" and prior >= 0.6 and (lex.domain_count(c) or lex.zipf(c) >= 3.5)
@@ -289,16 +371,68 @@ def spelling_candidates(word: str, lex: Lexicon, generic: bool = True) -> list[t
     return sorted(((c, p, k) for c, (p, k) in out.items()), key=lambda x: -x[1])
 
 
+# Context candidates: a word UN text prints next to the neighbours this often,
+# and this close to the printed letters (normalised Levenshtein similarity).
+CONTEXT_MIN_PAIR = 3
+CONTEXT_MIN_SIMILARITY = 0.5
+
+
+def context_candidates(word: str, prev: str | None, nxt: str | None, lex: Lexicon) -> list[tuple[str, float, int]]:
+    """(candidate, similarity, sides) for a badly damaged word, from the UN
+    phrases its neighbours make: "Ppromayon and" -> "promotion" ("promotion
+    and" is a UN phrase), "and bratecian of" -> "protection"."""
+    w = word.lower()
+    sides: dict[str, int] = {}
+    if prev:
+        for c, n in lex.followers(prev).items():
+            if n >= CONTEXT_MIN_PAIR:
+                sides[c] = sides.get(c, 0) + 1
+    if nxt:
+        for c, n in lex.leaders(nxt).items():
+            if n >= CONTEXT_MIN_PAIR:
+                sides[c] = sides.get(c, 0) + 1
+    out = []
+    for c, k in sides.items():
+        if len(c) < 4 or abs(len(c) - len(w)) > 3 or not c.isalpha():
+            continue
+        sim = Levenshtein.normalized_similarity(w, c)
+        if sim >= CONTEXT_MIN_SIMILARITY:
+            out.append((c, sim, k))
+    return sorted(out, key=lambda x: (-x[2], -x[1], x[0]))
+
+
+def _case_of(word: str) -> str:
+    """The case model of a printed word; a capital doubled by OCR ("Ppromayon") is not a capital."""
+    if len(word) > 2 and word[0].isupper() and word[1] == word[0].lower():
+        return word[1:]
+    return word
+
+
 @rule("words.spelling")
 def spelling(work: WorkText, ctx: RepairContext) -> list[Proposal]:
     """Respell a non-word OCR misread.  "Oficial Records" -> "Official Records"; "governrnent" -> "government"."""
     lex: Lexicon = lexicon_of(ctx)
     out: list[Proposal] = []
-    for t in tokens(work, lex):
+    for t in tokens(work, lex, ctx):
         w = t.text
-        if len(w) < 3 or (lex.is_known(w) and not MISREAD_RE.search(w)):
+        if len(w) < 3 or (lex.is_known(w) and not MISREAD_RE.search(w)) or t.repeated:
             continue
         cands = spelling_candidates(w, lex)
+        if not any(kind == "ocr" for _, _, kind in cands) and len(w) >= 5 and w.isalpha() and not lex.general_zipf(w):
+            # Damage no single confusion explains: the UN phrase the neighbours make.
+            ctx_cands = context_candidates(_case_of(w), t.prev, t.next, lex)
+            if ctx_cands:
+                cand, sim, sides = ctx_cands[0]
+                runner = ctx_cands[1] if len(ctx_cands) > 1 else None
+                conf = 0.35 + 0.2 * (sides == 2) + 0.6 * (sim - 0.5)
+                if runner and runner[2] == sides and runner[1] >= sim - 0.1:
+                    conf -= 0.2
+                conf += _ocr_penalty(work, t.start, t.end)
+                out.append(Proposal(t.start, t.end, case_like(_case_of(w), cand), "words.spelling",
+                                    round(max(0.3, min(conf, 0.99)), 3),
+                                    {"edit": "context", "similarity": round(sim, 3), "sides": sides,
+                                     "alternatives": [c for c, *_ in ctx_cands[1:4]]}))
+                continue
         if not cands:
             continue
         scored = []
@@ -328,6 +462,12 @@ def spelling(work: WorkText, ctx: RepairContext) -> list[Proposal]:
         conf += _ocr_penalty(work, t.start, t.end)
         if looks_derived(w, lex):
             conf = min(conf, 0.55)  # "deliverables", "depreciations": words the dictionaries lack
+        if lex.general_zipf(w) >= COMPOUND_MIN_ZIPF and not MISREAD_RE.search(w):
+            # General English prints it ("liveability", "intra", "roadmap"): a
+            # word the UN lexicon lacks, unless an OCR confusion explains it.
+            if kind != "ocr":
+                continue
+            conf = min(conf, 0.5)
         if kind != "ocr":
             # A small edit OCR does not explain is as likely a word the
             # dictionaries lack: a name ("Mano River") or half a compound
@@ -366,9 +506,9 @@ def real_word(work: WorkText, ctx: RepairContext) -> list[Proposal]:
     """
     lex: Lexicon = lexicon_of(ctx)
     out: list[Proposal] = []
-    for t in tokens(work, lex):
+    for t in tokens(work, lex, ctx):
         w = t.text
-        if not w.isalpha() or not (w.islower() or w.istitle()) or lex.is_protected(w):
+        if not w.isalpha() or not (w.islower() or w.istitle()) or lex.is_protected(w) or t.repeated:
             continue
         if lex.lower_words.get(w.lower(), 0) > REAL_WORD_MAX_COUNT:
             continue
@@ -401,6 +541,8 @@ def real_word(work: WorkText, ctx: RepairContext) -> list[Proposal]:
             continue
         (sides, support, prior), cand = best
         both_needed = (t.prev is not None) + (t.next is not None)
+        if sides < both_needed and lex.general_zipf(w) >= 3.0:
+            continue  # a common English word ("arid"): only a phrase that fits on every side replaces it
         conf = 0.93 if sides == both_needed == 2 else 0.75
         if fits_english:
             if sides < 2:
