@@ -303,6 +303,109 @@ def _inline_with_notes(block: etree._Element, text: str, notes: Iterable[dict], 
     return placed
 
 
+# ---------------------------------------------------------------------------
+# Citations: each reference of the JSON becomes a ``ref`` in its block
+
+# The organ, hence the IRI's actor, of a cited symbol's series.
+_SERIES_ORGANS = (("A/HRC/", "Human Rights Council"), ("A/", "General Assembly"), ("S/", "Security Council"),
+                  ("E/CN.", None), ("E/", "Economic and Social Council"))
+
+
+def citation_iri(ref: dict) -> str:
+    """The AKN IRI of a cited document, built as the export builds its own Work IRI.
+
+    ``{"target": "A/RES/62/160", "date": "2007-12-18", "kind": "resolution"}``
+    -> ``/akn/un/statement/deliberation/un-ga/2007-12-18/A-RES-62-160``; a
+    document that is not a resolution or decision is a ``doc``; no printed
+    date gives the segment ``unknown``, as for the export's own Work.
+    """
+    target = ref["target"]
+    organ = next((o for prefix, o in _SERIES_ORGANS if target.startswith(prefix)), None)
+    iri = work_iri({"symbol": target, "organ": organ, "date": ref.get("date")})
+    if ref.get("kind") not in ("resolution", "decision"):
+        iri = iri.replace("/akn/un/statement/deliberation/", "/akn/un/doc/document/", 1)
+    return iri
+
+
+def _own_text_nodes(p: etree._Element) -> list[tuple[etree._Element, str, int]]:
+    """(element, "text" | "tail", offset) of every text node of a ``p`` that is
+    its own text, notes' text apart, in reading order."""
+    nodes: list[tuple[etree._Element, str, int]] = []
+    pos = 0
+
+    def walk(el: etree._Element) -> None:
+        nonlocal pos
+        nodes.append((el, "text", pos))
+        pos += len(el.text or "")
+        for child in el:
+            if child.tag != _q("authorialNote"):
+                walk(child)
+            nodes.append((child, "tail", pos))
+            pos += len(child.tail or "")
+
+    walk(p)
+    return nodes
+
+
+def _wrap(node: etree._Element, attr: str, start: int, end: int, href: str) -> None:
+    """Make ``[start, end)`` of one text node a ``ref``."""
+    s = getattr(node, attr) or ""
+    ref = etree.Element(_q("ref"), href=href)
+    ref.text, ref.tail = s[start:end], s[end:]
+    if attr == "text":
+        node.text = s[:start]
+        node.insert(0, ref)
+    else:
+        node.tail = s[:start]
+        node.addnext(ref)
+
+
+def _link_citations(stmt: etree._Element, doc: dict, problems: _Problems) -> bool:
+    """Wrap each of ``doc["references"]`` in its block as ``<ref href=IRI>``.
+
+    A block's ``p`` is the one whose own text (notes apart) is the block's
+    text.  An unresolved citation (target null) refers to the concept
+    ``#unresolvedCitation``.  Returns whether there was one."""
+    by_text: dict[str, list[dict]] = {}
+    texts: dict[str, str] = {}
+
+    def walk(paras: list) -> None:
+        for p in paras or []:
+            texts[p.get("id")] = p.get("text") or ""
+            walk(p.get("items"))
+
+    walk(doc.get("preamble"))
+    walk(doc.get("operative"))
+    for a in doc.get("annexes") or []:
+        walk(a.get("paragraphs"))
+    for f in doc.get("footnotes") or []:
+        texts[f"fn{f.get('num')}"] = f.get("text") or ""
+    for r in doc.get("references") or []:
+        if r.get("block") in texts:
+            by_text.setdefault(texts[r["block"]], []).append(r)
+    unresolved = False
+    done: set[tuple[str, int]] = set()
+    for p in stmt.iter(_q("p")):
+        nodes = _own_text_nodes(p)
+        own = "".join(getattr(el, attr) or "" for el, attr, _ in nodes)
+        refs = by_text.get(own)
+        if not refs:
+            continue
+        for r in sorted(refs, key=lambda r: -r["offset"]):  # from the end: earlier offsets stay valid
+            start, end = r["offset"], r["offset"] + r["length"]
+            node = next(((el, attr, off) for el, attr, off in nodes
+                         if off <= start and end <= off + len(getattr(el, attr) or "")), None)
+            if node is None:
+                problems.add(f"{r['block']}: citation {r['text']!r} crosses other markup; not linked")
+                continue
+            el, attr, off = node
+            href = citation_iri(r) if r.get("target") else "#unresolvedCitation"
+            unresolved |= not r.get("target")
+            _wrap(el, attr, start - off, end - off, href)
+            done.add((r["block"], r["offset"]))
+    return unresolved
+
+
 _PARTICIPLE_NAME = re.compile(r"[^a-z]")
 
 
@@ -663,8 +766,15 @@ def to_akn(doc: dict, *, generated: str | _dt.date | None = None,
         for k, text in enumerate(unplaced_text, start=1):
             _sub(_sub(notes_el, "note", eId=f"unplacedText_{k}", refersTo="#unplacedText"), "p",
                  _clean_text(text, "unplaced", probs))
+    unresolved = _link_citations(stmt, doc, probs)
+    if notes_el is not None:
+        unresolved = _link_citations(notes_el, doc, probs) or unresolved
     events = {d.get("refersTo")[1:] for d in stmt.iter(_q("docDate")) if d.get("refersTo")}
     _references(meta, doc, with_unanchored=bool(unplaced), with_unplaced=bool(unplaced_text), events=events)
+    if unresolved:
+        _sub(meta.find(_q("references")), "TLCConcept", eId="unresolvedCitation",
+             href="/akn/ontology/concept/un/unresolvedCitation",
+             showAs="a citation whose target the source does not determine")
     if notes_el is not None:
         meta.append(notes_el)
     _proprietary(meta, doc)

@@ -4,7 +4,11 @@
 
 Reads the text layer of every born-digital PDF in the folder with pdfplumber
 (``extract_text``; those layers are clean) and writes ``un_words.tsv``,
-``un_bigrams.tsv`` and ``un_compounds.tsv``.  The hand-kept files
+``un_bigrams.tsv`` and ``un_compounds.tsv``, and the citation memory
+``un_resolutions.tsv`` (resolutions' adoption dates and titles, see
+:mod:`pipeline.citation_memory`) from the same texts, from the folders given
+with ``--also`` (drafts: their citations) and from the clean documents of the
+batches given with ``--clean``.  The hand-kept files
 (``protected.txt``, ``ocr_confusions.json``) are left alone.  A folder of
 ``.txt`` files is read as already extracted text.
 """
@@ -77,12 +81,38 @@ def build(folder: Path, out: Path) -> dict[str, int]:
     return {"files": len(sources), "words": sum(words.values()), "types": len(words), "bigrams": len(bigrams), "compounds": len(compounds)}
 
 
+def build_memory(folders: list[Path], clean_dirs: list[Path], out: Path) -> dict[str, int]:
+    """``un_resolutions.tsv`` from corpus texts and clean batches (the facts of both, by majority)."""
+    from . import citation_memory as M
+    from .report import load_documents
+
+    observations = []
+    n_texts = n_docs = 0
+    for folder in folders:
+        for _, text in source_texts(folder):
+            observations += M.observations_from_text(text)
+            n_texts += 1
+    for clean in clean_dirs:
+        for _, doc in load_documents(clean):
+            observations += M.observations_from_document(doc)
+            n_docs += 1
+    facts = M.merge(observations)
+    M.write_knowledge(out / M.KNOWLEDGE_FILE, facts,
+                      f"built by pipeline.build_lexicon from {n_texts} corpus texts and {n_docs} clean documents")
+    return {"memory_texts": n_texts, "memory_clean_documents": n_docs, "resolutions": len(facts)}
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("source", type=Path, help="folder of born-digital UN PDFs (or .txt text layers)")
     ap.add_argument("--out", type=Path, default=default_dictionaries_dir())
+    ap.add_argument("--also", type=Path, action="append", default=[],
+                    help="another folder of UN texts (e.g. drafts) read for the citation memory only")
+    ap.add_argument("--clean", type=Path, action="append", default=[],
+                    help="a clean/ folder of a batch whose documents extend the citation memory")
     args = ap.parse_args(argv)
     stats = build(args.source, args.out)
+    stats.update(build_memory([args.source, *args.also], args.clean, args.out))
     print(" ".join(f"{k}={v}" for k, v in stats.items()), "->", args.out)
 
 

@@ -19,12 +19,13 @@ PACKAGE = Path(__file__).resolve().parent
 
 # The modules whose code decides each stage's output.
 STAGE_CODE = {
-    "extract": ["model.py", "extract", "preflight.py", "stages.py"],
-    "repair": ["worktext.py", "repair", "lexicon.py"],
-    "footnotes": ["footnotes.py", "structure.py", "repair/patterns.py", "repair/layout.py"],
-    "structure": ["structure.py", "output.py", "stages.py", "citations.py", "schema/clean-document.schema.json"],
+    "extract": ["model.py", "extract", "preflight.py", "stages.py", "masthead.py"],
+    "repair": ["worktext.py", "repair", "lexicon.py", "masthead.py"],
+    "footnotes": ["footnotes.py", "citations.py", "citation_memory.py", "structure.py", "repair/patterns.py", "repair/layout.py",
+                  "masthead.py"],
+    "structure": ["structure.py", "output.py", "stages.py", "citations.py", "schema/clean-document.schema.json", "masthead.py"],
     "akn": ["akn.py", "schema/akomantoso30.xsd"],
-    "report": ["report.py", "templates"],
+    "report": ["report.py", "templates", "citation_index.py"],
 }
 
 

@@ -27,6 +27,7 @@ from urllib.parse import quote
 
 import jinja2
 
+from . import citation_index
 from . import decisions as decisions_mod
 
 SCHEMA = "clean-document/1"
@@ -93,6 +94,7 @@ class Report:
     stale_decisions: int
     storage_key: str
     notes: list[str] = field(default_factory=list)
+    citations: dict[str, Any] = field(default_factory=dict)  # citation_index.view: most cited, disagreements
 
 
 def _is_canonical(data: Any) -> bool:
@@ -285,7 +287,8 @@ def collect(clean_dir: Path, *, decisions_path: Path | None = None, crops: bool 
     by_band = [Counter() for _ in BANDS]
     seen_ids: set[tuple[str, str]] = set()
 
-    for path, doc in load_documents(clean_dir):
+    loaded = load_documents(clean_dir)
+    for path, doc in loaded:
         doc_id = doc["doc_id"]
         source = doc.get("source") or {}
         kind = str(source.get("kind") or "")
@@ -385,6 +388,7 @@ def collect(clean_dir: Path, *, decisions_path: Path | None = None, crops: bool 
         totals=totals, stale_decisions=stale,
         storage_key=hashlib.sha256(str(clean_dir.resolve()).encode()).hexdigest()[:16],
         notes=notes,
+        citations=citation_index.view(citation_index.build_index(d for _, d in loaded)),
     )
 
 

@@ -111,6 +111,10 @@ def check_dictionaries(settings: Settings) -> None:
     from .lexicon import check_dictionaries as _check
 
     _check(settings.dictionaries_dir)
+    from .citation_memory import KNOWLEDGE_FILE, digit_confusions, read_knowledge
+
+    read_knowledge(settings.dictionaries_dir / KNOWLEDGE_FILE)
+    digit_confusions(settings.dictionaries_dir)
 
 
 def load_lexicon(settings: Settings):
@@ -137,7 +141,11 @@ def repair(doc: Extracted, settings: Settings, doc_decisions: dict[str, str]) ->
 
 
 def recover_footnotes(work: WorkText, settings: Settings, doc_decisions: dict[str, str]) -> WorkText:
-    return footnotes.recover(work, settings.thresholds, doc_decisions.get)
+    from .citation_memory import apply_memory
+
+    work = footnotes.recover(work, settings.thresholds, doc_decisions.get)
+    # Citations are checked against the memory once a footnote knows the clause its marker ends.
+    return apply_memory(work, settings.dictionaries_dir, settings.thresholds, doc_decisions.get)
 
 
 def build(work: WorkText, doc: dict[str, Any] | Extracted) -> dict[str, Any]:

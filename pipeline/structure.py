@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import masthead
 from .repair import patterns as P
 from .repair.layout import FORMULA
 from .worktext import WorkText
@@ -49,8 +50,6 @@ _MEETING = r"\d+(?:st|nd|rd|th)\s+(?:\(resumed\)\s+)?(?:plenary\s+)?meeting"
 _CLOSING = re.compile(
     rf"^\s*(?:{_MEETING}\b.*|Adopted\s+(?:without a vote|by (?:a )?(?:recorded )?vote|by consensus|at the)\b.*)$"
 )
-_ADOPTED_ON = re.compile(rf"Resolution adopted by the ([A-Z][A-Za-z ]+?)(?:\s+on\s+(\d{{1,2}}\s+(?:{P.MONTHS})\s+\d{{4}}))?\s*$")
-_REPORT = re.compile(r"^\s*\[\s*(?:on the report of|without reference to)(.*)\]\s*$", re.I)
 _ORGAN_SERIES = {"General Assembly": "A/RES/", "Human Rights Council": "A/HRC/RES/", "Security Council": "S/RES/",
                  "Economic and Social Council": "E/RES/"}
 
@@ -85,34 +84,92 @@ def _logical_lines(work: WorkText) -> list[tuple[int, int, dict[str, Any]]]:
     return out
 
 
-def blocks(work: WorkText) -> list[Block]:
-    """Cut the text into blocks by role, in text order."""
+ANNEX_HEADING = re.compile(r"^\s*(Annex(?:es)?(?:\s+(?:[IVXLC]+|\d{1,2}|[A-Z]))?)\s*(?:\*{1,3})?\s*$")
+_ADOPTS_FOLLOWING = re.compile(r"\b(?:[Aa]dopts|[Aa]pproves|[Ee]ndorses|[Pp]roclaims)\b[^.;]*\bfollowing\b[^.;]*:\s*$")
+_ROMAN_HEADING = re.compile(r"^(\s*)([IVXLC]{1,6})\.(?=\s)\s*")
+_ANNEX_NUMBER = re.compile(r"^(\s*)(\d{1,3})\.(?=\s|$)\s*")
+
+
+def _with_blanks(text: str, lines: list[tuple[int, int, dict[str, Any]]]) -> tuple[list[str], list[int]]:
+    """The lines' texts with "" where a blank line (a block break) stands between two, and their indexes."""
+    texts: list[str] = []
+    index: list[int] = []
+    prev_end = None
+    for k, (s, e, _) in enumerate(lines):
+        if prev_end is not None and text.count("\n", prev_end, s) >= 2 and "\f" not in text[prev_end:s]:
+            texts.append("")
+            index.append(-1)
+        texts.append(text[s:e])
+        index.append(k)
+        prev_end = e
+    return texts, index
+
+
+def _text_lines(work: WorkText) -> list[tuple[int, int, dict[str, Any]]]:
+    """Non-blank lines outside footnote bodies, in text order."""
     text = work.text
     foot = sorted((m.start, m.end) for m in work.marks if m.kind == "footnote")
     lines = []
     for s, e, attrs in _logical_lines(work):
         if not text[s:e].strip():
             continue
-        in_foot = next(((fs, fe) for fs, fe in foot if fs <= s < fe), None)
-        if in_foot:
+        if any(fs <= s < fe for fs, fe in foot):
             continue
         lines.append((s, e, attrs))
-    out: list[Block] = [Block("footnote", fs, fe) for fs, fe in foot]
+    return lines
 
-    formula_idx = next((i for i, (s, e, _) in enumerate(lines) if FORMULA.match(text[s:e])), None)
-    head = lines[:formula_idx] if formula_idx is not None else []
-    body = lines[formula_idx + 1:] if formula_idx is not None else lines
-    if formula_idx is not None:
-        s, e, _ = lines[formula_idx]
-        out.append(Block("formula", s, e))
-    out.extend(_head_blocks(work, head))
+
+def read_head(work: WorkText) -> tuple[masthead.Head, int, dict[int, str | None]]:
+    """The masthead grammar's reading of the text: its facts, the index of the first body line, each line's role."""
+    lines = _text_lines(work)
+    texts, index = _with_blanks(work.text, lines)
+    head = masthead.read(texts)
+    body_at = next((index[k] for k in range(head.body or 0, len(texts)) if index[k] >= 0), len(lines)) \
+        if head.body is not None else len(lines)
+    roles = {index[k]: head.roles[k] for k in range(len(texts)) if index[k] >= 0}
+    return head, body_at, roles
+
+
+def blocks(work: WorkText) -> list[Block]:
+    """Cut the text into blocks by role, in text order."""
+    text = work.text
+    foot = sorted((m.start, m.end) for m in work.marks if m.kind == "footnote")
+    lines = _text_lines(work)
+    out: list[Block] = [Block("footnote", fs, fe) for fs, fe in foot]
+    _, body_at, roles = read_head(work)
+    out.extend(_head_blocks(work, lines[:body_at], roles))
+    body = lines[body_at:]
+    opening: Block | None = None
+    if body:
+        s, e, _ = body[0]
+        line = text[s:e]
+        fm = masthead.FORMULA_OPENING.match(line)
+        if FORMULA.match(line):
+            out.append(Block("formula", s, e))
+            body = body[1:]
+        elif fm:  # "The General Assembly, recalling ..., decides ...": a decision's sentence
+            cut = s + fm.end()
+            out.append(Block("formula", s, cut))
+            opening = Block("operative", cut, e, num=None, text_start=cut)
+            body = body[1:]
+
+    annex_at = _annex_start(text, body, opening)
+    main, annexed = body[:annex_at], body[annex_at:]
+    numbered = any((m := _OPERATIVE.match(text[s:e])) and m.group(2) == "1" for s, e, _ in main)
 
     current: Block | None = None
     expected_op = 1
     closing: Block | None = None
     op_blocks: list[Block] = []
-    for s, e, attrs in body:
+    if opening is not None:
+        out.append(opening)
+        op_blocks.append(opening)
+        current = opening
+    prev_end = opening.end if opening else None
+    for s, e, attrs in main:
         line = text[s:e]
+        blank_before = prev_end is not None and text.count("\n", prev_end, s) >= 2
+        prev_end = e
         if attrs.get("zone") == "masthead":  # the extractor is sure: never part of a paragraph
             out.append(Block("header", s, e))
             continue
@@ -130,7 +187,7 @@ def blocks(work: WorkText) -> list[Block]:
             op_blocks.append(current)
             expected_op += 1
             continue
-        if op_blocks and _CLOSING.match(line) and current is not None and not _more_operative(body, s, expected_op, text):
+        if op_blocks and _CLOSING.match(line) and current is not None and not _more_operative(main, s, expected_op, text):
             closing = Block("closing", s, e)
             out.append(closing)
             continue
@@ -142,9 +199,21 @@ def blocks(work: WorkText) -> list[Block]:
                 parent.children.append(item)
                 current = item
                 continue
-        if not op_blocks and _starts_preamble(text, current, line, attrs):
+        if not op_blocks and _starts_preamble(text, current, line, attrs) and (numbered or is_preamble_opening(line)):
             current = Block("preamble", s, e, text_start=s)
             out.append(current)
+            continue
+        if not numbered and _starts_unnumbered(text, current, line, blank_before):
+            # A decision's or an amendment's body: operative text without numbers.
+            im = _ITEM.match(line)
+            current = Block("operative", s, e, num=None, text_start=s)
+            out.append(current)
+            op_blocks.append(current)
+            if im and im.group(2) == "a":  # "...: (a) Expresses ...": the items are the body
+                current.text_start = None
+                item = Block("item", s, e, num="(a)", text_start=s + im.end())
+                current.children.append(item)
+                current = item
             continue
         if current is None:
             current = Block("preamble" if not op_blocks else "other", s, e, text_start=s)
@@ -154,7 +223,113 @@ def blocks(work: WorkText) -> list[Block]:
         if current.text_start is None:
             current.text_start = s
     _close_parents(op_blocks)
+    out.extend(_annex_blocks(text, annexed, closing is None))
     return sorted(out, key=lambda b: b.start)
+
+
+def _starts_unnumbered(text: str, current: Block | None, line: str, blank_before: bool) -> bool:
+    """Does an unnumbered operative paragraph start here?
+
+    After the formula or the title (nothing yet), after a preambular paragraph that
+    ended with a comma or colon (the operative verb: "Decides:"), or after a
+    finished operative paragraph where the layout shows a break.
+    """
+    if current is None:
+        return True
+    so_far = text[current.start:current.end].rstrip()
+    if current.role == "preamble":
+        return bool(re.search(r"[,;:]\d{0,3}$", so_far)) and (bool(re.match(r"^\s*[A-Z(]", line)))
+    if current.role in ("operative", "item") and current.num is None or current.role == "item":
+        return blank_before and bool(re.search(r"[.;:]\d{0,3}$", so_far)) and bool(re.match(r"^\s*[A-Z]", line)) \
+            and not _ITEM.match(line)
+    return False
+
+
+def _annex_start(text: str, body: list[tuple[int, int, dict[str, Any]]], opening: Block | None) -> int:
+    """Index in ``body`` where annexed text begins ("Annex", or after "Adopts the following declaration:")."""
+    seen_text = opening is not None
+    for k, (s, e, _) in enumerate(body):
+        line = text[s:e]
+        if ANNEX_HEADING.match(line) and seen_text:
+            return k
+        joined = " ".join(text[a:b] for a, b, _ in body[max(0, k - 4):k + 1])
+        if line.rstrip().endswith(":") and _ADOPTS_FOLLOWING.search(joined) and k + 1 < len(body):
+            nxt = text[body[k + 1][0]:body[k + 1][1]]
+            if not _ITEM.match(nxt) and not _OPERATIVE.match(nxt):
+                return k + 1
+        seen_text = True
+    return len(body)
+
+
+def _annex_blocks(text: str, lines: list[tuple[int, int, dict[str, Any]]], closing_free: bool) -> list[Block]:
+    """Annexes: heading ("Annex I"), title, paragraphs numbered or not, with items; a closing after them."""
+    out: list[Block] = []
+    annex = -1
+    title: Block | None = None
+    current: Block | None = None
+    expected = 1
+    closing: Block | None = None
+    prev_end = None
+    for s, e, attrs in lines:
+        line = text[s:e]
+        blank_before = prev_end is not None and text.count("\n", prev_end, s) >= 2
+        prev_end = e
+        if closing is not None:
+            closing.end = e
+            continue
+        hm = ANNEX_HEADING.match(line)
+        if hm or annex < 0:
+            annex += 1
+            expected = 1
+            current = None
+            if hm:
+                out.append(Block("annex-heading", s, e, level=annex))
+                title = None
+                continue
+            title = Block("annex-title", s, e, level=annex)  # annexed without a heading: a title first
+            out.append(title)
+            continue
+        if title is not None and current is None and not blank_before and not _ANNEX_NUMBER.match(line) \
+                and not re.search(r"[.;]$", text[title.start:title.end].rstrip()):
+            title.end = e
+            continue
+        if current is None and title is None and not _ANNEX_NUMBER.match(line):
+            title = Block("annex-title", s, e, level=annex)
+            out.append(title)
+            continue
+        if closing_free and _CLOSING.match(line) and current is not None:
+            closing = Block("closing", s, e)
+            out.append(closing)
+            continue
+        m = _ANNEX_NUMBER.match(line)
+        if m and int(m.group(2)) == expected:
+            current = Block("annex-para", s, e, num=m.group(2), text_start=s + m.end(), level=annex)
+            out.append(current)
+            expected += 1
+            continue
+        rm = _ROMAN_HEADING.match(line)
+        if rm and (current is None or blank_before or re.search(r"[.;:]$", text[current.start:current.end].rstrip())):
+            current = Block("annex-para", s, e, num=rm.group(2), text_start=s + rm.end(), level=annex)
+            out.append(current)
+            continue
+        parent = next((b for b in reversed(out) if b.role == "annex-para" and b.level == annex), None)
+        im = _ITEM.match(line)
+        if im and parent is not None and _item_expected(parent, im.group(2)):
+            item = Block("item", s, e, num=f"({im.group(2)})", text_start=s + im.end())
+            parent.children.append(item)
+            current = item
+            continue
+        so_far = text[current.start:current.end].rstrip() if current is not None else ""
+        heading = current is not None and not current.children and "\n" not in so_far and not re.search(r"[.,;:]\d{0,3}$", so_far)
+        if current is None or (blank_before and (re.search(r"[.;:]\d{0,3}$", so_far) or heading)):
+            current = Block("annex-para", s, e, num=None, text_start=s, level=annex)
+            out.append(current)
+            continue
+        current.end = e
+        if current.text_start is None:
+            current.text_start = s
+    _close_parents([b for b in out if b.role == "annex-para"])
+    return out
 
 
 def _more_operative(body: list[tuple[int, int, dict[str, Any]]], pos: int, expected: int, text: str) -> bool:
@@ -197,43 +372,20 @@ def _close_parents(op_blocks: list[Block]) -> None:
             b.end = max(b.end, b.children[-1].end)
 
 
-def _head_blocks(work: WorkText, head: list[tuple[int, int, dict[str, Any]]]) -> list[Block]:
-    """Header lines (masthead) and the title, which may run over several lines."""
-    text = work.text
+def _head_blocks(work: WorkText, head: list[tuple[int, int, dict[str, Any]]], roles: dict[int, str | None]) -> list[Block]:
+    """Masthead lines (header blocks) and the title, which may run over several lines."""
     out: list[Block] = []
     title: Block | None = None
-    for s, e, attrs in head:
-        line = text[s:e]
-        if title is not None and not _is_header_line(line) and attrs.get("zone") != "masthead":
-            title.end = e
-            continue
-        if attrs.get("zone") != "masthead" and _TITLE.match(line):
-            title = Block("title", s, e)
-            out.append(title)
+    for k, (s, e, attrs) in enumerate(head):
+        if roles.get(k) == "title" and attrs.get("zone") != "masthead":
+            if title is None:
+                title = Block("title", s, e)
+                out.append(title)
+            else:
+                title.end = e
             continue
         out.append(Block("header", s, e))
-    if title is None:
-        # No numbered title: the last run of non-header lines before the formula is it.
-        run: list[Block] = []
-        for b in out:
-            if _is_header_line(text[b.start:b.end]) or work.line_at(b.start) and work.line_at(b.start).attrs.get("zone") == "masthead":
-                run = []
-            else:
-                run.append(b)
-        if run:
-            for b in run:
-                out.remove(b)
-            out.append(Block("title", run[0].start, run[-1].end))
     return out
-
-
-def _is_header_line(line: str) -> bool:
-    return bool(
-        P.SYMBOL_LINE.match(line) or P.DISTR.search(line) or P.DATE_LINE.match(line) or P.ORGAN_LINE.match(line)
-        or P.SESSION_LINE.match(line) or P.AGENDA_LINE.match(line) or P.ORIGINAL.match(line)
-        or _ADOPTED_ON.search(line) or _REPORT.match(line) or P.PAGE_NUMBER.match(line) or P.JOB_NUMBER.match(line)
-        or P.BARCODE.match(line)
-    )
 
 
 # ---------------------------------------------------------------- rendering to the contract
@@ -312,13 +464,14 @@ def build_document(work: WorkText, *, source: dict[str, Any], meta: dict[str, An
     bl = blocks(work)
     preamble = [b for b in bl if b.role == "preamble"]
     operative = [b for b in bl if b.role == "operative"]
-    header = _header(work, [b for b in bl if b.role == "header"], meta or {})
+    facts = _masthead_facts(work)
+    header = _header(facts, [b for b in bl if b.role == "header"], work, meta or {})
     formula = next((" ".join(text[b.start:b.end].split()) for b in bl if b.role == "formula"), None)
     organ = None
     if formula:
-        fm = FORMULA.match(formula)
+        fm = FORMULA.match(formula) or masthead.FORMULA_OPENING.match(formula + " x")
         organ = fm.group(1) if fm else None
-    organ = organ or header.get("organ")
+    organ = organ or header.get("organ") or facts.get("masthead_organ")
 
     number = title = None
     tb = next((b for b in bl if b.role == "title"), None)
@@ -329,6 +482,7 @@ def build_document(work: WorkText, *, source: dict[str, Any], meta: dict[str, An
             number, title = tm.group(1), tm.group(2)
         else:
             title = ttext
+    number = number or facts.get("number")
     symbol = header.get("symbol")
     if symbol is None and number and organ in _ORGAN_SERIES and re.fullmatch(r"\d+/\d+", number):
         # Implied, not printed: "Resolution 7/3" of the Council is A/HRC/RES/7/3.
@@ -346,10 +500,13 @@ def build_document(work: WorkText, *, source: dict[str, Any], meta: dict[str, An
             "meeting": meeting.group(0) if meeting else None,
             "date": P.iso_date(*dm.groups()) if dm else None,
         }
+    elif facts.get("adoption_line"):  # the Security Council prints its adoption under the number
+        closing = {"text": facts["adoption_line"], "meeting": facts.get("meeting"), "date": facts.get("adopted")}
     date = (closing or {}).get("date") or header.get("adopted")
 
     footnotes = []
     anchored = {m.data["num"] for m in work.marks if m.kind == "note"}
+    anchored |= {n["num"] for n in facts.get("sponsor_notes", []) + facts.get("marker_notes", [])}
     for m in sorted((m for m in work.marks if m.kind == "footnote"), key=lambda m: m.start):
         num_mark = next((n for n in work.marks if n.kind == "footnote_num" and m.start <= n.start < m.end), None)
         tstart = num_mark.end if num_mark else m.start
@@ -373,14 +530,73 @@ def build_document(work: WorkText, *, source: dict[str, Any], meta: dict[str, An
         "closing": closing,
         "corrections": work.corrections,
     }
+    kind = facts.get("document_type") or _kind_from(symbol, number, formula)
+    if kind:
+        doc["document_type"] = kind
+    if "sponsors" in facts:
+        doc["sponsors"] = facts["sponsors"]
+        doc["sponsor_notes"] = facts.get("sponsor_notes", [])
+    if facts.get("agenda_items"):
+        doc["agenda_items"] = facts["agenda_items"]
+    if kind == "amendment":
+        doc["amends"] = facts.get("amends")
+    annexes = _annexes(work, bl)
+    if annexes:
+        doc["annexes"] = annexes
     other = [" ".join(text[b.start:b.end].split()) for b in bl if b.role == "other"]
     if other:
         doc["unplaced"] = other
     return doc
 
 
-def _header(work: WorkText, header_blocks: list[Block], meta: dict[str, Any]) -> dict[str, Any]:
-    """Metadata from the masthead lines, and from masthead lines removed as furniture."""
+def _kind_from(symbol: str | None, number: str | None, formula: str | None) -> str | None:
+    """What the document is when no statement says: its symbol's series, or a numbered title."""
+    sym = symbol or ""
+    if re.search(r"/L\.\d+/Rev\.\d", sym):
+        return "revised draft resolution"
+    if re.search(r"/L\.\d+", sym):
+        return "draft resolution"
+    if "/RES/" in sym or (number and formula):
+        return "resolution"
+    if "/DEC/" in sym:
+        return "decision"
+    return None
+
+
+def _annexes(work: WorkText, bl: list[Block]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for b in bl:
+        if not b.role.startswith("annex-"):
+            continue
+        while len(out) <= b.level:
+            out.append({"id": f"annex{len(out) + 1}", "heading": None, "title": None, "paragraphs": []})
+        annex = out[b.level]
+        if b.role == "annex-heading":
+            annex["heading"] = " ".join(work.text[b.start:b.end].split())
+        elif b.role == "annex-title":
+            annex["title"], _ = normalize(work.text, b.start, b.end, [])
+        else:
+            pid = f"{annex['id']}.p{len(annex['paragraphs']) + 1}"
+            annex["paragraphs"].append(_paragraph(work, b, pid))
+    return out
+
+
+def _masthead_facts(work: WorkText) -> dict[str, Any]:
+    """The masthead's facts: from its lines before the body, and from masthead lines removed as furniture."""
+    f = dict(read_head(work)[0].facts)
+    removed = [c["info"]["line"] for c in work.corrections
+               if c["rule"] == "layout.furniture" and c["status"] != "rejected" and c.get("info", {}).get("line")
+               and c.get("info", {}).get("kind") not in ("job-number", "barcode", "page-number")]
+    if removed:
+        extra = masthead.facts(removed, [masthead.fact_role(t) for t in removed])
+        for k, v in extra.items():
+            if k in ("symbol", "distribution", "distribution_date", "original_language", "masthead_organ", "session"):
+                f.setdefault(k, v)
+    return f
+
+
+def _header(facts: dict[str, Any], header_blocks: list[Block], work: WorkText, meta: dict[str, Any]) -> dict[str, Any]:
+    """The header object: each masthead fact under its key, and the masthead's lines."""
     lines = [" ".join(work.text[b.start:b.end].split()) for b in header_blocks]
     lines += [c["info"]["line"] for c in work.corrections
               if c["rule"] == "layout.furniture" and c["status"] != "rejected" and c.get("info", {}).get("line")]
@@ -389,44 +605,27 @@ def _header(work: WorkText, header_blocks: list[Block], meta: dict[str, Any]) ->
               "original_language", "organ"):
         if meta.get(k):
             h[k] = meta[k]
-    for line in lines:
-        sm = P.SYMBOL_LINE.match(line) or re.match(rf"^\s*United Nations\s+({P.SYMBOL})\b", line)
-        if sm and "symbol" not in h:
-            h["symbol"] = sm.group(1)
-        dm = P.DISTR.search(line)
-        if dm:
-            h.setdefault("distribution", dm.group(1).capitalize())
-        if P.DATE_LINE.match(line) and "distribution_date" not in h:
-            d = P.DATE.search(line)
-            h["distribution_date"] = P.iso_date(*d.groups())
-        sm = P.SESSION_LINE.match(line)
-        if sm:
-            h.setdefault("session", sm.group(1))
-        am = P.AGENDA_LINE.match(line)
-        if am:
-            h.setdefault("agenda_item", am.group(1))
-        om = P.ORIGINAL.match(line)
-        if om:
-            h.setdefault("original_language", om.group(1))
-        rm = _REPORT.match(line)
-        if rm:
-            h.setdefault("committee_report", rm.group(1).strip())
-        ad = _ADOPTED_ON.search(line)
-        if ad:
-            h.setdefault("organ", ad.group(1).strip())
-            if ad.group(2):
-                h.setdefault("adopted", P.iso_date(*P.DATE.search(ad.group(2)).groups()))
-    report = h.get("committee_report")
+    for k in ("symbol", "distribution", "distribution_date", "original_language", "session", "session_dates",
+              "committee", "agenda_item", "agenda_title", "adopted", "organ", "meeting", "submitted_by", "based_on",
+              "recommended_by", "statement"):
+        if facts.get(k) and k not in h:
+            h[k] = facts[k]
+    if facts.get("marker_notes"):
+        h["notes"] = facts["marker_notes"]
+    report = facts.get("committee_report") or h.get("committee_report")
     if report:
         # One form whatever the source: the report's symbol, and the committee apart.
+        h["committee_report"] = report
         sym = re.search(rf"\(?({P.SYMBOL})", report)
         committee = re.search(r"\b(?:[A-Z][a-z]+(?: [A-Za-z]+)*? )?Committee\b", report)
         if sym:
             h["committee_report"] = sym.group(1).rstrip(",.;")
         if "without reference" in report.lower():
             h["committee"] = "without reference to a Main Committee"
-        elif committee:
+        elif committee and "recommendation" not in report.lower():
             h["committee"] = committee.group(0).removeprefix("the ").strip()
+        elif "recommendation" in report.lower():
+            h["recommended_by"] = re.sub(r"^on the recommendation of (?:the )?", "", report.split("(")[0].strip())
     if lines:
         h["lines"] = lines
     return h

@@ -524,7 +524,8 @@ class CleanAll(luigi.Task):
         return luigi.LocalTarget(str(s.stages_dir / "batch" / f"{batch}.json"))
 
     def complete(self) -> bool:
-        return super().complete() and (settings().clean_dir / "report.html").exists()
+        clean = settings().clean_dir
+        return super().complete() and (clean / "report.html").exists() and (clean / "citations.json").exists()
 
     def run(self) -> None:
         s = settings()
@@ -532,6 +533,7 @@ class CleanAll(luigi.Task):
         from .report import build_report
 
         remove_stale_temp_files(s.clean_dir)  # left by runs killed mid-write; never taken as outputs
+        write_citation_index(s)
         report = build_report(s.clean_dir, decisions_path=s.decisions_file)
         summary = print_summary(s, report)
         if summary["failed"]:
@@ -545,6 +547,14 @@ class CleanAll(luigi.Task):
         if isinstance(exception, DocumentsFailed):  # expected: the reasons are in clean/failed/, no traceback
             return str(exception)
         return super().on_failure(exception)
+
+
+def write_citation_index(s: Settings) -> None:
+    """``clean/citations.json`` and ``.csv``: the batch's citations by target."""
+    from .citation_index import write_index
+    from .report import load_documents
+
+    write_index(s.clean_dir, (doc for _, doc in load_documents(s.clean_dir)))
 
 
 def print_summary(s: Settings, report: Path | None = None) -> dict[str, Any]:

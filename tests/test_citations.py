@@ -61,3 +61,130 @@ def test_samples_references_resolved_and_valid(samples):
     assert wanted <= found
     dates = {(r["target"], r["date"]) for d in samples.values() for r in d["references"]}
     assert ("A/RES/61/168", "2006-12-19") in dates and ("A/HRC/RES/19/33", "2012-03-23") in dates
+
+
+def test_akn_refs_valid_and_one_per_reference(samples):
+    from lxml import etree
+
+    from pipeline.akn import AKN_NS, export_bytes, validate
+
+    for doc in samples.values():
+        export = export_bytes(doc)
+        assert validate(export.xml) == [] and export.problems == []
+        refs = etree.fromstring(export.xml).findall(f".//{{{AKN_NS}}}ref")
+        assert sorted(r.text for r in refs) == sorted(r["text"] for r in doc["references"])
+    hrefs = {r.get("href") for d in samples.values() for r in etree.fromstring(export_bytes(d).xml).iter(f"{{{AKN_NS}}}ref")}
+    assert "/akn/un/statement/deliberation/un-ga/2006-12-19/A-RES-61-168" in hrefs
+    assert "/akn/un/statement/deliberation/un-hrc/2012-03-23/A-HRC-RES-19-33" in hrefs
+
+
+def test_akn_unresolved_citation_refers_to_a_concept():
+    from lxml import etree
+
+    from pipeline.akn import AKN_NS, export_bytes, validate
+
+    doc = {"schema": "clean-document/1", "doc_id": "x", "symbol": "A/RES/1/1", "organ": "General Assembly",
+           "date": "2020-01-01", "preamble": [], "footnotes": [], "corrections": [],
+           "operative": [{"id": "op1", "num": "1", "text": "Notes Governing Council decision 27/2;", "notes": []}]}
+    doc["references"] = find_references(doc)
+    xml = export_bytes(doc).xml
+    assert validate(xml) == []
+    root = etree.fromstring(xml)
+    assert [r.get("href") for r in root.iter(f"{{{AKN_NS}}}ref")] == ["#unresolvedCitation"]
+    assert root.find(f".//{{{AKN_NS}}}TLCConcept[@eId='unresolvedCitation']") is not None
+
+
+def test_index_lists_citing_documents_and_disagreements(tmp_path):
+    import csv
+
+    from pipeline.citation_index import view, write_index
+    from pipeline.report import _environment, Report
+
+    def doc(doc_id, text):
+        d = {"doc_id": doc_id, "symbol": None, "organ": "General Assembly", "preamble": [{"id": "pp1", "text": text, "notes": []}],
+             "operative": [], "footnotes": []}
+        d["references"] = find_references(d)
+        return d
+
+    docs = [doc("a", "Recalling its resolution 62/160 of 18 December 2007,"),
+            doc("b", "Recalling its resolution 62/160 of 18 December 2008 and Governing Council decision 27/2,"),
+            doc("c", "Recalling its resolution 62/160,")]
+    index = write_index(tmp_path, docs)
+    [t] = index["targets"]
+    assert t["target"] == "A/RES/62/160" and t["documents"] == 3 and t["dates"] == {"2007-12-18": 1, "2008-12-18": 1}
+    assert index["disagreements"] == [{"target": "A/RES/62/160", "dates": {"2007-12-18": ["a"], "2008-12-18": ["b"]}}]
+    assert [u["text"] for u in index["unresolved"]] == ["decision 27/2"]
+    assert json.loads((tmp_path / "citations.json").read_text()) == index
+    rows = list(csv.DictReader((tmp_path / "citations.csv").open()))
+    assert [(r["doc_id"], r["date"]) for r in rows] == [("a", "2007-12-18"), ("b", "2008-12-18"), ("c", "")]
+    html = _environment().get_template("citations.html.j2").render(report=Report(
+        docs=[], corrections=[], rules=[], by_rule=[], by_band=[], totals={}, stale_decisions=0, storage_key="",
+        citations=view(index)))
+    assert "Cited with different dates" in html and "A/RES/62/160" in html
+
+
+MILLENNIUM = ("United Nations\nGeneral Assembly\n\n62/160. Enhancement of international cooperation\n\nThe General Assembly,\n\n"
+              "Recalling its adoption of the United Nations Millennium Declaration on 8 September 2000{m} and its resolution "
+              "61/168 of 19 December 2006,\n\n1. Decides to continue its consideration of the question.\n\n"
+              "76th plenary meeting\n18 December 2007\n\n__________________\n{n} Resolution {num}.\n")
+
+
+def _memory_project(tmp_path, facts):
+    import shutil
+
+    from pipeline.citation_memory import KNOWLEDGE_FILE, Fact, write_knowledge
+
+    d = tmp_path / "dictionaries"
+    shutil.copytree(ROOT / "dictionaries", d)
+    write_knowledge(d / KNOWLEDGE_FILE, {f.symbol: f for f in facts}, "test")
+    return d
+
+
+@pytest.mark.parametrize("known", [True, False], ids=["knowledge file knows 55/2", "nothing known"])
+def test_misread_resolution_number_is_flagged_by_the_memory(tmp_path, known):
+    from pipeline.citation_memory import Fact
+    from pipeline.settings import Settings
+    from pipeline.stages import process
+
+    facts = [Fact("A/RES/55/2", "2000-09-08", "United Nations Millennium Declaration", 3)] if known else []
+    d = _memory_project(tmp_path, facts + [Fact("A/RES/61/168", "2006-12-19", "", 1)])
+    raw = tmp_path / "x.md"
+    raw.write_text(MILLENNIUM.format(m="<sup>2</sup>", n="<sup>2</sup>", num="35/2"), encoding="utf-8")
+    doc, _ = process(raw, Settings(clean_dir=tmp_path / "clean", dictionaries_dir=d))
+    fixes = [c for c in doc["corrections"] if c["rule"] == "citations.memory_number"]
+    if not known:
+        assert fixes == [] and any(r["text"] == "Resolution 35/2" for r in doc["references"])
+        return
+    [fix] = fixes
+    assert (fix["before"], fix["after"], fix["status"]) == ("35/2", "55/2", "flagged")
+    assert 0.6 <= fix["confidence"] < 0.9 and fix["info"]["target"] == "A/RES/55/2"
+    assert any(r["target"] == "A/RES/55/2" and r["block"].startswith("fn") for r in doc["references"])
+
+
+def test_memory_is_learned_from_a_batch_and_rejects_no_correct_number(tmp_path):
+    from pipeline.citation_memory import merge, observations_from_document
+
+    other = {"symbol": "A/RES/55/2", "date": "2000-09-08", "title": "United Nations Millennium Declaration", "header": {},
+             "references": [{"target": "A/RES/54/1", "date": "1999-09-14", "kind": "resolution"},
+                            {"target": "A/RES/35/2", "date": "2000-09-08", "kind": "resolution"}]}  # implausible: not learned
+    facts = merge(observations_from_document(other))
+    assert facts["A/RES/55/2"].date == "2000-09-08" and "A/RES/35/2" not in facts and "A/RES/54/1" in facts
+
+
+def test_a_batch_that_knows_the_resolution_extends_the_memory(tmp_path):
+    """A batch holding A/RES/55/2 itself: `build_lexicon --clean` learns its date, the next run flags 35/2."""
+    from pipeline.build_lexicon import build_memory
+    from pipeline.settings import Settings
+    from pipeline.stages import process
+
+    d = _memory_project(tmp_path, [])
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    (batch / "55_2.json").write_text(json.dumps({
+        "schema": "clean-document/1", "doc_id": "55_2", "source": {}, "corrections": [], "symbol": "A/RES/55/2",
+        "date": "2000-09-08", "title": "United Nations Millennium Declaration", "header": {}, "references": []}))
+    assert build_memory([], [batch], d)["resolutions"] == 1
+    raw = tmp_path / "x.md"
+    raw.write_text(MILLENNIUM.format(m="<sup>2</sup>", n="<sup>2</sup>", num="35/2"), encoding="utf-8")
+    doc, _ = process(raw, Settings(clean_dir=tmp_path / "clean", dictionaries_dir=d))
+    assert [(c["before"], c["after"], c["status"]) for c in doc["corrections"] if c["rule"] == "citations.memory_number"] == [("35/2", "55/2", "flagged")]

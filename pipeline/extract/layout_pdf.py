@@ -27,8 +27,8 @@ import re
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
 
+from pipeline import masthead
 from pipeline.model import Line, Page, Span
 
 # --- tunables (fractions of the body font size unless noted) -----------------
@@ -518,25 +518,27 @@ def _footnote_block_without_rule(lines: list[RawLine], body: float) -> float | N
     return block[0].top
 
 
-_TITLE_RE = re.compile(r"^\d{1,3}/\d{1,4}\s*\.\s+\S|^(?:Resolution|Decision)\s+\d+/\d+")
-
-
 def _mark_masthead(page: PageLayout, lines: list[RawLine], body: float) -> None:
-    """The first page's header block: every line above the resolution title."""
-    title = None
-    styled = any(g.bold for ln in lines for g in ln.glyphs)  # OCR reports no bold
+    """The first page's header block: the lines the masthead grammar reads as masthead, above the title.
+
+    Lines are handed to :func:`pipeline.masthead.read` with a block break where a
+    vertical gap of more than one and a half lines opens, the layout's evidence of
+    where the agenda title ends and the sponsors begin.
+    """
+    texts: list[str] = []
+    index: list[int] = []
     for k, ln in enumerate(lines):
-        if _TITLE_RE.match(ln.text) and (any(g.bold for g in ln.glyphs) or not styled):
-            title = k
-            break
-    if title is None:  # the line after the last bracketed "[on the report ...]" line
-        for k, ln in enumerate(lines):
-            if ln.text.startswith("[") and ln.text.rstrip()[-1:] in "]|)" and ln.top < 0.6 * page.height:
-                title = k + 1
-    if title is None:
+        if k and ln.top - lines[k - 1].bottom > 0.5 * min(ln.size, lines[k - 1].size):
+            texts.append("")
+            index.append(-1)
+        texts.append(ln.text)
+        index.append(k)
+    head = masthead.read(texts)
+    if not any(r in masthead.MASTHEAD_ROLES for r in head.roles):
         return
-    for ln in lines[:title]:
-        ln.zone = "masthead"
+    for k, role in enumerate(head.roles):
+        if index[k] >= 0 and role in masthead.MASTHEAD_ROLES:
+            lines[index[k]].zone = "masthead"
 
 
 def _margin(lines: list[RawLine], body: float) -> float:
@@ -656,63 +658,18 @@ def layout_document(pages: list[PageLayout]) -> tuple[list[Page], dict]:
 
 # --- masthead metadata ---------------------------------------------------------
 
-_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
-_DATE_RE = re.compile(rf"\b(\d{{1,2}})\s+({_MONTHS})\s+(\d{{4}})\b")
-
-
-def _iso(text: str) -> str | None:
-    m = _DATE_RE.search(text)
-    if not m:
-        return None
-    try:
-        return datetime.strptime(" ".join(m.groups()), "%d %B %Y").date().isoformat()
-    except ValueError:
-        return None
-
-
 def parse_masthead(lines: list[str]) -> dict:
-    """Metadata from the labels of the UN masthead form.
+    """Metadata from the masthead lines (the grammar of :mod:`pipeline.masthead`), under extraction's keys.
 
     >>> parse_masthead(["A/RES/80/37", "Distr.: General", "3 December 2025", "Eightieth session"])["date"]
     '2025-12-03'
     """
+    f = masthead.facts(lines, [masthead.fact_role(t) or ("agenda-title" if k and masthead.fact_role(lines[k - 1]) == "agenda" else None)
+                               for k, t in enumerate(lines)])
     meta: dict = {}
-    joined = []
-    for k, t in enumerate(lines):
-        t = t.strip()
-        if "symbol" not in meta:
-            m = SYMBOL_RE.fullmatch(t.replace(" ", ""))
-            if m:
-                meta["symbol"] = m.group(0)
-                continue
-        m = re.match(r"Distr\.?\s*:\s*(.+)$", t)
-        if m:
-            meta["distribution"] = m.group(1).strip()
-            continue
-        if "date" not in meta and _DATE_RE.fullmatch(t):
-            meta["date"] = _iso(t)
-            continue
-        if re.search(r"\bsession$", t, re.I) and "session" not in meta:
-            meta["session"] = t
-            continue
-        m = re.match(r"Agenda items?\s+(.+)$", t)
-        if m:
-            meta["agenda_item"] = m.group(1).strip()
-            titles = []
-            for nxt in lines[k + 1:]:
-                if re.match(r"(Resolution|Decision)\s+adopted\b|\[", nxt):
-                    break
-                titles.append(nxt.strip())
-            if titles:
-                meta["agenda_title"] = " ".join(titles)
-            continue
-        joined.append(t)
-    text = " ".join(joined)
-    m = re.search(r"((?:Resolution|Decision) adopted by (?:the )?(.+?))\s+on\s+(\d{1,2}\s+(?:%s)\s+\d{4})" % _MONTHS, text)
-    if m:
-        meta["adopted"] = _iso(m.group(3))
-        meta["adopted_by"] = m.group(2).strip()
-    m = re.search(r"\[([^\]]+)\]", text)
-    if m:
-        meta["committee_report"] = m.group(1).strip()
+    for key, src in (("symbol", "symbol"), ("distribution", "distribution"), ("date", "distribution_date"),
+                     ("session", "session"), ("agenda_item", "agenda_item"), ("agenda_title", "agenda_title"),
+                     ("adopted", "adopted"), ("adopted_by", "organ"), ("committee_report", "committee_report")):
+        if f.get(src):
+            meta[key] = f[src]
     return meta

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import re
 
+from .. import masthead
+from ..masthead import FORMULA  # noqa: F401  (one grammar: the formula is the masthead's)
 from ..worktext import Proposal, WorkText
 from . import patterns as P
 from .engine import RepairContext, rule
 
-# "The General Assembly," on a line of its own (a declaration's may lack the comma).
-FORMULA = re.compile(r"^\s*\*?\s*The\s+(General Assembly|Security Council|Economic and Social Council|Human Rights Council|Council|Assembly|Conference|Commission[\w ]*)\s*[,:]?\s*\*?\s*$")
 _MASTHEAD_KINDS = {"symbol", "distribution", "original-language"}
 _MEETING = re.compile(r"^\s*\d+(?:st|nd|rd|th)\s+(?:plenary\s+)?meeting\b", re.I)
 
@@ -56,11 +56,26 @@ def _companion(text: str) -> str | None:
 
 
 def body_start(work: WorkText) -> int:
-    """Offset where the resolution's body begins (its formula), or 0 if none is seen."""
-    for ln in work.lines:
-        if FORMULA.match(work.text[ln.start:ln.end]):
-            return ln.end
-    return 0
+    """Offset where the document's body begins, as the masthead grammar reads it; 0 if it cannot tell.
+
+    After the formula line ("The General Assembly,"); inside it when the formula
+    opens a decision's sentence ("The General Assembly, recalling ..."); at the
+    first paragraph of a document without a formula (an amendment, a note).
+    """
+    texts = [work.text[ln.start:ln.end] for ln in work.lines[:400]]
+    head = masthead.read(texts)
+    if head.body is None or head.body >= len(texts):
+        return 0
+    ln = work.lines[head.body]
+    line = texts[head.body]
+    if FORMULA.match(line):
+        return ln.end
+    m = masthead.FORMULA_OPENING.match(line)
+    if m:
+        return ln.start + m.end()
+    if not any(head.roles[:head.body]):
+        return 0
+    return ln.start
 
 
 @rule("layout.furniture")

@@ -1,0 +1,454 @@
+"""The masthead of a UN document: one grammar, read by extraction, repair, footnotes and structure.
+
+Every UN document opens with a block of facts before its text: the symbol
+(A/C.3/80/L.26, A/RES/73/3, S/RES/2719 (2023), A/HRC/RES/58/5, E/RES/2025/17),
+organ, distribution, date, original language, session, committee, agenda item
+and its title, then what the document is: "Armenia, China, ...: draft
+resolution", "Draft decision submitted by the Bureau", "Resolution adopted by
+the General Assembly on ...", "Resolution 2719 (2023)" / "Adopted by the
+Security Council at its 9520th meeting, on ...", "[on the report of ...]", and
+last the title ("80/37. Title", or a draft's title block).
+
+:func:`read` gives each line its role (so a stage knows which lines are
+masthead, which the title, where the body starts) and the facts, each to its
+field.  Lines are given in reading order; an empty string is a block break
+(a vertical gap in a PDF, a blank line in a text export) and is the best
+evidence where a block ends; without blank lines the grammar alone decides.
+
+    >>> h = read(["A/C.1/80/L.35", "First Committee", "Agenda item 97 (d)", "Outer space",
+    ...           "", "Egypt,* Peru: draft decision", "", "Reducing space threats", "",
+    ...           "The General Assembly, recalling ..."])
+    >>> h.facts["document_type"], h.facts["sponsors"], h.facts["sponsor_notes"]
+    ('draft decision', ['Egypt', 'Peru'], [{'sponsor': 'Egypt', 'num': '*'}])
+    >>> h.roles[7], h.body
+    ('title', 9)
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .repair import patterns as P
+
+MARK = r"(?:\*{1,3}|[†‡])"  # a masthead footnote marker: "Egypt,*", "A/C.1/80/L.42*"
+# "The General Assembly," on a line of its own, or opening a decision's sentence
+# ("The General Assembly, recalling ..., decides ...").
+ORGANS = r"General Assembly|Security Council|Economic and Social Council|Human Rights Council"
+FORMULA = re.compile(
+    r"^\s*\*?\s*The\s+(General Assembly|Security Council|Economic and Social Council|Human Rights Council|Council"
+    r"|Assembly|Conference|Commission[\w ]*)\s*[,:]?\s*\*?\s*$")
+FORMULA_OPENING = re.compile(rf"^\s*The\s+({ORGANS}|Council|Assembly|Conference),\s+(?=[a-z])")
+SYMBOL_AT_END = re.compile(rf"(?:^|\s)({P.SYMBOL}(?:\s\(\d{{4}}\))?)({MARK})?\s*$")
+UN_LINE = re.compile(r"^\s*United Nations\s*$")
+ORGAN_AT_START = re.compile(rf"^\s*({ORGANS}|Special Political and Decolonization Committee)\b")
+COMMITTEE = re.compile(
+    r"^\s*((?:First|Second|Third|Fourth|Fifth|Sixth) Committee|Special Political and Decolonization Committee"
+    r"(?:\s*\(Fourth Committee\))?|\(Fourth Committee\)|General Committee|Credentials Committee)\s*$")
+SESSION = re.compile(r"^\s*((?:[A-Z][a-z]+(?:-[a-z]+)?|\d{4})\s+(?:(?:special|emergency special|resumed|organizational)\s+)?session)\s*$", re.I)
+SESSION_DATES = re.compile(rf"^\s*\d{{1,2}}(?:\s+(?:{P.MONTHS}))?(?:\s+\d{{4}})?\s*[–-]\s*\d{{1,2}}\s+(?:{P.MONTHS})\s+\d{{4}}\s*$")
+AGENDA = re.compile(
+    rf"^\s*(?:Agenda\s+items?|Items?)\s+(.+?)(?:\s+of\s+the\s+(?:provisional|preliminary|revised)\s+agenda)?\s*({MARK})?\s*$")
+ADOPTED_BY = re.compile(
+    rf"^\s*(Resolution|Decision)s?\s+adopted\s+by\s+the\s+([A-Z][A-Za-z ]+?)(?:\s+on\s+(\d{{1,2}}\s+(?:{P.MONTHS})\s+\d{{4}}))?\s*$")
+ON_DATE = re.compile(rf"^\s*on\s+(\d{{1,2}}\s+(?:{P.MONTHS})\s+\d{{4}})\s*$")
+REPORT = re.compile(r"^\s*\[\s*(?:on the (?:report|recommendation) of|without reference to)", re.I)
+SC_NUMBER = re.compile(r"^\s*Resolution\s+(\d{3,5}\s*\(\d{4}\))\s*$")
+SC_ADOPTED = re.compile(
+    rf"^\s*Adopted\s+by\s+the\s+(Security Council)\s+at\s+its\s+(\d+(?:st|nd|rd|th)\s+meeting),?\s+on\s+"
+    rf"(\d{{1,2}}\s+(?:{P.MONTHS})\s+\d{{4}})\.?\s*$")
+TITLE = re.compile(r"^\s*(?:Resolution\s+|Decision\s+)?(\d{1,4}/(?:\d{1,4}|\u2026|\.\.\.)(?:\s*[A-Z]\b)?)\.?\s+(\S.*)$")
+# What the document says it is, closing its sponsors' statement.
+KIND = re.compile(
+    rf"(?P<kind>(?:revised\s+)?draft\s+(?:resolution|decision)s?"
+    rf"|amendments?\s+to\s+(?:the\s+)?(?:revised\s+)?draft\s+(?:resolution|decision)\s+(?P<amends>{P.SYMBOL}))"
+    rf"\s*(?P<kmark>{MARK})?\s*$", re.I)
+SUBMITTED = re.compile(r"^\s*((?:Revised\s+)?Draft\s+(?:resolution|decision)s?)(?:\s+submitted\s+by\s+(?P<by>.+?))?\s*,?\s*$")
+NOTE_BY = re.compile(r"^\s*(?:(?:Note|Letter|Memorandum)\s+(?:by|from)\s+the\s+\S.*|Letter dated\s.+|Report of the Secretary-General)$")
+# What follows a submitter's name: "..., on the basis of informal consultations on draft resolution A/C.2/80/L.21".
+BASED_ON = re.compile(rf",?\s+(?:on the basis of informal consultations(?: on (?:draft resolution|draft decision)\s+(?P<on>{P.SYMBOL}))?"
+                      rf"|following informal consultations|on the recommendation of (?P<rec>.+))\s*$")
+OPENS_BODY = re.compile(r"^\s*(?:\d{1,3}\.\s|\([a-z]\)\s|In\s+(?:operative|preambular|the\s+(?:title|annex))\b)")
+NAME_WITH_AND = (
+    "Antigua and Barbuda", "Bosnia and Herzegovina", "Saint Kitts and Nevis", "Saint Vincent and the Grenadines",
+    "Sao Tome and Principe", "Trinidad and Tobago", "United Kingdom of Great Britain and Northern Ireland",
+    "Heard Island and McDonald Islands", "Wallis and Futuna", "Turks and Caicos Islands",
+)
+MASTHEAD_ROLES = frozenset({
+    "un", "symbol", "organ", "distribution", "date", "original", "session", "session-dates", "committee", "agenda",
+    "agenda-title", "sponsors", "doctype", "adopted", "report", "sc-number", "sc-adopted", "other"})
+
+
+@dataclass
+class Head:
+    roles: list[str | None]  # per input line: a masthead role, "title", "formula", "body", or None (blank)
+    facts: dict[str, Any] = field(default_factory=dict)
+    body: int | None = None  # index of the first body line (the formula, or the first paragraph)
+    title: str | None = None
+    number: str | None = None
+
+
+def _clean(s: str) -> str:
+    return " ".join(s.split())
+
+
+def is_formula(line: str) -> bool:
+    return bool(FORMULA.match(line) or FORMULA_OPENING.match(line))
+
+
+def fact_role(t: str) -> str | None:
+    """The role of a masthead line by its own shape, or None."""
+    if UN_LINE.match(t):
+        return "un"
+    if SC_NUMBER.match(t):
+        return "sc-number"
+    if SC_ADOPTED.match(t):
+        return "sc-adopted"
+    if ADOPTED_BY.match(t) or ON_DATE.match(t):
+        return "adopted"
+    if REPORT.match(t):
+        return "report"
+    if AGENDA.match(t) and not re.search(r"[.;,]$", t.strip()):
+        return "agenda"
+    if COMMITTEE.match(t):
+        return "committee"
+    if SESSION.match(t):
+        return "session"
+    if SESSION_DATES.match(t):
+        return "session-dates"
+    if P.ORIGINAL.match(t):
+        return "original"
+    if P.DISTR.search(t) and len(t.split()) <= 8:
+        return "distribution"
+    if P.DATE_LINE.match(t):
+        return "date"
+    if SYMBOL_AT_END.search(t) and len(t.split()) <= 5 and (t.strip().startswith(("United Nations", "A/", "E/", "S/")) or P.SYMBOL_LINE.match(t.rstrip("*†‡ "))):
+        return "symbol"
+    if P.ORGAN_LINE.match(t) or (ORGAN_AT_START.match(t) and P.DISTR.search(t)):
+        return "organ"
+    return None
+
+
+def _sponsorish(t: str) -> bool:
+    """A line of a sponsor list: names separated by commas, each starting with a capital."""
+    chunks = [c.strip(" *†‡") for c in re.split(r",|:", t) if c.strip(" *†‡")]
+    return len(chunks) >= 2 and all(c[:1].isupper() or c.startswith(("and ", "draft ")) for c in chunks)
+
+
+def read(lines: list[str]) -> Head:
+    """Roles of the lines before the body, the facts they give, and where the body starts."""
+    n = len(lines)
+    roles: list[str | None] = [None] * n
+    i = 0
+    body: int | None = None
+    title_from: int | None = None
+    while i < n:
+        t = lines[i]
+        if not t.strip():
+            i += 1
+            continue
+        if is_formula(t):
+            body = i
+            break
+        role = fact_role(t)
+        start = i
+        if role is None and TITLE.match(t):
+            title_from = i
+            break
+        if role == "agenda":
+            roles[i] = role
+            i = _agenda_title(lines, roles, i + 1)
+            continue
+        if role == "report":  # "[on the report of the Special Political ... / (Fourth Committee) (A/79/419)]"
+            while i < n and lines[i].strip():
+                roles[i] = role
+                i += 1
+                if lines[i - 1].rstrip().endswith("]") or i - start > 3:
+                    break
+            continue
+        if role:
+            roles[i] = role
+            i += 1
+            continue
+        # What the document is: a sponsors' statement ending "...: draft resolution", "Draft
+        # resolution submitted by ...", "Note by the Secretariat"; the title follows it.
+        end = _statement_end(lines, i)
+        if end is None and NOTE_BY.match(t):
+            end = i
+        if end is not None:
+            for k in range(i, end + 1):
+                if lines[k].strip():
+                    roles[k] = "sponsors"
+            roles[end] = "doctype" if SUBMITTED.match(lines[i]) or NOTE_BY.match(lines[i]) else "sponsors"
+            title_from = _first_line(lines, end + 1)
+            break
+        # A note's title comes before its statement ("Organization of the work ... / Note by the Secretariat").
+        nxt = next((k for k in range(i + 1, min(n, i + 6)) if lines[k].strip() and NOTE_BY.match(lines[k])), None)
+        if nxt is not None:
+            for k in range(i, nxt):
+                if lines[k].strip():
+                    roles[k] = "title"
+            roles[nxt] = "doctype"
+            body = _first_line(lines, nxt + 1)
+            break
+        if not any(roles[:i]) and not any(is_formula(x) for x in lines[i:]):
+            body = i  # no masthead, no formula: a fragment, all body
+            break
+        title_from = i
+        break
+    if title_from is not None:
+        body = _title_block(lines, roles, title_from)
+    if body is None:
+        body = n
+    head = Head(roles=roles, body=body)
+    for k in range(body, n):
+        if lines[k].strip():
+            roles[k] = "formula" if k == body and is_formula(lines[k]) else "body"
+    head.facts = facts(lines, roles)
+    tl = [lines[k] for k in range(n) if roles[k] == "title"]
+    if tl:
+        joined = _clean(" ".join(tl))
+        m = TITLE.match(joined)
+        if m:
+            head.number, head.title = m.group(1), m.group(2)
+        else:
+            head.title = joined
+    return head
+
+
+def _first_line(lines: list[str], i: int) -> int | None:
+    while i < len(lines) and not lines[i].strip():
+        i += 1
+    return i if i < len(lines) else None
+
+
+def _agenda_title(lines: list[str], roles: list[str | None], i: int) -> int:
+    """The agenda item's title: the lines after "Agenda item", to the block's end or the sponsors."""
+    start = i
+    while i < len(lines) and lines[i].strip():
+        t = lines[i]
+        if fact_role(t) or is_formula(t) or SUBMITTED.match(t) or KIND.search(t) or NOTE_BY.match(t):
+            break
+        if i > start and _sponsorish(t) and not _blocks(lines):
+            break  # no blank lines to go by: a list of names starts the sponsors
+        roles[i] = "agenda-title"
+        i += 1
+    return i
+
+
+def _blocks(lines: list[str]) -> bool:
+    return any(not t.strip() for t in lines)
+
+
+def _statement_end(lines: list[str], i: int) -> int | None:
+    """Index of the line ending the statement of what the document is, if one starts at ``i``."""
+    if SUBMITTED.match(lines[i]):
+        k = i
+        if SUBMITTED.match(lines[i]).group("by") is not None or lines[i].rstrip().endswith(","):
+            # "Draft resolution submitted by the Vice-Chair of the Committee, / Weronika Garbacz (Poland)"
+            while k + 1 < len(lines) and lines[k + 1].strip() and _blocks(lines) and not is_formula(lines[k + 1]):
+                k += 1
+        return k
+    k = i
+    while k < len(lines) and lines[k].strip() and k - i < 12:
+        if fact_role(lines[k]) or is_formula(lines[k]):
+            return None
+        if KIND.search(lines[k]) and (":" in lines[k] or k > i or lines[k].strip().lower().startswith(("draft", "amendment", "revised"))):
+            return k
+        k += 1
+    return None
+
+
+def _title_block(lines: list[str], roles: list[str | None], i: int) -> int | None:
+    """Title lines from ``i``: to the formula, a block break (when the next block opens the body), or a paragraph."""
+    k = i
+    has_formula = any(is_formula(t) for t in lines[i:])
+    while k < len(lines):
+        t = lines[k]
+        if not t.strip():
+            if not has_formula and k > i:
+                return _first_line(lines, k)
+            k += 1
+            continue
+        if is_formula(t) or (k > i and (OPENS_BODY.match(t) or fact_role(t) in ("sc-adopted",))):
+            return k
+        if roles[k] is None:
+            roles[k] = "title"
+        k += 1
+        if not has_formula and not _blocks(lines):
+            return _first_line(lines, k)
+    return None
+
+
+# ---------------------------------------------------------------- facts
+def split_sponsors(text: str) -> tuple[list[str], list[dict[str, str]]]:
+    """"Austria, Egypt,* Netherlands (Kingdom of the) and Trinidad and Tobago" -> names and markers."""
+    masked = text
+    for name in NAME_WITH_AND:
+        masked = masked.replace(name, name.replace(" and ", " \x00 "))
+    parts: list[str] = []
+    depth, cur = 0, ""
+    for ch in masked:
+        depth += ch == "("
+        depth -= ch == ")"
+        if ch == "," and depth == 0:
+            parts.append(cur)
+            cur = ""
+        else:
+            cur += ch
+    parts.append(cur)
+    last = parts[-1]
+    m = re.search(r"^(.*\S)\s+and\s+(\S.*)$", last)
+    if m and "(" not in m.group(2)[:1]:
+        parts[-1:] = [m.group(1), m.group(2)]
+    names, notes = [], []
+    for p in parts:
+        p = _clean(p.replace("\x00", "and"))
+        mm = re.match(rf"^(.*?)\s*({MARK})?$", p)
+        name, mark = mm.group(1).strip(), mm.group(2)
+        if not name and mark and names:  # "Saudi Arabia,* Slovakia": the mark after the comma
+            notes.append({"sponsor": names[-1], "num": mark})
+            continue
+        lead = re.match(rf"^({MARK})\s*(.*)$", name)
+        if lead and names:
+            notes.append({"sponsor": names[-1], "num": lead.group(1)})
+            name = lead.group(2)
+        if name:
+            names.append(name)
+            if mark:
+                notes.append({"sponsor": name, "num": mark})
+    return names, notes
+
+
+def facts(lines: list[str], roles: list[str | None]) -> dict[str, Any]:
+    """Each masthead fact to its field."""
+    f: dict[str, Any] = {}
+    notes: list[dict[str, str]] = []
+    by_role: dict[str, list[str]] = {}
+    for t, r in zip(lines, roles):
+        if r and t.strip():
+            by_role.setdefault(r, []).append(_clean(t))
+    for t in by_role.get("symbol", []) + by_role.get("un", []) + by_role.get("organ", []):
+        m = SYMBOL_AT_END.search(t)
+        if m and "symbol" not in f:
+            f["symbol"] = m.group(1)
+            if m.group(2):
+                notes.append({"field": "symbol", "num": m.group(2)})
+    for t in by_role.get("organ", []) + by_role.get("symbol", []):
+        m = ORGAN_AT_START.match(t.removeprefix("United Nations").strip())
+        if m and m.group(1) in ORGANS.split("|"):
+            f.setdefault("masthead_organ", m.group(1))
+    for t in lines:
+        dm = P.DISTR.search(t)
+        if dm:
+            f.setdefault("distribution", dm.group(1).capitalize())
+    for t in by_role.get("date", []):
+        d = P.DATE.search(t)
+        f.setdefault("distribution_date", P.iso_date(*d.groups()))
+    for t in by_role.get("original", []):
+        f.setdefault("original_language", P.ORIGINAL.match(t).group(1))
+    for t in by_role.get("session", []):
+        f.setdefault("session", SESSION.match(t).group(1))
+    for t in by_role.get("session-dates", []):
+        f.setdefault("session_dates", t)
+    com = " ".join(by_role.get("committee", []))
+    if com:
+        f["committee"] = com
+    items = []
+    for t in by_role.get("agenda", []):
+        m = AGENDA.match(t)
+        nums = [x.strip() for x in re.split(r",\s*|\s+and\s+", m.group(1)) if x.strip()]
+        items += [{"num": x, "title": None} for x in nums]
+        f.setdefault("agenda_item", m.group(1).strip())
+        if m.group(2):
+            notes.append({"field": "agenda_item", "num": m.group(2)})
+    at = _clean(" ".join(by_role.get("agenda-title", [])))
+    if at:
+        f["agenda_title"] = at
+        if len(items) == 1:
+            items[0]["title"] = at
+    if items:
+        f["agenda_items"] = items
+    adopted = " ".join(by_role.get("adopted", []))
+    m = re.match(rf"^(Resolution|Decision)s?\s+adopted\s+by\s+the\s+(.+?)(?:\s+on\s+(\d{{1,2}}\s+(?:{P.MONTHS})\s+\d{{4}}))?$", adopted)
+    if m:
+        f["document_type"] = m.group(1).lower()
+        f["organ"] = m.group(2).strip()
+        if m.group(3):
+            f["adopted"] = P.iso_date(*P.DATE.search(m.group(3)).groups())
+    for t in by_role.get("sc-number", []):
+        f["number"] = SC_NUMBER.match(t).group(1)
+        f["document_type"] = "resolution"
+    for t in by_role.get("sc-adopted", []):
+        m = SC_ADOPTED.match(t)
+        f["organ"] = m.group(1)
+        f["meeting"] = m.group(2)
+        f["adopted"] = P.iso_date(*P.DATE.search(m.group(3)).groups())
+        f["adoption_line"] = t
+        f["document_type"] = "resolution"
+    report = " ".join(by_role.get("report", []))
+    if report:
+        f["committee_report"] = report.strip("[] ")
+    statement = _clean(" ".join(by_role.get("sponsors", []) + by_role.get("doctype", [])))
+    if statement:
+        _statement_facts(statement, f, notes)
+    if "document_type" not in f:
+        sym = f.get("symbol") or ""
+        if "/RES/" in sym:
+            f["document_type"] = "resolution"
+        elif "/DEC/" in sym:
+            f["document_type"] = "decision"
+    if notes:
+        f["marker_notes"] = notes
+    return f
+
+
+def _statement_facts(statement: str, f: dict[str, Any], notes: list[dict[str, str]]) -> None:
+    f["statement"] = statement
+    sub = SUBMITTED.match(statement) if not re.search(r":\s*\S*\s*(?:revised\s+)?draft", statement, re.I) else None
+    if NOTE_BY.match(statement):
+        f["document_type"] = "other"
+        f["submitted_by"] = re.sub(r"^\S+\s+(?:by|of|from|dated)\s+", "", statement)
+        return
+    if sub:
+        kind = sub.group(1).lower()
+        by = sub.group("by")
+        if by:
+            based = BASED_ON.search(by)
+            if based:
+                by = by[:based.start()]
+                if based.group("on"):
+                    f["based_on"] = based.group("on")
+                if based.group("rec"):
+                    f["recommended_by"] = based.group("rec").strip()
+            by = re.sub(r"^the\s+", "", by.strip(" ,"))
+        f["sponsors"] = [by] if by else []
+        f["sponsor_notes"] = []
+        if by:
+            f["submitted_by"] = by
+    else:
+        m = re.search(rf"^(?P<who>.*?)\s*:\s*(?P<wmark>{MARK})?\s*{KIND.pattern}", statement, re.I)
+        if not m:
+            return
+        kind = m.group("kind").lower()
+        names, snotes = split_sponsors(m.group("who") + (m.group("wmark") or ""))
+        f["sponsors"], f["sponsor_notes"] = names, snotes
+        if m.group("amends"):
+            f["amends"] = m.group("amends")
+        if m.group("kmark"):
+            notes.append({"field": "document_type", "num": m.group("kmark")})
+    kind = re.sub(r"\s+", " ", kind)
+    if kind.startswith("amendment"):
+        f["document_type"] = "amendment"
+        am = re.search(P.SYMBOL, kind.upper())
+        f.setdefault("amends", am.group(0) if am else None)
+        return
+    base = "draft decision" if "decision" in kind else "draft resolution"
+    revised = kind.startswith("revised") or bool(re.search(r"/Rev\.\d+", f.get("symbol") or ""))
+    f["document_type"] = ("revised " + base) if revised else base
+
+
+def markers(lines: list[str]) -> set[str]:
+    """Footnote markers the masthead prints (sponsors, symbol, agenda item, document type)."""
+    f = read(lines).facts
+    return {n["num"] for n in f.get("sponsor_notes", []) + f.get("marker_notes", [])}
