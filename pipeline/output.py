@@ -120,6 +120,11 @@ def render_markdown(doc: dict[str, Any]) -> str:
     if any(facts):
         lines.append(" · ".join(_md_escape(f) for f in facts if f))
         lines.append("")
+    poor = [p for p in (doc.get("ocr") or {}).get("pages", []) if p.get("status") != "good"]
+    if poor:  # a reader of the Markdown alone must not take a poor scan's text as checked
+        pages = ", ".join(str(p["page"]) for p in poor)
+        lines.append(f"> Poor scan: {len(poor)} pages to review (page {pages}); every correction on them is flagged.")
+        lines.append("")
     if doc.get("formula"):
         lines.append(f"*{_md_escape(doc['formula'])}*")
         lines.append("")

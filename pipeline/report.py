@@ -79,6 +79,7 @@ class DocRow:
     footnotes_total: int = 0
     awaiting: int = 0
     failure: Failure | None = None
+    poor_pages: list[int] = field(default_factory=list)  # pages of a poor scan: all their corrections to review
     md_href: str | None = None
     json_href: str | None = None
 
@@ -299,6 +300,9 @@ def collect(clean_dir: Path, *, decisions_path: Path | None = None, crops: bool 
             md_href=_href(path.stem + ".md") if path.with_suffix(".md").exists() else None,
             json_href=_href(path.name),
         )
+        ocr = doc.get("ocr") if isinstance(doc.get("ocr"), dict) else {}
+        row.poor_pages = [p["page"] for p in ocr.get("pages") or []
+                          if isinstance(p, dict) and p.get("status") != "good" and isinstance(p.get("page"), int)]
         notes_list = doc.get("footnotes") or []
         row.footnotes_total = len(notes_list)
         row.footnotes_anchored = sum(1 for n in notes_list if isinstance(n, dict) and n.get("anchored"))
@@ -379,6 +383,8 @@ def collect(clean_dir: Path, *, decisions_path: Path | None = None, crops: bool 
         "decided_pending_rerun": sum(1 for x in rows if "f" in x),
         "footnotes_anchored": sum(d.footnotes_anchored for d in docs),
         "footnotes_total": sum(d.footnotes_total for d in docs),
+        "poor_pages": sum(len(d.poor_pages) for d in docs),
+        "poor_docs": [d.doc_id for d in docs if d.poor_pages],
     }
     rules = list(rule_index)
     return Report(
@@ -431,7 +437,7 @@ def render(report: Report) -> str:
             {
                 "doc_id": d.doc_id, "kind": d.kind_label, "symbol": d.symbol, "title": d.title, "source": d.source,
                 "pages": d.pages, "counts": d.counts, "fa": d.footnotes_anchored, "ft": d.footnotes_total,
-                "awaiting": d.awaiting, "md": d.md_href, "json": d.json_href,
+                "awaiting": d.awaiting, "md": d.md_href, "json": d.json_href, "poor": d.poor_pages,
                 "failure": asdict(d.failure) if d.failure else None,
             }
             for d in report.docs
@@ -484,6 +490,8 @@ def summarize(clean_dir: Path, *, decisions_path: Path | None = None) -> dict[st
         "decided_pending_rerun": t["decided_pending_rerun"],
         "stale_decisions": rep.stale_decisions,
         "footnotes": {"anchored": t["footnotes_anchored"], "total": t["footnotes_total"]},
+        "poor_scan_pages": t["poor_pages"],
+        "poor_scan_documents": t["poor_docs"],
         # Documents whose main language is not English: English word rules left them alone.
         "not_english": {d.doc_id: d.language for d in rep.docs if d.language and d.language != "en"},
     }

@@ -161,7 +161,18 @@ def build(work: WorkText, doc: dict[str, Any] | Extracted) -> dict[str, Any]:
     source["language"] = language.document_language(language.paragraph_languages(work.text))
     built = structure.build_document(work, source=source, meta=meta)
     built["references"] = citations.find_references(built)  # after every block exists (annexes too)
+    if meta.get("ocr_quality"):
+        built["ocr"] = ocr_verdict(meta)
     return built
+
+
+def ocr_verdict(meta: dict[str, Any]) -> dict[str, Any]:
+    """The output's ``ocr`` field: the scan's status and each page's verdict and preparation."""
+    from .extract import quality
+
+    pages = [{k: v for k, v in p.items() if v is not None or k == "mean_confidence"} for p in meta["ocr_quality"]]
+    return {"status": quality.document_status(pages), "mean_confidence": quality.mean_confidence(pages),
+            "pages": pages}
 
 
 MAX_NAME_BYTES = 160  # leaves room for "-<fingerprint>.json" and ".akn.xml" under the usual 255

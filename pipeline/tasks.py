@@ -334,8 +334,10 @@ class Publish(DocTask):
             failed_path.unlink(missing_ok=True)
             files = [str(json_path), str(md_path)]
             review = sum(1 for c in doc["corrections"] if c["status"] in ("flagged", "suggested"))
-            log.info("[pipeline] %s cleaned: %d preambular, %d operative paragraphs, %d footnotes, %d corrections to review",
-                     self.path, len(doc["preamble"]), len(doc["operative"]), len(doc["footnotes"]), review)
+            poor = [p["page"] for p in (doc.get("ocr") or {}).get("pages", []) if p["status"] != "good"]
+            log.info("[pipeline] %s cleaned%s: %d preambular, %d operative paragraphs, %d footnotes, %d corrections to review",
+                     self.path, f" (poor scan: {len(poor)} pages to review)" if poor else "",
+                     len(doc["preamble"]), len(doc["operative"]), len(doc["footnotes"]), review)
         self.write({"doc_id": self.doc_id, "files": files})
 
 
@@ -570,6 +572,10 @@ def print_summary(s: Settings, report: Path | None = None) -> dict[str, Any]:
         f"corrections awaiting review: {summary['awaiting_review']}",
         f"report: {report}",
     ]
+    if summary.get("poor_scan_pages"):
+        docs = summary["poor_scan_documents"]
+        lines.insert(4, f"poor scan: {summary['poor_scan_pages']} pages to review in {len(docs)} documents "
+                        f"({', '.join(docs[:5])}{', ...' if len(docs) > 5 else ''}); their corrections are all flagged")
     if summary.get("not_english"):
         langs = ", ".join(f"{d} ({lang})" for d, lang in sorted(summary["not_english"].items())[:10])
         more = len(summary["not_english"]) - 10

@@ -78,6 +78,11 @@ class Thresholds:
 Decide = Callable[[str], "str | None"]  # decision key -> "accept" | "reject" | None
 
 
+def poor_pages(meta: dict[str, Any]) -> set[int]:
+    """Pages of a scan whose reading is not good (``meta["ocr_quality"]``): their corrections are all reviewed."""
+    return {p["page"] for p in meta.get("ocr_quality", []) if p.get("status") != "good"}
+
+
 def decision_key(doc_id: str, rule: str, before: str, after: str, context: str) -> str:
     """A correction's identity across runs: independent of offsets."""
     raw = "\x1f".join((doc_id, rule, before, after, context))
@@ -109,6 +114,7 @@ class WorkText:
         lines: list[LineRef] = []
         marks: list[Mark] = []
         pos = 0
+        review = poor_pages(doc.meta)
         for pi, page in enumerate(doc.pages):
             if pi:
                 parts.append(PAGE_BREAK)
@@ -126,6 +132,8 @@ class WorkText:
                     attrs["heading"] = line.heading
                 if line.zone:
                     attrs["zone"] = line.zone
+                if page.number in review:
+                    attrs["poor_scan"] = True
                 italic = [s for s in line.spans if s.italic]
                 if italic and italic[0].start <= len(line.text) - len(line.text.lstrip()):
                     attrs["italic_start"] = True
@@ -212,6 +220,9 @@ class WorkText:
             seen_keys[key] = n + 1
             cid = key if n == 0 else f"{key}-{n}"
             status = p.status or thresholds.status(p.confidence)
+            line = self.line_at(p.start, line_starts)
+            if status == "applied" and line is not None and line.attrs.get("poor_scan"):
+                status = "flagged"  # a poor scan's page: every change is shown for review
             decision = decide(cid) if decide else None
             if decision == "accept":
                 status = "accepted"
@@ -223,7 +234,6 @@ class WorkText:
                 "offset": p.start + delta,
                 "source": {"start": src_start, "end": src_end},
             }
-            line = self.line_at(p.start, line_starts)
             if line is not None:
                 where["source"].update(page=line.page, line=line.index + 1)
                 bbox = self._bbox(p.start, p.end) or line.attrs.get("bbox")
@@ -241,6 +251,8 @@ class WorkText:
             }
             if p.info:
                 record["info"] = p.info
+            if line is not None and line.attrs.get("poor_scan"):
+                record["info"] = {**p.info, "poor_scan": True}
             records.append(record)
             if status in IN_TEXT:
                 pieces.append(self.text[cursor:p.start])

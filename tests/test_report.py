@@ -187,6 +187,8 @@ def test_summarize_counts() -> None:
         "decided_pending_rerun": 0,
         "stale_decisions": 0,
         "footnotes": {"anchored": 2, "total": 4},
+        "poor_scan_pages": 0,
+        "poor_scan_documents": [],
         "not_english": {},
     }
     text = report_mod.format_summary(summarize(FIXTURES), Path("clean/report.html"))

@@ -352,7 +352,8 @@
     tr.appendChild(el('td', {}, d.failure
       ? el('div', {}, el('span', {cls: 'fail'}, 'failed at ' + d.failure.stage + ': '), d.failure.reason,
           d.failure.hint ? el('div', {cls: 'sub'}, 'What to do: ' + d.failure.hint) : null)
-      : el('span', {cls: 'ok'}, d.awaiting ? 'cleaned, ' + d.awaiting + ' to review' : 'cleaned')));
+      : el('span', {cls: d.poor && d.poor.length ? 'fail' : 'ok'}, (d.poor && d.poor.length ? 'poor scan: ' + d.poor.length + ' pages to review (page ' + d.poor.join(', ') + '); ' : '')
+          + (d.awaiting ? 'cleaned, ' + d.awaiting + ' to review' : 'cleaned'))));
     return tr;
   }
   function renderDocs(keepPage) {
