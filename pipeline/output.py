@@ -110,13 +110,23 @@ def _md_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("<", "&lt;").replace("*", "\\*").replace("_", "\\_").replace("[", "\\[")
 
 
+def heading(doc: dict[str, Any]) -> str:
+    """The title line as printed: "62/160. Enhancement ...", but "25/… Enhancement ..." (no period after an ellipsis)."""
+    title = doc.get("title") or doc["doc_id"]
+    number = doc.get("number")
+    if not number:
+        return title
+    return f"{number} {title}" if number.endswith(("\u2026", "...", ".")) else f"{number}. {title}"
+
+
 def render_markdown(doc: dict[str, Any]) -> str:
     lines: list[str] = []
-    title = doc.get("title") or doc["doc_id"]
-    heading = f"{doc['number']}. {title}" if doc.get("number") else title
-    lines.append(f"# {_md_escape(heading)}")
+    lines.append(f"# {_md_escape(heading(doc))}")
     lines.append("")
-    facts = [doc.get("symbol"), doc.get("organ"), doc.get("date")]
+    symbol = doc.get("symbol")
+    if symbol and (doc.get("header") or {}).get("symbol_inferred"):
+        symbol = f"{symbol} (symbol inferred, not printed)"
+    facts = [symbol, doc.get("organ"), doc.get("date")]
     if any(facts):
         lines.append(" · ".join(_md_escape(f) for f in facts if f))
         lines.append("")
@@ -138,11 +148,16 @@ def render_markdown(doc: dict[str, Any]) -> str:
             lines.append(f"    {it['num']} {_with_markers(it['text'], it['notes'])}")
             lines.append("")
     if doc.get("closing"):
-        lines.append(f"*{_md_escape(doc['closing']['text'])}*")
+        printed = doc["closing"].get("lines") or [doc["closing"]["text"]]
+        # One printed line each ("76th plenary meeting", "18 December 2007"): a backslash is a line break.
+        lines.append("\\\n".join(f"*{_md_escape(ln)}*" for ln in printed))
         lines.append("")
     for f in doc["footnotes"]:
         if f["anchored"]:
-            lines.append(f"[^{f['num']}]: {_md_escape(f['text'])}")
+            text = _md_escape(f["text"]) if f["text"] else "(the source does not give this footnote's text)"
+            if f.get("text_from"):
+                text += f" (text from {_md_escape(f['text_from'])}, which prints this note here)"
+            lines.append(f"[^{f['num']}]: {text}")
         else:  # a definition nothing refers to would be dropped by renderers
             lines.append(f"Footnote {f['num']} (its marker was not found in the text): {_md_escape(f['text'])}")
         lines.append("")

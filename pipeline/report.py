@@ -125,6 +125,31 @@ def load_documents(clean_dir: Path) -> list[tuple[Path, dict[str, Any]]]:
     return out
 
 
+BATCH_SUGGESTIONS = "batch-suggestions.json"
+
+
+def load_batch_suggestions(clean_dir: Path) -> dict[str, Any]:
+    """What the batch's footnotes suggest per document (written by the run; see pipeline.batchnotes)."""
+    data = _read_json(clean_dir / BATCH_SUGGESTIONS)
+    found = data.get("suggestions") if isinstance(data, dict) else None
+    return found if isinstance(found, dict) else {}
+
+
+def with_batch_suggestions(doc: dict[str, Any], found: Any) -> dict[str, Any]:
+    """The document's corrections plus the batch's suggestions for it not already decided in its own run."""
+    if not isinstance(found, dict):
+        return doc
+    info = found.get("info") if isinstance(found.get("info"), dict) else {}
+    corrections = []
+    for c in doc["corrections"]:
+        if isinstance(c, dict) and c.get("id") in info and isinstance(info[c["id"]], dict):
+            c = {**c, "info": {**(c.get("info") or {}), **info[c["id"]]}}
+        corrections.append(c)
+    have = {c.get("id") for c in corrections if isinstance(c, dict)}
+    corrections += [c for c in found.get("corrections") or [] if isinstance(c, dict) and c.get("id") not in have]
+    return {**doc, "corrections": corrections}
+
+
 def load_failures(clean_dir: Path) -> list[dict[str, Any]]:
     out = []
     for path in sorted((clean_dir / "failed").glob("*.json")):
@@ -288,9 +313,11 @@ def collect(clean_dir: Path, *, decisions_path: Path | None = None, crops: bool 
     by_band = [Counter() for _ in BANDS]
     seen_ids: set[tuple[str, str]] = set()
 
+    batch = load_batch_suggestions(clean_dir)
     loaded = load_documents(clean_dir)
     for path, doc in loaded:
         doc_id = doc["doc_id"]
+        doc = with_batch_suggestions(doc, batch.get(doc_id))
         source = doc.get("source") or {}
         kind = str(source.get("kind") or "")
         row = DocRow(
@@ -318,7 +345,10 @@ def collect(clean_dir: Path, *, decisions_path: Path | None = None, crops: bool 
                 conf = float(c.get("confidence", 0.0))
             except (TypeError, ValueError):
                 conf = 0.0
-            left, mid, right, marked = _split_context(c.get("context"), before)
+            # The wider snippet (about 120 characters, whole words) is what a reviewer reads;
+            # the shorter context is part of the correction's identity and goes into the export.
+            snippet = c.get("snippet") if isinstance(c.get("snippet"), str) else None
+            left, mid, right, marked = _split_context(snippet or c.get("context"), before)
             where = c.get("where") or {}
             src = where.get("source") or {}
             r = rule_index.setdefault(rule, len(rule_index))
@@ -337,6 +367,8 @@ def collect(clean_dir: Path, *, decisions_path: Path | None = None, crops: bool 
                 "l": left, "m": mid, "rt": right, "k": 1 if marked else 0,
                 "c": round(conf, 4), "n": band, "s": status,
             }
+            if snippet and isinstance(c.get("context"), str):
+                item["x"] = c["context"]
             if file_decision:
                 item["f"] = file_decision
             if src.get("page") is not None:
@@ -431,7 +463,18 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-def render(report: Report) -> str:
+def report_batch(path: Path) -> str | None:
+    """The batch fingerprint a report was built for (``<meta name="batch">`` in its head), if any."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4096)
+    except OSError:
+        return None
+    m = re.search(rb'<meta name="batch" content="([0-9a-f]+)">', head)
+    return m.group(1).decode() if m else None
+
+
+def render(report: Report, batch: str | None = None) -> str:
     page_data = {
         "docs": [
             {
@@ -453,18 +496,20 @@ def render(report: Report) -> str:
     # since the text itself goes into it.
     nonce = hashlib.sha256(json.dumps(page_data, sort_keys=True, default=str).encode()).hexdigest()[:24]
     return _environment().get_template("report.html.j2").render(
-        report=report, data=page_data, statuses=STATUSES, status_text=STATUS_TEXT, nonce=nonce,
+        report=report, data=page_data, statuses=STATUSES, status_text=STATUS_TEXT, nonce=nonce, batch=batch,
     )
 
 
-def build_report(clean_dir: Path, *, decisions_path: Path | None = None) -> Path:
+def build_report(clean_dir: Path, *, decisions_path: Path | None = None, batch: str | None = None) -> Path:
     """Write ``clean_dir/report.html`` (and crops in ``report-assets/``) atomically; return its path.
 
     ``decisions_path`` defaults to ``<clean_dir>/../dictionaries/review-decisions.json``;
     it only tells the page which decisions are recorded but not yet honoured by a run.
+    ``batch``: the run's batch fingerprint, kept in the page's head so that a run can
+    tell its own report from one another run (or ``review report``) wrote since.
     """
     clean_dir = Path(clean_dir)
-    html = render(collect(clean_dir, decisions_path=decisions_path))
+    html = render(collect(clean_dir, decisions_path=decisions_path), batch)
     target = clean_dir / "report.html"
     fd, tmp = tempfile.mkstemp(prefix=".report-", suffix=".html.tmp", dir=clean_dir)
     try:

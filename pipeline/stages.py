@@ -195,12 +195,24 @@ def safe_name(doc_id: str) -> str:
 
 
 def process(path: Path, settings: Settings | None = None, doc_decisions: dict[str, str] | None = None,
-            rel_path: str | None = None) -> tuple[dict[str, Any], WorkText]:
-    """One document through every stage, in memory, without Luigi (benchmarks, tests)."""
+            rel_path: str | None = None, batch_notes: list[dict[str, Any]] | None = None) -> tuple[dict[str, Any], WorkText]:
+    """One document through every stage, in memory, without Luigi (benchmarks, tests).
+
+    ``batch_notes``: the batch's anchored footnotes (:func:`pipeline.batchnotes.anchored_notes`
+    of other documents, each with its ``doc_id``); none by default."""
     from .fingerprint import file_sha256
 
     settings = settings or Settings()
     doc_decisions = doc_decisions or {}
     extracted = extract(path, rel_path or str(path), file_sha256(path), settings)
     work = recover_footnotes(repair(extracted, settings, doc_decisions), settings, doc_decisions)
+    work = note_evidence(work, settings, doc_decisions, batch_notes or [])
     return build(work, extracted), work
+
+
+def note_evidence(work: WorkText, settings: Settings, doc_decisions: dict[str, str],
+                  batch_notes: list[dict[str, Any]]) -> WorkText:
+    """The batch's anchored footnotes applied to one document (see :mod:`pipeline.batchnotes`)."""
+    from .batchnotes import apply_evidence
+
+    return apply_evidence(work, batch_notes, settings.thresholds, doc_decisions.get)

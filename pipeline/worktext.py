@@ -178,6 +178,27 @@ class WorkText:
         right = self.text[end:end + width]
         return " ".join(f"{left}\u27e6{self.text[start:end]}\u27e7{right}".split())
 
+    def snippet(self, start: int, end: int, width: int = 60) -> str:
+        """About ``width`` characters each side, whole words, not past a paragraph or page break.
+
+        What the report shows a reviewer: enough of the clause to judge the
+        change (``context`` is shorter and is part of the correction's identity).
+        """
+        left = self.text[max(0, start - width):start]
+        right = self.text[end:end + width]
+        for brk in ("\n\n", "\f"):
+            if brk in left:
+                left = left[left.rindex(brk) + len(brk):]
+            if brk in right:
+                right = right[:right.index(brk)]
+        cut_left = start - len(left) > 0 and not self.text[start - len(left) - 1].isspace()
+        if cut_left and left and not left[0].isspace():
+            left = left.split(None, 1)[1] if len(left.split(None, 1)) > 1 else ""  # no half word
+        cut_right = end + len(right) < len(self.text) and not self.text[end + len(right)].isspace()
+        if cut_right and right and not right[-1].isspace():
+            right = right.rsplit(None, 1)[0] if len(right.rsplit(None, 1)) > 1 else ""
+        return " ".join(f"{left}\u27e6{self.text[start:end]}\u27e7{right}".split())
+
     # --------------------------------------------------------------- edits
     def apply(
         self,
@@ -245,6 +266,7 @@ class WorkText:
                 "before": before,
                 "after": p.after,
                 "context": context,
+                "snippet": self.snippet(p.start, p.end),
                 "where": where,
                 "confidence": round(float(p.confidence), 4),
                 "status": status,
