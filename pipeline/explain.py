@@ -1,6 +1,7 @@
 """One document's corrections as text, for the terminal: ``uncleaner explain DOC``.
 
-Reads the published ``clean/<doc_id>.json`` (or ``clean/failed/<doc_id>.json``);
+Reads the published ``clean/<doc_id>.json`` (or ``clean/failed/<doc_id>.json``)
+and the batch's suggestions for it, as the report does;
 each correction shows its status, confidence, rule, where it stands in the
 source, the change, and the words around it.
 """
@@ -14,7 +15,7 @@ from typing import Any
 from . import decisions as decisions_store
 from . import stages
 from .console import BAD_USAGE, NO_INPUT, UserError
-from .report import HONOURED, REVIEW, STATUSES
+from .report import HONOURED, REVIEW, STATUSES, load_batch_suggestions, with_batch_suggestions
 
 
 def find(clean_dir: Path, doc: str) -> tuple[Path, bool]:
@@ -58,6 +59,7 @@ def explain(clean_dir: Path, doc: str, decisions_file: Path, *, review_only: boo
             f"  what to do: {data.get('hint')}",
         ])
     doc_id = data["doc_id"]
+    data = with_batch_suggestions(data, load_batch_suggestions(clean_dir).get(doc_id))  # as the report shows it
     source = data.get("source") or {}
     corrections = [c for c in data.get("corrections", []) if isinstance(c, dict)]
     decided = decisions_store.load(decisions_file).get(doc_id, {})

@@ -19,6 +19,7 @@ from conftest import ROOT, SEEDS, make_project, run_clean_all
 from pipeline import progress
 from pipeline.console import BAD_USAGE, NO_INPUT, NO_SCHEDULER, NOT_A_PROJECT, UserError
 from pipeline.project import Scheduler, choose_scheduler, find_root
+from pipeline.report import load_batch_suggestions, with_batch_suggestions
 
 SUMMARY_END = re.compile(r"===== CleanAll summary =====\ndocuments cleaned: \d+\ndocuments failed: .*\n"
                          r"corrections awaiting review: \d+\nreport: .*(\nnext: .*)?\n?$")
@@ -81,6 +82,7 @@ def test_status_explain_and_review_apply(ran, tmp_path):
 
     doc_id = max(waiting, key=waiting.get)
     doc = json.loads((project / "clean" / f"{doc_id}.json").read_text())
+    doc = with_batch_suggestions(doc, load_batch_suggestions(project / "clean").get(doc_id))  # as the report shows it
     text = uncleaner(project, "explain", doc_id).stdout
     assert f"{len(doc['corrections'])} corrections:" in text
     assert all(c["rule"] in text for c in doc["corrections"])
