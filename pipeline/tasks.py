@@ -30,6 +30,7 @@ from typing import Any
 import luigi
 import luigi.interface
 
+from . import citation_memory, console, project
 from . import decisions as decisions_store
 from . import faults
 from . import fingerprint as fp
@@ -42,6 +43,7 @@ from .userfiles import UserFileError
 from .worktext import Mark, WorkText
 
 log = logging.getLogger("luigi-interface")
+console.install_filters()  # an expected failure is one line in Luigi's log, not a traceback
 
 
 # ------------------------------------------------------------------ settings from luigi.cfg
@@ -322,7 +324,7 @@ class Footnotes(DocTask):
     def fingerprint_parts(self) -> list[Any]:
         s = settings()
         return [self.requires().fingerprint, fp.code_version("footnotes"), s.repair_settings(),
-                decisions_store.fingerprint(doc_decisions(s, self.doc_id))]
+                decisions_store.fingerprint(doc_decisions(s, self.doc_id))] + citation_memory.batch_parts(s.clean_dir)
 
     def run(self) -> None:
         s = settings()
@@ -605,7 +607,9 @@ def validate_dictionaries(s: Settings) -> None:
 
 
 def stop(message: str, status: int) -> None:
-    """End the command now: one line on stderr and an exit status, no traceback."""
+    """End the command now: one line and an exit status, no traceback (under uncleaner, its error)."""
+    if console.cli():
+        raise console.UserError(message, status)
     print(message, file=sys.stderr, flush=True)
     raise SystemExit(status)
 
@@ -798,6 +802,10 @@ class CleanAll(luigi.Task):
         memo = self.__dict__.get("_documents")
         if memo and memo[0] == key:
             return memo[1]
+        with console.user_errors():  # the wrong folder, no input, a scheduler Luigi would ignore: one line
+            project.check_folder(s)
+            if not console.cli():  # uncleaner chose the scheduler itself
+                project.check_reachable(project.check_luigi_command_line())
         faults.arm()  # this run's faults of the machine decide its exit status
         try:
             decisions_store.load(s.decisions_file)  # a broken decisions file stops the run before any document
@@ -815,6 +823,9 @@ class CleanAll(luigi.Task):
                 stop(f"[pipeline] not started, no document touched: {exc}", _retcode("scheduling_error", 35))
         listed = batch_documents(s)
         skipped, unread = _batch_listing["skipped"], _batch_listing["unread"]
+        if not unread:
+            with console.user_errors():
+                project.check_inputs(listed, s)
         docs = [AknExport(path=p, doc_id=d) for p, d in listed]
         self.__dict__["_documents"] = (key, docs)
         self.__dict__["_listing"] = (skipped, unread)
@@ -867,6 +878,28 @@ class CleanAll(luigi.Task):
         # The report is this batch's, not that of another run in between (a withdrawn decision).
         return report_batch(settings().clean_dir / "report.html") == Path(self.output().path).stem
 
+    def recheck_citations(self) -> None:
+        """Run again, here, each document's stages from Footnotes on: their fingerprints now hold the batch memory."""
+        log.info("[pipeline] citation memory: the batch dates resolutions near numbers it cites; checking citations again")
+        footnotes = []
+        for doc in self.documents():
+            task: DocTask | None = doc
+            while task is not None:
+                task.__dict__.pop("_fp", None)
+                task.__dict__.pop("_out", None)
+                if isinstance(task, Footnotes):
+                    footnotes.append(task)
+                req = task.requires()
+                task = req["footnotes"] if isinstance(req, dict) else (req or None)
+        _index_fp.clear()  # the batch's footnote evidence is keyed by the footnote stages, which changed
+        for task in footnotes:  # in Luigi's order: every footnote stage, the batch's notes, the rest
+            run_document(task)
+        index = NoteIndex(fingerprint=note_index_fingerprint(settings()))
+        if not index.complete():
+            index.run()
+        for doc in self.documents():
+            run_document(doc)
+
     def run(self) -> None:
         from .report import BATCH_SUGGESTIONS
 
@@ -874,7 +907,6 @@ class CleanAll(luigi.Task):
         docs = self.documents()
         skipped, _ = self.listing()
         done = [d for d in docs if d.done()]
-        batch = {d.doc_id for d in done}
         keep = {Path(f) for d in done for f in d.output_files()}
         try:
             moved = move_stale_outputs(s.clean_dir, keep)
@@ -883,6 +915,13 @@ class CleanAll(luigi.Task):
                          len(moved), s.clean_dir / "stale")
         except OSError as exc:
             faults.record("(outputs of removed inputs)", "publish", faults.classify(exc, where=s.clean_dir))
+        try:
+            if write_citation_index(s):  # the batch taught the citation memory what may correct its own citations
+                self.recheck_citations()
+                write_citation_index(s)
+        except OSError as exc:
+            faults.record("(citation index)", "report", faults.classify(exc, where=s.clean_dir))
+        done = [d for d in docs if d.done()]  # again: the citation check may have re-run documents
         for d in docs:
             if d not in done and not faults.not_done(d.path):
                 faults.record(d.path, "run", faults.Fault(True, "not done in this run (a stage file vanished)",
@@ -891,10 +930,9 @@ class CleanAll(luigi.Task):
         try:
             suggested = json.loads(index.read_text(encoding="utf-8"))["suggestions"] if index.exists() else {}
             atomic_write(s.clean_dir / BATCH_SUGGESTIONS, dumps({"suggestions": suggested}))
-            write_citation_index(s)
         except OSError as exc:
-            faults.record("(batch suggestions and citation index)", "report", faults.classify(exc, where=s.clean_dir))
-        summary = print_summary(s, batch=batch, skipped=skipped, stamp=Path(self.output().path).stem)
+            faults.record("(batch suggestions)", "report", faults.classify(exc, where=s.clean_dir))
+        summary = print_summary(s, batch={d.doc_id for d in done}, skipped=skipped, stamp=Path(self.output().path).stem)
         if summary["failed"]:
             raise DocumentsFailed(
                 f"{summary['failed']} of {summary['failed'] + summary['cleaned']} documents failed; "
@@ -904,13 +942,21 @@ class CleanAll(luigi.Task):
             return  # no batch record: the next run does what is left
         atomic_write(Path(self.output().path), dumps(summary))
 
+    def on_failure(self, exception: BaseException) -> str:
+        if isinstance(exception, DocumentsFailed):  # expected: the reasons are in clean/failed/, no traceback
+            return str(exception)
+        return super().on_failure(exception)
 
-def write_citation_index(s: Settings) -> None:
-    """``clean/citations.json`` and ``.csv``: the batch's citations by target."""
+
+def write_citation_index(s: Settings) -> int:
+    """``clean/citations.json`` and ``.csv``: the batch's citations by target; then what the batch
+    teaches the citation memory (``clean/citation-memory.tsv``).  Returns how many facts it learned."""
     from .citation_index import write_index
     from .report import load_documents
 
-    write_index(s.clean_dir, (doc for _, doc in load_documents(s.clean_dir)))
+    docs = [doc for _, doc in load_documents(s.clean_dir)]
+    write_index(s.clean_dir, docs)
+    return citation_memory.learn_from_batch(s.clean_dir, s.dictionaries_dir, docs)
 
 
 def move_stale_outputs(clean_dir: Path, keep: set[Path]) -> list[Path]:
@@ -1002,8 +1048,9 @@ def print_summary(s: Settings, report: Path | None = None, *, batch: set[str] | 
         more = len(summary["not_english"]) - 10
         lines.insert(-1, f"not in English (English word rules not applied): {langs}" + (f" and {more} more" if more > 0 else ""))
     if summary["awaiting_review"]:
-        lines.append("next: open the report, decide, export the decisions, then: python -m pipeline.review apply <file> && luigi --module pipeline CleanAll")
-    print("\n".join(lines), file=sys.stdout, flush=True)
+        cmd = console.commands()
+        lines.append(f"next: open the report, decide, export the decisions, then: {cmd['apply']} <file> && {cmd['run']}")
+    console.summary("\n".join(lines))  # printed last (uncleaner prints it itself)
     return summary
 
 
