@@ -1037,7 +1037,8 @@ def print_summary(s: Settings, report: Path | None = None, *, batch: set[str] | 
             lines.append(f"  ... and {len(skipped) - MAX_LISTED} more (listed in the report)")
     lines += [
         f"corrections awaiting review: {summary['awaiting_review']}",
-        f"report: {report}" + ("" if write_report and not any(d["doc"] == "report" for d in not_done) else " (not updated)"),
+        f"report: {report}" + (" (not updated)" if any(d["doc"] == "report" for d in not_done)
+                               or (not write_report and not_done) else ""),
     ]
     if summary.get("poor_scan_pages"):
         docs = summary["poor_scan_documents"]
