@@ -453,6 +453,10 @@ def test_footnote_decisions_change_the_json_the_markdown_and_the_report(tmp_path
             expected[c["status"]] -= 1
             assert _kpis(d) == expected  # the counts follow each decision at once
         assert "incl. 2 not yet applied" in d.find_element(By.ID, "kpi-accepted-new").text
+        d.find_element(By.ID, "f-q").clear()
+        d.execute_script("var s = document.getElementById('f-status'); s.value = 'mine'; s.dispatchEvent(new Event('change'))")
+        time.sleep(0.3)
+        _shot_wide(d, shots, "footnotes-decided-1400.png", capsys)
         d.find_element(By.ID, "export").click()
         exported = wait(lambda: [p for p in downloads.glob("review-decisions*.json") if p.stat().st_size], what="the download")[0]
         wait(lambda: json.loads(exported.read_text(encoding="utf-8")), what="a complete download")
