@@ -591,8 +591,9 @@ def name_markers(analysis: dict, data: dict, texts: list[str]) -> dict:
             tail = word[len(word.rstrip("0123456789")):]
             t = tail if tail and (m["whole"] or len(tail) < len(word)) else ""
         x0, y0, x1, y1 = m["box"]
-        if not t and (x1 - x0) <= 0.45 * (y1 - y0):
+        if not t and (x1 - x0) <= 0.45 * (y1 - y0) and not m.get("unread"):
             t = "1"  # a lone thin stroke Tesseract will not read: the only digit that narrow
+            # (not for ink beside a word that Tesseract read as no word: there it must read a digit)
         m["text"] = t
     return analysis
 
