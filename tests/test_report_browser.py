@@ -89,10 +89,14 @@ def open_page(site):
 
 
 def shot(site, capsys, name: str) -> Path:
-    d = site["driver"]
+    return _shot(site["driver"], site["shots"] / name, capsys, width=1280, min_height=900)
+
+
+def _shot(d, path: Path, capsys, *, width: int, min_height: int) -> Path:
+    """The page at ``width`` px, as tall as its content (up to 4000 px)."""
+    d.set_window_size(width, min_height)
     height = js(d, "return Math.min(4000, document.documentElement.scrollHeight)")
-    d.set_window_size(1280, max(900, height))
-    path = site["shots"] / name
+    d.set_window_size(width, max(min_height, height))
     d.save_screenshot(str(path))
     d.set_window_size(1280, 1000)
     with capsys.disabled():
@@ -372,16 +376,7 @@ def test_round_trip_with_the_real_pipeline(tmp_path, capsys):
 
 
 def _shot_wide(d, folder: Path, name: str, capsys) -> Path:
-    """The page at 1400 px, as tall as its content (up to 4000 px)."""
-    d.set_window_size(1400, 1000)
-    height = js(d, "return Math.min(4000, document.documentElement.scrollHeight)")
-    d.set_window_size(1400, max(1000, height))
-    path = folder / name
-    d.save_screenshot(str(path))
-    d.set_window_size(1280, 1000)
-    with capsys.disabled():
-        print(f"\nscreenshot: {path}")
-    return path
+    return _shot(d, folder / name, capsys, width=1400, min_height=1000)
 
 
 def _kpis(d) -> dict:

@@ -28,15 +28,8 @@ TEXT_RULES: list[str] = [
 # Rules that guess what the source meant.  A born-digital PDF's text layer
 # is exact: its words are what the authors typed, so on it these never run
 # (furniture, Unicode, line-end hyphens and footnote markers still do).
-GUESSING_RULES: frozenset[str] = frozenset({
-    "symbols.un_symbol",
-    "numerals.roman_in_citation",
-    "numerals.arabic_in_date",
-    "numerals.paragraph_number",
-    "words.segmentation",
-    "words.spelling",
-    "words.real_word",
-})
+# They are the text rules from symbols on, in the order above.
+GUESSING_RULES: frozenset[str] = frozenset(TEXT_RULES[TEXT_RULES.index("symbols.un_symbol"):])
 # Source kinds whose text is exact (pipeline.model.Source.kind).
 EXACT_KINDS = frozenset({"pdf"})
 
