@@ -29,6 +29,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from pipeline import masthead
+from pipeline.repair import patterns as P
 from pipeline.model import Line, Page, Span
 
 # --- tunables (fractions of the body font size unless noted) -----------------
@@ -352,6 +353,8 @@ class _Repeats:
 
 
 def _furniture_evidence(ln: RawLine, body: float, rep: _Repeats, page: int, symbol: str | None) -> bool:
+    if _starts_note(ln) and _WORD.search(ln.text) and not _furniture_grammar(ln.text):
+        return False  # a footnote whose rule is missing ("* Any changes to the list of sponsors ...")
     if abs(ln.size - body) > 0.6:
         return True
     if rep.repeats(page, ln):
@@ -359,6 +362,11 @@ def _furniture_evidence(ln: RawLine, body: float, rep: _Repeats, page: int, symb
     if symbol and symbol in ln.text.replace(" ", ""):
         return True
     return not _WORD.search(ln.text)
+
+
+def _furniture_grammar(text: str) -> bool:
+    """A job number ("25-16739 (E) 241025") or a barcode ("*2516739*"), by their grammar."""
+    return bool(P.JOB_NUMBER.match(text) or P.BARCODE.match(text) or P.RECYCLE.match(text))
 
 
 def _find_footnote_rule(page: PageLayout, lines: list[RawLine], body: float,
@@ -391,8 +399,10 @@ def _note_like(ln: RawLine, body: float, margin: float) -> bool:
 
 
 def _starts_note(ln: RawLine) -> bool:
-    """A footnote begins with its raised number (or, if OCR lost the raise, a number and a word)."""
-    return ln.starts_with_superscript or bool(re.match(r"\d{1,3}\s+\S", ln.text) and ln.glyphs[0].word)
+    """A footnote begins with its raised number (or, if OCR lost the raise, a number and a word), or with
+    the asterisks or daggers of a symbol note ("* On behalf of ...", "** Reissued for technical reasons")."""
+    return ln.starts_with_superscript or bool(re.match(r"\d{1,3}\s+\S", ln.text) and ln.glyphs[0].word) \
+        or bool(re.match(r"(?:\*{1,3}|[†‡])\s*[A-Z]", ln.text))
 
 
 def assign_zones(pages: list[PageLayout], body: float) -> str | None:
@@ -428,10 +438,20 @@ def assign_zones(pages: list[PageLayout], body: float) -> str | None:
             if ln.is_rule and ln.top < rule[1]:
                 ln.zone = "footnote"
             elif _note_like(ln, body, margin0):
-                if ln.top - last >= min_gap:
-                    break  # the notes end where a gap opens: below it is the footer
+                if ln.top - last >= min_gap or _furniture_grammar(ln.text):
+                    break  # a gap, or the job number / barcode: below is the footer
                 ln.zone = "footnote"
                 last = max(last, ln.bottom)
+    for p in pages:  # the job number and barcode grammar: furniture wherever the page foot prints it
+        below = None
+        for ln in p.lines:
+            if ln.top > (1 - BAND) * p.height and ln.zone in (None, "footnote") and _furniture_grammar(ln.text):
+                below = ln.top if below is None else min(below, ln.top)
+        if below is not None:
+            for ln in p.lines:
+                if ln.top >= below - 0.5 and ln.zone in (None, "footnote") and (
+                        _furniture_grammar(ln.text) or not _WORD.search(ln.text) or ln.zone is None):
+                    ln.zone = "footer"
     _zone_furniture(pages, body, symbol, rep_top, rep_bottom, min_gap)
     if symbol is None:  # e.g. OCR misread the masthead's big initial: the running headers show it
         found = Counter(m.group(0) for p in pages for ln in p.lines if ln.zone == "header"
