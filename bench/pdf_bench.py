@@ -148,12 +148,15 @@ def reference_facts(pdf: Path) -> dict:
                 runs[-1].append(w)
             else:
                 runs.append([w])
-        big = [r for r in runs if 11.5 <= r[0]["size"] < 14]
-        if big and runs[-1] is big[-1]:
-            title = " ".join(w["text"] for w in big[-1])
-            small = [r for r in runs[:-1] if r[0]["size"] < 11]
-            if small:
-                statement = " ".join(w["text"] for w in small[-1])
+        said = [k for k, r in enumerate(runs) if r[0]["size"] < 11
+                and re.search(r"(?i)\bdraft\b|\bamendment\b|^note by", " ".join(w["text"] for w in r))]
+        if said:  # the statement, then the title: the next run of bold 12-point words
+            statement = " ".join(w["text"] for w in runs[said[-1]])
+            title = next((" ".join(w["text"] for w in r) for r in runs[said[-1] + 1:] if 11.5 <= r[0]["size"] < 14), None)
+        else:
+            big = [r for r in runs if 11.5 <= r[0]["size"] < 14]
+            if big and runs[-1] is big[-1]:
+                title = " ".join(w["text"] for w in big[-1])
     agenda = None
     for ln in lines:
         m = re.match(r"^(?:Agenda items?|Item)\s+(.+?)(?:\s+of the provisional agenda)?\**$", ln.strip())
@@ -184,14 +187,15 @@ def _norm(s: str) -> str:
     return re.sub(r"\s+", " ", s.replace("\u2011", "-").replace("\u00ad", "")).strip()
 
 
+def _names(s: str) -> str:
+    """A list of names compared without markers and the spacing around commas ("of),Viet Nam" is printed so)."""
+    return _norm(re.sub(r"\s*,\s*", ", ", re.sub(r"[*†‡]", "", s)))
+
+
 def _statement_of(clean: dict) -> str:
-    """The statement a draft's sponsors, markers and type print, rebuilt from the output's fields."""
+    """The sponsors as a draft prints them ("A, B and C"), rebuilt from the output's list."""
     sponsors = clean.get("sponsors") or []
-    notes: dict[str, str] = {}
-    for n in clean.get("sponsor_notes") or []:
-        notes[n["sponsor"]] = notes.get(n["sponsor"], "") + n["num"]
-    names = [s + ("," + notes[s] if s in notes and k < len(sponsors) - 1 else notes.get(s, "")) for k, s in enumerate(sponsors)]
-    return ", ".join(names[:-1]).replace(",,", ",") + (" and " if len(names) > 1 else "") + (names[-1] if names else "")
+    return ", ".join(sponsors[:-1]) + (" and " if len(sponsors) > 1 else "") + (sponsors[-1] if sponsors else "")
 
 
 def check_born(clean: dict, pdf: Path, facts: dict) -> list[str]:
@@ -233,7 +237,7 @@ def check_born(clean: dict, pdf: Path, facts: dict) -> list[str]:
             problems.append(f"document_type {kind!r} != {want!r} (printed {statement[-40:]!r})")
         if printed and not printed.group(0).lower().startswith("draft resolution submitted") and ":" in statement:
             who = re.sub(r"\s*:\s*\**\s*$", "", statement[:statement.rfind(":") + 1])
-            if _norm(re.sub(r"[*†‡]", "", _statement_of(clean))) != _norm(re.sub(r"[*†‡]", "", who)):
+            if _names(_statement_of(clean)) != _names(who):
                 problems.append(f"sponsors {_statement_of(clean)[:60]!r} != printed {who[:60]!r}")
         elif re.match(r"(?i)draft (resolution|decision)s? submitted by", statement):
             by = re.sub(r"(?i)^draft (?:resolution|decision)s? submitted by (?:the )?", "", statement)

@@ -442,6 +442,7 @@ def assign_zones(pages: list[PageLayout], body: float) -> str | None:
                     break  # a gap, or the job number / barcode: below is the footer
                 ln.zone = "footnote"
                 last = max(last, ln.bottom)
+    _zone_furniture(pages, body, symbol, rep_top, rep_bottom, min_gap)
     for p in pages:  # the job number and barcode grammar: furniture wherever the page foot prints it
         below = None
         for ln in p.lines:
@@ -452,7 +453,6 @@ def assign_zones(pages: list[PageLayout], body: float) -> str | None:
                 if ln.top >= below - 0.5 and ln.zone in (None, "footnote") and (
                         _furniture_grammar(ln.text) or not _WORD.search(ln.text) or ln.zone is None):
                     ln.zone = "footer"
-    _zone_furniture(pages, body, symbol, rep_top, rep_bottom, min_gap)
     if symbol is None:  # e.g. OCR misread the masthead's big initial: the running headers show it
         found = Counter(m.group(0) for p in pages for ln in p.lines if ln.zone == "header"
                         for m in [SYMBOL_RE.search(ln.text.replace(" ", ""))] if m)
