@@ -312,6 +312,8 @@ def _inline_with_notes(block: etree._Element, text: str, notes: Iterable[dict], 
             problems.add(f"{where}: marker {num!r} has no footnote text in 'footnotes'; "
                          'the note is empty, marked status="unknown"')
             _sub(note, "p", status="unknown")
+        elif not body:  # a note placed by a reviewer where the source stripped marker and text alike
+            _sub(note, "p", status="unknown")
         else:
             _sub(note, "p", _clean_text(body, f"footnote {num}", problems))
         last = note
@@ -686,41 +688,49 @@ def _conclusions(root: etree._Element, doc: dict, problems: _Problems) -> None:
     if closing.get("date") and not date:
         problems.add(f"closing.date {closing.get('date')!r} is not an ISO date; left out")
     concl = _sub(root, "conclusions", eId="conclusions")
-    p = _sub(concl, "p")
-    # Mark meeting and date inside the printed closing text where they stand.
-    spans = []
-    if meeting and meeting in text:
-        i = text.index(meeting)
-        spans.append((i, i + len(meeting), "meeting"))
-    if date:
-        printed = _un_date(date)
-        m = re.search(re.escape(printed).replace(r"\ ", r"\s+"), text)
-        if m and not any(s < m.end() and m.start() < e for s, e, _ in spans):
-            spans.append((m.start(), m.end(), "date"))
-    spans.sort()
-    pos, last = 0, None
-    for s, e, kind in spans:
+    # One <p> per printed line ("76th plenary meeting", "18 December 2007"), when known.
+    printed_lines = [_clean_text(str(x), "closing.lines", problems) for x in closing.get("lines") or []
+                     if isinstance(x, str)]
+    if " ".join(printed_lines) != text or (meeting and meeting in text and not any(meeting in x for x in printed_lines)):
+        printed_lines = [text]  # lines that do not add up to the text, or a meeting broken over two
+    printed_date = _un_date(date) if date else None
+    date_marked = False
+    for line in printed_lines:
+        p = _sub(concl, "p")
+        # Mark meeting and date inside the printed closing text where they stand.
+        spans = []
+        if meeting and meeting in line:
+            i = line.index(meeting)
+            spans.append((i, i + len(meeting), "meeting"))
+        if printed_date and not date_marked:
+            m = re.search(re.escape(printed_date).replace(r"\ ", r"\s+"), line)
+            if m and not any(s < m.end() and m.start() < e for s, e, _ in spans):
+                spans.append((m.start(), m.end(), "date"))
+                date_marked = True
+        spans.sort()
+        pos, last = 0, None
+        for s, e, kind in spans:
+            if last is None:
+                p.text = line[pos:s]
+            else:
+                last.tail = line[pos:s]
+            if kind == "meeting":
+                last = _sub(p, "inline", line[s:e], name="meeting")
+            else:
+                last = _sub(p, "docDate", line[s:e], date=date, refersTo="#adoption")
+            pos = e
         if last is None:
-            p.text = text[pos:s]
+            p.text = line
         else:
-            last.tail = text[pos:s]
-        if kind == "meeting":
-            last = _sub(p, "inline", text[s:e], name="meeting")
-        else:
-            last = _sub(p, "docDate", text[s:e], date=date, refersTo="#adoption")
-        pos = e
-    if last is None:
-        p.text = text
-    else:
-        last.tail = text[pos:]
+            last.tail = line[pos:]
+        if not line and not len(p):
+            concl.remove(p)
     if meeting and meeting not in text:
         _sub(_sub(concl, "p"), "inline", _clean_text(meeting, "closing.meeting", problems), name="meeting")
         problems.add("closing.meeting is not part of closing.text; given on its own line")
-    if date and not any(k == "date" for *_, k in spans):
+    if date and not date_marked:
         _sub(_sub(concl, "p"), "docDate", _un_date(date), date=date, refersTo="#adoption")
         problems.add("closing.date is not printed in closing.text; given on its own line")
-    if not text and not len(p):
-        concl.remove(p)
     if not len(concl):
         root.remove(concl)
 

@@ -23,6 +23,7 @@ STAGE_CODE = {
     "repair": ["worktext.py", "repair", "lexicon.py", "masthead.py"],
     "footnotes": ["footnotes.py", "citations.py", "citation_memory.py", "structure.py", "repair/patterns.py", "repair/layout.py",
                   "masthead.py"],
+    "notes": ["batchnotes.py", "worktext.py"],
     "structure": ["structure.py", "output.py", "stages.py", "citations.py", "schema/clean-document.schema.json", "masthead.py"],
     "akn": ["akn.py", "schema/akomantoso30.xsd"],
     "report": ["report.py", "templates", "citation_index.py"],

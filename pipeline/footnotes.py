@@ -356,15 +356,18 @@ def recover(work: WorkText, thresholds: Thresholds, decide: Decide | None = None
     # Footnote separator rules are furniture once their evidence is used.
     bodies = find_bodies(work)
     fixes = [f for b in bodies for f in b.fixes]
+    body_marks = {}
     for b in bodies:
-        work.marks.append(Mark(b.start, b.end, "footnote", {"num": b.num, "printed": b.printed}))
-        work.marks.append(Mark(b.num_start, b.num_end, "footnote_num", {"num": b.num}))
+        body_marks[id(b)] = (Mark(b.start, b.end, "footnote", {"num": b.num, "printed": b.printed}),
+                             Mark(b.num_start, b.num_end, "footnote_num", {"num": b.num}))
+        work.marks.extend(body_marks[id(b)])
     rules = [
         Proposal(ln.start, ln.end, "", "footnote.separator", 0.99, {"kind": "footnote-rule"})
         for ln in work.lines
         if P.FOOTNOTE_RULE.match(work.text[ln.start:ln.end])
     ]
-    work.apply(fixes + rules, thresholds, decide)
+    records = work.apply(fixes + rules, thresholds, decide)
+    _restore_rejected_numbers(bodies, body_marks, records)
     for m in work.marks_of("footnote_num"):
         for b in bodies:
             if b.num == m.data["num"]:
@@ -398,8 +401,31 @@ def recover(work: WorkText, thresholds: Thresholds, decide: Decide | None = None
                                     {"notice": "no marker in the text could be linked to this footnote", "footnote": m.data["num"]},
                                     status="flagged"))
     notices.extend(_lost_marker_notices(work, start_of_body))
-    work.apply(notices, thresholds, decide)
+    for r in work.apply(notices, thresholds, decide):
+        if r["rule"] == "footnote.lost-marker":
+            # Where the stripped marker stood, for the batch stage: an accepted one gets its footnote there.
+            at = r["where"]["offset"] + len(r["before"])
+            work.marks.append(Mark(at, at, "lost_marker", {"id": r["id"], "accepted": r["status"] == "accepted"}))
     return work
+
+
+def _restore_rejected_numbers(bodies: list[Body], marks: dict[int, tuple[Mark, Mark]], records: list[dict[str, Any]]) -> None:
+    """A reviewer rejected a renumbering by sequence ("®" -> "5"): the footnote keeps its printed sign.
+
+    The sign then stands for the note in the JSON, the Markdown and the AKN
+    (``[^®]``), and a marker the sequence links to it carries the same sign.
+    """
+    rejected = {id(r.get("info")) for r in records if r["status"] == "rejected" and r["rule"] == "footnote.body-number"}
+    nums = {b.num for b in bodies}
+    for b in bodies:
+        for f in b.fixes:
+            printed = f.info.get("printed")
+            if id(f.info) in rejected and f.info.get("reason") == "footnote sequence" and printed and printed not in nums:
+                nums.discard(b.num)
+                b.num = printed
+                nums.add(printed)
+                for m in marks[id(b)]:
+                    m.data["num"] = printed
 
 
 def _lost_marker_notices(work: WorkText, start_of_body: int) -> list[Proposal]:

@@ -130,17 +130,26 @@ def _md_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("<", "&lt;").replace("*", "\\*").replace("_", "\\_").replace("[", "\\[")
 
 
+def heading(doc: dict[str, Any]) -> str:
+    """The title line as printed: "62/160. Enhancement ...", but "25/… Enhancement ..." (no period after an ellipsis)."""
+    title = doc.get("title") or doc["doc_id"]
+    number = doc.get("number")
+    if not number:
+        return title
+    return f"{number} {title}" if number.endswith(("\u2026", "...", ".")) else f"{number}. {title}"
+
+
 def render_markdown(doc: dict[str, Any]) -> str:
     lines: list[str] = []
-    title = doc.get("title") or doc["doc_id"]
-    heading = f"{doc['number']}. {title}" if doc.get("number") else title
-    lines.append(f"# {_md_escape(heading)}")
+    lines.append(f"# {_md_escape(heading(doc))}")
     lines.append("")
     header_notes: dict[str, str] = {}
     for n in (doc.get("header") or {}).get("notes", []):
         header_notes[n["field"]] = header_notes.get(n["field"], "") + f"[^{n['num']}]"
-    facts = [doc.get("symbol") and _md_escape(doc["symbol"]) + header_notes.get("symbol", ""),
-             doc.get("organ") and _md_escape(doc["organ"]), doc.get("date") and _md_escape(doc["date"])]
+    symbol = doc.get("symbol") and _md_escape(doc["symbol"]) + header_notes.get("symbol", "")
+    if symbol and (doc.get("header") or {}).get("symbol_inferred"):
+        symbol = f"{symbol} (symbol inferred, not printed)"
+    facts = [symbol, doc.get("organ") and _md_escape(doc["organ"]), doc.get("date") and _md_escape(doc["date"])]
     if any(facts):
         lines.append(" · ".join(f for f in facts if f))
         lines.append("")
@@ -160,6 +169,11 @@ def render_markdown(doc: dict[str, Any]) -> str:
         line = f"Agenda item {_md_escape(item['num'])}" + header_notes.get("agenda_item", "")
         lines.append(line + (f": {_md_escape(item['title'])}" if item.get("title") else ""))
         lines.append("")
+    poor = [p for p in (doc.get("ocr") or {}).get("pages", []) if p.get("status") != "good"]
+    if poor:  # a reader of the Markdown alone must not take a poor scan's text as checked
+        pages = ", ".join(str(p["page"]) for p in poor)
+        lines.append(f"> Poor scan: {len(poor)} pages to review (page {pages}); every correction on them is flagged.")
+        lines.append("")
     if doc.get("formula"):
         lines.append(f"*{_md_escape(doc['formula'])}*")
         lines.append("")
@@ -174,7 +188,9 @@ def render_markdown(doc: dict[str, Any]) -> str:
             lines.append(f"    {it['num']} {_with_markers(it['text'], it['notes'], it.get('spans', []))}")
             lines.append("")
     if doc.get("closing"):
-        lines.append(f"*{_md_escape(doc['closing']['text'])}*")
+        printed = doc["closing"].get("lines") or [doc["closing"]["text"]]
+        # One printed line each ("76th plenary meeting", "18 December 2007"): a backslash is a line break.
+        lines.append("\\\n".join(f"*{_md_escape(ln)}*" for ln in printed))
         lines.append("")
     for annex in doc.get("annexes", []):
         lines.append(f"## {_md_escape(annex.get('heading') or 'Annex')}")
@@ -192,7 +208,10 @@ def render_markdown(doc: dict[str, Any]) -> str:
     for f in doc["footnotes"]:
         body = _with_markers(f["text"], [], f.get("spans", []))
         if f["anchored"]:
-            lines.append(f"[^{f['num']}]: {body}")
+            text = body if f["text"] else "(the source does not give this footnote's text)"
+            if f.get("text_from"):
+                text += f" (text from {_md_escape(f['text_from'])}, which prints this note here)"
+            lines.append(f"[^{f['num']}]: {text}")
         else:  # a definition nothing refers to would be dropped by renderers
             lines.append(f"Footnote {f['num']} (its marker was not found in the text): {body}")
         lines.append("")

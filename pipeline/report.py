@@ -79,6 +79,7 @@ class DocRow:
     footnotes_total: int = 0
     awaiting: int = 0
     failure: Failure | None = None
+    poor_pages: list[int] = field(default_factory=list)  # pages of a poor scan: all their corrections to review
     md_href: str | None = None
     json_href: str | None = None
 
@@ -122,6 +123,31 @@ def load_documents(clean_dir: Path) -> list[tuple[Path, dict[str, Any]]]:
         if _is_canonical(data):
             out.append((path, data))
     return out
+
+
+BATCH_SUGGESTIONS = "batch-suggestions.json"
+
+
+def load_batch_suggestions(clean_dir: Path) -> dict[str, Any]:
+    """What the batch's footnotes suggest per document (written by the run; see pipeline.batchnotes)."""
+    data = _read_json(clean_dir / BATCH_SUGGESTIONS)
+    found = data.get("suggestions") if isinstance(data, dict) else None
+    return found if isinstance(found, dict) else {}
+
+
+def with_batch_suggestions(doc: dict[str, Any], found: Any) -> dict[str, Any]:
+    """The document's corrections plus the batch's suggestions for it not already decided in its own run."""
+    if not isinstance(found, dict):
+        return doc
+    info = found.get("info") if isinstance(found.get("info"), dict) else {}
+    corrections = []
+    for c in doc["corrections"]:
+        if isinstance(c, dict) and c.get("id") in info and isinstance(info[c["id"]], dict):
+            c = {**c, "info": {**(c.get("info") or {}), **info[c["id"]]}}
+        corrections.append(c)
+    have = {c.get("id") for c in corrections if isinstance(c, dict)}
+    corrections += [c for c in found.get("corrections") or [] if isinstance(c, dict) and c.get("id") not in have]
+    return {**doc, "corrections": corrections}
 
 
 def load_failures(clean_dir: Path) -> list[dict[str, Any]]:
@@ -287,9 +313,11 @@ def collect(clean_dir: Path, *, decisions_path: Path | None = None, crops: bool 
     by_band = [Counter() for _ in BANDS]
     seen_ids: set[tuple[str, str]] = set()
 
+    batch = load_batch_suggestions(clean_dir)
     loaded = load_documents(clean_dir)
     for path, doc in loaded:
         doc_id = doc["doc_id"]
+        doc = with_batch_suggestions(doc, batch.get(doc_id))
         source = doc.get("source") or {}
         kind = str(source.get("kind") or "")
         row = DocRow(
@@ -299,6 +327,9 @@ def collect(clean_dir: Path, *, decisions_path: Path | None = None, crops: bool 
             md_href=_href(path.stem + ".md") if path.with_suffix(".md").exists() else None,
             json_href=_href(path.name),
         )
+        ocr = doc.get("ocr") if isinstance(doc.get("ocr"), dict) else {}
+        row.poor_pages = [p["page"] for p in ocr.get("pages") or []
+                          if isinstance(p, dict) and p.get("status") != "good" and isinstance(p.get("page"), int)]
         notes_list = doc.get("footnotes") or []
         row.footnotes_total = len(notes_list)
         row.footnotes_anchored = sum(1 for n in notes_list if isinstance(n, dict) and n.get("anchored"))
@@ -314,7 +345,10 @@ def collect(clean_dir: Path, *, decisions_path: Path | None = None, crops: bool 
                 conf = float(c.get("confidence", 0.0))
             except (TypeError, ValueError):
                 conf = 0.0
-            left, mid, right, marked = _split_context(c.get("context"), before)
+            # The wider snippet (about 120 characters, whole words) is what a reviewer reads;
+            # the shorter context is part of the correction's identity and goes into the export.
+            snippet = c.get("snippet") if isinstance(c.get("snippet"), str) else None
+            left, mid, right, marked = _split_context(snippet or c.get("context"), before)
             where = c.get("where") or {}
             src = where.get("source") or {}
             r = rule_index.setdefault(rule, len(rule_index))
@@ -333,6 +367,8 @@ def collect(clean_dir: Path, *, decisions_path: Path | None = None, crops: bool 
                 "l": left, "m": mid, "rt": right, "k": 1 if marked else 0,
                 "c": round(conf, 4), "n": band, "s": status,
             }
+            if snippet and isinstance(c.get("context"), str):
+                item["x"] = c["context"]
             if file_decision:
                 item["f"] = file_decision
             if src.get("page") is not None:
@@ -379,6 +415,8 @@ def collect(clean_dir: Path, *, decisions_path: Path | None = None, crops: bool 
         "decided_pending_rerun": sum(1 for x in rows if "f" in x),
         "footnotes_anchored": sum(d.footnotes_anchored for d in docs),
         "footnotes_total": sum(d.footnotes_total for d in docs),
+        "poor_pages": sum(len(d.poor_pages) for d in docs),
+        "poor_docs": [d.doc_id for d in docs if d.poor_pages],
     }
     rules = list(rule_index)
     return Report(
@@ -425,13 +463,24 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-def render(report: Report) -> str:
+def report_batch(path: Path) -> str | None:
+    """The batch fingerprint a report was built for (``<meta name="batch">`` in its head), if any."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4096)
+    except OSError:
+        return None
+    m = re.search(rb'<meta name="batch" content="([0-9a-f]+)">', head)
+    return m.group(1).decode() if m else None
+
+
+def render(report: Report, batch: str | None = None) -> str:
     page_data = {
         "docs": [
             {
                 "doc_id": d.doc_id, "kind": d.kind_label, "symbol": d.symbol, "title": d.title, "source": d.source,
                 "pages": d.pages, "counts": d.counts, "fa": d.footnotes_anchored, "ft": d.footnotes_total,
-                "awaiting": d.awaiting, "md": d.md_href, "json": d.json_href,
+                "awaiting": d.awaiting, "md": d.md_href, "json": d.json_href, "poor": d.poor_pages,
                 "failure": asdict(d.failure) if d.failure else None,
             }
             for d in report.docs
@@ -447,18 +496,20 @@ def render(report: Report) -> str:
     # since the text itself goes into it.
     nonce = hashlib.sha256(json.dumps(page_data, sort_keys=True, default=str).encode()).hexdigest()[:24]
     return _environment().get_template("report.html.j2").render(
-        report=report, data=page_data, statuses=STATUSES, status_text=STATUS_TEXT, nonce=nonce,
+        report=report, data=page_data, statuses=STATUSES, status_text=STATUS_TEXT, nonce=nonce, batch=batch,
     )
 
 
-def build_report(clean_dir: Path, *, decisions_path: Path | None = None) -> Path:
+def build_report(clean_dir: Path, *, decisions_path: Path | None = None, batch: str | None = None) -> Path:
     """Write ``clean_dir/report.html`` (and crops in ``report-assets/``) atomically; return its path.
 
     ``decisions_path`` defaults to ``<clean_dir>/../dictionaries/review-decisions.json``;
     it only tells the page which decisions are recorded but not yet honoured by a run.
+    ``batch``: the run's batch fingerprint, kept in the page's head so that a run can
+    tell its own report from one another run (or ``review report``) wrote since.
     """
     clean_dir = Path(clean_dir)
-    html = render(collect(clean_dir, decisions_path=decisions_path))
+    html = render(collect(clean_dir, decisions_path=decisions_path), batch)
     target = clean_dir / "report.html"
     fd, tmp = tempfile.mkstemp(prefix=".report-", suffix=".html.tmp", dir=clean_dir)
     try:
@@ -484,6 +535,8 @@ def summarize(clean_dir: Path, *, decisions_path: Path | None = None) -> dict[st
         "decided_pending_rerun": t["decided_pending_rerun"],
         "stale_decisions": rep.stale_decisions,
         "footnotes": {"anchored": t["footnotes_anchored"], "total": t["footnotes_total"]},
+        "poor_scan_pages": t["poor_pages"],
+        "poor_scan_documents": t["poor_docs"],
         # Documents whose main language is not English: English word rules left them alone.
         "not_english": {d.doc_id: d.language for d in rep.docs if d.language and d.language != "en"},
     }

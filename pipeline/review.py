@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from . import decisions
-from .report import build_report, format_summary, load_documents, summarize
+from .report import build_report, format_summary, load_batch_suggestions, load_documents, summarize, with_batch_suggestions
 
 DECISIONS = Path("dictionaries") / "review-decisions.json"
 RUN = "luigi --module pipeline CleanAll"  # luigi.cfg sets local_scheduler
@@ -44,8 +44,9 @@ def known_corrections(clean_dir: Path) -> dict[tuple[str, str], str]:
     """``{(doc_id, id): status}`` of every correction in the last run's output."""
     found: dict[tuple[str, str], str] = {}
     if clean_dir.is_dir():
+        batch = load_batch_suggestions(clean_dir)
         for _, doc in load_documents(clean_dir):
-            for c in doc["corrections"]:
+            for c in with_batch_suggestions(doc, batch.get(doc["doc_id"]))["corrections"]:
                 if isinstance(c, dict) and "id" in c:
                     found[(doc["doc_id"], str(c["id"]))] = str(c.get("status"))
     return found

@@ -161,7 +161,18 @@ def build(work: WorkText, doc: dict[str, Any] | Extracted) -> dict[str, Any]:
     source["language"] = language.document_language(language.paragraph_languages(work.text))
     built = structure.build_document(work, source=source, meta=meta)
     built["references"] = citations.find_references(built)  # after every block exists (annexes too)
+    if meta.get("ocr_quality"):
+        built["ocr"] = ocr_verdict(meta)
     return built
+
+
+def ocr_verdict(meta: dict[str, Any]) -> dict[str, Any]:
+    """The output's ``ocr`` field: the scan's status and each page's verdict and preparation."""
+    from .extract import quality
+
+    pages = [{k: v for k, v in p.items() if v is not None or k == "mean_confidence"} for p in meta["ocr_quality"]]
+    return {"status": quality.document_status(pages), "mean_confidence": quality.mean_confidence(pages),
+            "pages": pages}
 
 
 MAX_NAME_BYTES = 160  # leaves room for "-<fingerprint>.json" and ".akn.xml" under the usual 255
@@ -184,12 +195,24 @@ def safe_name(doc_id: str) -> str:
 
 
 def process(path: Path, settings: Settings | None = None, doc_decisions: dict[str, str] | None = None,
-            rel_path: str | None = None) -> tuple[dict[str, Any], WorkText]:
-    """One document through every stage, in memory, without Luigi (benchmarks, tests)."""
+            rel_path: str | None = None, batch_notes: list[dict[str, Any]] | None = None) -> tuple[dict[str, Any], WorkText]:
+    """One document through every stage, in memory, without Luigi (benchmarks, tests).
+
+    ``batch_notes``: the batch's anchored footnotes (:func:`pipeline.batchnotes.anchored_notes`
+    of other documents, each with its ``doc_id``); none by default."""
     from .fingerprint import file_sha256
 
     settings = settings or Settings()
     doc_decisions = doc_decisions or {}
     extracted = extract(path, rel_path or str(path), file_sha256(path), settings)
     work = recover_footnotes(repair(extracted, settings, doc_decisions), settings, doc_decisions)
+    work = note_evidence(work, settings, doc_decisions, batch_notes or [])
     return build(work, extracted), work
+
+
+def note_evidence(work: WorkText, settings: Settings, doc_decisions: dict[str, str],
+                  batch_notes: list[dict[str, Any]]) -> WorkText:
+    """The batch's anchored footnotes applied to one document (see :mod:`pipeline.batchnotes`)."""
+    from .batchnotes import apply_evidence
+
+    return apply_evidence(work, batch_notes, settings.thresholds, doc_decisions.get)

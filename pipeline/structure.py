@@ -545,6 +545,10 @@ def build_document(work: WorkText, *, source: dict[str, Any], meta: dict[str, An
             "meeting": meeting.group(0) if meeting else None,
             "date": P.iso_date(*dm.groups()) if dm else None,
         }
+        printed = [" ".join(text[s:e].split()) for s, e, _ in _logical_lines(work) if cb.start <= s < cb.end]
+        printed = [ln for ln in printed if ln]
+        if len(printed) > 1:  # "76th plenary meeting" and "18 December 2007" are two printed lines
+            closing["lines"] = printed
     elif facts.get("adoption_line"):  # the Security Council prints its adoption under the number
         closing = {"text": facts["adoption_line"], "meeting": facts.get("meeting"), "date": facts.get("adopted")}
     date = (closing or {}).get("date") or header.get("adopted")
@@ -559,6 +563,15 @@ def build_document(work: WorkText, *, source: dict[str, Any], meta: dict[str, An
         footnotes.append({"num": m.data["num"], "text": ftext, "anchored": m.data["num"] in anchored})
         if fspans:
             footnotes[-1]["spans"] = fspans
+    for m in sorted((m for m in work.marks if m.kind == "borrowed_footnote"), key=lambda m: m.start):
+        # A note a reviewer placed where a marker was stripped, its body not in this source.
+        note: dict[str, Any] = {"num": m.data["num"], "text": m.data.get("text") or "", "anchored": True}
+        if m.data.get("from"):
+            note["text_from"] = m.data["from"]  # the batch document that prints the same note there
+        else:
+            note["text_missing"] = True
+        footnotes.append(note)
+    footnotes.sort(key=lambda f: int(f["num"]) if f["num"].isdigit() else 1 << 30)  # stable: symbols keep their order
 
     doc: dict[str, Any] = {
         "schema": "clean-document/1",
@@ -644,9 +657,9 @@ def _masthead_facts(work: WorkText) -> dict[str, Any]:
 
 def _header(facts: dict[str, Any], header_blocks: list[Block], work: WorkText, meta: dict[str, Any]) -> dict[str, Any]:
     """The header object: each masthead fact under its key, and the masthead's lines."""
-    lines = [" ".join(work.text[b.start:b.end].split()) for b in header_blocks]
-    lines += [c["info"]["line"] for c in work.corrections
-              if c["rule"] == "layout.furniture" and c["status"] != "rejected" and c.get("info", {}).get("line")]
+    masthead_text = [" ".join(work.text[b.start:b.end].split()) for b in header_blocks]
+    furniture = [c for c in work.corrections
+                 if c["rule"] == "layout.furniture" and c["status"] != "rejected" and c.get("info", {}).get("line")]
     h: dict[str, Any] = {}
     for k in ("symbol", "distribution", "distribution_date", "session", "agenda_item", "adopted", "committee_report",
               "original_language", "organ"):
@@ -673,6 +686,37 @@ def _header(facts: dict[str, Any], header_blocks: list[Block], work: WorkText, m
             h["committee"] = committee.group(0).removeprefix("the ").strip()
         elif "recommendation" in report.lower():
             h["recommended_by"] = re.sub(r"^on the recommendation of (?:the )?", "", report.split("(")[0].strip())
-    if lines:
-        h["lines"] = lines
+    shown = masthead_lines(masthead_text, furniture)
+    if shown:
+        h["lines"] = shown
     return h
+
+
+# Furniture kinds that are part of a first page's masthead (the rest is running
+# heads, page numbers, job numbers, barcodes and cover notes).
+_MASTHEAD_FURNITURE = {"symbol", "distribution", "original-language", "date", "organ"}
+
+
+def masthead_lines(header_lines: list[str], furniture: list[dict[str, Any]]) -> list[str]:
+    """The first page's masthead as printed: header lines, and masthead lines taken out as furniture.
+
+    Running heads repeat on every page ("2/12", the title, the symbol); only the
+    first page's masthead belongs in ``header.lines``.  A symbol already shown is
+    a running head, not a second masthead::
+
+        ["United Nations A/HRC/25/L.3", "Distr.: Limited", "A/HRC/25/L.3", "2"] -> the first two
+    """
+    pages = [((c.get("where") or {}).get("source") or {}).get("page") for c in furniture]
+    first = min((p for p in pages if isinstance(p, int)), default=None)
+    out = list(dict.fromkeys(header_lines))
+    symbols = {m.group(0) for line in out for m in re.finditer(P.SYMBOL, line)}
+    for c, page in zip(furniture, pages):
+        line, kind = c["info"]["line"], c["info"].get("kind")
+        if kind not in _MASTHEAD_FURNITURE or (first is not None and page not in (None, first)) or line in out:
+            continue
+        found = {m.group(0) for m in re.finditer(P.SYMBOL, line)}
+        if kind == "symbol" and found and found <= symbols:
+            continue  # the running head repeating the symbol
+        symbols |= found
+        out.append(line)
+    return out

@@ -15,6 +15,7 @@ grows with its pending tasks, holds N/k tasks instead of 6N (see
 from __future__ import annotations
 
 import gc
+import hashlib
 import json
 import logging
 import sys
@@ -32,7 +33,7 @@ from .extract import prefetch
 from .model import Extracted
 from .output import atomic_write, dumps, dumps_compact, render_markdown
 from .settings import Settings
-from .worktext import WorkText
+from .worktext import Mark, WorkText
 
 log = logging.getLogger("luigi-interface")
 
@@ -87,18 +88,36 @@ def settings() -> Settings:
     )
 
 
-_decisions: dict[tuple[str, int, int], dict[str, dict[str, str]]] = {}
+_decisions: dict[tuple[str, int, int], tuple[dict[str, dict[str, str]], set[str]]] = {}
 
 
 def doc_decisions(s: Settings, doc_id: str) -> dict[str, str]:
     """This document's review decisions (file read once per process and change)."""
+    return _decisions_file(s)[0].get(doc_id, {})
+
+
+def _decisions_file(s: Settings) -> tuple[dict[str, dict[str, str]], set[str]]:
+    """The decisions, and the documents with a decision on a rule that needs the batch's evidence."""
     path = s.decisions_file
     st = path.stat() if path.exists() else None
     key = (str(path), st.st_size if st else 0, st.st_mtime_ns if st else 0)
     if key not in _decisions:
         _decisions.clear()
-        _decisions[key] = decisions_store.load(path)
-    return _decisions[key].get(doc_id, {})
+        loaded = decisions_store.load(path)
+        batch = set()
+        if loaded:
+            from .batchnotes import BATCH_RULES
+
+            for d in json.loads(path.read_text(encoding="utf-8"))["decisions"]:
+                if d.get("rule") in BATCH_RULES or not d.get("rule"):  # a rule not named: assume it may
+                    batch.add(d["doc_id"])
+        _decisions[key] = (loaded, batch)
+    return _decisions[key]
+
+
+def uses_batch_evidence(s: Settings, doc_id: str) -> bool:
+    """Does honouring this document's decisions need the batch's notes (an accepted stripped marker, a batch place)?"""
+    return doc_id in _decisions_file(s)[1]
 
 
 # ------------------------------------------------------------------ per-document stages
@@ -273,17 +292,129 @@ class Footnotes(DocTask):
         self.run_stage(lambda up: stages.recover_footnotes(WorkText.from_json(up), s, doc_decisions(s, self.doc_id)).to_json())
 
 
+def batch_documents(s: Settings) -> list[tuple[str, str]]:
+    """``[(path, doc_id)]`` of every input in the raw folder, listed once per state of the folder."""
+    key = (s, _mtime(s.raw_dir))
+    if _batch_listing.get("key") != key:
+        inputs = stages.list_inputs(s.raw_dir)
+        ids = stages.doc_ids(inputs)
+        _batch_listing.update(key=key, docs=[(str(p), ids[p]) for p in inputs])
+    return _batch_listing["docs"]
+
+
+_batch_listing: dict[str, Any] = {}
+
+
+def note_index_fingerprint(s: Settings) -> str:
+    """The batch's evidence changes when any document's footnote stage does (or the batch's members)."""
+    docs = batch_documents(s)
+    key = (tuple(docs), _mtime(s.decisions_file), _size(s.decisions_file))
+    if _index_fp.get("key") != key:
+        _index_fp.update(key=key, fp=fp.digest("notes", [Footnotes(path=p, doc_id=d).fingerprint for p, d in docs],
+                                               fp.code_version("notes")))
+    return _index_fp["fp"]
+
+
+_index_fp: dict[str, Any] = {}
+
+
+class NoteIndex(luigi.Task):
+    """The batch's anchored footnotes, with the words around their markers: evidence for every document.
+
+    It needs every document's footnote stage.  It writes the notes, and per
+    document what they suggest (a place for a note without a marker, the note
+    a stripped marker probably had), which the report shows.  A document's own
+    later stages need it only when a reviewer has decided on such a suggestion
+    (:func:`uses_batch_evidence`): one document's change never re-runs the others.
+    Its path (and identity) is a digest of all the footnote stages' fingerprints.
+    """
+
+    fingerprint = luigi.Parameter(description="digest of every document's Footnotes fingerprint")
+
+    def requires(self):
+        s = settings()
+        docs = batch_documents(s)
+        k = documents_per_task(PipelineSection().documents_per_task, len(docs), tasks_run_in_forks())
+        if k is None:
+            return [Footnotes(path=p, doc_id=d) for p, d in docs]
+        return [FootnoteBatch(docs=list(g), fingerprint=fp.digest([Footnotes(path=p, doc_id=d).fingerprint for p, d in g]))
+                for g in (docs[i:i + k] for i in range(0, len(docs), k))]
+
+    def output(self) -> luigi.LocalTarget:
+        return luigi.LocalTarget(str(settings().stages_dir / "note-index" / f"{self.fingerprint}.json"))
+
+    def run(self) -> None:
+        from .batchnotes import Evidence, anchored_notes, merge_notes, needs_evidence, suggestions
+
+        s = settings()
+        notes, pending = [], []
+        for p, d in batch_documents(s):
+            with open(Footnotes(path=p, doc_id=d).output().path, encoding="utf-8") as f:
+                up = json.load(f)
+            if "failed" in up:
+                continue
+            # Only text and marks are needed here: lines and the origin map are left unread.
+            work = WorkText(up["doc_id"], up["text"], [], [Mark(**m) for m in up["marks"]])
+            notes += [{"doc_id": d, **n} for n in anchored_notes(work)]
+            if needs_evidence(work):
+                pending.append((d, up))
+        notes = merge_notes(notes)
+        evidence = Evidence(notes)
+        suggested = {}
+        for d, up in pending:
+            found = suggestions(WorkText.from_json(up), evidence, s.thresholds)
+            if found["corrections"] or found["info"]:
+                suggested[d] = found
+        atomic_write(Path(self.output().path), dumps_compact({"notes": notes, "suggestions": suggested}))
+
+
+class NoteEvidence(DocTask):
+    """The batch's evidence applied to one document, when its decisions need it (:mod:`pipeline.batchnotes`)."""
+
+    stage = "notes"
+
+    def requires(self):
+        req = {"footnotes": Footnotes(path=self.path, doc_id=self.doc_id)}
+        s = settings()
+        if uses_batch_evidence(s, self.doc_id):
+            req["index"] = NoteIndex(fingerprint=note_index_fingerprint(s))
+        return req
+
+    def fingerprint_parts(self) -> list[Any]:
+        s = settings()
+        req = self.requires()
+        index = req["index"].fingerprint if "index" in req else None
+        return [req["footnotes"].fingerprint, index, fp.code_version("notes"), s.repair_settings(),
+                decisions_store.fingerprint(doc_decisions(s, self.doc_id))]
+
+    def upstream(self) -> dict[str, Any]:
+        with open(self.input()["footnotes"].path, encoding="utf-8") as f:
+            return json.load(f)
+
+    def run(self) -> None:
+        s = settings()
+
+        def apply(up: dict[str, Any]) -> dict[str, Any]:
+            notes = []
+            if "index" in self.input():
+                with open(self.input()["index"].path, encoding="utf-8") as f:
+                    notes = json.load(f)["notes"]
+            return stages.note_evidence(WorkText.from_json(up), s, doc_decisions(s, self.doc_id), notes).to_json()
+
+        self.run_stage(apply)
+
+
 class Structure(DocTask):
     stage = "structure"
 
     def requires(self):
-        return Footnotes(path=self.path, doc_id=self.doc_id)
+        return NoteEvidence(path=self.path, doc_id=self.doc_id)
 
     def fingerprint_parts(self) -> list[Any]:
         return [self.requires().fingerprint, fp.code_version("structure")]
 
     def run(self) -> None:
-        extract_task = self.requires().requires().requires()
+        extract_task = Extract(path=self.path, doc_id=self.doc_id)
 
         def build(up: dict[str, Any]) -> dict[str, Any]:
             with open(extract_task.output().path, encoding="utf-8") as f:
@@ -315,8 +446,7 @@ class Publish(DocTask):
         if not super().complete():
             return False
         with open(self.output().path, encoding="utf-8") as f:
-            files = json.load(f)["files"]
-        return all((Path(p)).exists() for p in files)
+            return outputs_current(json.load(f))
 
     def run(self) -> None:
         doc = self.upstream()
@@ -333,9 +463,40 @@ class Publish(DocTask):
             failed_path.unlink(missing_ok=True)
             files = [str(json_path), str(md_path)]
             review = sum(1 for c in doc["corrections"] if c["status"] in ("flagged", "suggested"))
-            log.info("[pipeline] %s cleaned: %d preambular, %d operative paragraphs, %d footnotes, %d corrections to review",
-                     self.path, len(doc["preamble"]), len(doc["operative"]), len(doc["footnotes"]), review)
-        self.write({"doc_id": self.doc_id, "files": files})
+            poor = [p["page"] for p in (doc.get("ocr") or {}).get("pages", []) if p["status"] != "good"]
+            log.info("[pipeline] %s cleaned%s: %d preambular, %d operative paragraphs, %d footnotes, %d corrections to review",
+                     self.path, f" (poor scan: {len(poor)} pages to review)" if poor else "",
+                     len(doc["preamble"]), len(doc["operative"]), len(doc["footnotes"]), review)
+        self.write({"doc_id": self.doc_id, "files": files, "stamps": stamps(files)})
+
+
+def stamps(files: list[str]) -> dict[str, str]:
+    """A digest of each file just written, to tell later whether it is still this stage's.
+
+    Content, not modification time: stage files stay the same bytes on every run.
+    """
+    return {p: _content_digest(Path(p)) for p in files}
+
+
+def _content_digest(path: Path) -> str | None:
+    try:
+        return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+    except OSError:
+        return None
+
+
+def outputs_current(record: dict[str, Any]) -> bool:
+    """Are the files this stage wrote still there, as it wrote them?
+
+    The same fingerprint can come back (a decision withdrawn, a document taken
+    out of the batch again, a dictionary edit undone) after another run
+    overwrote ``clean/<doc_id>.json``; then the stage file exists but the output
+    is the other run's, so the stage runs again.
+    """
+    files, written = record.get("files", []), record.get("stamps")
+    if written is None:
+        return False  # written before stamps were kept: publish again, once
+    return all(written.get(p) is not None and written.get(p) == _content_digest(Path(p)) for p in files)
 
 
 def validate_dictionaries(s: Settings) -> None:
@@ -367,11 +528,10 @@ class AknExport(DocTask):
         return [self.requires().fingerprint, fp.code_version("akn")]
 
     def complete(self) -> bool:
-        return super().complete() and all(Path(p).exists() for p in self._files())
-
-    def _files(self) -> list[str]:
+        if not super().complete():
+            return False
         with open(self.output().path, encoding="utf-8") as f:
-            return json.load(f)["files"]
+            return outputs_current(json.load(f))
 
     def run(self) -> None:
         from .akn import export_bytes, validate
@@ -383,7 +543,7 @@ class AknExport(DocTask):
         target = s.clean_dir / f"{stages.safe_name(self.doc_id)}.akn.xml"
         if "failed" in doc:
             target.unlink(missing_ok=True)
-            self.write({"doc_id": self.doc_id, "files": [], "skipped": "document failed"})
+            self.write({"doc_id": self.doc_id, "files": [], "stamps": {}, "skipped": "document failed"})
             return
         # Without a generation date the exporter dates the manifestation by the document's
         # own date, under that date's name: reruns give the same bytes, nothing is made up.
@@ -392,7 +552,8 @@ class AknExport(DocTask):
         atomic_write(target, export.xml)
         for p in export.problems + errors:
             log.warning("[pipeline] %s AKN: %s", self.doc_id, p)
-        self.write({"doc_id": self.doc_id, "files": [str(target)], "problems": export.problems, "xsd_errors": errors})
+        self.write({"doc_id": self.doc_id, "files": [str(target)], "stamps": stamps([str(target)]),
+                    "problems": export.problems, "xsd_errors": errors})
 
 
 class DocumentsFailed(RuntimeError):
@@ -410,7 +571,9 @@ def run_document(last: DocTask) -> None:
     task: DocTask | None = last
     while task is not None and not task.complete():
         todo.append(task)
-        task = task.requires() or None  # Extract requires nothing: []
+        req = task.requires()
+        # NoteEvidence also needs the batch's NoteIndex, which the group requires; follow the document.
+        task = req["footnotes"] if isinstance(req, dict) else (req or None)  # Extract requires nothing: []
     for t in reversed(todo):
         t.run()
 
@@ -435,8 +598,14 @@ class CleanBatch(luigi.Task):
     docs = luigi.ListParameter(description="[path, doc_id] of each document in the group")
     fingerprint = luigi.Parameter(description="digest of the documents' AknExport fingerprints")
 
-    def documents(self) -> list[AknExport]:
+    def documents(self) -> list[DocTask]:
         return [AknExport(path=p, doc_id=d) for p, d in self.docs]
+
+    def requires(self):
+        s = settings()
+        if any(uses_batch_evidence(s, d) for _, d in self.docs):  # a decision needs the batch's footnotes first
+            return NoteIndex(fingerprint=note_index_fingerprint(s))
+        return []
 
     def complete(self) -> bool:
         done = all(t.complete() for t in self.documents())
@@ -454,6 +623,23 @@ class CleanBatch(luigi.Task):
                 broken.append(f"{doc.path}: {type(exc).__name__}: {exc}")
         if broken:
             raise BatchFailed(f"{len(broken)} of {len(self.docs)} documents raised: " + "; ".join(broken))
+
+
+class FootnoteBatch(CleanBatch):
+    """A group of documents run up to their footnote stage: what :class:`NoteIndex` waits for."""
+
+    def documents(self) -> list[DocTask]:
+        return [Footnotes(path=p, doc_id=d) for p, d in self.docs]
+
+    def requires(self):
+        return []
+
+
+def _size(path: Path) -> int | None:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return None
 
 
 def _mtime(path: Path) -> int | None:
@@ -494,9 +680,9 @@ class CleanAll(luigi.Task):
             return memo[1]
         decisions_store.load(s.decisions_file)  # a broken decisions file stops the run before any document
         validate_dictionaries(s)
-        inputs = stages.list_inputs(s.raw_dir)
-        ids = stages.doc_ids(inputs)
-        docs = [AknExport(path=str(p), doc_id=ids[p]) for p in inputs]
+        listed = batch_documents(s)
+        inputs = [Path(p) for p, _ in listed]
+        docs = [AknExport(path=p, doc_id=d) for p, d in listed]
         self.__dict__["_documents"] = (key, docs)
         if not tasks_run_in_forks() and _local_scheduler():  # else the next document may be another process's
             prefetch.plan(inputs, s)
@@ -505,29 +691,38 @@ class CleanAll(luigi.Task):
     def requires(self):
         docs = self.documents()
         k = documents_per_task(PipelineSection().documents_per_task, len(docs), tasks_run_in_forks())
+        index = NoteIndex(fingerprint=note_index_fingerprint(settings()))  # the report shows its suggestions
         if k is None:
-            return docs
+            return docs + [index]
         groups = [docs[i:i + k] for i in range(0, len(docs), k)]
         return [CleanBatch(docs=[(d.path, d.doc_id) for d in g], fingerprint=fp.digest([d.fingerprint for d in g]))
-                for g in groups]
+                for g in groups] + [index]
 
     def output(self) -> luigi.LocalTarget:
         s = settings()
-        batch = fp.digest([t.fingerprint for t in self.documents()], fp.code_version("structure"), fp.code_version("report"))
+        batch = fp.digest([t.fingerprint for t in self.documents()], note_index_fingerprint(s),
+                          fp.code_version("structure"), fp.code_version("report"))
         return luigi.LocalTarget(str(s.stages_dir / "batch" / f"{batch}.json"))
 
     def complete(self) -> bool:
-        clean = settings().clean_dir
-        return super().complete() and (clean / "report.html").exists() and (clean / "citations.json").exists()
+        if not super().complete() or not (settings().clean_dir / "citations.json").exists():
+            return False
+        from .report import report_batch
+
+        # The report is this batch's, not that of another run in between (a withdrawn decision).
+        return report_batch(settings().clean_dir / "report.html") == Path(self.output().path).stem
 
     def run(self) -> None:
         s = settings()
         from .output import remove_stale_temp_files
-        from .report import build_report
+        from .report import BATCH_SUGGESTIONS, build_report
 
         remove_stale_temp_files(s.clean_dir)  # left by runs killed mid-write; never taken as outputs
+        with open(NoteIndex(fingerprint=note_index_fingerprint(s)).output().path, encoding="utf-8") as f:
+            suggested = json.load(f)["suggestions"]
+        atomic_write(s.clean_dir / BATCH_SUGGESTIONS, dumps({"suggestions": suggested}))
         write_citation_index(s)
-        report = build_report(s.clean_dir, decisions_path=s.decisions_file)
+        report = build_report(s.clean_dir, decisions_path=s.decisions_file, batch=Path(self.output().path).stem)
         summary = print_summary(s, report)
         if summary["failed"]:
             raise DocumentsFailed(
@@ -558,6 +753,10 @@ def print_summary(s: Settings, report: Path | None = None) -> dict[str, Any]:
         f"corrections awaiting review: {summary['awaiting_review']}",
         f"report: {report}",
     ]
+    if summary.get("poor_scan_pages"):
+        docs = summary["poor_scan_documents"]
+        lines.insert(4, f"poor scan: {summary['poor_scan_pages']} pages to review in {len(docs)} documents "
+                        f"({', '.join(docs[:5])}{', ...' if len(docs) > 5 else ''}); their corrections are all flagged")
     if summary.get("not_english"):
         langs = ", ".join(f"{d} ({lang})" for d, lang in sorted(summary["not_english"].items())[:10])
         more = len(summary["not_english"]) - 10

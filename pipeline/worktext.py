@@ -78,6 +78,11 @@ class Thresholds:
 Decide = Callable[[str], "str | None"]  # decision key -> "accept" | "reject" | None
 
 
+def poor_pages(meta: dict[str, Any]) -> set[int]:
+    """Pages of a scan whose reading is not good (``meta["ocr_quality"]``): their corrections are all reviewed."""
+    return {p["page"] for p in meta.get("ocr_quality", []) if p.get("status") != "good"}
+
+
 def decision_key(doc_id: str, rule: str, before: str, after: str, context: str) -> str:
     """A correction's identity across runs: independent of offsets."""
     raw = "\x1f".join((doc_id, rule, before, after, context))
@@ -109,6 +114,7 @@ class WorkText:
         lines: list[LineRef] = []
         marks: list[Mark] = []
         pos = 0
+        review = poor_pages(doc.meta)
         for pi, page in enumerate(doc.pages):
             if pi:
                 parts.append(PAGE_BREAK)
@@ -126,6 +132,8 @@ class WorkText:
                     attrs["heading"] = line.heading
                 if line.zone:
                     attrs["zone"] = line.zone
+                if page.number in review:
+                    attrs["poor_scan"] = True
                 italic = [s for s in line.spans if s.italic]
                 if italic and italic[0].start <= len(line.text) - len(line.text.lstrip()):
                     attrs["italic_start"] = True
@@ -170,6 +178,27 @@ class WorkText:
         right = self.text[end:end + width]
         return " ".join(f"{left}\u27e6{self.text[start:end]}\u27e7{right}".split())
 
+    def snippet(self, start: int, end: int, width: int = 60) -> str:
+        """About ``width`` characters each side, whole words, not past a paragraph or page break.
+
+        What the report shows a reviewer: enough of the clause to judge the
+        change (``context`` is shorter and is part of the correction's identity).
+        """
+        left = self.text[max(0, start - width):start]
+        right = self.text[end:end + width]
+        for brk in ("\n\n", "\f"):
+            if brk in left:
+                left = left[left.rindex(brk) + len(brk):]
+            if brk in right:
+                right = right[:right.index(brk)]
+        cut_left = start - len(left) > 0 and not self.text[start - len(left) - 1].isspace()
+        if cut_left and left and not left[0].isspace():
+            left = left.split(None, 1)[1] if len(left.split(None, 1)) > 1 else ""  # no half word
+        cut_right = end + len(right) < len(self.text) and not self.text[end + len(right)].isspace()
+        if cut_right and right and not right[-1].isspace():
+            right = right.rsplit(None, 1)[0] if len(right.rsplit(None, 1)) > 1 else ""
+        return " ".join(f"{left}\u27e6{self.text[start:end]}\u27e7{right}".split())
+
     # --------------------------------------------------------------- edits
     def apply(
         self,
@@ -212,6 +241,9 @@ class WorkText:
             seen_keys[key] = n + 1
             cid = key if n == 0 else f"{key}-{n}"
             status = p.status or thresholds.status(p.confidence)
+            line = self.line_at(p.start, line_starts)
+            if status == "applied" and line is not None and line.attrs.get("poor_scan"):
+                status = "flagged"  # a poor scan's page: every change is shown for review
             decision = decide(cid) if decide else None
             if decision == "accept":
                 status = "accepted"
@@ -223,7 +255,6 @@ class WorkText:
                 "offset": p.start + delta,
                 "source": {"start": src_start, "end": src_end},
             }
-            line = self.line_at(p.start, line_starts)
             if line is not None:
                 where["source"].update(page=line.page, line=line.index + 1)
                 bbox = self._bbox(p.start, p.end) or line.attrs.get("bbox")
@@ -235,12 +266,15 @@ class WorkText:
                 "before": before,
                 "after": p.after,
                 "context": context,
+                "snippet": self.snippet(p.start, p.end),
                 "where": where,
                 "confidence": round(float(p.confidence), 4),
                 "status": status,
             }
             if p.info:
                 record["info"] = p.info
+            if line is not None and line.attrs.get("poor_scan"):
+                record["info"] = {**p.info, "poor_scan": True}
             records.append(record)
             if status in IN_TEXT:
                 pieces.append(self.text[cursor:p.start])

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Installs everything the pipeline and its tests need on a fresh Debian/Ubuntu machine:
-# system packages (Tesseract with English data, Chromium for the report's browser test)
+# system packages (Tesseract with English and orientation data, Chromium for the report's browser test)
 # and the Python package with its test extras. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-APT_PACKAGES="tesseract-ocr tesseract-ocr-eng chromium chromium-driver"
+APT_PACKAGES="tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd chromium chromium-driver"
 missing=""
 for p in $APT_PACKAGES; do
   dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"

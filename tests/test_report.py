@@ -187,6 +187,8 @@ def test_summarize_counts() -> None:
         "decided_pending_rerun": 0,
         "stale_decisions": 0,
         "footnotes": {"anchored": 2, "total": 4},
+        "poor_scan_pages": 0,
+        "poor_scan_documents": [],
         "not_english": {},
     }
     text = report_mod.format_summary(summarize(FIXTURES), Path("clean/report.html"))
@@ -354,3 +356,35 @@ def test_round_trip_decide_apply_rerun(tmp_path: Path, capsys) -> None:
     s = summarize(clean)
     assert s["awaiting_review"] == 0 and s["decided_pending_rerun"] == 0
     assert s["corrections"] == {"flagged": 0, "suggested": 0, "accepted": 1, "rejected": 1, "applied": 1}
+
+
+def test_snippets_give_a_clause_to_judge_and_the_export_keeps_the_identity(clean: Path) -> None:
+    text = ("Reaffirming its commitment to promoting international cooperation, as well as relevant provisions "
+            "of the Vienna Declaration adopted by the World Conference on Human Rights on 25 June 1993,\n"
+            "for enhancing genuine cooperation among Member States in the field of human rights,\n\nRecalling also")
+    work = WorkText("snip", text)
+    at = text.index("1993,")
+    rec = work.apply([Proposal(at, at + 5, "1993,", "footnote.lost-marker", 0.4, {"notice": "n"}, status="suggested")],
+                     Thresholds())[0]
+    assert "25 June \u27e61993,\u27e7 for" in rec["context"] and len(rec["context"]) < 70  # the identity: unchanged
+    snippet = rec["snippet"]
+    assert snippet == ("adopted by the World Conference on Human Rights on 25 June \u27e61993,\u27e7 "
+                       "for enhancing genuine cooperation among Member States in")  # whole words
+    end = text.index("rights,\n\n")
+    assert work.snippet(end, end + 7) == "cooperation among Member States in the field of human \u27e6rights,\u27e7"  # not past the paragraph
+    assert 100 <= len(snippet) <= 140 and "\u27e61993,\u27e7 for enhancing genuine cooperation" in snippet
+    doc = json.loads((clean / "000_925e479e4b378691.json").read_text(encoding="utf-8"))
+    doc["corrections"][0]["snippet"] = "a much longer clause around \u27e6" + doc["corrections"][0]["before"] + "\u27e7 than the context"
+    (clean / "000_925e479e4b378691.json").write_text(json.dumps(doc), encoding="utf-8")
+    _, _, data = parse(build_report(clean))
+    row = next(r for r in data["corrections"] if r["id"] == doc["corrections"][0]["id"])
+    assert (row["l"], row["rt"]) == ("a much longer clause around ", " than the context")
+    assert row["x"] == doc["corrections"][0]["context"]  # what the export sends, as the decision's identity says
+
+
+def test_full_rule_names_and_a_layout_for_wide_windows() -> None:
+    css = (TEMPLATES / "report.css").read_text(encoding="utf-8")
+    bar_label = next(line for line in css.splitlines() if line.startswith(".barlabel"))
+    assert "ellipsis" not in bar_label and "nowrap" not in bar_label
+    main = next(line for line in css.splitlines() if line.startswith("main {"))
+    assert "1180px" not in main

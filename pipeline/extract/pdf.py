@@ -93,6 +93,27 @@ def plumber_page_layout(page, number: int) -> PageLayout:
                       glyphs=glyphs, spaces=spaces, rules=_rules(page))
 
 
+def _judge_scan(meta: dict, name: str) -> None:
+    """The scan's verdict (``meta["ocr"]["status"]``); a scan with an unreadable page fails here.
+
+    Its text would be garbage "cleaned" into something that looks like a
+    resolution: the document fails alone, and the reason says which page, what
+    was measured and tried, and what to do.
+    """
+    from pipeline.extract import quality
+    from pipeline.extract.errors import ExtractError
+
+    pages = meta.get("ocr_quality", [])
+    status = quality.document_status(pages)
+    meta["ocr"]["status"] = status
+    meta["ocr"]["mean_confidence"] = quality.mean_confidence(pages)
+    if status == "unreadable":
+        bad = [p for p in pages if p["status"] == "unreadable"]
+        reasons = "; ".join(quality.unreadable_reason(p) for p in bad[:3])
+        more = f" (and {len(bad) - 3} more pages)" if len(bad) > 3 else ""
+        raise ExtractError(f"{name}: {reasons}{more}")
+
+
 def extract_pdf(path: Path, source: Source, *, settings: dict | None = None, cache_dir: Path) -> Extracted:
     """Extract a PDF into the neutral model; pages without a usable text layer are OCR'd.
 
@@ -123,6 +144,7 @@ def extract_pdf(path: Path, source: Source, *, settings: dict | None = None, cac
         for lay in scanned:
             layouts[lay.number - 1] = lay
         meta.update(ocr_meta)
+        _judge_scan(meta, source.path)
     pages, layout_meta = layout_document([p for p in layouts if p is not None])
     meta.update(layout_meta)
     source.kind = "scanned-pdf" if ocr_numbers else "pdf"

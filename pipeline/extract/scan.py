@@ -34,6 +34,7 @@ import statistics
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -44,14 +45,14 @@ import pypdfium2 as pdfium  # noqa: E402
 import pytesseract  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from pipeline.extract import prefetch  # noqa: E402
+from pipeline.extract import orientation, prefetch, prepare, quality  # noqa: E402
 from pipeline.extract.layout_pdf import Glyph, PageLayout, Rule  # noqa: E402
 
 TESSERACT_CONFIG = "--oem 1 --psm 3"
 MARKER_CONFIG = "--oem 1 --psm 7 -c tessedit_char_whitelist=0123456789"
 INK_LEVEL = 165  # grey below this is ink (a blurred scan's thin strokes stay above 140)
 RULE_INK_LEVEL = 200  # a blurred hairline rule is light grey
-PREPROCESS = "deskew/1"  # part of the cache key: it changes what Tesseract sees
+PREPROCESS = "prepare/2"  # part of the cache key: it changes what Tesseract sees
 ANALYSIS_VERSION = 14  # bump when rule/marker detection changes: re-analyses cached pages, no re-OCR
 INSTALL_HINT = "run scripts/setup.sh (apt-get install tesseract-ocr tesseract-ocr-{lang})"
 
@@ -96,13 +97,11 @@ def render_page(pdf: pdfium.PdfDocument, index: int, dpi: int) -> Image.Image:
     return pdf[index].render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
 
 
-def native_scan(page: pdfium.PdfPage, dpi: int) -> Image.Image | None:
-    """The scan's own pixels when the page is one upright image at ``dpi`` covering the page.
+def own_pixels(page: pdfium.PdfPage) -> tuple[Image.Image, int] | None:
+    """The scan's own pixels and resolution when the page is one upright image covering the page.
 
-    That is what rendering would give, pixel for pixel, at a fifth of the cost
-    (no resampling, no compositing).  Anything else (several objects, a rotated
-    or cropped image, another resolution, an unusual colour space) returns None
-    and the page is rendered.
+    Anything else (several objects, a rotated or cropped image, an unusual
+    colour space) returns None and the page is rendered.
     """
     if page.get_rotation() % 360:
         return None
@@ -120,20 +119,55 @@ def native_scan(page: pdfium.PdfPage, dpi: int) -> Image.Image | None:
     meta = img.get_metadata()
     if meta.colorspace not in (1, 2) or meta.bits_per_pixel not in (1, 8, 24):  # DeviceGray, DeviceRGB
         return None
-    want = (math.ceil(page.get_width() * dpi / 72), math.ceil(page.get_height() * dpi / 72))
-    if tuple(img.get_px_size()) != want:
+    px_w, px_h = img.get_px_size()
+    dpi_x, dpi_y = px_w * 72 / page.get_width(), px_h * 72 / page.get_height()
+    if abs(dpi_x - dpi_y) > 0.02 * dpi_x:
         return None
     try:
         pil = img.get_bitmap(render=False).to_pil()
     except (pdfium.PdfiumError, ValueError):
         return None
-    return pil if pil.mode == "L" else pil.convert("L")
+    return (pil if pil.mode == "L" else pil.convert("L")), round(dpi_x)
+
+
+def native_scan(page: pdfium.PdfPage, dpi: int) -> Image.Image | None:
+    """The scan's own pixels when the page is one upright image at ``dpi`` covering the page.
+
+    That is what rendering would give, pixel for pixel, at a fifth of the cost
+    (no resampling, no compositing).
+    """
+    own = own_pixels(page)
+    if own is None:
+        return None
+    want = (math.ceil(page.get_width() * dpi / 72), math.ceil(page.get_height() * dpi / 72))
+    return own[0] if own[0].size == want else None
 
 
 def page_image(pdf: pdfium.PdfDocument, index: int, dpi: int) -> Image.Image:
     """Page ``index`` as a grey image at ``dpi``."""
-    native = native_scan(pdf[index], dpi)
-    return native if native is not None else render_page(pdf, index, dpi)
+    return page_pixels(pdf, index, dpi)[0]
+
+
+def page_pixels(pdf: pdfium.PdfDocument, index: int, dpi: int) -> tuple[Image.Image, int, list[str]]:
+    """Page ``index`` at ``dpi``, the resolution it was scanned at, and how it was brought to ``dpi``.
+
+    A scan at ``dpi`` gives its own pixels; a scan at a lower resolution is
+    scaled up from its own pixels (bicubic, :func:`prepare.upsample`), so a page
+    is never read below what Tesseract needs; anything else is rendered.
+    """
+    page = pdf[index]
+    own = own_pixels(page)
+    want = (math.ceil(page.get_width() * dpi / 72), math.ceil(page.get_height() * dpi / 72))
+    if own is not None:
+        pil, own_dpi = own
+        if pil.size == want:
+            return pil, own_dpi, []
+        if own_dpi < dpi:
+            up = Image.fromarray(prepare.upsample(np.asarray(pil), dpi / own_dpi))
+            if up.size != want:
+                up = up.resize(want, Image.BICUBIC)
+            return up, own_dpi, [f"upsample {own_dpi}->{dpi}"]
+    return render_page(pdf, index, dpi), (own[1] if own is not None else dpi), []
 
 
 def estimate_skew(image: Image.Image) -> float:
@@ -613,40 +647,44 @@ def ocr_page_layouts(path: Path, numbers: list[int], *, sha256: str, dpi: int, l
     try:
         with tempfile.TemporaryDirectory(dir=folder, prefix=".tesseract-") as tmp, \
                 ThreadPoolExecutor(max_workers=1) as pool:
-            def prepare(n: int) -> tuple[Image.Image, float, Path]:
+            def load(n: int) -> PageInput:
                 t = time.perf_counter()
                 prepared = _tesseract_input(pdf, n, dpi, Path(tmp))
                 stats["image_seconds"] += time.perf_counter() - t
                 return prepared
 
-            nxt = prepare(todo[0]) if todo else None
-            job = pool.submit(ocr_words, nxt[2], lang) if nxt else None
+            nxt = load(todo[0]) if todo else None
+            job = pool.submit(ocr_words, nxt.pgm, lang) if nxt else None
             for k, n in enumerate(todo):
-                image, angle, pgm = nxt
+                inp = nxt
                 t = time.perf_counter()  # while Tesseract reads page n:
-                _save_report_image(image, folder / f"page-{n}.jpg")
+                _save_report_image(inp.image, folder / f"page-{n}.jpg")
                 stats["image_seconds"] += time.perf_counter() - t
                 if k + 1 < len(todo):
-                    nxt = prepare(todo[k + 1])
+                    nxt = load(todo[k + 1])
                 data, seconds = job.result()
                 if k + 1 < len(todo):
-                    job = pool.submit(ocr_words, nxt[2], lang)
-                pgm.unlink()
+                    job = pool.submit(ocr_words, nxt.pgm, lang)
+                inp.pgm.unlink()
+                first_image = inp.image
+                pages[n], image = _read_page(key, n, dpi, lang, version, inp, data, seconds, Path(tmp))
+                if image is not first_image:  # a better reading of a prepared or turned image
+                    _save_report_image(image, folder / f"page-{n}.jpg")
                 if k + 1 == len(todo):
                     prefetch.after_last_page(path)  # Tesseract is free: the next scan's first page
-                pages[n] = _page_record(key, n, dpi, lang, version, angle, image, data, seconds)
                 _write_page(folder / f"page-{n}.json", pages[n])  # a killed run keeps its OCR
-                stats["ocr_seconds"] += seconds
+                stats["ocr_seconds"] += pages[n]["seconds"]
                 stats["ocr_pages_run"] += 1
+                stats["ocr_rereads"] = stats.get("ocr_rereads", 0) + pages[n]["readings"] - 1
                 marks(n, image)  # while Tesseract reads page n+1
-                del image
+                del image, inp, first_image
         for n in numbers:  # cached pages: analysed by an older version, or their image is gone
             cached = pages[n]
             stale = (cached.get("analysis") or {}).get("version") != ANALYSIS_VERSION
             if n in todo or not (stale or _report_image(folder, cached) is None):
                 continue
             t = time.perf_counter()
-            image = _rotate(page_image(pdf, n - 1, dpi), cached.get("skew") or 0.0)
+            image = build_image(page_image(pdf, n - 1, dpi), cached["recipe"])
             if _report_image(folder, cached) is None:
                 _save_report_image(image, folder / f"page-{n}.jpg")
                 cached["image"] = f"page-{n}.jpg"
@@ -676,17 +714,54 @@ def ocr_page_layouts(path: Path, numbers: list[int], *, sha256: str, dpi: int, l
     # run-dependent figures go under "timing", apart from what describes the output
     meta = {"ocr": {"dpi": dpi, "lang": lang, "tesseract": version, "config": TESSERACT_CONFIG,
                     "preprocess": PREPROCESS, "cache_key": key},
+            "ocr_quality": [page_quality(pages[n]) for n in numbers],
             "timing": stats}
     return layouts, meta
 
 
-def _page_record(key: str, n: int, dpi: int, lang: str, version: str, angle: float, image: Image.Image,
+def _page_record(key: str, n: int, dpi: int, lang: str, version: str, inp: "PageInput", image: Image.Image,
                  data: dict, seconds: float) -> dict:
     return {"key": key, "page": n, "dpi": dpi, "lang": lang, "tesseract": version,
-            "config": TESSERACT_CONFIG, "preprocess": PREPROCESS, "skew": angle,
+            "config": TESSERACT_CONFIG, "preprocess": PREPROCESS, "skew": inp.recipe["skew"],
+            "scan_dpi": inp.scanned_dpi, "recipe": inp.recipe,
             "size_px": list(image.size), "seconds": seconds, "image": f"page-{n}.jpg",
             "data": {f: data[f] for f in ("level", "block_num", "par_num", "line_num", "word_num",
                                           "left", "top", "width", "height", "conf", "text")}}
+
+
+def _read_page(key: str, n: int, dpi: int, lang: str, version: str, inp: "PageInput", data: dict,
+               seconds: float, tmp: Path) -> tuple[dict, Image.Image]:
+    """Page ``n``'s record from its first reading, read again where the reading is poor.
+
+    The cheap path: a good first reading is kept as it is.  Otherwise
+    :func:`read_better` tries the page turned and prepared; the verdict is that
+    of the best reading.  Returns the record and the image its words belong to.
+    """
+    first = quality.measure(data)
+    status, why = quality.page_verdict(first, dpi=inp.scanned_dpi)
+    readings, tried, evidence = 1, [], None
+    if quality.page_verdict(first, dpi=None)[0] != "good":  # the reading itself is poor
+        inp, data, first, more, tried, evidence = read_better(inp, data, first, dpi, lang, tmp)
+        seconds += more
+        readings += len(tried)
+        status, why = quality.page_verdict(first, dpi=inp.scanned_dpi,
+                                           ink_share=evidence["ink_share"] if evidence else None)
+    record = _page_record(key, n, dpi, lang, version, inp, inp.image, data, seconds)
+    record.update(quality=first, status=status, why=why, readings=readings, tried=tried)
+    if evidence:
+        record["evidence"] = evidence
+    return record, inp.image
+
+
+def page_quality(record: dict) -> dict:
+    """A page's entry in the output's ``ocr.pages``: verdict, evidence, what was done to the image."""
+    q = record.get("quality") or {}
+    out = {"page": record["page"], "status": record.get("status", "poor"),
+           "rotation": int(record.get("recipe", {}).get("rotation", 0)),
+           "mean_confidence": q.get("mean_confidence"), "lexicon_share": q.get("lexicon_share"),
+           "dpi": record.get("scan_dpi"), "preprocessing": describe_recipe(record.get("recipe") or {}),
+           "why": record.get("why", "")}
+    return out
 
 
 def cache_folder(cache_dir: Path, sha256: str, dpi: int, lang: str) -> tuple[Path, str]:
@@ -697,12 +772,100 @@ def cache_folder(cache_dir: Path, sha256: str, dpi: int, lang: str) -> tuple[Pat
     return folder, version
 
 
-def _tesseract_input(pdf: pdfium.PdfDocument, n: int, dpi: int, tmp: Path) -> tuple[Image.Image, float, Path]:
+@dataclass
+class PageInput:
+    """A page as Tesseract reads it, and how it was made from the page's pixels (its recipe)."""
+
+    base: Image.Image  # the page at the OCR resolution, before turning, deskew or preparation
+    scanned_dpi: int
+    recipe: dict  # {"upsample": [...], "rotation": 0, "skew": 0.0, "steps": [[name, params], ...], "log": [...]}
+    image: Image.Image
+    pgm: Path | None = None
+
+
+def build_image(base: Image.Image, recipe: dict) -> Image.Image:
+    """Replay a recipe on the page's pixels: turn, deskew, then the preparation steps."""
+    image = orientation.turn(base, int(recipe.get("rotation", 0)))
+    image = _rotate(image, recipe.get("skew") or 0.0)
+    steps = [(name, dict(params)) for name, params in recipe.get("steps", [])]
+    if steps:
+        image = Image.fromarray(prepare.apply_plan(np.asarray(image), steps)[0])
+    return image
+
+
+def describe_recipe(recipe: dict) -> list[str]:
+    """What was done to a page's image, in order: 'upsample 150->300', 'rotate 180', 'deskew 1.2', ..."""
+    done = list(recipe.get("upsample", []))
+    if recipe.get("rotation"):
+        done.append(f"rotate {recipe['rotation']}")
+    if recipe.get("skew"):
+        done.append(f"deskew {recipe['skew']}")
+    return done + list(recipe.get("log", []))
+
+
+def _tesseract_input(pdf: pdfium.PdfDocument, n: int, dpi: int, tmp: Path) -> PageInput:
     """Page ``n`` deskewed, and saved uncompressed (the cheapest image for Tesseract to read)."""
-    image, angle = deskew(page_image(pdf, n - 1, dpi))
+    base, scanned_dpi, upsampled = page_pixels(pdf, n - 1, dpi)
+    image, angle = deskew(base)
     pgm = tmp / f"page-{n}.pgm"
     image.save(pgm)
-    return image, angle, pgm
+    return PageInput(base, scanned_dpi, {"upsample": upsampled, "rotation": 0, "skew": angle, "steps": [], "log": []},
+                     image, pgm)
+
+
+def read_better(inp: PageInput, data: dict, first: dict, dpi: int, lang: str, tmp: Path):
+    """Read a poor page again, turned and prepared as its evidence says; the best reading wins.
+
+    1. A reading that is mostly not words may be of a turned page: Tesseract's
+       OSD says which way is up (:mod:`pipeline.extract.orientation`); the page
+       turned is deskewed and read again.
+    2. The best image so far is measured (:func:`prepare.measure`) and the steps
+       its damage calls for (:func:`prepare.plan`) are run; it is read again.
+    3. A page still unreadable gets the strongest cleaning before it is given up.
+    Each reading is scored by :func:`quality.score`; the best one wins.
+    Returns (input, data, measures, Tesseract seconds, what was tried, evidence).
+    """
+    best = (quality.score(first), inp, data, first)
+    tried: list[str] = []
+    seconds = 0.0
+
+    def read(candidate: PageInput, label: str) -> None:
+        nonlocal best, seconds
+        d, sec = ocr_words(candidate.image, lang)
+        seconds += sec
+        m = quality.measure(d)
+        better = quality.score(m) > best[0]
+        tried.append(f"{label}: confidence {m['mean_confidence']}, lexicon {m['lexicon_share']}"
+                     + (" (kept)" if better else " (worse)"))
+        if better:
+            best = (quality.score(m), candidate, d, m)
+
+    share, conf = first["lexicon_share"], first["mean_confidence"]
+    if (share is None or share < quality.GOOD_LEXICON - 0.1 or (conf or 0) < quality.UNREADABLE_CONFIDENCE + 15
+            or first.get("sideways")):
+        degrees, osd_conf = orientation.detect(inp.image, lang)
+        if degrees and osd_conf >= orientation.MIN_CONFIDENCE:
+            image, angle = deskew(orientation.turn(inp.base, degrees))
+            recipe = {**inp.recipe, "rotation": degrees, "skew": angle}
+            read(PageInput(inp.base, inp.scanned_dpi, recipe, image),
+                 orientation.describe(degrees, osd_conf))
+    current = best[1]
+    gray = np.asarray(current.image)
+    evidence = prepare.measure(gray, dpi, inp.scanned_dpi)
+    if quality.page_verdict(best[3], dpi=None)[0] == "good":  # turned upright, it reads well
+        return current, best[2], best[3], seconds, tried, evidence.to_json()
+    steps = prepare.plan(evidence)
+    out, log = prepare.apply_plan(gray, steps)
+    if log:
+        recipe = {**current.recipe, "steps": [[name, params] for name, params in steps], "log": log}
+        read(PageInput(current.base, current.scanned_dpi, recipe, Image.fromarray(out)), "prepared " + ", ".join(log))
+    if quality.page_verdict(best[3], dpi=None, ink_share=evidence.ink_share)[0] == "unreadable":
+        steps = prepare.STRONG
+        out, log = prepare.apply_plan(gray, steps)
+        recipe = {**current.recipe, "steps": [[name, params] for name, params in steps], "log": log}
+        read(PageInput(current.base, current.scanned_dpi, recipe, Image.fromarray(out)), "cleaned hard " + ", ".join(log))
+    _, chosen, data, m = best
+    return chosen, data, m, seconds, tried, evidence.to_json()
 
 
 def read_first_page(path: Path, *, sha256: str, dpi: int, lang: str, cache_dir: Path) -> None:
@@ -717,12 +880,13 @@ def read_first_page(path: Path, *, sha256: str, dpi: int, lang: str, cache_dir: 
     pdf = pdfium.PdfDocument(str(path))
     try:
         with tempfile.TemporaryDirectory(dir=folder, prefix=".tesseract-") as tmp:
-            image, angle, pgm = _tesseract_input(pdf, 1, dpi, Path(tmp))
-            data, seconds = ocr_words(pgm, lang)
+            inp = _tesseract_input(pdf, 1, dpi, Path(tmp))
+            data, seconds = ocr_words(inp.pgm, lang)
+            record, image = _read_page(folder.name, 1, dpi, lang, version, inp, data, seconds, Path(tmp))
     finally:
         pdf.close()
     _save_report_image(image, folder / "page-1.jpg")
-    _write_page(folder / "page-1.json", _page_record(folder.name, 1, dpi, lang, version, angle, image, data, seconds))
+    _write_page(folder / "page-1.json", record)
 
 
 def _save_report_image(image: Image.Image, path: Path) -> None:

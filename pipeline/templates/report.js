@@ -33,7 +33,7 @@
   function visible(s) { return s.replace(/\n/g, '\u21b5').replace(/\f/g, '\u240c'); }
   function fmtConf(c) { return c.toFixed(2); }
   function docOf(c) { return DOCS[c.d]; }
-  function contextOf(c) { return c.k ? c.l + OPEN + c.m + CLOSE + c.rt : c.l; }
+  function contextOf(c) { return c.x != null ? c.x : c.k ? c.l + OPEN + c.m + CLOSE + c.rt : c.l; }
   function where(c) {
     var parts = [];
     if (c.p != null) parts.push('page ' + c.p);
@@ -82,7 +82,30 @@
     save();
     updatePending();
   }
+  // What each correction will be once the decisions are applied: the page's own, then the file's, then the run's.
+  function effective(c) {
+    var p = pending[pkey(c)], d = p ? p.decision : c.f;
+    return d === 'accept' ? 'accepted' : d === 'reject' ? 'rejected' : c.s;
+  }
+  var EFF = [];
+  function updateCounts() {
+    var total = {applied: 0, flagged: 0, suggested: 0, accepted: 0, rejected: 0}, fresh = {accepted: 0, rejected: 0}, awaiting = 0;
+    EFF = DOCS.map(function () { return {counts: {applied: 0, flagged: 0, suggested: 0, accepted: 0, rejected: 0}, awaiting: 0}; });
+    for (var i = 0; i < CORR.length; i++) {
+      var c = CORR[i], s = effective(c), e = EFF[c.d];
+      total[s]++; e.counts[s]++;
+      if (REVIEW[s]) { awaiting++; e.awaiting++; }
+      if (s !== c.s && fresh[s] !== undefined) fresh[s]++;
+    }
+    Object.keys(total).forEach(function (s) {
+      $('kpi-' + s).textContent = String(total[s]);
+      $('kpi-' + s + '-new').textContent = fresh[s] ? ' incl. ' + fresh[s] + ' not yet applied' : '';
+    });
+    $('kpi-awaiting').textContent = String(awaiting);
+    if (docsRendered && !$('view-documents').hidden) renderDocs(true); else docsRendered = false;
+  }
   function updatePending() {
+    updateCounts();
     var n = Object.keys(pending).length;
     var bar = $('decisionbar');
     bar.classList.toggle('has', n > 0);
@@ -331,7 +354,7 @@
   // --------------------------------------------------------- documents
   var dq = $('d-q'), dFailed = $('d-failed'), dAwait = $('d-awaiting'), dSort = $('d-sort'), dShown = [], dPage = 0;
   function docRow(i) {
-    var d = DOCS[i], c = d.counts;
+    var d = DOCS[i], c = EFF[i] ? EFF[i].counts : d.counts, awaiting = EFF[i] ? EFF[i].awaiting : d.awaiting;
     var tr = el('tr', {cls: d.failure ? 'failed' : null});
     var links = el('div', {cls: 'rowlinks'});
     if (d.json) {
@@ -352,7 +375,8 @@
     tr.appendChild(el('td', {}, d.failure
       ? el('div', {}, el('span', {cls: 'fail'}, 'failed at ' + d.failure.stage + ': '), d.failure.reason,
           d.failure.hint ? el('div', {cls: 'sub'}, 'What to do: ' + d.failure.hint) : null)
-      : el('span', {cls: 'ok'}, d.awaiting ? 'cleaned, ' + d.awaiting + ' to review' : 'cleaned')));
+      : el('span', {cls: d.poor && d.poor.length ? 'fail' : 'ok'}, (d.poor && d.poor.length ? 'poor scan: ' + d.poor.length + ' pages to review (page ' + d.poor.join(', ') + '); ' : '')
+          + (awaiting ? 'cleaned, ' + awaiting + ' to review' : 'cleaned'))));
     return tr;
   }
   function renderDocs(keepPage) {
@@ -361,13 +385,13 @@
     for (var i = 0; i < DOCS.length; i++) {
       var d = DOCS[i];
       if (dFailed.checked && !d.failure) continue;
-      if (dAwait.checked && !d.awaiting) continue;
+      if (dAwait.checked && !(EFF[i] ? EFF[i].awaiting : d.awaiting)) continue;
       if (q && (d.doc_id + ' ' + (d.symbol || '') + ' ' + (d.title || '') + ' ' + (d.failure ? d.failure.reason : '')).toLowerCase().indexOf(q) < 0) continue;
       dShown.push(i);
     }
     var order = dSort.value;
     if (order !== 'id') {
-      var score = order === 'review' ? function (d) { return -d.awaiting; }
+      var score = order === 'review' ? function (d) { var i = DOCS.indexOf(d); return -(EFF[i] ? EFF[i].awaiting : d.awaiting); }
         : order === 'failed' ? function (d) { return d.failure ? 0 : 1; }
         : function (d) { return d.ft ? d.fa / d.ft : 2; };
       dShown.sort(function (a, b) { return (score(DOCS[a]) - score(DOCS[b])) || (a - b); });
@@ -383,7 +407,8 @@
     document.querySelector('#d-pager .pageno').textContent = 'page ' + (dPage + 1) + ' of ' + pages;
     document.querySelectorAll('[data-dpage]').forEach(function (b) { b.disabled = +b.dataset.dpage < 0 ? dPage === 0 : dPage >= pages - 1; });
   }
-  [dq, dFailed, dAwait, dSort].forEach(function (n) { n.addEventListener('input', function () { renderDocs(); }); });
+  dq.addEventListener('input', function () { renderDocs(); });
+  [dFailed, dAwait, dSort].forEach(function (n) { n.addEventListener('change', function () { renderDocs(); }); });
   document.querySelectorAll('[data-dpage]').forEach(function (b) { b.addEventListener('click', function () { dPage += +b.dataset.dpage; renderDocs(true); }); });
   $('docs-body').addEventListener('click', function (ev) {
     var a = ev.target.closest('a[data-review]');

@@ -1,0 +1,349 @@
+"""Scan benchmark: raw Tesseract, OCRmyPDF and the pipeline side by side, per family of damage.
+
+    nice python3 bench/scan_bench.py                          # 20 documents, first page, every family
+    nice python3 bench/scan_bench.py --docs 4 --families clean300,bilevel200 --pages 2
+    nice python3 bench/scan_bench.py --workers-check          # also pages/min with 1 and 2 workers, peak memory
+
+For each of ``--docs`` corpus resolutions (the first N in name order), its first
+``--pages`` pages are cut into a born-digital PDF of their own; the pipeline's
+output of that PDF is the reference.  Each family of ``bench/scan_families.py``
+(seeded; parameters documented there) makes a scan of those pages, and three
+readers read the same scan in one run:
+
+* **tesseract**: ``pdftoppm -r 300 -gray`` then ``tesseract --oem 1 --psm 3`` per page (one thread);
+* **ocrmypdf**: ``ocrmypdf --deskew --clean --rotate-pages --output-type pdf --jobs 1``, then ``pdftotext``;
+* **pipeline**: :func:`pipeline.stages.process` in a fresh project (no cache), the canonical JSON.
+
+Scored against the reference's body (preambular and operative paragraphs, their
+sub-items, footnote texts), fairly: text a reader keeps that is not body (page
+furniture, mastheads) is not counted against it; only body words it misses or misreads.
+
+* **BoW error**: 1 - (body words found in the reader's words, as a multiset) / body words.
+  Words are lower-cased letters and digits; a hyphen between letters and a hyphen
+  ending a line are dropped on both sides ("non-\\nproliferation" = "non-proliferation"),
+  and a one- or two-digit footnote marker glued to a word is cut off ("Assembly1").
+* **body CER**: each reference paragraph is aligned to its best window of the reader's
+  text (rapidfuzz's partial-ratio alignment); edit distance over the paragraph's length, summed.
+* **paragraphs**: documents whose preambular and operative counts equal the reference's (pipeline only:
+  the others give no structure).
+* **anchor F1**: footnote anchors (paragraph, note number) against the reference's (pipeline only).
+* **pages/min** of each reader, wall clock, one at a time on the same machine.
+
+Speed lines: the pipeline's wall time over Tesseract's alone on the clean 300 dpi family (the same
+page images; target <= 1.1), over OCRmyPDF's on the other families (target <= 0.8); with
+``--workers-check``, pages per minute of ``luigi ... CleanAll`` with 1 and 2 workers over the poor
+families' scans, and the peak memory of a worker.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import pypdfium2 as pdfium  # noqa: E402
+from rapidfuzz import fuzz  # noqa: E402
+from rapidfuzz.distance import Levenshtein  # noqa: E402
+
+from scan_families import FAMILIES, make_scan  # noqa: E402
+
+CORPUS = Path("/work/shared/corpus/un-pdfs")
+GOOD_FAMILY = "clean300"
+
+
+# ---------------------------------------------------------------- inputs
+def cut_pages(src: Path, out: Path, pages: int) -> int:
+    """The first ``pages`` pages of ``src`` as a PDF of their own; returns how many."""
+    doc = pdfium.PdfDocument(str(src))
+    n = min(pages, len(doc))
+    new = pdfium.PdfDocument.new()
+    new.import_pages(doc, list(range(n)))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    new.save(str(out))
+    new.close()
+    doc.close()
+    return n
+
+
+def process(pdf: Path, clean_dir: Path) -> tuple[dict | None, str | None]:
+    """The pipeline's canonical JSON of ``pdf`` in a fresh project (None and the reason if it failed)."""
+    from pipeline.extract.errors import ExtractError
+    from pipeline.settings import Settings
+    from pipeline.stages import process as run
+
+    settings = Settings(clean_dir=clean_dir, dictionaries_dir=ROOT / "dictionaries",
+                        decisions_file=clean_dir / "decisions.json")
+    try:
+        doc, _ = run(pdf, settings, rel_path=pdf.name)
+    except ExtractError as exc:
+        return None, str(exc)
+    return doc, None
+
+
+# ---------------------------------------------------------------- readers
+def read_tesseract(pdf: Path, tmp: Path) -> tuple[str, float, float]:
+    """(text, wall seconds in all, seconds of tesseract alone) for the pages of ``pdf``."""
+    t0 = time.perf_counter()
+    stem = tmp / "page"
+    subprocess.run(["pdftoppm", "-r", "300", "-gray", str(pdf), str(stem)], check=True)
+    texts, tess = [], 0.0
+    for img in sorted(tmp.glob("page*.pgm")):
+        t = time.perf_counter()
+        r = subprocess.run(["tesseract", str(img), "-", "--oem", "1", "--psm", "3", "-l", "eng"],
+                           capture_output=True, text=True, env={**os.environ, "OMP_THREAD_LIMIT": "1"})
+        tess += time.perf_counter() - t
+        texts.append(r.stdout)
+        img.unlink()
+    return "\n".join(texts), time.perf_counter() - t0, tess
+
+
+def read_ocrmypdf(pdf: Path, tmp: Path) -> tuple[str, float]:
+    t0 = time.perf_counter()
+    out = tmp / "ocr.pdf"
+    r = subprocess.run(["ocrmypdf", "--deskew", "--clean", "--rotate-pages", "--output-type", "pdf", "--jobs", "1",
+                        "-l", "eng", "--quiet", str(pdf), str(out)], capture_output=True, text=True,
+                       env={**os.environ, "OMP_THREAD_LIMIT": "1"})
+    if r.returncode != 0:
+        return "", time.perf_counter() - t0
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True).stdout
+    out.unlink()
+    return text, time.perf_counter() - t0
+
+
+# ---------------------------------------------------------------- scoring
+def body_paragraphs(doc: dict) -> list[str]:
+    parts = []
+    for sec in ("preamble", "operative"):
+        for p in doc.get(sec, []):
+            parts.append(p["text"])
+            parts += [it["text"] for it in p.get("items", [])]
+    parts += [f["text"] for f in doc.get("footnotes", [])]
+    return [" ".join(p.split()) for p in parts if p.strip()]
+
+
+def normalise(text: str) -> str:
+    text = re.sub(r"(?<=[A-Za-z])[-\u00ad\u2010\u2011]\s*\n\s*(?=[a-z])", "", text)  # a word broken at a line end
+    text = re.sub(r"(?<=[A-Za-z])[-\u2010\u2011](?=[A-Za-z])", "", text)
+    return " ".join(text.split())
+
+
+def words(text: str) -> Counter:
+    out = Counter()
+    for w in re.findall(r"\w+", normalise(text).lower()):
+        w = re.sub(r"^([^\W\d_]{3,})\d{1,2}$", r"\1", w)  # a footnote marker glued to its word
+        out[w] += 1
+    return out
+
+
+def bow_error(ref: list[str], hyp: str) -> tuple[int, int]:
+    """(body words missed, body words) of ``hyp`` against the reference paragraphs."""
+    want = words(" ".join(ref))
+    have = words(hyp)
+    found = sum(min(n, have[w]) for w, n in want.items())
+    total = sum(want.values())
+    return total - found, total
+
+
+def body_cer(ref: list[str], hyp: str) -> tuple[int, int]:
+    """(edit distance, characters) of the reference paragraphs against their best windows in ``hyp``."""
+    hyp = normalise(hyp)
+    dist = chars = 0
+    for para in ref:
+        para = normalise(para)
+        if not hyp:
+            dist += len(para)
+        else:
+            al = fuzz.partial_ratio_alignment(para, hyp)
+            window = hyp[al.dest_start:al.dest_end]
+            dist += Levenshtein.distance(para, window)
+        chars += len(para)
+    return dist, chars
+
+
+def anchors(doc: dict) -> set[tuple[str, str]]:
+    out = set()
+    for sec in ("preamble", "operative"):
+        for i, p in enumerate(doc.get(sec, [])):
+            for n in p.get("notes", []):
+                out.add((f"{sec}{i}", str(n["num"])))
+            for j, it in enumerate(p.get("items", [])):
+                for n in it.get("notes", []):
+                    out.add((f"{sec}{i}.{j}", str(n["num"])))
+    return out
+
+
+def f1(got: set, want: set) -> tuple[int, int, int]:
+    """(true positives, found, wanted)."""
+    return len(got & want), len(got), len(want)
+
+
+# ---------------------------------------------------------------- the run
+def bench(srcs: list[Path], families: list[str], pages: int, work: Path, seed: int, readers: list[str]) -> dict:
+    born_dir = work / "born"
+    refs: dict[str, tuple[Path, int, dict]] = {}
+    for src in srcs:
+        born = born_dir / src.name
+        n = cut_pages(src, born, pages)
+        doc, err = process(born, work / "clean-born")
+        if doc is None:
+            print(f"  {src.stem}: born-digital reference failed ({err}); left out")
+            continue
+        refs[src.stem] = (born, n, doc)
+    results: dict[str, dict] = {}
+    for fam in families:
+        r = {k: 0.0 for k in ("pages", "docs", "para_ok", "tp", "found", "wanted")}
+        for reader in readers:
+            r[reader] = {"missed": 0, "words": 0, "dist": 0, "chars": 0, "seconds": 0.0, "tess_seconds": 0.0,
+                         "failed": 0}
+        statuses = Counter()
+        for stem, (born, n, ref) in refs.items():
+            scan = make_scan(born, work / fam / f"{stem}.pdf", fam, seed, list(range(n)))
+            body = body_paragraphs(ref)
+            r["pages"] += n
+            r["docs"] += 1
+            with tempfile.TemporaryDirectory(dir=work) as tmp:
+                for reader in readers:
+                    acc = r[reader]
+                    if reader == "tesseract":
+                        text, sec, tess = read_tesseract(scan, Path(tmp))
+                        acc["tess_seconds"] += tess
+                    elif reader == "ocrmypdf":
+                        text, sec = read_ocrmypdf(scan, Path(tmp))
+                    else:
+                        clean = Path(tmp) / "clean"
+                        t = time.perf_counter()
+                        doc, err = process(scan, clean)
+                        sec = time.perf_counter() - t
+                        shutil.rmtree(clean, ignore_errors=True)
+                        if doc is None:
+                            acc["failed"] += 1
+                            statuses["failed: " + err.split(": ", 1)[-1][:60]] += 1
+                            text = ""
+                        else:
+                            statuses[(doc.get("ocr") or {}).get("status", "?")] += 1
+                            text = " ".join(body_paragraphs(doc))
+                            r["para_ok"] += (len(doc["preamble"]), len(doc["operative"])) == \
+                                (len(ref["preamble"]), len(ref["operative"]))
+                            tp, found, wanted = f1(anchors(doc), anchors(ref))
+                            r["tp"] += tp
+                            r["found"] += found
+                            r["wanted"] += wanted
+                    missed, total = bow_error(body, text)
+                    dist, chars = body_cer(body, text)
+                    acc.update(missed=acc["missed"] + missed, words=acc["words"] + total,
+                               dist=acc["dist"] + dist, chars=acc["chars"] + chars, seconds=acc["seconds"] + sec)
+        r["statuses"] = dict(statuses)
+        results[fam] = r
+        print_family(fam, r, readers)
+    return results
+
+
+def _ratio(a: float, b: float) -> str:
+    return f"{a / b:.3f}" if b else "-"
+
+
+def print_family(fam: str, r: dict, readers: list[str]) -> None:
+    cells = []
+    for reader in readers:
+        a = r[reader]
+        bow = a["missed"] / a["words"] if a["words"] else 0.0
+        cer = a["dist"] / a["chars"] if a["chars"] else 0.0
+        ppm = 60 * r["pages"] / a["seconds"] if a["seconds"] else 0.0
+        cells.append(f"{reader} BoW {bow:.2%} CER {cer:.2%} {ppm:.1f} p/min")
+    f1s = "-"
+    if r["wanted"] or r["found"]:
+        p = r["tp"] / r["found"] if r["found"] else 0.0
+        rc = r["tp"] / r["wanted"] if r["wanted"] else 0.0
+        f1s = f"{2 * p * rc / (p + rc):.3f}" if p + rc else "0.000"
+    print(f"{fam:16} {int(r['docs'])} docs {int(r['pages'])} pages | " + " | ".join(cells)
+          + f" | paragraphs {int(r['para_ok'])}/{int(r['docs'])} | anchor F1 {f1s} ({int(r['tp'])}/{int(r['wanted'])})"
+          + f" | verdicts {r.get('statuses', {})}", flush=True)
+
+
+def print_speed(results: dict, readers: list[str]) -> None:
+    if "pipeline" not in readers:
+        return
+    if GOOD_FAMILY in results and "tesseract" in readers:
+        g = results[GOOD_FAMILY]
+        print(f"speed {GOOD_FAMILY}: pipeline {g['pipeline']['seconds']:.1f} s, tesseract alone on the page images "
+              f"{g['tesseract']['tess_seconds']:.1f} s (with pdftoppm {g['tesseract']['seconds']:.1f} s): "
+              f"ratio {_ratio(g['pipeline']['seconds'], g['tesseract']['tess_seconds'])} (target <= 1.1)")
+    if "ocrmypdf" in readers:
+        poor = [f for f in results if f != GOOD_FAMILY]
+        pipe = sum(results[f]["pipeline"]["seconds"] for f in poor)
+        ocrm = sum(results[f]["ocrmypdf"]["seconds"] for f in poor)
+        each = ", ".join(f"{f} {_ratio(results[f]['pipeline']['seconds'], results[f]['ocrmypdf']['seconds'])}"
+                         for f in poor)
+        print(f"speed poor families: pipeline {pipe:.1f} s vs ocrmypdf {ocrm:.1f} s: ratio {_ratio(pipe, ocrm)} "
+              f"(target <= 0.8); per family: {each}")
+    for f, r in results.items():
+        bows = {reader: (r[reader]["missed"] / r[reader]["words"] if r[reader]["words"] else 0.0) for reader in readers}
+        if "pipeline" in bows and len(bows) > 1:
+            others = {k: v for k, v in bows.items() if k != "pipeline"}
+            ratio = ", ".join(f"{_ratio(bows['pipeline'], v)}x {k}" for k, v in others.items())
+            print(f"  {f}: pipeline BoW error {ratio} (target <= 0.5x each)")
+
+
+def workers_check(work: Path, families: list[str]) -> None:
+    """Pages per minute of the whole CLI with 1 and 2 workers over the poor families' scans; peak memory."""
+    from pdf_bench import make_project, run_pipeline
+
+    inputs = [p for f in families if f != GOOD_FAMILY for p in sorted((work / f).glob("*.pdf"))]
+    if not inputs:
+        return
+    n_pages = sum(len(pdfium.PdfDocument(str(p))) for p in inputs)
+    for workers in (1, 2):
+        project = make_project(work / f"project-w{workers}", [])
+        for p in inputs:  # names unique across families
+            shutil.copy(p, project / "raw" / f"{p.parent.name}-{p.name}")
+        seconds = run_pipeline(project, workers)
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        print(f"workers {workers}: {len(inputs)} scans, {n_pages} pages in {seconds:.1f} s = "
+              f"{60 * n_pages / seconds:.1f} pages/min; peak memory of a process so far {peak:.0f} MB", flush=True)
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--docs", type=int, default=20)
+    ap.add_argument("--skip", type=int, default=0, help="start after this many corpus documents")
+    ap.add_argument("--pages", type=int, default=1, help="first N pages of each document")
+    ap.add_argument("--families", default=",".join(FAMILIES))
+    ap.add_argument("--readers", default="tesseract,ocrmypdf,pipeline")
+    ap.add_argument("--seed", type=int, default=14)
+    ap.add_argument("--work", type=Path, default=None, help="folder for scans and projects (default: a temp dir)")
+    ap.add_argument("--workers-check", action="store_true")
+    ap.add_argument("--json", type=Path, default=None, help="write the figures here too")
+    args = ap.parse_args(argv)
+    srcs = sorted(CORPUS.glob("*.pdf"))[args.skip:args.skip + args.docs]
+    families = args.families.split(",")
+    readers = args.readers.split(",")
+    work = args.work or Path(tempfile.mkdtemp(prefix="scan-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    print(f"{len(srcs)} documents, first {args.pages} pages, families {', '.join(families)}; readers "
+          f"{', '.join(readers)}; seed {args.seed}; work in {work}", flush=True)
+    if "pipeline" in readers:  # load the lexicon and start Tesseract once before anything is timed
+        from pipeline.lexicon import load_lexicon, user_cache_dir
+
+        load_lexicon(ROOT / "dictionaries", user_cache_dir())
+    results = bench(srcs, families, args.pages, work, args.seed, readers)
+    print_speed(results, readers)
+    if args.workers_check:
+        workers_check(work, families)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,222 @@
+"""Families of scan damage, made from born-digital PDFs with seeded, documented parameters.
+
+Independent of ``bench/make_scans.py`` (its two variants are what the pipeline
+was first tuned on): other resolutions, other noise models, other typefaces.
+Each family draws its parameters per page from the ranges below with a
+``random.Random`` seeded by (seed, family, file name, page), so a rerun gives
+the same bytes and two pages of one family differ.
+
+=================  ======================================================================
+family             what it imitates, and its parameters
+=================  ======================================================================
+clean300           an office scan: 300 dpi grey, JPEG quality 90
+bilevel200         a thresholded photocopy: 200 dpi, blur sigma 0.4-0.8, dark specks
+                   (0.05-0.15% of pixels, 1-2 px) and light dropouts (0.02-0.05%), hard
+                   threshold at grey 135-175, stored 1 bit (CCITT G4)
+dpi150             a low-resolution scan: 150 dpi grey, JPEG quality 85
+noise_blur         a worn scanner: 300 dpi, blur sigma 0.9-1.4, Gaussian grey noise
+                   sigma 14-24, background shade 0-25 grey levels across the page
+jpeg30             heavy compression: 200 dpi grey, JPEG quality 30
+skew3              a page fed crooked: 300 dpi grey, rotated uniformly -3..3 degrees
+turned90           a page fed sideways: 300 dpi, turned 90 degrees (clockwise or not, drawn)
+turned180          a page fed upside down: 300 dpi, turned 180 degrees
+eroded             light print: 300 dpi, only stroke cores darker than grey 60-90 kept as
+                   ink (strokes about 2 px thinner), 0.5-1.5% of ink pixels dropped
+bled               heavy print: 300 dpi, ink thickened by a 3x3 min filter, blur 0.6-1.0
+typewriter         the text re-set in a typewriter face (Nimbus Mono / Liberation Mono) at
+                   each word's place, superscripts raised and smaller, 300 dpi grey
+typewriter_poor    the same, then 200 dpi bilevel with specks as bilevel200
+=================  ======================================================================
+
+    python3 bench/scan_families.py --out /tmp/fam --families clean300,bilevel200 A_RES_80_37
+"""
+from __future__ import annotations
+
+import argparse
+import random
+from pathlib import Path
+
+import numpy as np
+import pdfplumber
+import pypdfium2 as pdfium
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+FAMILIES = ("clean300", "bilevel200", "dpi150", "noise_blur", "jpeg30", "skew3", "turned90", "turned180",
+            "eroded", "bled", "typewriter", "typewriter_poor")
+MONO_FONTS = ("/usr/share/fonts/opentype/urw-base35/NimbusMonoPS-Regular.otf",
+              "/usr/share/fonts/truetype/liberation/LiberationMono-Regular.ttf",
+              "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf")
+
+
+def render(pdf_path: Path, page: int, dpi: int) -> Image.Image:
+    pdf = pdfium.PdfDocument(str(pdf_path))
+    try:
+        return pdf[page].render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
+    finally:
+        pdf.close()
+
+
+def _font(path: str, size_px: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(path, max(6, size_px))
+
+
+def _lines(words: list[dict]) -> list[list[dict]]:
+    """Words grouped into printed lines: a raised marker joins the line it stands in."""
+    lines: list[list[dict]] = []
+    for w in sorted(words, key=lambda w: (-float(w["size"]), float(w["top"]))):
+        mid = (float(w["top"]) + float(w["bottom"])) / 2
+        for line in lines:
+            head = line[0]
+            if float(head["top"]) - 1 <= mid <= float(head["bottom"]) + 1:
+                line.append(w)
+                break
+        else:
+            lines.append([w])
+    return [sorted(line, key=lambda w: float(w["x0"])) for line in lines]
+
+
+def typeset_mono(pdf_path: Path, page: int, dpi: int, font_path: str) -> Image.Image:
+    """The page's text re-set in a monospaced face: each line from its own left edge, ragged right.
+
+    A line keeps its indent, size and place; its words follow one another one
+    space apart (a gap as wide as a tab stays a tab), shrunk as far as the line
+    needs to fit its original width (a typewriter face is wider than Times); a
+    word printed smaller and raised (a footnote marker) stays smaller and
+    raised, glued to its word when it was.
+    """
+    k = dpi / 72
+    with pdfplumber.open(pdf_path) as pdf:
+        p = pdf.pages[page]
+        img = Image.new("L", (round(float(p.width) * k), round(float(p.height) * k)), 255)
+        draw = ImageDraw.Draw(img)
+        words = p.extract_words(extra_attrs=["size"], keep_blank_chars=False, use_text_flow=False)
+        for line in _lines(words):
+            main = max(float(w["size"]) for w in line)
+            base_w = max(line, key=lambda w: float(w["size"]))
+            x0, x1 = float(line[0]["x0"]), max(float(w["x1"]) for w in line)
+            font = _font(font_path, round(main * k))
+            adv = draw.textlength(" ".join(w["text"] for w in line), font=font)
+            factor = min(1.0, (x1 - x0) * k / adv) if adv else 1.0
+            factor = max(factor, 0.55)
+            cursor, prev = x0 * k, None
+            space = draw.textlength(" ", font=_font(font_path, round(main * k * factor)))
+            for w in line:
+                size = float(w["size"]) * k * factor
+                wf = _font(font_path, round(size))
+                if prev is not None:
+                    gap = float(w["x0"]) - float(prev["x1"])
+                    if gap >= 1.5 * main:
+                        cursor = max(cursor + space, float(w["x0"]) * k)  # a tab stop
+                    elif gap > 0.08 * main:
+                        cursor += space
+                ascent, _ = wf.getmetrics()
+                # baseline: the word's bottom less its descent; a raised word keeps its rise
+                rise = (float(base_w["bottom"]) - float(w["bottom"])) * k
+                baseline = float(base_w["bottom"]) * k - 0.22 * main * k - rise
+                draw.text((cursor, baseline - ascent), w["text"], font=wf, fill=0)
+                cursor += draw.textlength(w["text"], font=wf)
+                prev = w
+        for line in p.lines + p.rects:
+            if float(line["bottom"]) - float(line["top"]) <= 2.5 and float(line["x1"]) - float(line["x0"]) >= 20:
+                draw.rectangle([float(line["x0"]) * k, float(line["top"]) * k, float(line["x1"]) * k,
+                                max(float(line["bottom"]) * k, float(line["top"]) * k + 1)], fill=0)
+    return img
+
+
+def _specks(arr: np.ndarray, rng: np.random.Generator, dark: float, light: float) -> np.ndarray:
+    out = arr.copy()
+    n = arr.size
+    for share, value in ((dark, 0), (light, 255)):
+        count = int(n * share)
+        ys = rng.integers(0, arr.shape[0] - 2, count)
+        xs = rng.integers(0, arr.shape[1] - 2, count)
+        sizes = rng.integers(1, 3, count)
+        for y, x, s in zip(ys, xs, sizes):
+            out[y:y + s, x:x + s] = value
+    return out
+
+
+def _bilevel(img: Image.Image, rng: random.Random, nrng: np.random.Generator) -> Image.Image:
+    img = img.filter(ImageFilter.GaussianBlur(rng.uniform(0.4, 0.8)))
+    arr = _specks(np.asarray(img), nrng, rng.uniform(0.0005, 0.0015), rng.uniform(0.0002, 0.0005))
+    cut = rng.uniform(135, 175)
+    return Image.fromarray(np.where(arr > cut, 255, 0).astype(np.uint8)).convert("1")
+
+
+def make_page(src: Path, page: int, family: str, seed: int) -> tuple[Image.Image, int, dict]:
+    """One page of ``src`` damaged as ``family`` says: (image, dpi, save options)."""
+    rng = random.Random(f"{seed}:{family}:{src.name}:{page}")
+    nrng = np.random.default_rng(rng.randrange(2 ** 32))
+    jpeg = {"quality": 90}
+    if family == "clean300":
+        return render(src, page, 300), 300, jpeg
+    if family == "bilevel200":
+        return _bilevel(render(src, page, 200), rng, nrng), 200, {}
+    if family == "dpi150":
+        return render(src, page, 150), 150, {"quality": 85}
+    if family == "noise_blur":
+        img = render(src, page, 300).filter(ImageFilter.GaussianBlur(rng.uniform(0.9, 1.4)))
+        arr = np.asarray(img, dtype=np.float32)
+        shade = np.linspace(0, rng.uniform(0, 25), arr.shape[1])[None, :]
+        arr = arr - shade + nrng.normal(0, rng.uniform(14, 24), arr.shape)
+        return Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8)), 300, jpeg
+    if family == "jpeg30":
+        return render(src, page, 200), 200, {"quality": 30}
+    if family == "skew3":
+        img = render(src, page, 300)
+        return img.rotate(rng.uniform(-3, 3), resample=Image.BICUBIC, fillcolor=255), 300, jpeg
+    if family == "turned90":
+        img = render(src, page, 300)
+        return img.rotate(rng.choice((90, 270)), expand=True), 300, jpeg
+    if family == "turned180":
+        return render(src, page, 300).rotate(180), 300, jpeg
+    if family == "eroded":
+        # only the darkest core of each stroke stays ink (about a pixel off each edge), and some of it drops out
+        arr = np.asarray(render(src, page, 300)).copy()
+        ink = np.nonzero(arr < 100)
+        drop = nrng.random(ink[0].size) < rng.uniform(0.005, 0.015)
+        arr[ink[0][drop], ink[1][drop]] = 255
+        cut = rng.uniform(60, 90)
+        return Image.fromarray(np.where(arr > cut, 255, 0).astype(np.uint8)), 300, jpeg
+    if family == "bled":
+        img = render(src, page, 300).filter(ImageFilter.MinFilter(3))
+        return img.filter(ImageFilter.GaussianBlur(rng.uniform(0.6, 1.0))), 300, jpeg
+    if family in ("typewriter", "typewriter_poor"):
+        font = next(f for f in MONO_FONTS if Path(f).exists())
+        img = typeset_mono(src, page, 300, font)
+        if family == "typewriter":
+            return img, 300, jpeg
+        small = img.resize((round(img.width * 2 / 3), round(img.height * 2 / 3)), Image.LANCZOS)
+        return _bilevel(small, rng, nrng), 200, {}
+    raise ValueError(f"unknown family {family!r}; known: {', '.join(FAMILIES)}")
+
+
+def make_scan(src: Path, out: Path, family: str, seed: int, pages: list[int]) -> Path:
+    """An image-only PDF of ``pages`` (0-based) of ``src``, damaged as ``family``."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    made = [make_page(src, p, family, seed) for p in pages]
+    (first, dpi, opts), rest = made[0], [m[0] for m in made[1:]]
+    # grey pages are stored as JPEG at the family's quality, bilevel ones as CCITT G4
+    first.save(out, "PDF", resolution=dpi, save_all=True, append_images=rest, **opts)
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("docs", nargs="+", help="born-digital PDFs or corpus stems")
+    ap.add_argument("--corpus", type=Path, default=Path("/work/shared/corpus/un-pdfs"))
+    ap.add_argument("--out", type=Path, required=True)
+    ap.add_argument("--families", default=",".join(FAMILIES))
+    ap.add_argument("--pages", type=int, default=2, help="first N pages of each document")
+    ap.add_argument("--seed", type=int, default=14)
+    args = ap.parse_args(argv)
+    for d in args.docs:
+        src = Path(d) if Path(d).suffix == ".pdf" else args.corpus / f"{d}.pdf"
+        n = min(args.pages, len(pdfium.PdfDocument(str(src))))
+        for fam in args.families.split(","):
+            out = make_scan(src, args.out / fam / src.name, fam, args.seed, list(range(n)))
+            print(f"{fam}: {out} ({out.stat().st_size // 1024} KiB)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,210 @@
+"""Page preparation steps, the quality verdict and its evidence, on small synthetic pages (no OCR)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from pipeline.extract import prepare, quality
+from pipeline.extract.prepare import Evidence
+
+
+def _page(h: int = 120, w: int = 200) -> np.ndarray:
+    return np.full((h, w), 255, np.uint8)
+
+
+def _glyphs(img: np.ndarray, stroke: int = 3) -> np.ndarray:
+    """Rows of letter-sized bars (x-height 20 px at 300 dpi), like a line of text."""
+    for y in (20, 70):
+        for x in range(10, img.shape[1] - 20, 14):
+            img[y:y + 20, x:x + stroke] = 0
+            img[y + 17:y + 20, x:x + 9] = 0
+    return img
+
+
+# ------------------------------------------------------------------ steps
+
+
+def test_upsample_scales_each_side():
+    img = _glyphs(_page())
+    out = prepare.upsample(img, 2.0)
+    assert out.shape == (240, 400)
+    assert prepare.upsample(img, 1.0) is img  # never downsample
+
+
+def test_denoise_removes_grey_noise_keeps_ink():
+    rng = np.random.default_rng(3)
+    clean = np.where(_glyphs(_page()) == 0, 30, 210).astype(np.uint8)
+    noisy = np.clip(clean + rng.normal(0, 25, clean.shape), 0, 255).astype(np.uint8)
+    out = prepare.denoise(noisy)
+    paper = clean == 210
+    assert out[paper].std() < 0.6 * noisy[paper].std()
+    assert (out[~paper] < 128).mean() > 0.9
+
+
+def test_binarize_otsu_gives_two_levels_and_keeps_ink():
+    img = _glyphs(_page())
+    grey = np.where(img == 0, 90, 200).astype(np.uint8)
+    out = prepare.binarize_otsu(grey)
+    assert set(np.unique(out)) == {0, 255}
+    assert np.array_equal(out == 0, img == 0)
+
+
+def test_sauvola_keeps_text_in_a_shadow_where_one_global_cut_loses_it():
+    img = _glyphs(_page(120, 400))
+    shade = np.linspace(0, 150, img.shape[1])[None, :]  # paper darkens to the right
+    grey = np.clip(np.where(img == 0, 40.0, 235.0) - shade * (img == 255) - shade * 0.2 * (img == 0), 0, 255)
+    grey = grey.astype(np.uint8)
+    ink = img == 0
+    right = np.zeros_like(ink)
+    right[:, 300:] = True
+    sauvola = prepare.binarize_sauvola(grey, window=41)
+    otsu = prepare.binarize_otsu(grey)
+    # Sauvola: the ink on the dark right is ink and the paper there is paper
+    assert (sauvola[ink & right] == 0).mean() > 0.95
+    assert (sauvola[~ink & right] == 255).mean() > 0.9
+    assert (otsu[~ink & right] == 255).mean() < (sauvola[~ink & right] == 255).mean()
+
+
+def test_despeckle_removes_lone_specks_keeps_dots_beside_letters():
+    img = _glyphs(_page())
+    img[5, 100] = 0  # a lone speck in the margin
+    img[60, 150:152] = 0  # another
+    img[42, 13] = 0  # a dot just under a letter (an i's dot, a full stop): kept
+    out = prepare.despeckle(img)
+    assert out[5, 100] == 255 and out[60, 150] == 255
+    assert out[42, 13] == 0
+    clean = _glyphs(_page())
+    assert (out[clean == 0] == 0).all()  # every letter's ink stays
+    assert prepare.despeckle(clean) is clean  # nothing to do: unchanged, the same image
+
+
+def test_close_joins_a_broken_stroke():
+    img = _page()
+    img[20:80, 50:53] = 0
+    img[49, 50:53] = 255  # a one-pixel break
+    out = prepare.close_strokes(img, 3)
+    assert (out[20:80, 51] < 128).all()
+
+
+def test_open_cuts_a_bridge_between_bled_letters():
+    img = _page()
+    img[20:60, 40:50] = 0
+    img[20:60, 51:61] = 0
+    img[30, 50] = 0  # one-pixel bridge of bled ink
+    out = prepare.open_strokes(img, 3)
+    assert out[30, 50] == 255
+    assert (out[25:55, 42:48] == 0).all()  # the letters themselves stay
+
+
+# ------------------------------------------------------------------ evidence and plan
+
+
+def test_measure_reads_the_damage():
+    clean = _glyphs(_page(200, 400))
+    ev = prepare.measure(clean, 300)
+    assert ev.bilevel and ev.noise == 0 and ev.speckle < 60
+    assert 2.0 <= ev.stroke <= 4.5 and 15 <= ev.x_height <= 25
+    rng = np.random.default_rng(1)
+    specked = clean.copy()
+    ys, xs = rng.integers(0, 200, 300), rng.integers(0, 400, 300)
+    specked[ys, xs] = 0
+    assert prepare.measure(specked, 300).speckle > prepare.SPECKLED
+    noisy = np.clip(clean.astype(float) * 0.8 + 30 + rng.normal(0, 20, clean.shape), 0, 255).astype(np.uint8)
+    assert prepare.measure(noisy, 300).noise > prepare.NOISY
+    thin = _glyphs(_page(200, 400), stroke=1)
+    thin[:, :] = np.where(thin == 0, 0, 255)
+    assert prepare.measure(thin, 300).stroke < prepare.measure(clean, 300).stroke
+
+
+def _ev(**kw) -> Evidence:
+    base = dict(dpi=300, ink_share=0.05, bilevel=False, noise=2.0, speckle=5.0, stroke=3.2, x_height=19.0, uneven=5.0)
+    return Evidence(**{**base, **kw})
+
+
+PLANS = [  # evidence -> steps, negative rows first: a page without that damage gets nothing
+    ({}, []),
+    ({"bilevel": True, "noise": 0.0, "uneven": 0.0}, []),
+    ({"noise": 18.0}, ["denoise", "binarize otsu"]),
+    ({"uneven": 60.0}, ["binarize sauvola"]),
+    ({"bilevel": True, "noise": 0.0, "speckle": 300.0}, ["despeckle"]),
+    ({"stroke": 1.6}, ["binarize otsu", "close"]),
+    ({"stroke": 7.0}, ["binarize otsu", "open"]),
+    ({"noise": 15.0, "uneven": 55.0, "speckle": 200.0}, ["denoise", "binarize sauvola", "despeckle"]),
+]
+
+
+@pytest.mark.parametrize("evidence,steps", PLANS)
+def test_plan_follows_evidence(evidence, steps):
+    assert [name for name, _ in prepare.plan(_ev(**evidence))] == steps
+
+
+def test_apply_plan_logs_only_steps_that_changed_the_image():
+    img = _glyphs(_page())
+    img[5, 100] = 0
+    out, log = prepare.apply_plan(img, [("despeckle", {"max_area": 4}), ("binarize otsu", {})])
+    assert log == ["despeckle 4"]  # already two levels: Otsu changed nothing and is not logged
+    assert out[5, 100] == 255
+
+
+# ------------------------------------------------------------------ the verdict
+
+
+def _data(words: list[tuple[str, float]], tall: bool = False) -> dict:
+    n = len(words)
+    w, h = (10, 40) if tall else (40, 10)
+    return {"level": [5] * n, "text": [t for t, _ in words], "conf": [c for _, c in words],
+            "width": [w] * n, "height": [h] * n}
+
+
+SENTENCE = "Reaffirming the importance of international cooperation for the promotion of human rights and".split()
+
+
+def test_measure_counts_confidence_and_lexicon_words():
+    m = quality.measure(_data([(w, 90.0) for w in SENTENCE] + [("JOqQuID90qj", 20.0), ("|", 10.0), ("12", 95.0)]))
+    assert m["words"] == len(SENTENCE) + 2  # "JOqQuID" and "qj": letters only, two or more
+    assert m["lexicon_share"] == round(len(SENTENCE) / (len(SENTENCE) + 2), 3)
+    assert m["mean_confidence"] == round((90 * len(SENTENCE) + 20 + 95) / (len(SENTENCE) + 2), 1)
+    assert not m["sideways"]
+
+
+VERDICTS = [  # (mean confidence, lexicon share, words, scanned dpi, ink share) -> status
+    ((92, 0.97, 300, 300, 0.05), "good"),
+    ((92, 0.97, 300, 72, 0.05), "poor"),  # a 72 dpi scan is never good by default
+    ((70, 0.90, 300, 300, 0.05), "poor"),
+    ((88, 0.78, 300, 300, 0.05), "poor"),
+    ((36, 0.30, 300, 300, 0.05), "unreadable"),  # a page read turned
+    ((60, 0.40, 300, 300, 0.05), "unreadable"),
+    ((None, None, 0, 300, 0.001), "poor"),  # blank page: a verdict, never good
+    ((40, 0.2, 3, 300, 0.45), "unreadable"),  # a photograph: ink without words
+]
+
+
+@pytest.mark.parametrize("measures,status", VERDICTS)
+def test_page_verdict(measures, status):
+    conf, share, words, dpi, ink = measures
+    m = {"mean_confidence": conf, "lexicon_share": share, "words": words, "known_chars": 0}
+    assert quality.page_verdict(m, dpi=dpi, ink_share=ink)[0] == status
+
+
+def test_sideways_reading_is_unreadable_and_scores_nothing():
+    m = quality.measure(_data([(w, 90.0) for w in SENTENCE * 2], tall=True))
+    assert m["sideways"]
+    assert quality.page_verdict(m, dpi=300)[0] == "unreadable"
+    upright = quality.measure(_data([(w, 60.0) for w in SENTENCE * 2]))
+    assert quality.score(upright) > quality.score(m)
+
+
+def test_document_status_is_the_worst_page():
+    assert quality.document_status([{"status": "good"}, {"status": "good"}]) == "good"
+    assert quality.document_status([{"status": "good"}, {"status": "poor"}]) == "poor"
+    assert quality.document_status([{"status": "poor"}, {"status": "unreadable"}]) == "unreadable"
+
+
+def test_unreadable_reason_says_what_was_tried_and_what_to_do():
+    page = {"page": 2, "status": "unreadable", "rotation": 180, "dpi": 200,
+            "preprocessing": ["upsample 200->300", "rotate 180", "deskew 0.5", "denoise 3", "binarize otsu"],
+            "why": "mean confidence 21, 30% of words in the lexicon"}
+    reason = quality.unreadable_reason(page)
+    assert reason.startswith("page 2 unreadable: mean confidence 21")
+    assert "rotation by 180" in reason and "cleaning (upsample, rotate, denoise, binarize)" in reason
+    assert reason.endswith("rescan at 300 dpi or more")
