@@ -84,12 +84,14 @@ from rapidfuzz.distance import Levenshtein  # noqa: E402
 from pipeline import lexicon as lexmod  # noqa: E402
 from pipeline.build_lexicon import pdf_text  # noqa: E402
 from pipeline.repair.engine import RepairContext, run_rules  # noqa: E402
-from pipeline.repair.order import TEXT_RULES  # noqa: E402
+from pipeline.repair.order import TEXT_RULES, rules_for  # noqa: E402
 from pipeline.worktext import IN_TEXT, Thresholds, WorkText, replay  # noqa: E402
 
 DEFAULT_PDFS = Path("/work/shared/corpus/un-pdfs")
 DEFAULT_SEEDS = Path("/work/shared/seeds")
 CONTRACT_RULES = {"unicode.spaces", "unicode.hyphens", "unicode.ligatures", "unicode.control_chars"}
+GUESSING = {"symbols.un_symbol", "numerals.roman_in_citation", "numerals.arabic_in_date", "numerals.paragraph_number",
+            "words.segmentation", "words.spelling", "words.real_word"}
 
 RATES = {
     "ocr_letters": 0.015,
@@ -134,9 +136,10 @@ def held_out(lex, text: str):
     return lex.without(*lexmod.count_text(text))
 
 
-def repair(name: str, text: str, lex) -> WorkText:
+def repair(name: str, text: str, lex, kind: str | None = None) -> WorkText:
+    """Repair ``text`` as a source of ``kind`` ("pdf": an exact text layer; None or "text": a text export)."""
     work = WorkText(name, text)
-    run_rules(work, TEXT_RULES, RepairContext(lexicon=lex), Thresholds())
+    run_rules(work, rules_for(kind), RepairContext(lexicon=lex, source_kind=kind), Thresholds())
     return work
 
 
@@ -153,14 +156,15 @@ def words_of(text: str) -> int:
 
 
 # ------------------------------------------------------- 1: clean text
-def bench_clean(docs, lex) -> dict:
+def bench_clean(docs, lex, kind: str | None = None, leave_one_out: bool = True) -> dict:
+    """Changes put into clean text (applied or flagged): each one is harm."""
     false: list[dict] = []
     contract = Counter()
     layout = 0
     words = 0
     for name, text in docs:
         words += words_of(text)
-        work = repair(name, text, held_out(lex, text))
+        work = repair(name, text, held_out(lex, text) if leave_one_out else lex, kind)
         assert replay(text, work.corrections) == work.text, name
         for c in applied(work):
             if c["rule"] in CONTRACT_RULES:
@@ -168,8 +172,9 @@ def bench_clean(docs, lex) -> dict:
             elif c["rule"] == "hyphenation.line_end" and c.get("info", {}).get("decision") == "keep" and only_whitespace_removed(c):
                 layout += 1
             else:
-                false.append({"doc": name, **{k: c[k] for k in ("rule", "before", "after", "confidence", "context")}})
+                false.append({"doc": name, **{k: c[k] for k in ("rule", "before", "after", "confidence", "status", "context")}})
     return {
+        "kind": kind or "text",
         "documents": len(docs),
         "words": words,
         "false_corrections": len(false),
@@ -410,6 +415,138 @@ def bench_scans(folder: Path, docs, lex, pages: int, dpi: int) -> dict:
             "cer_after": round(num_after / max(denom, 1), 5), "by_page": rows, "applied": changes}
 
 
+# ------------------------------------------------------ 6: trust figures
+DEFAULT_DRAFTS = Path("/work/shared/corpus/un-drafts")
+DEFAULT_OOD = Path("/work/shared/corpus/ood/bln600-train.csv")
+LANG_DIR = ROOT / "tests" / "data" / "lang"
+BANDS = [(0.0, 0.5), (0.5, 0.8), (0.8, 0.9), (0.9, 0.95), (0.95, 0.995), (0.995, 1.01)]
+
+
+def bench_ood(path: Path, lex, limit: int | None = None) -> dict:
+    """English outside the UN domain (historical newspapers, bln600): the OCR
+    text is repaired as a text export and compared with its ground truth.
+    A harmful change replaces a word the OCR had right; a helpful one makes
+    the OCR's wrong word the true one."""
+    import csv
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    import ocr_labels as L
+
+    csv.field_size_limit(10**9)
+    rows: dict[str, list[tuple[str, str]]] = {}
+    with path.open(encoding="utf-8", newline="") as fh:
+        for r in csv.DictReader(fh):
+            rows.setdefault(r["Sample ID"], []).append((r["OCR Text"], r["Ground Truth"]))
+    samples = sorted(rows)[:limit]
+    harmful: list[dict] = []
+    helpful = other = words = 0
+    for sid in samples:
+        lines = rows[sid]
+        text = "\n\n".join(o for o, _ in lines)
+        starts, pos = [], 0
+        for o, _ in lines:
+            starts.append(pos)
+            pos += len(o) + 2
+        words += sum(words_of(t) for _, t in lines)
+        work = repair(sid, text, lex, "text")
+        aligns: dict[int, tuple] = {}
+        for c in applied(work):
+            if c["rule"] not in GUESSING:
+                continue
+            a = c["where"]["source"]["start"]
+            i = bisect.bisect_right(starts, a) - 1
+            if i not in aligns:
+                o, t = lines[i]
+                aligns[i] = (L.OcrText(None, o, t, "ood", sid), L.Alignment(o, t))
+            ocr, align = aligns[i]
+            local = {**c, "where": {"source": {"start": a - starts[i], "end": c["where"]["source"]["end"] - starts[i]}}}
+            right = L.label(local, ocr, align)
+            s0, e0 = local["where"]["source"]["start"], local["where"]["source"]["end"]
+            span = align.truth_word_span(s0, e0)
+            was = L.norm(ocr.text[s0:e0]) == L.norm(align.truth[span[0]:span[1]]) if span else False
+            if right:
+                helpful += 1
+            elif was or _word_was_right(ocr, align, s0, e0):
+                harmful.append({"sample": sid, "rule": c["rule"], "before": c["before"], "after": c["after"],
+                                "confidence": c["confidence"], "status": c["status"], "context": c["context"]})
+            else:
+                other += 1  # a wrong word made another wrong word
+    return {"samples": len(samples), "words": words, "harmful": len(harmful), "helpful": helpful,
+            "wrong_to_wrong": other, "harmful_per_10k": round(len(harmful) * 10000 / max(words, 1), 3),
+            "listed": harmful}
+
+
+def _word_was_right(ocr, align, s: int, e: int) -> bool:
+    """Was the whole OCR word around ``[s, e)`` the true word?"""
+    import ocr_labels as L
+
+    while s > 0 and L._wordish(ocr.text[s - 1]):
+        s -= 1
+    while e < len(ocr.text) and L._wordish(ocr.text[e]):
+        e += 1
+    span = align.truth_word_span(s, e)
+    return bool(span) and L.norm(ocr.text[s:e]) == L.norm(align.truth[span[0]:span[1]])
+
+
+def bench_foreign(lex) -> dict:
+    """UN paragraphs in French and Spanish (tests/data/lang): no change at all is right."""
+    out = {}
+    for path in sorted(LANG_DIR.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        for kind in ("text", "scanned-pdf"):
+            work = WorkText(path.stem, text)
+            if kind == "scanned-pdf":  # as if OCR read every word at 0.5
+                from pipeline.worktext import Mark
+
+                work.marks = [Mark(m.start(), m.end(), "conf", {"conf": 0.5}) for m in re.finditer(r"\S+", text)]
+            run_rules(work, rules_for(kind), RepairContext(lexicon=lex, source_kind=kind), Thresholds())
+            changed = [(c["rule"], c["before"], c["after"], c["status"]) for c in applied(work)
+                       if c["rule"] not in CONTRACT_RULES]
+            out[f"{path.stem} as {kind}"] = {"words": words_of(text), "changes": len(changed), "listed": changed}
+    return out
+
+
+def bench_real_ocr(lex, docs: int, pages: int) -> dict:
+    """The held-out half of the labelled real-OCR set: reliability per band, precision of applied, recall."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import calibrate as C
+    import ocr_labels as L
+
+    _, evaluation = L.split()
+    pdfs = evaluation[:docs]
+    readings = L.pages_of(pdfs, pages)
+    samples, page_rows = C.ocr_samples(readings, lex, None)  # None: the committed calibration
+    bands = []
+    for lo, hi in BANDS:
+        inb = [x for x in samples if lo <= x.raw < hi]
+        if inb:
+            bands.append({"band": f"[{lo:.3g}, {min(hi, 1):.3g}{']' if hi > 1 else ')'}", "n": len(inb),
+                          "stated": round(statistics.mean(x.raw for x in inb), 3),
+                          "right": round(sum(x.right for x in inb) / len(inb), 3)})
+    app = [x for x in samples if x.status == "applied"]
+    flagged = [x for x in samples if x.status == "flagged"]
+    by_family = {}
+    for fam in L.FAMILIES:
+        rows = [r for r in page_rows if r["family"] == fam]
+        e = sum(r["errors"] for r in rows)
+        f = sum(r["fixed_or_flagged"] for r in rows)
+        by_family[fam] = {"pages": len(rows), "words": sum(r["words"] for r in rows), "errors": e,
+                          "fixed_or_flagged": f, "recall": round(f / e, 4) if e else None}
+    poor = [by_family[f] for f in L.POOR]
+    pe, pf = sum(x["errors"] for x in poor), sum(x["fixed_or_flagged"] for x in poor)
+    return {
+        "documents": [p.name for p in pdfs], "page_readings": len(readings), "proposals": len(samples),
+        "reliability": bands,
+        "applied": len(app), "applied_right": sum(x.right for x in app),
+        "applied_precision": round(sum(x.right for x in app) / len(app), 4) if app else None,
+        "flagged": len(flagged), "flagged_precision": round(sum(x.right for x in flagged) / len(flagged), 4) if flagged else None,
+        "by_family": by_family, "poor_recall": round(pf / pe, 4) if pe else None,
+        "wrong_in_text": [(x.family, x.rule, x.before, x.after, x.raw, x.status) for x in samples
+                          if not x.right and x.status in IN_TEXT],
+        "missed": {r["name"]: r["missed"] for r in page_rows if r["missed"]},
+    }
+
+
 # ------------------------------------------------------------- 3: seeds
 ARTIFACTS = [("AICONF.157", "A/CONF.157"), ("al actors", "all actors"), ("elementsin", "elements in")]
 
@@ -497,12 +634,23 @@ def main(argv: list[str] | None = None) -> int:
                     help="also OCR page 2 of the first N PDFs with Tesseract and score the repair on it")
     ap.add_argument("--dpi", type=int, default=150)
     ap.add_argument("--show-missed", default=None, metavar="FAMILY", help="list the injected errors of FAMILY ('all') left unrepaired")
+    ap.add_argument("--drafts", type=Path, default=DEFAULT_DRAFTS)
+    ap.add_argument("--ood", type=Path, default=DEFAULT_OOD)
+    ap.add_argument("--ood-samples", type=int, default=None, help="only the first N bln600 samples")
+    ap.add_argument("--ocr-docs", type=int, default=6, help="held-out documents of the real-OCR set")
+    ap.add_argument("--ocr-pages", type=int, default=2)
+    ap.add_argument("--trust-only", action="store_true", help="only section 6 (the trust figures)")
     args = ap.parse_args(argv)
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
 
     results: dict = {}
     docs = corpus_texts(args.pdfs, args.docs) if args.pdfs.exists() else []
+    if args.trust_only:
+        results["trust"] = bench_trust(args, docs, lexmod.load_lexicon(args.dictionaries))
+        if args.json:
+            args.json.write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")
+        return 0
     results["speed"] = speed = bench_speed(docs or [("none", "")], args.dictionaries)
     lex = lexmod.load_lexicon(args.dictionaries)
     print(f"== 4. Throughput (one core)\n  dictionary load: {speed['dictionary_load_s']} s (cached reload {speed['cached_load_ms']} ms)")
@@ -551,9 +699,77 @@ def main(argv: list[str] | None = None) -> int:
             c = seeds["repaired"].get(bad)
             print(f"  {bad!r}: " + (f"{c['rule']} {c['before']!r} -> {c['after']!r} [{c['status']} {c['confidence']}] in {c['doc']}" if c else "NOT REPAIRED"))
         print(f"  rules or dictionaries naming them: {seeds['named_in_rules_or_dictionaries'] or 'none'}")
+    results["trust"] = bench_trust(args, docs, lex)
     if args.json:
         args.json.write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")
     return 0
+
+
+def bench_trust(args, docs, lex) -> dict:
+    """Section 6: harm where nothing is broken, and the measured confidence on held-out real OCR."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import ocr_labels as L
+
+    out: dict = {}
+    print("\n== 6. Trust: harmful changes put into the text (applied or flagged) per 10,000 words (target <= 0.1 each)")
+
+    def show(label: str, r: dict) -> None:
+        print(f"  {label}: {r['false_corrections']} in {r['words']} words = {r['per_10k_words']} per 10,000")
+        for c in r["listed"][:15]:
+            print(f"      {c['doc']}: {c['rule']} {c['before']!r} -> {c['after']!r} [{c['status']} {c['confidence']}] | {c['context']}")
+
+    if docs:
+        out["pdfs_born_digital"] = r = bench_clean(docs, lex, "pdf")
+        show(f"{len(docs)} corpus PDFs, text layers as born-digital (leave-one-out lexicon)", r)
+        out["pdfs_as_text"] = r = bench_clean(docs, lex, "text")
+        show(f"{len(docs)} corpus PDFs, text layers as text exports of unknown provenance (leave-one-out)", r)
+    if args.drafts.exists():
+        drafts = corpus_texts(args.drafts)
+        cal, ev = L.split(args.drafts)
+        held = {p.stem for p in ev}
+        out["drafts_born_digital"] = r = bench_clean(drafts, lex, "pdf", leave_one_out=False)
+        show(f"{len(drafts)} un-drafts PDFs (not in the lexicon), as born-digital", r)
+        out["drafts_as_text_heldout"] = r = bench_clean([d for d in drafts if d[0] in held], lex, "text", leave_one_out=False)
+        show(f"{len(held)} un-drafts held out from calibration, as text exports", r)
+        out["drafts_as_text_calibration"] = r = bench_clean([d for d in drafts if d[0] not in held], lex, "text",
+                                                           leave_one_out=False)
+        show(f"{len(drafts) - len(held)} un-drafts used for calibration (in-sample), as text exports", r)
+    if args.ood.exists():
+        out["ood"] = r = bench_ood(args.ood, lex, args.ood_samples)
+        print(f"  English outside the UN (bln600, {r['samples']} samples, OCR text as a text export vs ground truth): "
+              f"{r['harmful']} harmful in {r['words']} words = {r['harmful_per_10k']} per 10,000; "
+              f"{r['helpful']} helpful, {r['wrong_to_wrong']} wrong word to another wrong word")
+        for c in r["listed"][:15]:
+            print(f"      {c['sample']}: {c['rule']} {c['before']!r} -> {c['after']!r} [{c['status']} {c['confidence']}] | {c['context']}")
+    out["foreign"] = fr = bench_foreign(lex)
+    for name, r in fr.items():
+        print(f"  {name} ({r['words']} words): {r['changes']} changes (target 0) {r['listed'] or ''}")
+
+    try:
+        out["real_ocr"] = r = bench_real_ocr(lex, args.ocr_docs, args.ocr_pages)
+    except Exception as e:  # noqa: BLE001 -- no Tesseract or no corpus: say so, keep the other figures
+        print(f"\n  real-OCR set skipped: {e}")
+        return out
+    print(f"\n  Held-out real OCR ({len(r['documents'])} un-drafts not used for calibration, {r['page_readings']} page "
+          f"readings in {len(L.FAMILIES)} damage families, {r['proposals']} labelled proposals)")
+    print("  reliability:   band           n   stated   right")
+    for b in r["reliability"]:
+        print(f"                 {b['band']:13s} {b['n']:4d}   {b['stated']:.3f}    {b['right']:.3f}")
+    if r["applied_precision"] is not None:
+        print(f"  applied: {r['applied_right']}/{r['applied']} right = {r['applied_precision']:.2%} (target >= 99.5%)")
+    else:
+        print("  applied: none")
+    if r["flagged_precision"] is not None:
+        print(f"  flagged: {r['flagged']} at {r['flagged_precision']:.2%} right (target >= 80%)")
+    for fam, f in r["by_family"].items():
+        rec = f"{f['recall']:.1%}" if f["recall"] is not None else "n/a"
+        print(f"  recall {fam:20s} {f['fixed_or_flagged']:4d}/{f['errors']:4d} word errors fixed or flagged = {rec}"
+              f"  ({f['pages']} pages, {f['words']} words){'  (target >= 70%)' if fam == 'clean300' else ''}")
+    if r["poor_recall"] is not None:
+        print(f"  recall, poor families together: {r['poor_recall']:.1%} (target >= 50%)")
+    for w in r["wrong_in_text"][:20]:
+        print(f"      wrong in text: {w}")
+    return out
 
 
 if __name__ == "__main__":

@@ -438,7 +438,10 @@ def _read_project_files(d: Path) -> tuple:
 
 def check_dictionaries(dictionaries_dir: Path | str) -> None:
     """Read every dictionary file of the project: DictionaryError names the file and line of a fault."""
+    from .repair.calibration import load
+
     _read_project_files(Path(dictionaries_dir))
+    load(dictionaries_dir)
 
 
 def _build(d: Path, fingerprint: str) -> Lexicon:

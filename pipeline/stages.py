@@ -134,8 +134,10 @@ def text_rules(kind: str | None = None) -> list[str]:
 
 def repair(doc: Extracted, settings: Settings, doc_decisions: dict[str, str]) -> WorkText:
     work = WorkText.from_extracted(doc)
+    from .repair.calibration import load as load_calibration
+
     ctx = RepairContext(lexicon=load_lexicon(settings), settings=settings.repair_settings(),
-                        source_kind=doc.source.kind)
+                        source_kind=doc.source.kind, calibration=load_calibration(settings.dictionaries_dir))
     run_rules(work, LAYOUT_RULES + text_rules(doc.source.kind), ctx, settings.thresholds, doc_decisions.get)
     return work
 

@@ -40,6 +40,9 @@ class RepairContext:
     # (OCR; pages with a text layer have no OCR confidences), or a text export
     # of unknown provenance ("text", "markdown", "html"; None when unknown).
     source_kind: str | None = None
+    # pipeline.repair.calibration.Calibration: measured confidences of the
+    # guessing rules.  None: the table in the lexicon's dictionaries folder.
+    calibration: Any = None
 
 
 def run_rules(
@@ -49,10 +52,29 @@ def run_rules(
     thresholds: Thresholds,
     decide: Decide | None = None,
 ) -> WorkText:
+    cal = ctx.calibration if ctx.calibration is not None else _default_calibration(ctx)
     for name in names:
         try:
             fn = RULES[name]
         except KeyError:
             raise KeyError(f"unknown repair rule {name!r}; known: {', '.join(sorted(RULES))}") from None
-        work.apply(fn(work, ctx), thresholds, decide)
+        proposals = fn(work, ctx)
+        if proposals and cal.rules:
+            proposals = cal.calibrate(proposals, work, _in_register(work, ctx))
+        work.apply(proposals, thresholds, decide)
     return work
+
+
+def _in_register(work: WorkText, ctx: RepairContext) -> bool:
+    from .guards import lexicon_of
+    from .register import in_un_register
+
+    return in_un_register(work.text, lexicon_of(ctx))
+
+
+def _default_calibration(ctx: RepairContext):
+    from ..lexicon import default_dictionaries_dir
+    from .calibration import load
+
+    folder = (getattr(ctx.lexicon, "meta", None) or {}).get("dir") or default_dictionaries_dir()
+    return load(folder)

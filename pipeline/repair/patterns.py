@@ -34,3 +34,11 @@ FOOTNOTE_RULE = re.compile(r"^\s*[_\u2014\u2500-]{5,}\s*$")
 def iso_date(day: str, month: str, year: str) -> str:
     m = MONTHS.split("|").index(month) + 1
     return f"{int(year):04d}-{m:02d}-{int(day):02d}"
+
+# Phrases only UN documents print often: what tells a UN text from any other
+# English text, even through OCR damage elsewhere on the page.
+UN_MARKERS = re.compile(
+    r"United Nations|General Assembly|Security Council|Human Rights Council|Economic and Social Council"
+    r"|\bresolutions? \d|\b[AES]/(?:RES/)?\d|Member States|Secretary-General",
+    re.I,
+)

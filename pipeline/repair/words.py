@@ -68,6 +68,9 @@ class Token:
 
 # A form printed this many times (each time read surely) is the document's own word.
 REPEAT_MIN = 3
+# ...if it is long enough to be a name or a term: a short form ("al", "tbe")
+# repeats because OCR misreads the same glyphs the same way.
+REPEAT_MIN_LETTERS = 5
 REPEAT_SURE_CONF = 0.85
 
 _LAST: list = [(None, [])]  # [(key, tokens)] of the last text tokenised (one slot: thread-safe swap)
@@ -152,7 +155,7 @@ def _tokens(work: WorkText, lex: Lexicon, ocr_only: bool = False) -> Iterator[To
             prev = found[i - 1].group()
         if i + 1 < len(found) and text[e:found[i + 1].start()].isspace() and found[i + 1].group().isalpha():
             nxt = found[i + 1].group()
-        yield Token(s, e, tok, prev, nxt, sure[tok] >= REPEAT_MIN)
+        yield Token(s, e, tok, prev, nxt, sure[tok] >= REPEAT_MIN and len(tok) >= REPEAT_MIN_LETTERS)
 
 
 def _ocr_penalty(work: WorkText, start: int, end: int) -> float:
@@ -165,6 +168,15 @@ def _ocr_penalty(work: WorkText, start: int, end: int) -> float:
     if c < 0.6:
         return 0.05
     return 0.0
+
+
+def _general_tag(word: str, lex: Lexicon) -> dict:
+    """Calibration evidence: general English prints the word as it stands, rarely
+    (``gen1``: Zipf 1 to 2.5, "Oficial") or commonly (``gen2``: "intra", "ofthe")."""
+    z = lex.general_zipf(word)
+    if z < COMPOUND_MIN_ZIPF:
+        return {}
+    return {"tags": ["gen1" if z < 2.5 else "gen2"]}
 
 
 # ------------------------------------------------------------ segmentation
@@ -235,6 +247,11 @@ def segmentation(work: WorkText, ctx: RepairContext) -> list[Proposal]:
         protected = tuple(parts) in lex.protected_phrases  # "interalia" -> "inter alia"
         if not protected and known_compound(t.text, parts, lex):
             continue
+        if not protected and not any(p in FUNCTION_WORDS for p in parts) and not all(
+                lex.bigram(a, b)[0] >= 2 for a, b in zip(parts, parts[1:])):
+            continue  # two content words UN text never prints side by side: a compound ("platelayer")
+        if t.text[0].isupper() and t.prev is not None and t.prev[0].islower():
+            continue  # a capitalised word inside a sentence is a name ("Hiscocks"), not "His cocks"
         if parts[0] in BOUND_PREFIXES and not protected:
             continue  # "multistakeholder" is a word the dictionaries lack
         if any(kind == "ocr" and prior >= 0.6 and (lex.domain_count(c) or lex.zipf(c) >= 3.5)
@@ -254,7 +271,9 @@ def segmentation(work: WorkText, ctx: RepairContext) -> list[Proposal]:
         conf = 0.7 + 0.15 * (inner or protected) + 0.07 * outer + 0.05 * domain + _ocr_penalty(work, t.start, t.end)
         after = " ".join([case_like(t.text, parts[0])] + parts[1:])
         out.append(
-            Proposal(t.start, t.end, after, "words.segmentation", min(conf, 0.99), {"parts": parts, "pair_attested": inner})
+            Proposal(t.start, t.end, after, "words.segmentation", min(conf, 0.99),
+                     {"parts": parts, "pair_attested": inner,
+                      **_general_tag(t.text, lex)})
         )
     return out
 
@@ -466,8 +485,7 @@ def spelling(work: WorkText, ctx: RepairContext) -> list[Proposal]:
             # General English prints it ("liveability", "intra", "roadmap"): a
             # word the UN lexicon lacks, unless an OCR confusion explains it.
             if kind != "ocr":
-                continue
-            conf = min(conf, 0.5)
+                continue  # (an OCR confusion keeps its score: the calibration measures it with this tag)
         if kind != "ocr":
             # A small edit OCR does not explain is as likely a word the
             # dictionaries lack: a name ("Mano River") or half a compound
@@ -492,7 +510,8 @@ def spelling(work: WorkText, ctx: RepairContext) -> list[Proposal]:
                 "words.spelling",
                 round(max(0.3, min(conf, 0.99)), 3),
                 {"edit": kind, "prior": round(prior, 3), "context": bool(ctx_seen),
-                 "alternatives": [c for _, c, *_ in scored[1:4]]},
+                 "alternatives": [c for _, c, *_ in scored[1:4]],
+                 **_general_tag(w, lex)},
             )
         )
     return out
@@ -521,7 +540,16 @@ def real_word(work: WorkText, ctx: RepairContext) -> list[Proposal]:
         # English usage ("for al" in "for Al Gore") is weaker evidence that it fits.
         fits_english = lex.bigram_seen(t.prev, w) or lex.bigram_seen(w, t.next)
         best = None
-        for cand, prior in confusion_candidates(w.lower(), lex, max_ops=1).items():
+        cands = confusion_candidates(w.lower(), lex, max_ops=1)
+        ocr_word = work.conf_at(t.start, t.end)
+        if ocr_word is not None and ocr_word < 0.9 and len(w) <= 4:
+            # A short word the OCR was unsure of: any function word one edit
+            # away may be what was printed ("ol" -> "of", "bx" -> "by",
+            # "anil" -> "and"), if the phrase on both sides wants it.
+            for fw in FUNCTION_WORDS:
+                if len(fw) >= 2 and fw not in cands and Levenshtein.distance(w.lower(), fw) == 1:
+                    cands[fw] = 0.8
+        for cand, prior in cands.items():
             if prior < 0.8 or not cand.isalpha() or not cand.islower():
                 continue
             # A capitalised word ("Sec" for "See" opening a footnote) needs a
@@ -541,6 +569,12 @@ def real_word(work: WorkText, ctx: RepairContext) -> list[Proposal]:
             continue
         (sides, support, prior), cand = best
         both_needed = (t.prev is not None) + (t.next is not None)
+        unexplained = cand not in confusion_candidates(w.lower(), lex, max_ops=1)
+        if unexplained and sides < 2:
+            continue  # an edit no confusion explains needs the phrase on both sides
+        c = work.conf_at(t.start, t.end)
+        if len(w) >= 4 and lex.general_zipf(w) >= 2.0 and (c is None or c >= 0.9):
+            continue  # an English word ("adaption") the OCR, if any, read surely: no evidence it is damaged
         if sides < both_needed and lex.general_zipf(w) >= 3.0:
             continue  # a common English word ("arid"): only a phrase that fits on every side replaces it
         conf = 0.93 if sides == both_needed == 2 else 0.75
@@ -551,6 +585,7 @@ def real_word(work: WorkText, ctx: RepairContext) -> list[Proposal]:
         conf += _ocr_penalty(work, t.start, t.end)
         out.append(
             Proposal(t.start, t.end, case_like(w, cand), "words.real_word", round(min(conf, 0.99), 3),
-                     {"pair_support": support, "sides": sides, "prior": round(prior, 3)})
+                     {"pair_support": support, "sides": sides, "prior": round(prior, 3),
+                      **({"tags": ["fw"]} if unexplained else {})})
         )
     return out

@@ -1,0 +1,306 @@
+"""A labelled set of real OCR errors: corpus PDFs rasterised, degraded, read by
+Tesseract, and aligned to their own text layer (the truth).
+
+    python bench/ocr_labels.py [--docs N] [--pages 2]      # OCR what is missing (nice, one Tesseract at a time)
+
+Documents come from ``/work/shared/corpus/un-drafts``, which the lexicon is not
+built from (it is built from ``un-pdfs``).  They are split in two, by their
+place in the sorted listing: even places calibrate (``pipeline.calibrate``
+fits the confidence on them), odd places evaluate (``bench/repair_bench.py``
+reports on them).  No document is in both.
+
+Damage families (seeded; each page rendered from the PDF, then):
+
+==================  ===========================================================
+clean300            300 dpi grey, JPEG quality 85: a good office scan
+degraded200         200 dpi, skew up to 1.5 degrees, blur 0.7, noise 12, JPEG 70
+bilevel_speckle300  300 dpi thresholded to black and white, 0.4% salt-and-pepper
+                    speckle, ink eroded by a pixel in places (a fax or old copier)
+jpeg120             120 dpi, JPEG quality 20 (a phone photo sent by mail)
+faint200            200 dpi, low contrast (ink at 40% grey), blur 1.0, noise 10
+==================  ===========================================================
+
+Tesseract's words (``--oem 1 --psm 3``, as the pipeline reads scans) and
+confidences are kept in a cache (``$XDG_CACHE_HOME/un-resolution-cleaner/
+ocr-labels``), keyed by the PDF, page, family, seed and Tesseract's version,
+so the set is made once.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import io
+import json
+import os
+import random
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageFilter
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from make_scans import degrade, render  # noqa: E402
+
+from pipeline.lexicon import user_cache_dir  # noqa: E402
+from pipeline.worktext import Mark, WorkText  # noqa: E402
+
+DRAFTS = Path("/work/shared/corpus/un-drafts")
+TESSERACT_CONFIG = "--oem 1 --psm 3"
+SEED = 15
+FAMILIES = ["clean300", "degraded200", "bilevel_speckle300", "jpeg120", "faint200"]
+POOR = [f for f in FAMILIES if f != "clean300"]
+
+
+def split(folder: Path = DRAFTS) -> tuple[list[Path], list[Path]]:
+    """(calibration, evaluation) PDFs: alternate places of the sorted listing."""
+    pdfs = sorted(folder.glob("*.pdf"))
+    return pdfs[0::2], pdfs[1::2]
+
+
+# ------------------------------------------------------------------ images
+def _jpeg(img: Image.Image, quality: int) -> Image.Image:
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", quality=quality)
+    return Image.open(io.BytesIO(buf.getvalue())).convert("L")
+
+
+def make_image(pdf: Path, page: int, family: str, seed: int = SEED) -> Image.Image:
+    rng = random.Random(f"{seed}:{family}:{pdf.name}:{page}")
+    if family == "clean300":
+        return _jpeg(render(pdf, 300, [page])[0], 85)
+    if family == "degraded200":
+        return _jpeg(degrade(render(pdf, 200, [page])[0], rng, skew=1.5, blur=0.7, noise=12.0), 70)
+    if family == "bilevel_speckle300":
+        img = render(pdf, 300, [page])[0]
+        arr = np.asarray(img, dtype=np.uint8) < 150  # ink
+        nrng = np.random.default_rng(rng.randrange(2**32))
+        # Eroded ink in patches: a worn copier loses the thin strokes first.
+        erode = np.asarray(Image.fromarray((~arr).astype(np.uint8) * 255).filter(ImageFilter.MaxFilter(3))) < 128
+        patches = nrng.random((arr.shape[0] // 40 + 1, arr.shape[1] // 40 + 1)) < 0.3
+        mask = np.kron(patches, np.ones((40, 40), dtype=bool))[: arr.shape[0], : arr.shape[1]]
+        arr = np.where(mask, erode, arr)
+        flip = nrng.random(arr.shape) < 0.004
+        arr = arr ^ flip
+        return Image.fromarray(np.where(arr, 0, 255).astype(np.uint8))
+    if family == "jpeg120":
+        return _jpeg(render(pdf, 120, [page])[0], 20)
+    if family == "faint200":
+        img = render(pdf, 200, [page])[0]
+        arr = np.asarray(img, dtype=np.float32)
+        arr = 255 - (255 - arr) * 0.4  # ink at 40% grey
+        img = Image.fromarray(arr.astype(np.uint8)).filter(ImageFilter.GaussianBlur(1.0))
+        return _jpeg(degrade(img, rng, skew=0.0, blur=0.0, noise=10.0), 75)
+    raise ValueError(f"unknown family {family!r}; known: {', '.join(FAMILIES)}")
+
+
+# --------------------------------------------------------------------- OCR
+def _tesseract_version() -> str:
+    out = subprocess.run(["tesseract", "--version"], capture_output=True, text=True)
+    return (out.stdout or out.stderr).splitlines()[0].strip()
+
+
+def cache_dir() -> Path:
+    d = user_cache_dir() / "ocr-labels"
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
+def page_count(pdf: Path) -> int:
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(str(pdf))
+    try:
+        return len(doc)
+    finally:
+        doc.close()
+
+
+def truth_text(pdf: Path, page: int) -> str:
+    import pdfplumber
+
+    with pdfplumber.open(pdf) as doc:
+        return doc.pages[page].extract_text() or ""
+
+
+def ocr_page(pdf: Path, page: int, family: str, seed: int = SEED) -> dict:
+    """Tesseract's words of one page, with the page's text layer as truth (cached)."""
+    digest = hashlib.sha256(pdf.read_bytes()).hexdigest()[:16]
+    key = hashlib.sha256(f"{digest}|{page}|{family}|{seed}|{TESSERACT_CONFIG}|{_version()}".encode()).hexdigest()[:20]
+    path = cache_dir() / f"{pdf.stem}-p{page + 1}-{family}-{key}.json"
+    if path.exists():
+        return json.loads(path.read_text(encoding="utf-8"))
+    import pytesseract
+
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    img = make_image(pdf, page, family, seed)
+    data = pytesseract.image_to_data(img, lang="eng", config=TESSERACT_CONFIG, output_type=pytesseract.Output.DICT)
+    words = [
+        [data["text"][i], float(data["conf"][i]), data["block_num"][i], data["par_num"][i], data["line_num"][i]]
+        for i in range(len(data["text"]))
+        if data["text"][i].strip() and float(data["conf"][i]) >= 0
+    ]
+    out = {"pdf": pdf.name, "page": page, "family": family, "words": words, "truth": truth_text(pdf, page)}
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(out, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, path)
+    return out
+
+
+_VERSION: list[str] = []
+
+
+def _version() -> str:
+    if not _VERSION:
+        _VERSION.append(_tesseract_version())
+    return _VERSION[0]
+
+
+def pages_of(pdfs: list[Path], pages: int, families: list[str] = FAMILIES) -> list[dict]:
+    """Every (pdf, page, family) of the set, read by Tesseract where not cached."""
+    out = []
+    for pdf in pdfs:
+        n = min(pages, page_count(pdf))
+        for family in families:
+            for p in range(n):
+                out.append(ocr_page(pdf, p, family))
+    return out
+
+
+# --------------------------------------------------------------- the text
+@dataclass
+class OcrText:
+    work: WorkText
+    text: str  # the OCR text as extracted (before any repair)
+    truth: str
+    family: str
+    name: str
+
+
+def to_worktext(page: dict) -> OcrText:
+    """Tesseract's words as a scan's extraction gives them: lines joined by
+    line breaks, blocks by a blank line, each word's confidence a mark."""
+    parts: list[str] = []
+    marks: list[Mark] = []
+    pos = 0
+    last = None
+    for text, conf, block, par, line in page["words"]:
+        if last is not None:
+            sep = "\n\n" if block != last[0] else ("\n" if (par, line) != last[1:] else " ")
+            parts.append(sep)
+            pos += len(sep)
+        marks.append(Mark(pos, pos + len(text), "conf", {"conf": round(conf / 100, 3)}))
+        parts.append(text)
+        pos += len(text)
+        last = (block, par, line)
+    text = "".join(parts)
+    name = f"{Path(page['pdf']).stem}-p{page['page'] + 1}-{page['family']}"
+    return OcrText(WorkText(name, text, marks=marks), text, page["truth"], page["family"], name)
+
+
+# ---------------------------------------------------------------- labels
+class Alignment:
+    """Character alignment of an OCR text to its truth (rapidfuzz's Levenshtein opcodes)."""
+
+    def __init__(self, ocr: str, truth: str) -> None:
+        from rapidfuzz.distance import Levenshtein
+
+        self.ocr, self.truth = ocr, truth
+        # to_truth[i]: the truth position OCR character i stands for (None: inserted by OCR).
+        self.to_truth: list[int | None] = [None] * (len(ocr) + 1)
+        for op in Levenshtein.opcodes(ocr, truth):
+            if op.tag in ("equal", "replace"):
+                n = op.src_end - op.src_start
+                m = op.dest_end - op.dest_start
+                for k in range(n):
+                    self.to_truth[op.src_start + k] = op.dest_start + min(k * m // max(n, 1), max(m - 1, 0))
+        self.to_truth[len(ocr)] = len(truth)
+
+    def truth_word_span(self, start: int, end: int) -> tuple[int, int] | None:
+        """The truth span, widened to whole words, that OCR ``[start, end)`` stands for."""
+        inside = [t for t in self.to_truth[start:end] if t is not None]
+        if not inside:
+            return None
+        a, b = min(inside), max(inside) + 1
+        tr = self.truth
+        while a > 0 and _wordish(tr[a - 1]):
+            a -= 1
+        while b < len(tr) and _wordish(tr[b]):
+            b += 1
+        return a, b
+
+
+def _wordish(ch: str) -> bool:
+    return ch.isalnum() or ch in "'\u2019"
+
+
+def norm(s: str) -> str:
+    return " ".join(s.replace("\u2019", "'").split())
+
+
+def label(c: dict, ocr: OcrText, align: Alignment) -> bool | None:
+    """Is correction ``c`` right?  None when the OCR span cannot be placed in the truth."""
+    src = c["where"]["source"]
+    a, b = src["start"], src["end"]
+    if b <= a:
+        return None
+    span = align.truth_word_span(a, b)
+    if span is None:
+        return None
+    # The correction's ``before`` may be only part of a word (a doubled letter): compare whole words.
+    whole_a, whole_b = a, b
+    while whole_a > 0 and _wordish(ocr.text[whole_a - 1]):
+        whole_a -= 1
+    while whole_b < len(ocr.text) and _wordish(ocr.text[whole_b]):
+        whole_b += 1
+    fixed = ocr.text[whole_a:a] + c["after"] + ocr.text[b:whole_b]
+    return norm(fixed) == norm(align.truth[span[0]:span[1]])
+
+
+WORD_RE = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
+
+
+def word_errors(ocr: OcrText, align: Alignment) -> list[tuple[int, int, str]]:
+    """OCR words of letters (misread glyphs allowed) whose truth is a different word:
+    (start, end, truth) in the OCR text.  Punctuation and numbers are not counted."""
+    out = []
+    for m in WORD_RE.finditer(ocr.text):
+        tok = m.group()
+        if sum(ch.isalpha() for ch in tok) < 2 or sum(ch.isdigit() for ch in tok) > 1:
+            continue
+        span = align.truth_word_span(m.start(), m.end())
+        if span is None:
+            continue
+        truth = align.truth[span[0]:span[1]]
+        if not re.fullmatch(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*(?:\s+[^\W\d_]+)*", truth):
+            continue  # a number, a symbol, punctuation: not a word error
+        if norm(truth) != norm(tok):
+            out.append((m.start(), m.end(), truth))
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--docs", type=int, default=10, help="documents of each half")
+    ap.add_argument("--pages", type=int, default=2, help="pages of each document")
+    ap.add_argument("--families", default=",".join(FAMILIES))
+    ap.add_argument("--half", choices=["both", "calibration", "evaluation"], default="both")
+    args = ap.parse_args(argv)
+    cal, ev = split()
+    halves = [("calibration", cal[: args.docs]), ("evaluation", ev[: args.docs])]
+    for name, pdfs in halves:
+        if args.half not in ("both", name):
+            continue
+        pages = pages_of(pdfs, args.pages, args.families.split(","))
+        words = sum(len(p["words"]) for p in pages)
+        print(f"{name}: {len(pdfs)} documents, {len(pages)} page readings, {words} OCR words", flush=True)
+
+
+if __name__ == "__main__":
+    main()
