@@ -312,7 +312,12 @@ def reading_order(lines: list[RawLine]) -> list[RawLine]:
 
 _DIGITS = re.compile(r"\d+")
 _WORD = re.compile(r"[^\W\d_]{3,}")
-SYMBOL_RE = re.compile(r"\b[A-Z]{1,6}(?:/[A-Z0-9][A-Za-z0-9.\-]*){2,}")
+SYMBOL_RE = re.compile(r"\b[A-Z]{1,6}(?:/[A-Z0-9][A-Za-z0-9.\-]*){2,}(?:\(\d{4}\))?")
+
+
+def _symbol(m: re.Match) -> str:
+    """The symbol as printed: the Security Council's year keeps its space ("S/RES/2719 (2023)")."""
+    return re.sub(r"\((\d{4})\)$", r" (\1)", m.group(0))
 
 
 def _norm(text: str) -> str:
@@ -421,7 +426,7 @@ def assign_zones(pages: list[PageLayout], body: float) -> str | None:
             if ln.bottom < BAND * pages[0].height:
                 m = SYMBOL_RE.search(ln.text.replace(" ", ""))
                 if m:
-                    symbol = m.group(0)
+                    symbol = _symbol(m)
                     break
     min_gap = ZONE_GAP * body
     # Footnotes first: below a rule, the notes are the small lines at the text's left; what a
@@ -454,7 +459,7 @@ def assign_zones(pages: list[PageLayout], body: float) -> str | None:
                         _furniture_grammar(ln.text) or not _WORD.search(ln.text) or ln.zone is None):
                     ln.zone = "footer"
     if symbol is None:  # e.g. OCR misread the masthead's big initial: the running headers show it
-        found = Counter(m.group(0) for p in pages for ln in p.lines if ln.zone == "header"
+        found = Counter(_symbol(m) for p in pages for ln in p.lines if ln.zone == "header"
                         for m in [SYMBOL_RE.search(ln.text.replace(" ", ""))] if m)
         if found:
             symbol = found.most_common(1)[0][0]
