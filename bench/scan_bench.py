@@ -190,7 +190,9 @@ def f1(got: set, want: set) -> tuple[int, int, int]:
 
 
 # ---------------------------------------------------------------- the run
-def bench(srcs: list[Path], families: list[str], pages: int, work: Path, seed: int, readers: list[str]) -> dict:
+def bench(srcs: list[Path], families: list[str], pages: int, work: Path, seed: int, readers: list[str],
+          per_family: int = 0) -> dict:
+    """Every family over every document, or over ``per_family`` of them, taken in turn so all are used."""
     born_dir = work / "born"
     refs: dict[str, tuple[Path, int, dict]] = {}
     for src in srcs:
@@ -202,13 +204,17 @@ def bench(srcs: list[Path], families: list[str], pages: int, work: Path, seed: i
             continue
         refs[src.stem] = (born, n, doc)
     results: dict[str, dict] = {}
+    stems = list(refs)
     for fam in families:
+        i = FAMILIES.index(fam)  # a family reads the same documents whichever families run with it
+        chosen = stems if not per_family else [stems[(i * per_family + j) % len(stems)] for j in range(per_family)]
         r = {k: 0.0 for k in ("pages", "docs", "para_ok", "tp", "found", "wanted")}
         for reader in readers:
             r[reader] = {"missed": 0, "words": 0, "dist": 0, "chars": 0, "seconds": 0.0, "tess_seconds": 0.0,
                          "failed": 0}
         statuses = Counter()
-        for stem, (born, n, ref) in refs.items():
+        for stem in chosen:
+            born, n, ref = refs[stem]
             scan = make_scan(born, work / fam / f"{stem}.pdf", fam, seed, list(range(n)))
             body = body_paragraphs(ref)
             r["pages"] += n
@@ -296,11 +302,12 @@ def print_speed(results: dict, readers: list[str]) -> None:
             print(f"  {f}: pipeline BoW error {ratio} (target <= 0.5x each)")
 
 
-def workers_check(work: Path, families: list[str]) -> None:
-    """Pages per minute of the whole CLI with 1 and 2 workers over the poor families' scans; peak memory."""
+def workers_check(work: Path, families: list[str], limit: int) -> None:
+    """Pages per minute of the whole CLI with 1 and 2 workers over poor families' scans; peak memory."""
     from pdf_bench import make_project, run_pipeline
 
-    inputs = [p for f in families if f != GOOD_FAMILY for p in sorted((work / f).glob("*.pdf"))]
+    poor = [sorted((work / f).glob("*.pdf")) for f in families if f != GOOD_FAMILY]
+    inputs = [p for group in zip(*poor) for p in group][:limit]  # one of each family in turn
     if not inputs:
         return
     n_pages = sum(len(pdfium.PdfDocument(str(p))) for p in inputs)
@@ -319,11 +326,14 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--docs", type=int, default=20)
     ap.add_argument("--skip", type=int, default=0, help="start after this many corpus documents")
     ap.add_argument("--pages", type=int, default=1, help="first N pages of each document")
+    ap.add_argument("--per-family", type=int, default=0,
+                    help="read only N documents per family, each family the next N in turn (0: all)")
     ap.add_argument("--families", default=",".join(FAMILIES))
     ap.add_argument("--readers", default="tesseract,ocrmypdf,pipeline")
     ap.add_argument("--seed", type=int, default=14)
     ap.add_argument("--work", type=Path, default=None, help="folder for scans and projects (default: a temp dir)")
     ap.add_argument("--workers-check", action="store_true")
+    ap.add_argument("--workers-docs", type=int, default=11, help="scans in the 1- and 2-worker runs")
     ap.add_argument("--json", type=Path, default=None, help="write the figures here too")
     args = ap.parse_args(argv)
     srcs = sorted(CORPUS.glob("*.pdf"))[args.skip:args.skip + args.docs]
@@ -337,10 +347,10 @@ def main(argv: list[str] | None = None) -> None:
         from pipeline.lexicon import load_lexicon, user_cache_dir
 
         load_lexicon(ROOT / "dictionaries", user_cache_dir())
-    results = bench(srcs, families, args.pages, work, args.seed, readers)
+    results = bench(srcs, families, args.pages, work, args.seed, readers, args.per_family)
     print_speed(results, readers)
     if args.workers_check:
-        workers_check(work, families)
+        workers_check(work, families, args.workers_docs)
     if args.json:
         args.json.write_text(json.dumps(results, indent=1))
 

@@ -400,8 +400,11 @@ def _link_citations(stmt: etree._Element, doc: dict, problems: _Problems) -> boo
         walk(a.get("paragraphs"))
     for f in doc.get("footnotes") or []:
         texts[f"fn{f.get('num')}"] = f.get("text") or ""
+    owner: dict[str, str] = {}  # blocks with the same text have the same citations: take the first's
+    for block, text in texts.items():
+        owner.setdefault(text, block)
     for r in doc.get("references") or []:
-        if r.get("block") in texts:
+        if r.get("block") in texts and owner[texts[r["block"]]] == r["block"]:
             by_text.setdefault(texts[r["block"]], []).append(r)
     unresolved = False
     done: set[tuple[str, int]] = set()

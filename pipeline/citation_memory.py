@@ -29,6 +29,7 @@ from .repair import patterns as P
 from .worktext import Decide, Proposal, Thresholds, WorkText
 
 KNOWLEDGE_FILE = "un_resolutions.tsv"
+BATCH_FILE = "citation-memory.tsv"  # in clean/: what the batches' own documents taught, where it can correct them
 CONFUSIONS_FILE = "ocr_confusions.json"
 RULE = "citations.memory_number"
 OWN_WEIGHT = 3  # a resolution's own closing line outweighs what others print about it
@@ -87,11 +88,11 @@ def observations_from_text(text: str) -> list[tuple[str, str, str, int]]:
     organ_line = re.search(r"^\s*(General Assembly|Human Rights Council|Security Council|Economic and Social Council)\s*$", head, re.M)
     organ = C.ORGAN_OF_DOCUMENT.get(organ_line.group(1)) if organ_line else None
     # "78/13. Implementation of ...", then the closing "... plenary meeting 4 December 2023"
-    title = re.search(r"^\s*(?:Resolution\s+)?(\d{1,2})/(\d{1,4})\.\s+(.+)\n(?!The )(.*)$", head, re.M)
+    title = re.search(r"^\s*(?:Resolution\s+)?(\d{1,2})/(\d{1,4})\.\s+(.+)(?:\n(?!The )(.*))?$", head, re.M)
     closing = re.search(rf"plenary meeting\s*\n?\s*{P.DATE.pattern}", text)
     if title and closing and organ in (C.GA, C.HRC):
         symbol = C.target_for(organ, "resolution", "session", title.group(1), title.group(2))
-        name = " ".join((title.group(3) + " " + title.group(4)).split())
+        name = " ".join((title.group(3) + " " + (title.group(4) or "")).split())
         if symbol:
             out.append((symbol, P.iso_date(*closing.groups()), name, OWN_WEIGHT))
     for c in C.find_citations(" ".join(text.split()), own_organ=organ):
@@ -205,34 +206,38 @@ def check(work: WorkText, facts: dict[str, Fact], confusions: list[tuple[str, st
         known = facts.get(c.target)
         if (known.date == date) if known else plausible(c.target, date):
             continue
-        head = c.target[:len(c.target) - len(_tail(c.target))]
+        parts = _split(c.target)
+        if parts is None:
+            continue  # "68/247 B", "ES-10/19": no near number of these shapes is checked
+        head, printed, tail = parts
         candidates = []
-        for near in near_numbers(_tail(c.target), confusions):
-            fact = facts.get(head + near)
+        for near in near_numbers(printed, confusions):
+            fact = facts.get(head + near + tail)
             if fact and fact.date == date:
                 candidates.append((near, fact))
         if len(candidates) != 1:
             continue  # none, or several: nothing is unambiguous
         near, fact = candidates[0]
-        printed = _tail(c.target)
-        at = c.text.rfind(printed)
+        at = c.text.find(printed)
         if at < 0:
             continue
         words = _title_words(fact.title)
         title_seen = bool(words) and len(words & _title_words(context)) >= max(1, len(words) // 2)
         confidence = 0.7 + (0.1 if title_seen else 0.0) + (0.05 if known else 0.0)
         out.append(Proposal(c.start + at, c.start + at + len(printed), near, RULE, confidence, {
-            "target": head + near, "date": date, "memory": fact.title or fact.date,
+            "target": head + near + tail, "date": date, "memory": fact.title or fact.date,
             "why": f"{c.target} {'was adopted on ' + known.date if known else 'cannot date from ' + date[:4]}; "
-                   f"{head + near} was adopted on {date}" + (" (title in the context)" if title_seen else ""),
+                   f"{head + near + tail} was adopted on {date}" + (" (title in the context)" if title_seen else ""),
         }))
     return out
 
 
-def _tail(target: str) -> str:
-    """The printed number inside a target: A/RES/55/2 -> 55/2, S/RES/242(1967) -> 242."""
-    m = re.search(r"(\d{1,4}/\d{1,4})$|/(\d{1,4})\(\d{4}\)$", target)
-    return (m.group(1) or m.group(2)) if m else target
+def _split(target: str) -> tuple[str, str, str] | None:
+    """A target around its printed number: A/RES/55/2 -> (A/RES/, 55/2, ""), S/RES/242(1967) -> (S/RES/, 242, (1967))."""
+    m = re.fullmatch(r"(.*/(?:RES|DEC)/)(\d{1,4}/\d{1,4}|\d{1,4})(\(\d{4}\))?", target)
+    if not m or ("/" not in m.group(2) and not m.group(3)):
+        return None
+    return m.group(1), m.group(2), m.group(3) or ""
 
 
 # ------------------------------------------------------------------ the stage hook
@@ -243,22 +248,30 @@ def organ_of_text(work: WorkText) -> str | None:
     return C.ORGAN_OF_DOCUMENT.get(m.group(1)) if m else None
 
 
-_loaded: dict[tuple[str, int, int], tuple[dict[str, Fact], list[tuple[str, str]]]] = {}
+_loaded: dict[tuple, tuple[dict[str, Fact], list[tuple[str, str]]]] = {}
 
 
-def load(dictionaries_dir: Path) -> tuple[dict[str, Fact], list[tuple[str, str]]]:
-    path = Path(dictionaries_dir) / KNOWLEDGE_FILE
+def _stamp(path: Path) -> tuple[str, int, int]:
     st = path.stat() if path.exists() else None
-    key = (str(path), st.st_size if st else 0, st.st_mtime_ns if st else 0)
+    return str(path), st.st_size if st else 0, st.st_mtime_ns if st else 0
+
+
+def load(dictionaries_dir: Path, clean_dir: Path | None = None) -> tuple[dict[str, Fact], list[tuple[str, str]]]:
+    """The knowledge file, completed by what the batch taught (``clean/citation-memory.tsv``), and the confusions."""
+    path = Path(dictionaries_dir) / KNOWLEDGE_FILE
+    batch = Path(clean_dir) / BATCH_FILE if clean_dir is not None else None
+    key = (_stamp(path), _stamp(batch) if batch else None)
     if key not in _loaded:
         _loaded.clear()
-        _loaded[key] = (read_knowledge(path), digit_confusions(dictionaries_dir))
+        facts = {**(read_knowledge(batch) if batch else {}), **read_knowledge(path)}
+        _loaded[key] = (facts, digit_confusions(dictionaries_dir))
     return _loaded[key]
 
 
-def apply_memory(work: WorkText, dictionaries_dir: Path, thresholds: Thresholds, decide: Decide | None = None) -> WorkText:
+def apply_memory(work: WorkText, dictionaries_dir: Path, thresholds: Thresholds, decide: Decide | None = None,
+                 clean_dir: Path | None = None) -> WorkText:
     """Run ``citations.memory_number`` on a working text whose footnotes are linked."""
-    facts, confusions = load(dictionaries_dir)
+    facts, confusions = load(dictionaries_dir, clean_dir)
     if facts and confusions:
         work.apply(check(work, facts, confusions, organ_of_text(work)), flagged_only(thresholds), decide)
     return work
@@ -267,3 +280,48 @@ def apply_memory(work: WorkText, dictionaries_dir: Path, thresholds: Thresholds,
 def flagged_only(thresholds: Thresholds) -> Thresholds:
     """Never applied without review: the rule's confidence is not calibrated on real misreadings yet."""
     return Thresholds(apply=1.01, flag=min(thresholds.flag, 0.7))
+
+
+# ------------------------------------------------------------------ the batch teaches
+def batch_parts(clean_dir: Path) -> list[str]:
+    """What the Footnotes stage's fingerprint takes from the batch memory: nothing while there is none."""
+    from .fingerprint import file_sha256
+
+    path = Path(clean_dir) / BATCH_FILE
+    return [file_sha256(path)] if path.exists() else []
+
+
+def learn_from_batch(clean_dir: Path, dictionaries_dir: Path, docs: list[dict[str, Any]]) -> int:
+    """Add to ``clean/citation-memory.tsv`` what the batch states that may correct one of its own citations.
+
+    A fact (a resolution's date, from its own closing line or from citations that
+    print it) is kept when the knowledge file does not have it and a cited number
+    one confusion away is dated otherwise, or not at all: only then can it change
+    a citation's check, so a batch that teaches nothing new re-runs nothing.  The
+    file only grows, so learning stops once the batch is consistent with it.
+    Returns how many facts were added.
+    """
+    knowledge = read_knowledge(Path(dictionaries_dir) / KNOWLEDGE_FILE)
+    path = Path(clean_dir) / BATCH_FILE
+    taught = read_knowledge(path)
+    confusions = digit_confusions(dictionaries_dir)
+    learned = merge(o for d in docs for o in observations_from_document(d))
+    near_of: dict[str, set[str]] = defaultdict(set)  # a symbol -> cited targets one confusion from it
+    for d in docs:
+        for r in d.get("references") or []:
+            parts = _split(r["target"]) if r.get("target") and r.get("kind") in ("resolution", "decision") else None
+            if parts:
+                head, number, tail = parts
+                for near in near_numbers(number, confusions):
+                    near_of[head + near + tail].add(r["target"])
+    known = {**taught, **knowledge}
+    new = {}
+    for symbol, fact in learned.items():
+        if symbol in known:
+            continue
+        if any(t not in known and t not in learned or (known.get(t) or learned[t]).date != fact.date
+               for t in near_of.get(symbol, ())):
+            new[symbol] = fact
+    if new:
+        write_knowledge(path, {**taught, **new}, "learned by CleanAll from this folder's documents (see pipeline/citation_memory.py)")
+    return len(new)

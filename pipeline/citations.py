@@ -38,7 +38,7 @@ from .repair.patterns import MONTHS, iso_date
 # ---------------------------------------------------------------- the grammar
 # Organs, by their printed names (longest first), and the symbol series of
 # their resolutions and decisions.  A number's shape picks the row.
-GA, SC, ECOSOC, HRC, CHR, SUBCOM = "GA", "SC", "ECOSOC", "HRC", "CHR", "SUBCOM"
+GA, SC, ECOSOC, HRC, CHR, SUBCOM, UNEA = "GA", "SC", "ECOSOC", "HRC", "CHR", "SUBCOM", "UNEA"
 ORGAN_NAMES = [
     ("General Assembly", GA),
     ("Security Council", SC),
@@ -48,6 +48,8 @@ ORGAN_NAMES = [
     ("Sub-Commission on the Promotion and Protection of Human Rights", SUBCOM),
     ("Subcommission on the Promotion and Protection of Human Rights", SUBCOM),
     ("Sub-Commission on Prevention of Discrimination and Protection of Minorities", SUBCOM),
+    ("United Nations Environment Assembly", UNEA),
+    ("Environment Assembly", UNEA),
 ]
 # series[(organ, kind, shape)] -> symbol template
 SERIES = {
@@ -66,6 +68,8 @@ SERIES = {
     (CHR, "decision", "yearly"): "E/CN.4/DEC/{session}/{n}",
     (SUBCOM, "resolution", "yearly"): "E/CN.4/SUB.2/RES/{session}/{n}",
     (SUBCOM, "decision", "yearly"): "E/CN.4/SUB.2/DEC/{session}/{n}",
+    (UNEA, "resolution", "session"): "UNEP/EA.{session}/Res.{n}",
+    (UNEA, "decision", "session"): "UNEP/EA.{session}/Dec.{n}",
 }
 # The organ a bare "Council" is, by the shape of the number that follows.
 COUNCIL_BY_SHAPE = {"session": HRC, "special": HRC, "yearly": ECOSOC, "year": SC}
@@ -80,7 +84,7 @@ NUMBER = (
     r"|(?P<old>\d{1,4})(?:\s?[A-H](?:-[A-H])?)?\s?\((?P<old_session>(?:S-|ES-)?" + ROMAN + r")\)"  # 217 A (III), 3201 (S-VI)
     r"|(?P<special>(?:ES|S)-\d{1,2})/(?P<special_n>\d{1,3})"  # ES-10/19, S-26/2
     r"|(?P<cp>\d{1,2}/(?:CP|CMP|CMA|COP|MOP)\.\d{1,2})"  # 1/CP.21 (treaty bodies: no UN symbol)
-    r"|(?P<session>\d{1,4})/(?P<n>\d{1,4})(?![\d/])"  # 62/160, 2005/54
+    r"|(?P<session>\d{1,4})/(?P<n>\d{1,4})(?![\d/])(?P<part>\s[A-Z]{1,2}(?![\w/’'.-]|\.\w))?"  # 62/160, 2005/54, 68/247 B, 53/77 AA
     r")"
 )
 NUMBER_RE = re.compile(NUMBER)
@@ -89,6 +93,11 @@ DATE = rf"(?P<day>\d{{1,2}})\s+(?P<month>{MONTHS})\s+(?P<year>\d{{4}})"
 HEAD_RE = re.compile(rf"\b(?P<word>[Rr]esolutions?|[Dd]ecisions?)\s+(?=(?:{NUMBER}))")
 # After a number: its date, then what joins the next number of a list.
 OF_DATE_RE = re.compile(rf"\s+of\s+{DATE}\b")
+# A list member followed by what it is about ("70/193 of 22 December 2015 on the
+# proclamation of ..., 74/214 of 19 December 2019 on ..."): skipped only when the
+# next member is a number with its own date.
+ABOUT_JOIN_RE = re.compile(r"\s+(?:on|entitled|concerning|regarding)\s[^;]{1,300}?,\s+(?:and\s+)?(?=(?:"
+                           + NUMBER + rf")\s+of\s+{DATE})")
 LIST_JOIN_RE = re.compile(r"(?:\s*,\s*(?:and\s+|as well as\s+)?|\s+and\s+|\s+or\s+)(?=(?:" + NUMBER + r"))")
 
 # A UN document symbol: a series, then slash-separated parts, at least one with a digit.
@@ -102,6 +111,12 @@ ORGAN_AFTER_RE = re.compile(r"[^;.]{0,160}?\bby the (?P<organ>" + "|".join(re.es
 ITS_SUBJECT_RE = re.compile(
     r"(?:the\s+)?(?P<organ>" + "|".join(re.escape(n) for n, _ in ORGAN_NAMES)
     + r"|Council|Assembly)(?:[,\s]+(?:\w+\s+){0,4})?\s*(?:in|by|through|under)\s+its\s+$"
+)
+# "the resolutions of the Human Rights Council, the most recent of which being resolutions 59/2 ...":
+# the organ named with the series the citation continues.
+SERIES_OF_RE = re.compile(
+    r"\b(?:resolutions|decisions)\b[^;]{0,40}? of the (?P<organ>" + "|".join(re.escape(n) for n, _ in ORGAN_NAMES)
+    + r")\b[^;]{0,60}?(?:the (?:latest|most recent) of which(?: (?:being|was|is|were|are))?|including|in particular)\s+$"
 )
 # Capitalised words that name an organ this grammar does not resolve when they
 # stand right before "Council", "Assembly" etc. (Governing Council, Executive Board).
@@ -140,7 +155,8 @@ def shape_of(m: re.Match) -> tuple[str, str, str]:
     if m.group("cp"):
         return "treaty", "", m.group("cp")
     session = m.group("session")
-    return ("yearly" if len(session) == 4 else "session"), session, m.group("n")
+    n = m.group("n") + (" " + m.group("part").strip() if m.group("part") else "")
+    return ("yearly" if len(session) == 4 else "session"), session, n
 
 
 def target_for(organ: str | None, kind: str, shape: str, session: str, n: str) -> str | None:
@@ -175,6 +191,8 @@ def _organ_before(text: str, pos: int) -> tuple[str | None, bool, bool]:
         return "its", True, False
     if OTHER_ORGAN_WORD.search(word) and word[0].isupper():
         lead = (m.group("lead") or "").rstrip()
+        if prev and prev[-1] in ",;:.)":
+            prev = ""  # "of the General Assembly, Assembly decision 79/540": a new name starts here
         opener = SENTENCE_OPENERS.match(prev) and prev not in ORGAN_ADJECTIVES and (not lead or lead[-1] in ".;:")
         if prev and prev[0].isupper() and not opener and prev not in ("The", "That", "Further", "Also"):
             return None, True, True  # "Governing Council decision 27/2", "Executive Board decision"
@@ -200,11 +218,12 @@ def _organ_of_its(text: str, pos: int, own: str | None) -> str | None:
     return own
 
 
-def _resolve(organ: str | None, kind: str, shape: str, session: str, n: str) -> tuple[str | None, str | None]:
+def _resolve(organ: str | None, kind: str, shape: str, session: str, n: str,
+             named: bool = True) -> tuple[str | None, str | None]:
     if organ == "Council":
         organ = COUNCIL_BY_SHAPE.get(shape)
-    if shape == "year":  # only the Security Council numbers its resolutions "N (YYYY)"
-        organ = SC if organ in (None, SC) else organ
+    if shape == "year" and (organ is None or not named):  # only the Security Council numbers its resolutions "N (YYYY)"
+        organ = SC
     return target_for(organ, kind, shape, session, n), organ
 
 
@@ -220,8 +239,13 @@ def find_citations(text: str, *, own_organ: str | None = None) -> list[Citation]
         word = head.group("word")
         kind = "decision" if word.lower().startswith("decision") else "resolution"
         organ, named, unknown = _organ_before(text, head.start())
-        if organ == "its":
+        its = organ == "its"
+        if its:
             organ = _organ_of_its(text, head.start(), own_organ)
+        elif not named:
+            series = SERIES_OF_RE.search(text, max(0, head.start() - 200), head.start())
+            if series:
+                organ, named = dict(ORGAN_NAMES)[series.group("organ")], True
         pos = head.end()
         first = True
         while True:
@@ -239,7 +263,7 @@ def find_citations(text: str, *, own_organ: str | None = None) -> list[Citation]
             if unknown or shape == "treaty":
                 target, resolved = None, None
             else:
-                target, resolved = _resolve(this_organ, kind, shape, session, n)
+                target, resolved = _resolve(this_organ, kind, shape, session, n, named=named and not its)
             date = None
             d = OF_DATE_RE.match(text, number_end)
             if d:
@@ -250,8 +274,8 @@ def find_citations(text: str, *, own_organ: str | None = None) -> list[Citation]
             taken.append((start, number_end))
             first = False
             pos = d.end() if d else number_end
-            j = LIST_JOIN_RE.match(text, pos)
-            if not j:
+            j = LIST_JOIN_RE.match(text, pos) or (ABOUT_JOIN_RE.match(text, pos) if d else None)
+            if not j or re.search(r"\b(?:[Rr]esolutions?|[Dd]ecisions?)\b", text[pos:j.end()]):
                 break
             pos = j.end()
     for m in SYMBOL_RE.finditer(text):

@@ -147,7 +147,7 @@ def recover_footnotes(work: WorkText, settings: Settings, doc_decisions: dict[st
 
     work = footnotes.recover(work, settings.thresholds, doc_decisions.get)
     # Citations are checked against the memory once a footnote knows the clause its marker ends.
-    return apply_memory(work, settings.dictionaries_dir, settings.thresholds, doc_decisions.get)
+    return apply_memory(work, settings.dictionaries_dir, settings.thresholds, doc_decisions.get, settings.clean_dir)
 
 
 def build(work: WorkText, doc: dict[str, Any] | Extracted) -> dict[str, Any]:

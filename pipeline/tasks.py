@@ -26,6 +26,7 @@ from typing import Any
 import luigi
 import luigi.interface
 
+from . import citation_memory
 from . import decisions as decisions_store
 from . import fingerprint as fp
 from . import stages
@@ -285,7 +286,7 @@ class Footnotes(DocTask):
     def fingerprint_parts(self) -> list[Any]:
         s = settings()
         return [self.requires().fingerprint, fp.code_version("footnotes"), s.repair_settings(),
-                decisions_store.fingerprint(doc_decisions(s, self.doc_id))]
+                decisions_store.fingerprint(doc_decisions(s, self.doc_id))] + citation_memory.batch_parts(s.clean_dir)
 
     def run(self) -> None:
         s = settings()
@@ -712,16 +713,40 @@ class CleanAll(luigi.Task):
         # The report is this batch's, not that of another run in between (a withdrawn decision).
         return report_batch(settings().clean_dir / "report.html") == Path(self.output().path).stem
 
+    def recheck_citations(self) -> None:
+        """Run again, here, each document's stages from Footnotes on: their fingerprints now hold the batch memory."""
+        log.info("[pipeline] citation memory: the batch dates resolutions near numbers it cites; checking citations again")
+        footnotes = []
+        for doc in self.documents():
+            task: DocTask | None = doc
+            while task is not None:
+                task.__dict__.pop("_fp", None)
+                task.__dict__.pop("_out", None)
+                if isinstance(task, Footnotes):
+                    footnotes.append(task)
+                req = task.requires()
+                task = req["footnotes"] if isinstance(req, dict) else (req or None)
+        _index_fp.clear()  # the batch's footnote evidence is keyed by the footnote stages, which changed
+        for task in footnotes:  # in Luigi's order: every footnote stage, the batch's notes, the rest
+            run_document(task)
+        index = NoteIndex(fingerprint=note_index_fingerprint(settings()))
+        if not index.complete():
+            index.run()
+        for doc in self.documents():
+            run_document(doc)
+
     def run(self) -> None:
         s = settings()
         from .output import remove_stale_temp_files
         from .report import BATCH_SUGGESTIONS, build_report
 
         remove_stale_temp_files(s.clean_dir)  # left by runs killed mid-write; never taken as outputs
+        if write_citation_index(s):  # the batch taught the citation memory what may correct its own citations
+            self.recheck_citations()
+            write_citation_index(s)
         with open(NoteIndex(fingerprint=note_index_fingerprint(s)).output().path, encoding="utf-8") as f:
             suggested = json.load(f)["suggestions"]
         atomic_write(s.clean_dir / BATCH_SUGGESTIONS, dumps({"suggestions": suggested}))
-        write_citation_index(s)
         report = build_report(s.clean_dir, decisions_path=s.decisions_file, batch=Path(self.output().path).stem)
         summary = print_summary(s, report)
         if summary["failed"]:
@@ -732,12 +757,15 @@ class CleanAll(luigi.Task):
         atomic_write(Path(self.output().path), dumps(summary))
 
 
-def write_citation_index(s: Settings) -> None:
-    """``clean/citations.json`` and ``.csv``: the batch's citations by target."""
+def write_citation_index(s: Settings) -> int:
+    """``clean/citations.json`` and ``.csv``: the batch's citations by target; then what the batch
+    teaches the citation memory (``clean/citation-memory.tsv``).  Returns how many facts it learned."""
     from .citation_index import write_index
     from .report import load_documents
 
-    write_index(s.clean_dir, (doc for _, doc in load_documents(s.clean_dir)))
+    docs = [doc for _, doc in load_documents(s.clean_dir)]
+    write_index(s.clean_dir, docs)
+    return citation_memory.learn_from_batch(s.clean_dir, s.dictionaries_dir, docs)
 
 
 def print_summary(s: Settings, report: Path | None = None) -> dict[str, Any]:

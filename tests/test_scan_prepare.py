@@ -208,3 +208,27 @@ def test_unreadable_reason_says_what_was_tried_and_what_to_do():
     assert reason.startswith("page 2 unreadable: mean confidence 21")
     assert "rotation by 180" in reason and "cleaning (upsample, rotate, denoise, binarize)" in reason
     assert reason.endswith("rescan at 300 dpi or more")
+
+
+def test_a_speckled_bilevel_scan_is_despeckled_before_its_first_reading():
+    rng = np.random.default_rng(5)
+    page = _glyphs(_page(200, 400))
+    assert prepare.is_bilevel(page) and prepare.plan_bilevel(page, 200) == []  # clean: nothing to do
+    specked = page.copy()
+    specked[rng.integers(0, 200, 400), rng.integers(0, 400, 400)] = 0
+    steps = prepare.plan_bilevel(specked, 200)
+    assert steps == [("despeckle", {"max_area": 4})]  # 8 px at 300 dpi is 3.6 px at 200
+    out, log = prepare.apply_plan(specked, steps)
+    assert log == ["despeckle 4"]
+    assert prepare.speckle_count(out, 200) < 0.5 * prepare.speckle_count(specked, 200)  # those beside letters stay
+    assert (out[page == 0] == 0).all()
+    grey = np.where(page == 0, 60, 200).astype(np.uint8)
+    grey[::7, ::5] = 128
+    assert not prepare.is_bilevel(grey)
+
+
+def test_smooth_turns_a_bilevel_staircase_into_a_ramp():
+    img = _glyphs(_page())
+    out = prepare.smooth(img, 0.6)
+    assert out.shape == img.shape and len(np.unique(out)) > 2
+    assert (out[img == 0] < 128).mean() > 0.9 and (out[img == 255] > 128).mean() > 0.98

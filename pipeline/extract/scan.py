@@ -53,7 +53,7 @@ MARKER_CONFIG = "--oem 1 --psm 7 -c tessedit_char_whitelist=0123456789"
 INK_LEVEL = 165  # grey below this is ink (a blurred scan's thin strokes stay above 140)
 RULE_INK_LEVEL = 200  # a blurred hairline rule is light grey
 PREPROCESS = "prepare/2"  # part of the cache key: it changes what Tesseract sees
-ANALYSIS_VERSION = 14  # bump when rule/marker detection changes: re-analyses cached pages, no re-OCR
+ANALYSIS_VERSION = 15  # bump when rule/marker detection changes: re-analyses cached pages, no re-OCR
 INSTALL_HINT = "run scripts/setup.sh (apt-get install tesseract-ocr tesseract-ocr-{lang})"
 
 _ASCENDING = set("bdfhiklt0123456789()[]{}/\\|!?'\"“”‘’*&%$#@ÀÁÂÉÈÊÍÓÔÚ")
@@ -127,7 +127,7 @@ def own_pixels(page: pdfium.PdfPage) -> tuple[Image.Image, int] | None:
         pil = img.get_bitmap(render=False).to_pil()
     except (pdfium.PdfiumError, ValueError):
         return None
-    return (pil if pil.mode == "L" else pil.convert("L")), round(dpi_x)
+    return (pil if pil.mode in ("L", "1") else pil.convert("L")), round(dpi_x)
 
 
 def native_scan(page: pdfium.PdfPage, dpi: int) -> Image.Image | None:
@@ -140,7 +140,7 @@ def native_scan(page: pdfium.PdfPage, dpi: int) -> Image.Image | None:
     if own is None:
         return None
     want = (math.ceil(page.get_width() * dpi / 72), math.ceil(page.get_height() * dpi / 72))
-    return own[0] if own[0].size == want else None
+    return own[0].convert("L") if own[0].size == want else None
 
 
 def page_image(pdf: pdfium.PdfDocument, index: int, dpi: int) -> Image.Image:
@@ -158,16 +158,28 @@ def page_pixels(pdf: pdfium.PdfDocument, index: int, dpi: int) -> tuple[Image.Im
     page = pdf[index]
     own = own_pixels(page)
     want = (math.ceil(page.get_width() * dpi / 72), math.ceil(page.get_height() * dpi / 72))
-    if own is not None:
-        pil, own_dpi = own
-        if pil.size == want:
-            return pil, own_dpi, []
-        if own_dpi < dpi:
-            up = Image.fromarray(prepare.upsample(np.asarray(pil), dpi / own_dpi))
-            if up.size != want:
-                up = up.resize(want, Image.BICUBIC)
-            return up, own_dpi, [f"upsample {own_dpi}->{dpi}"]
-    return render_page(pdf, index, dpi), (own[1] if own is not None else dpi), []
+    if own is None:
+        return render_page(pdf, index, dpi), dpi, []
+    pil, own_dpi = own
+    done: list[str] = []
+    if pil.mode == "1" or prepare.is_bilevel(np.asarray(pil)):
+        # a thresholded scan or fax: its specks are exact, cheap to find at its own resolution
+        gray = np.asarray(pil.convert("L"))
+        steps = prepare.plan_bilevel(gray, own_dpi)
+        cleaned, done = prepare.apply_plan(gray, steps)
+        pil = Image.fromarray(cleaned) if done else pil
+    if pil.size == want:
+        return pil.convert("L"), own_dpi, done
+    if own_dpi < dpi:
+        gray = np.asarray(pil.convert("L"))
+        if pil.mode == "1" or prepare.is_bilevel(gray):
+            gray, smoothed = prepare.apply_plan(gray, [("smooth", {"sigma": 0.6})])
+            done += smoothed
+        up = Image.fromarray(prepare.upsample(gray, dpi / own_dpi))
+        if up.size != want:
+            up = up.resize(want, Image.BICUBIC)
+        return up, own_dpi, done + [f"upsample {own_dpi}->{dpi}"]
+    return render_page(pdf, index, dpi), own_dpi, []
 
 
 def estimate_skew(image: Image.Image) -> float:
@@ -344,6 +356,8 @@ def _raised_tail(ink: np.ndarray, box: tuple[int, int, int, int], size: float, b
         return None
     for where, order in (("tail", list(reversed(clusters))), ("head", clusters)):
         found: list[tuple[int, int, int, int]] = []
+        while order and _speck(crop, *order[0], size):  # a speck of a poor scan beside the marker
+            order = order[1:]
         for cx0, cx1 in order:
             # a note's number at the start of its line is raised less than a marker in the text
             hit = _raised_digit(crop, y0, cx0, cx1, size, base, 0.22 if where == "tail" else 0.12)
@@ -356,6 +370,12 @@ def _raised_tail(ink: np.ndarray, box: tuple[int, int, int, int], size: float, b
             return (min(t[0] for t in found), min(t[1] for t in found), max(t[2] for t in found),
                     max(t[3] for t in found), where)
     return None
+
+
+def _speck(crop: np.ndarray, cx0: int, cx1: int, size: float) -> bool:
+    """Ink too small in both directions to be a digit or a letter (a speck, a stray dot)."""
+    rows = np.nonzero(crop[:, cx0:cx1].any(axis=1))[0]
+    return (cx1 - cx0) <= 0.12 * size and (rows[-1] - rows[0] + 1) <= 0.12 * size
 
 
 MARKER_SCALE, MARKER_PAD = 3, 45
@@ -445,6 +465,47 @@ def _small_beside_neighbours(data: dict, idx: list[int], pos: int, tail) -> bool
     return False
 
 
+def _unread_marks(ink: np.ndarray, data: dict, idx: list[int], size: float, base: float,
+                  taken: set[int]) -> list[dict]:
+    """Raised digits Tesseract read as no word at all: small ink in the gap after a word, or before
+    a line's first word (a footnote's number), raised against the line's own baseline and size.
+
+    A typewriter's marker is often typed a space after its word, and a thin "1" at 200 dpi is
+    dropped by Tesseract as noise; its place and height still say what it is, in any typeface.
+    """
+    found = []
+    order = sorted(idx, key=lambda i: data["left"][i])
+    y0 = max(0, int(min(data["top"][i] for i in idx) - 0.6 * size))  # a marker may rise above the line
+    y1 = int(base)
+    for k, i in enumerate(order):
+        left, right = data["left"][i], data["left"][i] + data["width"][i]
+        end = right + int(1.5 * size)
+        if k + 1 < len(order):
+            end = min(end, data["left"][order[k + 1]] - 1)
+        gaps = [("tail", right + 1, end)]
+        if k == 0:
+            gaps.append(("head", max(0, left - int(1.5 * size)), left - 1))
+        for where, gx0, gx1 in gaps:
+            if gx1 - gx0 < 2 or i in taken:
+                continue
+            crop = ink[y0:y1, gx0:gx1]
+            clusters = [c for c in _clusters(crop) if not _speck(crop, *c, size)]
+            if not clusters:
+                continue
+            cx0, cx1 = clusters[0] if where == "tail" else clusters[-1]
+            rows = np.nonzero(crop[:, cx0:cx1].any(axis=1))[0]
+            if rows[0] == 0:  # ink from the line above reaching down: not a mark of this line
+                continue
+            hit = _raised_digit(crop, y0, cx0, cx1, size, base, 0.22 if where == "tail" else 0.12)
+            near = (cx0 <= 1.2 * size) if where == "tail" else (gx1 - gx0 - cx1 <= 1.2 * size)
+            if hit is None or not near or (where == "head" and len(clusters) > 2):
+                continue
+            found.append({"word": i, "box": [gx0 + cx0, int(hit[0]), gx0 + cx1, int(hit[1])], "whole": False,
+                          "head": where == "head", "unread": True})
+            taken.add(i)
+    return found
+
+
 def find_marks(image: Image.Image, data: dict, dpi: int) -> tuple[dict, list[Image.Image]]:
     """Rules and superscript markers of one OCR'd page, and the markers' crops to read.
 
@@ -477,6 +538,7 @@ def find_marks(image: Image.Image, data: dict, dpi: int) -> tuple[dict, list[Ima
                 continue  # a raised start is a footnote's number only at the start of its line
             markers.append({"word": i, "box": list(map(int, tail[:4])), "whole": tail[4] == "whole",
                             "head": tail[4] == "head"})
+        markers += _unread_marks(ink, data, idx, size, base, {m["word"] for m in markers})
     # A note's number Tesseract put on a line of its own, beside its note's first word
     rows = _word_rows(data)
     metrics = {key: _line_metrics(data, idx) for key, idx in rows.items()}
@@ -558,7 +620,9 @@ def page_layout_from_ocr(number: int, data: dict, analysis: dict, dpi: int,
                                     superscript=True))
                 if m.get("whole"):
                     continue
-                if m.get("head"):
+                if m.get("unread"):  # ink beside the word, not in it: the word stays as read
+                    pass
+                elif m.get("head"):
                     stripped = _strip_marker_junk(text[::-1])[::-1].lstrip()
                     if stripped == text and text.startswith(m["text"]) and len(text) > len(m["text"]):
                         stripped = text[len(m["text"]):].lstrip()
