@@ -188,7 +188,10 @@ def fit(samples: list[Sample]) -> dict:
         if len(pts) < MIN_SAMPLES:
             continue  # too few to measure: a more general table, or none ("unmeasured": never applied)
         blocks = isotonic(pts)
-        tables[key] = [[b[0], b[1], share(b[2], b[3]), b[3], b[2]] for b in blocks]
+        steps = [[b[0], b[1], share(b[2], b[3]), b[3], b[2]] for b in blocks]
+        for i in range(len(steps) - 2, -1, -1):  # the pull towards 1/2 may undo the order: keep the lower
+            steps[i][2] = min(steps[i][2], steps[i + 1][2])
+        tables[key] = steps
         counts[key] = {"samples": len(pts), "right": sum(1 for _, y in pts if y)}
     return {"tables": tables, "counts": counts}
 

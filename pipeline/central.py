@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import socket
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -17,6 +18,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def luigid_command() -> list[str]:
+    """luigid of this Python's environment: found without the environment on PATH (``.venv/bin/python -m pytest``)."""
+    return [sys.executable, "-c", "import sys; from luigi.cmdline import luigid; luigid(sys.argv[1:])"]
+
+
 def start_luigid(state_dir: Path) -> tuple[subprocess.Popen, int]:
     """luigid on 127.0.0.1 and a free port, state and log in ``state_dir``; returns once it answers."""
     state_dir.mkdir(parents=True, exist_ok=True)
@@ -24,7 +30,7 @@ def start_luigid(state_dir: Path) -> tuple[subprocess.Popen, int]:
         port = free_port()
         with open(state_dir / "luigid.log", "ab") as log:
             proc = subprocess.Popen(
-                ["luigid", "--address", "127.0.0.1", "--port", str(port), "--state-path", str(state_dir / "state.pickle")],
+                [*luigid_command(), "--address", "127.0.0.1", "--port", str(port), "--state-path", str(state_dir / "state.pickle")],
                 cwd=state_dir, stdout=log, stderr=subprocess.STDOUT,
             )
         deadline = time.monotonic() + 20

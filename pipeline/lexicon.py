@@ -98,7 +98,6 @@ class Lexicon:
     domain_total: int = 1
     english_total: int = 1
     meta: dict = field(default_factory=dict)
-    general: dict[str, float] = field(default_factory=dict)  # lower-case word -> Zipf (wordfreq, large English)
 
     # ------------------------------------------------------------ queries
     def domain_count(self, word: str) -> int:
@@ -116,11 +115,11 @@ class Lexicon:
         (Zipf >= GENERAL_KNOWN: rarer web words may be misspellings)."""
         w = word.lower()
         return (w in self.words or w in self.english or w in self.protected_words
-                or self.general.get(w, 0.0) >= GENERAL_KNOWN)
+                or general_zipf(w) >= GENERAL_KNOWN)
 
     def general_zipf(self, word: str) -> float:
         """Zipf frequency of ``word`` in general English (wordfreq's large list), 0 if absent."""
-        return self.general.get(word.lower(), 0.0)
+        return general_zipf(word.lower())
 
     def is_name(self, word: str) -> bool:
         """Only ever printed capitalised in UN text (Durban, Geneva)."""
@@ -479,22 +478,26 @@ def _build(d: Path, fingerprint: str) -> Lexicon:
         domain_total=dom_total,
         english_total=en_total,
         meta={"dir": str(d)},
-        general=_general_english(),
     )
 
 
-def _general_english() -> dict[str, float]:
-    """wordfreq's large English list as lower-case word -> Zipf, words of letters only.
+_GENERAL: list[dict[str, float]] = []
+_GENERAL_LOCK = threading.Lock()
 
-    The data ships inside the wordfreq package (nothing is downloaded).
-    """
-    from wordfreq import get_frequency_dict
 
-    out: dict[str, float] = {}
-    for w, f in get_frequency_dict("en", wordlist="large").items():
-        if f > 0 and WORD_RE.fullmatch(w):
-            out[w] = round(math.log10(f * 1e9), 2)
-    return out
+def general_zipf(word: str) -> float:
+    """Zipf frequency (log10 per billion words) of a lower-case word in wordfreq's
+    large English list, 0 if absent.  The list ships inside the wordfreq package
+    (nothing is downloaded); it is read on first use (0.2 s), not with the
+    lexicon, as only words the lexicon lacks are looked up."""
+    if not _GENERAL:
+        with _GENERAL_LOCK:
+            if not _GENERAL:
+                from wordfreq import get_frequency_dict
+
+                _GENERAL.append(get_frequency_dict("en", wordlist="large"))
+    f = _GENERAL[0].get(word, 0.0)
+    return round(math.log10(f * 1e9), 2) if f > 0 else 0.0
 
 
 def _read_confusions(path: Path) -> tuple[Confusion, ...]:

@@ -17,7 +17,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from . import decisions
+from . import console, decisions
 from .report import build_report, format_summary, load_batch_suggestions, load_documents, summarize, with_batch_suggestions
 
 DECISIONS = Path("dictionaries") / "review-decisions.json"
@@ -71,7 +71,7 @@ def apply(export: Path, *, project: Path = Path("."), clean_dir: Path | None = N
     if unknown and known:
         print(f"{len(unknown)} match no correction in {clean_dir}/ (an older run, or another project); "
               "they are kept and take effect if that correction comes back.", file=out)
-    print(f"Next: run `{RUN}` to apply them, then open {clean_dir / 'report.html'}.", file=out)
+    print(f"Next: run `{console.commands()['run']}` to apply them, then open {clean_dir / 'report.html'}.", file=out)
     return n
 
 

@@ -18,7 +18,6 @@ import gc
 import hashlib
 import json
 import logging
-import sys
 import traceback
 from pathlib import Path
 from typing import Any
@@ -26,7 +25,7 @@ from typing import Any
 import luigi
 import luigi.interface
 
-from . import citation_memory
+from . import citation_memory, console, project
 from . import decisions as decisions_store
 from . import fingerprint as fp
 from . import stages
@@ -37,6 +36,7 @@ from .settings import Settings
 from .worktext import Mark, WorkText
 
 log = logging.getLogger("luigi-interface")
+console.install_filters()  # an expected failure is one line in Luigi's log, not a traceback
 
 
 # ------------------------------------------------------------------ settings from luigi.cfg
@@ -512,7 +512,7 @@ def validate_dictionaries(s: Settings) -> None:
             stages.check_dictionaries(s)
             stages.text_rules()
         except Exception as exc:
-            print(f"[pipeline] not started, no document touched: {exc}", file=sys.stderr, flush=True)
+            console.notice(f"[pipeline] not started, no document touched: {exc}")
             raise
         atomic_write(marker, "")
 
@@ -679,9 +679,15 @@ class CleanAll(luigi.Task):
         memo = self.__dict__.get("_documents")
         if memo and memo[0] == key:
             return memo[1]
+        with console.user_errors():  # the wrong folder, no input, a scheduler Luigi would ignore: one line
+            project.check_folder(s)
+            if not console.cli():  # uncleaner chose the scheduler itself
+                project.check_reachable(project.check_luigi_command_line())
         decisions_store.load(s.decisions_file)  # a broken decisions file stops the run before any document
         validate_dictionaries(s)
         listed = batch_documents(s)
+        with console.user_errors():
+            project.check_inputs(listed, s)
         inputs = [Path(p) for p, _ in listed]
         docs = [AknExport(path=p, doc_id=d) for p, d in listed]
         self.__dict__["_documents"] = (key, docs)
@@ -756,6 +762,11 @@ class CleanAll(luigi.Task):
             )
         atomic_write(Path(self.output().path), dumps(summary))
 
+    def on_failure(self, exception: BaseException) -> str:
+        if isinstance(exception, DocumentsFailed):  # expected: the reasons are in clean/failed/, no traceback
+            return str(exception)
+        return super().on_failure(exception)
+
 
 def write_citation_index(s: Settings) -> int:
     """``clean/citations.json`` and ``.csv``: the batch's citations by target; then what the batch
@@ -790,8 +801,9 @@ def print_summary(s: Settings, report: Path | None = None) -> dict[str, Any]:
         more = len(summary["not_english"]) - 10
         lines.insert(-1, f"not in English (English word rules not applied): {langs}" + (f" and {more} more" if more > 0 else ""))
     if summary["awaiting_review"]:
-        lines.append("next: open the report, decide, export the decisions, then: python -m pipeline.review apply <file> && luigi --module pipeline CleanAll")
-    print("\n".join(lines), file=sys.stdout, flush=True)
+        cmd = console.commands()
+        lines.append(f"next: open the report, decide, export the decisions, then: {cmd['apply']} <file> && {cmd['run']}")
+    console.summary("\n".join(lines))  # printed last (uncleaner prints it itself)
     return summary
 
 

@@ -15,6 +15,8 @@
 # LUIGID_ADDRESS set to an address they can reach, behind a firewall: it has no authentication.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# luigi, luigid and python3 of the project's environment (scripts/setup.sh), activated or not.
+if [ -x .venv/bin/luigid ]; then PATH="$(pwd)/.venv/bin:$PATH"; fi
 
 DIR=${LUIGID_DIR:-clean/.luigid}
 ADDRESS=${LUIGID_ADDRESS:-127.0.0.1}

@@ -113,3 +113,26 @@ def test_two_workers_on_luigid_clean_each_document_once(tmp_path, luigid, code, 
     assert final.returncode == 0, final.stderr[-3000:]
     assert "documents cleaned: 5" in final.stdout
     assert _tree(project) == _tree(local_run)
+
+
+def test_uncleaner_workers_on_luigid(tmp_path, luigid, code):
+    """`uncleaner run --scheduler-host` is a luigid worker: two at once clean each document once."""
+    project = make_project(tmp_path / "project")
+    env = dict(os.environ, PYTHONPATH=str(code))
+    cmd = [sys.executable, "-m", "pipeline.cli", "run", "--scheduler-host", "127.0.0.1", "--scheduler-port", str(luigid)]
+    workers = [subprocess.Popen(cmd, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+               for _ in range(2)]
+    outs = [w.communicate(timeout=240) for w in workers]
+    for w, (out, err) in zip(workers, outs):
+        assert w.returncode in SHARED_OK, out + err
+        assert err == "" and f"luigid at 127.0.0.1:{luigid}" in out
+    assert "CleanAll" in _done_on_luigid(luigid)
+    logs = sorted((project / "clean").glob("run-*.log"))
+    assert len(logs) == 2  # one per worker process, none overwritten
+    cleaned = Counter(m for log in logs for m in CLEANED.findall(log.read_text()))
+    assert cleaned == Counter({f"raw/{p.name}": 1 for p in sorted((project / "raw").iterdir())}), cleaned
+
+    final = subprocess.run(cmd, cwd=project, env=env, capture_output=True, text=True, timeout=120)
+    assert final.returncode == 0, final.stderr
+    assert re.search(r"documents cleaned: 5\ndocuments failed:  0\ncorrections awaiting review: \d+\n"
+                     r"report: clean/report.html(\nnext: .*)?$", final.stdout.rstrip()), final.stdout

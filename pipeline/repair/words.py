@@ -203,7 +203,7 @@ def segment(word: str, lex: Lexicon) -> list[str] | None:
 
 
 # Closed-class words: a split that frees one of these is the usual run-together
-# OCR damage ("ofthe", "elementsin"); a split into two content words
+# OCR damage ("ofthe", "rightsof"); a split into two content words
 # ("road map", "live streaming") is more often a compound written solid.
 FUNCTION_WORDS = frozenset(
     "a an the of in on at by to for from with as or and nor but is are was be its it this that these those "
@@ -250,6 +250,9 @@ def segmentation(work: WorkText, ctx: RepairContext) -> list[Proposal]:
         if not protected and not any(p in FUNCTION_WORDS for p in parts) and not all(
                 lex.bigram(a, b)[0] >= 2 for a, b in zip(parts, parts[1:])):
             continue  # two content words UN text never prints side by side: a compound ("platelayer")
+        if (len(parts) > 2 or any(len(p) == 1 or (len(p) == 2 and p not in FUNCTION_WORDS) for p in parts)) and not all(
+                lex.bigram(a, b)[0] >= 2 for a, b in zip(parts, parts[1:])):
+            continue  # three parts, or a part of one letter, only as a UN phrase ("allait" is not "all a it")
         if t.text[0].isupper() and t.prev is not None and t.prev[0].islower():
             continue  # a capitalised word inside a sentence is a name ("Hiscocks"), not "His cocks"
         if parts[0] in BOUND_PREFIXES and not protected:
@@ -437,7 +440,8 @@ def spelling(work: WorkText, ctx: RepairContext) -> list[Proposal]:
         if len(w) < 3 or (lex.is_known(w) and not MISREAD_RE.search(w)) or t.repeated:
             continue
         cands = spelling_candidates(w, lex)
-        if not any(kind == "ocr" for _, _, kind in cands) and len(w) >= 5 and w.isalpha() and not lex.general_zipf(w):
+        if (not any(kind == "ocr" for _, _, kind in cands) and len(w) >= 5 and w.isalpha() and not lex.general_zipf(w)
+                and not looks_derived(w, lex)):  # "intraregional" is intra + regional, not damage
             # Damage no single confusion explains: the UN phrase the neighbours make.
             ctx_cands = context_candidates(_case_of(w), t.prev, t.next, lex)
             if ctx_cands:
@@ -469,9 +473,10 @@ def spelling(work: WorkText, ctx: RepairContext) -> list[Proposal]:
         elif kind == "edit1":
             # An edit OCR does not explain: in the text only with the
             # neighbours' support, and never applied without review.
-            conf = 0.5 + 0.05 * domain + 0.15 * bool(ctx_seen)
+            conf = 0.5 + 0.05 * domain + 0.15 * bool(ctx_seen) + 0.1 * (ctx_seen == 2)
         else:
-            conf = 0.4  # two unexplained edits: a suggestion at most
+            # Two unexplained edits: a suggestion, unless the phrase on both sides wants the word.
+            conf = 0.4 + 0.05 * domain + 0.15 * (ctx_seen == 2)
         if runner and score < 3 * runner:
             conf -= 0.2
         if len(w) <= 3 and w.isalpha() and w.islower() and not (
