@@ -268,6 +268,7 @@ def apply_evidence(work: WorkText, notes: "list[dict[str, Any]] | Evidence", thr
             at = r["where"]["offset"] + len(r["before"])
             work.marks.append(Mark(at, at, "note", {"num": r["info"]["footnote"]}))
             anchored.add(r["info"]["footnote"])
+            _resolve_unanchored(work, r)
 
     # Places where a reviewer says a stripped marker stood.
     records = {r["id"]: r for r in work.corrections if r["rule"] == "footnote.lost-marker"}
@@ -290,6 +291,8 @@ def apply_evidence(work: WorkText, notes: "list[dict[str, Any]] | Evidence", thr
         if num is not None:
             work.marks.append(Mark(m.start, m.start, "note", {"num": num}))
             anchored.add(num)
+            if record is not None:
+                _resolve_unanchored(work, {**record, "info": {"footnote": num}})
             continue
         if not texts:
             num = expected  # no note bodies at all: the markers number the notes
@@ -303,3 +306,16 @@ def apply_evidence(work: WorkText, notes: "list[dict[str, Any]] | Evidence", thr
         work.marks.append(Mark(m.start, m.start, "borrowed_footnote", data))
         anchored.add(num)
     return work
+
+
+def _resolve_unanchored(work: WorkText, accepted: dict[str, Any]) -> None:
+    """The notice "no marker could be linked to footnote n" is answered by the place a reviewer accepted.
+
+    The notice (a pointer, no change to the text) takes the reviewer's status and says which decision
+    answered it, so the report stops asking about a note that is anchored now.
+    """
+    for r in work.corrections:
+        if r["rule"] == "footnote.unanchored" and (r.get("info") or {}).get("footnote") == accepted["info"]["footnote"] \
+                and r["status"] in ("flagged", "suggested"):
+            r["status"] = "accepted"
+            r["info"] = {**r["info"], "answered_by": accepted["id"]}

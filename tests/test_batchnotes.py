@@ -77,6 +77,8 @@ def test_a_footnote_without_a_marker_gets_the_place_the_batch_anchors_it():
     doc, _ = run(S003, {place["id"]: "accept"}, batch_notes=notes)
     assert correction(doc, "footnote.batch-anchor", "1993")["status"] == "accepted"
     assert doc["footnotes"][0]["anchored"] is True
+    notice = correction(doc, "footnote.unanchored", "1")  # answered: no longer asks for review
+    assert notice["status"] == "accepted" and notice["info"]["answered_by"] == place["id"]
     assert ("pp1", "1", "25 June 1993") in paragraph_notes(doc)
     assert "on 25 June 1993[^1] for enhancing" in render_markdown(doc)
     assert '1993<authorialNote marker="1"' in export_bytes(doc).xml.decode()

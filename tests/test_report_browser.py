@@ -369,3 +369,152 @@ def test_round_trip_with_the_real_pipeline(tmp_path, capsys):
         shot({"driver": d, "shots": Path(os.environ.get("REPORT_SCREENSHOTS") or tmp_path)}, capsys, "report-after-rerun.png")
     finally:
         d.quit()
+
+
+def _shot_wide(d, folder: Path, name: str, capsys) -> Path:
+    """The page at 1400 px, as tall as its content (up to 4000 px)."""
+    d.set_window_size(1400, 1000)
+    height = js(d, "return Math.min(4000, document.documentElement.scrollHeight)")
+    d.set_window_size(1400, max(1000, height))
+    path = folder / name
+    d.save_screenshot(str(path))
+    d.set_window_size(1280, 1000)
+    with capsys.disabled():
+        print(f"\nscreenshot: {path}")
+    return path
+
+
+def _kpis(d) -> dict:
+    return js(d, "var o = {}; ['awaiting', 'accepted', 'rejected', 'flagged', 'suggested'].forEach(function (k) {"
+                 " o[k] = +document.getElementById('kpi-' + k).textContent; }); return o;")
+
+
+def _find_card(d, cid: str):
+    from selenium.webdriver.common.by import By
+
+    search = d.find_element(By.ID, "f-q")
+    search.clear()
+    search.send_keys(cid)
+    time.sleep(0.3)  # the search waits 120 ms after the last key before filtering
+    wait(lambda: count_text(d) == "Showing 1\u20131 of 1 corrections"
+         and js(d, "return document.querySelector('#list .card').dataset.id") == cid, what=f"the correction {cid}")
+    return d.find_element(By.CSS_SELECTOR, "#list .card")
+
+
+def test_footnote_decisions_change_the_json_the_markdown_and_the_report(tmp_path, capsys):
+    """The three footnote decisions of issue 17, each made in the page, exported, applied and re-run:
+
+    - accepting "a footnote marker was probably stripped here" after "1993," (002) anchors a note there,
+      with the text 001 prints after the same words;
+    - accepting the batch's place for 003's footnote 1 (no marker; 001 anchors the same note after
+      "25 June 1993,") anchors it after "1993";
+    - rejecting the renumbering "®" -> "5" (003) gives the footnote its printed sign back.
+    The page's counts follow each decision as it is made; after the run the report shows them honoured.
+    """
+    from selenium.webdriver.common.by import By
+
+    project = tmp_path / "project"
+    (project / "raw").mkdir(parents=True)
+    for stem in ("001_0c83b350d768e6c1", "002_24bcb0a4a35d199b", "003_deb12b2bf5bc89c9"):
+        shutil.copy2(REPO / "raw" / f"{stem}.txt", project / "raw" / f"{stem}.txt")
+    shutil.copytree(REPO / "dictionaries", project / "dictionaries", ignore=shutil.ignore_patterns("review-decisions.json"))
+    shutil.copy2(REPO / "luigi.cfg", project / "luigi.cfg")
+    clean = project / "clean"
+    shots = Path(os.environ.get("REPORT_SCREENSHOTS") or tmp_path)
+
+    run_clean_all(project)
+    doc2 = json.loads((clean / "002_24bcb0a4a35d199b.json").read_text(encoding="utf-8"))
+    doc3 = json.loads((clean / "003_deb12b2bf5bc89c9.json").read_text(encoding="utf-8"))
+    batch = json.loads((clean / "batch-suggestions.json").read_text(encoding="utf-8"))["suggestions"]
+    lost = next(c for c in doc2["corrections"] if c["rule"] == "footnote.lost-marker" and c["before"] == "1993,")
+    place = next(c for c in batch["003_deb12b2bf5bc89c9"]["corrections"] if c["rule"] == "footnote.batch-anchor")
+    sign = next(c for c in doc3["corrections"] if c["rule"] == "footnote.body-number" and c["before"] == "\u00ae")
+    assert (lost["status"], place["status"], sign["status"], sign["after"]) == ("suggested", "suggested", "flagged", "5")
+    assert doc2["footnotes"] == [] and doc3["footnotes"][0]["anchored"] is False and doc3["footnotes"][-1]["num"] == "5"
+
+    downloads = tmp_path / "Downloads"
+    downloads.mkdir()
+    d = make_driver(downloads, tmp_path / "profile")
+    try:
+        d.get((clean / "report.html").resolve().as_uri())
+        wait(lambda: js(d, "return document.documentElement.dataset.ready === '1'"), what="the report")
+        _shot_wide(d, shots, "footnotes-before-1400.png", capsys)
+        start = _kpis(d)
+        assert start["accepted"] == start["rejected"] == 0
+        # The reviewer sees what each suggestion would anchor, and the clause around it.
+        card = _find_card(d, lost["id"]).text
+        assert "A/CONF.157/24 (Part I), chap. III." in card and "001_0c83b350d768e6c1" in card
+        assert "World Conference on Human Rights on 25 June" in card and "for enhancing genuine cooperation" in card
+        expected = dict(start)
+        for c, act in ((lost, "accept"), (place, "accept"), (sign, "reject")):
+            _find_card(d, c["id"]).find_element(By.CSS_SELECTOR, f"[data-act={act}]").click()
+            expected["accepted" if act == "accept" else "rejected"] += 1
+            expected["awaiting"] -= 1
+            expected[c["status"]] -= 1
+            assert _kpis(d) == expected  # the counts follow each decision at once
+        assert "incl. 2 not yet applied" in d.find_element(By.ID, "kpi-accepted-new").text
+        d.find_element(By.ID, "f-q").clear()
+        d.execute_script("var s = document.getElementById('f-status'); s.value = 'mine'; s.dispatchEvent(new Event('change'))")
+        time.sleep(0.3)
+        _shot_wide(d, shots, "footnotes-decided-1400.png", capsys)
+        d.find_element(By.ID, "export").click()
+        exported = wait(lambda: [p for p in downloads.glob("review-decisions*.json") if p.stat().st_size], what="the download")[0]
+        wait(lambda: json.loads(exported.read_text(encoding="utf-8")), what="a complete download")
+
+        env = {**os.environ, "PYTHONPATH": str(REPO)}
+        applied = subprocess.run([sys.executable, "-m", "pipeline.review", "apply", str(exported)], cwd=project, env=env,
+                                 capture_output=True, text=True, timeout=60)
+        assert applied.returncode == 0, applied.stderr
+        assert "Merged 3 decisions (2 accept, 1 reject)" in applied.stdout and "match no correction" not in applied.stdout
+        run_clean_all(project)
+
+        # JSON
+        doc2 = json.loads((clean / "002_24bcb0a4a35d199b.json").read_text(encoding="utf-8"))
+        doc3 = json.loads((clean / "003_deb12b2bf5bc89c9.json").read_text(encoding="utf-8"))
+        assert doc2["footnotes"] == [{"num": "1", "text": "A/CONF.157/24 (Part I), chap. III.", "anchored": True,
+                                      "text_from": "001_0c83b350d768e6c1"}]
+        pp1 = doc2["preamble"][0]
+        assert [n["num"] for n in pp1["notes"]] == ["1"] and pp1["text"][:pp1["notes"][0]["offset"]].endswith("25 June 1993,")
+        assert doc3["footnotes"][0] == {"num": "1", "text": "A/CONF.157/24 (Part I), chap. III.", "anchored": True}
+        pp1 = doc3["preamble"][0]
+        assert pp1["text"][:pp1["notes"][0]["offset"]].endswith("25 June 1993") and pp1["notes"][0]["num"] == "1"
+        assert doc3["footnotes"][-1]["num"] == "\u00ae" and all(f["anchored"] for f in doc3["footnotes"])
+        statuses = {c["id"]: c["status"] for doc in (doc2, doc3) for c in doc["corrections"]}
+        assert (statuses[lost["id"]], statuses[place["id"]], statuses[sign["id"]]) == ("accepted", "accepted", "rejected")
+        unanchored = next(c for c in doc3["corrections"] if c["rule"] == "footnote.unanchored")
+        assert unanchored["status"] == "accepted" and unanchored["info"]["answered_by"] == place["id"]
+        # Markdown
+        md2 = (clean / "002_24bcb0a4a35d199b.md").read_text(encoding="utf-8")
+        md3 = (clean / "003_deb12b2bf5bc89c9.md").read_text(encoding="utf-8")
+        assert "on 25 June 1993,[^1] for enhancing" in md2 and "[^1]: A/CONF.157/24 (Part I), chap. III." in md2
+        assert "on 25 June 1993[^1] for enhancing" in md3 and "[^1]: A/CONF.157/24 (Part I), chap. III." in md3
+        assert "fifty-second session,[^\u00ae]" in md3 and "[^\u00ae]: See E/CN.4/2001/2" in md3 and "[^5]" not in md3
+        assert "marker was not found" not in md3
+        # Akoma Ntoso
+        akn2 = (clean / "002_24bcb0a4a35d199b.akn.xml").read_text(encoding="utf-8")
+        akn3 = (clean / "003_deb12b2bf5bc89c9.akn.xml").read_text(encoding="utf-8")
+        assert '1993,<authorialNote marker="1"' in akn2 and '1993<authorialNote marker="1"' in akn3
+        assert 'marker="\u00ae"' in akn3
+
+        # The report: the decisions honoured, the counts, the footnotes anchored.
+        d.get((clean / "report.html").resolve().as_uri())
+        wait(lambda: js(d, "return document.documentElement.dataset.ready === '1'"), what="the new report")
+        assert js(d, "return document.getElementById('pending-count').textContent") == "No decisions recorded in this page yet."
+        d.execute_script("var s = document.getElementById('f-status'); s.value = 'all'; s.dispatchEvent(new Event('change'))")
+        for c, word in ((lost, "accepted"), (place, "accepted"), (sign, "rejected")):
+            text = _find_card(d, c["id"]).text
+            assert word in text and "honoured by this run" in text, text
+        after = _kpis(d)
+        # The notice "no marker for footnote 1" is answered by the accepted place: one less to review.
+        assert (after["accepted"], after["rejected"]) == (3, 1) and after["awaiting"] == expected["awaiting"] - 1
+        assert d.find_element(By.ID, "kpi-accepted-new").text == ""
+        d.find_element(By.ID, "f-q").clear()
+        d.execute_script("document.getElementById('f-reset').click()")
+        _shot_wide(d, shots, "footnotes-after-1400.png", capsys)
+        d.find_element(By.ID, "tab-documents").click()
+        wait(lambda: len(d.find_elements(By.CSS_SELECTOR, "#docs-body tr")) == 3, what="documents table")
+        rows = {r.text.split("\n")[0]: r.text for r in d.find_elements(By.CSS_SELECTOR, "#docs-body tr")}
+        assert "1 / 1" in rows["002_24bcb0a4a35d199b"] and "5 / 5" in rows["003_deb12b2bf5bc89c9"]
+        assert severe_logs(d) == []
+    finally:
+        d.quit()
