@@ -268,7 +268,10 @@ WORD_RE = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
 
 def word_errors(ocr: OcrText, align: Alignment) -> list[tuple[int, int, str]]:
     """OCR words of letters (misread glyphs allowed) whose truth is a different word:
-    (start, end, truth) in the OCR text.  Punctuation and numbers are not counted."""
+    (start, end, truth) in the OCR text.  Punctuation and numbers are not counted,
+    nor pairs the alignment made of unrelated words (``MIN_SIMILARITY``)."""
+    from rapidfuzz.distance import Levenshtein
+
     out = []
     for m in WORD_RE.finditer(ocr.text):
         tok = m.group()
@@ -280,9 +283,18 @@ def word_errors(ocr: OcrText, align: Alignment) -> list[tuple[int, int, str]]:
         truth = align.truth[span[0]:span[1]]
         if not re.fullmatch(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*(?:\s+[^\W\d_]+)*", truth):
             continue  # a number, a symbol, punctuation: not a word error
-        if norm(truth) != norm(tok):
-            out.append((m.start(), m.end(), truth))
+        if norm(truth) == norm(tok):
+            continue
+        if Levenshtein.normalized_similarity(tok.lower(), truth.lower().replace(" ", "")) < MIN_SIMILARITY:
+            continue  # not a misreading of the word there but the alignment pairing other words (tables, reading order)
+        out.append((m.start(), m.end(), truth))
     return out
+
+
+# An OCR word is a misreading of its truth word when they are at least this
+# similar (normalised Levenshtein); below it the alignment paired words from
+# elsewhere (a table read in another order, a logo read as letters).
+MIN_SIMILARITY = 0.5
 
 
 def main(argv: list[str] | None = None) -> None:

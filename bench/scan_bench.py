@@ -306,8 +306,8 @@ def workers_check(work: Path, families: list[str], limit: int) -> None:
     """Pages per minute of the whole CLI with 1 and 2 workers over poor families' scans; peak memory."""
     from pdf_bench import make_project, run_pipeline
 
-    poor = [sorted((work / f).glob("*.pdf")) for f in families if f != GOOD_FAMILY]
-    inputs = [p for group in zip(*poor) for p in group][:limit]  # one of each family in turn
+    poor = [sorted((work / f).glob("*.pdf")) for f in FAMILIES if f != GOOD_FAMILY and (work / f).is_dir()]
+    inputs = [p for group in zip(*poor) for p in group][:limit]  # one of each family made in ``work``, in turn
     if not inputs:
         return
     n_pages = sum(len(pdfium.PdfDocument(str(p))) for p in inputs)

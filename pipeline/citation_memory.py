@@ -179,19 +179,54 @@ def evidence(work: WorkText, c: C.Citation) -> tuple[str | None, str]:
     note = next((m for m in work.marks if m.kind == "footnote" and m.start <= c.start < m.end), None)
     if note is None:
         return None, ""
-    body = work.text[note.start:note.end]
-    rest = body.replace(c.text, "", 1)
-    if re.sub(r"(?i)\b(?:see|also|and|annex|para|paragraph)\b|[\d.,;:()\s]", "", rest):
+    if not only_citation(work.text[note.start:note.end], c.text):
         return None, ""  # the note says more than the citation: its marker's clause is not about it
     anchor = next((m for m in work.marks if m.kind == "note" and m.data.get("num") == note.data.get("num")), None)
     if anchor is None:
         return None, ""
-    clause = work.text[max(0, anchor.start - 240):anchor.start]
-    clause = re.split(r"[;\n]\s*(?=\S)|\.\s+(?=[A-Z])", clause)[-1] if re.search(r"[;]|\.\s+[A-Z]", clause) else clause
+    return date_ending(work.text[max(0, anchor.start - 240):anchor.start])
+
+
+def only_citation(note: str, citation: str) -> bool:
+    """Whether a footnote is only the citation ("Resolution 55/2.", "See resolution 55/2, annex.")."""
+    rest = note.replace(citation, "", 1)
+    return not re.sub(r"(?i)\b(?:see|also|and|annex|para|paragraph)\b|[\d.,;:()\s]", "", rest)
+
+
+def date_ending(before: str) -> tuple[str | None, str]:
+    """The date that ends the clause a footnote marker closes ("... Declaration on 8 September 2000[2]"), and the clause."""
+    clause = " ".join(re.split(r";|\.\s+(?=[A-Z])", before)[-1].split())
     dates = list(P.DATE.finditer(clause))
     if not dates or len(clause) - dates[-1].end() > 40:
         return None, clause
     return P.iso_date(*dates[-1].groups()), clause
+
+
+def document_evidence(doc: dict[str, Any]) -> list[tuple[dict[str, Any], str]]:
+    """(reference, date) of a clean document's citations that stand with a date: what the rule can check."""
+    paragraphs = {}
+
+    def walk(paras):
+        for p in paras or []:
+            for n in p.get("notes") or []:
+                paragraphs.setdefault(str(n["num"]), (p["text"], n["offset"]))
+            walk(p.get("items"))
+
+    walk(doc.get("preamble"))
+    walk(doc.get("operative"))
+    for a in doc.get("annexes") or []:
+        walk(a.get("paragraphs"))
+    notes = {f"fn{f['num']}": (str(f["num"]), f["text"]) for f in doc.get("footnotes") or []}
+    out = []
+    for r in doc.get("references") or []:
+        if r.get("date"):
+            out.append((r, r["date"]))
+        elif r["block"] in notes and only_citation(notes[r["block"]][1], r["text"]):
+            anchor = paragraphs.get(notes[r["block"]][0])
+            date = date_ending(anchor[0][:anchor[1]][-240:])[0] if anchor else None
+            if date:
+                out.append((r, date))
+    return out
 
 
 def check(work: WorkText, facts: dict[str, Fact], confusions: list[tuple[str, str]], own_organ: str | None) -> list[Proposal]:
@@ -295,10 +330,11 @@ def learn_from_batch(clean_dir: Path, dictionaries_dir: Path, docs: list[dict[st
     """Add to ``clean/citation-memory.tsv`` what the batch states that may correct one of its own citations.
 
     A fact (a resolution's date, from its own closing line or from citations that
-    print it) is kept when the knowledge file does not have it and a cited number
-    one confusion away is dated otherwise, or not at all: only then can it change
-    a citation's check, so a batch that teaches nothing new re-runs nothing.  The
-    file only grows, so learning stops once the batch is consistent with it.
+    print it) is kept when the knowledge file does not have it and a citation of a
+    number one confusion away stands with that very date while disagreeing with
+    what is known of its own number (the rule's own test, on the clean documents):
+    only then can it change a citation, so a batch that teaches nothing new re-runs
+    nothing.  The file only grows, so learning stops once the batch agrees with it.
     Returns how many facts were added.
     """
     knowledge = read_knowledge(Path(dictionaries_dir) / KNOWLEDGE_FILE)
@@ -306,22 +342,19 @@ def learn_from_batch(clean_dir: Path, dictionaries_dir: Path, docs: list[dict[st
     taught = read_knowledge(path)
     confusions = digit_confusions(dictionaries_dir)
     learned = merge(o for d in docs for o in observations_from_document(d))
-    near_of: dict[str, set[str]] = defaultdict(set)  # a symbol -> cited targets one confusion from it
-    for d in docs:
-        for r in d.get("references") or []:
-            parts = _split(r["target"]) if r.get("target") and r.get("kind") in ("resolution", "decision") else None
-            if parts:
-                head, number, tail = parts
-                for near in near_numbers(number, confusions):
-                    near_of[head + near + tail].add(r["target"])
     known = {**taught, **knowledge}
-    new = {}
-    for symbol, fact in learned.items():
-        if symbol in known:
-            continue
-        if any(t not in known and t not in learned or (known.get(t) or learned[t]).date != fact.date
-               for t in near_of.get(symbol, ())):
-            new[symbol] = fact
+    memory = {**learned, **known}
+    wanted: dict[str, set[str]] = defaultdict(set)  # a symbol -> dates some citation of a near number stands with
+    for d in docs:
+        for r, date in document_evidence(d):
+            parts = _split(r["target"]) if r.get("target") and r.get("kind") in ("resolution", "decision") else None
+            fact = memory.get(r["target"]) if parts else None
+            if not parts or ((fact.date == date) if fact else plausible(r["target"], date)):
+                continue  # the citation agrees with what is known: nothing to correct
+            head, number, tail = parts
+            for near in near_numbers(number, confusions):
+                wanted[head + near + tail].add(date)
+    new = {symbol: fact for symbol, fact in learned.items() if symbol not in known and fact.date in wanted.get(symbol, ())}
     if new:
         write_knowledge(path, {**taught, **new}, "learned by CleanAll from this folder's documents (see pipeline/citation_memory.py)")
     return len(new)

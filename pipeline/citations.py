@@ -122,6 +122,9 @@ SERIES_OF_RE = re.compile(
 # stand right before "Council", "Assembly" etc. (Governing Council, Executive Board).
 OTHER_ORGAN_WORD = re.compile(r"(?:Council|Assembly|Commission|Board|Committee|Conference|Parties|Forum|Organization)$")
 ORGAN_ADJECTIVES = {"Governing", "Managing", "Coordinating", "Standing", "Organizing", "United", "Joint", "Executive"}
+# Capitalised words that open a sentence before a citation, not part of a name ("See resolution 55/2").
+SENTENCE_WORDS = {"See", "Also", "In", "By", "Under", "The", "That", "Further", "And", "Pursuant", "Recalling",
+                  "Resolution", "Resolutions", "Decision", "Decisions", "Cf.", "Its", "Their", "Both", "Of"}
 SENTENCE_OPENERS = re.compile(r"^(?:[A-Z][a-z]+(?:ing|s|ed))$")  # "Recalling", "Recalls", "Concerned"
 
 
@@ -165,6 +168,8 @@ def target_for(organ: str | None, kind: str, shape: str, session: str, n: str) -
         return None
     if shape == "session" and not 1 <= int(session) <= 99:
         return None  # "resolution 150/3": no organ numbers its sessions that far
+    if organ == GA and shape == "session" and int(session) < 31:
+        return None  # the Assembly numbered "session/number" from its thirty-first session (1976) on
     if shape == "yearly" and not 1946 <= int(session) <= 2099:
         return None
     template = SERIES.get((organ, kind, shape))
@@ -189,8 +194,13 @@ def _organ_before(text: str, pos: int) -> tuple[str | None, bool, bool]:
     word, prev = m.group("word"), m.group("prev") or ""
     if word in ("its", "their"):
         return "its", True, False
-    if OTHER_ORGAN_WORD.search(word) and word[0].isupper():
-        lead = (m.group("lead") or "").rstrip()
+    if not word[0].isupper():
+        return None, False, False
+    lead = (m.group("lead") or "").rstrip()
+    starts = not prev or prev[-1] in ".;:"  # the word opens the block or a sentence: "Recalling resolution"
+    if word[-1] in ",;:.)":
+        return None, False, False
+    if OTHER_ORGAN_WORD.search(word):
         if prev and prev[-1] in ",;:.)":
             prev = ""  # "of the General Assembly, Assembly decision 79/540": a new name starts here
         opener = SENTENCE_OPENERS.match(prev) and prev not in ORGAN_ADJECTIVES and (not lead or lead[-1] in ".;:")
@@ -201,7 +211,11 @@ def _organ_before(text: str, pos: int) -> tuple[str | None, bool, bool]:
         if word == "Assembly":
             return GA, True, False
         return None, True, True  # "Commission resolution 60/2": which commission is not printed here
-    return None, False, False
+    if starts or word in SENTENCE_WORDS:
+        return None, False, False
+    # Another capitalised word right before the citation ends a name the grammar does not know:
+    # "Conference of the Parties to the ... Convention against Transnational Organized Crime resolution 12/4"
+    return None, True, True
 
 
 def _organ_of_its(text: str, pos: int, own: str | None) -> str | None:

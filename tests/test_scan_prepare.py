@@ -232,3 +232,16 @@ def test_smooth_turns_a_bilevel_staircase_into_a_ramp():
     out = prepare.smooth(img, 0.6)
     assert out.shape == img.shape and len(np.unique(out)) > 2
     assert (out[img == 0] < 128).mean() > 0.9 and (out[img == 255] > 128).mean() > 0.98
+
+
+def test_paper_noise_tells_grain_from_clean_and_compressed_pages():
+    rng = np.random.default_rng(9)
+    clean = np.where(_glyphs(_page(400, 400)) == 0, 20, 235).astype(np.uint8)
+    assert prepare.paper_noise(clean) < 1 and prepare.plan_grey(clean) == []
+    import cv2
+    ok, jpeg = cv2.imencode(".jpg", clean, [cv2.IMWRITE_JPEG_QUALITY, 30])
+    compressed = cv2.imdecode(jpeg, cv2.IMREAD_GRAYSCALE)
+    assert prepare.paper_noise(compressed) < prepare.NOISY  # ringing at glyph edges is no grain
+    grainy = np.clip(clean + rng.normal(0, 15, clean.shape), 0, 255).astype(np.uint8)
+    assert prepare.paper_noise(grainy) > 10
+    assert prepare.plan_grey(grainy) == [("denoise", {"size": 3})]

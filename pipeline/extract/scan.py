@@ -157,10 +157,25 @@ def page_pixels(pdf: pdfium.PdfDocument, index: int, dpi: int) -> tuple[Image.Im
     """
     page = pdf[index]
     own = own_pixels(page)
-    want = (math.ceil(page.get_width() * dpi / 72), math.ceil(page.get_height() * dpi / 72))
     if own is None:
-        return render_page(pdf, index, dpi), dpi, []
+        return _grey_steps(render_page(pdf, index, dpi), dpi, [])
     pil, own_dpi = own
+    image, own_dpi, done = _own_at(page, pil, own_dpi, dpi)
+    if pil.mode == "1" or "despeckle" in " ".join(done) or prepare.is_bilevel(np.asarray(pil)):
+        return image, own_dpi, done
+    return _grey_steps(image, own_dpi, done)
+
+
+def _grey_steps(image: Image.Image, scanned_dpi: int, done: list[str]) -> tuple[Image.Image, int, list[str]]:
+    """A grey page's steps before its first reading (:func:`prepare.plan_grey`)."""
+    gray = np.asarray(image)
+    out, log = prepare.apply_plan(gray, prepare.plan_grey(gray))
+    return (Image.fromarray(out) if log else image), scanned_dpi, done + log
+
+
+def _own_at(page: pdfium.PdfPage, pil: Image.Image, own_dpi: int, dpi: int) -> tuple[Image.Image, int, list[str]]:
+    """A scanned page's own pixels brought to ``dpi``: a bilevel scan despeckled and smoothed first."""
+    want = (math.ceil(page.get_width() * dpi / 72), math.ceil(page.get_height() * dpi / 72))
     done: list[str] = []
     if pil.mode == "1" or prepare.is_bilevel(np.asarray(pil)):
         # a thresholded scan or fax: its specks are exact, cheap to find at its own resolution
@@ -179,7 +194,7 @@ def page_pixels(pdf: pdfium.PdfDocument, index: int, dpi: int) -> tuple[Image.Im
         if up.size != want:
             up = up.resize(want, Image.BICUBIC)
         return up, own_dpi, done + [f"upsample {own_dpi}->{dpi}"]
-    return render_page(pdf, index, dpi), own_dpi, []
+    return pil.convert("L").resize(want, Image.LANCZOS), own_dpi, done + [f"downsample {own_dpi}->{dpi}"]
 
 
 def estimate_skew(image: Image.Image) -> float:
@@ -576,8 +591,9 @@ def name_markers(analysis: dict, data: dict, texts: list[str]) -> dict:
             tail = word[len(word.rstrip("0123456789")):]
             t = tail if tail and (m["whole"] or len(tail) < len(word)) else ""
         x0, y0, x1, y1 = m["box"]
-        if not t and (x1 - x0) <= 0.45 * (y1 - y0):
+        if not t and (x1 - x0) <= 0.45 * (y1 - y0) and not m.get("unread"):
             t = "1"  # a lone thin stroke Tesseract will not read: the only digit that narrow
+            # (not for ink beside a word that Tesseract read as no word: there it must read a digit)
         m["text"] = t
     return analysis
 
