@@ -107,16 +107,22 @@ def run(args: argparse.Namespace) -> int:
     _configure_luigi(luigi.configuration.get_config(), sch, args.workers)
     log_path = _log_to_file(s.clean_dir, sch)
 
+    busy = sys.stderr.isatty()
+    if busy:  # listing and fingerprinting a large batch takes a moment: say so, then give way
+        print(f"uncleaner: reading {s.raw_dir}/ and checking what is already done…", end="\r", file=sys.stderr, flush=True)
     try:
         docs = tasks.CleanAll().documents()  # the same objects Luigi schedules next (its instance cache)
+        watched = [progress.Watched(Path(d.output().path), s.clean_dir / "failed" / f"{tasks.stages.safe_name(d.doc_id)}.json")
+                   for d in docs]
     except UserError:
         raise
     except Exception as exc:  # a broken dictionary or decisions file: nothing was touched
         logging.getLogger("luigi-interface").exception("not started")
         print(f"uncleaner: error: not started, no document touched: {exc}", file=sys.stderr)
         return NOT_STARTED
-    watched = [progress.Watched(Path(d.output().path), s.clean_dir / "failed" / f"{tasks.stages.safe_name(d.doc_id)}.json")
-               for d in docs]
+    finally:
+        if busy:
+            print("\r\x1b[K", end="", file=sys.stderr, flush=True)
     print(f"uncleaner: {len(docs):,} documents in {s.raw_dir}/, {sch}; details in {log_path}", flush=True)
     with progress.Progress(watched, sys.stderr) as bar:
         code = _run_luigi()

@@ -42,8 +42,11 @@ def time_left(remaining: int, done_here: int, elapsed: float) -> float | None:
 def bar_line(done: int, failed: int, total: int, elapsed: float, done_here: int, width: int = 80) -> str:
     """``[#######.......]  1,234/2,000 documents  3 failed  0:42 left``, fitted to ``width``."""
     left = time_left(total - done, done_here, elapsed)
-    tail = f"  {done:,}/{total:,} documents  {failed:,} failed  " + (
-        f"{clock(left)} left" if left is not None else "estimating time left")
+    if done >= total:  # the batch's own work remains: the report, the indexes, the summary
+        when = "writing the report"
+    else:
+        when = f"{clock(left)} left" if left is not None else "estimating time left"
+    tail = f"  {done:,}/{total:,} documents  {failed:,} failed  {when}"
     room = max(10, min(40, width - len(tail) - 3))
     filled = room * done // total if total else room
     return f"[{'#' * filled}{'.' * (room - filled)}]{tail}"[: max(1, width - 1)]

@@ -196,7 +196,7 @@ def test_find_root(tmp_path):
     (0, 0, 2000, 0.5, 0, r"^\[\.+\]  0/2,000 documents  0 failed  estimating time left$"),
     (1000, 3, 2000, 50.0, 1000, r"^\[#{20}\.{20}\]  1,000/2,000 documents  3 failed  0:50 left$"),
     (1500, 0, 2000, 60.0, 500, r"1,500/2,000 .* 1:00 left$"),  # pace of this run only: 1,000 were cached
-    (2000, 0, 2000, 90.0, 2000, r"^\[#{40}\]  2,000/2,000 documents  0 failed  0:00 left$"),
+    (2000, 0, 2000, 90.0, 2000, r"^\[#{40}\]  2,000/2,000 documents  0 failed  writing the report$"),
     (10, 0, 100000, 3.0, 10, r"8:19:57 left$"),
 ])
 def test_bar_line(done, failed, total, elapsed, here, expect):
