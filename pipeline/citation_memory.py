@@ -27,6 +27,7 @@ from typing import Any, Iterable
 from . import citations as C
 from .repair import patterns as P
 from .worktext import Decide, Proposal, Thresholds, WorkText
+from .userfiles import UserFileError, echo, load_json, read_text
 
 KNOWLEDGE_FILE = "un_resolutions.tsv"
 BATCH_FILE = "citation-memory.tsv"  # in clean/: what the batches' own documents taught, where it can correct them
@@ -35,8 +36,8 @@ RULE = "citations.memory_number"
 OWN_WEIGHT = 3  # a resolution's own closing line outweighs what others print about it
 
 
-class CitationMemoryError(ValueError):
-    pass
+class CitationMemoryError(UserFileError):
+    """A knowledge or confusion file cannot be used: one line, file and line (see pipeline.userfiles)."""
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,11 @@ def read_knowledge(path: Path) -> dict[str, Fact]:
     facts: dict[str, Fact] = {}
     if not path.exists():
         return facts
-    for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    try:
+        text = read_text(path, todo="fix the line or rebuild it with python -m pipeline.build_lexicon")
+    except UserFileError as e:
+        raise CitationMemoryError(str(e)) from None
+    for i, line in enumerate(text.splitlines(), start=1):
         if not line.strip() or line.startswith("#"):
             continue
         parts = line.split("\t")
@@ -74,10 +79,13 @@ def digit_confusions(dictionaries_dir: Path) -> list[tuple[str, str]]:
     """(seen, meant) digit pairs OCR confuses, from the confusion table."""
     path = Path(dictionaries_dir) / CONFUSIONS_FILE
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = load_json(path, todo="fix the JSON or restore it from git")
         return [(c["seen"], c["meant"]) for c in data.get("digit_confusions", [])]
-    except (OSError, json.JSONDecodeError, KeyError, TypeError) as e:
-        raise CitationMemoryError(f"{path}: digit_confusions: {e}") from None
+    except UserFileError as e:
+        raise CitationMemoryError(str(e)) from None
+    except (OSError, KeyError, TypeError, AttributeError) as e:
+        raise CitationMemoryError(f"{path}: digit_confusions: each needs seen and meant ({echo(e)}); "
+                                  "fix the file or restore it from git") from None
 
 
 # ------------------------------------------------------------------ learning

@@ -25,6 +25,7 @@ from typing import NoReturn
 
 from . import console
 from .console import BAD_USAGE, UserError
+from .faults import EXIT_NOT_DONE, classify
 from .decisions import DecisionsError
 
 NOT_STARTED = 35  # luigi.cfg [retcode] scheduling_error: a broken dictionary or decisions file
@@ -162,7 +163,8 @@ def _log_to_file(clean_dir: Path, sch) -> Path:
     try:
         handler = logging.FileHandler(path, mode="w", encoding="utf-8")
     except OSError as exc:
-        raise UserError(f"cannot write {path}: {exc.strerror}; make {clean_dir}/ writable and run again", NOT_STARTED) from None
+        raise UserError(f"cannot write {path}: {exc.strerror}; make {clean_dir}/ writable and run again",
+                        EXIT_NOT_DONE) from None  # a fault of the machine, not of a dictionary
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.addHandler(handler)
@@ -218,6 +220,8 @@ def review_apply(args: argparse.Namespace) -> int:
         review.apply(args.file.expanduser(), project=Path("."), clean_dir=s.clean_dir)
     except decisions.DecisionsError as err:
         raise UserError(str(err), BAD_USAGE) from None
+    except (OSError, MemoryError) as exc:  # the disk, a permission: nothing was changed
+        raise UserError(f"not done: {classify(exc, where=s.dictionaries_dir).line()}", EXIT_NOT_DONE) from None
     return 0
 
 

@@ -20,7 +20,7 @@ PACKAGE = Path(__file__).resolve().parent
 # The modules whose code decides each stage's output.
 STAGE_CODE = {
     "extract": ["model.py", "extract", "preflight.py", "stages.py", "masthead.py"],
-    "repair": ["worktext.py", "repair", "lexicon.py", "masthead.py"],
+    "repair": ["worktext.py", "repair", "lexicon.py", "masthead.py", "degraded.py"],
     "footnotes": ["footnotes.py", "citations.py", "citation_memory.py", "structure.py", "repair/patterns.py", "repair/layout.py",
                   "masthead.py"],
     "notes": ["batchnotes.py", "worktext.py"],
@@ -67,13 +67,30 @@ def file_sha256(path: Path) -> str:
     return _file_hashes[key]
 
 
-def dictionaries_version(directory: Path, exclude: tuple[str, ...] = ("review-decisions.json",)) -> str:
-    """Hash of every dictionary file (not the review decisions, which count per document)."""
+DICTIONARY_SUFFIXES = (".tsv", ".txt", ".json", ".csv")
+_NOT_DICTIONARIES = ("review-decisions.json",)  # decisions count per document, not for every stage
+
+
+def is_dictionary(name: str) -> bool:
+    """Whether a file in dictionaries/ is a dictionary the repair stage depends on.
+
+    Temp files (``.x.~host~pid~r.tmp``), lock files, editor backups (``x~``,
+    ``#x#``, ``.x.swp``, ``x.bak``, ``x.orig``) and the review decisions are not:
+    they never change a fingerprint, so a crashed or concurrent ``review apply``
+    or an open editor does not re-run Repair for every document.
+    """
+    return (not name.startswith((".", "#")) and name.endswith(DICTIONARY_SUFFIXES)
+            and name not in _NOT_DICTIONARIES)
+
+
+def dictionaries_version(directory: Path) -> str:
+    """Hash of every dictionary file (see :func:`is_dictionary`)."""
     h = hashlib.sha256()
     if directory.is_dir():
         for f in sorted(directory.rglob("*")):
-            if f.is_file() and f.name not in exclude and not f.name.startswith("."):
-                h.update(str(f.relative_to(directory)).encode())
+            rel = f.relative_to(directory)
+            if f.is_file() and is_dictionary(f.name) and not any(part.startswith(".") for part in rel.parts):
+                h.update(str(rel).encode())
                 h.update(file_sha256(f).encode())
     return h.hexdigest()[:16]
 

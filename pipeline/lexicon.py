@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import bisect
 import copy
+import errno
 import gc
 import hashlib
 import importlib.resources
@@ -42,6 +43,8 @@ from pathlib import Path
 from typing import Iterable
 
 from symspellpy import SymSpell
+
+from .userfiles import UserFileError, echo, fail, line_of, load_json, read_text
 
 # A word as the lexicon counts it: letters of any script, with inner
 # apostrophes ("Yaoundé", "Türkiye", "d'Ivoire" are one word each).
@@ -261,16 +264,13 @@ def count_text(text: str) -> tuple[Counter, Counter, Counter, Counter]:
 
 
 # ------------------------------------------------------------------ loading
-class DictionaryError(ValueError):
+class DictionaryError(UserFileError):
     """A dictionary file cannot be read; the message names the file and line."""
 
 
 def _rows(path: Path, fields: str):
     """``(fields...)`` of each data line of a TSV, counts as ints; a bad line stops the run, by number."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        raise DictionaryError(f"{path}: cannot be read: {e}") from None
+    text = _read_text(path)
     names = fields.split()
     for i, line in enumerate(text.splitlines(), 1):
         if not line or line.startswith("#"):
@@ -283,7 +283,7 @@ def _rows(path: Path, fields: str):
         except ValueError:
             raise DictionaryError(
                 f"{path}: line {i}: expected {len(names)} tab-separated fields ({', '.join(names)}), "
-                f"got {line[:80]!r}; fix the line or rebuild with python -m pipeline.build_lexicon") from None
+                f"got {echo(line)}; {TODO}") from None
 
 
 def _read_words(path: Path) -> tuple[dict[str, int], dict[str, int]]:
@@ -313,7 +313,7 @@ def _read_counts(path: Path) -> dict[str, int]:
 def read_protected(path: Path) -> tuple[frozenset[str], tuple[tuple[str, ...], ...]]:
     singles: set[str] = set()
     phrases: list[tuple[str, ...]] = []
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in _read_text(path).splitlines():
         line = line.split("#", 1)[0].strip()
         if not line:
             continue
@@ -406,10 +406,17 @@ def _load_built(d: Path, key: str, cache_dir: Path) -> Lexicon:
     lex = _build(d, key)
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        with tmp.open("wb") as fh:
-            pickle.dump(lex, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
+        from .output import remove_stale_temp_files, temp_file_for
+
+        remove_stale_temp_files(cache_dir)  # left by a process killed while writing one
+        fd, tmp = temp_file_for(path)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump(lex, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
         for old in sorted(cache_dir.glob("lexicon-*.pickle"), key=lambda f: f.stat().st_mtime)[:-KEEP_BUILT]:
             old.unlink(missing_ok=True)  # older dictionaries: 14 MB each
     except OSError:
@@ -502,15 +509,39 @@ def general_zipf(word: str) -> float:
 
 def _read_confusions(path: Path) -> tuple[Confusion, ...]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as e:
-        raise DictionaryError(f"{path}: line {e.lineno}, column {e.colno}: {e.msg}; fix the JSON") from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise DictionaryError(f"{path}: cannot be read: {e}") from None
+        data = load_json(path, todo="fix the JSON or restore it from git")
+    except UserFileError as e:
+        raise DictionaryError(str(e)) from None
+    items = data.get("confusions") if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        raise DictionaryError(f"{path}: expected an object with a 'confusions' list; fix the file or restore it from git")
+    out = []
+    for i, c in enumerate(items):
+        try:
+            if not isinstance(c, dict) or not isinstance(c["seen"], str) or not isinstance(c["meant"], str) \
+                    or isinstance(c["weight"], (bool, str)):
+                raise TypeError
+            out.append(Confusion(c["seen"], c["meant"], float(c["weight"])))
+        except (KeyError, TypeError, ValueError, OverflowError):
+            text = path.read_text(encoding="utf-8-sig")
+            raise DictionaryError(str(fail(path, line_of(text, ["confusions", i]),
+                                           f"confusion #{i + 1} needs seen and meant (text) and a numeric weight, "
+                                           f"got {echo(c)}", "fix the entry or restore the file from git"))) from None
+    return tuple(out)
+
+
+def _read_text(path: Path) -> str:
     try:
-        return tuple(Confusion(c["seen"], c["meant"], float(c["weight"])) for c in data["confusions"])
-    except (KeyError, TypeError, ValueError) as e:
-        raise DictionaryError(f"{path}: each of 'confusions' needs seen, meant and a numeric weight ({e!r})") from None
+        return read_text(path, todo=TODO)
+    except UserFileError as e:
+        raise DictionaryError(str(e)) from None
+    except OSError as e:
+        if e.errno in (errno.EACCES, errno.EPERM, errno.EISDIR):
+            raise DictionaryError(f"{path}: cannot be read ({e.strerror}); {TODO}") from None
+        raise
+
+
+TODO = "fix the line or rebuild with python -m pipeline.build_lexicon"
 
 
 def default_dictionaries_dir() -> Path:

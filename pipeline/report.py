@@ -18,7 +18,6 @@ import json
 import math
 import os
 import re
-import tempfile
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -29,6 +28,7 @@ import jinja2
 
 from . import citation_index
 from . import decisions as decisions_mod
+from .output import temp_file_for
 
 SCHEMA = "clean-document/1"
 STATUSES = ("flagged", "suggested", "accepted", "rejected", "applied")
@@ -255,9 +255,14 @@ class Cropper:
             piece = piece.resize((CROP_MAX_WIDTH, max(1, round(piece.height * CROP_MAX_WIDTH / piece.width))), resample=3)
         piece = piece.quantize(colors=16)  # grey type and one orange box: a quarter of the bytes
         out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out.with_suffix(".tmp")
-        piece.save(tmp, format="PNG")
-        tmp.replace(out)
+        fd, tmp = temp_file_for(out)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                piece.save(fh, format="PNG")
+            os.replace(tmp, out)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
         return rel.as_posix()
 
     def _open(self, path: Path, at_least: tuple[int, int]) -> Any:
@@ -299,11 +304,18 @@ def _mtime(path: Path) -> float:
 
 
 # ------------------------------------------------------------------ collect
-def collect(clean_dir: Path, *, decisions_path: Path | None = None, crops: bool = True) -> Report:
-    """Everything the page shows, as plain data."""
+def collect(clean_dir: Path, *, decisions_path: Path | None = None, crops: bool = True,
+            only: set[str] | None = None, notes: Iterable[str] = ()) -> Report:
+    """Everything the page shows, as plain data.
+
+    ``only``: the doc ids of the current batch (outputs of other ids are left
+    out); ``notes``: lines to show above the table (inputs skipped, documents
+    not done because of the machine).
+    """
     clean_dir = Path(clean_dir)
-    decided, notes = _load_decisions(clean_dir, decisions_path)
-    failures = {f["doc_id"]: f for f in load_failures(clean_dir)}
+    decided, file_notes = _load_decisions(clean_dir, decisions_path)
+    notes = [*notes, *file_notes]
+    failures = {f["doc_id"]: f for f in load_failures(clean_dir) if only is None or f["doc_id"] in only}
     cropper = Cropper(clean_dir) if crops else None
 
     docs: list[DocRow] = []
@@ -317,6 +329,8 @@ def collect(clean_dir: Path, *, decisions_path: Path | None = None, crops: bool 
     loaded = load_documents(clean_dir)
     for path, doc in loaded:
         doc_id = doc["doc_id"]
+        if only is not None and doc_id not in only:
+            continue
         doc = with_batch_suggestions(doc, batch.get(doc_id))
         source = doc.get("source") or {}
         kind = str(source.get("kind") or "")
@@ -500,7 +514,8 @@ def render(report: Report, batch: str | None = None) -> str:
     )
 
 
-def build_report(clean_dir: Path, *, decisions_path: Path | None = None, batch: str | None = None) -> Path:
+def build_report(clean_dir: Path, *, decisions_path: Path | None = None, batch: str | None = None,
+                 only: set[str] | None = None, notes: Iterable[str] = ()) -> Path:
     """Write ``clean_dir/report.html`` (and crops in ``report-assets/``) atomically; return its path.
 
     ``decisions_path`` defaults to ``<clean_dir>/../dictionaries/review-decisions.json``;
@@ -509,9 +524,9 @@ def build_report(clean_dir: Path, *, decisions_path: Path | None = None, batch: 
     tell its own report from one another run (or ``review report``) wrote since.
     """
     clean_dir = Path(clean_dir)
-    html = render(collect(clean_dir, decisions_path=decisions_path), batch)
+    html = render(collect(clean_dir, decisions_path=decisions_path, only=only, notes=notes), batch)
     target = clean_dir / "report.html"
-    fd, tmp = tempfile.mkstemp(prefix=".report-", suffix=".html.tmp", dir=clean_dir)
+    fd, tmp = temp_file_for(target)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", errors="xmlcharrefreplace", newline="\n") as fh:
             fh.write(html)
@@ -523,9 +538,9 @@ def build_report(clean_dir: Path, *, decisions_path: Path | None = None, batch: 
     return target
 
 
-def summarize(clean_dir: Path, *, decisions_path: Path | None = None) -> dict[str, Any]:
+def summarize(clean_dir: Path, *, decisions_path: Path | None = None, only: set[str] | None = None) -> dict[str, Any]:
     """Counts for the end-of-run message: cleaned, failed, corrections by status, awaiting review."""
-    rep = collect(Path(clean_dir), decisions_path=decisions_path, crops=False)
+    rep = collect(Path(clean_dir), decisions_path=decisions_path, crops=False, only=only)
     t = rep.totals
     return {
         "cleaned": t["cleaned"],

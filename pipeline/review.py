@@ -7,6 +7,10 @@
 
 A decision is honoured by the next run of the pipeline, which then shows the
 correction as accepted or rejected.
+
+Exit status: 0 done; 2 a file is unusable or the command line is wrong (one
+line names the file, the line, what is wrong and what to do); 45 nothing was
+written because of the machine (disk full, permissions), as for CleanAll.
 """
 from __future__ import annotations
 
@@ -18,26 +22,20 @@ from pathlib import Path
 from typing import Any
 
 from . import console, decisions
+from .faults import EXIT_NOT_DONE, classify
 from .report import build_report, format_summary, load_batch_suggestions, load_documents, summarize, with_batch_suggestions
+from .userfiles import UserFileError
 
 DECISIONS = Path("dictionaries") / "review-decisions.json"
 RUN = "luigi --module pipeline CleanAll"  # luigi.cfg sets local_scheduler
+EXIT_BAD_FILE = 2  # a file given or the project's decisions file is unusable (one line says which and why)
 
 
 def read_export(path: Path) -> list[dict[str, Any]]:
     """The decisions of an exported file, validated by the same rules as the project's file."""
     if not path.is_file():
-        raise decisions.DecisionsError(f"{path}: no such file")
-    decisions.load(path)  # the project's own validation: JSON, a 'decisions' list, doc_id, id, decision
-    data = json.loads(path.read_text(encoding="utf-8"))
-    if data.get("version", 1) != 1:
-        raise decisions.DecisionsError(f"{path}: version {data.get('version')!r} is not supported (expected 1)")
-    out = []
-    for i, d in enumerate(data["decisions"]):
-        if not isinstance(d["doc_id"], str) or not isinstance(d["id"], str):
-            raise decisions.DecisionsError(f"{path}: decision #{i + 1}: doc_id and id must be strings: {d!r}")
-        out.append({k: d[k] for k in ("doc_id", "id", "decision", "rule", "before", "after", "context") if k in d})
-    return out
+        raise decisions.DecisionsError(f"{path}: no such file; give the file the report downloaded")
+    return decisions.read(path, allow_withdraw=True)
 
 
 def known_corrections(clean_dir: Path) -> dict[tuple[str, str], str]:
@@ -102,9 +100,13 @@ def main(argv: list[str] | None = None) -> int:
         else:
             s = summarize(args.clean, decisions_path=args.decisions)
             print(json.dumps(s, indent=1) if args.json else format_summary(s))
-    except decisions.DecisionsError as e:
+    except UserFileError as e:  # a file is wrong: the message names it, its line, and what to do
         print(f"error: {e}", file=sys.stderr)
-        return 2
+        return EXIT_BAD_FILE
+    except (OSError, MemoryError) as e:  # the disk, a permission: nothing was changed
+        fault = classify(e, where=args.project / DECISIONS.parent if args.command == "apply" else args.clean)
+        print(f"error: not done: {fault.line()}", file=sys.stderr)
+        return EXIT_NOT_DONE
     return 0
 
 

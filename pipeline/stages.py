@@ -6,12 +6,14 @@ touches no file but the caches it is handed, so it can be tested without Luigi.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import stat
 import unicodedata
 from pathlib import Path
 from typing import Any
 
-from . import citations, footnotes, language, structure
+from . import citations, degraded, footnotes, language, structure
 from .extract.errors import ExtractError
 from .model import Extracted, Source
 from .repair.engine import RepairContext, run_rules
@@ -52,10 +54,67 @@ def printable(name: str) -> str:
 
 
 def list_inputs(raw_dir: Path) -> list[Path]:
-    """Every visible regular file directly in ``raw_dir``, in name order."""
+    """The inputs :func:`scan_inputs` admits, in name order."""
+    return scan_inputs(raw_dir)[0]
+
+
+def scan_inputs(raw_dir: Path) -> tuple[list[Path], list[tuple[str, str]]]:
+    """Every visible regular file directly in ``raw_dir``, and ``(name, reason)`` of every entry skipped.
+
+    Only regular files inside ``raw/`` are inputs.  A symbolic link is followed
+    when what it points to is a regular file inside ``raw/`` too (a link kept
+    for a second name); a link that leaves ``raw/`` (``/etc/passwd``, another
+    project's file), dangles or loops, a folder, a device, a FIFO or a socket
+    is skipped and named with the reason.  Names starting with a dot (editor
+    and download temp files) are ignored silently.
+    """
     if not raw_dir.is_dir():
         raise FileNotFoundError(f"input folder {raw_dir} does not exist: create it and put the documents to clean in it")
-    return sorted(p for p in raw_dir.iterdir() if p.is_file() and not p.name.startswith("."))
+    root = raw_dir.resolve()
+    inputs, skipped = [], []
+    for p in sorted(raw_dir.iterdir()):
+        if p.name.startswith("."):
+            continue
+        reason = refusal(p, root)
+        if reason is None:
+            inputs.append(p)
+        else:
+            skipped.append((printable(str(p)), reason))
+    return inputs, skipped
+
+
+_KINDS = ((stat.S_ISDIR, "a folder: only files directly in raw/ are cleaned; move its files into raw/"),
+          (stat.S_ISFIFO, "a named pipe (FIFO), not a file; copy the document into raw/ as a file"),
+          (stat.S_ISCHR, "a device, not a file"), (stat.S_ISBLK, "a device, not a file"),
+          (stat.S_ISSOCK, "a socket, not a file"))
+
+
+def refusal(path: Path, root: Path) -> str | None:
+    """Why ``path`` is not an input (see :func:`scan_inputs`), or None when it is one."""
+    try:
+        st = path.lstat()
+    except FileNotFoundError:
+        return "removed while raw/ was being read"
+    if stat.S_ISLNK(st.st_mode):
+        link = printable(os.readlink(path))
+        try:
+            target = path.resolve(strict=True)
+        except FileNotFoundError:
+            return f"a symbolic link to nothing ({link} does not exist)"
+        except (RuntimeError, OSError):
+            return f"a symbolic link that loops ({link})"
+        if not target.is_relative_to(root):
+            return f"a symbolic link to {link}, outside raw/: inputs must be inside raw/; copy the file into raw/ to clean it"
+        try:
+            st = target.stat()
+        except OSError as e:
+            return f"a symbolic link whose target cannot be read ({e.strerror})"
+    if stat.S_ISREG(st.st_mode):
+        return None
+    for test, reason in _KINDS:
+        if test(st.st_mode):
+            return reason
+    return "not a regular file"
 
 
 def extract(path: Path, rel_path: str, sha256: str, settings: Settings) -> Extracted:
@@ -64,6 +123,10 @@ def extract(path: Path, rel_path: str, sha256: str, settings: Settings) -> Extra
     from .extract import prefetch
 
     prefetch.started(path)
+    # Again: raw/ may have changed since it was listed (a missing file is left to open(): a vanished file).
+    refused = refusal(path, path.parent.resolve()) if path.is_symlink() or path.exists() else None
+    if refused:
+        raise ExtractError(f"{rel_path}: {refused}")
     with open(path, "rb") as f:
         head = f.read(1024)
     source = Source(path=rel_path, sha256=sha256, kind="text")
@@ -109,8 +172,10 @@ def _looks_binary(head: bytes) -> bool:
 
 def check_dictionaries(settings: Settings) -> None:
     from .lexicon import check_dictionaries as _check
+    from .repair.calibration import load as load_calibration
 
     _check(settings.dictionaries_dir)
+    load_calibration(settings.dictionaries_dir)  # a broken calibration stops the run too, before any document
     from .citation_memory import KNOWLEDGE_FILE, digit_confusions, read_knowledge
 
     read_knowledge(settings.dictionaries_dir / KNOWLEDGE_FILE)
@@ -134,6 +199,7 @@ def text_rules(kind: str | None = None) -> list[str]:
 
 def repair(doc: Extracted, settings: Settings, doc_decisions: dict[str, str]) -> WorkText:
     work = WorkText.from_extracted(doc)
+    work.apply(degraded.notices(work, doc.meta), settings.thresholds, doc_decisions.get)  # steps extraction skipped
     from .repair.calibration import load as load_calibration
 
     ctx = RepairContext(lexicon=load_lexicon(settings), settings=settings.repair_settings(),

@@ -5,7 +5,10 @@ the fingerprint covers the input, the stage's code, settings and dictionaries
 (see :mod:`pipeline.fingerprint`), so Luigi's existence check is a real cache
 check.  A document that cannot be processed gets a failure record as its stage
 output instead of an exception: the rest of the batch goes on, the report lists
-it, and ``CleanAll`` ends with a non-zero exit status.
+it, and ``CleanAll`` ends with a non-zero exit status.  Only a fault of the
+input is recorded so; a fault of the machine (:mod:`pipeline.faults`) writes
+nothing, the document is "not done" in this run's summary and is retried by
+the next run.
 
 Small batches are scheduled as those per-document tasks; larger ones as groups
 of documents (``CleanBatch``), so Luigi's scheduler, whose cost per request
@@ -18,6 +21,8 @@ import gc
 import hashlib
 import json
 import logging
+import os
+import sys
 import traceback
 from pathlib import Path
 from typing import Any
@@ -27,12 +32,14 @@ import luigi.interface
 
 from . import citation_memory, console, project
 from . import decisions as decisions_store
+from . import faults
 from . import fingerprint as fp
 from . import stages
 from .extract import prefetch
 from .model import Extracted
-from .output import atomic_write, dumps, dumps_compact, render_markdown
+from .output import atomic_write, dumps, dumps_compact, remove_stale_temp_files, render_markdown
 from .settings import Settings
+from .userfiles import UserFileError
 from .worktext import Mark, WorkText
 
 log = logging.getLogger("luigi-interface")
@@ -109,7 +116,7 @@ def _decisions_file(s: Settings) -> tuple[dict[str, dict[str, str]], set[str]]:
         if loaded:
             from .batchnotes import BATCH_RULES
 
-            for d in json.loads(path.read_text(encoding="utf-8"))["decisions"]:
+            for d in decisions_store.read(path):  # checked by load(): read through the one loader
                 if d.get("rule") in BATCH_RULES or not d.get("rule"):  # a rule not named: assume it may
                     batch.add(d["doc_id"])
         _decisions[key] = (loaded, batch)
@@ -150,37 +157,73 @@ class DocTask(luigi.Task):
         with open(self.input().path, encoding="utf-8") as f:
             return json.load(f)
 
+    def upstream_path(self) -> Path:
+        return Path(self.input().path)
+
     def write(self, obj: dict[str, Any]) -> None:
         atomic_write(Path(self.output().path), dumps_compact(obj))
 
-    def failure(self, exc: BaseException) -> dict[str, Any]:
-        s = settings()
+    def complete(self) -> bool:
+        # A document a fault of the machine stopped in this run is settled for this run:
+        # its later stages see no input and skip (nothing is written, so the next run retries).
+        return super().complete() or faults.not_done(self.path)
+
+    def done(self) -> bool:
+        """Whether this stage's output is on disk (whatever happened in this run)."""
+        return super().complete()
+
+    def failure(self, exc: BaseException, fault: faults.Fault | None = None) -> dict[str, Any]:
         src = Path(self.path)
         sha = fp.file_sha256(src) if src.exists() else None
         tb = traceback.extract_tb(exc.__traceback__)
         where = f"{Path(tb[-1].filename).name}:{tb[-1].lineno}" if tb else None
-        known = type(exc).__name__ in ("ExtractError", "DecisionsError")
+        fault = fault or faults.classify(exc)
         source = stages.printable(self.path)
-        reason = str(exc) if known else f"{type(exc).__name__}: {exc}"
+        reason = fault.reason
         if not reason.startswith(source):  # every reason names its file
             reason = f"{source}: {reason}"
         return {"failed": {
             "doc_id": self.doc_id, "source": source, "stage": self.stage, "reason": reason,
             "error": type(exc).__name__, "at": where, "input_sha256": sha,
-            "hint": _hint(exc, s),
+            "hint": _hint(exc, fault, settings()),
         }}
 
-    def run_stage(self, fn) -> None:
-        up = self.upstream() if self.requires() else None
-        if up is not None and "failed" in up:
-            self.write(up)  # a document failed upstream stays failed, with its first reason
-            return
+    def guarded(self, action) -> None:
+        """Run ``action``; a fault of the machine leaves this stage undone, recorded for the summary.
+
+        Nothing is written for it, so the next run does the work again; any
+        other exception is a bug of this stage and goes to Luigi.
+        """
         try:
-            result = fn(up)
-        except Exception as exc:  # one bad document must not stop the batch
-            log.warning("%s: %s failed: %s", self.path, self.stage, exc)
-            result = self.failure(exc)
-        self.write(result)
+            action()
+        except Exception as exc:  # noqa: BLE001 -- sorted by faults.classify
+            fault = faults.classify(exc, where=settings().clean_dir)
+            if not fault.machine:
+                raise
+            faults.record(self.path, self.stage, fault)
+            log.warning("[pipeline] %s: %s not done: %s", stages.printable(self.path), self.stage, fault.line())
+
+    def run_stage(self, fn) -> None:
+        def work() -> None:
+            up = None
+            if self.requires():
+                if not self.upstream_path().exists():
+                    return  # the stage before was not done in this run (a fault of the machine): nothing to do
+                up = self.upstream()
+            if up is not None and "failed" in up:
+                self.write(up)  # a document failed upstream stays failed, with its first reason
+                return
+            try:
+                result = fn(up)
+            except Exception as exc:  # one bad document must not stop the batch
+                fault = faults.classify(exc, where=settings().clean_dir)
+                if fault.machine:
+                    raise  # never cached: guarded() records it
+                log.warning("%s: %s failed: %s", self.path, self.stage, exc)
+                result = self.failure(exc, fault)
+            self.write(result)
+
+        self.guarded(work)
 
 
 _frozen_lexicon: list[Any] = []
@@ -222,15 +265,10 @@ def preload_lexicon() -> None:
         gc.freeze()
 
 
-def _hint(exc: BaseException, s: Settings) -> str:
-    name = type(exc).__name__
-    if "tesseract" in str(exc).lower():
-        return "install Tesseract: run scripts/setup.sh (apt-get install tesseract-ocr tesseract-ocr-eng), then run again"
-    if name == "ExtractError":
-        return "check the file; replace it with a readable copy in the raw folder and run again"
-    if name == "DecisionsError":
+def _hint(exc: BaseException, fault: faults.Fault, s: Settings) -> str:
+    if type(exc).__name__ == "DecisionsError":
         return f"fix {s.decisions_file} (see the message) and run again"
-    return "this looks like a bug in the pipeline: report it with this record; the rest of the batch was processed"
+    return fault.hint
 
 
 class Extract(DocTask):
@@ -294,12 +332,28 @@ class Footnotes(DocTask):
 
 
 def batch_documents(s: Settings) -> list[tuple[str, str]]:
-    """``[(path, doc_id)]`` of every input in the raw folder, listed once per state of the folder."""
+    """``[(path, doc_id)]`` of every input in the raw folder, listed once per state of the folder.
+
+    Only regular files inside raw/ (:func:`stages.scan_inputs`); the entries
+    skipped, and the inputs that cannot be read now (a fault of the machine,
+    recorded: they are retried by the next run), are kept beside the list.
+    """
     key = (s, _mtime(s.raw_dir))
     if _batch_listing.get("key") != key:
-        inputs = stages.list_inputs(s.raw_dir)
+        try:
+            inputs, skipped = stages.scan_inputs(s.raw_dir)
+        except FileNotFoundError as exc:
+            stop(f"[pipeline] not started: {exc}", _retcode("scheduling_error", 35))
+        readable, unread = [], []
+        for p in inputs:
+            try:
+                fp.file_sha256(p)  # every fingerprint starts here: an unreadable input is not done, never a failure
+                readable.append(p)
+            except OSError as exc:
+                faults.record(str(p), "listing", faults.classify(exc, where=s.raw_dir))
+                unread.append(str(p))
         ids = stages.doc_ids(inputs)
-        _batch_listing.update(key=key, docs=[(str(p), ids[p]) for p in inputs])
+        _batch_listing.update(key=key, docs=[(str(p), ids[p]) for p in readable], skipped=skipped, unread=unread)
     return _batch_listing["docs"]
 
 
@@ -344,10 +398,26 @@ class NoteIndex(luigi.Task):
     def output(self) -> luigi.LocalTarget:
         return luigi.LocalTarget(str(settings().stages_dir / "note-index" / f"{self.fingerprint}.json"))
 
+    def complete(self) -> bool:
+        # A document a fault of the machine stopped in this run: no index this run (the next builds it).
+        return super().complete() or any(faults.not_done(p) for p, _ in batch_documents(settings()))
+
     def run(self) -> None:
+        try:
+            self.build()
+        except Exception as exc:  # noqa: BLE001 -- sorted by faults.classify
+            fault = faults.classify(exc, where=settings().clean_dir)
+            if not fault.machine:
+                raise
+            faults.record("(the batch's footnote index)", "notes", fault)
+            log.warning("[pipeline] the batch's footnote index not built: %s", fault.line())
+
+    def build(self) -> None:
         from .batchnotes import Evidence, anchored_notes, merge_notes, needs_evidence, suggestions
 
         s = settings()
+        if not all(Path(Footnotes(path=p, doc_id=d).output().path).exists() for p, d in batch_documents(s)):
+            return  # a document not done in this run (a fault of the machine): the next run builds the index
         notes, pending = [], []
         for p, d in batch_documents(s):
             with open(Footnotes(path=p, doc_id=d).output().path, encoding="utf-8") as f:
@@ -392,8 +462,17 @@ class NoteEvidence(DocTask):
         with open(self.input()["footnotes"].path, encoding="utf-8") as f:
             return json.load(f)
 
+    def upstream_path(self) -> Path:
+        return Path(self.input()["footnotes"].path)
+
     def run(self) -> None:
         s = settings()
+
+        if "index" in self.input() and not Path(self.input()["index"].path).exists():
+            faults.record(self.path, self.stage, faults.Fault(
+                True, "waits for the batch's footnote index, which a fault of the machine in another document stopped",
+                "run again once the other documents are done", "machine"))
+            return
 
         def apply(up: dict[str, Any]) -> dict[str, Any]:
             notes = []
@@ -444,12 +523,20 @@ class Publish(DocTask):
         return s.clean_dir / f"{name}.json", s.clean_dir / f"{name}.md", s.clean_dir / "failed" / f"{name}.json"
 
     def complete(self) -> bool:
-        if not super().complete():
+        return self.done() or faults.not_done(self.path)
+
+    def done(self) -> bool:
+        if not super().done():
             return False
         with open(self.output().path, encoding="utf-8") as f:
             return outputs_current(json.load(f))
 
     def run(self) -> None:
+        self.guarded(self.publish)
+
+    def publish(self) -> None:
+        if not Path(self.input().path).exists():
+            return  # not done in this run (a fault of the machine)
         doc = self.upstream()
         json_path, md_path, failed_path = self.targets()
         if "failed" in doc:
@@ -511,10 +598,29 @@ def validate_dictionaries(s: Settings) -> None:
         try:
             stages.check_dictionaries(s)
             stages.text_rules()
-        except Exception as exc:
-            console.notice(f"[pipeline] not started, no document touched: {exc}")
-            raise
-        atomic_write(marker, "")
+        except UserFileError as exc:
+            stop(f"[pipeline] not started, no document touched: {exc}", _retcode("scheduling_error", 35))
+        try:
+            atomic_write(marker, "")
+        except OSError:
+            pass  # only saves the next run the check
+
+
+def stop(message: str, status: int) -> None:
+    """End the command now: one line and an exit status, no traceback (under uncleaner, its error)."""
+    if console.cli():
+        raise console.UserError(message, status)
+    print(message, file=sys.stderr, flush=True)
+    raise SystemExit(status)
+
+
+def _retcode(name: str, default: int) -> int:
+    try:
+        import luigi.retcodes
+
+        return int(getattr(luigi.retcodes.retcode(), name))
+    except Exception:  # noqa: BLE001
+        return default
 
 
 class AknExport(DocTask):
@@ -529,16 +635,33 @@ class AknExport(DocTask):
         return [self.requires().fingerprint, fp.code_version("akn")]
 
     def complete(self) -> bool:
-        if not super().complete():
+        return self.done() or faults.not_done(self.path)
+
+    def done(self) -> bool:
+        if not super().done() or not self.requires().done():
             return False
         with open(self.output().path, encoding="utf-8") as f:
             return outputs_current(json.load(f))
 
+    def _files(self) -> list[str]:
+        with open(self.output().path, encoding="utf-8") as f:
+            return json.load(f)["files"]
+
+    def output_files(self) -> list[str]:
+        """Every file in clean/ this document's current outputs are (JSON, Markdown, AKN, or its failure record)."""
+        with open(self.requires().output().path, encoding="utf-8") as f:
+            return json.load(f)["files"] + self._files()
+
     def run(self) -> None:
+        self.guarded(self.export)
+
+    def export(self) -> None:
         from .akn import export_bytes, validate
 
         s = settings()
         structure = self.requires().requires()
+        if not Path(self.input().path).exists() or not Path(structure.output().path).exists():
+            return  # not done in this run (a fault of the machine)
         with open(structure.output().path, encoding="utf-8") as f:
             doc = json.load(f)
         target = s.clean_dir / f"{stages.safe_name(self.doc_id)}.akn.xml"
@@ -683,17 +806,52 @@ class CleanAll(luigi.Task):
             project.check_folder(s)
             if not console.cli():  # uncleaner chose the scheduler itself
                 project.check_reachable(project.check_luigi_command_line())
-        decisions_store.load(s.decisions_file)  # a broken decisions file stops the run before any document
-        validate_dictionaries(s)
+        faults.arm()  # this run's faults of the machine decide its exit status
+        try:
+            decisions_store.load(s.decisions_file)  # a broken decisions file stops the run before any document
+        except UserFileError as exc:
+            stop(f"[pipeline] not started, no document touched: {exc}", _retcode("scheduling_error", 35))
+        cannot_write = faults.cannot_write(s.clean_dir)
+        if cannot_write is None:
+            for root in (s.clean_dir, s.dictionaries_dir):
+                remove_stale_temp_files(root)  # left by runs killed mid-write, by any of our writers
+            validate_dictionaries(s)
+        else:
+            try:
+                stages.check_dictionaries(s)
+            except UserFileError as exc:
+                stop(f"[pipeline] not started, no document touched: {exc}", _retcode("scheduling_error", 35))
         listed = batch_documents(s)
-        with console.user_errors():
-            project.check_inputs(listed, s)
-        inputs = [Path(p) for p, _ in listed]
+        skipped, unread = _batch_listing["skipped"], _batch_listing["unread"]
+        if not unread:
+            with console.user_errors():
+                project.check_inputs(listed, s)
         docs = [AknExport(path=p, doc_id=d) for p, d in listed]
         self.__dict__["_documents"] = (key, docs)
+        self.__dict__["_listing"] = (skipped, unread)
+        if cannot_write is not None:
+            self.refuse(s, docs, skipped, cannot_write)
         if not tasks_run_in_forks() and _local_scheduler():  # else the next document may be another process's
-            prefetch.plan(inputs, s)
+            prefetch.plan([Path(d.path) for d in docs], s)
         return docs
+
+    def listing(self) -> tuple[list[tuple[str, str]], list[str]]:
+        """(inputs skipped and why, inputs that could not be read) of the last listing."""
+        self.documents()
+        return self.__dict__["_listing"]
+
+    def refuse(self, s: Settings, docs: list[AknExport], skipped: list[tuple[str, str]], fault: faults.Fault) -> None:
+        """clean/ cannot be written: say so in one line, then what is current and what is not, and stop."""
+        current = {d.doc_id for d in docs if d.done()}
+        print(f"[pipeline] not started, no document touched: cannot write to {s.clean_dir}/: {fault.line()}",
+              file=sys.stderr, flush=True)
+        for d in docs:
+            if d.doc_id not in current:
+                old = " (its outputs in clean/ are from an earlier version: not current)" \
+                    if (s.clean_dir / f"{stages.safe_name(d.doc_id)}.json").exists() else ""
+                faults.record(d.path, "start", faults.Fault(True, f"{s.clean_dir}/ is not writable{old}", fault.hint, fault.kind))
+        print_summary(s, batch=current, skipped=skipped, write_report=False)
+        raise SystemExit(faults.EXIT_NOT_DONE)
 
     def requires(self):
         docs = self.documents()
@@ -707,8 +865,9 @@ class CleanAll(luigi.Task):
 
     def output(self) -> luigi.LocalTarget:
         s = settings()
+        skipped, unread = self.listing()
         batch = fp.digest([t.fingerprint for t in self.documents()], note_index_fingerprint(s),
-                          fp.code_version("structure"), fp.code_version("report"))
+                          fp.code_version("structure"), fp.code_version("report"), skipped, unread)
         return luigi.LocalTarget(str(s.stages_dir / "batch" / f"{batch}.json"))
 
     def complete(self) -> bool:
@@ -742,24 +901,45 @@ class CleanAll(luigi.Task):
             run_document(doc)
 
     def run(self) -> None:
-        s = settings()
-        from .output import remove_stale_temp_files
-        from .report import BATCH_SUGGESTIONS, build_report
+        from .report import BATCH_SUGGESTIONS
 
-        remove_stale_temp_files(s.clean_dir)  # left by runs killed mid-write; never taken as outputs
-        if write_citation_index(s):  # the batch taught the citation memory what may correct its own citations
-            self.recheck_citations()
-            write_citation_index(s)
-        with open(NoteIndex(fingerprint=note_index_fingerprint(s)).output().path, encoding="utf-8") as f:
-            suggested = json.load(f)["suggestions"]
-        atomic_write(s.clean_dir / BATCH_SUGGESTIONS, dumps({"suggestions": suggested}))
-        report = build_report(s.clean_dir, decisions_path=s.decisions_file, batch=Path(self.output().path).stem)
-        summary = print_summary(s, report)
+        s = settings()
+        docs = self.documents()
+        skipped, _ = self.listing()
+        done = [d for d in docs if d.done()]
+        keep = {Path(f) for d in done for f in d.output_files()}
+        try:
+            moved = move_stale_outputs(s.clean_dir, keep)
+            if moved:
+                log.info("[pipeline] %d outputs of documents not in this batch (or not current) moved to %s",
+                         len(moved), s.clean_dir / "stale")
+        except OSError as exc:
+            faults.record("(outputs of removed inputs)", "publish", faults.classify(exc, where=s.clean_dir))
+        try:
+            if write_citation_index(s):  # the batch taught the citation memory what may correct its own citations
+                self.recheck_citations()
+                write_citation_index(s)
+        except OSError as exc:
+            faults.record("(citation index)", "report", faults.classify(exc, where=s.clean_dir))
+        done = [d for d in docs if d.done()]  # again: the citation check may have re-run documents
+        for d in docs:
+            if d not in done and not faults.not_done(d.path):
+                faults.record(d.path, "run", faults.Fault(True, "not done in this run (a stage file vanished)",
+                                                          "run again", "vanished"))
+        index = Path(NoteIndex(fingerprint=note_index_fingerprint(s)).output().path)
+        try:
+            suggested = json.loads(index.read_text(encoding="utf-8"))["suggestions"] if index.exists() else {}
+            atomic_write(s.clean_dir / BATCH_SUGGESTIONS, dumps({"suggestions": suggested}))
+        except OSError as exc:
+            faults.record("(batch suggestions)", "report", faults.classify(exc, where=s.clean_dir))
+        summary = print_summary(s, batch={d.doc_id for d in done}, skipped=skipped, stamp=Path(self.output().path).stem)
         if summary["failed"]:
             raise DocumentsFailed(
                 f"{summary['failed']} of {summary['failed'] + summary['cleaned']} documents failed; "
-                f"reasons in {s.clean_dir / 'failed'} and in {report}"
+                f"reasons in {s.clean_dir / 'failed'} and in {s.clean_dir / 'report.html'}"
             )
+        if summary["not_done"]:
+            return  # no batch record: the next run does what is left
         atomic_write(Path(self.output().path), dumps(summary))
 
     def on_failure(self, exception: BaseException) -> str:
@@ -779,18 +959,86 @@ def write_citation_index(s: Settings) -> int:
     return citation_memory.learn_from_batch(s.clean_dir, s.dictionaries_dir, docs)
 
 
-def print_summary(s: Settings, report: Path | None = None) -> dict[str, Any]:
-    from .report import summarize
+def move_stale_outputs(clean_dir: Path, keep: set[Path]) -> list[Path]:
+    """Move outputs that are not the current batch's to ``clean/stale/``; return where they went.
 
-    summary = summarize(s.clean_dir, decisions_path=s.decisions_file)
+    An input removed or renamed leaves its JSON, Markdown, Akoma Ntoso and
+    failure record behind; a document not done in this run (a fault of the
+    machine) may have outputs of an earlier version of its input.  Neither may
+    look current, and nothing is lost: they are moved, not deleted.
+    """
+    from .report import _is_canonical, _read_json
+
+    moved = []
+    keep = {p.resolve() for p in keep}
+    kept_stems = {_stem(p.name) for p in keep if p.parent == clean_dir.resolve()}
+    # Only a document's own files: batch-wide files beside them (report.html, citations.json ...) stay.
+    candidates = [p for p in clean_dir.glob("*.md") if _stem(p.name) not in kept_stems]
+    candidates += [p for p in clean_dir.glob("*.akn.xml") if _stem(p.name) not in kept_stems]
+    candidates += [p for p in clean_dir.glob("*.json") if p.resolve() not in keep and _is_canonical(_read_json(p))]
+    candidates += list((clean_dir / "failed").glob("*.json"))
+    for p in sorted(candidates):
+        if not p.is_file() or p.name.startswith(".") or p.resolve() in keep:
+            continue
+        target = clean_dir / "stale" / p.relative_to(clean_dir)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(p, target)
+        moved.append(target)
+    return moved
+
+
+def _stem(name: str) -> str:
+    for suffix in (".akn.xml", ".json", ".md"):
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+def print_summary(s: Settings, report: Path | None = None, *, batch: set[str] | None = None,
+                  skipped: list[tuple[str, str]] = (), write_report: bool = True, stamp: str | None = None) -> dict[str, Any]:
+    """Build the report (of the current batch) and print the run's summary; a fault writing it is reported too.
+
+    ``batch``: doc ids of the current batch's finished documents; ``stamp``: the
+    batch fingerprint the report carries (see ``CleanAll.complete``).
+    """
+    from .report import build_report, summarize
+
+    not_done = [f for f in faults.recorded() if f["doc"] != "report"]
+    notes = [f"Skipped, not an input: {name}: {why}" for name, why in skipped]
+    notes += [f"Not done in this run, retried by the next: {stages.printable(f['doc'])}: {f['reason']}; {f['hint']}"
+              for f in not_done]
     report = report or s.clean_dir / "report.html"
+    if write_report:
+        try:
+            report = build_report(s.clean_dir, decisions_path=s.decisions_file, batch=stamp, only=batch, notes=notes)
+        except OSError as exc:
+            fault = faults.classify(exc, where=s.clean_dir)
+            faults.record("report", "report", fault)
+            not_done.append({"doc": "report", "stage": "report", **fault.__dict__})
+    summary = summarize(s.clean_dir, decisions_path=s.decisions_file, only=batch)
+    summary["skipped"] = [{"name": name, "reason": why} for name, why in skipped]
+    summary["not_done"] = [{"doc": stages.printable(f["doc"]), "reason": f["reason"], "hint": f["hint"]} for f in not_done]
     lines = [
         "",
         "===== CleanAll summary =====",
         f"documents cleaned: {summary['cleaned']}",
         f"documents failed:  {summary['failed']}" + (f"  (reasons: {s.clean_dir / 'failed'}/)" if summary["failed"] else ""),
+    ]
+    if not_done:
+        lines.append(f"not done: {len(not_done)} (a fault of the machine, not of the documents; "
+                     "fix it and run again: only what is left is done)")
+        lines += [f"  not done: {d['doc']}: {d['reason']}; {d['hint']}" for d in summary["not_done"][:MAX_LISTED]]
+        if len(not_done) > MAX_LISTED:
+            lines.append(f"  ... and {len(not_done) - MAX_LISTED} more (listed in the report)")
+    if skipped:
+        lines.append(f"skipped, not inputs: {len(skipped)}")
+        lines += [f"  skipped: {name}: {why}" for name, why in skipped[:MAX_LISTED]]
+        if len(skipped) > MAX_LISTED:
+            lines.append(f"  ... and {len(skipped) - MAX_LISTED} more (listed in the report)")
+    lines += [
         f"corrections awaiting review: {summary['awaiting_review']}",
-        f"report: {report}",
+        f"report: {report}" + (" (not updated)" if any(d["doc"] == "report" for d in not_done)
+                               or (not write_report and not_done) else ""),
     ]
     if summary.get("poor_scan_pages"):
         docs = summary["poor_scan_documents"]
@@ -807,8 +1055,13 @@ def print_summary(s: Settings, report: Path | None = None) -> dict[str, Any]:
     return summary
 
 
+MAX_LISTED = 20
+
+
 @CleanAll.event_handler(luigi.Event.DEPENDENCY_PRESENT)
 def _summary_when_up_to_date(task: luigi.Task) -> None:
-    """A run with nothing to do still ends with the summary."""
+    """A run with nothing to do still ends with the summary (the report is current already)."""
     if isinstance(task, CleanAll):
-        print_summary(settings())
+        s = settings()
+        skipped, _ = task.listing()
+        print_summary(s, batch={d.doc_id for d in task.documents()}, skipped=skipped, write_report=False)

@@ -47,6 +47,8 @@ from PIL import Image  # noqa: E402
 
 from pipeline.extract import orientation, prefetch, prepare, quality  # noqa: E402
 from pipeline.extract.layout_pdf import Glyph, PageLayout, Rule  # noqa: E402
+from pipeline.faults import needing  # noqa: E402
+from pipeline.output import atomic_write, temp_dir_in, temp_file_for  # noqa: E402
 
 TESSERACT_CONFIG = "--oem 1 --psm 3"
 MARKER_CONFIG = "--oem 1 --psm 7 -c tessedit_char_whitelist=0123456789"
@@ -451,6 +453,22 @@ def read_markers(pages: list[list[Image.Image]], lang: str) -> list[list[str]]:
     return found
 
 
+def reread_markers(pages: list[list[Image.Image]], lang: str) -> tuple[list[list[str]], str | None]:
+    """:func:`read_markers`, degrading when it fails: nothing re-read, and why.
+
+    The re-read only refines what the page's own reading gave (Tesseract's
+    digits at a word's end): when it crashes (a killed or crashing Tesseract,
+    a full temp disk) the page keeps its words and :func:`name_markers` falls
+    back to those digits; the caller records the skipped step, and the repair
+    stage flags each marker it would have checked.
+    """
+    try:
+        return read_markers(pages, lang), None
+    except Exception as exc:  # noqa: BLE001 -- any failure of a refinement step degrades it
+        message = " ".join(str(exc).split())
+        return [[""] * len(crops) for crops in pages], f"{type(exc).__name__}: {message[:160]}"
+
+
 def _overlap(a, b) -> bool:
     return min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1])
 
@@ -685,9 +703,7 @@ def _load_page(path: Path) -> dict | None:
 
 
 def _write_page(path: Path, cached: dict) -> None:
-    tmp = path.with_suffix(f".json.{os.getpid()}.tmp")  # atomic: parallel workers may read it
-    tmp.write_text(json.dumps(cached))
-    os.replace(tmp, path)
+    atomic_write(path, json.dumps(cached))  # parallel workers may read it
 
 
 def _rotate(image: Image.Image, angle: float) -> Image.Image:
@@ -725,7 +741,7 @@ def ocr_page_layouts(path: Path, numbers: list[int], *, sha256: str, dpi: int, l
 
     pdf = pdfium.PdfDocument(str(path))
     try:
-        with tempfile.TemporaryDirectory(dir=folder, prefix=".tesseract-") as tmp, \
+        with temp_dir_in(folder, "tesseract") as tmp, \
                 ThreadPoolExecutor(max_workers=1) as pool:
             def load(n: int) -> PageInput:
                 t = time.perf_counter()
@@ -752,7 +768,8 @@ def ocr_page_layouts(path: Path, numbers: list[int], *, sha256: str, dpi: int, l
                     _save_report_image(image, folder / f"page-{n}.jpg")
                 if k + 1 == len(todo):
                     prefetch.after_last_page(path)  # Tesseract is free: the next scan's first page
-                _write_page(folder / f"page-{n}.json", pages[n])  # a killed run keeps its OCR
+                if "skipped" not in pages[n]:
+                    _write_page(folder / f"page-{n}.json", pages[n])  # a killed run keeps its OCR
                 stats["ocr_seconds"] += pages[n]["seconds"]
                 stats["ocr_pages_run"] += 1
                 stats["ocr_rereads"] = stats.get("ocr_rereads", 0) + pages[n]["readings"] - 1
@@ -775,13 +792,23 @@ def ocr_page_layouts(path: Path, numbers: list[int], *, sha256: str, dpi: int, l
                 marks(n, image)
     finally:
         pdf.close()
+    skipped = []
     if to_read:
         t = time.perf_counter()
-        texts = read_markers([crops for _, _, crops in to_read], lang)
+        texts, failure = reread_markers([crops for _, _, crops in to_read], lang)
         for (n, analysis, _), page_texts in zip(to_read, texts):
             pages[n]["analysis"] = name_markers(analysis, pages[n]["data"], page_texts)
-            _write_page(folder / f"page-{n}.json", pages[n])
+            if failure is None and "skipped" not in pages[n]:  # a page with a skipped step is not cached:
+                _write_page(folder / f"page-{n}.json", pages[n])  # a later run tries again
+        if failure is not None:
+            k = 72.0 / dpi
+            skipped.append({"step": "ocr.marker-reread", "reason": failure, "markers": [
+                {"page": n, "text": m["text"], "bbox": [round(v * k, 2) for v in m["box"]]}
+                for n, analysis, _ in to_read for m in analysis["markers"]]})
         stats["analysis_seconds"] += time.perf_counter() - t
+    for n in numbers:
+        if pages[n].get("skipped"):
+            skipped.append({"step": "ocr.second-reading", "reason": pages[n]["skipped"], "markers": [{"page": n}]})
     layouts = []
     for n in numbers:
         cached = pages[n]
@@ -796,6 +823,8 @@ def ocr_page_layouts(path: Path, numbers: list[int], *, sha256: str, dpi: int, l
                     "preprocess": PREPROCESS, "cache_key": key},
             "ocr_quality": [page_quality(pages[n]) for n in numbers],
             "timing": stats}
+    if skipped:
+        meta["ocr"]["skipped"] = skipped
     return layouts, meta
 
 
@@ -819,15 +848,22 @@ def _read_page(key: str, n: int, dpi: int, lang: str, version: str, inp: "PageIn
     """
     first = quality.measure(data)
     status, why = quality.page_verdict(first, dpi=inp.scanned_dpi)
-    readings, tried, evidence = 1, [], None
+    readings, tried, evidence, skipped = 1, [], None, None
     if quality.page_verdict(first, dpi=None)[0] != "good":  # the reading itself is poor
-        inp, data, first, more, tried, evidence = read_better(inp, data, first, dpi, lang, tmp)
-        seconds += more
-        readings += len(tried)
-        status, why = quality.page_verdict(first, dpi=inp.scanned_dpi,
-                                           ink_share=evidence["ink_share"] if evidence else None)
+        try:
+            inp, data, first, more, tried, evidence = read_better(inp, data, first, dpi, lang, tmp)
+        except Exception as exc:  # noqa: BLE001 -- a refinement that fails degrades: the first reading stays
+            skipped = f"{type(exc).__name__}: {' '.join(str(exc).split())[:160]}"
+            tried = [f"second reading skipped: {skipped}"]
+        else:
+            seconds += more
+            readings += len(tried)
+            status, why = quality.page_verdict(first, dpi=inp.scanned_dpi,
+                                               ink_share=evidence["ink_share"] if evidence else None)
     record = _page_record(key, n, dpi, lang, version, inp, inp.image, data, seconds)
     record.update(quality=first, status=status, why=why, readings=readings, tried=tried)
+    if skipped:
+        record["skipped"] = skipped  # not cached (see ocr_page_layouts): a later run reads the page again
     if evidence:
         record["evidence"] = evidence
     return record, inp.image
@@ -888,7 +924,8 @@ def _tesseract_input(pdf: pdfium.PdfDocument, n: int, dpi: int, tmp: Path) -> Pa
     base, scanned_dpi, upsampled = page_pixels(pdf, n - 1, dpi)
     image, angle = deskew(base)
     pgm = tmp / f"page-{n}.pgm"
-    image.save(pgm)
+    with needing(image.width * image.height):  # a full disk says how much the page needed
+        image.save(pgm)
     return PageInput(base, scanned_dpi, {"upsample": upsampled, "rotation": 0, "skew": angle, "steps": [], "log": []},
                      image, pgm)
 
@@ -959,7 +996,7 @@ def read_first_page(path: Path, *, sha256: str, dpi: int, lang: str, cache_dir: 
         return
     pdf = pdfium.PdfDocument(str(path))
     try:
-        with tempfile.TemporaryDirectory(dir=folder, prefix=".tesseract-") as tmp:
+        with temp_dir_in(folder, "tesseract") as tmp:
             inp = _tesseract_input(pdf, 1, dpi, Path(tmp))
             data, seconds = ocr_words(inp.pgm, lang)
             record, image = _read_page(folder.name, 1, dpi, lang, version, inp, data, seconds, Path(tmp))
@@ -971,9 +1008,14 @@ def read_first_page(path: Path, *, sha256: str, dpi: int, lang: str, cache_dir: 
 
 def _save_report_image(image: Image.Image, path: Path) -> None:
     """The page as the review report shows it: JPEG, a third of PNG's encoding time and size."""
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    image.save(tmp, format="JPEG", quality=85)
-    os.replace(tmp, path)
+    fd, tmp = temp_file_for(path)
+    try:
+        with os.fdopen(fd, "wb") as f, needing(image.width * image.height):
+            image.save(f, format="JPEG", quality=85)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def _report_image(folder: Path, cached: dict) -> Path | None:

@@ -181,10 +181,15 @@ def load(dictionaries_dir: Path | str) -> Calibration:
     if cal is None:
         from ..lexicon import DictionaryError
 
+        from ..userfiles import UserFileError, echo, load_json
+
+        todo = "rebuild it with python bench/calibrate.py"
         try:
-            data = json.loads(raw.decode("utf-8"))
+            data = load_json(path, todo=todo)  # bounded, one line per fault (pipeline.userfiles)
             cal = from_json(data, key)
-        except (ValueError, KeyError, TypeError, IndexError) as e:
-            raise DictionaryError(f"{path}: cannot be read ({e}); rebuild it with python bench/calibrate.py") from None
+        except UserFileError as e:
+            raise DictionaryError(str(e)) from None
+        except (ValueError, KeyError, TypeError, IndexError, OverflowError) as e:
+            raise DictionaryError(f"{path}: cannot be read ({echo(e)}); {todo}") from None
         _CACHE[key] = cal
     return cal
