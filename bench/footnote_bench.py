@@ -1,11 +1,16 @@
-"""Footnote recovery over a folder of PDFs (default: the 40 real UN resolutions).
+"""Footnote recovery over folders of PDFs (default: the 40 real UN resolutions and the 40 real drafts).
 
 For each document: footnote bodies found, whether their numbers run 1..N with no
 gap, how many are anchored to a marker, how many markers were linked (a footnote
 cited again adds one), and a rough cross-check: raised small digits counted
 straight from pdfplumber's glyphs.
 
-    python bench/footnote_bench.py [folder] [--json out.json]
+    python bench/footnote_bench.py [folder ...] [--json out.json]
+
+Figures are printed per folder and per document type (resolution, draft
+resolution, draft decision, amendment, ...); a draft's sponsor notes ("Egypt,*")
+and the notes of its masthead count as anchored when the masthead prints their
+marker.
 """
 from __future__ import annotations
 
@@ -21,6 +26,10 @@ sys.path.insert(0, str(ROOT))
 
 from pipeline import stages  # noqa: E402
 from pipeline.settings import Settings  # noqa: E402
+
+# The team's shared material: beside the project (../shared), or where a worktree's helpers find it.
+SHARED = next((p for p in (ROOT.parent / "shared", ROOT.parent.parent / "shared", Path("/work/shared")) if p.is_dir()),
+              ROOT.parent / "shared")
 
 
 def superscript_numbers(path: Path) -> int:
@@ -53,19 +62,12 @@ def superscript_numbers(path: Path) -> int:
     return count
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("folder", nargs="?", default=str(ROOT.parent / "shared" / "corpus" / "un-pdfs"))
-    ap.add_argument("--json")
-    args = ap.parse_args()
-    pdfs = sorted(Path(args.folder).glob("*.pdf"))
-    if not pdfs:
-        print(f"no PDFs in {args.folder}")
-        return 1
-    settings = Settings(dictionaries_dir=ROOT / "dictionaries", clean_dir=Path("/tmp/footnote-bench"))
+def bench_folder(folder: Path, settings: Settings) -> list[dict]:
+    pdfs = sorted(folder.glob("*.pdf"))
     rows = []
-    t0 = time.time()
-    print(f"{'document':<22} {'bodies':>6} {'1..N':>5} {'anchored':>9} {'markers':>8} {'sup glyphs':>10}  problems / notes")
+    print(f"\n### {folder} ({len(pdfs)} PDFs)")
+    print(f"{'document':<22} {'type':<18} {'bodies':>6} {'1..N':>5} {'anchored':>9} {'markers':>8} {'masthead':>8} "
+          f"{'sup glyphs':>10}  problems / notes")
     for p in pdfs:
         doc, _ = stages.process(p, settings)
         nums = [f["num"] for f in doc["footnotes"]]
@@ -78,26 +80,55 @@ def main() -> int:
             problems.append(f"numbers {nums}")
         if anchored != len(nums):
             problems.append("unanchored " + ",".join(f["num"] for f in doc["footnotes"] if not f["anchored"]))
-        notes = [n["num"] for para in doc["preamble"] + doc["operative"] for q in [para, *para.get("items", [])] for n in q["notes"]]
+        paras = doc["preamble"] + doc["operative"] + [q for a in doc.get("annexes", []) for q in a["paragraphs"]]
+        notes = [n["num"] for para in paras for q in [para, *para.get("items", [])] for n in q["notes"]]
+        head = [n["num"] for n in doc.get("sponsor_notes", []) + (doc.get("header") or {}).get("notes", [])]
         remarks = []
         repeated = sorted({n for n in notes if notes.count(n) > 1}, key=lambda x: int(x) if x.isdigit() else 0)
         if repeated:
             remarks.append("cited again in the text: " + ",".join(repeated))
-        if sup != len(notes):
+        if sup != len([n for n in notes if n.isdigit()]):
             remarks.append(f"(cross-check counted {sup} raised digits)")
-        rows.append({"doc": p.stem, "bodies": len(nums), "sequence": seq_ok, "anchored": anchored, "markers": len(notes),
-                     "superscripts": sup, "problems": problems, "remarks": remarks})
-        print(f"{p.stem:<22} {len(nums):>6} {'yes' if seq_ok else 'NO':>5} {anchored:>4}/{len(nums):<4} {len(notes):>8} {sup:>10}  "
-              f"{'; '.join(problems + remarks)}")
+        kind = doc.get("document_type") or "unknown"
+        rows.append({"doc": p.stem, "type": kind, "bodies": len(nums), "sequence": seq_ok, "anchored": anchored,
+                     "markers": len(notes), "masthead_markers": len(head), "superscripts": sup, "problems": problems,
+                     "remarks": remarks})
+        print(f"{p.stem:<22} {kind[:18]:<18} {len(nums):>6} {'yes' if seq_ok else 'NO':>5} {anchored:>4}/{len(nums):<4} "
+              f"{len(notes):>8} {len(head):>8} {sup:>10}  {'; '.join(problems + remarks)}")
+    return rows
+
+
+def summary(label: str, rows: list[dict]) -> str:
     total = sum(r["bodies"] for r in rows)
     anchored = sum(r["anchored"] for r in rows)
     perfect = sum(1 for r in rows if not r["problems"])
-    print(f"\n{len(rows)} documents, {total} footnotes, {anchored} anchored ({anchored / max(total, 1):.1%}); "
-          f"{perfect}/{len(rows)} documents with every footnote body numbered 1..N and linked to a marker; "
-          f"{sum(r['markers'] for r in rows)} markers ({sum(1 for r in rows if r['remarks'] and 'cited' in r['remarks'][0])} documents cite a footnote again); "
-          f"{time.time() - t0:.1f} s")
+    return (f"{label:<34} {len(rows):>3} documents, {total:>4} footnotes, {anchored:>4} anchored "
+            f"({anchored / max(total, 1):.1%}); {perfect}/{len(rows)} with every body numbered 1..N and linked; "
+            f"{sum(r['markers'] for r in rows)} markers in paragraphs, {sum(r['masthead_markers'] for r in rows)} in mastheads")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("folders", nargs="*", type=Path,
+                    default=[SHARED / "corpus" / "un-pdfs", SHARED / "corpus" / "un-drafts"])
+    ap.add_argument("--json")
+    args = ap.parse_args()
+    settings = Settings(dictionaries_dir=ROOT / "dictionaries", clean_dir=Path("/tmp/footnote-bench"))
+    t0 = time.time()
+    every: dict[str, list[dict]] = {}
+    for folder in args.folders:
+        if not sorted(folder.glob("*.pdf")):
+            print(f"no PDFs in {folder}")
+            return 1
+        every[str(folder)] = bench_folder(folder, settings)
+    print()
+    for folder, rows in every.items():
+        print(summary(Path(folder).name, rows))
+        for kind in sorted({r["type"] for r in rows}):
+            print(summary("  " + kind, [r for r in rows if r["type"] == kind]))
+    print(f"{time.time() - t0:.1f} s")
     if args.json:
-        Path(args.json).write_text(json.dumps(rows, indent=1))
+        Path(args.json).write_text(json.dumps(every, indent=1))
     return 0
 
 

@@ -2,6 +2,7 @@
 
     python3 bench/pdf_bench.py                       # everything (about 10 minutes on 2 cores)
     python3 bench/pdf_bench.py --skip-scans          # born-digital only (about 2 minutes)
+    python3 bench/pdf_bench.py --skip-scans --workers 1 --corpus ../shared/corpus/un-drafts   # one folder, one run
     python3 bench/pdf_bench.py --scan-docs 4         # fewer scanned documents
     python3 bench/pdf_bench.py --scan-docs 12 --scan-max-pages 4 --repeat 3   # the set reported
 
@@ -57,6 +58,7 @@ from pipeline.extract.scan import TESSERACT_CONFIG  # noqa: E402
 from pipeline.model import Source  # noqa: E402
 
 CORPUS = Path("/work/shared/corpus/un-pdfs")
+CORPORA = [CORPUS, Path("/work/shared/corpus/un-drafts")]
 
 
 # ---------------------------------------------------------------- running the pipeline
@@ -103,17 +105,26 @@ def page_count(pdf: Path) -> int:
 
 # ---------------------------------------------------------------- born-digital checks
 def reference_facts(pdf: Path) -> dict:
-    """Independent of the pipeline: job number, barcode, title as printed on page 1."""
+    """Independent of the pipeline: job number, barcode, title, and a draft's statement, as printed on page 1.
+
+    Read from pdfplumber's words and font names: a resolution's title is the bold
+    run after its bold "80/37." number; a draft's is the run of bold 12-point words
+    before the formula, its statement ("Austria, Egypt,* ...: draft resolution",
+    "Draft resolution submitted by ...") the bold body-size block before that; the
+    agenda items are what follows "Agenda item(s)" or "Item" on its line.
+    """
     with pdfplumber.open(pdf) as doc:
         p1 = doc.pages[0]
         words = p1.extract_words(extra_attrs=["fontname", "size"])
+        lines = (p1.extract_text() or "").splitlines()
         n = len(doc.pages)
     job = next((w["text"] for w in words if re.fullmatch(r"\d{2}-\d{5}", w["text"])
                 and w["top"] > 0.85 * p1.height), None)
     barcode = next((w["text"] for w in words if re.fullmatch(r"\*\d{6,8}\*", w["text"])), None)
-    title = None
+    title = statement = None
     k = next((i for i, w in enumerate(words) if re.fullmatch(r"\d+/\d+\.", w["text"])
               and "Bold" in w["fontname"]), None)
+    bold = [(i, w) for i, w in enumerate(words) if "Bold" in w["fontname"] and w["top"] > 0.2 * p1.height]
     if k is not None:
         size, out = words[k]["size"], []
         for w in words[k + 1:]:
@@ -121,13 +132,49 @@ def reference_facts(pdf: Path) -> dict:
                 break
             out.append(w["text"])
         title = " ".join(out)
-    return {"job": job, "barcode": barcode, "title": title, "pages": n}
+    elif bold:
+        formula = next((i for i, w in enumerate(words[:-1]) if w["text"] == "The" and w["top"] > 0.25 * p1.height
+                        and words[i + 1]["text"].rstrip(",") in ("General", "Security", "Economic", "Human")), len(words))
+        runs: list[list[dict]] = []
+        for i, w in bold:
+            if i >= formula:
+                break
+            if runs and w["size"] < 0.85 * runs[-1][-1]["size"] and abs(w["top"] - runs[-1][-1]["top"]) < 0.5 * w["size"]:
+                runs[-1].append({**w, "size": runs[-1][-1]["size"]})  # a raised marker ("Palestine:**") stays in its run
+                continue
+            if re.fullmatch(r"_+", w["text"]):
+                continue
+            if runs and abs(runs[-1][-1]["size"] - w["size"]) < 0.3 and w["top"] - runs[-1][-1]["top"] < 1.6 * w["size"]:
+                runs[-1].append(w)
+            else:
+                runs.append([w])
+        said = [k for k, r in enumerate(runs) if r[0]["size"] < 11
+                and re.search(r"(?i)\bdraft\b|\bamendment\b|^note by", " ".join(w["text"] for w in r))]
+        if said:  # the statement, then the title: the next run of bold 12-point words
+            statement = " ".join(w["text"] for w in runs[said[-1]])
+            title = next((" ".join(w["text"] for w in r) for r in runs[said[-1] + 1:] if 11.5 <= r[0]["size"] < 14), None)
+        else:
+            big = [r for r in runs if 11.5 <= r[0]["size"] < 14]
+            if big and runs[-1] is big[-1]:
+                title = " ".join(w["text"] for w in big[-1])
+    agenda = None
+    for ln in lines:
+        m = re.match(r"^(?:Agenda items?|Item)\s+(.+?)(?:\s+of the provisional agenda)?\**$", ln.strip())
+        if m:
+            agenda = [x.strip() for x in re.split(r",\s*|\s+and\s+", m.group(1)) if x.strip()]
+            break
+    return {"job": job, "barcode": barcode, "title": title, "pages": n, "statement": statement, "agenda": agenda}
 
 
 def paragraph_texts(clean: dict) -> list[tuple[str, str]]:
     out = [("title", clean.get("title") or "")]
     for sec in ("preamble", "operative"):
         for p in clean.get(sec, []):
+            out.append((p["id"], p["text"]))
+            out += [(it["id"], it["text"]) for it in p.get("items", [])]
+    for annex in clean.get("annexes", []):
+        out.append((f"{annex['id']}.title", annex.get("title") or ""))
+        for p in annex["paragraphs"]:
             out.append((p["id"], p["text"]))
             out += [(it["id"], it["text"]) for it in p.get("items", [])]
     out += [(f"fn{f['num']}", f["text"]) for f in clean.get("footnotes", [])]
@@ -140,16 +187,28 @@ def _norm(s: str) -> str:
     return re.sub(r"\s+", " ", s.replace("\u2011", "-").replace("\u00ad", "")).strip()
 
 
+def _names(s: str) -> str:
+    """A list of names compared without markers and the spacing around commas ("of),Viet Nam" is printed so)."""
+    return _norm(re.sub(r"\s*,\s*", ", ", re.sub(r"[*†‡]", "", s)))
+
+
+def _statement_of(clean: dict) -> str:
+    """The sponsors as a draft prints them ("A, B and C"), rebuilt from the output's list."""
+    sponsors = clean.get("sponsors") or []
+    return ", ".join(sponsors[:-1]) + (" and " if len(sponsors) > 1 else "") + (sponsors[-1] if sponsors else "")
+
+
 def check_born(clean: dict, pdf: Path, facts: dict) -> list[str]:
     problems = []
     nums = [p.get("num") for p in clean["operative"]]
-    if not nums or nums != [str(i) for i in range(1, len(nums) + 1)]:
+    unnumbered = bool(nums) and all(n is None for n in nums)
+    if not nums or not unnumbered and nums != [str(i) for i in range(1, len(nums) + 1)]:
         problems.append(f"operative numbers {nums[:6]}... not 1..N")
     unanchored = [f["num"] for f in clean["footnotes"] if not f["anchored"]]
     if unanchored:
         problems.append(f"unanchored footnotes {unanchored}")
     symbol = pdf.stem.removesuffix("-EN").replace("_", "/")
-    furniture = [r"\*\d{6,8}\*"]
+    furniture = [r"\*\d{6,8}\*", r"\b\d{2}-\d{5}\s*\([A-Z]\)"]
     if facts["job"]:
         furniture.append(re.escape(facts["job"]))
     furniture.append(rf"(?<![\w/]){re.escape(symbol)}(?![\w/])")
@@ -158,12 +217,35 @@ def check_born(clean: dict, pdf: Path, facts: dict) -> list[str]:
     for pid, text in paragraph_texts(clean):
         for pat in furniture:
             m = re.search(pat, text)
-            if m:
+            if m and not (pid.startswith(("op", "pp", "annex")) and m.group(0) == symbol and clean.get("document_type") == "amendment"):
                 problems.append(f"furniture {m.group(0)!r} in {pid}")
     if clean.get("symbol") != symbol:
         problems.append(f"symbol {clean.get('symbol')!r} != {symbol!r}")
     if facts["title"] and _norm(clean.get("title") or "") != _norm(facts["title"]):
         problems.append(f"title {clean.get('title')!r} != {facts['title']!r}")
+    kind = clean.get("document_type")
+    if "/L." in symbol:
+        statement = facts.get("statement") or ""
+        printed = re.search(r"(?i)(revised draft|draft)\s+(resolution|decision)s?|amendment", statement)
+        want = None
+        if printed:
+            want = "amendment" if printed.group(0).lower().startswith("amendment") else \
+                f"{'revised ' if '/Rev.' in symbol else ''}draft {printed.group(2).lower()}"
+        elif "Note by" in " ".join(str(x) for x in (clean.get("header") or {}).get("lines", [])):
+            want = "other"
+        if kind != want:
+            problems.append(f"document_type {kind!r} != {want!r} (printed {statement[-40:]!r})")
+        if printed and not printed.group(0).lower().startswith("draft resolution submitted") and ":" in statement:
+            who = re.sub(r"\s*:\s*\**\s*$", "", statement[:statement.rfind(":") + 1])
+            if _names(_statement_of(clean)) != _names(who):
+                problems.append(f"sponsors {_statement_of(clean)[:60]!r} != printed {who[:60]!r}")
+        elif re.match(r"(?i)draft (resolution|decision)s? submitted by", statement):
+            by = re.sub(r"(?i)^draft (?:resolution|decision)s? submitted by (?:the )?", "", statement)
+            if not clean.get("sponsors") or not _norm(by).startswith(_norm(clean["sponsors"][0])):
+                problems.append(f"sponsors {clean.get('sponsors')} != printed {by[:60]!r}")
+        got = [a["num"] for a in clean.get("agenda_items", [])]
+        if facts.get("agenda") and got != facts["agenda"]:
+            problems.append(f"agenda items {got} != printed {facts['agenda']}")
     return problems
 
 
@@ -191,6 +273,7 @@ def bench_born(pdfs: list[Path], work: Path, workers: list[int]) -> dict:
     ok = 0
     failures = {}
     counts = {"operative": 0, "footnotes": 0, "anchored": 0}
+    by_type: dict[str, list[int]] = {}
     for p in pdfs:
         path = project / "clean" / f"{p.stem}.json"
         if not path.exists():
@@ -201,15 +284,21 @@ def bench_born(pdfs: list[Path], work: Path, workers: list[int]) -> dict:
         counts["footnotes"] += len(clean["footnotes"])
         counts["anchored"] += sum(1 for f in clean["footnotes"] if f["anchored"])
         problems = check_born(clean, p, reference_facts(p))
+        kind = clean.get("document_type") or "unknown"
+        row = by_type.setdefault(kind, [0, 0])
+        row[1] += 1
+        row[0] += not problems
         if problems:
             failures[p.stem] = problems
         else:
             ok += 1
     print(f"documents passing every check: {ok}/{len(pdfs)}; operative paragraphs {counts['operative']}, "
           f"footnotes {counts['footnotes']} ({counts['anchored']} anchored)")
+    for kind, (n_ok, n) in sorted(by_type.items()):
+        print(f"  {kind:<26} {n_ok}/{n} pass")
     for doc, probs in failures.items():
         print(f"  {doc}: " + "; ".join(probs[:4]))
-    res.update({"passing": ok, "failures": failures, **counts, "project": str(project)})
+    res.update({"passing": ok, "failures": failures, **counts, "by_type": by_type, "project": str(project)})
     return res
 
 
@@ -419,22 +508,30 @@ def bench_scans(srcs: list[Path], work: Path, born_project: Path, seed: int, rep
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--corpus", type=Path, default=CORPUS)
+    ap.add_argument("--corpus", type=Path, nargs="+", default=CORPORA,
+                    help="folders of born-digital PDFs (default: the resolutions and the drafts)")
     ap.add_argument("--work", type=Path, default=Path("/tmp/pdf_bench"))
+    ap.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="born-digital runs with these worker counts")
     ap.add_argument("--scan-docs", type=int, default=8, help="how many short corpus PDFs to scan")
     ap.add_argument("--scan-max-pages", type=int, default=3, help="scan only corpus PDFs this short")
-    ap.add_argument("--skip-scans", action="store_true")
+    ap.add_argument("--skip-scans", "--born-digital-only", action="store_true", help="the born-digital checks alone")
     ap.add_argument("--seed", type=int, default=5)
     ap.add_argument("--repeat", type=int, default=1, help="rounds of the OCR speed comparison (median reported)")
     args = ap.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
     load = os.getloadavg()
     print(f"machine: {os.cpu_count()} cores, load average {load[0]:.1f} at start")
-    pdfs = sorted(args.corpus.glob("*.pdf"))
-    born = bench_born(pdfs, args.work, workers=[1, 2])
-    out = {"born": born}
+    out: dict = {"born": {}}
+    first = None
+    for folder in args.corpus:
+        pdfs = sorted(folder.glob("*.pdf"))
+        print(f"\n### {folder} ({len(pdfs)} PDFs)")
+        born = bench_born(pdfs, args.work / folder.name, workers=args.workers)
+        out["born"][str(folder)] = born
+        first = first or (folder, born)
     if not args.skip_scans:
-        out["scans"] = bench_scans(pick(args.corpus, args.scan_docs, args.scan_max_pages), args.work, Path(born["project"]), args.seed,
+        folder, born = first
+        out["scans"] = bench_scans(pick(folder, args.scan_docs, args.scan_max_pages), args.work, Path(born["project"]), args.seed,
                                     args.repeat)
     out["load_average_end"] = os.getloadavg()[0]
     (args.work / "pdf_bench.json").write_text(json.dumps(out, indent=1, default=str))

@@ -205,7 +205,7 @@ def _identification(meta: etree._Element, doc: dict, generated: str | None, note
     _sub(w, "FRBRsubtype", value="deliberation")
     if doc.get("number"):
         _sub(w, "FRBRnumber", value=doc["number"])
-    _sub(w, "FRBRname", value="resolution")
+    _sub(w, "FRBRname", value=statement_name(doc))
 
     e = _sub(ident, "FRBRExpression")
     _sub(e, "FRBRthis", value=expr + "/!main")
@@ -259,10 +259,16 @@ def _references(meta: etree._Element, doc: dict, with_unanchored: bool, with_unp
 # ---------------------------------------------------------------------------
 # Text with notes
 
+_STYLE_TAGS = {"italic": "i", "bold": "b"}
+
+
 def _inline_with_notes(block: etree._Element, text: str, notes: Iterable[dict], owner_eid: str,
-                       footnotes: dict[str, str], where: str, problems: _Problems) -> list[str]:
+                       footnotes: dict[str, str], where: str, problems: _Problems,
+                       spans: Iterable[dict] = ()) -> list[str]:
     """Fill ``block`` (a ``p``) with ``text``, an ``authorialNote`` after each
-    marker position.  Returns the note numbers placed."""
+    marker position, and printed emphasis (``spans``) as ``i`` / ``b``.  A note
+    inside an emphasis closes it and opens it again after, so notes stay
+    children of the ``p``.  Returns the note numbers placed."""
     text = _clean_text(text, where, problems)
     ordered = []
     for i, n in enumerate(notes or []):
@@ -274,15 +280,31 @@ def _inline_with_notes(block: etree._Element, text: str, notes: Iterable[dict], 
             off = len(text)
         ordered.append((off, i, num))
     ordered.sort()
+    styled = []
+    for sp in spans or []:
+        off, length, tag = sp.get("offset"), sp.get("length"), _STYLE_TAGS.get(sp.get("style"))
+        if isinstance(off, int) and isinstance(length, int) and tag and 0 <= off < off + length <= len(text):
+            styled.append((off, off + length, tag))
     pos = 0
     last: etree._Element | None = None
     placed = []
+
+    def put(chunk_end: int) -> None:
+        """Text from ``pos`` to ``chunk_end``, cut at the emphasis boundaries."""
+        nonlocal pos, last
+        cuts = sorted({pos, chunk_end} | {c for s, e, _ in styled for c in (s, e) if pos < c < chunk_end})
+        for a, b in zip(cuts, cuts[1:]):
+            tag = next((t for s, e, t in styled if s <= a and b <= e), None)
+            if tag:
+                last = _sub(block, tag, text[a:b])
+            elif last is None:
+                block.text = (block.text or "") + text[a:b]
+            else:
+                last.tail = (last.tail or "") + text[a:b]
+        pos = chunk_end
+
     for k, (off, _, num) in enumerate(ordered, start=1):
-        chunk = text[pos:off]
-        if last is None:
-            block.text = (block.text or "") + chunk
-        else:
-            last.tail = (last.tail or "") + chunk
+        put(off)
         note = _sub(block, "authorialNote", marker=num, placement="bottom",
                     eId=f"{owner_eid}__authorialNote_{k}")
         body = footnotes.get(num)
@@ -295,13 +317,9 @@ def _inline_with_notes(block: etree._Element, text: str, notes: Iterable[dict], 
         else:
             _sub(note, "p", _clean_text(body, f"footnote {num}", problems))
         last = note
-        pos = off
         placed.append(num)
-    rest = text[pos:]
-    if last is None:
-        block.text = (block.text or "") + rest
-    else:
-        last.tail = (last.tail or "") + rest
+    put(len(text))
+    return placed
     return placed
 
 
@@ -462,13 +480,14 @@ def _hier(parent: etree._Element, tag: str, eid: str, para: dict, footnotes: dic
     where = str(para.get("id") or eid)
     if not items:
         p = _sub(_sub(el, "content"), "p")
-        placed += _inline_with_notes(p, para.get("text") or "", para.get("notes"), eid, footnotes, where, problems)
+        placed += _inline_with_notes(p, para.get("text") or "", para.get("notes"), eid, footnotes, where, problems,
+                                     para.get("spans") or ())
         return
     # Parent text (may be empty when the paragraph opens with its first item).
     if para.get("text") or para.get("notes"):
         p = _sub(_sub(el, "intro"), "p")
         placed += _inline_with_notes(p, para.get("text") or "", para.get("notes"), f"{eid}__intro",
-                                     footnotes, where, problems)
+                                     footnotes, where, problems, para.get("spans") or ())
     lst = _sub(el, "list", eId=f"{eid}__list_1")
     for j, item in enumerate(items, start=1):
         _hier(lst, "point", f"{eid}__point_{_point_key(item, j)}", item, footnotes, problems, used, placed)
@@ -594,6 +613,74 @@ def _preface(root: etree._Element, doc: dict, problems: _Problems) -> None:
         root.append(pre)
 
 
+_TYPE_PRINTED = {"draft resolution": "draft resolution", "draft decision": "draft decision",
+                 "revised draft resolution": "revised draft resolution", "revised draft decision": "revised draft decision",
+                 "amendment": "amendment"}
+
+
+def _statement_block(stmt: etree._Element, doc: dict, footnotes: dict[str, str], problems: _Problems) -> list[str]:
+    """A draft's statement in the preface: its sponsors (``inline name="sponsor"``), what it is (``docType``),
+    the draft it amends, and the footnotes the masthead anchors there ("Egypt,*", "A/C.1/80/L.42*").
+
+    Returns the footnote numbers placed."""
+    kind = doc.get("document_type")
+    sponsors = [s for s in doc.get("sponsors") or [] if isinstance(s, str)]
+    header = doc.get("header") if isinstance(doc.get("header"), dict) else {}
+    hnotes = [n for n in header.get("notes") or [] if isinstance(n, dict)]
+    if kind not in _TYPE_PRINTED and not sponsors and not hnotes:
+        return []
+    pre = stmt.find(_q("preface"))
+    if pre is None:
+        pre = etree.Element(_q("preface"))
+        stmt.insert(list(stmt).index(stmt.find(_q("meta"))) + 1, pre)
+    box = etree.Element(_q("container"), name="statement", eId="preface__container_2")
+    pre.insert(0, box) if not len(pre) else pre.insert(1 if pre[0].get("name") == "header" else 0, box)
+    placed: list[str] = []
+    count = [0]
+
+    def note(p: etree._Element, num: str) -> None:
+        count[0] += 1
+        n = _sub(p, "authorialNote", marker=num, placement="bottom", eId=f"preface__container_2__authorialNote_{count[0]}")
+        body = footnotes.get(num)
+        if body is None:
+            problems.add(f"masthead marker {num!r} has no footnote text in 'footnotes'")
+            _sub(n, "p", status="unknown")
+        else:
+            _sub(n, "p", _clean_text(body, f"footnote {num}", problems))
+            placed.append(num)
+
+    by_field: dict[str, list[str]] = {}
+    for n in hnotes:
+        by_field.setdefault(str(n.get("field")), []).append(str(n.get("num")))
+    for field_, tag, name in (("symbol", "docNumber", None), ("agenda_item", "inline", "agendaItem")):
+        value = doc.get("symbol") if field_ == "symbol" else header.get("agenda_item")
+        if by_field.get(field_) and value:
+            p = _sub(box, "p")
+            _sub(p, tag, _clean_text(str(value), field_, problems), name=name)
+            for num in by_field[field_]:
+                note(p, num)
+    if sponsors or kind in _TYPE_PRINTED:
+        p = _sub(box, "p")
+        marks: dict[str, list[str]] = {}
+        for n in doc.get("sponsor_notes") or []:
+            marks.setdefault(str(n.get("sponsor")), []).append(str(n.get("num")))
+        for k, s in enumerate(sponsors):
+            if k:
+                sep = " and " if k == len(sponsors) - 1 else ", "
+                p[-1].tail = (p[-1].tail or "") + sep
+            _sub(p, "inline", _clean_text(s, "sponsors", problems), name="sponsor")
+            for num in marks.get(s, []):
+                note(p, num)
+        if kind in _TYPE_PRINTED:
+            if len(p):
+                p[-1].tail = (p[-1].tail or "") + ": "
+            dt = _sub(p, "docType", _TYPE_PRINTED[kind] + (f" to {doc['amends']}" if kind == "amendment" and doc.get("amends") else ""))
+            for num in by_field.get("document_type", []):
+                note(p, num)
+            del dt
+    return placed
+
+
 def _conclusions(root: etree._Element, doc: dict, problems: _Problems) -> None:
     closing = doc.get("closing")
     if not isinstance(closing, dict):
@@ -674,6 +761,11 @@ def check_document(doc: dict) -> list[str]:
 
     walk(doc.get("preamble"))
     walk(doc.get("operative"))
+    for annex in doc.get("annexes") or []:
+        walk(annex.get("paragraphs"))
+    header = doc.get("header") if isinstance(doc.get("header"), dict) else {}
+    for n in list(doc.get("sponsor_notes") or []) + list(header.get("notes") or []):
+        marked[str(n.get("num"))] = marked.get(str(n.get("num")), 0) + 1
     for f in doc.get("footnotes") or []:
         num = str(f.get("num"))
         if f.get("anchored") and num not in marked:
@@ -710,7 +802,7 @@ def to_akn(doc: dict, *, generated: str | _dt.date | None = None,
         raise ValueError(f"generated must be an ISO date, not {generated!r}")
 
     root = etree.Element(_q("akomaNtoso"), nsmap=NSMAP)
-    stmt = _sub(root, "statement", name="resolution")
+    stmt = _sub(root, "statement", name=statement_name(doc))
     meta = _sub(stmt, "meta")
     meta_notes: list[str] = []
     _identification(meta, doc, generated, meta_notes)
@@ -720,12 +812,13 @@ def to_akn(doc: dict, *, generated: str | _dt.date | None = None,
         footnotes.setdefault(str(f.get("num")), f.get("text") or "")
 
     _preface(stmt, doc, probs)
+    placed: list[str] = _statement_block(stmt, doc, footnotes, probs)
 
-    placed: list[str] = []
     used: set[str] = set()
     preamble = doc.get("preamble") or []
     organ = doc.get("organ")
-    formula_text = doc.get("formula") or (f"The {organ}," if organ else None)
+    adopted = str(doc.get("document_type") or "resolution") in ("resolution", "decision")
+    formula_text = doc.get("formula") or (f"The {organ}," if organ and adopted else None)
     if preamble or formula_text:
         pre = _sub(stmt, "preamble")
         if formula_text:
@@ -742,7 +835,7 @@ def to_akn(doc: dict, *, generated: str | _dt.date | None = None,
             cont = _sub(pre, "container", name=participle_name(para.get("text") or ""), eId=eid)
             p = _sub(cont, "p")
             placed += _inline_with_notes(p, para.get("text") or "", para.get("notes"), eid,
-                                         footnotes, str(para.get("id") or eid), probs)
+                                         footnotes, str(para.get("id") or eid), probs, para.get("spans") or ())
 
     body = _sub(stmt, "mainBody")
     operative = doc.get("operative") or []
@@ -754,6 +847,7 @@ def to_akn(doc: dict, *, generated: str | _dt.date | None = None,
         probs.add("no operative paragraphs: mainBody holds one empty p status=\"unknown\"")
 
     _conclusions(stmt, doc, probs)
+    _attachments(stmt, doc, generated, footnotes, probs, placed)
 
     # Footnotes with no marker in the text (and any second footnote with an
     # already used number): kept whole in meta/notes.
@@ -795,6 +889,48 @@ def to_akn(doc: dict, *, generated: str | _dt.date | None = None,
     if problems is not None:
         problems.extend(probs)
     return etree.ElementTree(root)
+
+
+# What the document is (``document_type``) -> the ``name`` of its ``statement``, in AKN's camelCase.
+_STATEMENT_NAMES = {"resolution": "resolution", "decision": "decision", "draft resolution": "draftResolution",
+                    "draft decision": "draftDecision", "revised draft resolution": "revisedDraftResolution",
+                    "revised draft decision": "revisedDraftDecision", "amendment": "amendment", "other": "document"}
+
+
+def statement_name(doc: dict) -> str:
+    """``resolution`` (the default, as before document types were known), ``draftResolution``, ``decision``, ..."""
+    return _STATEMENT_NAMES.get(str(doc.get("document_type") or "resolution"), "resolution")
+
+
+def _attachments(stmt: etree._Element, doc: dict, generated: str | None, footnotes: dict[str, str],
+                 problems: _Problems, placed: list[str]) -> None:
+    """Annexes as AKN4UN ``attachments/attachment/doc name="annex"``: heading, title, paragraphs.
+
+    Each annex ``doc`` has its own identification, the Work's with the component
+    ``!annex_N`` in its ``FRBRthis`` (as AKN names the parts of a Work)."""
+    annexes = [a for a in doc.get("annexes") or [] if isinstance(a, dict)]
+    if not annexes:
+        return
+    atts = _sub(stmt, "attachments")
+    for k, annex in enumerate(annexes, start=1):
+        att = _sub(atts, "attachment", eId=f"att_{k}")
+        if annex.get("heading"):
+            _sub(att, "heading", _clean_text(str(annex["heading"]), f"annex {k} heading", problems))
+        d = _sub(att, "doc", name="annex")
+        meta = _sub(d, "meta")
+        _identification(meta, doc, generated, [])
+        for this in meta.iter(_q("FRBRthis")):
+            this.set("value", this.get("value").replace("/!main", f"/!annex_{k}").replace("/main.xml", f"/annex_{k}.xml"))
+        if annex.get("title"):
+            pre = _sub(d, "preface")
+            _sub(_sub(_sub(pre, "longTitle", eId=f"att_{k}__longTitle_1"), "p"), "docTitle",
+                 _clean_text(str(annex["title"]), f"annex {k} title", problems))
+        body = _sub(d, "mainBody")
+        used: set[str] = set()
+        for i, para in enumerate(annex.get("paragraphs") or [], start=1):
+            _hier(body, "paragraph", f"att_{k}__para_{i}", para, footnotes, problems, used, placed)
+        if not len(body):
+            _sub(body, "p", status="unknown")
 
 
 def _proprietary(meta: etree._Element, doc: dict) -> None:
@@ -881,6 +1017,27 @@ def _block_text(el: etree._Element) -> str:
     return "\n".join("".join(p.itertext()) for p in el.iterfind(_q("p")))
 
 
+def _read_spans(p: etree._Element | None) -> list[dict]:
+    """Emphasis (``i``, ``b``) of a ``p`` as spans of its text (notes apart); touching runs of one style are one."""
+    if p is None:
+        return []
+    spans: list[dict] = []
+    pos = len(p.text or "")
+    for child in p:
+        if child.tag == _q("authorialNote"):
+            pos += len(child.tail or "")
+            continue
+        length = len("".join(child.itertext()))
+        style = {"i": "italic", "b": "bold"}.get(etree.QName(child).localname)
+        if style and length:
+            if spans and spans[-1]["style"] == style and spans[-1]["offset"] + spans[-1]["length"] == pos:
+                spans[-1]["length"] += length
+            else:
+                spans.append({"offset": pos, "length": length, "style": style})
+        pos += length + len(child.tail or "")
+    return spans
+
+
 def read_back(xml: Any) -> dict:
     """What the XML says about the texts: ``preamble`` and ``operative`` as
     ``[{eId, name|num, text, notes, items}]`` and ``footnotes`` as
@@ -899,10 +1056,13 @@ def read_back(xml: Any) -> dict:
                 seen.add(b["num"])
                 out["footnotes"].append({"num": b["num"], "text": b["text"], "anchored": True})
 
-    for cont in root.iterfind(".//a:preamble/a:container", ns):
+    stmt = root.find("a:statement", ns)
+    stmt = root if stmt is None else stmt
+    for cont in stmt.iterfind("a:preamble/a:container", ns):
         text, notes, bodies = _read_inline(cont.find("a:p", ns))
         foot(bodies)
-        out["preamble"].append({"eId": cont.get("eId"), "name": cont.get("name"), "text": text, "notes": notes})
+        out["preamble"].append({"eId": cont.get("eId"), "name": cont.get("name"), "text": text, "notes": notes,
+                                "spans": _read_spans(cont.find("a:p", ns))})
 
     def hier(el: etree._Element) -> dict:
         num = el.find("a:num", ns)
@@ -913,16 +1073,27 @@ def read_back(xml: Any) -> dict:
             p = el.find("a:intro/a:p", ns)
         if p is not None:
             entry["text"], entry["notes"], bodies = _read_inline(p)
+            entry["spans"] = _read_spans(p)
             foot(bodies)
         for point in el.iterfind("a:list/a:point", ns):
             entry["items"].append(hier(point))
         return entry
 
-    for para in root.iterfind(".//a:mainBody/a:paragraph", ns):
+    for note in stmt.iterfind("a:preface/a:container[@name='statement']/a:p/a:authorialNote", ns):
+        foot([{"num": note.get("marker"), "text": _block_text(note)}])
+    for para in stmt.iterfind("a:mainBody/a:paragraph", ns):
         out["operative"].append(hier(para))
+    out["annexes"] = []
+    for att in stmt.iterfind("a:attachments/a:attachment", ns):
+        title = att.find("a:doc/a:preface/a:longTitle/a:p", ns)
+        heading = att.find("a:heading", ns)
+        out["annexes"].append({
+            "heading": None if heading is None else "".join(heading.itertext()),
+            "title": None if title is None else "".join(title.itertext()),
+            "paragraphs": [hier(p) for p in att.iterfind("a:doc/a:mainBody/a:paragraph", ns)]})
     for note in root.iterfind(".//a:meta/a:notes/a:note[@refersTo='#unanchoredFootnote']", ns):
         out["footnotes"].append({"num": note.get("marker"), "text": _block_text(note), "anchored": False})
-    concl = root.find(".//a:conclusions", ns)
+    concl = stmt.find("a:conclusions", ns)
     out["closing"] = None if concl is None else {
         "text": "".join(concl.find("a:p", ns).itertext()) if concl.find("a:p", ns) is not None else "",
         "meeting": next((e.text for e in concl.iterfind(".//a:inline[@name='meeting']", ns)), None),
@@ -931,20 +1102,37 @@ def read_back(xml: Any) -> dict:
     return out
 
 
+def _valid_spans(p: dict) -> list[dict]:
+    """The spans the export carries: inside the text, of a style it marks up, in order."""
+    text = p.get("text") or ""
+    out = []
+    for sp in sorted(p.get("spans") or [], key=lambda s: (s.get("offset", 0), s.get("length", 0))):
+        off, length = sp.get("offset"), sp.get("length")
+        if sp.get("style") in _STYLE_TAGS and isinstance(off, int) and isinstance(length, int) \
+                and 0 <= off < off + length <= len(text):
+            if out and out[-1]["style"] == sp["style"] and out[-1]["offset"] + out[-1]["length"] == off:
+                out[-1]["length"] += length
+            else:
+                out.append({"offset": off, "length": length, "style": sp["style"]})
+    return out
+
+
 def canonical_view(doc: dict) -> dict:
     """The same view as :func:`read_back`, computed from the canonical JSON,
     so a test can assert ``read_back(to_akn(doc)) == canonical_view(doc)``
-    on texts, notes and footnotes (eIds and names left out)."""
+    on texts, notes, emphasis, footnotes and annexes (eIds and names left out)."""
     def para(p: dict) -> dict:
         notes = sorted(({"num": str(n["num"]), "offset": n["offset"]} for n in p.get("notes") or []),
                        key=lambda n: n["offset"])
-        return {"num": p.get("num"), "text": p.get("text") or "", "notes": notes,
+        return {"num": p.get("num"), "text": p.get("text") or "", "notes": notes, "spans": _valid_spans(p),
                 "items": [para(i) for i in p.get("items") or []]}
     return {
-        "preamble": [{"text": p.get("text") or "",
+        "preamble": [{"text": p.get("text") or "", "spans": _valid_spans(p),
                       "notes": sorted(({"num": str(n["num"]), "offset": n["offset"]} for n in p.get("notes") or []),
                                       key=lambda n: n["offset"])} for p in doc.get("preamble") or []],
         "operative": [para(p) for p in doc.get("operative") or []],
+        "annexes": [{"heading": a.get("heading"), "title": a.get("title"),
+                     "paragraphs": [para(p) for p in a.get("paragraphs") or []]} for a in doc.get("annexes") or []],
         "footnotes": sorted(({"num": str(f["num"]), "text": f.get("text") or ""} for f in doc.get("footnotes") or []),
                             key=lambda f: f["num"]),
     }
@@ -953,10 +1141,13 @@ def canonical_view(doc: dict) -> dict:
 def comparable(back: dict) -> dict:
     """:func:`read_back`'s result reduced to :func:`canonical_view`'s shape."""
     def para(p: dict) -> dict:
-        return {"num": p["num"], "text": p["text"], "notes": p["notes"], "items": [para(i) for i in p["items"]]}
+        return {"num": p["num"], "text": p["text"], "notes": p["notes"], "spans": p.get("spans", []),
+                "items": [para(i) for i in p["items"]]}
     return {
-        "preamble": [{"text": p["text"], "notes": p["notes"]} for p in back["preamble"]],
+        "preamble": [{"text": p["text"], "spans": p.get("spans", []), "notes": p["notes"]} for p in back["preamble"]],
         "operative": [para(p) for p in back["operative"]],
+        "annexes": [{"heading": a["heading"], "title": a["title"], "paragraphs": [para(p) for p in a["paragraphs"]]}
+                    for a in back.get("annexes", [])],
         "footnotes": sorted(({"num": f["num"], "text": f["text"]} for f in back["footnotes"]),
                             key=lambda f: f["num"]),
     }

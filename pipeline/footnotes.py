@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import masthead
 from .repair import patterns as P
 from .repair.layout import FORMULA, body_start
 from .worktext import IN_TEXT, Mark, Proposal, Thresholds, WorkText, Decide
@@ -69,6 +70,7 @@ def _sup_at(work: WorkText, start: int) -> Mark | None:
 def find_bodies(work: WorkText) -> list[Body]:
     """Footnote bodies where they stand: page foot, after a rule, or spilled into the flow."""
     start_of_body = body_start(work)
+    head_marks = masthead_markers(work, start_of_body)
     text = work.text
     candidates: list[Body] = []
     for i, ln in enumerate(work.lines):
@@ -99,7 +101,9 @@ def find_bodies(work: WorkText) -> list[Body]:
             evidence += 1
         if len(rest.split()) <= 30 and rest.rstrip().endswith((".", ")")):
             evidence += 0.5
-        prev = _previous_text(work, i)
+        prev = _previous_text(work, i, ln.attrs.get("zone") == "footnote")
+        if printed in head_marks:
+            evidence += 1  # the masthead prints this marker ("Egypt,*"): its note is expected
         if prev is None or prev.rstrip().endswith((".", ";", ",", ":")) or P.FOOTNOTE_RULE.match(prev) or _BODY_START.match(prev):
             evidence += 0.5
         else:
@@ -148,13 +152,24 @@ def _numberless_zone_starts(work: WorkText) -> list[Body]:
     return out
 
 
-def _previous_text(work: WorkText, i: int) -> str | None:
+def _previous_text(work: WorkText, i: int, in_zone: bool = False) -> str | None:
+    """The non-blank line before line ``i``; None when there is none, or (``in_zone``) when it is outside the footnote zone."""
     for j in range(i - 1, -1, -1):
         ln = work.lines[j]
         t = work.text[ln.start:ln.end]
         if t.strip():
+            if in_zone and ln.attrs.get("zone") != "footnote":
+                return None
             return t
     return None
+
+
+def masthead_markers(work: WorkText, start_of_body: int) -> set[str]:
+    """Footnote markers printed in the masthead ("Egypt,*", "A/C.1/80/L.42*"), read by the masthead grammar."""
+    if start_of_body <= 0:
+        return set()
+    texts = [work.text[ln.start:ln.end] for ln in work.lines if ln.end <= start_of_body]
+    return masthead.markers(texts + ["The X,"])
 
 
 def _in_sequence(candidates: list[Body]) -> list[Body]:
@@ -379,6 +394,7 @@ def recover(work: WorkText, thresholds: Thresholds, decide: Decide | None = None
             anchored.add(r["info"]["marker"])
 
     notices = []
+    anchored |= masthead_markers(work, start_of_body)
     for m in work.marks_of("footnote_num"):
         if m.data["num"] not in anchored:
             notices.append(Proposal(m.start, m.end, work.text[m.start:m.end], "footnote.unanchored", 0.5,

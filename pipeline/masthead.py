@@ -272,6 +272,13 @@ def _title_block(lines: list[str], roles: list[str | None], i: int) -> int | Non
             continue
         if is_formula(t) or (k > i and (OPENS_BODY.match(t) or fact_role(t) in ("sc-adopted",))):
             return k
+        if k > i and not lines[k - 1].strip() and re.fullmatch(r"\s*(?:[A-Z]|[IVX]{1,4})\s*", t):
+            # a part of a document of several resolutions ("A", "Budget appropriations for 2026"): no title
+            while k < len(lines) and not is_formula(lines[k]):
+                if lines[k].strip():
+                    roles[k] = "other"
+                k += 1
+            return k if k < len(lines) else None
         if roles[k] is None:
             roles[k] = "title"
         k += 1

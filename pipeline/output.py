@@ -135,14 +135,34 @@ def dumps_compact(obj: Any) -> str:
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
-def _with_markers(text: str, notes: list[dict[str, Any]]) -> str:
-    out = []
-    pos = 0
+def _with_markers(text: str, notes: list[dict[str, Any]], spans: list[dict[str, Any]] = ()) -> str:
+    """Text with ``[^n]`` at each note's offset and ``*...*`` (``**...**``) around each emphasis span.
+
+    A marker inside a span closes the emphasis before it and opens it again after,
+    so the Markdown stays well formed.
+    """
+    marks = {"italic": "*", "bold": "**"}
+    cuts = {0, len(text)}
+    cuts |= {n["offset"] for n in notes if 0 <= n["offset"] <= len(text)}
+    for sp in spans:
+        cuts |= {sp["offset"], sp["offset"] + sp["length"]}
+    at: dict[int, list[str]] = {}
     for n in sorted(notes, key=lambda n: n["offset"]):
-        out.append(_md_escape(text[pos:n["offset"]]))
-        out.append(f"[^{n['num']}]")
-        pos = n["offset"]
-    out.append(_md_escape(text[pos:]))
+        at.setdefault(n["offset"], []).append(f"[^{n['num']}]")
+    out = []
+    points = sorted(c for c in cuts if 0 <= c <= len(text))
+    for a, b in zip(points, points[1:] + [None]):
+        out.extend(at.get(a, []))
+        if b is None:
+            break
+        chunk = _md_escape(text[a:b])
+        style = next((marks[sp["style"]] for sp in spans
+                      if sp["offset"] <= a and b <= sp["offset"] + sp["length"] and sp["style"] in marks), "")
+        if style and chunk.strip():
+            lead = chunk[:len(chunk) - len(chunk.lstrip())]
+            trail = chunk[len(chunk.rstrip()):]
+            chunk = f"{lead}{style}{chunk.strip()}{style}{trail}"
+        out.append(chunk)
     return "".join(out)
 
 
@@ -164,12 +184,31 @@ def render_markdown(doc: dict[str, Any]) -> str:
     lines: list[str] = []
     lines.append(f"# {_md_escape(heading(doc))}")
     lines.append("")
-    symbol = doc.get("symbol")
+    header_notes: dict[str, str] = {}
+    for n in (doc.get("header") or {}).get("notes", []):
+        header_notes[n["field"]] = header_notes.get(n["field"], "") + f"[^{n['num']}]"
+    symbol = doc.get("symbol") and _md_escape(doc["symbol"]) + header_notes.get("symbol", "")
     if symbol and (doc.get("header") or {}).get("symbol_inferred"):
         symbol = f"{symbol} (symbol inferred, not printed)"
-    facts = [symbol, doc.get("organ"), doc.get("date")]
+    facts = [symbol, doc.get("organ") and _md_escape(doc["organ"]), doc.get("date") and _md_escape(doc["date"])]
     if any(facts):
-        lines.append(" · ".join(_md_escape(f) for f in facts if f))
+        lines.append(" · ".join(f for f in facts if f))
+        lines.append("")
+    kind = doc.get("document_type")
+    if kind and kind not in ("resolution", "decision"):
+        what = _md_escape(kind.capitalize()) + header_notes.get("document_type", "")
+        if doc.get("amends"):
+            what += f" to {_md_escape(doc['amends'])}"
+        if doc.get("sponsors"):
+            marks: dict[str, str] = {}
+            for n in doc.get("sponsor_notes", []):
+                marks[n["sponsor"]] = marks.get(n["sponsor"], "") + f"[^{n['num']}]"
+            what += " · sponsors: " + ", ".join(_md_escape(s) + marks.get(s, "") for s in doc["sponsors"])
+        lines.append(what)
+        lines.append("")
+    for item in doc.get("agenda_items", []):
+        line = f"Agenda item {_md_escape(item['num'])}" + header_notes.get("agenda_item", "")
+        lines.append(line + (f": {_md_escape(item['title'])}" if item.get("title") else ""))
         lines.append("")
     poor = [p for p in (doc.get("ocr") or {}).get("pages", []) if p.get("status") != "good"]
     if poor:  # a reader of the Markdown alone must not take a poor scan's text as checked
@@ -180,26 +219,41 @@ def render_markdown(doc: dict[str, Any]) -> str:
         lines.append(f"*{_md_escape(doc['formula'])}*")
         lines.append("")
     for p in doc["preamble"]:
-        lines.append(_with_markers(p["text"], p["notes"]))
+        lines.append(_with_markers(p["text"], p["notes"], p.get("spans", [])))
         lines.append("")
     for p in doc["operative"]:
-        lines.append(f"{p['num']}. {_with_markers(p['text'], p['notes'])}".rstrip())
+        num = f"{p['num']}. " if p.get("num") else ""
+        lines.append(f"{num}{_with_markers(p['text'], p['notes'], p.get('spans', []))}".rstrip())
         lines.append("")
         for it in p.get("items", []):
-            lines.append(f"    {it['num']} {_with_markers(it['text'], it['notes'])}")
+            lines.append(f"    {it['num']} {_with_markers(it['text'], it['notes'], it.get('spans', []))}")
             lines.append("")
     if doc.get("closing"):
         printed = doc["closing"].get("lines") or [doc["closing"]["text"]]
         # One printed line each ("76th plenary meeting", "18 December 2007"): a backslash is a line break.
         lines.append("\\\n".join(f"*{_md_escape(ln)}*" for ln in printed))
         lines.append("")
+    for annex in doc.get("annexes", []):
+        lines.append(f"## {_md_escape(annex.get('heading') or 'Annex')}")
+        lines.append("")
+        if annex.get("title"):
+            lines.append(f"### {_md_escape(annex['title'])}")
+            lines.append("")
+        for p in annex["paragraphs"]:
+            num = f"{p['num']}. " if p.get("num") else ""
+            lines.append(f"{num}{_with_markers(p['text'], p['notes'], p.get('spans', []))}".rstrip())
+            lines.append("")
+            for it in p.get("items", []):
+                lines.append(f"    {it['num']} {_with_markers(it['text'], it['notes'], it.get('spans', []))}")
+                lines.append("")
     for f in doc["footnotes"]:
+        body = _with_markers(f["text"], [], f.get("spans", []))
         if f["anchored"]:
-            text = _md_escape(f["text"]) if f["text"] else "(the source does not give this footnote's text)"
+            text = body if f["text"] else "(the source does not give this footnote's text)"
             if f.get("text_from"):
                 text += f" (text from {_md_escape(f['text_from'])}, which prints this note here)"
             lines.append(f"[^{f['num']}]: {text}")
         else:  # a definition nothing refers to would be dropped by renderers
-            lines.append(f"Footnote {f['num']} (its marker was not found in the text): {_md_escape(f['text'])}")
+            lines.append(f"Footnote {f['num']} (its marker was not found in the text): {body}")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"

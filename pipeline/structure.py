@@ -391,6 +391,14 @@ def _head_blocks(work: WorkText, head: list[tuple[int, int, dict[str, Any]]], ro
 # ---------------------------------------------------------------- rendering to the contract
 def normalize(text: str, start: int, end: int, notes: list[tuple[int, str]],
               skip: list[tuple[int, int]] = ()) -> tuple[str, list[dict[str, Any]]]:
+    """Single-spaced text and its notes (see :func:`normalize_styled`)."""
+    result, placed, _ = normalize_styled(text, start, end, notes, skip)
+    return result, placed
+
+
+def normalize_styled(text: str, start: int, end: int, notes: list[tuple[int, str]],
+                     skip: list[tuple[int, int]] = (), styles: list[tuple[int, int, str]] = ()
+                     ) -> tuple[str, list[dict[str, Any]], list[dict[str, Any]]]:
     """Single-space ``text[start:end]``; place notes (raw positions) at offsets in the result.
 
     Ranges in ``skip`` (footnote bodies a page break put inside a paragraph) are
@@ -432,7 +440,36 @@ def normalize(text: str, start: int, end: int, notes: list[tuple[int, str]],
     for pos, num in sorted(notes):
         off = raw_to_norm.get(pos, len(result)) if pos < end else len(result)
         placed.append({"num": num, "offset": min(off, len(result))})
-    return result, placed
+    inside = sorted((a, b) for a, b in skip if b > start and a < end)
+    styles = [(s, e, st) for s, e, st in styles if not any(a <= s and e <= b for a, b in inside)]
+    return result, placed, _place_spans(text, start, end, raw_to_norm, result, styles)
+
+
+def _place_spans(text: str, start: int, end: int, raw_to_norm: dict[int, int], result: str,
+                 styles: list[tuple[int, int, str]]) -> list[dict[str, Any]]:
+    """Styled runs of the source (raw positions) as spans of the single-spaced text.
+
+    A run is cut to the text's range and to its own ink (no leading or trailing
+    space); runs of one style that only whitespace separates are one span
+    ("Deeply" + "concerned" printed as two italic runs are *Deeply concerned*).
+    """
+    spans: list[list[Any]] = []
+    for s, e, style in sorted(styles):
+        s, e = max(s, start), min(e, end)
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if s >= e or s not in raw_to_norm or (e - 1) not in raw_to_norm:
+            continue
+        a, b = raw_to_norm[s], raw_to_norm[e - 1] + 1
+        if b <= a:
+            continue
+        if spans and spans[-1][2] == style and not result[spans[-1][1]:a].strip():
+            spans[-1][1] = max(spans[-1][1], b)
+        else:
+            spans.append([a, b, style])
+    return [{"offset": a, "length": b - a, "style": st} for a, b, st in spans if b > a]
 
 
 def _ws_end(text: str, i: int, end: int) -> int:
@@ -445,13 +482,21 @@ def _notes_in(work: WorkText, start: int, end: int) -> list[tuple[int, str]]:
     return [(m.start, m.data["num"]) for m in work.marks if m.kind == "note" and start <= m.start <= end]
 
 
+def _styles_in(work: WorkText, start: int, end: int) -> list[tuple[int, int, str]]:
+    """Italic runs the extractor saw (pdfplumber font names, Markdown emphasis) overlapping the range."""
+    return [(m.start, m.end, m.kind) for m in work.marks if m.kind in ("italic", "bold") and m.start < end and m.end > start]
+
+
 def _paragraph(work: WorkText, b: Block, pid: str) -> dict[str, Any]:
     start = b.text_start if b.text_start is not None else b.end
     end = b.children[0].start if b.children else b.end
     footnotes = [(m.start, m.end) for m in work.marks if m.kind == "footnote"]
-    text, notes = normalize(work.text, start, end, _notes_in(work, start, end), footnotes)
+    text, notes, spans = normalize_styled(work.text, start, end, _notes_in(work, start, end), footnotes,
+                                          _styles_in(work, start, end))
     para: dict[str, Any] = {"id": pid, "num": b.num, "text": text, "notes": notes}
-    if b.role == "operative":
+    if spans:
+        para["spans"] = spans
+    if b.role == "operative" or b.children:
         para["items"] = [
             _paragraph(work, c, f"{pid}.{c.num.strip('()')}") for c in b.children
         ]
@@ -514,8 +559,10 @@ def build_document(work: WorkText, *, source: dict[str, Any], meta: dict[str, An
     for m in sorted((m for m in work.marks if m.kind == "footnote"), key=lambda m: m.start):
         num_mark = next((n for n in work.marks if n.kind == "footnote_num" and m.start <= n.start < m.end), None)
         tstart = num_mark.end if num_mark else m.start
-        ftext, _ = normalize(text, tstart, m.end, [])
+        ftext, _, fspans = normalize_styled(text, tstart, m.end, [], (), _styles_in(work, tstart, m.end))
         footnotes.append({"num": m.data["num"], "text": ftext, "anchored": m.data["num"] in anchored})
+        if fspans:
+            footnotes[-1]["spans"] = fspans
     for m in sorted((m for m in work.marks if m.kind == "borrowed_footnote"), key=lambda m: m.start):
         # A note a reviewer placed where a marker was stripped, its body not in this source.
         note: dict[str, Any] = {"num": m.data["num"], "text": m.data.get("text") or "", "anchored": True}

@@ -151,3 +151,63 @@ def resolution_pages(text: str, lines_per_page: int = 48) -> list[list[str]]:
     """A text export cut into pages of lines, to put a seed's text into a PDF."""
     lines = [ln for ln in text.replace("\f", "\n").splitlines()]
     return [lines[i:i + lines_per_page] for i in range(0, len(lines), lines_per_page)] or [[]]
+
+
+# ---------------------------------------------------------------- laid-out pages (mastheads, italics, notes)
+_FONTS = {"regular": b"F1", "italic": b"F2", "bold": b"F3"}
+_BASE_FONTS = {b"F1": b"Helvetica", b"F2": b"Helvetica-Oblique", b"F3": b"Helvetica-Bold"}
+
+
+def _styled_content(items: list[tuple], height: float) -> bytes:
+    """``("text", x, y, [(style, size, rise, text), ...])`` runs on one baseline; ``("rule", x0, y, x1)``."""
+    out = []
+    for item in items:
+        if item[0] == "rule":
+            _, x0, y, x1 = item
+            out.append(b"0.5 w %g %g m %g %g l S" % (x0, height - y, x1, height - y))
+            continue
+        _, x, y, runs = item
+        parts = [b"BT 1 0 0 1 %g %g Tm" % (x, height - y)]
+        for style, size, rise, text in runs:
+            parts.append(b"/%s %g Tf %g Ts %s Tj" % (_FONTS[style], size, rise, _pdf_string(text)))
+        parts.append(b"0 Ts ET")
+        out.append(b" ".join(parts))
+    return b"\n".join(out)
+
+
+def make_styled_pdf(pages: list[list[tuple]], *, page_size: tuple[float, float] = (612, 792)) -> bytes:
+    """A PDF whose pages hold positioned runs of Helvetica, Helvetica-Oblique and Helvetica-Bold
+    (superscripts by text rise) and horizontal rules: enough for a UN masthead, italic
+    participles, footnotes under their rule, and page furniture where the UN prints it."""
+    w, h = page_size
+    objs: dict[int, tuple[bytes, bytes | None]] = {}
+    n = len(pages)
+    first = 6
+    kids = b" ".join(b"%d 0 R" % (first + 2 * i) for i in range(n))
+    objs[1] = (b"<< /Type /Catalog /Pages 2 0 R >>", None)
+    objs[2] = (b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, n), None)
+    for k, (ref, base) in enumerate(_BASE_FONTS.items(), start=3):
+        objs[k] = (b"<< /Type /Font /Subtype /Type1 /BaseFont /%s /Encoding /WinAnsiEncoding >>" % base, None)
+    fonts = b" ".join(b"/%s %d 0 R" % (ref, k) for k, ref in enumerate(_BASE_FONTS, start=3))
+    for i, items in enumerate(pages):
+        pnum, cnum = first + 2 * i, first + 2 * i + 1
+        objs[pnum] = (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %g %g] /Resources << /Font << %s >> >> "
+                      b"/Contents %d 0 R >>" % (w, h, fonts, cnum), None)
+        objs[cnum] = (b"<< >>", _styled_content(items, h))
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = {}
+    for num in sorted(objs):
+        d, stream = objs[num]
+        offsets[num] = len(out)
+        if stream is not None:
+            d = d[:-2].rstrip() + b" /Length %d >>" % len(stream)
+            out += b"%d 0 obj\n%s\nstream\n%s\nendstream\nendobj\n" % (num, d, stream)
+        else:
+            out += b"%d 0 obj\n%s\nendobj\n" % (num, d)
+    xref = len(out)
+    size_ = max(offsets) + 1
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % size_
+    for num in range(1, size_):
+        out += b"%010d 00000 n \n" % offsets[num]
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (size_, xref)
+    return bytes(out)

@@ -84,7 +84,7 @@ def test_markdown_rendering_carries_footnotes(batch):
     md = next((project / "clean").glob("001_*.md")).read_text()
     assert md.count("[^1]") == 2  # the marker and its definition
     assert "[^4]: See E/CN.4/2001/2-E/CN.4/Sub.2/2000/46" in md
-    assert "1. Reaffirms that" in md
+    assert "1. *Reaffirms* that" in md  # the operative verb printed in italics stays emphasised
 
 
 def test_every_change_is_a_logged_correction(batch):

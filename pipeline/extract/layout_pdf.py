@@ -29,6 +29,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from pipeline import masthead
+from pipeline.repair import patterns as P
 from pipeline.model import Line, Page, Span
 
 # --- tunables (fractions of the body font size unless noted) -----------------
@@ -311,7 +312,12 @@ def reading_order(lines: list[RawLine]) -> list[RawLine]:
 
 _DIGITS = re.compile(r"\d+")
 _WORD = re.compile(r"[^\W\d_]{3,}")
-SYMBOL_RE = re.compile(r"\b[A-Z]{1,6}(?:/[A-Z0-9][A-Za-z0-9.\-]*){2,}")
+SYMBOL_RE = re.compile(r"\b[A-Z]{1,6}(?:/[A-Z0-9][A-Za-z0-9.\-]*){2,}(?:\(\d{4}\))?")
+
+
+def _symbol(m: re.Match) -> str:
+    """The symbol as printed: the Security Council's year keeps its space ("S/RES/2719 (2023)")."""
+    return re.sub(r"\((\d{4})\)$", r" (\1)", m.group(0))
 
 
 def _norm(text: str) -> str:
@@ -352,6 +358,8 @@ class _Repeats:
 
 
 def _furniture_evidence(ln: RawLine, body: float, rep: _Repeats, page: int, symbol: str | None) -> bool:
+    if _starts_note(ln) and _WORD.search(ln.text) and not _furniture_grammar(ln.text):
+        return False  # a footnote whose rule is missing ("* Any changes to the list of sponsors ...")
     if abs(ln.size - body) > 0.6:
         return True
     if rep.repeats(page, ln):
@@ -359,6 +367,11 @@ def _furniture_evidence(ln: RawLine, body: float, rep: _Repeats, page: int, symb
     if symbol and symbol in ln.text.replace(" ", ""):
         return True
     return not _WORD.search(ln.text)
+
+
+def _furniture_grammar(text: str) -> bool:
+    """A job number ("25-16739 (E) 241025") or a barcode ("*2516739*"), by their grammar."""
+    return bool(P.JOB_NUMBER.match(text) or P.BARCODE.match(text) or P.RECYCLE.match(text))
 
 
 def _find_footnote_rule(page: PageLayout, lines: list[RawLine], body: float,
@@ -391,8 +404,10 @@ def _note_like(ln: RawLine, body: float, margin: float) -> bool:
 
 
 def _starts_note(ln: RawLine) -> bool:
-    """A footnote begins with its raised number (or, if OCR lost the raise, a number and a word)."""
-    return ln.starts_with_superscript or bool(re.match(r"\d{1,3}\s+\S", ln.text) and ln.glyphs[0].word)
+    """A footnote begins with its raised number (or, if OCR lost the raise, a number and a word), or with
+    the asterisks or daggers of a symbol note ("* On behalf of ...", "** Reissued for technical reasons")."""
+    return ln.starts_with_superscript or bool(re.match(r"\d{1,3}\s+\S", ln.text) and ln.glyphs[0].word) \
+        or bool(re.match(r"(?:\*{1,3}|[†‡])\s*[A-Z]", ln.text))
 
 
 def assign_zones(pages: list[PageLayout], body: float) -> str | None:
@@ -411,7 +426,7 @@ def assign_zones(pages: list[PageLayout], body: float) -> str | None:
             if ln.bottom < BAND * pages[0].height:
                 m = SYMBOL_RE.search(ln.text.replace(" ", ""))
                 if m:
-                    symbol = m.group(0)
+                    symbol = _symbol(m)
                     break
     min_gap = ZONE_GAP * body
     # Footnotes first: below a rule, the notes are the small lines at the text's left; what a
@@ -428,13 +443,23 @@ def assign_zones(pages: list[PageLayout], body: float) -> str | None:
             if ln.is_rule and ln.top < rule[1]:
                 ln.zone = "footnote"
             elif _note_like(ln, body, margin0):
-                if ln.top - last >= min_gap:
-                    break  # the notes end where a gap opens: below it is the footer
+                if ln.top - last >= min_gap or _furniture_grammar(ln.text):
+                    break  # a gap, or the job number / barcode: below is the footer
                 ln.zone = "footnote"
                 last = max(last, ln.bottom)
     _zone_furniture(pages, body, symbol, rep_top, rep_bottom, min_gap)
+    for p in pages:  # the job number and barcode grammar: furniture wherever the page foot prints it
+        below = None
+        for ln in p.lines:
+            if ln.top > (1 - BAND) * p.height and ln.zone in (None, "footnote") and _furniture_grammar(ln.text):
+                below = ln.top if below is None else min(below, ln.top)
+        if below is not None:
+            for ln in p.lines:
+                if ln.top >= below - 0.5 and ln.zone in (None, "footnote") and (
+                        _furniture_grammar(ln.text) or not _WORD.search(ln.text) or ln.zone is None):
+                    ln.zone = "footer"
     if symbol is None:  # e.g. OCR misread the masthead's big initial: the running headers show it
-        found = Counter(m.group(0) for p in pages for ln in p.lines if ln.zone == "header"
+        found = Counter(_symbol(m) for p in pages for ln in p.lines if ln.zone == "header"
                         for m in [SYMBOL_RE.search(ln.text.replace(" ", ""))] if m)
         if found:
             symbol = found.most_common(1)[0][0]

@@ -88,6 +88,9 @@ def remove_furniture(work: WorkText, ctx: RepairContext) -> list[Proposal]:
     """
     body = body_start(work)
     lines = work.lines
+    # A note the masthead refers to ("Egypt,*" -> "* On behalf of ...") is a footnote, not a cover note.
+    head_marks = masthead.markers([work.text[ln.start:ln.end] for ln in lines if ln.end <= body] + ["The X,"]) \
+        if body else set()
     kinds: list[str | None] = []
     for ln in lines:
         text = work.text[ln.start:ln.end]
@@ -97,7 +100,10 @@ def remove_furniture(work: WorkText, ctx: RepairContext) -> list[Proposal]:
         elif zone in ("masthead", "footnote"):
             kinds.append(None)
         elif ln.start >= body:
-            kinds.append(_kind(text))
+            kind = _kind(text)
+            if kind == "cover-note" and re.match(r"\s*(\*{1,3}|[†‡])", text).group(1) in head_marks:
+                kind = None
+            kinds.append(kind)
         else:
             kinds.append(None)
     # Companions: a bare date or organ line within two non-blank lines of a masthead
