@@ -44,6 +44,7 @@ class Line:
     # Layout zone the extractor is sure of: "masthead" (first-page header block,
     # read for metadata), "header"/"footer" (furniture), "footnote".
     zone: str | None = None
+    table: bool = False  # a row of a table: its line breaks are kept (rows never run into a sentence)
 
 
 @dataclass

@@ -155,7 +155,7 @@ def _with_markers(text: str, notes: list[dict[str, Any]], spans: list[dict[str, 
         out.extend(at.get(a, []))
         if b is None:
             break
-        chunk = _md_escape(text[a:b])
+        chunk = _md_escape(text[a:b]).replace("\n", "\\\n")  # a table's rows: hard line breaks
         style = next((marks[sp["style"]] for sp in spans
                       if sp["offset"] <= a and b <= sp["offset"] + sp["length"] and sp["style"] in marks), "")
         if style and chunk.strip():

@@ -397,16 +397,19 @@ def normalize(text: str, start: int, end: int, notes: list[tuple[int, str]],
 
 
 def normalize_styled(text: str, start: int, end: int, notes: list[tuple[int, str]],
-                     skip: list[tuple[int, int]] = (), styles: list[tuple[int, int, str]] = ()
+                     skip: list[tuple[int, int]] = (), styles: list[tuple[int, int, str]] = (),
+                     rows: frozenset[int] | set[int] = frozenset()
                      ) -> tuple[str, list[dict[str, Any]], list[dict[str, Any]]]:
     """Single-space ``text[start:end]``; place notes (raw positions) at offsets in the result.
 
     Ranges in ``skip`` (footnote bodies a page break put inside a paragraph) are
     left out, as whitespace.  A hyphen that ends a line and was kept by the
     repair stage joins its compound ("non-\\nselectivity" -> "non-selectivity").
+    A line break at a position in ``rows`` (before or after a table row) stays a
+    line break, so a table keeps its rows.
     """
     out: list[str] = []
-    pending_space = False
+    pending_space = pending_row = False
     raw_to_norm: dict[int, int] = {}
     skips = sorted((a, b) for a, b in skip if b > start and a < end)
     i = start
@@ -429,10 +432,12 @@ def normalize_styled(text: str, start: int, end: int, notes: list[tuple[int, str
                     i = j
                     continue
             pending_space = True
+            if i in rows:
+                pending_row = True
         else:
             if pending_space and out:
-                out.append(" ")
-            pending_space = False
+                out.append("\n" if pending_row else " ")
+            pending_space = pending_row = False
             out.append(ch)
         i += 1
     result = "".join(out)
@@ -482,6 +487,21 @@ def _notes_in(work: WorkText, start: int, end: int) -> list[tuple[int, str]]:
     return [(m.start, m.data["num"]) for m in work.marks if m.kind == "note" and start <= m.start <= end]
 
 
+def _row_breaks(work: WorkText, start: int, end: int) -> set[int]:
+    """Positions of the line breaks before and after each table row in ``[start, end)``."""
+    out: set[int] = set()
+    text = work.text
+    for ln in work.lines:
+        if ln.attrs.get("table") and ln.end > start and ln.start < end:
+            before = text.rfind("\n", start, ln.start)
+            if before >= 0:
+                out.add(before)
+            after = text.find("\n", ln.end, end)
+            if after >= 0 and not text[ln.end:after].strip():
+                out.add(after)
+    return out
+
+
 def _styles_in(work: WorkText, start: int, end: int) -> list[tuple[int, int, str]]:
     """Italic runs the extractor saw (pdfplumber font names, Markdown emphasis) overlapping the range."""
     return [(m.start, m.end, m.kind) for m in work.marks if m.kind in ("italic", "bold") and m.start < end and m.end > start]
@@ -492,7 +512,7 @@ def _paragraph(work: WorkText, b: Block, pid: str) -> dict[str, Any]:
     end = b.children[0].start if b.children else b.end
     footnotes = [(m.start, m.end) for m in work.marks if m.kind == "footnote"]
     text, notes, spans = normalize_styled(work.text, start, end, _notes_in(work, start, end), footnotes,
-                                          _styles_in(work, start, end))
+                                          _styles_in(work, start, end), _row_breaks(work, start, end))
     para: dict[str, Any] = {"id": pid, "num": b.num, "text": text, "notes": notes}
     if spans:
         para["spans"] = spans

@@ -132,6 +132,8 @@ class WorkText:
                     attrs["heading"] = line.heading
                 if line.zone:
                     attrs["zone"] = line.zone
+                if getattr(line, "table", False):
+                    attrs["table"] = True
                 if page.number in review:
                     attrs["poor_scan"] = True
                 italic = [s for s in line.spans if s.italic]

@@ -221,3 +221,34 @@ def test_a_declaration_the_resolution_adopts_is_its_annex(tmp_path):
     assert annex["heading"] is None and annex["title"] == "Political declaration on tuberculosis"
     assert [p["num"] for p in annex["paragraphs"]] == [None, "1", "2"]
     assert doc["closing"]["meeting"] == "18th plenary meeting"
+
+
+PROGRAMME = dict(
+    symbol="A/C.3/80/L.1", organ="General Assembly", job="25-14215",
+    right=["Distr.: Limited", "4 September 2025", "Original: English"],
+    left=["Eightieth session", "Third Committee"],
+    head=[[("bold", 12.0, 0.0, "Organization of the work of the Third Committee")],
+          runs("Note by the Secretariat")],
+    paragraphs=[
+        [runs("1.   The draft programme of work is annexed to the present note.")],
+        [runs("Annex")],
+        [runs("Draft programme of work")],
+        [runs("Friday, 3 October"),
+         [("regular", 10.0, 0.0, "10 a.m."), ("regular", 10.0, 0.0, " " * 30), ("regular", 10.0, 0.0, "Organizational matters")],
+         [("regular", 10.0, 0.0, "3 p.m."), ("regular", 10.0, 0.0, " " * 32), ("regular", 10.0, 0.0, "General debate")],
+         runs("Monday, 6 October")],
+    ],
+    closing=[], notes={},
+)
+
+
+def test_a_table_keeps_its_rows_in_reading_order(tmp_path):
+    path = tmp_path / "programme.pdf"
+    path.write_bytes(un_pdf(**PROGRAMME))
+    doc = stages.process(path, SETTINGS)[0]
+    assert doc["document_type"] == "other" and [p["num"] for p in doc["operative"]] == ["1"]
+    (annex,) = doc["annexes"]
+    table = annex["paragraphs"][-1]["text"]
+    assert table.split("\n") == ["Friday, 3 October", "10 a.m. Organizational matters", "3 p.m. General debate",
+                                 "Monday, 6 October"]
+    assert "10 a.m.\\\n" not in output.render_markdown(doc) and "Organizational matters\\\n3 p.m." in output.render_markdown(doc)

@@ -82,6 +82,8 @@ class RawLine:
     zone: str | None = None
     is_rule: bool = False
     row: int = 0  # lines split from one printed row share this number
+    cells: int = 1  # cells of a table row merged into this line
+    label: bool = False  # its first cell is only a paragraph number or item label ("1.", "(a)")
     text: str = ""
     spans: list[Span] = field(default_factory=list)
 
@@ -577,6 +579,15 @@ def _margin(lines: list[RawLine], body: float) -> float:
 
 # --- paragraphs and the model ------------------------------------------------
 
+_LABEL = re.compile(r"\(?[0-9A-Za-z]{1,4}[.)]")
+
+
+def is_table_row(ln: RawLine) -> bool:
+    """A row of a table (a programme of work, a budget): cells apart on one printed row, not a
+    paragraph number or item label beside its text."""
+    return ln.zone is None and ln.cells >= 2 and not (ln.cells == 2 and ln.label)
+
+
 def merge_row_cells(lines: list[RawLine]) -> list[RawLine]:
     """Text split from one printed row (a table row) reads as one line, cells single-spaced.
 
@@ -589,7 +600,8 @@ def merge_row_cells(lines: list[RawLine]) -> list[RawLine]:
         if (prev is not None and prev.row == ln.row and prev.zone == ln.zone
                 and ln.zone in (None, "footnote") and not (prev.is_rule or ln.is_rule)):
             shift = len(prev.text) + 1
-            merged = RawLine(glyphs=prev.glyphs + ln.glyphs, zone=prev.zone, row=prev.row)
+            merged = RawLine(glyphs=prev.glyphs + ln.glyphs, zone=prev.zone, row=prev.row, cells=prev.cells + 1,
+                             label=prev.label if prev.cells > 1 else bool(_LABEL.fullmatch(prev.text.strip())))
             merged.text = prev.text + " " + ln.text
             merged.spans = prev.spans + [
                 Span(**{**s.__dict__, "start": s.start + shift, "end": s.end + shift}) for s in ln.spans]
@@ -657,6 +669,7 @@ def to_model_lines(page: PageLayout, body: float, pitch: float | None = None) ->
             size=round(ln.size, 2),
             spans=ln.spans,
             zone=ln.zone,
+            table=is_table_row(ln),
         ))
         prev = ln
     return out
