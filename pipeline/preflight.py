@@ -196,6 +196,13 @@ class _Damaged(Exception):
 
 def _check_pdfium(path: Path, name: str) -> int:
     """Pages pdfium (the OCR renderer) can load; every listed page must load."""
+    from pipeline.extract.pdfium_lock import PDFIUM
+
+    with PDFIUM:  # the read-ahead may be rendering another PDF in its thread
+        return _pdfium_pages(path, name)
+
+
+def _pdfium_pages(path: Path, name: str) -> int:
     import pypdfium2 as pdfium
 
     try:

@@ -42,10 +42,12 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 import numpy as np  # noqa: E402
 import pypdfium2 as pdfium  # noqa: E402
+
 import pytesseract  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from pipeline.extract import orientation, prefetch, prepare, quality  # noqa: E402
+from pipeline.extract.pdfium_lock import PDFIUM  # noqa: E402
 from pipeline.extract.layout_pdf import Glyph, PageLayout, Rule  # noqa: E402
 from pipeline.faults import needing  # noqa: E402
 from pipeline.output import atomic_write, temp_dir_in, temp_file_for  # noqa: E402
@@ -157,6 +159,11 @@ def page_pixels(pdf: pdfium.PdfDocument, index: int, dpi: int) -> tuple[Image.Im
     scaled up from its own pixels (bicubic, :func:`prepare.upsample`), so a page
     is never read below what Tesseract needs; anything else is rendered.
     """
+    with PDFIUM:  # the page and its bitmaps are released inside the call, under the lock
+        return _page_pixels(pdf, index, dpi)
+
+
+def _page_pixels(pdf: pdfium.PdfDocument, index: int, dpi: int) -> tuple[Image.Image, int, list[str]]:
     page = pdf[index]
     own = own_pixels(page)
     if own is None:
@@ -739,7 +746,8 @@ def ocr_page_layouts(path: Path, numbers: list[int], *, sha256: str, dpi: int, l
         to_read.append((n, analysis, crops))
         stats["analysis_seconds"] += time.perf_counter() - t
 
-    pdf = pdfium.PdfDocument(str(path))
+    with PDFIUM:
+        pdf = pdfium.PdfDocument(str(path))
     try:
         with temp_dir_in(folder, "tesseract") as tmp, \
                 ThreadPoolExecutor(max_workers=1) as pool:
@@ -791,7 +799,8 @@ def ocr_page_layouts(path: Path, numbers: list[int], *, sha256: str, dpi: int, l
             if stale:
                 marks(n, image)
     finally:
-        pdf.close()
+        with PDFIUM:
+            pdf.close()
     skipped = []
     if to_read:
         t = time.perf_counter()
@@ -994,14 +1003,16 @@ def read_first_page(path: Path, *, sha256: str, dpi: int, lang: str, cache_dir: 
     folder, version = cache_folder(cache_dir, sha256, dpi, lang)
     if (folder / "page-1.json").exists():
         return
-    pdf = pdfium.PdfDocument(str(path))
+    with PDFIUM:
+        pdf = pdfium.PdfDocument(str(path))
     try:
         with temp_dir_in(folder, "tesseract") as tmp:
             inp = _tesseract_input(pdf, 1, dpi, Path(tmp))
             data, seconds = ocr_words(inp.pgm, lang)
             record, image = _read_page(folder.name, 1, dpi, lang, version, inp, data, seconds, Path(tmp))
     finally:
-        pdf.close()
+        with PDFIUM:
+            pdf.close()
     _save_report_image(image, folder / "page-1.jpg")
     _write_page(folder / "page-1.json", record)
 
