@@ -183,7 +183,8 @@ def _in_sequence(candidates: list[Body]) -> list[Body]:
             if n == expected and c.evidence >= 1:
                 accepted.append(c)
                 expected = n + 1
-            elif n > expected and c.evidence >= 2.5 and n - expected <= 3 and not (nxt and int(nxt.printed) == expected + 1):
+            elif n > expected and c.evidence >= 2.5 and n - expected <= 3 and not (nxt and int(nxt.printed) in (expected, expected + 1)):
+                # (never when the expected number itself comes next: "17 March 2022" wrapped from note 15)
                 accepted.append(c)  # a body or two lost; the sequence goes on
                 expected = n + 1
             elif c.evidence >= 2.5 and accepted and (

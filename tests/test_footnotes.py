@@ -181,3 +181,18 @@ def test_a_second_sentence_of_a_note_is_no_new_note():
     ]]))
     assert [f["num"] for f in doc["footnotes"]] == ["1", "2"]
     assert doc["footnotes"][0]["text"] == "See resolution 70/1. Issued as A/70/1."
+
+
+def test_a_note_line_starting_with_a_later_number_is_not_a_note_when_the_expected_one_follows():
+    """A/C.2/80/L.18: note 15 wraps onto a line "17 March 2022, and Doha ..." and note 16 follows;
+    taking the wrapped line for note 17 lost note 16."""
+    from pipeline.footnotes import Body, _in_sequence
+
+    def body(printed: str, start: int) -> Body:
+        return Body(printed, printed, start, start, start + len(printed), start + 50, evidence=3.0)
+
+    bodies = [body(str(n), 100 * n) for n in range(1, 16)]
+    bodies += [body("17", 1550), body("16", 1600), body("17", 1700)]
+    kept = _in_sequence(bodies)
+    assert [b.num for b in kept] == [str(n) for n in range(1, 18)]
+    assert [b.start for b in kept][-3:] == [1500, 1600, 1700]
