@@ -46,7 +46,7 @@ _TITLE = re.compile(r"^\s*(?:Resolution\s+)?(\d{1,4}/(?:\d{1,4}|\u2026|\.\.\.)(?
 # What closes a resolution: "76th plenary meeting", "50th (resumed) plenary meeting",
 # "Adopted without a vote." / "Adopted by a recorded vote of ...".  Case matters: a
 # line "adopted by the Council of ..." inside a paragraph is no closing.
-_MEETING = r"\d+(?:st|nd|rd|th)\s+(?:\(resumed\)\s+)?(?:plenary\s+)?meeting"
+_MEETING = P.MEETING
 _CLOSING = re.compile(
     rf"^\s*(?:{_MEETING}\b.*|Adopted\s+(?:without a vote|by (?:a )?(?:recorded )?vote|by consensus|at the)\b.*)$"
 )

@@ -54,6 +54,15 @@ def test_a_resumed_meeting_closes_the_resolution(tmp_path):
     assert doc["closing"]["date"] == doc["date"] == "2025-12-22"
 
 
+def test_a_closing_date_after_a_resumed_meeting_is_kept_before_a_symbol_line(tmp_path):
+    """The furniture rule and structure read one meeting pattern: a date after "50th (resumed) plenary
+    meeting" with a symbol line below stays the closing's date, as after "50th plenary meeting"."""
+    for meeting in ("50th plenary meeting", "50th (resumed) plenary meeting"):
+        doc = clean(tmp_path, f"1. Decides to continue its work.\n\n{meeting}\n22 December 2025\nA/RES/80/999\n")
+        assert doc["closing"]["meeting"] == meeting
+        assert doc["closing"]["date"] == "2025-12-22", meeting
+
+
 def test_header_metadata_in_one_form(tmp_path):
     doc = clean(tmp_path, "1. Decides to continue its work.\n")
     h = doc["header"]

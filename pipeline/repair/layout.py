@@ -20,7 +20,7 @@ from . import patterns as P
 from .engine import RepairContext, rule
 
 _MASTHEAD_KINDS = {"symbol", "distribution", "original-language"}
-_MEETING = re.compile(r"^\s*\d+(?:st|nd|rd|th)\s+(?:plenary\s+)?meeting\b", re.I)
+_MEETING = re.compile(rf"^\s*{P.MEETING}\b", re.I)
 
 
 def _kind(text: str) -> str | None:

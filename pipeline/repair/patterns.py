@@ -42,3 +42,8 @@ UN_MARKERS = re.compile(
     r"|\bresolutions? \d|\b[AES]/(?:RES/)?\d|Member States|Secretary-General",
     re.I,
 )
+
+
+# A resolution's closing meeting line: "76th plenary meeting", "50th (resumed) plenary meeting",
+# "5th meeting". One pattern for furniture (repair.layout) and structure, which had drifted apart.
+MEETING = r"\d+(?:st|nd|rd|th)\s+(?:\(resumed\)\s+)?(?:plenary\s+)?meeting"
