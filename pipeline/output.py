@@ -135,6 +135,15 @@ def dumps_compact(obj: Any) -> str:
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
+
+def _numbered_paragraph(p: dict) -> list[str]:
+    """An operative or annex paragraph (number, if printed, then text) and its items, each followed by a blank line."""
+    num = f"{p['num']}. " if p.get("num") else ""
+    out = [f"{num}{_with_markers(p['text'], p['notes'], p.get('spans', []))}".rstrip(), ""]
+    for it in p.get("items", []):
+        out += [f"    {it['num']} {_with_markers(it['text'], it['notes'], it.get('spans', []))}", ""]
+    return out
+
 def _with_markers(text: str, notes: list[dict[str, Any]], spans: list[dict[str, Any]] = ()) -> str:
     """Text with ``[^n]`` at each note's offset and ``*...*`` (``**...**``) around each emphasis span.
 
@@ -222,12 +231,7 @@ def render_markdown(doc: dict[str, Any]) -> str:
         lines.append(_with_markers(p["text"], p["notes"], p.get("spans", [])))
         lines.append("")
     for p in doc["operative"]:
-        num = f"{p['num']}. " if p.get("num") else ""
-        lines.append(f"{num}{_with_markers(p['text'], p['notes'], p.get('spans', []))}".rstrip())
-        lines.append("")
-        for it in p.get("items", []):
-            lines.append(f"    {it['num']} {_with_markers(it['text'], it['notes'], it.get('spans', []))}")
-            lines.append("")
+        lines += _numbered_paragraph(p)
     if doc.get("closing"):
         printed = doc["closing"].get("lines") or [doc["closing"]["text"]]
         # One printed line each ("76th plenary meeting", "18 December 2007"): a backslash is a line break.
@@ -240,12 +244,7 @@ def render_markdown(doc: dict[str, Any]) -> str:
             lines.append(f"### {_md_escape(annex['title'])}")
             lines.append("")
         for p in annex["paragraphs"]:
-            num = f"{p['num']}. " if p.get("num") else ""
-            lines.append(f"{num}{_with_markers(p['text'], p['notes'], p.get('spans', []))}".rstrip())
-            lines.append("")
-            for it in p.get("items", []):
-                lines.append(f"    {it['num']} {_with_markers(it['text'], it['notes'], it.get('spans', []))}")
-                lines.append("")
+            lines += _numbered_paragraph(p)
     for f in doc["footnotes"]:
         body = _with_markers(f["text"], [], f.get("spans", []))
         if f["anchored"]:

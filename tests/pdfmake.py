@@ -120,6 +120,11 @@ def make_pdf(pages: list[list[str]], *, size: float = 11, page_size: tuple[float
         iw, ih = image
         objs[img_num] = (b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray "
                          b"/BitsPerComponent 8 /Filter /FlateDecode >>" % (iw, ih), _blank_flate(iw * ih))
+    return _serialise(objs, sec)
+
+
+def _serialise(objs: dict[int, tuple[bytes, bytes | None]], sec=None) -> bytes:
+    """Objects (dictionary, stream or None) as a PDF file with its xref table; encrypted by ``sec`` when given."""
     out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
     offsets = {}
     for num in sorted(objs):
@@ -194,20 +199,4 @@ def make_styled_pdf(pages: list[list[tuple]], *, page_size: tuple[float, float] 
         objs[pnum] = (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %g %g] /Resources << /Font << %s >> >> "
                       b"/Contents %d 0 R >>" % (w, h, fonts, cnum), None)
         objs[cnum] = (b"<< >>", _styled_content(items, h))
-    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = {}
-    for num in sorted(objs):
-        d, stream = objs[num]
-        offsets[num] = len(out)
-        if stream is not None:
-            d = d[:-2].rstrip() + b" /Length %d >>" % len(stream)
-            out += b"%d 0 obj\n%s\nstream\n%s\nendstream\nendobj\n" % (num, d, stream)
-        else:
-            out += b"%d 0 obj\n%s\nendobj\n" % (num, d)
-    xref = len(out)
-    size_ = max(offsets) + 1
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % size_
-    for num in range(1, size_):
-        out += b"%010d 00000 n \n" % offsets[num]
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (size_, xref)
-    return bytes(out)
+    return _serialise(objs)

@@ -340,13 +340,7 @@ def test_round_trip_with_the_real_pipeline(tmp_path, capsys):
             wait(lambda: count_text(d) == "Showing 1\u20131 of 1 corrections"
                  and js(d, "return document.querySelector('#list .card').dataset.id") == c["id"], what=f"the correction {c['id']}")
             d.find_element(By.CSS_SELECTOR, f"#list .card [data-act={button}]").click()
-        d.find_element(By.ID, "export").click()
-        exported = wait(lambda: [p for p in downloads.glob("review-decisions*.json") if p.stat().st_size], what="the download")[0]
-        wait(lambda: json.loads(exported.read_text(encoding="utf-8")), what="a complete download")
-
-        env = {**os.environ, "PYTHONPATH": str(REPO)}
-        applied = subprocess.run([sys.executable, "-m", "pipeline.review", "apply", str(exported)], cwd=project, env=env,
-                                 capture_output=True, text=True, timeout=60)
+        applied = _export_and_apply(d, downloads, project)
         assert applied.returncode == 0, applied.stderr
         assert "Merged 2 decisions (1 accept, 1 reject)" in applied.stdout and "CleanAll" in applied.stdout
 
@@ -377,6 +371,18 @@ def test_round_trip_with_the_real_pipeline(tmp_path, capsys):
 
 def _shot_wide(d, folder: Path, name: str, capsys) -> Path:
     return _shot(d, folder / name, capsys, width=1400, min_height=1000)
+
+
+def _export_and_apply(d, downloads: Path, project: Path) -> subprocess.CompletedProcess:
+    """Export the page's decisions, wait for the whole download, and merge it with ``pipeline.review apply``."""
+    from selenium.webdriver.common.by import By
+
+    d.find_element(By.ID, "export").click()
+    exported = wait(lambda: [p for p in downloads.glob("review-decisions*.json") if p.stat().st_size], what="the download")[0]
+    wait(lambda: json.loads(exported.read_text(encoding="utf-8")), what="a complete download")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.run([sys.executable, "-m", "pipeline.review", "apply", str(exported)], cwd=project, env=env,
+                          capture_output=True, text=True, timeout=60)
 
 
 def _kpis(d) -> dict:
@@ -452,13 +458,7 @@ def test_footnote_decisions_change_the_json_the_markdown_and_the_report(tmp_path
         d.execute_script("var s = document.getElementById('f-status'); s.value = 'mine'; s.dispatchEvent(new Event('change'))")
         time.sleep(0.3)
         _shot_wide(d, shots, "footnotes-decided-1400.png", capsys)
-        d.find_element(By.ID, "export").click()
-        exported = wait(lambda: [p for p in downloads.glob("review-decisions*.json") if p.stat().st_size], what="the download")[0]
-        wait(lambda: json.loads(exported.read_text(encoding="utf-8")), what="a complete download")
-
-        env = {**os.environ, "PYTHONPATH": str(REPO)}
-        applied = subprocess.run([sys.executable, "-m", "pipeline.review", "apply", str(exported)], cwd=project, env=env,
-                                 capture_output=True, text=True, timeout=60)
+        applied = _export_and_apply(d, downloads, project)
         assert applied.returncode == 0, applied.stderr
         assert "Merged 3 decisions (2 accept, 1 reject)" in applied.stdout and "match no correction" not in applied.stdout
         run_clean_all(project)
