@@ -33,13 +33,13 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 CORPUS = Path(os.environ.get("UN_CORPUS", ROOT.parent / "shared" / "corpus" / "un-pdfs"))
-PROJECT = Path("/tmp/identical-project")
+PROJECT = Path("/tmp/identical-project")  # --project to run two comparisons at once
 # (corpus stem, family): one page each.  Families from bench/scan_families.py.
 SCANS = (("A_RES_73_3-EN", "clean300"), ("A_RES_73_6-EN", "bilevel200"), ("A_RES_73_7-EN", "turned90"),
          ("A_RES_73_3-EN", "typewriter"), ("A_RES_73_6-EN", "eroded"), ("A_RES_73_7-EN", "turned180"))
 # What measures the run rather than the documents: left out of the comparison.
 SKIP_FILES = re.compile(r"(^|/)(run\.log|\.lock|luigi[^/]*\.log)$|\.tmp$")
-TIMING_KEYS = re.compile(r"(seconds|elapsed|duration|timing|timings|started|finished|wall|_ms|_s)$")
+TIMING_KEYS = re.compile(r"(^timing|seconds)$")
 
 
 def make_inputs(out: Path) -> None:
@@ -56,24 +56,24 @@ def make_inputs(out: Path) -> None:
     print(f"{len(list(out.iterdir()))} inputs in {out}")
 
 
-def run(code: Path, inputs: Path, keep: Path) -> None:
+def run(code: Path, inputs: Path, keep: Path, project: Path = PROJECT) -> None:
     """Run the checkout at ``code`` on ``inputs`` in the fixed project folder; keep its clean/ at ``keep``."""
-    if PROJECT.exists():
-        shutil.rmtree(PROJECT)
-    (PROJECT / "raw").mkdir(parents=True)
-    shutil.copy2(code / "luigi.cfg", PROJECT / "luigi.cfg")
-    shutil.copytree(code / "dictionaries", PROJECT / "dictionaries")
+    if project.exists():
+        shutil.rmtree(project)
+    (project / "raw").mkdir(parents=True)
+    shutil.copy2(code / "luigi.cfg", project / "luigi.cfg")
+    shutil.copytree(code / "dictionaries", project / "dictionaries")
     for p in sorted(inputs.iterdir()):
-        shutil.copy2(p, PROJECT / "raw" / p.name)
+        shutil.copy2(p, project / "raw" / p.name)
     env = dict(os.environ, PYTHONPATH=str(code))
     start = time.monotonic()
-    done = subprocess.run([sys.executable, "-m", "pipeline.cli", "run"], cwd=PROJECT, env=env,
+    done = subprocess.run([sys.executable, "-m", "pipeline.cli", "run"], cwd=project, env=env,
                           capture_output=True, text=True)
     print(done.stdout[-2000:], done.stderr[-2000:], sep="\n")
     print(f"exit {done.returncode} in {time.monotonic() - start:.0f} s ({code})")
     if keep.exists():
         shutil.rmtree(keep)
-    shutil.copytree(PROJECT / "clean", keep)
+    shutil.copytree(project / "clean", keep)
     (keep / ".exit").write_text(str(done.returncode))
 
 
@@ -139,6 +139,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--code", type=Path, required=True, help="a checkout of the project")
     p.add_argument("--inputs", type=Path, required=True)
     p.add_argument("--keep", type=Path, required=True)
+    p.add_argument("--project", type=Path, default=PROJECT,
+                   help="the project folder the run happens in: the same one for both runs compared")
     p = sub.add_parser("compare")
     p.add_argument("first", type=Path)
     p.add_argument("second", type=Path)
@@ -147,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.cmd == "inputs":
         make_inputs(args.out)
     elif args.cmd == "run":
-        run(args.code.resolve(), args.inputs.resolve(), args.keep.resolve())
+        run(args.code.resolve(), args.inputs.resolve(), args.keep.resolve(), args.project.resolve())
     else:
         return compare(args.first, args.second, args.strict_json)
     return 0
