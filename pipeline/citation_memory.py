@@ -69,7 +69,7 @@ def read_knowledge(path: Path) -> dict[str, Fact]:
 
 
 def write_knowledge(path: Path, facts: dict[str, Fact], header: str) -> None:
-    from .output import atomic_write
+    from .files import atomic_write
 
     rows = "".join(f"{f.symbol}\t{f.date}\t{f.title}\t{f.seen}\n" for f in sorted(facts.values(), key=lambda f: f.symbol))
     atomic_write(path, f"# {header}\n# symbol\tadoption date\ttitle\ttimes seen\n" + rows)

@@ -126,7 +126,7 @@ def merge(path: Path, new: list[dict[str, Any]]) -> int:
     """Add or replace decisions (by doc_id and id); ``"undecided"`` withdraws one.
 
     Returns how many entries of ``new`` were taken."""
-    from .output import atomic_write
+    from .files import atomic_write
 
     for d in new:
         if d.get("decision") not in (*VALID, WITHDRAW) or not isinstance(d.get("id"), str) or not d.get("id") \

@@ -196,7 +196,7 @@ def not_done(doc: str) -> bool:
 
 def cannot_write(folder: Path) -> Fault | None:
     """Why nothing can be written in ``folder`` (created if missing), or None when a file can be."""
-    from .output import temp_file_for
+    from .files import temp_file_for
 
     d = folder
     try:

@@ -406,17 +406,11 @@ def _load_built(d: Path, key: str, cache_dir: Path) -> Lexicon:
     lex = _build(d, key)
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
-        from .output import remove_stale_temp_files, temp_file_for
+        from .files import atomic_file, remove_stale_temp_files
 
         remove_stale_temp_files(cache_dir)  # left by a process killed while writing one
-        fd, tmp = temp_file_for(path)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                pickle.dump(lex, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        with atomic_file(path) as fh:
+            pickle.dump(lex, fh, protocol=pickle.HIGHEST_PROTOCOL)
         for old in sorted(cache_dir.glob("lexicon-*.pickle"), key=lambda f: f.stat().st_mtime)[:-KEEP_BUILT]:
             old.unlink(missing_ok=True)  # older dictionaries: 14 MB each
     except OSError:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import os
 import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
@@ -28,7 +27,7 @@ import jinja2
 
 from . import citation_index
 from . import decisions as decisions_mod
-from .output import temp_file_for
+from .files import atomic_file
 
 SCHEMA = "clean-document/1"
 STATUSES = ("flagged", "suggested", "accepted", "rejected", "applied")
@@ -254,15 +253,8 @@ class Cropper:
         if piece.width > CROP_MAX_WIDTH:  # a line or block box rather than a word's
             piece = piece.resize((CROP_MAX_WIDTH, max(1, round(piece.height * CROP_MAX_WIDTH / piece.width))), resample=3)
         piece = piece.quantize(colors=16)  # grey type and one orange box: a quarter of the bytes
-        out.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = temp_file_for(out)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                piece.save(fh, format="PNG")
-            os.replace(tmp, out)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        with atomic_file(out) as fh:
+            piece.save(fh, format="PNG")
         return rel.as_posix()
 
     def _open(self, path: Path, at_least: tuple[int, int]) -> Any:
@@ -526,15 +518,8 @@ def build_report(clean_dir: Path, *, decisions_path: Path | None = None, batch: 
     clean_dir = Path(clean_dir)
     html = render(collect(clean_dir, decisions_path=decisions_path, only=only, notes=notes), batch)
     target = clean_dir / "report.html"
-    fd, tmp = temp_file_for(target)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", errors="xmlcharrefreplace", newline="\n") as fh:
-            fh.write(html)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_file(target, "w", encoding="utf-8", errors="xmlcharrefreplace", newline="\n") as fh:
+        fh.write(html)
     return target
 
 

@@ -37,7 +37,8 @@ from . import fingerprint as fp
 from . import stages
 from .extract import prefetch
 from .model import Extracted
-from .output import atomic_write, dumps, dumps_compact, remove_stale_temp_files, render_markdown
+from .files import atomic_write, remove_stale_temp_files
+from .output import dumps, dumps_compact, render_markdown
 from .settings import Settings
 from .userfiles import UserFileError
 from .worktext import Mark, WorkText

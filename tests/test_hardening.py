@@ -29,7 +29,7 @@ import jsonschema
 import pytest
 
 from conftest import ROOT, SEEDS, make_project, run_clean_all
-from pipeline import decisions, faults, fingerprint, output, review, stages
+from pipeline import decisions, faults, files, fingerprint, review, stages
 from pipeline.userfiles import UserFileError
 
 INJECT = ROOT / "tests" / "inject_faults.py"
@@ -108,7 +108,7 @@ def test_no_space_says_where_and_how_much(tmp_path, monkeypatch):
 
     monkeypatch.setattr(os, "fsync", full)
     with pytest.raises(OSError) as e:
-        output.atomic_write(tmp_path / "clean" / "x.json", b"x" * (3 << 20))
+        files.atomic_write(tmp_path / "clean" / "x.json", b"x" * (3 << 20))
     fault = faults.classify(e.value, where=tmp_path / "clean")
     assert fault.machine and fault.reason == f"no space left on {tmp_path / 'clean'}/ (3 MB needed)"
     assert os.listdir(tmp_path / "clean") == []  # nothing left behind
@@ -260,7 +260,7 @@ def test_two_batches_at_once_give_the_outputs_of_one(tmp_path):
     for run in _two_runs(two):
         assert run.returncode == 0, run.stderr[-3000:]
     assert snapshot(two / "clean") == snapshot(one / "clean")
-    assert not [p for p in (two / "clean").rglob("*") if output.is_temp_name(p.name)]
+    assert not [p for p in (two / "clean").rglob("*") if files.is_temp_name(p.name)]
 
 
 # ---------------------------------------------------------------- 4. broken user files: one line
@@ -419,18 +419,18 @@ def test_every_writer_names_its_temp_files_by_the_convention(tmp_path, monkeypat
     real = os.replace
     monkeypatch.setattr(os, "replace", lambda a, b: seen.append(os.path.basename(a)) or real(a, b))
     clean = tmp_path / "clean"
-    output.atomic_write(clean / "x.json", "{}")
+    files.atomic_write(clean / "x.json", "{}")
     scan._save_report_image(Image.new("L", (20, 20), 255), clean / "page-1.jpg")
     scan._write_page(clean / "page-1.json", {"page": 1})
     report.build_report(clean)
     decisions.merge(tmp_path / "dictionaries" / "review-decisions.json", [{"doc_id": "a", "id": "b", "decision": "accept"}])
-    assert len(seen) == 5 and all(output.is_temp_name(name) for name in seen), seen
+    assert len(seen) == 5 and all(files.is_temp_name(name) for name in seen), seen
     with scan_temp_dir(clean) as d:
-        assert output.is_temp_name(Path(d).name)
+        assert files.is_temp_name(Path(d).name)
 
 
 def scan_temp_dir(folder: Path):
-    return output.temp_dir_in(folder, "tesseract")
+    return files.temp_dir_in(folder, "tesseract")
 
 
 def test_stale_temp_files_of_every_writer_are_removed_at_the_start(tmp_path):
@@ -440,7 +440,7 @@ def test_stale_temp_files_of_every_writer_are_removed_at_the_start(tmp_path):
     ocr = clean / ".stages" / "ocr" / "k"
     ocr.mkdir(parents=True)
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True).stdout.strip()
-    host = output._HOST
+    host = files._HOST
     litter = [clean / f".report.html.~{host}~{dead}~a1b2.tmp", clean / "report-assets" / f".x.png.~{host}~{dead}~c3.tmp",
               ocr / f".page-1.json.~{host}~{dead}~d4.tmp", ocr / f".page-1.jpg.~{host}~{dead}~e5.tmp",
               project / "dictionaries" / f".review-decisions.json.~{host}~{dead}~f6.tmp"]

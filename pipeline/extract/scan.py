@@ -50,7 +50,7 @@ from pipeline.extract import orientation, prefetch, prepare, quality  # noqa: E4
 from pipeline.extract.pdfium_lock import PDFIUM  # noqa: E402
 from pipeline.extract.layout_pdf import Glyph, PageLayout, Rule  # noqa: E402
 from pipeline.faults import needing  # noqa: E402
-from pipeline.output import atomic_write, temp_dir_in, temp_file_for  # noqa: E402
+from pipeline.files import atomic_file, atomic_write, temp_dir_in  # noqa: E402
 
 TESSERACT_CONFIG = "--oem 1 --psm 3"
 MARKER_CONFIG = "--oem 1 --psm 7 -c tessedit_char_whitelist=0123456789"
@@ -1019,14 +1019,8 @@ def read_first_page(path: Path, *, sha256: str, dpi: int, lang: str, cache_dir: 
 
 def _save_report_image(image: Image.Image, path: Path) -> None:
     """The page as the review report shows it: JPEG, a third of PNG's encoding time and size."""
-    fd, tmp = temp_file_for(path)
-    try:
-        with os.fdopen(fd, "wb") as f, needing(image.width * image.height):
-            image.save(f, format="JPEG", quality=85)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_file(path) as f, needing(image.width * image.height):
+        image.save(f, format="JPEG", quality=85)
 
 
 def _report_image(folder: Path, cached: dict) -> Path | None:
