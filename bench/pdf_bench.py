@@ -52,9 +52,9 @@ import pypdfium2 as pdfium  # noqa: E402
 from rapidfuzz.distance import Levenshtein  # noqa: E402
 
 from make_scans import make_scan, pick  # noqa: E402
-import pipeline.extract.scan as scan  # noqa: E402
+from pipeline.extract.ocr import image as ocr_image  # noqa: E402
 from pipeline.extract.pdf import extract_pdf  # noqa: E402
-from pipeline.extract.scan import TESSERACT_CONFIG  # noqa: E402
+from pipeline.extract.ocr.tesseract import TESSERACT_CONFIG  # noqa: E402
 from pipeline.model import Source  # noqa: E402
 
 CORPUS = Path("/work/shared/corpus/un-pdfs")
@@ -366,7 +366,7 @@ def tesseract_inputs(pdfs: list[Path], dpi: int, dest: Path) -> list[Path]:
         pdf = pdfium.PdfDocument(str(src))
         try:
             for i in range(len(pdf)):
-                image, _ = scan.deskew(scan.page_image(pdf, i, dpi))
+                image, _ = ocr_image.deskew(ocr_image.page_image(pdf, i, dpi))
                 out.append(dest / f"{src.stem}-{i + 1}.pgm")
                 image.save(out[-1])
         finally:

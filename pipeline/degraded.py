@@ -1,8 +1,8 @@
 """Refinement steps that were skipped: flagged where they would have looked.
 
 Extraction may skip a step that only refines what it has read (the re-read of
-raised footnote markers, see ``extract.scan.reread_markers``; the second
-reading of a poor page, turned or prepared, ``extract.scan._read_page``) and records it
+raised footnote markers, see ``extract.ocr.tesseract.reread_markers``; the second
+reading of a poor page, turned or prepared, ``extract.ocr.chain.read_page``) and records it
 in ``meta.ocr.skipped``: the step, why, and what it would have checked.  Here
 each of those becomes a flagged notice in the correction log (the text is not
 changed), so the document's output says what was skipped and why, and the

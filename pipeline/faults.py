@@ -74,7 +74,7 @@ def classify(exc: BaseException, *, where: str | os.PathLike | None = None) -> F
     text = str(exc)
     if isinstance(exc, MemoryError):
         return Fault(True, "out of memory", "close other programs or run fewer workers, then run again", "memory")
-    if name == "TesseractMissing":  # extract.scan: the message says what to install
+    if name == "TesseractMissing":  # extract.ocr.tesseract: the message says what to install
         return Fault(True, text.split(":")[0] if ":" in text else text, text.split(":", 1)[-1].strip(), "missing-tool")
     if name == "TesseractNotFoundError":
         return Fault(True, "Tesseract is not installed or not on PATH",

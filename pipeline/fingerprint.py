@@ -19,7 +19,7 @@ PACKAGE = Path(__file__).resolve().parent
 
 # The modules whose code decides each stage's output.
 STAGE_CODE = {
-    "extract": ["model.py", "extract", "preflight.py", "stages.py", "masthead.py"],
+    "extract": ["model.py", "extract", "stages.py", "masthead.py"],
     "repair": ["worktext.py", "repair", "lexicon.py", "masthead.py", "degraded.py"],
     "footnotes": ["footnotes.py", "citations.py", "citation_memory.py", "structure.py", "repair/patterns.py", "repair/layout.py",
                   "masthead.py"],

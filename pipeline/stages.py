@@ -21,9 +21,6 @@ from .repair.layout import LAYOUT_RULES
 from .settings import Settings
 from .worktext import WorkText
 
-PDF_MAGIC = b"%PDF-"
-
-
 def doc_ids(paths: list[Path]) -> dict[Path, str]:
     """A document's id is its file name without extension; twins (x.pdf, x.txt) keep the extension.
 
@@ -117,57 +114,20 @@ def refusal(path: Path, root: Path) -> str | None:
     return "not a regular file"
 
 
-def extract(path: Path, rel_path: str, sha256: str, settings: Settings) -> Extracted:
-    """Read one input into the neutral model; the kind comes from the bytes, not the name."""
+def extract(path: Path, rel_path: str, sha256: str, settings: Settings, readahead: Any = None) -> Extracted:
+    """Read one input into the neutral model (:func:`pipeline.extract.dispatch.extract_document`)."""
     rel_path = printable(rel_path)
-    from .extract import prefetch
+    if readahead is None:  # the Luigi tasks' read-ahead, until the command launching the run hands one in
+        from .extract.prefetch import RUN as readahead
+    from .extract.dispatch import extract_document
 
-    prefetch.started(path)
     # Again: raw/ may have changed since it was listed (a missing file is left to open(): a vanished file).
     refused = refusal(path, path.parent.resolve()) if path.is_symlink() or path.exists() else None
     if refused:
         raise ExtractError(f"{rel_path}: {refused}")
-    with open(path, "rb") as f:
-        head = f.read(1024)
     source = Source(path=rel_path, sha256=sha256, kind="text")
-    if not head:
-        raise ExtractError(f"{rel_path}: empty file (0 bytes); nothing to clean")
-    if head.lstrip()[:5] == PDF_MAGIC or path.suffix.lower() == ".pdf":
-        if PDF_MAGIC not in head:
-            raise ExtractError(f"{rel_path}: named .pdf but is not a PDF (no %PDF header)")
-        from .extract.pdf import extract_pdf
-        from .preflight import check_pdf, limits_for
-
-        check_pdf(path, rel_path, dpi=settings.dpi, limits=limits_for(settings))
-        try:
-            doc = extract_pdf(path, source, settings=settings.extract_settings(), cache_dir=settings.stages_dir)
-        except _pdf_read_errors() as exc:  # a damage preflight could not see: still a clear error
-            msg = str(exc).strip() or type(exc).__name__
-            raise ExtractError(f"{rel_path}: unreadable PDF: {msg}; replace it with a good copy") from exc
-    else:
-        if _looks_binary(head):
-            raise ExtractError(f"{rel_path}: neither text nor PDF (binary content); convert it to PDF or text first")
-        from .extract.text import extract_text
-
-        doc = extract_text(path.read_bytes(), source)
-    return doc
-
-
-def _pdf_read_errors() -> tuple[type[BaseException], ...]:
-    """What the PDF readers raise on a damaged file (anything else is a bug and says so)."""
-    import pypdfium2
-    from pdfminer.psexceptions import PSException
-    from pdfplumber.utils.exceptions import PdfminerException
-
-    return (PSException, PdfminerException, pypdfium2.PdfiumError)
-
-
-def _looks_binary(head: bytes) -> bool:
-    if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")):
-        return False
-    if head[:8] in (b"\x89PNG\r\n\x1a\n",) or head[:3] == b"\xff\xd8\xff" or head[:4] in (b"PK\x03\x04", b"GIF8", b"II*\x00", b"MM\x00*"):
-        return True
-    return False
+    return extract_document(path, source, options=settings.extract_settings(), cache_dir=settings.stages_dir,
+                            readahead=readahead)
 
 
 def check_dictionaries(settings: Settings) -> None:

@@ -68,13 +68,13 @@ def install(faults: list[dict]) -> None:
 
             stages.repair = repair
         elif kind == "marker-crash":
-            import pipeline.extract.scan as scan
+            import pipeline.extract.ocr.tesseract as tesseract
             import pytesseract
 
             def crash(*a, **k):
                 raise pytesseract.TesseractError(-8, "Page 0 : /tmp/markers-x/strip-0.png Page 1 : /tmp/markers-x/strip-1.png")
 
-            scan.read_markers = crash
+            tesseract.read_markers = crash
         else:
             raise ValueError(kind)
 

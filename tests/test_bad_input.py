@@ -23,7 +23,7 @@ from pdfmake import make_pdf, resolution_pages
 from pipeline import stages
 from pipeline.extract.errors import ExtractError
 from pipeline.extract.text import decode
-from pipeline.preflight import Limits, check_pdf
+from pipeline.extract.preflight import Limits, check_pdf
 from pipeline.settings import Settings
 
 SCHEMA = json.loads((ROOT / "pipeline" / "schema" / "clean-document.schema.json").read_text())

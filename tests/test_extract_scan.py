@@ -13,7 +13,7 @@ import pytest
 from PIL import Image, ImageDraw
 from rapidfuzz.distance import Levenshtein
 
-import pipeline.extract.scan as scan
+from pipeline.extract.ocr import cache, geometry, image, markers, tesseract
 from pipeline.extract.pdf import extract_pdf
 from pipeline.model import Extracted, Source
 
@@ -103,20 +103,20 @@ def test_ocr_is_cached_and_not_rerun(scanned, clean_dir, monkeypatch):
     def boom(*a, **k):
         raise AssertionError("tesseract ran again")
 
-    monkeypatch.setattr(scan.pytesseract, "image_to_data", boom)
-    monkeypatch.setattr(scan.pytesseract, "image_to_boxes", boom)
+    monkeypatch.setattr(tesseract.pytesseract, "image_to_data", boom)
+    monkeypatch.setattr(tesseract.pytesseract, "image_to_boxes", boom)
     again = extract_pdf(SCAN, _source(SCAN), settings={"dpi": 300}, cache_dir=clean_dir / ".stages")
     assert again.meta["timing"]["ocr_cached_pages"] == 1 and again.meta["timing"]["ocr_pages_run"] == 0
     assert [ln.text for ln in again.pages[0].lines] == [ln.text for ln in scanned.pages[0].lines]
 
 
 def test_cache_key_covers_what_changes_ocr():
-    base = scan.cache_key("a" * 64, 300, "5.3.0", "eng")
-    assert base == scan.cache_key("a" * 64, 300, "5.3.0", "eng")
+    base = cache.cache_key("a" * 64, 300, "5.3.0", "eng")
+    assert base == cache.cache_key("a" * 64, 300, "5.3.0", "eng")
     for other in [("b" * 64, 300, "5.3.0", "eng"), ("a" * 64, 200, "5.3.0", "eng"),
                   ("a" * 64, 300, "5.4.0", "eng"), ("a" * 64, 300, "5.3.0", "fra")]:
-        assert scan.cache_key(*other) != base
-    assert scan.cache_key("a" * 64, 300, "5.3.0", "eng", config="--psm 6") != base
+        assert cache.cache_key(*other) != base
+    assert cache.cache_key("a" * 64, 300, "5.3.0", "eng", config="--psm 6") != base
 
 
 def test_tesseract_uses_one_thread():
@@ -124,8 +124,8 @@ def test_tesseract_uses_one_thread():
 
 
 def test_missing_tesseract_says_what_to_install(tmp_path, monkeypatch):
-    monkeypatch.setattr(scan.pytesseract.pytesseract, "tesseract_cmd", str(tmp_path / "no-tesseract"))
-    with pytest.raises(scan.TesseractMissing) as err:
+    monkeypatch.setattr(tesseract.pytesseract.pytesseract, "tesseract_cmd", str(tmp_path / "no-tesseract"))
+    with pytest.raises(tesseract.TesseractMissing) as err:
         extract_pdf(SCAN, _source(SCAN), settings={}, cache_dir=tmp_path / ".stages")
     msg = str(err.value)
     assert "tesseract is not installed" in msg and "scripts/setup.sh" in msg and "tesseract-ocr-eng" in msg
@@ -141,14 +141,14 @@ def test_skew_estimate():
         d.rectangle((100, y, 1100, y + 14), fill=0)
     for angle in (0.0, 0.8, -1.2):
         rotated = img.rotate(angle, resample=Image.BICUBIC, fillcolor=255)
-        assert abs(scan.estimate_skew(rotated) + angle) <= 0.15
+        assert abs(image.estimate_skew(rotated) + angle) <= 0.15
 
 
 @pytest.mark.parametrize("word, ends_in_number", [
     ("2025", True), ("79/33", True), ("2024;4", False), ("war,", False), ("Assembly!", False), ("A1", False),
 ])
 def test_number_ends_are_not_markers(word, ends_in_number):
-    assert scan._ends_in_number(word) is ends_in_number
+    assert markers._ends_in_number(word) is ends_in_number
 
 
 def test_scan_at_the_ocr_resolution_gives_its_own_pixels():
@@ -157,16 +157,15 @@ def test_scan_at_the_ocr_resolution_gives_its_own_pixels():
 
     pdf = pdfium.PdfDocument(str(SCAN))
     try:
-        native = scan.native_scan(pdf[0], 300)
-        assert native is not None and native.mode == "L"
-        rendered = scan.render_page(pdf, 0, 300)
-        assert native.size == rendered.size and np.array_equal(np.asarray(native), np.asarray(rendered))
-        assert scan.native_scan(pdf[0], 200) is None  # another resolution: rendered and resampled
+        own, dpi = image.own_pixels(pdf[0])
+        assert dpi == 300
+        rendered = image.render_page(pdf, 0, 300)
+        assert own.size == rendered.size and np.array_equal(np.asarray(own.convert("L")), np.asarray(rendered))
     finally:
         pdf.close()
     born = pdfium.PdfDocument(str(BORN))
     try:
-        assert scan.native_scan(born[0], 300) is None  # text and drawings, not one scanned image
+        assert image.own_pixels(born[0]) is None  # text and drawings, not one scanned image
     finally:
         born.close()
 
@@ -179,7 +178,7 @@ def test_rules_are_long_thin_runs_only():
     for x in range(100, 1100, 12):  # a line of "text": dense ink, no long unbroken run
         ink[100:130, x:x + 8] = True
     ink[200:230, 100:1100] = True  # a filled block: too thick for a rule
-    assert scan.find_rules(ink, 300) == [[100, 300, 500, 302]]
+    assert geometry.find_rules(ink, 300) == [[100, 300, 500, 302]]
 
 
 @needs_tesseract
@@ -194,8 +193,8 @@ def test_pages_are_pipelined_and_markers_read_in_one_call(tmp_path, scanned, cle
     src.close()
     dest.close()
     calls = []
-    real = scan.pytesseract.image_to_boxes
-    monkeypatch.setattr(scan.pytesseract, "image_to_boxes", lambda *a, **k: calls.append(1) or real(*a, **k))
+    real = tesseract.pytesseract.image_to_boxes
+    monkeypatch.setattr(tesseract.pytesseract, "image_to_boxes", lambda *a, **k: calls.append(1) or real(*a, **k))
     doc = extract_pdf(two, _source(two), settings={"dpi": 300}, cache_dir=tmp_path / ".stages")
     assert doc.meta["ocr_pages"] == [1, 2] and len(calls) == 1
     import json
@@ -214,7 +213,7 @@ def test_a_run_killed_after_ocr_keeps_the_ocr(tmp_path, scanned, monkeypatch):
     def killed(*a, **k):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(scan, "find_marks", killed)
+    monkeypatch.setattr(markers, "find_marks", killed)
     with pytest.raises(KeyboardInterrupt):
         extract_pdf(SCAN, _source(SCAN), settings={"dpi": 300}, cache_dir=tmp_path / ".stages")
     monkeypatch.undo()
@@ -222,7 +221,7 @@ def test_a_run_killed_after_ocr_keeps_the_ocr(tmp_path, scanned, monkeypatch):
     def boom(*a, **k):
         raise AssertionError("tesseract read the page again")
 
-    monkeypatch.setattr(scan.pytesseract, "image_to_data", boom)
+    monkeypatch.setattr(tesseract.pytesseract, "image_to_data", boom)
     again = extract_pdf(SCAN, _source(SCAN), settings={"dpi": 300}, cache_dir=tmp_path / ".stages")
     assert again.meta["timing"]["ocr_pages_run"] == 0
     assert [ln.text for ln in again.pages[0].lines] == [ln.text for ln in scanned.pages[0].lines]
@@ -242,28 +241,27 @@ def test_an_older_analysis_is_redone_without_ocr(clean_dir, scanned, monkeypatch
     def boom(*a, **k):
         raise AssertionError("tesseract read the page again")
 
-    monkeypatch.setattr(scan.pytesseract, "image_to_data", boom)
+    monkeypatch.setattr(tesseract.pytesseract, "image_to_data", boom)
     again = extract_pdf(SCAN, _source(SCAN), settings={"dpi": 300}, cache_dir=clean_dir / ".stages")
     assert [ln.text for ln in again.pages[0].lines] == [ln.text for ln in scanned.pages[0].lines]
-    assert json.loads((folder / "page-1.json").read_text())["analysis"]["version"] == scan.ANALYSIS_VERSION
+    assert json.loads((folder / "page-1.json").read_text())["analysis"]["version"] == markers.ANALYSIS_VERSION
     assert (folder / "page-1.jpg").is_file()
 
 
-def test_read_ahead_follows_the_batch_either_way(monkeypatch):
-    from pipeline.extract import prefetch
+def test_read_ahead_follows_the_batch_either_way():
+    from pipeline.extract.readahead import ReadAhead
 
     a, b, c, d = (Path(f"/batch/{n}.pdf") for n in "abcd")
-    prefetch.plan([a, b, c, d], settings=None)
-    try:
-        prefetch.started(a)
-        assert prefetch._next_ones(a) == [b, c, d]
-        prefetch.plan([a, b, c, d], settings=None)
-        prefetch.started(d)  # Luigi may take the batch from its end
-        assert prefetch._next_ones(d) == [c, b, a]
-        prefetch.started(c)
-        assert prefetch._next_ones(c) == [b, a]
-    finally:
-        prefetch.plan([], None)
+    ahead = ReadAhead(None)  # follows the batch, reads nothing
+    ahead.start([a, b, c, d])
+    ahead.begin(a)
+    assert ahead.next_ones(a) == [b, c, d]
+    ahead.start([a, b, c, d])
+    ahead.begin(d)  # Luigi may take the batch from its end
+    assert ahead.next_ones(d) == [c, b, a]
+    ahead.begin(c)
+    assert ahead.next_ones(c) == [b, a]
+    ahead.stop()
 
 
 @needs_tesseract
@@ -271,7 +269,8 @@ def test_the_next_scan_is_read_ahead_and_gives_the_same_result(tmp_path, scanned
     import pypdfium2 as pdfium
 
     from pipeline import stages
-    from pipeline.extract import prefetch
+    from pipeline.extract.dispatch import first_scan_reader
+    from pipeline.extract.readahead import ReadAhead
     from pipeline.settings import Settings
 
     two = tmp_path / "raw" / "two-pages.pdf"
@@ -284,12 +283,13 @@ def test_the_next_scan_is_read_ahead_and_gives_the_same_result(tmp_path, scanned
     one = tmp_path / "raw" / SCAN.name
     one.write_bytes(SCAN.read_bytes())
     s = Settings(raw_dir=tmp_path / "raw", clean_dir=tmp_path / "clean")
-    prefetch.plan([two, one], s)
+    ahead = ReadAhead(first_scan_reader(s.extract_settings(), s.stages_dir))
+    ahead.start([two, one])
     try:
-        stages.extract(two, f"raw/{two.name}", _source(two).sha256, s)
-        prefetch.wait()
-        ahead = stages.extract(one, f"raw/{one.name}", _source(one).sha256, s)
+        stages.extract(two, f"raw/{two.name}", _source(two).sha256, s, readahead=ahead)
+        ahead.take(one)
+        doc = stages.extract(one, f"raw/{one.name}", _source(one).sha256, s, readahead=ahead)
     finally:
-        prefetch.plan([], None)
-    assert ahead.meta["timing"]["ocr_cached_pages"] == 1 and ahead.meta["timing"]["ocr_pages_run"] == 0
-    assert [ln.text for ln in ahead.pages[0].lines] == [ln.text for ln in scanned.pages[0].lines]
+        ahead.stop()
+    assert doc.meta["timing"]["ocr_cached_pages"] == 1 and doc.meta["timing"]["ocr_pages_run"] == 0  # read ahead
+    assert [ln.text for ln in doc.pages[0].lines] == [ln.text for ln in scanned.pages[0].lines]

@@ -96,7 +96,7 @@ def test_one_place_says_whose_fault_it_is(exc, machine, kind):
 
 def test_input_faults_by_name():
     from pipeline.extract.errors import ExtractError
-    from pipeline.extract.scan import TesseractMissing
+    from pipeline.extract.ocr.tesseract import TesseractMissing
 
     assert not faults.classify(ExtractError("raw/x.pdf: empty file")).machine
     assert faults.classify(TesseractMissing("tesseract is not installed: run scripts/setup.sh")).machine
@@ -413,15 +413,15 @@ def test_every_writer_names_its_temp_files_by_the_convention(tmp_path, monkeypat
     from PIL import Image
 
     from pipeline import report
-    from pipeline.extract import scan
+    from pipeline.extract.ocr import cache
 
     seen = []
     real = os.replace
     monkeypatch.setattr(os, "replace", lambda a, b: seen.append(os.path.basename(a)) or real(a, b))
     clean = tmp_path / "clean"
     files.atomic_write(clean / "x.json", "{}")
-    scan._save_report_image(Image.new("L", (20, 20), 255), clean / "page-1.jpg")
-    scan._write_page(clean / "page-1.json", {"page": 1})
+    cache.save_report_image(Image.new("L", (20, 20), 255), clean / "page-1.jpg")
+    cache.write_page(clean / "page-1.json", {"page": 1})
     report.build_report(clean)
     decisions.merge(tmp_path / "dictionaries" / "review-decisions.json", [{"doc_id": "a", "id": "b", "decision": "accept"}])
     assert len(seen) == 5 and all(files.is_temp_name(name) for name in seen), seen
@@ -464,7 +464,7 @@ def test_a_crashed_marker_reread_keeps_the_words_and_flags_the_markers(tmp_path,
 
     import pytesseract
 
-    from pipeline.extract import scan
+    from pipeline.extract.ocr import tesseract
     from pipeline.extract.pdf import extract_pdf
     from pipeline.model import Source
     from pipeline.settings import Settings
@@ -472,7 +472,7 @@ def test_a_crashed_marker_reread_keeps_the_words_and_flags_the_markers(tmp_path,
     def crash(*a, **k):
         raise pytesseract.TesseractError(-8, "Page 0 : /tmp/markers-x/strip-0.png Page 1 : /tmp/markers-x/strip-1.png")
 
-    monkeypatch.setattr(scan, "read_markers", crash)
+    monkeypatch.setattr(tesseract, "read_markers", crash)
     source = Source(path=f"raw/{SCAN.name}", sha256=hashlib.sha256(SCAN.read_bytes()).hexdigest(), kind="pdf")
     clean = tmp_path / "clean"
     doc = extract_pdf(SCAN, source, settings={"dpi": 300}, cache_dir=clean / ".stages")
@@ -565,7 +565,7 @@ def test_a_crashed_second_reading_keeps_the_first_and_flags_the_page(tmp_path, m
 
     import pytesseract
 
-    from pipeline.extract import scan
+    from pipeline.extract.ocr import chain
     from pipeline.extract.pdf import extract_pdf
     from pipeline.model import Source
     from pipeline.settings import Settings
@@ -573,10 +573,10 @@ def test_a_crashed_second_reading_keeps_the_first_and_flags_the_page(tmp_path, m
     def crash(*a, **k):
         raise pytesseract.TesseractError(-9, "")
 
-    real_verdict = scan.quality.page_verdict
-    monkeypatch.setattr(scan.quality, "page_verdict",  # the page reads as poor: a second reading is wanted
+    real_verdict = chain.quality.page_verdict
+    monkeypatch.setattr(chain.quality, "page_verdict",  # the page reads as poor: a second reading is wanted
                         lambda m, dpi=None, **k: ("poor", "test") if dpi is None else real_verdict(m, dpi=dpi, **k))
-    monkeypatch.setattr(scan, "read_better", crash)
+    monkeypatch.setattr(chain, "read_better", crash)
     source = Source(path=f"raw/{SCAN.name}", sha256=hashlib.sha256(SCAN.read_bytes()).hexdigest(), kind="pdf")
     doc = extract_pdf(SCAN, source, settings={"dpi": 300}, cache_dir=tmp_path / ".stages")
     skipped = [s for s in doc.meta["ocr"]["skipped"] if s["step"] == "ocr.second-reading"]

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-import pipeline.extract.scan as scan
+from pipeline.extract.ocr import markers, tesseract
 from pipeline.extract.errors import ExtractError
 from pipeline.extract.pdf import extract_pdf
 from pipeline.model import Extracted, Line, Page, Source
@@ -146,20 +146,26 @@ def marked_page(face: str, degrade: str | None, pt: float = 10, dpi: int = 300, 
     return img
 
 
+def analysed(img: Image.Image, data: dict) -> dict:
+    """The page's rules and markers, the markers read, as extraction does it."""
+    analysis, crops = markers.find_marks(img, data, 300)
+    return markers.name_markers(analysis, data, tesseract.read_markers([crops], "eng")[0])
+
+
 @pytest.mark.parametrize("degrade", [None, "noise", "bilevel"])
 @pytest.mark.parametrize("face", sorted(FACES))
 def test_markers_found_in_any_typeface(face, degrade):
     img = marked_page(face, degrade)
-    data, _ = scan.ocr_words(img, "eng")
-    analysis = scan.analyse_page(img, data, 300, "eng")
+    data, _ = tesseract.ocr_words(img, "eng")
+    analysis = analysed(img, data)
     assert [m["text"] for m in analysis["markers"]] == ["1", "2", "3"]
 
 
 @pytest.mark.parametrize("face", sorted(FACES))
 def test_markers_typed_a_space_after_their_word_are_found(face):
     img = marked_page(face, None, spaced=True)
-    data, _ = scan.ocr_words(img, "eng")
-    analysis = scan.analyse_page(img, data, 300, "eng")
+    data, _ = tesseract.ocr_words(img, "eng")
+    analysis = analysed(img, data)
     assert [m["text"] for m in analysis["markers"]] == ["1", "2", "3"]
 
 
@@ -168,8 +174,8 @@ def test_raised_ink_that_is_no_marker_is_left_alone():
     lines = ["The \u201cGeneral Assembly\u201d of the States\u2019 parties,",
              "at a temperature of 25\u00b0 and the vote 3 to 2.", "Recalling its resolution 55/2 of 8 September 2000,"]
     img = text_page("serif", pt=10, lines=lines)
-    data, _ = scan.ocr_words(img, "eng")
-    assert scan.analyse_page(img, data, 300, "eng")["markers"] == []
+    data, _ = tesseract.ocr_words(img, "eng")
+    assert analysed(img, data)["markers"] == []
 
 
 # ------------------------------------------------------------------ poor pages are reviewed

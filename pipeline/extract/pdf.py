@@ -3,7 +3,7 @@
 ``extract_pdf`` reads each page's characters with their font, size and
 position, checks that the text layer is real (a scan has no characters; a PDF
 with a broken font map gives ``(cid:12)`` codes, private-use or replacement
-characters), hands the pages that fail to :mod:`pipeline.extract.scan`, and
+characters), hands the pages that fail to :mod:`pipeline.extract.ocr`, and
 lays out both kinds of page with :mod:`pipeline.extract.layout_pdf`.
 """
 from __future__ import annotations
@@ -12,13 +12,18 @@ import re
 import time
 import unicodedata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pdfplumber
 
+from pipeline.extract import DEFAULT_DPI
 from pipeline.extract.layout_pdf import Glyph, PageLayout, Rule, layout_document
 from pipeline.model import Extracted, Source
 
-DEFAULT_SETTINGS = {"dpi": 300, "ocr_lang": "eng", "force_ocr": False}
+if TYPE_CHECKING:
+    from pipeline.extract.readahead import ReadAhead
+
+DEFAULT_SETTINGS = {"dpi": DEFAULT_DPI, "ocr_lang": "eng", "force_ocr": False}
 MIN_CHARS = 20  # a page with fewer characters than this has no text layer worth keeping
 MAX_BAD = 0.3  # share of unmapped glyphs above which a text layer is garbage
 _VOWELS = set("aeiouyAEIOUY")
@@ -114,11 +119,13 @@ def _judge_scan(meta: dict, name: str) -> None:
         raise ExtractError(f"{name}: {reasons}{more}")
 
 
-def extract_pdf(path: Path, source: Source, *, settings: dict | None = None, cache_dir: Path) -> Extracted:
+def extract_pdf(path: Path, source: Source, *, settings: dict | None = None, cache_dir: Path,
+                readahead: ReadAhead | None = None) -> Extracted:
     """Extract a PDF into the neutral model; pages without a usable text layer are OCR'd.
 
     ``Page.image`` (scanned pages only) is the rendered page image's path relative
-    to ``cache_dir.parent``.
+    to ``cache_dir.parent``.  ``readahead`` is the run's OCR read-ahead, if any
+    (:class:`pipeline.extract.readahead.ReadAhead`).
     """
     t0 = time.perf_counter()
     settings = {**DEFAULT_SETTINGS, **(settings or {})}
@@ -136,11 +143,11 @@ def extract_pdf(path: Path, source: Source, *, settings: dict | None = None, cac
             page.close()  # pdfplumber keeps every parsed page otherwise: memory grows with the page count
     meta: dict = {}
     if ocr_numbers:
-        from pipeline.extract.scan import ocr_page_layouts
+        from pipeline.extract.ocr.pages import ocr_page_layouts
 
         scanned, ocr_meta = ocr_page_layouts(
             path, ocr_numbers, sha256=source.sha256, dpi=int(settings["dpi"]),
-            lang=str(settings["ocr_lang"]), cache_dir=Path(cache_dir))
+            lang=str(settings["ocr_lang"]), cache_dir=Path(cache_dir), readahead=readahead)
         for lay in scanned:
             layouts[lay.number - 1] = lay
         meta.update(ocr_meta)

@@ -1,6 +1,6 @@
 """Page preparation for Tesseract: small image steps, chosen per page from measured evidence.
 
-A good scan is read as it is (after deskew, :mod:`pipeline.extract.scan`).  A
+A good scan is read as it is (after deskew, :mod:`pipeline.extract.ocr.image`).  A
 page whose first reading is poor is measured (:func:`measure`): how much of it
 is ink, how many specks of ink too small to be a glyph's part, how noisy its
 background is, how thick its strokes are against its letters' height, how

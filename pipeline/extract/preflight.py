@@ -16,7 +16,7 @@ no page content and decoding no image:
   ``max_content_bytes`` (decompression bombs).
 
 Every message names the file and says what to do.  Limits come from
-``Settings.extra["preflight"]`` (a dict of the :class:`Limits` fields).
+``Settings.extra["preflight"]`` (a dict of the :class:`Limits` fields, :func:`limits_from`).
 """
 from __future__ import annotations
 
@@ -25,7 +25,8 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from .extract.errors import ExtractError
+from pipeline.extract import DEFAULT_DPI
+from pipeline.extract.errors import ExtractError
 
 TAIL_BYTES = 2048  # %%EOF must be in the file's last bytes
 
@@ -45,14 +46,13 @@ class PdfFacts:
     encrypted: bool  # True only for files that open without a password
 
 
-def limits_for(settings: Any) -> Limits:
-    """Defaults, overridden by ``settings.extra["preflight"]`` where given."""
-    given = (getattr(settings, "extra", None) or {}).get("preflight", {})
+def limits_from(given: dict | None) -> Limits:
+    """Defaults, overridden by ``given`` (a dict of :class:`Limits` fields, e.g. extraction options' "preflight")."""
     names = {f.name for f in fields(Limits)}
-    return Limits(**{k: int(v) for k, v in given.items() if k in names})
+    return Limits(**{k: int(v) for k, v in (given or {}).items() if k in names})
 
 
-def check_pdf(path: Path, name: str, *, dpi: int = 300, limits: Limits = Limits()) -> PdfFacts:
+def check_pdf(path: Path, name: str, *, dpi: int = DEFAULT_DPI, limits: Limits = Limits()) -> PdfFacts:
     """Raise :class:`ExtractError` naming ``name`` when the PDF cannot or should not be read."""
     path = Path(path)
     size = path.stat().st_size

@@ -1,0 +1,128 @@
+"""A page's reading and its verdict; a poor reading goes down the chain: turned, prepared, cleaned hard.
+
+The cheap path: a good first reading is kept as it is.  A poor one is read
+again (:func:`read_better`): turned when Tesseract's OSD says the page faces
+another way (:mod:`pipeline.extract.orientation`), then with the preparation
+steps its measured damage calls for (:mod:`pipeline.extract.prepare`); the
+best reading wins (:mod:`pipeline.extract.quality` scores them).  A step that
+fails leaves the first reading in place, and the page record says so.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from pipeline.extract import orientation, prepare, quality
+from pipeline.extract.ocr.cache import PREPROCESS
+from pipeline.extract.ocr.image import PageInput, deskew, describe_recipe
+from pipeline.extract.ocr.tesseract import TESSERACT_CONFIG, ocr_words
+
+
+def page_record(key: str, n: int, dpi: int, lang: str, version: str, inp: PageInput, image: Image.Image,
+                data: dict, seconds: float) -> dict:
+    return {"key": key, "page": n, "dpi": dpi, "lang": lang, "tesseract": version,
+            "config": TESSERACT_CONFIG, "preprocess": PREPROCESS, "skew": inp.recipe["skew"],
+            "scan_dpi": inp.scanned_dpi, "recipe": inp.recipe,
+            "size_px": list(image.size), "seconds": seconds, "image": f"page-{n}.jpg",
+            "data": {f: data[f] for f in ("level", "block_num", "par_num", "line_num", "word_num",
+                                          "left", "top", "width", "height", "conf", "text")}}
+
+
+def read_page(key: str, n: int, dpi: int, lang: str, version: str, inp: PageInput, data: dict,
+              seconds: float, tmp: Path) -> tuple[dict, Image.Image]:
+    """Page ``n``'s record from its first reading, read again where the reading is poor.
+
+    The cheap path: a good first reading is kept as it is.  Otherwise
+    :func:`read_better` tries the page turned and prepared; the verdict is that
+    of the best reading.  Returns the record and the image its words belong to.
+    """
+    first = quality.measure(data)
+    status, why = quality.page_verdict(first, dpi=inp.scanned_dpi)
+    readings, tried, evidence, skipped = 1, [], None, None
+    if quality.page_verdict(first, dpi=None)[0] != "good":  # the reading itself is poor
+        try:
+            inp, data, first, more, tried, evidence = read_better(inp, data, first, dpi, lang, tmp)
+        except Exception as exc:  # noqa: BLE001 -- a refinement that fails degrades: the first reading stays
+            skipped = f"{type(exc).__name__}: {' '.join(str(exc).split())[:160]}"
+            tried = [f"second reading skipped: {skipped}"]
+        else:
+            seconds += more
+            readings += len(tried)
+            status, why = quality.page_verdict(first, dpi=inp.scanned_dpi,
+                                               ink_share=evidence["ink_share"] if evidence else None)
+    record = page_record(key, n, dpi, lang, version, inp, inp.image, data, seconds)
+    record.update(quality=first, status=status, why=why, readings=readings, tried=tried)
+    if skipped:
+        record["skipped"] = skipped  # not cached (see pages.ocr_page_layouts): a later run reads the page again
+    if evidence:
+        record["evidence"] = evidence
+    return record, inp.image
+
+
+def page_quality(record: dict) -> dict:
+    """A page's entry in the output's ``ocr.pages``: verdict, evidence, what was done to the image."""
+    q = record.get("quality") or {}
+    out = {"page": record["page"], "status": record.get("status", "poor"),
+           "rotation": int(record.get("recipe", {}).get("rotation", 0)),
+           "mean_confidence": q.get("mean_confidence"), "lexicon_share": q.get("lexicon_share"),
+           "dpi": record.get("scan_dpi"), "preprocessing": describe_recipe(record.get("recipe") or {}),
+           "why": record.get("why", "")}
+    return out
+
+
+def read_better(inp: PageInput, data: dict, first: dict, dpi: int, lang: str, tmp: Path):
+    """Read a poor page again, turned and prepared as its evidence says; the best reading wins.
+
+    1. A reading that is mostly not words may be of a turned page: Tesseract's
+       OSD says which way is up (:mod:`pipeline.extract.orientation`); the page
+       turned is deskewed and read again.
+    2. The best image so far is measured (:func:`prepare.measure`) and the steps
+       its damage calls for (:func:`prepare.plan`) are run; it is read again.
+    3. A page still unreadable gets the strongest cleaning before it is given up.
+    Each reading is scored by :func:`quality.score`; the best one wins.
+    Returns (input, data, measures, Tesseract seconds, what was tried, evidence).
+    """
+    best = (quality.score(first), inp, data, first)
+    tried: list[str] = []
+    seconds = 0.0
+
+    def read(candidate: PageInput, label: str) -> None:
+        nonlocal best, seconds
+        d, sec = ocr_words(candidate.image, lang)
+        seconds += sec
+        m = quality.measure(d)
+        better = quality.score(m) > best[0]
+        tried.append(f"{label}: confidence {m['mean_confidence']}, lexicon {m['lexicon_share']}"
+                     + (" (kept)" if better else " (worse)"))
+        if better:
+            best = (quality.score(m), candidate, d, m)
+
+    share, conf = first["lexicon_share"], first["mean_confidence"]
+    if (share is None or share < quality.GOOD_LEXICON - 0.1 or (conf or 0) < quality.UNREADABLE_CONFIDENCE + 15
+            or first.get("sideways")):
+        degrees, osd_conf = orientation.detect(inp.image, lang)
+        if degrees and osd_conf >= orientation.MIN_CONFIDENCE:
+            image, angle = deskew(orientation.turn(inp.base, degrees))
+            recipe = {**inp.recipe, "rotation": degrees, "skew": angle}
+            read(PageInput(inp.base, inp.scanned_dpi, recipe, image),
+                 orientation.describe(degrees, osd_conf))
+    current = best[1]
+    gray = np.asarray(current.image)
+    evidence = prepare.measure(gray, dpi, inp.scanned_dpi)
+    if quality.page_verdict(best[3], dpi=None)[0] == "good":  # turned upright, it reads well
+        return current, best[2], best[3], seconds, tried, evidence.to_json()
+    steps = prepare.plan(evidence)
+    out, log = prepare.apply_plan(gray, steps)
+    if log:
+        recipe = {**current.recipe, "steps": [[name, params] for name, params in steps], "log": log}
+        read(PageInput(current.base, current.scanned_dpi, recipe, Image.fromarray(out)), "prepared " + ", ".join(log))
+    if quality.page_verdict(best[3], dpi=None, ink_share=evidence.ink_share)[0] == "unreadable":
+        steps = prepare.STRONG
+        out, log = prepare.apply_plan(gray, steps)
+        recipe = {**current.recipe, "steps": [[name, params] for name, params in steps], "log": log}
+        read(PageInput(current.base, current.scanned_dpi, recipe, Image.fromarray(out)), "cleaned hard " + ", ".join(log))
+    _, chosen, data, m = best
+    return chosen, data, m, seconds, tried, evidence.to_json()
+

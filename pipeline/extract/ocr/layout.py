@@ -1,0 +1,86 @@
+"""A read page as a :class:`PageLayout`: Tesseract's words, markers split off, as glyphs in PDF points.
+
+The words then go through :mod:`pipeline.extract.layout_pdf` exactly like the
+characters of a born-digital page.
+"""
+from __future__ import annotations
+
+from pipeline.extract.layout_pdf import Glyph, PageLayout, Rule
+from pipeline.extract.ocr.geometry import line_metrics, word_rows
+
+# characters Tesseract puts where a raised footnote digit was printed
+_MARKER_JUNK = set("0123456789!?'\"’‘”“*>°º^+~`¹²³⁴⁵⁶⁷⁸⁹⁰")
+
+
+def _strip_marker_junk(text: str) -> str:
+    k = len(text)
+    while k > 1 and text[k - 1] in _MARKER_JUNK:
+        k -= 1
+    return text[:k]
+
+
+def page_layout_from_ocr(number: int, data: dict, analysis: dict, dpi: int,
+                         width_px: int, height_px: int, image_rel: str | None) -> PageLayout:
+    """Tesseract words (with markers split off) as layout glyphs, in PDF points."""
+    k = 72.0 / dpi
+    markers = {m["word"]: m for m in analysis.get("markers", []) if m.get("text")}
+    ink_bases = analysis.get("baselines", {})
+    glyphs: list[Glyph] = []
+    for key, idx in word_rows(data).items():
+        size, base = line_metrics(data, idx)
+        base = ink_bases.get(",".join(map(str, key)), base)
+        for i in idx:
+            text = data["text"][i].strip()
+            left, top, w, h = data["left"][i], data["top"][i], data["width"][i], data["height"][i]
+            conf = max(0.0, min(1.0, float(data["conf"][i]) / 100.0))
+            m = markers.get(i)
+            if m is None and _picture_noise(text, conf):
+                continue
+            if m is not None:
+                x0, y0, x1, y1 = m["box"]
+                msize = (y1 - y0) / 0.68
+                glyphs.append(Glyph(text=m["text"], x0=x0 * k, top=y0 * k, x1=x1 * k, bottom=y1 * k,
+                                    size=msize * k, baseline=y1 * k, conf=conf, word=True,
+                                    superscript=True))
+                if m.get("whole"):
+                    continue
+                if m.get("unread"):  # ink beside the word, not in it: the word stays as read
+                    pass
+                elif m.get("head"):
+                    stripped = _strip_marker_junk(text[::-1])[::-1].lstrip()
+                    if stripped == text and text.startswith(m["text"]) and len(text) > len(m["text"]):
+                        stripped = text[len(m["text"]):].lstrip()
+                    text = stripped
+                    w = max(1, left + w - x1)
+                    left = x1
+                else:
+                    stripped = _strip_marker_junk(text)
+                    if stripped == text and text[-len(m["text"]):] == m["text"] and len(text) > len(m["text"]):
+                        stripped = text[:-len(m["text"])]
+                    text = stripped
+                    w = max(1, x0 - left)
+            if not text:
+                continue
+            glyphs.append(Glyph(  # Tesseract found the line: its words share one baseline
+                text=text, x0=left * k, top=top * k, x1=(left + w) * k, bottom=(top + h) * k,
+                size=size * k, baseline=base * k, conf=conf, word=True))
+    rules = [Rule(x0 * k, y0 * k, x1 * k, y1 * k) for x0, y0, x1, y1 in analysis.get("rules", [])]
+    _quantise_sizes(glyphs)
+    return PageLayout(number=number, width=width_px * k, height=height_px * k,
+                      glyphs=glyphs, rules=rules, image=image_rel)
+
+
+_TEXT_SYMBOLS = set("-‐‑–—―&%§/*“”‘’\"'()[]…•·.,;:")
+
+
+def _picture_noise(text: str, conf: float) -> bool:
+    """A word of symbols only, read unsurely: Tesseract reading a logo or a barcode ("¢", "\\)")."""
+    return conf < 0.6 and not any(c.isalnum() for c in text) and not set(text) <= _TEXT_SYMBOLS
+
+
+def _quantise_sizes(glyphs: list[Glyph]) -> None:
+    """Round estimated sizes to half points so that one style gets one size."""
+    for g in glyphs:
+        if not g.superscript:
+            g.size = round(g.size * 2) / 2
+

@@ -1,0 +1,231 @@
+"""Superscript footnote markers on a read page, and the page's analysis (markers, rules, baselines).
+
+Tesseract reads a raised "1" glued to its word as "Assembly!" or
+"Declaration,’".  The trailing raised ink of each word is found in the image;
+when it is as tall as a digit (not a quote mark) it is cut off the word and
+read again (:func:`pipeline.extract.ocr.tesseract.read_markers`: all of a
+batch of pages' markers in one Tesseract call restricted to digits).
+:func:`find_marks` gives a page's analysis with the markers still unread and
+their crops; :func:`name_markers` gives each marker its digits.
+"""
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image
+
+from pipeline.extract.ocr.geometry import DESCENDING, find_rules, ink_baseline, line_metrics, word_rows
+
+INK_LEVEL = 165  # grey below this is ink (a blurred scan's thin strokes stay above 140)
+RULE_INK_LEVEL = 200  # a blurred hairline rule is light grey
+ANALYSIS_VERSION = 15  # bump when rule/marker detection changes: re-analyses cached pages, no re-OCR
+MARKER_SCALE = 3  # a marker's crop is enlarged this much for Tesseract
+
+
+def _clusters(ink: np.ndarray) -> list[tuple[int, int]]:
+    """Runs of columns with ink: (start, end) pairs."""
+    cols = np.concatenate(([0], ink.any(axis=0).astype(np.int8), [0]))
+    d = np.diff(cols)
+    return list(zip(np.nonzero(d == 1)[0].tolist(), np.nonzero(d == -1)[0].tolist()))
+
+
+def _raised_digit(crop: np.ndarray, y0: int, cx0: int, cx1: int, size: float, base: float,
+                  min_raise: float = 0.22):
+    rows = np.nonzero(crop[:, cx0:cx1].any(axis=1))[0]
+    ctop, cbot = y0 + rows[0], y0 + rows[-1] + 1
+    raised = cbot < base - min_raise * size
+    tall = (cbot - ctop) >= 0.33 * size  # a digit; a quote mark is shorter
+    return (ctop, cbot) if raised and tall and (cx1 - cx0) <= 0.6 * size else None
+
+
+def _raised_tail(ink: np.ndarray, box: tuple[int, int, int, int], size: float, base: float):
+    """Raised digit-sized ink at a word's end (or, for a footnote's number, its start).
+
+    Returns (x0, top, x1, bottom, where) in px with where "tail", "head" or "whole", or None.
+    """
+    left, top, width, height = box
+    y0 = max(0, int(top - 0.1 * size))
+    left = max(0, left - 2)  # Tesseract's box may clip a thin "1" at the word's start
+    width += 2
+    crop = ink[y0:int(base + 0.3 * size), left:left + width]
+    if crop.size == 0:
+        return None
+    clusters = _clusters(crop)
+    if not clusters:
+        return None
+    for where, order in (("tail", list(reversed(clusters))), ("head", clusters)):
+        found: list[tuple[int, int, int, int]] = []
+        while order and _speck(crop, *order[0], size):  # a speck of a poor scan beside the marker
+            order = order[1:]
+        for cx0, cx1 in order:
+            # a note's number at the start of its line is raised less than a marker in the text
+            hit = _raised_digit(crop, y0, cx0, cx1, size, base, 0.22 if where == "tail" else 0.12)
+            if hit is None:
+                break
+            found.append((left + cx0, hit[0], left + cx1, hit[1]))
+        if found:
+            if len(found) == len(clusters):
+                where = "whole"
+            return (min(t[0] for t in found), min(t[1] for t in found), max(t[2] for t in found),
+                    max(t[3] for t in found), where)
+    return None
+
+
+def _speck(crop: np.ndarray, cx0: int, cx1: int, size: float) -> bool:
+    """Ink too small in both directions to be a digit or a letter (a speck, a stray dot)."""
+    rows = np.nonzero(crop[:, cx0:cx1].any(axis=1))[0]
+    return (cx1 - cx0) <= 0.12 * size and (rows[-1] - rows[0] + 1) <= 0.12 * size
+
+
+def marker_crop(image: Image.Image, box: tuple[int, int, int, int]) -> Image.Image:
+    """A raised digit cut out of its page and enlarged for Tesseract."""
+    x0, y0, x1, y1 = box
+    c = image.crop((x0 - 3, y0 - 3, x1 + 3, y1 + 3))
+    return c.resize((c.width * MARKER_SCALE, c.height * MARKER_SCALE), Image.LANCZOS)
+
+
+def _overlap(a, b) -> bool:
+    return min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1])
+
+
+def _ends_in_number(text: str) -> bool:
+    """'2025' and '79/33' end in their own digits; '2024;4' and 'war,°' may end in a marker."""
+    text = text.strip()
+    digits = len(text) - len(text.rstrip("0123456789"))
+    if digits == 0:
+        return False
+    return digits == len(text) or text[-digits - 1].isdigit() or text[-digits - 1] in "/-‑–"
+
+
+def _small_beside_neighbours(data: dict, idx: list[int], pos: int, tail) -> bool:
+    """A marker standing alone is smaller than, and raised above, a word beside it."""
+    x0, top, x1, bottom, _ = tail
+    for j in (pos + 1, pos - 1):
+        if 0 <= j < len(idx):
+            n = idx[j]
+            text = data["text"][n].strip()
+            if len(text) < 2 or not any(c.isalnum() for c in text):
+                continue
+            n_bottom, n_height = data["top"][n] + data["height"][n], data["height"][n]
+            if (bottom - top) >= 0.8 * n_height:
+                return False
+            return any(c in DESCENDING for c in text) or bottom < n_bottom - 0.15 * n_height
+    return False
+
+
+def _unread_marks(ink: np.ndarray, data: dict, idx: list[int], size: float, base: float,
+                  taken: set[int]) -> list[dict]:
+    """Raised digits Tesseract read as no word at all: small ink in the gap after a word, or before
+    a line's first word (a footnote's number), raised against the line's own baseline and size.
+
+    A typewriter's marker is often typed a space after its word, and a thin "1" at 200 dpi is
+    dropped by Tesseract as noise; its place and height still say what it is, in any typeface.
+    """
+    found = []
+    order = sorted(idx, key=lambda i: data["left"][i])
+    y0 = max(0, int(min(data["top"][i] for i in idx) - 0.6 * size))  # a marker may rise above the line
+    y1 = int(base)
+    for k, i in enumerate(order):
+        left, right = data["left"][i], data["left"][i] + data["width"][i]
+        end = right + int(1.5 * size)
+        if k + 1 < len(order):
+            end = min(end, data["left"][order[k + 1]] - 1)
+        gaps = [("tail", right + 1, end)]
+        if k == 0:
+            gaps.append(("head", max(0, left - int(1.5 * size)), left - 1))
+        for where, gx0, gx1 in gaps:
+            if gx1 - gx0 < 2 or i in taken:
+                continue
+            crop = ink[y0:y1, gx0:gx1]
+            clusters = [c for c in _clusters(crop) if not _speck(crop, *c, size)]
+            if not clusters:
+                continue
+            cx0, cx1 = clusters[0] if where == "tail" else clusters[-1]
+            rows = np.nonzero(crop[:, cx0:cx1].any(axis=1))[0]
+            if rows[0] == 0:  # ink from the line above reaching down: not a mark of this line
+                continue
+            hit = _raised_digit(crop, y0, cx0, cx1, size, base, 0.22 if where == "tail" else 0.12)
+            near = (cx0 <= 1.2 * size) if where == "tail" else (gx1 - gx0 - cx1 <= 1.2 * size)
+            if hit is None or not near or (where == "head" and len(clusters) > 2):
+                continue
+            found.append({"word": i, "box": [gx0 + cx0, int(hit[0]), gx0 + cx1, int(hit[1])], "whole": False,
+                          "head": where == "head", "unread": True})
+            taken.add(i)
+    return found
+
+
+def find_marks(image: Image.Image, data: dict, dpi: int) -> tuple[dict, list[Image.Image]]:
+    """Rules and superscript markers of one OCR'd page, and the markers' crops to read.
+
+    The markers have no text yet: :func:`name_markers` gives it from what
+    :func:`.tesseract.read_markers` reads in the crops.
+    """
+    arr = np.asarray(image)
+    ink = arr < INK_LEVEL
+    rules = find_rules(arr < RULE_INK_LEVEL, dpi)
+    markers = []
+    bases: dict[str, float] = {}
+    for key, idx in word_rows(data).items():
+        size, base = line_metrics(data, idx)
+        base = ink_baseline(ink, data, idx, size, base)
+        bases[",".join(map(str, key))] = base
+        for pos, i in enumerate(idx):
+            box = (data["left"][i], data["top"][i], data["width"][i], data["height"][i])
+            tail = _raised_tail(ink, box, size, base)
+            if tail is None:
+                continue
+            if tail[4] == "whole":
+                # Tesseract's own box must be raised too: faint ink lost to binarisation makes a
+                # blurred full-height digit look raised, but not to Tesseract
+                if (box[1] + box[3] > base - 0.15 * size or float(data["conf"][i]) < 10
+                        or not _small_beside_neighbours(data, idx, pos, tail)):
+                    continue
+            elif tail[4] == "tail" and _ends_in_number(data["text"][i]):
+                continue
+            elif tail[4] == "head" and pos > 0:
+                continue  # a raised start is a footnote's number only at the start of its line
+            markers.append({"word": i, "box": list(map(int, tail[:4])), "whole": tail[4] == "whole",
+                            "head": tail[4] == "head"})
+        markers += _unread_marks(ink, data, idx, size, base, {m["word"] for m in markers})
+    # A note's number Tesseract put on a line of its own, beside its note's first word
+    rows = word_rows(data)
+    metrics = {key: line_metrics(data, idx) for key, idx in rows.items()}
+    for key, idx in rows.items():
+        if len(idx) != 1 or len(data["text"][idx[0]].strip()) > 3 or any(m["word"] == idx[0] for m in markers):
+            continue
+        i = idx[0]
+        left, top, w, h = data["left"][i], data["top"][i], data["width"][i], data["height"][i]
+        for other, oidx in rows.items():
+            if other == key:
+                continue
+            n = oidx[0]
+            nsize = metrics[other][0]
+            n_bottom = data["top"][n] + data["height"][n]
+            if not (0 <= data["left"][n] - (left + w) <= 2 * nsize and top < n_bottom and top + h > data["top"][n]):
+                continue
+            if h < 0.8 * data["height"][n] and top + h < metrics[other][1] - 0.12 * nsize and h >= 0.33 * nsize:
+                markers.append({"word": i, "box": [left, top, left + w, top + h], "whole": True, "head": False})
+            break
+    # Tesseract may give a raised digit both as the tail of a word and as a word of its own
+    wholes = [m["box"] for m in markers if m["whole"]]
+    markers = [m for m in markers if m["whole"] or not any(_overlap(m["box"], b) for b in wholes)]
+    # ... or as the tail of two words whose boxes both cover it ("Questions" ",”"): the last keeps it
+    markers = [m for k, m in enumerate(markers)
+               if not any(_overlap(m["box"], n["box"]) for n in markers[k + 1:])]
+    crops = [marker_crop(image, tuple(m["box"])) for m in markers]
+    return {"version": ANALYSIS_VERSION, "rules": rules, "markers": markers, "baselines": bases}, crops
+
+
+def name_markers(analysis: dict, data: dict, texts: list[str]) -> dict:
+    """Each marker's digits: what the re-read found, else Tesseract's own digits at the word's end."""
+    for m, t in zip(analysis["markers"], texts):
+        if not t:  # unread: Tesseract's own digits at the word's end, if any
+            word = data["text"][m["word"]].strip()
+            tail = word[len(word.rstrip("0123456789")):]
+            t = tail if tail and (m["whole"] or len(tail) < len(word)) else ""
+        x0, y0, x1, y1 = m["box"]
+        if not t and (x1 - x0) <= 0.45 * (y1 - y0) and not m.get("unread"):
+            t = "1"  # a lone thin stroke Tesseract will not read: the only digit that narrow
+            # (not for ink beside a word that Tesseract read as no word: there it must read a digit)
+        m["text"] = t
+    return analysis
+

@@ -1,0 +1,122 @@
+"""Every call to Tesseract for a page's words: the version check, the page reading, the markers' re-read.
+
+``OMP_THREAD_LIMIT=1`` keeps each Tesseract process on one core so several
+Luigi workers share the machine well.  A missing Tesseract or language pack is
+:class:`TesseractMissing`, whose message says what to install.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from functools import lru_cache
+from pathlib import Path
+
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
+import pytesseract  # noqa: E402
+from PIL import Image  # noqa: E402
+
+TESSERACT_CONFIG = "--oem 1 --psm 3"
+MARKER_CONFIG = "--oem 1 --psm 7 -c tessedit_char_whitelist=0123456789"
+INSTALL_HINT = "run scripts/setup.sh (apt-get install tesseract-ocr tesseract-ocr-{lang})"
+MARKER_PAD = 45  # white between two marker crops in a strip
+
+
+class TesseractMissing(RuntimeError):
+    """Tesseract (or its language data) is not installed."""
+
+
+def tesseract_version(lang: str = "eng") -> str:
+    return _tesseract_version(pytesseract.pytesseract.tesseract_cmd, lang)
+
+
+@lru_cache(maxsize=8)
+def _tesseract_version(cmd: str, lang: str) -> str:
+    """Once per process and command: `tesseract --version` and `--list-langs` are two processes."""
+    if not shutil.which(cmd):
+        raise TesseractMissing(f"tesseract is not installed: {INSTALL_HINT.format(lang=lang)}")
+    try:
+        version = str(pytesseract.get_tesseract_version())
+        langs = pytesseract.get_languages(config="")
+    except (pytesseract.TesseractNotFoundError, OSError) as exc:
+        raise TesseractMissing(f"tesseract is not installed: {INSTALL_HINT.format(lang=lang)}") from exc
+    missing = [part for part in lang.split("+") if part not in langs]
+    if missing:
+        raise TesseractMissing(
+            f"tesseract language data {'+'.join(missing)} is not installed: {INSTALL_HINT.format(lang=missing[0])}")
+    return version
+
+
+def ocr_words(image: Image.Image | Path, lang: str) -> tuple[dict, float]:
+    """Tesseract's words; given the saved page image's path, pytesseract need not re-encode it."""
+    t = time.perf_counter()
+    data = pytesseract.image_to_data(str(image) if isinstance(image, Path) else image, lang=lang,
+                                     config=TESSERACT_CONFIG, output_type=pytesseract.Output.DICT)
+    return data, time.perf_counter() - t
+
+
+def marker_strip(crops: list[Image.Image]) -> tuple[Image.Image, list[tuple[int, int]]]:
+    """One page's marker crops side by side, and where each sits (x from, x to)."""
+    pad = MARKER_PAD
+    height = max(c.height for c in crops) + 2 * pad
+    slots, x = [], pad
+    for c in crops:
+        slots.append((x, x + c.width))
+        x += c.width + pad
+    strip = Image.new("L", (x + pad, height), 255)
+    for c, (sx, _) in zip(crops, slots):
+        strip.paste(c, (sx, (height - c.height) // 2))
+    return strip, slots
+
+
+def read_markers(pages: list[list[Image.Image]], lang: str) -> list[list[str]]:
+    """Read small raised digits: one strip per page, all pages in one Tesseract call.
+
+    Tesseract reads each strip as one line of digits; its character boxes say
+    which crop each digit came from.  Given a list of images, one Tesseract
+    process reads them all as the pages of one job, so a page costs no
+    process start of its own, and each strip is read exactly as if alone.
+    """
+    found = [[""] * len(crops) for crops in pages]
+    strips = [(k, *marker_strip(crops)) for k, crops in enumerate(pages) if crops]
+    if not strips:
+        return found
+    with tempfile.TemporaryDirectory(prefix="markers-") as tmp:
+        names = []
+        for k, strip, _ in strips:
+            names.append(os.path.join(tmp, f"strip-{k}.png"))
+            strip.save(names[-1], compress_level=1)
+        listing = os.path.join(tmp, "strips.txt")
+        Path(listing).write_text("\n".join(names) + "\n")
+        boxes = pytesseract.image_to_boxes(listing, lang=lang, config=MARKER_CONFIG)
+    pad = MARKER_PAD
+    for row in boxes.splitlines():
+        parts = row.split()
+        if len(parts) < 6 or not parts[0].isdigit() or not 0 <= int(parts[5]) < len(strips):
+            continue
+        k, _, slots = strips[int(parts[5])]
+        cx = (int(parts[1]) + int(parts[3])) / 2
+        for j, (sx, ex) in enumerate(slots):
+            if sx - pad / 2 <= cx <= ex + pad / 2:
+                found[k][j] += parts[0]
+                break
+    return found
+
+
+def reread_markers(pages: list[list[Image.Image]], lang: str) -> tuple[list[list[str]], str | None]:
+    """:func:`read_markers`, degrading when it fails: nothing re-read, and why.
+
+    The re-read only refines what the page's own reading gave (Tesseract's
+    digits at a word's end): when it crashes (a killed or crashing Tesseract,
+    a full temp disk) the page keeps its words and :func:`.markers.name_markers` falls
+    back to those digits; the caller records the skipped step, and the repair
+    stage flags each marker it would have checked.
+    """
+    try:
+        return read_markers(pages, lang), None
+    except Exception as exc:  # noqa: BLE001 -- any failure of a refinement step degrades it
+        message = " ".join(str(exc).split())
+        return [[""] * len(crops) for crops in pages], f"{type(exc).__name__}: {message[:160]}"
+
