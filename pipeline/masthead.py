@@ -37,9 +37,9 @@ if TYPE_CHECKING:
 MARK = r"(?:\*{1,3}|[†‡])"  # a masthead footnote marker: "Egypt,*", "A/C.1/80/L.42*"
 # "The General Assembly," on a line of its own, or opening a decision's sentence
 # ("The General Assembly, recalling ..., decides ...").
-ORGANS = r"General Assembly|Security Council|Economic and Social Council|Human Rights Council"
+ORGANS = "|".join(G.ORGANS)
 FORMULA = re.compile(
-    r"^\s*\*?\s*The\s+(General Assembly|Security Council|Economic and Social Council|Human Rights Council|Council"
+    rf"^\s*\*?\s*The\s+({ORGANS}|Council"
     r"|Assembly|Conference|Commission[\w ]*)\s*[,:]?\s*\*?\s*$")
 FORMULA_OPENING = re.compile(rf"^\s*The\s+({ORGANS}|Council|Assembly|Conference),\s+(?=[a-z])")
 SYMBOL_AT_END = re.compile(rf"(?:^|\s)({G.SYMBOL}(?:\s\(\d{{4}}\))?)({MARK})?\s*$")

@@ -31,8 +31,7 @@ _OPERATIVE = G.OPERATIVE_NUMBER
 _ITEM = G.ITEM_NUMBER
 _TITLE = masthead.RESOLUTION_TITLE
 _CLOSING = G.CLOSING
-_ORGAN_SERIES = {"General Assembly": "A/RES/", "Human Rights Council": "A/HRC/RES/", "Security Council": "S/RES/",
-                 "Economic and Social Council": "E/RES/"}
+_ORGAN_SERIES = G.RESOLUTION_SERIES
 
 
 is_preamble_opening = G.is_preamble_opening
