@@ -180,9 +180,7 @@ def load(dictionaries_dir: Path | str) -> Calibration:
     key = hashlib.sha256(raw).hexdigest()[:16]
     cal = _CACHE.get(key)
     if cal is None:
-        from ..lexicon import DictionaryError
-
-        from ..userfiles import UserFileError, echo, load_json
+        from ..userfiles import DictionaryError, UserFileError, echo, load_json
 
         todo = "rebuild it with python bench/calibrate.py"
         try:
