@@ -439,6 +439,17 @@ def facts(lines: list[str], roles: list[str | None]) -> dict[str, Any]:
     return f
 
 
+def facts_by_shape(lines: list[str], *, agenda_title: bool = False) -> dict[str, Any]:
+    """The facts of masthead lines given without their blocks: each line's role by its own shape.
+
+    For extraction's masthead zone (``agenda_title``: the line after "Agenda item ..." is the item's
+    title) and for the masthead lines repair removed as furniture (single lines: no titles).
+    """
+    roles = [fact_role(t) or ("agenda-title" if agenda_title and k and fact_role(lines[k - 1]) == "agenda" else None)
+             for k, t in enumerate(lines)]
+    return facts(lines, roles)
+
+
 def _statement_facts(statement: str, f: dict[str, Any], notes: list[dict[str, str]]) -> None:
     f["statement"] = statement
     sub = SUBMITTED.match(statement) if not re.search(r":\s*\S*\s*(?:revised\s+)?draft", statement, re.I) else None

@@ -640,7 +640,7 @@ def _masthead_facts(work: WorkText) -> dict[str, Any]:
                if c["rule"] == R.FURNITURE and c["status"] != "rejected" and c.get("info", {}).get("line")
                and c.get("info", {}).get("kind") not in ("job-number", "barcode", "page-number")]
     if removed:
-        extra = masthead.facts(removed, [masthead.fact_role(t) for t in removed])
+        extra = masthead.facts_by_shape(removed)
         for k, v in extra.items():
             if k in ("symbol", "distribution", "distribution_date", "original_language", "masthead_organ", "session"):
                 f.setdefault(k, v)
