@@ -2,6 +2,6 @@
 
 Run the batch with ``luigi --module pipeline CleanAll``; see README.md.
 """
-from .tasks import CleanAll, Extract, Footnotes, Publish, Repair, Structure  # noqa: F401
+from .run.tasks import CleanAll, Extract, Footnotes, Publish, Repair, Structure  # noqa: F401
 
 __all__ = ["CleanAll", "Extract", "Repair", "Footnotes", "Structure", "Publish"]

@@ -328,7 +328,7 @@ def flagged_only(thresholds: Thresholds) -> Thresholds:
 # ------------------------------------------------------------------ the batch teaches
 def batch_parts(clean_dir: Path) -> list[str]:
     """What the Footnotes stage's fingerprint takes from the batch memory: nothing while there is none."""
-    from .fingerprint import file_sha256
+    from .run.fingerprint import file_sha256
 
     path = Path(clean_dir) / BATCH_FILE
     return [file_sha256(path)] if path.exists() else []

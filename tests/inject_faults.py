@@ -57,7 +57,7 @@ def install(faults: list[dict]) -> None:
 
             pytesseract.image_to_data = killed
         elif kind == "memory":
-            import pipeline.stages as stages
+            import pipeline.run.stages as stages
 
             real_repair, part = stages.repair, f["doc"]
 

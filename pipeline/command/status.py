@@ -2,7 +2,7 @@
 
 A document is *clean* or *failed* when its last stage file for the current
 fingerprint exists (the fingerprint covers its input, the code, the settings,
-the dictionaries and its review decisions: see :mod:`pipeline.fingerprint`);
+the dictionaries and its review decisions: see :mod:`pipeline.run.fingerprint`);
 *stale* when it has outputs from an earlier fingerprint (the next run redoes
 it); *new* when it has none.  Outputs whose input is no longer in ``raw/`` are
 *orphaned*.
@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import stages
-from .report import collect
-from .settings import Settings
+from ..run import stages
+from ..review.report import collect
+from ..settings import Settings
 
 STATES = ("clean", "failed", "stale", "new")
 

@@ -13,13 +13,13 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from . import citations, degraded, footnotes, language, structure
-from .extract.errors import ExtractError
-from .model import Extracted, Source
-from .repair.engine import RepairContext, run_rules
-from .repair.layout import LAYOUT_RULES
-from .settings import Settings
-from .worktext import WorkText
+from .. import citations, degraded, footnotes, language, structure
+from ..extract.errors import ExtractError
+from ..model import Extracted, Source
+from ..repair.engine import RepairContext, run_rules
+from ..repair.layout import LAYOUT_RULES
+from ..settings import Settings
+from ..worktext import WorkText
 
 PDF_MAGIC = b"%PDF-"
 
@@ -120,7 +120,7 @@ def refusal(path: Path, root: Path) -> str | None:
 def extract(path: Path, rel_path: str, sha256: str, settings: Settings) -> Extracted:
     """Read one input into the neutral model; the kind comes from the bytes, not the name."""
     rel_path = printable(rel_path)
-    from .extract import prefetch
+    from ..extract import prefetch
 
     prefetch.started(path)
     # Again: raw/ may have changed since it was listed (a missing file is left to open(): a vanished file).
@@ -135,8 +135,8 @@ def extract(path: Path, rel_path: str, sha256: str, settings: Settings) -> Extra
     if head.lstrip()[:5] == PDF_MAGIC or path.suffix.lower() == ".pdf":
         if PDF_MAGIC not in head:
             raise ExtractError(f"{rel_path}: named .pdf but is not a PDF (no %PDF header)")
-        from .extract.pdf import extract_pdf
-        from .preflight import check_pdf, limits_for
+        from ..extract.pdf import extract_pdf
+        from ..preflight import check_pdf, limits_for
 
         check_pdf(path, rel_path, dpi=settings.dpi, limits=limits_for(settings))
         try:
@@ -147,7 +147,7 @@ def extract(path: Path, rel_path: str, sha256: str, settings: Settings) -> Extra
     else:
         if _looks_binary(head):
             raise ExtractError(f"{rel_path}: neither text nor PDF (binary content); convert it to PDF or text first")
-        from .extract.text import extract_text
+        from ..extract.text import extract_text
 
         doc = extract_text(path.read_bytes(), source)
     return doc
@@ -171,28 +171,28 @@ def _looks_binary(head: bytes) -> bool:
 
 
 def check_dictionaries(settings: Settings) -> None:
-    from .lexicon import check_dictionaries as _check
-    from .repair.calibration import load as load_calibration
+    from ..lexicon import check_dictionaries as _check
+    from ..repair.calibration import load as load_calibration
 
     _check(settings.dictionaries_dir)
     load_calibration(settings.dictionaries_dir)  # a broken calibration stops the run too, before any document
-    from .citation_memory import KNOWLEDGE_FILE, digit_confusions, read_knowledge
+    from ..citation_memory import KNOWLEDGE_FILE, digit_confusions, read_knowledge
 
     read_knowledge(settings.dictionaries_dir / KNOWLEDGE_FILE)
     digit_confusions(settings.dictionaries_dir)
 
 
 def load_lexicon(settings: Settings):
-    from .lexicon import load_lexicon as _load
+    from ..lexicon import load_lexicon as _load
 
-    from .lexicon import user_cache_dir
+    from ..lexicon import user_cache_dir
 
     return _load(settings.dictionaries_dir, user_cache_dir())
 
 
 def text_rules(kind: str | None = None) -> list[str]:
     """The text rules for a source kind (all of them when ``kind`` is None): see ``repair.order.rules_for``."""
-    from .repair.order import TEXT_RULES, rules_for  # importing registers the rules
+    from ..repair.order import TEXT_RULES, rules_for  # importing registers the rules
 
     return list(TEXT_RULES) if kind is None else rules_for(kind)
 
@@ -200,7 +200,7 @@ def text_rules(kind: str | None = None) -> list[str]:
 def repair(doc: Extracted, settings: Settings, doc_decisions: dict[str, str]) -> WorkText:
     work = WorkText.from_extracted(doc)
     work.apply(degraded.notices(work, doc.meta), settings.thresholds, doc_decisions.get)  # steps extraction skipped
-    from .repair.calibration import load as load_calibration
+    from ..repair.calibration import load as load_calibration
 
     ctx = RepairContext(lexicon=load_lexicon(settings), settings=settings.repair_settings(),
                         source_kind=doc.source.kind, calibration=load_calibration(settings.dictionaries_dir))
@@ -209,7 +209,7 @@ def repair(doc: Extracted, settings: Settings, doc_decisions: dict[str, str]) ->
 
 
 def recover_footnotes(work: WorkText, settings: Settings, doc_decisions: dict[str, str]) -> WorkText:
-    from .citation_memory import apply_memory
+    from ..citation_memory import apply_memory
 
     work = footnotes.recover(work, settings.thresholds, doc_decisions.get)
     # Citations are checked against the memory once a footnote knows the clause its marker ends.
@@ -236,7 +236,7 @@ def build(work: WorkText, doc: dict[str, Any] | Extracted) -> dict[str, Any]:
 
 def ocr_verdict(meta: dict[str, Any]) -> dict[str, Any]:
     """The output's ``ocr`` field: the scan's status and each page's verdict and preparation."""
-    from .extract import quality
+    from ..extract import quality
 
     pages = [{k: v for k, v in p.items() if v is not None or k == "mean_confidence"} for p in meta["ocr_quality"]]
     return {"status": quality.document_status(pages), "mean_confidence": quality.mean_confidence(pages),
@@ -281,6 +281,6 @@ def process(path: Path, settings: Settings | None = None, doc_decisions: dict[st
 def note_evidence(work: WorkText, settings: Settings, doc_decisions: dict[str, str],
                   batch_notes: list[dict[str, Any]]) -> WorkText:
     """The batch's anchored footnotes applied to one document (see :mod:`pipeline.batchnotes`)."""
-    from .batchnotes import apply_evidence
+    from ..batchnotes import apply_evidence
 
     return apply_evidence(work, batch_notes, settings.thresholds, doc_decisions.get)

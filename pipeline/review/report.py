@@ -25,9 +25,9 @@ from urllib.parse import quote
 
 import jinja2
 
-from . import citation_index
+from .. import citation_index
 from . import decisions as decisions_mod
-from .files import atomic_file
+from ..files import atomic_file
 
 SCHEMA = "clean-document/1"
 STATUSES = ("flagged", "suggested", "accepted", "rejected", "applied")

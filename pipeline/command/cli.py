@@ -25,8 +25,8 @@ from typing import NoReturn
 
 from . import console
 from .console import BAD_USAGE, UserError
-from .faults import EXIT_NOT_DONE, classify
-from .decisions import DecisionsError
+from ..faults import EXIT_NOT_DONE, classify
+from ..review.decisions import DecisionsError
 
 NOT_STARTED = 35  # luigi.cfg [retcode] scheduling_error: a broken dictionary or decisions file
 INTERNAL = 40  # luigi.cfg [retcode] unhandled_exception
@@ -98,7 +98,8 @@ def main(argv: list[str] | None = None) -> int:
 def run(args: argparse.Namespace) -> int:
     import luigi.configuration
 
-    from . import progress, project, tasks
+    from ..run import tasks
+    from . import progress, project
 
     sch = project.choose_scheduler(cli_local=args.local_scheduler, cli_host=args.scheduler_host,
                                    cli_port=args.scheduler_port, **project.configured_scheduler())
@@ -188,7 +189,8 @@ def _run_luigi() -> int:
 def status(args: argparse.Namespace) -> int:
     import json
 
-    from . import project, tasks
+    from ..run import tasks
+    from . import project
     from .status import batch_state, format_state
 
     s = tasks.settings()
@@ -202,7 +204,8 @@ def status(args: argparse.Namespace) -> int:
 
 
 def explain(args: argparse.Namespace) -> int:
-    from . import project, tasks
+    from ..run import tasks
+    from . import project
     from .explain import explain as text
 
     s = tasks.settings()
@@ -212,12 +215,15 @@ def explain(args: argparse.Namespace) -> int:
 
 
 def review_apply(args: argparse.Namespace) -> int:
-    from . import decisions, project, review, tasks
+    from ..review import decisions
+    from ..review.apply import apply
+    from ..run import tasks
+    from . import project
 
     s = tasks.settings()
     project.check_folder(s)
     try:
-        review.apply(args.file.expanduser(), project=Path("."), clean_dir=s.clean_dir)
+        apply(args.file.expanduser(), project=Path("."), clean_dir=s.clean_dir, run_command=console.commands()["run"])
     except decisions.DecisionsError as err:
         raise UserError(str(err), BAD_USAGE) from None
     except (OSError, MemoryError) as exc:  # the disk, a permission: nothing was changed

@@ -47,7 +47,7 @@ AKN_NS = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
 UNCL_NS = "urn:un-resolution-cleaner:akn:1"
 NSMAP = {None: AKN_NS, "uncl": UNCL_NS}
 
-SCHEMA_PATH = Path(__file__).parent / "schema" / "akomantoso30.xsd"
+SCHEMA_PATH = Path(__file__).parent.parent / "schema" / "akomantoso30.xsd"
 
 # Who made the markup: the ``source`` of identification, references, notes.
 PRODUCER_ID = "uncleaner"

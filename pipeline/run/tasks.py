@@ -1,8 +1,8 @@
-"""Luigi tasks: one per document per stage, each a thin wrapper over :mod:`pipeline.stages`.
+"""Luigi tasks: one per document per stage, each a thin wrapper over :mod:`pipeline.run.stages`.
 
 A stage's output path is ``clean/.stages/<stage>/<doc_id>-<fingerprint>.json``;
 the fingerprint covers the input, the stage's code, settings and dictionaries
-(see :mod:`pipeline.fingerprint`), so Luigi's existence check is a real cache
+(see :mod:`pipeline.run.fingerprint`), so Luigi's existence check is a real cache
 check.  A document that cannot be processed gets a failure record as its stage
 output instead of an exception: the rest of the batch goes on, the report lists
 it, and ``CleanAll`` ends with a non-zero exit status.  Only a fault of the
@@ -30,18 +30,18 @@ from typing import Any
 import luigi
 import luigi.interface
 
-from . import citation_memory, console, project
-from . import decisions as decisions_store
-from . import faults
+from .. import citation_memory, faults
+from ..command import console, project
+from ..export.canonical import dumps, dumps_compact, render_markdown
+from ..extract import prefetch
+from ..files import atomic_write, remove_stale_temp_files
+from ..model import Extracted
+from ..review import decisions as decisions_store
+from ..settings import Settings
+from ..userfiles import UserFileError
+from ..worktext import Mark, WorkText
 from . import fingerprint as fp
 from . import stages
-from .extract import prefetch
-from .model import Extracted
-from .files import atomic_write, remove_stale_temp_files
-from .output import dumps, dumps_compact, render_markdown
-from .settings import Settings
-from .userfiles import UserFileError
-from .worktext import Mark, WorkText
 
 log = logging.getLogger("luigi-interface")
 console.install_filters()  # an expected failure is one line in Luigi's log, not a traceback
@@ -115,7 +115,7 @@ def _decisions_file(s: Settings) -> tuple[dict[str, dict[str, str]], set[str]]:
         loaded = decisions_store.load(path)
         batch = set()
         if loaded:
-            from .batchnotes import BATCH_RULES
+            from ..batchnotes import BATCH_RULES
 
             for d in decisions_store.read(path):  # checked by load(): read through the one loader
                 if d.get("rule") in BATCH_RULES or not d.get("rule"):  # a rule not named: assume it may
@@ -414,7 +414,7 @@ class NoteIndex(luigi.Task):
             log.warning("[pipeline] the batch's footnote index not built: %s", fault.line())
 
     def build(self) -> None:
-        from .batchnotes import Evidence, anchored_notes, merge_notes, needs_evidence, suggestions
+        from ..batchnotes import Evidence, anchored_notes, merge_notes, needs_evidence, suggestions
 
         s = settings()
         if not all(Path(Footnotes(path=p, doc_id=d).output().path).exists() for p, d in batch_documents(s)):
@@ -657,7 +657,7 @@ class AknExport(DocTask):
         self.guarded(self.export)
 
     def export(self) -> None:
-        from .akn import export_bytes, validate
+        from ..export.akn import export_bytes, validate
 
         s = settings()
         structure = self.requires().requires()
@@ -874,7 +874,7 @@ class CleanAll(luigi.Task):
     def complete(self) -> bool:
         if not super().complete() or not (settings().clean_dir / "citations.json").exists():
             return False
-        from .report import report_batch
+        from ..review.report import report_batch
 
         # The report is this batch's, not that of another run in between (a withdrawn decision).
         return report_batch(settings().clean_dir / "report.html") == Path(self.output().path).stem
@@ -902,7 +902,7 @@ class CleanAll(luigi.Task):
             run_document(doc)
 
     def run(self) -> None:
-        from .report import BATCH_SUGGESTIONS
+        from ..review.report import BATCH_SUGGESTIONS
 
         s = settings()
         docs = self.documents()
@@ -952,8 +952,8 @@ class CleanAll(luigi.Task):
 def write_citation_index(s: Settings) -> int:
     """``clean/citations.json`` and ``.csv``: the batch's citations by target; then what the batch
     teaches the citation memory (``clean/citation-memory.tsv``).  Returns how many facts it learned."""
-    from .citation_index import write_index
-    from .report import load_documents
+    from ..citation_index import write_index
+    from ..review.report import load_documents
 
     docs = [doc for _, doc in load_documents(s.clean_dir)]
     write_index(s.clean_dir, docs)
@@ -968,7 +968,7 @@ def move_stale_outputs(clean_dir: Path, keep: set[Path]) -> list[Path]:
     machine) may have outputs of an earlier version of its input.  Neither may
     look current, and nothing is lost: they are moved, not deleted.
     """
-    from .report import _is_canonical, _read_json
+    from ..review.report import _is_canonical, _read_json
 
     moved = []
     keep = {p.resolve() for p in keep}
@@ -1002,7 +1002,7 @@ def print_summary(s: Settings, report: Path | None = None, *, batch: set[str] | 
     ``batch``: doc ids of the current batch's finished documents; ``stamp``: the
     batch fingerprint the report carries (see ``CleanAll.complete``).
     """
-    from .report import build_report, summarize
+    from ..review.report import build_report, summarize
 
     not_done = [f for f in faults.recorded() if f["doc"] != "report"]
     notes = [f"Skipped, not an input: {name}: {why}" for name, why in skipped]

@@ -15,18 +15,18 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-PACKAGE = Path(__file__).resolve().parent
+PACKAGE = Path(__file__).resolve().parent.parent
 
 # The modules whose code decides each stage's output.
 STAGE_CODE = {
-    "extract": ["model.py", "extract", "preflight.py", "stages.py", "masthead.py"],
+    "extract": ["model.py", "extract", "preflight.py", "run/stages.py", "masthead.py"],
     "repair": ["worktext.py", "repair", "lexicon.py", "masthead.py", "degraded.py"],
     "footnotes": ["footnotes.py", "citations.py", "citation_memory.py", "structure.py", "repair/patterns.py", "repair/layout.py",
                   "masthead.py"],
     "notes": ["batchnotes.py", "worktext.py"],
-    "structure": ["structure.py", "output.py", "stages.py", "citations.py", "schema/clean-document.schema.json", "masthead.py"],
-    "akn": ["akn.py", "schema/akomantoso30.xsd"],
-    "report": ["report.py", "templates", "citation_index.py"],
+    "structure": ["structure.py", "export/canonical.py", "run/stages.py", "citations.py", "schema/clean-document.schema.json", "masthead.py"],
+    "akn": ["export/akn.py", "schema/akomantoso30.xsd"],
+    "report": ["review/report.py", "review/templates", "citation_index.py"],
 }
 
 
