@@ -67,6 +67,14 @@ def file_sha256(path: Path) -> str:
     return _file_hashes[key]
 
 
+def batch_memory_parts(clean_dir: Path) -> list[str]:
+    """What the Footnotes stage's fingerprint takes from the batch's citation memory: nothing while there is none."""
+    from ..citation_memory import BATCH_FILE
+
+    path = Path(clean_dir) / BATCH_FILE
+    return [file_sha256(path)] if path.exists() else []
+
+
 DICTIONARY_SUFFIXES = (".tsv", ".txt", ".json", ".csv")
 _NOT_DICTIONARIES = ("review-decisions.json",)  # decisions count per document, not for every stage
 

@@ -325,7 +325,7 @@ class Footnotes(DocTask):
     def fingerprint_parts(self) -> list[Any]:
         s = settings()
         return [self.requires().fingerprint, fp.code_version("footnotes"), s.repair_settings(),
-                decisions_store.fingerprint(doc_decisions(s, self.doc_id))] + citation_memory.batch_parts(s.clean_dir)
+                decisions_store.fingerprint(doc_decisions(s, self.doc_id))] + fp.batch_memory_parts(s.clean_dir)
 
     def run(self) -> None:
         s = settings()
