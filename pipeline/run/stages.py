@@ -6,20 +6,23 @@ touches no file but the caches it is handed, so it can be tested without Luigi.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import stat
+import traceback
 import unicodedata
 from pathlib import Path
 from typing import Any
 
 from .. import citations, degraded, footnotes, language, structure
 from ..extract.errors import ExtractError
+from ..faults import Fault
 from ..model import Extracted, Source
 from ..repair.engine import RepairContext, run_rules
 from ..repair.layout import LAYOUT_RULES
 from ..settings import Settings
-from ..worktext import WorkText
+from ..worktext import Mark, Thresholds, WorkText
 
 PDF_MAGIC = b"%PDF-"
 
@@ -276,6 +279,55 @@ def process(path: Path, settings: Settings | None = None, doc_decisions: dict[st
     work = recover_footnotes(repair(extracted, settings, doc_decisions), settings, doc_decisions)
     work = note_evidence(work, settings, doc_decisions, batch_notes or [])
     return build(work, extracted), work
+
+
+def note_index(footnote_files: list[tuple[str, Path]], thresholds: Thresholds) -> dict[str, Any]:
+    """The batch's anchored footnotes (``notes``) and what they suggest for each document (``suggestions``).
+
+    ``footnote_files``: ``(doc_id, its Footnotes stage file)`` of every document of the batch.
+    """
+    from ..batchnotes import Evidence, anchored_notes, merge_notes, needs_evidence, suggestions
+
+    notes, pending = [], []
+    for doc_id, path in footnote_files:
+        with open(path, encoding="utf-8") as f:
+            up = json.load(f)
+        if "failed" in up:
+            continue
+        # Only text and marks are needed here: lines and the origin map are left unread.
+        work = WorkText(up["doc_id"], up["text"], [], [Mark(**m) for m in up["marks"]])
+        notes += [{"doc_id": doc_id, **n} for n in anchored_notes(work)]
+        if needs_evidence(work):
+            pending.append((doc_id, up))
+    notes = merge_notes(notes)
+    evidence = Evidence(notes)
+    suggested = {}
+    for doc_id, up in pending:
+        found = suggestions(WorkText.from_json(up), evidence, thresholds)
+        if found["corrections"] or found["info"]:
+            suggested[doc_id] = found
+    return {"notes": notes, "suggestions": suggested}
+
+
+def failure_record(path: str, doc_id: str, stage: str, exc: BaseException, fault: Fault,
+                   settings: Settings) -> dict[str, Any]:
+    """What a stage writes for a document it could not process: where, why, and what to do."""
+    from .fingerprint import file_sha256
+
+    src = Path(path)
+    sha = file_sha256(src) if src.exists() else None
+    tb = traceback.extract_tb(exc.__traceback__)
+    where = f"{Path(tb[-1].filename).name}:{tb[-1].lineno}" if tb else None
+    source = printable(path)
+    reason = fault.reason
+    if not reason.startswith(source):  # every reason names its file
+        reason = f"{source}: {reason}"
+    hint = f"fix {settings.decisions_file} (see the message) and run again" \
+        if type(exc).__name__ == "DecisionsError" else fault.hint
+    return {"failed": {
+        "doc_id": doc_id, "source": source, "stage": stage, "reason": reason,
+        "error": type(exc).__name__, "at": where, "input_sha256": sha, "hint": hint,
+    }}
 
 
 def note_evidence(work: WorkText, settings: Settings, doc_decisions: dict[str, str],
