@@ -15,19 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-PACKAGE = Path(__file__).resolve().parent.parent
-
-# The modules whose code decides each stage's output.
-STAGE_CODE = {
-    "extract": ["model.py", "extract", "preflight.py", "run/stages.py", "masthead.py"],
-    "repair": ["worktext.py", "repair", "lexicon.py", "masthead.py", "degraded.py"],
-    "footnotes": ["footnotes.py", "citations.py", "citation_memory.py", "structure.py", "repair/patterns.py", "repair/layout.py",
-                  "masthead.py"],
-    "notes": ["batchnotes.py", "worktext.py"],
-    "structure": ["structure.py", "export/canonical.py", "run/stages.py", "citations.py", "schema/clean-document.schema.json", "masthead.py"],
-    "akn": ["export/akn.py", "schema/akomantoso30.xsd"],
-    "report": ["review/report.py", "review/templates", "citation_index.py"],
-}
+from .stage_code import stage_files
 
 
 def digest(*parts: Any) -> str:
@@ -40,14 +28,11 @@ def digest(*parts: Any) -> str:
 
 @lru_cache(maxsize=None)
 def code_version(stage: str) -> str:
+    """Hash of the code (and data files) that decide ``stage``'s output, found from the source (:mod:`.stage_code`)."""
     h = hashlib.sha256()
-    for rel in STAGE_CODE[stage]:
-        path = PACKAGE / rel
-        files = sorted(f for f in path.rglob("*") if f.is_file() and f.suffix in (".py", ".j2", ".html", ".css", ".js")) if path.is_dir() else [path]
-        for f in files:
-            if f.exists():
-                h.update(str(f.relative_to(PACKAGE)).encode())
-                h.update(f.read_bytes())
+    for name, data in stage_files(stage):
+        h.update(name.encode())
+        h.update(data)
     return h.hexdigest()[:16]
 
 

@@ -309,7 +309,7 @@ class Publish(PublishedStage):
     stage = "publish"
 
     def fingerprint_parts(self) -> list[Any]:
-        return [self.requires().fingerprint]
+        return [self.requires().fingerprint, fp.code_version("publish")]
 
     def write_files(self, doc: dict[str, Any]) -> dict[str, Any]:
         s, name = settings(), stages.safe_name(self.doc_id)
