@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from .. import citation_memory
+from .. import citation_memory, faults
 from ..export.canonical import dumps, render_markdown
 from ..files import atomic_write
 from ..settings import Settings
@@ -89,24 +89,45 @@ def outputs_current(record: dict[str, Any]) -> bool:
 
 def write_citation_index(s: Settings) -> int:
     """``clean/citations.json`` and ``.csv``: the batch's citations by target; then what the batch
-    teaches the citation memory (``clean/citation-memory.tsv``).  Returns how many facts it learned."""
+    teaches the citation memory (``clean/citation-memory.tsv``).  Returns how many facts it learned.
+
+    A fault of the machine is recorded for the summary (and nothing learned)."""
     from ..citation_index import write_index
     from ..review.report import load_documents
 
-    docs = [doc for _, doc in load_documents(s.clean_dir)]
-    write_index(s.clean_dir, docs)
-    return citation_memory.learn_from_batch(s.clean_dir, s.dictionaries_dir, docs)
+    try:
+        docs = [doc for _, doc in load_documents(s.clean_dir)]
+        write_index(s.clean_dir, docs)
+        return citation_memory.learn_from_batch(s.clean_dir, s.dictionaries_dir, docs)
+    except OSError as exc:
+        faults.record("(citation index)", "report", faults.classify(exc, where=s.clean_dir))
+        return 0
 
 
 def write_batch_suggestions(s: Settings, index: Path) -> None:
     """``clean/batch-suggestions.json``: what the batch's footnotes suggest for each document (the report shows it)."""
     from ..review.report import BATCH_SUGGESTIONS
 
-    suggested = json.loads(index.read_text(encoding="utf-8"))["suggestions"] if index.exists() else {}
-    atomic_write(s.clean_dir / BATCH_SUGGESTIONS, dumps({"suggestions": suggested}))
+    try:
+        suggested = json.loads(index.read_text(encoding="utf-8"))["suggestions"] if index.exists() else {}
+        atomic_write(s.clean_dir / BATCH_SUGGESTIONS, dumps({"suggestions": suggested}))
+    except OSError as exc:
+        faults.record("(batch suggestions)", "report", faults.classify(exc, where=s.clean_dir))
 
 
-def move_stale_outputs(clean_dir: Path, keep: set[Path]) -> list[Path]:
+def move_stale_outputs(s: Settings, keep: set[Path]) -> None:
+    """Move the outputs in clean/ that are not the current batch's to ``clean/stale/`` (a fault of the machine: recorded)."""
+    try:
+        moved = stale_outputs_moved(s.clean_dir, keep)
+    except OSError as exc:
+        faults.record("(outputs of removed inputs)", "publish", faults.classify(exc, where=s.clean_dir))
+        return
+    if moved:
+        log.info("[pipeline] %d outputs of documents not in this batch (or not current) moved to %s",
+                 len(moved), s.clean_dir / "stale")
+
+
+def stale_outputs_moved(clean_dir: Path, keep: set[Path]) -> list[Path]:
     """Move outputs that are not the current batch's to ``clean/stale/``; return where they went.
 
     An input removed or renamed leaves its JSON, Markdown, Akoma Ntoso and

@@ -516,29 +516,16 @@ class CleanAll(luigi.Task):
         s = settings()
         docs = self.documents()
         skipped = launch.listing(s).skipped
-        keep = {Path(f) for d in docs if d.done() for f in d.output_files()}
-        try:
-            moved = publish.move_stale_outputs(s.clean_dir, keep)
-            if moved:
-                log.info("[pipeline] %d outputs of documents not in this batch (or not current) moved to %s",
-                         len(moved), s.clean_dir / "stale")
-        except OSError as exc:
-            faults.record("(outputs of removed inputs)", "publish", faults.classify(exc, where=s.clean_dir))
-        try:
-            if publish.write_citation_index(s):  # the batch taught the citation memory what may correct its own citations
-                self.recheck_citations()
-                publish.write_citation_index(s)
-        except OSError as exc:
-            faults.record("(citation index)", "report", faults.classify(exc, where=s.clean_dir))
+        publish.move_stale_outputs(s, {Path(f) for d in docs if d.done() for f in d.output_files()})
+        if publish.write_citation_index(s):  # the batch taught the citation memory what may correct its own citations
+            self.recheck_citations()
+            publish.write_citation_index(s)
         done = [d for d in docs if d.done()]  # after the citation check, which may have re-run documents
         for d in docs:
             if d not in done and not faults.not_done(d.path):
                 faults.record(d.path, "run", faults.Fault(True, "not done in this run (a stage file vanished)",
                                                           "run again", "vanished"))
-        try:
-            publish.write_batch_suggestions(s, Path(NoteIndex(fingerprint=note_index_fingerprint(s)).output().path))
-        except OSError as exc:
-            faults.record("(batch suggestions)", "report", faults.classify(exc, where=s.clean_dir))
+        publish.write_batch_suggestions(s, Path(NoteIndex(fingerprint=note_index_fingerprint(s)).output().path))
         summary = print_summary(s, batch={d.doc_id for d in done}, skipped=skipped, stamp=Path(self.output().path).stem)
         if summary["failed"]:
             raise DocumentsFailed(
