@@ -12,6 +12,7 @@ declare and run.
 from __future__ import annotations
 
 import gc
+import logging
 import sys
 from pathlib import Path
 from typing import Any
@@ -102,7 +103,10 @@ def warm(s: Settings, docs: list[Path], to_repair: list[Path]) -> None:
         if to_repair:
             prefetch.soon(to_repair[0])  # Tesseract starts on a scan's first page while the lexicon loads
     if to_repair:
-        preload_lexicon(s)
+        try:
+            preload_lexicon(s)
+        except Exception as exc:  # noqa: BLE001 -- the first Repair builds it again and meets the problem itself
+            logging.getLogger("luigi-interface").warning("[pipeline] lexicon not built ahead: %s", exc)
 
 
 _frozen_lexicon: list[Any] = []
