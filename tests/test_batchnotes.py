@@ -7,8 +7,8 @@ read footnote 5's number as "®".
 from __future__ import annotations
 
 from conftest import ROOT
-from pipeline import batchnotes
 from pipeline.run import stages
+from pipeline.notes import batchnotes
 from pipeline.export.akn import export_bytes
 from pipeline.export.canonical import render_markdown
 from pipeline.settings import Settings

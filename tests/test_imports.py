@@ -27,15 +27,14 @@ STAGES = ["extract", "repair", "notes", "structure", "export", "review", "run"]
 STAGE_OF = {  # by the module's path below pipeline/, its folder first
     "extract": "extract", "preflight": "extract",
     "repair": "repair", "lexicon": "repair", "degraded": "repair",
-    "footnotes": "notes", "batchnotes": "notes", "citation_memory": "notes",
+    "notes": "notes",
     "structure": "structure",
-    "export": "export", "citation_index": "export",
+    "export": "export",
     "review": "review",
     "run": "run", "command": "run", "central": "run", "build_lexicon": "run",
 }
 # Imported by any stage; they import only each other.
-SHARED = {"grammar", "masthead", "citations", "model", "worktext", "language", "settings", "files",
-          "faults", "userfiles"}
+SHARED = {"grammar", "masthead", "model", "worktext", "language", "settings", "files", "faults", "userfiles"}
 
 # Cycles still in code other branches are reshaping (the members of each strongly connected set).
 KNOWN_CYCLES: dict[frozenset[str], str] = {
@@ -48,9 +47,8 @@ KNOWN_CYCLES: dict[frozenset[str], str] = {
 KNOWN_ORDER: dict[tuple[str, str], str] = {
     # r13grammar: the UN text grammar gets its own module; footnotes stop importing structure.
     ("pipeline.masthead", "pipeline.repair.patterns"): "r13grammar",
-    ("pipeline.citations", "pipeline.repair.patterns"): "r13grammar",
     ("pipeline.extract.layout_pdf", "pipeline.repair.patterns"): "r13grammar",
-    ("pipeline.footnotes", "pipeline.structure"): "r13grammar",
+    ("pipeline.notes.footnotes", "pipeline.structure.parts"): "r13grammar",
 }
 
 

@@ -14,11 +14,11 @@ def names(stage: str) -> set[str]:
 def test_each_stage_has_its_own_code_and_not_the_later_stages():
     extract = names("extract")
     assert {"extract/scan.py", "extract/pdf.py", "extract/text.py", "model.py", "preflight.py"} <= extract
-    assert not {"structure.py", "footnotes.py", "export/akn.py", "repair/words.py"} & extract
+    assert not {"structure/parts.py", "notes/footnotes.py", "export/akn.py", "repair/words.py"} & extract
     assert {"repair/words.py", "repair/order.py", "lexicon.py"} <= names("repair")  # imported inside functions
-    assert "structure.py" not in names("repair")
-    assert {"structure.py", "citations.py", "schema/clean-document.schema.json"} <= names("structure")
-    assert {"export/akn.py", "schema/akomantoso30.xsd"} <= names("akn") and "structure.py" not in names("akn")
+    assert "structure/parts.py" not in names("repair")
+    assert {"structure/parts.py", "structure/citations.py", "schema/clean-document.schema.json"} <= names("structure")
+    assert {"export/akn.py", "schema/akomantoso30.xsd"} <= names("akn") and "structure/parts.py" not in names("akn")
     assert {"review/report.py", "review/templates/report.html.j2"} <= names("report")
 
 
@@ -37,7 +37,7 @@ def test_a_change_to_a_module_changes_the_stages_that_use_it(monkeypatch, tmp_pa
     copy = tmp_path / "pipeline"
     shutil.copytree(stage_code.PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
     before = {s: stage_files(s) for s in STAGE_FUNCTIONS}
-    with (copy / "structure.py").open("a", encoding="utf-8") as f:
+    with (copy / "structure" / "parts.py").open("a", encoding="utf-8") as f:
         f.write("\n# an edit\n")
     monkeypatch.setattr(stage_code, "PACKAGE", copy)
     for cached in (stage_code._module, stage_code._imports_of, stage_code._exists):

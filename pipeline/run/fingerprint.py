@@ -54,7 +54,7 @@ def file_sha256(path: Path) -> str:
 
 def batch_memory_parts(clean_dir: Path) -> list[str]:
     """What the Footnotes stage's fingerprint takes from the batch's citation memory: nothing while there is none."""
-    from ..citation_memory import BATCH_FILE
+    from ..structure.citation_memory import BATCH_FILE
 
     path = Path(clean_dir) / BATCH_FILE
     return [file_sha256(path)] if path.exists() else []

@@ -12,10 +12,11 @@ import os
 from pathlib import Path
 from typing import Any
 
-from .. import citation_memory, faults
+from .. import faults
 from ..export.canonical import dumps, render_markdown
 from ..files import atomic_write
 from ..settings import Settings
+from ..structure import citation_memory
 
 log = logging.getLogger("luigi-interface")
 
@@ -92,7 +93,7 @@ def write_citation_index(s: Settings) -> int:
     teaches the citation memory (``clean/citation-memory.tsv``).  Returns how many facts it learned.
 
     A fault of the machine is recorded for the summary (and nothing learned)."""
-    from ..citation_index import write_index
+    from ..structure.citation_index import write_index
     from ..review.report import load_documents
 
     try:

@@ -33,7 +33,7 @@ STAGE_FUNCTIONS = {
 # Data files a module reads (paths below pipeline/; a folder: every file in it).
 DATA_FILES = {
     "pipeline.export.akn": ["schema/akomantoso30.xsd"],
-    "pipeline.structure": ["schema/clean-document.schema.json"],  # the contract the document is built to
+    "pipeline.structure.parts": ["schema/clean-document.schema.json"],  # the contract the document is built to
     "pipeline.review.report": ["review/templates"],
 }
 

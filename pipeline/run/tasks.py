@@ -229,7 +229,7 @@ _index_fp: dict[str, Any] = {}
 
 
 class NoteEvidence(DocTask):
-    """The batch's evidence applied to one document, when its decisions need it (:mod:`pipeline.batchnotes`)."""
+    """The batch's evidence applied to one document, when its decisions need it (:mod:`pipeline.notes.batchnotes`)."""
 
     stage = "notes"
 
