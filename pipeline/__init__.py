@@ -6,7 +6,9 @@ Importing the package does not import Luigi: ``from pipeline.repair import words
 works without it.  Under the ``luigi`` command (Luigi is loaded before it
 imports this package) the tasks are registered here, so ``--module pipeline``
 finds ``CleanAll``; elsewhere ``pipeline.CleanAll`` and the other task names
-import :mod:`pipeline.run.tasks` when first asked for.
+import :mod:`pipeline.run.tasks` when first asked for.  A program that imports
+the package before Luigi and then runs Luigi's command line in the same
+process imports :mod:`pipeline.run.tasks` itself (or Luigi first).
 """
 import sys
 

@@ -137,7 +137,8 @@ def _unreadable(target: str) -> None:
 
 
 if __name__ == "__main__":
+    from luigi.cmdline import luigi_run  # Luigi first: the package registers its tasks when Luigi is there
+
     install(json.loads(sys.argv[1]))
-    from luigi.cmdline import luigi_run
 
     luigi_run(["--module", "pipeline", "CleanAll", *sys.argv[2:]])
