@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.review import decisions
-from pipeline import review
+from pipeline.review import apply as review
 from pipeline.review.report import build_report
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
