@@ -185,6 +185,40 @@ def test_imports_follow_the_stage_order():
     assert not gone, "no longer imported, delete them from KNOWN_ORDER: " + "; ".join(gone)
 
 
+def test_every_internal_import_resolves():
+    """A relative import names a module or a name its package defines: a file moved without its imports fails here."""
+    mods = modules()
+    broken = []
+    for name, path in mods.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.ImportFrom) or not (node.level or (node.module or "").startswith("pipeline")):
+                continue
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join(parts + ([node.module] if node.module else []))
+            if base not in mods:
+                broken.append(f"{path.relative_to(PACKAGE.parent)}:{node.lineno}: no module {base}")
+                continue
+            for a in node.names:
+                if f"{base}.{a.name}" not in mods and a.name not in _top_level_names(mods[base]):
+                    broken.append(f"{path.relative_to(PACKAGE.parent)}:{node.lineno}: {base} has no {a.name}")
+    assert not broken, "; ".join(broken)
+
+
+def _top_level_names(path: Path) -> set[str]:
+    names = set()
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            names |= {t.id for t in (node.targets if isinstance(node, ast.Assign) else [node.target]) if isinstance(t, ast.Name)}
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names |= {(a.asname or a.name).split(".")[0] for a in node.names}
+    return names | {"*"}
+
+
 def test_every_module_has_a_stage():
     for name in modules():
         stage(name)

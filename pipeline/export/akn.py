@@ -41,7 +41,7 @@ from typing import Any, Iterable
 
 from lxml import etree
 
-from . import grammar as G
+from .. import grammar as G
 
 AKN_NS = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
 # Our own namespace for the few facts AKN has no element for (source file
