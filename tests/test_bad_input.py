@@ -297,7 +297,7 @@ def test_image_limit_is_a_setting(tmp_path):
 MEMORY_PROBE = r"""
 import resource, sys, time
 from pathlib import Path
-from pipeline import stages
+from pipeline.run import stages
 from pipeline.settings import Settings
 t = time.time()
 doc = stages.extract(Path(sys.argv[1]), "raw/big.pdf", "0" * 64, Settings(clean_dir=Path(sys.argv[2])))
