@@ -268,9 +268,9 @@ def test_read_ahead_follows_the_batch_either_way():
 def test_the_next_scan_is_read_ahead_and_gives_the_same_result(tmp_path, scanned):
     import pypdfium2 as pdfium
 
-    from pipeline import stages
     from pipeline.extract.dispatch import first_scan_reader
     from pipeline.extract.readahead import ReadAhead
+    from pipeline.run import stages
     from pipeline.settings import Settings
 
     two = tmp_path / "raw" / "two-pages.pdf"
