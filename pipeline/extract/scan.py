@@ -46,7 +46,7 @@ import pypdfium2 as pdfium  # noqa: E402
 import pytesseract  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from pipeline.extract import orientation, prefetch, prepare, quality  # noqa: E402
+from pipeline.extract import orientation, prefetch, prepare, quality, reread  # noqa: E402
 from pipeline.extract.pdfium_lock import PDFIUM  # noqa: E402
 from pipeline.extract.layout_pdf import Glyph, PageLayout, Rule  # noqa: E402
 from pipeline.faults import needing  # noqa: E402
@@ -56,7 +56,7 @@ TESSERACT_CONFIG = "--oem 1 --psm 3"
 MARKER_CONFIG = "--oem 1 --psm 7 -c tessedit_char_whitelist=0123456789"
 INK_LEVEL = 165  # grey below this is ink (a blurred scan's thin strokes stay above 140)
 RULE_INK_LEVEL = 200  # a blurred hairline rule is light grey
-PREPROCESS = "prepare/2"  # part of the cache key: it changes what Tesseract sees
+PREPROCESS = "prepare/3"  # part of the cache key: it changes what Tesseract sees (3: thin strokes, re-reads)
 ANALYSIS_VERSION = 15  # bump when rule/marker detection changes: re-analyses cached pages, no re-OCR
 INSTALL_HINT = "run scripts/setup.sh (apt-get install tesseract-ocr tesseract-ocr-{lang})"
 
@@ -167,18 +167,25 @@ def _page_pixels(pdf: pdfium.PdfDocument, index: int, dpi: int) -> tuple[Image.I
     page = pdf[index]
     own = own_pixels(page)
     if own is None:
-        return _grey_steps(render_page(pdf, index, dpi), dpi, [])
+        return _grey_steps(render_page(pdf, index, dpi), dpi, [], dpi)
     pil, own_dpi = own
     image, own_dpi, done = _own_at(page, pil, own_dpi, dpi)
     if pil.mode == "1" or "despeckle" in " ".join(done) or prepare.is_bilevel(np.asarray(pil)):
-        return image, own_dpi, done
-    return _grey_steps(image, own_dpi, done)
+        return _stroke_steps(image, own_dpi, done, dpi)
+    return _grey_steps(image, own_dpi, done, dpi)
 
 
-def _grey_steps(image: Image.Image, scanned_dpi: int, done: list[str]) -> tuple[Image.Image, int, list[str]]:
-    """A grey page's steps before its first reading (:func:`prepare.plan_grey`)."""
+def _grey_steps(image: Image.Image, scanned_dpi: int, done: list[str], dpi: int) -> tuple[Image.Image, int, list[str]]:
+    """A grey page's steps before its first reading (:func:`prepare.plan_grey`), then its strokes'."""
     gray = np.asarray(image)
     out, log = prepare.apply_plan(gray, prepare.plan_grey(gray))
+    return _stroke_steps(Image.fromarray(out) if log else image, scanned_dpi, done + log, dpi)
+
+
+def _stroke_steps(image: Image.Image, scanned_dpi: int, done: list[str], dpi: int) -> tuple[Image.Image, int, list[str]]:
+    """Thin strokes widened before the first reading (:func:`prepare.plan_strokes`); nothing on normal print."""
+    gray = np.asarray(image)
+    out, log = prepare.apply_plan(gray, prepare.plan_strokes(gray, dpi))
     return (Image.fromarray(out) if log else image), scanned_dpi, done + log
 
 
@@ -869,13 +876,48 @@ def _read_page(key: str, n: int, dpi: int, lang: str, version: str, inp: "PageIn
             readings += len(tried)
             status, why = quality.page_verdict(first, dpi=inp.scanned_dpi,
                                                ink_share=evidence["ink_share"] if evidence else None)
+    data, rereads, failed = _reread_words(inp.image, data, lang)
+    skipped = skipped or failed
     record = _page_record(key, n, dpi, lang, version, inp, inp.image, data, seconds)
-    record.update(quality=first, status=status, why=why, readings=readings, tried=tried)
+    record.update(quality=first, status=status, why=why, readings=readings, tried=tried, reread=rereads)
     if skipped:
         record["skipped"] = skipped  # not cached (see ocr_page_layouts): a later run reads the page again
     if evidence:
         record["evidence"] = evidence
     return record, inp.image
+
+
+def _reread_words(image: Image.Image, data: dict, lang: str) -> tuple[dict, dict, str | None]:
+    """The page's doubtful words read again (:mod:`pipeline.extract.reread`), markers' words left alone.
+
+    Returns (data, {"tried": n, "changed": [...]}, why it was skipped or None).
+    A failure degrades: the page keeps its own reading, and is not cached.
+    """
+    doubtful = reread.doubtful_words(data)
+    if not doubtful or len(doubtful) > reread.MAX_WORDS:
+        return data, {"tried": 0, "changed": []}, None
+    t = time.perf_counter()
+    try:
+        skip = _marked_words(np.asarray(image) < INK_LEVEL, data, set(doubtful))
+        data, changed, tried = reread.reread_doubtful(np.asarray(image), data, lang, skip=skip)
+    except Exception as exc:  # noqa: BLE001 -- a refinement that fails degrades: the page's reading stays
+        return data, {"tried": 0, "changed": []}, f"{type(exc).__name__}: {' '.join(str(exc).split())[:160]}"
+    return data, {"tried": tried, "changed": changed, "seconds": round(time.perf_counter() - t, 3)}, None
+
+
+def _marked_words(ink: np.ndarray, data: dict, among: set[int]) -> set[int]:
+    """Those of ``among`` with raised digit-sized ink at an end: a footnote marker glued to the word."""
+    out = set()
+    for idx in _word_rows(data).values():
+        if not among.intersection(idx):
+            continue
+        size, base = _line_metrics(data, idx)
+        base = _ink_baseline(ink, data, idx, size, base)
+        for i in among.intersection(idx):
+            box = (data["left"][i], data["top"][i], data["width"][i], data["height"][i])
+            if _raised_tail(ink, box, size, base) is not None:
+                out.add(i)
+    return out
 
 
 def page_quality(record: dict) -> dict:
@@ -884,7 +926,8 @@ def page_quality(record: dict) -> dict:
     out = {"page": record["page"], "status": record.get("status", "poor"),
            "rotation": int(record.get("recipe", {}).get("rotation", 0)),
            "mean_confidence": q.get("mean_confidence"), "lexicon_share": q.get("lexicon_share"),
-           "dpi": record.get("scan_dpi"), "preprocessing": describe_recipe(record.get("recipe") or {}),
+           "dpi": record.get("scan_dpi"),
+           "preprocessing": describe_recipe(record.get("recipe") or {}) + describe_rereads(record.get("reread")),
            "why": record.get("why", "")}
     return out
 
@@ -926,6 +969,13 @@ def describe_recipe(recipe: dict) -> list[str]:
     if recipe.get("skew"):
         done.append(f"deskew {recipe['skew']}")
     return done + list(recipe.get("log", []))
+
+
+def describe_rereads(rereads: dict | None) -> list[str]:
+    """'reread 2 of 9 doubtful words' when a page's doubtful words were read again."""
+    if not rereads or not rereads.get("tried"):
+        return []
+    return [f"reread {len(rereads['changed'])} of {rereads['tried']} doubtful words"]
 
 
 def _tesseract_input(pdf: pdfium.PdfDocument, n: int, dpi: int, tmp: Path) -> PageInput:
