@@ -60,6 +60,10 @@ def test_a_thin_scan_is_widened_on_its_way_to_tesseract():
     (("applicatron", 57.0), ("application", 95.0), True),          # 200 dpi photocopy
     (("Conéerned", 15.0), ("Concerned", 94.0), True),               # typewriter photocopy
     (("eut", 56.0), ("out", 89.0), True),
+    (("1n", 91.0), ("in", 94.0), True),               # a non-word made a word, sure enough
+    (("1s", 96.0), ("1S", 95.0), False),
+    (("1n", 91.0), ("in", 55.0), False),
+    (("31", 39.0), ("3i", 87.0), False),              # digits made a mixed token
     (("79/155,", 79.0), ("79/155.", 95.0), False),    # punctuation alone: not worth a change
     (("in", 65.0), ("In", 79.0), False),              # case alone
     (("Assembly", 65.0), ("Assemhly", 90.0), False),  # fewer dictionary letters
@@ -75,9 +79,17 @@ def test_a_new_reading_wins_only_on_evidence(before, after, better):
 
 
 def test_only_doubtful_words_with_letters_or_digits_are_read_again():
-    data = {"level": [4, 5, 5, 5, 5, 5], "text": ["", "General", "Assernbly", "—", "1O.", " "],
-            "conf": [-1, 96, 41, 12, 55, -1]}
-    assert reread.doubtful_words(data) == [2, 4]
+    data = {"level": [4, 5, 5, 5, 5, 5, 5, 5, 5, 5], "text": ["", "General", "Assernbly", "—", "1O.", " ", "1n", "21st",
+                                                         "A/73/L.8", "1990s"],
+            "conf": [-1, 96, 41, 12, 55, -1, 91, 95, 96, 93]}
+    assert reread.doubtful_words(data) == [2, 4, 6]
+
+
+@pytest.mark.parametrize("text, mixed", [("1n", True), ("Assemb1y", True), ("0f", True), ("21st", False),
+                                         ("1990s", False), ("A/73/L.8", False), ("S50", False), ("E.96.1V.13", False),
+                                         ("Corr.1", False), ("2nd", False), ("1s", True)])
+def test_digits_inside_lower_case_words_are_doubtful(text, mixed):
+    assert reread.mixed(text) is mixed
 
 
 # ------------------------------------------------------------------ one Tesseract call on the crops

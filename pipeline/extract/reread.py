@@ -34,6 +34,7 @@ from pipeline.extract import quality
 DOUBTFUL = 70.0  # a word read at a lower confidence is read again
 SURE = 10.0  # the new reading's confidence must be this much higher
 MIN_CONFIDENCE = 60.0  # ... and at least this
+WORD_CONFIDENCE = 75.0  # a reading that makes a non-word a dictionary word needs only this
 SCALE = 2  # crops are enlarged: a footnote's 8 pt x-height is 15 px at 300 dpi, Tesseract wants 20-30
 MAX_WORDS = 80  # a page with more doubtful words than this is a poor page: its words are not read one by one
 READ_CONFIG = "--oem 1 --psm 7"
@@ -42,13 +43,30 @@ _TOKEN = re.compile(r"\S+")
 
 
 def doubtful_words(data: dict, limit: float = DOUBTFUL) -> list[int]:
-    """Indices of the words Tesseract read with a confidence below ``limit`` (letters or digits in them)."""
+    """Indices of the words Tesseract read with a confidence below ``limit`` (letters or digits in
+    them), or that mix digits into lower-case letters whatever their confidence ("1n", "1s" at 91-96
+    on a 200 dpi photocopy: no word of English is spelt so, a digit beside a letter is a misread)."""
     out = []
     for i, (level, text, conf) in enumerate(zip(data["level"], data["text"], data["conf"])):
         text = str(text).strip()
-        if level == 5 and text and any(c.isalnum() for c in text) and 0 <= float(conf) < limit:
+        if level != 5 or not text or not any(c.isalnum() for c in text) or float(conf) < 0:
+            continue
+        if float(conf) < limit or mixed(text):
             out.append(i)
     return out
+
+
+_RUN = re.compile(r"[^\W_]+")
+_ORDINAL = re.compile(r"\d+(st|nd|rd|th)|\d{2,}s")
+
+
+def mixed(text: str) -> bool:
+    """A run of letters and digits with both a digit and a lower-case letter: '1n', 'Assemb1y'.
+
+    Ordinals and decades ('21st', '1990s') are not mixed; neither are symbols ('A/73/L.8').
+    """
+    return any(any(c.isdigit() for c in run) and any(c.islower() for c in run) and not _ORDINAL.fullmatch(run)
+               for run in _RUN.findall(text))
 
 
 def word_crop(gray: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
@@ -95,7 +113,7 @@ def better(before: tuple[str, float], after: tuple[str, float]) -> bool:
     """Whether ``after`` (text, confidence) is a better reading of the word than ``before``.
 
     One token, no fewer characters of dictionary words, sure enough, and
-    clearly surer than before:
+    clearly surer than before or more of it dictionary words:
 
     >>> better(("(UNISPACE+S50)", 42.0), ("(UNISPACE+50)", 91.0))
     True
@@ -103,13 +121,18 @@ def better(before: tuple[str, float], after: tuple[str, float]) -> bool:
     False
     >>> better(("79/155,", 79.0), ("79/155.", 95.0))
     False
+    >>> better(("1n", 91.0), ("in", 94.0))
+    True
     """
     text, conf = after
-    if not text or len(_TOKEN.findall(text)) != 1 or _alnum(text) == _alnum(before[0]):
-        return False  # punctuation or case alone is not worth a change: "79/155," is not "79/155."
+    if not text or len(_TOKEN.findall(text)) != 1 or _alnum(text) == _alnum(before[0]) or mixed(text):
+        return False  # punctuation or case alone is not worth a change ("79/155," is not "79/155."), nor "3i"
     if known_chars(text) < known_chars(before[0]) or (_ends_in_digit(text) and not _ends_in_digit(before[0])):
         return False  # a digit beside a word may be a footnote marker: scan.py finds those from the ink
-    return conf >= MIN_CONFIDENCE and conf >= before[1] + SURE
+    if conf < MIN_CONFIDENCE:
+        return False
+    # clearly surer, or a non-word made a word, surely ("1n" at 91 read "in" at 94)
+    return conf >= before[1] + SURE or (conf >= WORD_CONFIDENCE and known_chars(text) > known_chars(before[0]))
 
 
 def _alnum(text: str) -> str:
