@@ -64,6 +64,8 @@ def test_a_thin_scan_is_widened_on_its_way_to_tesseract():
     (("1s", 96.0), ("1S", 95.0), False),
     (("1n", 91.0), ("in", 55.0), False),
     (("31", 39.0), ("3i", 87.0), False),              # digits made a mixed token
+    (("resolutiens", 83.0), ("resolutions", 94.0), True),  # typewriter photocopies: no word read at 83-87
+    (("jnvestigations", 87.0), ("investigations", 94.0), True),
     (("79/155,", 79.0), ("79/155.", 95.0), False),    # punctuation alone: not worth a change
     (("in", 65.0), ("In", 79.0), False),              # case alone
     (("Assembly", 65.0), ("Assemhly", 90.0), False),  # fewer dictionary letters
@@ -79,10 +81,11 @@ def test_a_new_reading_wins_only_on_evidence(before, after, better):
 
 
 def test_only_doubtful_words_with_letters_or_digits_are_read_again():
-    data = {"level": [4, 5, 5, 5, 5, 5, 5, 5, 5, 5], "text": ["", "General", "Assernbly", "—", "1O.", " ", "1n", "21st",
-                                                         "A/73/L.8", "1990s"],
-            "conf": [-1, 96, 41, 12, 55, -1, 91, 95, 96, 93]}
-    assert reread.doubtful_words(data) == [2, 4, 6]
+    data = {"level": [4, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5], "text": [
+        "", "General", "Assernbly", "—", "1O.", " ", "1n", "21st", "A/73/L.8", "1990s", "resolutiens", "UNISPACE"],
+        "conf": [-1, 96, 41, 12, 55, -1, 91, 95, 96, 93, 83, 95]}
+    # below 70; a digit in a word; no English word and below 90 ("UNISPACE" at 95 is left alone)
+    assert reread.doubtful_words(data) == [2, 4, 6, 10]
 
 
 @pytest.mark.parametrize("text, mixed", [("1n", True), ("Assemb1y", True), ("0f", True), ("21st", False),

@@ -34,6 +34,7 @@ from pipeline.extract import quality
 DOUBTFUL = 70.0  # a word read at a lower confidence is read again
 SURE = 10.0  # the new reading's confidence must be this much higher
 MIN_CONFIDENCE = 60.0  # ... and at least this
+UNKNOWN_LIMIT = 90.0  # a word not in the dictionary is doubtful below this ("resolutiens" at 83)
 WORD_CONFIDENCE = 75.0  # a reading that makes a non-word a dictionary word needs only this
 SCALE = 2  # crops are enlarged: a footnote's 8 pt x-height is 15 px at 300 dpi, Tesseract wants 20-30
 MAX_WORDS = 80  # a page with more doubtful words than this is a poor page: its words are not read one by one
@@ -51,13 +52,22 @@ def doubtful_words(data: dict, limit: float = DOUBTFUL) -> list[int]:
         text = str(text).strip()
         if level != 5 or not text or not any(c.isalnum() for c in text) or float(conf) < 0:
             continue
-        if float(conf) < limit or mixed(text):
+        if float(conf) < limit or mixed(text) or (float(conf) < UNKNOWN_LIMIT and unknown(text)):
             out.append(i)
     return out
 
 
 _RUN = re.compile(r"[^\W_]+")
 _ORDINAL = re.compile(r"\d+(st|nd|rd|th)|\d{2,}s")
+
+
+def unknown(text: str) -> bool:
+    """A run of four letters or more that is no English word ('freedam', 'considération')."""
+    words = quality.english_words()
+    return any(w.lower() not in words for w in _LETTERS.findall(text))
+
+
+_LETTERS = re.compile(r"[^\W\d_]{4,}")
 
 
 def mixed(text: str) -> bool:
