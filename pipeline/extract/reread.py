@@ -34,10 +34,10 @@ from pipeline.extract import quality
 DOUBTFUL = 70.0  # a word read at a lower confidence is read again
 SURE = 10.0  # the new reading's confidence must be this much higher
 MIN_CONFIDENCE = 60.0  # ... and at least this
-UNKNOWN_LIMIT = 90.0  # a word not in the dictionary is doubtful below this ("resolutiens" at 83)
+UNKNOWN_LIMIT = 101.0  # a word not in the dictionary is doubtful whatever its confidence ("intérnational" at 93)
 WORD_CONFIDENCE = 75.0  # a reading that makes a non-word a dictionary word needs only this
 SCALE = 2  # crops are enlarged: a footnote's 8 pt x-height is 15 px at 300 dpi, Tesseract wants 20-30
-MAX_WORDS = 80  # a page with more doubtful words than this is a poor page: its words are not read one by one
+MAX_WORDS = 150  # a page with more doubtful words than this is read again whole (scan.read_better), not word by word
 READ_CONFIG = "--oem 1 --psm 7"
 
 _TOKEN = re.compile(r"\S+")
