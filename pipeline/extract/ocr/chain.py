@@ -9,13 +9,15 @@ fails leaves the first reading in place, and the page record says so.
 """
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
-from pipeline.extract import orientation, prepare, quality
+from pipeline.extract import orientation, prepare, quality, reread
 from pipeline.extract.ocr.cache import PREPROCESS
+from pipeline.extract.ocr.markers import INK_LEVEL, marked_words
 from pipeline.extract.ocr.image import PageInput, deskew, describe_recipe
 from pipeline.extract.ocr.tesseract import TESSERACT_CONFIG, ocr_words
 
@@ -52,13 +54,40 @@ def read_page(key: str, n: int, dpi: int, lang: str, version: str, inp: PageInpu
             readings += len(tried)
             status, why = quality.page_verdict(first, dpi=inp.scanned_dpi,
                                                ink_share=evidence["ink_share"] if evidence else None)
+    data, rereads, failed = reread_words(inp.image, data, lang)
+    skipped = skipped or failed
     record = page_record(key, n, dpi, lang, version, inp, inp.image, data, seconds)
-    record.update(quality=first, status=status, why=why, readings=readings, tried=tried)
+    record.update(quality=first, status=status, why=why, readings=readings, tried=tried, reread=rereads)
     if skipped:
         record["skipped"] = skipped  # not cached (see pages.ocr_page_layouts): a later run reads the page again
     if evidence:
         record["evidence"] = evidence
     return record, inp.image
+
+
+def reread_words(image: Image.Image, data: dict, lang: str) -> tuple[dict, dict, str | None]:
+    """The page's doubtful words read again (:mod:`pipeline.extract.reread`), markers' words left alone.
+
+    Returns (data, {"tried": n, "changed": [...]}, why it was skipped or None).
+    A failure degrades: the page keeps its own reading, and is not cached.
+    """
+    doubtful = reread.doubtful_words(data)
+    if not doubtful or len(doubtful) > reread.MAX_WORDS:
+        return data, {"tried": 0, "changed": []}, None
+    t = time.perf_counter()
+    try:
+        skip = marked_words(np.asarray(image) < INK_LEVEL, data, set(doubtful))
+        data, changed, tried = reread.reread_doubtful(np.asarray(image), data, lang, skip=skip)
+    except Exception as exc:  # noqa: BLE001 -- a refinement that fails degrades: the page's reading stays
+        return data, {"tried": 0, "changed": []}, f"{type(exc).__name__}: {' '.join(str(exc).split())[:160]}"
+    return data, {"tried": tried, "changed": changed, "seconds": round(time.perf_counter() - t, 3)}, None
+
+
+def describe_rereads(rereads: dict | None) -> list[str]:
+    """'reread 2 of 9 doubtful words' when a page's doubtful words were read again."""
+    if not rereads or not rereads.get("tried"):
+        return []
+    return [f"reread {len(rereads['changed'])} of {rereads['tried']} doubtful words"]
 
 
 def page_quality(record: dict) -> dict:
@@ -67,7 +96,8 @@ def page_quality(record: dict) -> dict:
     out = {"page": record["page"], "status": record.get("status", "poor"),
            "rotation": int(record.get("recipe", {}).get("rotation", 0)),
            "mean_confidence": q.get("mean_confidence"), "lexicon_share": q.get("lexicon_share"),
-           "dpi": record.get("scan_dpi"), "preprocessing": describe_recipe(record.get("recipe") or {}),
+           "dpi": record.get("scan_dpi"),
+           "preprocessing": describe_recipe(record.get("recipe") or {}) + describe_rereads(record.get("reread")),
            "why": record.get("why", "")}
     return out
 

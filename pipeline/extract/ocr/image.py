@@ -80,18 +80,25 @@ def _page_pixels(pdf: pdfium.PdfDocument, index: int, dpi: int) -> tuple[Image.I
     page = pdf[index]
     own = own_pixels(page)
     if own is None:
-        return _grey_steps(render_page(pdf, index, dpi), dpi, [])
+        return _grey_steps(render_page(pdf, index, dpi), dpi, [], dpi)
     pil, own_dpi = own
     image, own_dpi, done = _own_at(page, pil, own_dpi, dpi)
     if pil.mode == "1" or "despeckle" in " ".join(done) or prepare.is_bilevel(np.asarray(pil)):
-        return image, own_dpi, done
-    return _grey_steps(image, own_dpi, done)
+        return _stroke_steps(image, own_dpi, done, dpi)
+    return _grey_steps(image, own_dpi, done, dpi)
 
 
-def _grey_steps(image: Image.Image, scanned_dpi: int, done: list[str]) -> tuple[Image.Image, int, list[str]]:
-    """A grey page's steps before its first reading (:func:`prepare.plan_grey`)."""
+def _grey_steps(image: Image.Image, scanned_dpi: int, done: list[str], dpi: int) -> tuple[Image.Image, int, list[str]]:
+    """A grey page's steps before its first reading (:func:`prepare.plan_grey`), then its strokes'."""
     gray = np.asarray(image)
     out, log = prepare.apply_plan(gray, prepare.plan_grey(gray))
+    return _stroke_steps(Image.fromarray(out) if log else image, scanned_dpi, done + log, dpi)
+
+
+def _stroke_steps(image: Image.Image, scanned_dpi: int, done: list[str], dpi: int) -> tuple[Image.Image, int, list[str]]:
+    """Thin strokes widened before the first reading (:func:`prepare.plan_strokes`); nothing on normal print."""
+    gray = np.asarray(image)
+    out, log = prepare.apply_plan(gray, prepare.plan_strokes(gray, dpi))
     return (Image.fromarray(out) if log else image), scanned_dpi, done + log
 
 

@@ -76,6 +76,21 @@ def _speck(crop: np.ndarray, cx0: int, cx1: int, size: float) -> bool:
     return (cx1 - cx0) <= 0.12 * size and (rows[-1] - rows[0] + 1) <= 0.12 * size
 
 
+def marked_words(ink: np.ndarray, data: dict, among: set[int]) -> set[int]:
+    """Those of ``among`` with raised digit-sized ink at an end: a footnote marker glued to the word."""
+    out = set()
+    for idx in word_rows(data).values():
+        if not among.intersection(idx):
+            continue
+        size, base = line_metrics(data, idx)
+        base = ink_baseline(ink, data, idx, size, base)
+        for i in among.intersection(idx):
+            box = (data["left"][i], data["top"][i], data["width"][i], data["height"][i])
+            if _raised_tail(ink, box, size, base) is not None:
+                out.add(i)
+    return out
+
+
 def marker_crop(image: Image.Image, box: tuple[int, int, int, int]) -> Image.Image:
     """A raised digit cut out of its page and enlarged for Tesseract."""
     x0, y0, x1, y1 = box

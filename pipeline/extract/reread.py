@@ -1,0 +1,181 @@
+"""Doubtful words read again on their own, enlarged and prepared; the better reading by evidence wins.
+
+Tesseract reads a whole page at once, and its confidence in each word says
+where it hesitated: "(UNISPACE+S50)" at 42 on a clean scan, "E.96.1V.13)" at
+65 on light print.  Each such word is cut out of the page (with a margin, on
+the image the page was read from, so already prepared as the page was) and
+enlarged (:data:`SCALE`, bicubic); all of a page's crops are read in one
+Tesseract process as single lines (``--psm 7``).  A word's new reading
+replaces the old one only on measured evidence (:func:`better`): other letters
+or digits (not only punctuation or case), at least as many characters of
+dictionary words, no footnote-marker-like tail added, and a confidence clearly higher.
+A word the page reading was sure of is never touched, nor is a word with
+raised ink at its end (a footnote marker: :mod:`pipeline.extract.ocr.markers` splits
+it off from the page's own reading).
+
+What changed is returned as data, one entry per word ({"word", "before",
+"after", "conf_before", "conf_after", "how"}), kept in the page's OCR record,
+and counted in the page's ``preprocessing`` ("reread 3 of 7 doubtful words").
+"""
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytesseract
+from PIL import Image
+
+from pipeline.extract import quality
+
+DOUBTFUL = 70.0  # a word read at a lower confidence is read again
+SURE = 10.0  # the new reading's confidence must be this much higher
+MIN_CONFIDENCE = 60.0  # ... and at least this
+UNKNOWN_LIMIT = 101.0  # a word not in the dictionary is doubtful whatever its confidence ("intérnational" at 93)
+WORD_CONFIDENCE = 75.0  # a reading that makes a non-word a dictionary word needs only this
+SCALE = 2  # crops are enlarged: a footnote's 8 pt x-height is 15 px at 300 dpi, Tesseract wants 20-30
+MAX_WORDS = 150  # a page with more doubtful words than this is read again whole (ocr.chain.read_better), not word by word
+READ_CONFIG = "--oem 1 --psm 7"
+
+_TOKEN = re.compile(r"\S+")
+
+
+def doubtful_words(data: dict, limit: float = DOUBTFUL) -> list[int]:
+    """Indices of the words Tesseract read with a confidence below ``limit`` (letters or digits in
+    them), or that mix digits into lower-case letters whatever their confidence ("1n", "1s" at 91-96
+    on a 200 dpi photocopy: no word of English is spelt so, a digit beside a letter is a misread)."""
+    out = []
+    for i, (level, text, conf) in enumerate(zip(data["level"], data["text"], data["conf"])):
+        text = str(text).strip()
+        if level != 5 or not text or not any(c.isalnum() for c in text) or float(conf) < 0:
+            continue
+        if float(conf) < limit or mixed(text) or (float(conf) < UNKNOWN_LIMIT and unknown(text)):
+            out.append(i)
+    return out
+
+
+_RUN = re.compile(r"[^\W_]+")
+_ORDINAL = re.compile(r"\d+(st|nd|rd|th)|\d{2,}s")
+
+
+def unknown(text: str) -> bool:
+    """A run of four letters or more that is no English word ('freedam', 'considération')."""
+    words = quality.english_words()
+    return any(w.lower() not in words for w in _LETTERS.findall(text))
+
+
+_LETTERS = re.compile(r"[^\W\d_]{4,}")
+
+
+def mixed(text: str) -> bool:
+    """A run of letters and digits with both a digit and a lower-case letter: '1n', 'Assemb1y'.
+
+    Ordinals and decades ('21st', '1990s') are not mixed; neither are symbols ('A/73/L.8').
+    """
+    return any(any(c.isdigit() for c in run) and any(c.islower() for c in run) and not _ORDINAL.fullmatch(run)
+               for run in _RUN.findall(text))
+
+
+def word_crop(gray: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
+    """The word's box with a margin of a third of its height above and below, a sixth at the sides."""
+    left, top, width, height = box
+    mx, my = max(3, height // 6), max(4, height // 3)
+    h, w = gray.shape
+    return gray[max(0, top - my):min(h, top + height + my), max(0, left - mx):min(w, left + width + mx)]
+
+
+def enlarge(crop: np.ndarray) -> np.ndarray:
+    """``crop`` scaled by :data:`SCALE` (bicubic), in a white border."""
+    out = cv2.resize(crop, None, fx=SCALE, fy=SCALE, interpolation=cv2.INTER_CUBIC)
+    return cv2.copyMakeBorder(out, 10, 10, 10, 10, cv2.BORDER_CONSTANT, value=255)
+
+
+def read_crops(crops: list[np.ndarray], lang: str) -> list[tuple[str, float]]:
+    """Each crop read as one line: (text, mean word confidence); all crops in one Tesseract process."""
+    if not crops:
+        return []
+    found: list[list[tuple[str, float]]] = [[] for _ in crops]
+    with tempfile.TemporaryDirectory(prefix="reread-") as tmp:
+        names = []
+        for k, crop in enumerate(crops):
+            names.append(os.path.join(tmp, f"word-{k}.png"))
+            Image.fromarray(crop).save(names[-1], compress_level=1)
+        listing = os.path.join(tmp, "words.txt")
+        Path(listing).write_text("\n".join(names) + "\n")
+        data = pytesseract.image_to_data(listing, lang=lang, config=READ_CONFIG, output_type=pytesseract.Output.DICT)
+    for page, level, text, conf in zip(data["page_num"], data["level"], data["text"], data["conf"]):
+        text = str(text).strip()
+        if level == 5 and text and 1 <= page <= len(crops):
+            found[page - 1].append((text, max(0.0, float(conf))))
+    return [(" ".join(t for t, _ in words), min(c for _, c in words)) if words else ("", 0.0) for words in found]
+
+
+def known_chars(text: str) -> int:
+    """Characters of ``text`` in English words of two letters or more (the verdict's word list)."""
+    words = quality.english_words()
+    return sum(len(w) for w in quality._WORD.findall(text) if w.lower() in words)
+
+
+def better(before: tuple[str, float], after: tuple[str, float]) -> bool:
+    """Whether ``after`` (text, confidence) is a better reading of the word than ``before``.
+
+    One token, no fewer characters of dictionary words, sure enough, and
+    clearly surer than before or more of it dictionary words:
+
+    >>> better(("(UNISPACE+S50)", 42.0), ("(UNISPACE+50)", 91.0))
+    True
+    >>> better(("Assembly", 65.0), ("Assemhly", 90.0))
+    False
+    >>> better(("79/155,", 79.0), ("79/155.", 95.0))
+    False
+    >>> better(("1n", 91.0), ("in", 94.0))
+    True
+    """
+    text, conf = after
+    if not text or len(_TOKEN.findall(text)) != 1 or _alnum(text) == _alnum(before[0]) or mixed(text):
+        return False  # punctuation or case alone is not worth a change ("79/155," is not "79/155."), nor "3i"
+    if known_chars(text) < known_chars(before[0]) or (_ends_in_digit(text) and not _ends_in_digit(before[0])):
+        return False  # a digit beside a word may be a footnote marker: ocr/markers.py finds those from the ink
+    if conf < MIN_CONFIDENCE:
+        return False
+    # clearly surer, or a non-word made a word, surely ("1n" at 91 read "in" at 94)
+    return conf >= before[1] + SURE or (conf >= WORD_CONFIDENCE and known_chars(text) > known_chars(before[0]))
+
+
+def _alnum(text: str) -> str:
+    return "".join(c for c in text.lower() if c.isalnum())
+
+
+def _ends_in_digit(text: str) -> bool:
+    """'Assembly1', '(UNISPACE+50)', 'Summit,6' end in a digit; closing punctuation is passed over."""
+    core = text.rstrip(".,;:)]\u201d\u2019'\"")
+    return bool(core) and (core[-1].isdigit() or core[-1] in "!?*\u00b0^")
+
+
+def reread_doubtful(gray: np.ndarray, data: dict, lang: str, *,
+                    skip: set[int] = frozenset()) -> tuple[dict, list[dict], int]:
+    """``data`` with its doubtful words read again where that reads them better.
+
+    ``gray`` is the image the words were read from, ``skip`` words not to touch
+    (a footnote marker glued to its word).  Returns (data, changes, words tried).
+    """
+    todo = [i for i in doubtful_words(data) if i not in skip]
+    if not todo or len(todo) > MAX_WORDS:
+        return data, [], 0
+    crops = [enlarge(word_crop(gray, (data["left"][i], data["top"][i], data["width"][i], data["height"][i])))
+             for i in todo]
+    readings = read_crops(crops, lang)
+    changes = []
+    texts, confs = list(data["text"]), list(data["conf"])
+    for i, after in zip(todo, readings):
+        before = (str(data["text"][i]).strip(), max(0.0, float(data["conf"][i])))
+        if better(before, after):
+            texts[i], confs[i] = after[0], after[1]
+            changes.append({"word": i, "before": before[0], "after": after[0], "conf_before": before[1],
+                            "conf_after": after[1]})
+    if not changes:
+        return data, [], len(todo)
+    return {**data, "text": texts, "conf": confs}, changes, len(todo)

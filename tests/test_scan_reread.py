@@ -1,0 +1,155 @@
+"""Thin strokes widened before the first reading; doubtful words read again on their own (small images)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from pipeline.extract import prepare, reread
+from pipeline.extract.ocr import chain, image as ocr_image
+
+SERIF = "/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf"
+
+
+def _bars(stem: int, h: int = 400, w: int = 400) -> np.ndarray:
+    """Rows of letter-like shapes with ``stem`` px stems and a 4 px counter (an 'n' at 300 dpi)."""
+    img = np.full((h, w), 255, np.uint8)
+    for y in range(20, h - 40, 40):
+        for x in range(10, w - 30, 24):
+            img[y:y + 20, x:x + stem] = 0
+            img[y:y + 20, x + stem + 4:x + 2 * stem + 4] = 0
+            img[y:y + stem, x:x + 2 * stem + 4] = 0
+    return img
+
+
+# ------------------------------------------------------------------ thin strokes
+
+
+@pytest.mark.parametrize("stem, thin", [(2, True), (3, True), (5, False), (7, False)])
+def test_thin_strokes_are_widened_before_the_first_reading_normal_print_is_not(stem, thin):
+    page = _bars(stem)
+    steps = prepare.plan_strokes(page)
+    assert steps == ([("thicken", {"size": 2})] if thin else [])
+    out, log = prepare.apply_plan(page, steps)
+    if thin:
+        assert log == ["thicken 2"]
+        assert prepare.stroke_runs(out) == pytest.approx(prepare.stroke_runs(page) + 1, abs=0.3)
+        # the counter between the stems stays open: a letter is widened, never filled
+        assert (out[30:40, 10 + stem + 1:10 + stem + 3] == 255).all()
+    else:
+        assert out is page
+
+
+def test_stroke_runs_scale_with_the_resolution_and_need_ink_to_measure():
+    page = _bars(3)
+    assert prepare.plan_strokes(page, dpi=150) == []  # 3 px at 150 dpi is 6 px at 300: normal print
+    assert prepare.plan_strokes(np.full((200, 200), 255, np.uint8)) == []  # a blank page: nothing to measure
+
+
+def test_a_thin_scan_is_widened_on_its_way_to_tesseract():
+    image, dpi, done = ocr_image._grey_steps(Image.fromarray(_bars(2)), 300, [], 300)
+    assert done == ["thicken 2"] and prepare.stroke_runs(np.asarray(image)) > 2.5
+    image, dpi, done = ocr_image._grey_steps(Image.fromarray(_bars(5)), 300, [], 300)
+    assert done == []
+
+
+# ------------------------------------------------------------------ which reading is better
+
+
+@pytest.mark.parametrize("before, after, better", [
+    (("(UNISPACE+S50)", 42.0), ("(UNISPACE+50)", 79.0), True),    # clean 300 dpi scan
+    (("applicatron", 57.0), ("application", 95.0), True),          # 200 dpi photocopy
+    (("Conéerned", 15.0), ("Concerned", 94.0), True),               # typewriter photocopy
+    (("eut", 56.0), ("out", 89.0), True),
+    (("1n", 91.0), ("in", 94.0), True),               # a non-word made a word, sure enough
+    (("1s", 96.0), ("1S", 95.0), False),
+    (("1n", 91.0), ("in", 55.0), False),
+    (("31", 39.0), ("3i", 87.0), False),              # digits made a mixed token
+    (("resolutiens", 83.0), ("resolutions", 94.0), True),  # typewriter photocopies: no word read at 83-87
+    (("jnvestigations", 87.0), ("investigations", 94.0), True),
+    (("79/155,", 79.0), ("79/155.", 95.0), False),    # punctuation alone: not worth a change
+    (("in", 65.0), ("In", 79.0), False),              # case alone
+    (("Assembly", 65.0), ("Assemhly", 90.0), False),  # fewer dictionary letters
+    (("Development,", 40.0), ("Development,4", 90.0), False),  # a digit added: may be a marker
+    (("to", 64.0), ("2", 88.0), False),
+    (("applicatron", 57.0), ("application", 62.0), False),  # not clearly surer
+    (("eut", 20.0), ("out", 50.0), False),                  # not sure enough
+    (("Member", 50.0), ("Member States", 90.0), False),     # one word read as two
+    (("Member", 50.0), ("", 0.0), False),
+])
+def test_a_new_reading_wins_only_on_evidence(before, after, better):
+    assert reread.better(before, after) is better
+
+
+def test_only_doubtful_words_with_letters_or_digits_are_read_again():
+    data = {"level": [4, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5], "text": [
+        "", "General", "Assernbly", "—", "1O.", " ", "1n", "21st", "A/73/L.8", "1990s", "resolutiens", "UNISPACE"],
+        "conf": [-1, 96, 41, 12, 55, -1, 91, 95, 96, 93, 83, 95]}
+    # below 70; a digit in a word; no English word ("UNISPACE" is read again, and kept unless a reading is surer)
+    assert reread.doubtful_words(data) == [2, 4, 6, 10, 11]
+
+
+@pytest.mark.parametrize("text, mixed", [("1n", True), ("Assemb1y", True), ("0f", True), ("21st", False),
+                                         ("1990s", False), ("A/73/L.8", False), ("S50", False), ("E.96.1V.13", False),
+                                         ("Corr.1", False), ("2nd", False), ("1s", True)])
+def test_digits_inside_lower_case_words_are_doubtful(text, mixed):
+    assert reread.mixed(text) is mixed
+
+
+# ------------------------------------------------------------------ one Tesseract call on the crops
+
+
+def _line_image(text: str, size: int = 40) -> tuple[Image.Image, list[tuple[int, int, int, int]]]:
+    """A line of ``text`` and its words' boxes (left, top, width, height)."""
+    font = ImageFont.truetype(SERIF, size)
+    img = Image.new("L", (60 + int(font.getlength(text)), 2 * size), 255)
+    draw = ImageDraw.Draw(img)
+    draw.text((30, size // 2), text, font=font, fill=0)
+    boxes, x = [], 30.0
+    for word in text.split(" "):
+        l, t, r, b = draw.textbbox((x, size // 2), word, font=font)
+        boxes.append((int(l), int(t), int(r - l), int(b - t)))
+        x += font.getlength(word + " ")
+    return img, boxes
+
+
+def _data(words: list[tuple[str, float]], boxes) -> dict:
+    n = len(words)
+    return {"level": [5] * n, "block_num": [1] * n, "par_num": [1] * n, "line_num": [1] * n,
+            "word_num": list(range(1, n + 1)), "text": [w for w, _ in words], "conf": [c for _, c in words],
+            "left": [b[0] for b in boxes], "top": [b[1] for b in boxes],
+            "width": [b[2] for b in boxes], "height": [b[3] for b in boxes]}
+
+
+def test_a_doubtful_word_is_read_again_from_its_crop_and_replaced():
+    img, boxes = _line_image("the General Assembly decides")
+    data = _data([("the", 95.0), ("Gencral", 30.0), ("Assembly", 93.0), ("dccides", 25.0)], boxes)
+    new, changes, tried = reread.reread_doubtful(np.asarray(img), data, "eng")
+    assert tried == 2
+    assert new["text"] == ["the", "General", "Assembly", "decides"]
+    assert [(c["word"], c["before"], c["after"]) for c in changes] == [(1, "Gencral", "General"), (3, "dccides", "decides")]
+    assert all(c["conf_after"] >= reread.MIN_CONFIDENCE for c in changes)
+    assert data["text"][1] == "Gencral"  # the first reading is kept as it was
+
+
+def test_a_word_with_a_raised_marker_is_left_to_the_marker_reader():
+    img, boxes = _line_image("Recalling the peace Declaration")
+    data = _data([("Recalling", 95.0), ("the", 96.0), ("peace", 95.0), ("Declaratlon", 40.0)], boxes)
+    assert chain.reread_words(img, data, "eng")[1]["tried"] == 1  # no marker: the doubtful word is read again
+    wider = Image.new("L", (img.width + 30, img.height), 255)  # room for the marker
+    wider.paste(img, (0, 0))
+    img = wider
+    draw = ImageDraw.Draw(img)
+    l, t, w, h = boxes[3]
+    draw.text((l + w + 3, t - 12), "1", font=ImageFont.truetype(SERIF, 22), fill=0)  # a raised "1" glued on
+    boxes[3] = (l, t - 12, w + 16, h + 12)
+    data = _data([("Recalling", 95.0), ("the", 96.0), ("peace", 95.0), ("Declaration!", 40.0)], boxes)
+    new, rereads, failed = chain.reread_words(img, data, "eng")
+    assert failed is None and rereads["tried"] == 0 and new["text"][3] == "Declaration!"
+
+
+def test_the_page_says_how_many_words_were_read_again():
+    record = {"page": 1, "status": "good", "recipe": {"upsample": [], "rotation": 0, "skew": 0.4, "log": []},
+              "reread": {"tried": 9, "changed": [{"word": 3}, {"word": 7}]}}
+    assert chain.page_quality(record)["preprocessing"] == ["deskew 0.4", "reread 2 of 9 doubtful words"]
+    assert chain.describe_rereads({"tried": 0, "changed": []}) == []
