@@ -84,14 +84,13 @@ from rapidfuzz.distance import Levenshtein  # noqa: E402
 from pipeline import lexicon as lexmod  # noqa: E402
 from pipeline.build_lexicon import pdf_text  # noqa: E402
 from pipeline.repair.engine import RepairContext, run_rules  # noqa: E402
-from pipeline.repair.order import TEXT_RULES, rules_for  # noqa: E402
+from pipeline.repair.order import GUESSING_RULES, TEXT_RULES, rules_for  # noqa: E402
 from pipeline.worktext import IN_TEXT, Thresholds, WorkText, replay  # noqa: E402
 
 DEFAULT_PDFS = Path("/work/shared/corpus/un-pdfs")
 DEFAULT_SEEDS = Path("/work/shared/seeds")
 CONTRACT_RULES = {"unicode.spaces", "unicode.hyphens", "unicode.ligatures", "unicode.control_chars"}
-GUESSING = {"symbols.un_symbol", "numerals.roman_in_citation", "numerals.arabic_in_date", "numerals.paragraph_number",
-            "words.segmentation", "words.spelling", "words.real_word"}
+GUESSING = set(GUESSING_RULES)  # the rules that guess what the source meant (pipeline.repair.order)
 
 RATES = {
     "ocr_letters": 0.015,

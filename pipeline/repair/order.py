@@ -7,7 +7,9 @@ segmentation before spelling, so "ofthe" is split, not respelt as "other".
 """
 from __future__ import annotations
 
-from . import hyphenation, numerals, symbols, unicode, words  # noqa: F401  (registers the rules)
+from . import (  # noqa: F401  (registers the rules)
+    diacritics, glyphs, hyphenation, joins, masthead_labels, numbering, numerals, symbols, unicode, words,
+)
 
 TEXT_RULES: list[str] = [
     "unicode.mojibake",  # before control_chars: "â€\x9d" holds a C1 byte of a quote
@@ -20,6 +22,11 @@ TEXT_RULES: list[str] = [
     "numerals.roman_in_citation",
     "numerals.arabic_in_date",
     "numerals.paragraph_number",
+    "numbering.heading_sequence",
+    "masthead.distribution_label",
+    "words.backslash_letter",
+    "words.join",  # before segmentation and spelling: "Gener al" is one word to respell, not two
+    "words.diacritics",
     "words.segmentation",
     "words.spelling",
     "words.real_word",

@@ -1,0 +1,36 @@
+"""The masthead's printed labels, read with a letter lost: "Dist.: Limited" -> "Distr.: Limited".
+
+Every UN document's masthead prints its distribution as "Distr.: General",
+"Distr.: Limited" or "Distr.: Restricted" (``patterns.DISTR``).  A short
+token a letter or two from "Distr", standing where that label stands (just
+before ".:" or ":" and one of the three kinds), is that label.
+"""
+from __future__ import annotations
+
+import re
+
+from rapidfuzz.distance import Levenshtein
+
+from ..worktext import Proposal, WorkText
+from .engine import RepairContext, rule
+
+LABEL = "Distr"
+# The label as OCR may read it, where the grammar wants it: before ".:" or ":" and the kind.
+DISTR_SLOT = re.compile(r"(?<![\w/.])([A-Za-z]{3,6})(?=\.?\s*:\s*(?:General|Limited|Restricted)\b)")
+MAX_DISTANCE = 2
+
+
+@rule("masthead.distribution_label")
+def distribution_label(work: WorkText, ctx: RepairContext) -> list[Proposal]:
+    """Restore the distribution label of a masthead.  "Dist.: Limited" -> "Distr.: Limited"."""
+    out = []
+    for m in DISTR_SLOT.finditer(work.text):
+        printed = m.group(1)
+        if printed == LABEL:
+            continue
+        d = Levenshtein.distance(printed, LABEL)
+        if d > MAX_DISTANCE or (d == 2 and printed[0] != "D"):
+            continue
+        out.append(Proposal(m.start(1), m.end(1), LABEL, "masthead.distribution_label", 0.95 if d == 1 else 0.85,
+                            {"printed": printed}))
+    return out
