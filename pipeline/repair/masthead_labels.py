@@ -1,4 +1,4 @@
-"""The masthead's printed labels, read with a letter lost: "Dist.: Limited" -> "Distr.: Limited".
+"""The masthead's printed labels, read with a letter lost: "Dist.: Limited" -> "Distr.: Limited", "Distt: Limited" -> "Distr.: Limited".
 
 Every UN document's masthead prints its distribution as "Distr.: General",
 "Distr.: Limited" or "Distr.: Restricted" (``patterns.DISTR``).  A short
@@ -16,21 +16,22 @@ from .engine import RepairContext, rule
 
 LABEL = "Distr"
 # The label as OCR may read it, where the grammar wants it: before ".:" or ":" and the kind.
-DISTR_SLOT = re.compile(r"(?<![\w/.])([A-Za-z]{3,6})(?=\.?\s*:\s*(?:General|Limited|Restricted)\b)")
+DISTR_SLOT = re.compile(r"(?<![\w/.])([A-Za-z]{3,6})(\.?)(?=\s*:\s*(?:General|Limited|Restricted)\b)")
 MAX_DISTANCE = 2
 
 
 @rule("masthead.distribution_label")
 def distribution_label(work: WorkText, ctx: RepairContext) -> list[Proposal]:
-    """Restore the distribution label of a masthead.  "Dist.: Limited" -> "Distr.: Limited"."""
+    """Restore the distribution label of a masthead.  "Dist.: Limited" -> "Distr.: Limited", "Distt: Limited" -> "Distr.: Limited"."""
     out = []
     for m in DISTR_SLOT.finditer(work.text):
         printed = m.group(1)
         if printed == LABEL:
-            continue
+            continue  # the letters as printed (a lost period alone is no word error)
         d = Levenshtein.distance(printed, LABEL)
         if d > MAX_DISTANCE or (d == 2 and printed[0] != "D"):
             continue
-        out.append(Proposal(m.start(1), m.end(1), LABEL, "masthead.distribution_label", 0.95 if d == 1 else 0.85,
-                            {"printed": printed}))
+        # The label is printed with its period ("Distr.:"); a lost one comes back with the letters.
+        out.append(Proposal(m.start(1), m.end(2), LABEL + ".", "masthead.distribution_label",
+                            0.95 if d <= 1 else 0.85, {"printed": m.group()}))
     return out

@@ -452,6 +452,8 @@ def context_candidates(word: str, prev: str | None, nxt: str | None, lex: Lexico
 # A word UN text prints capitalised at least this share of the time may be
 # capitalised after a capitalised word ("Sustainable Development").
 CAPITALISED_SHARE = 0.3
+# A word UN text prints only capitalised, seen this often, is a name.
+NAME_MIN_COUNT = 5
 
 
 def _cased(printed: str, cand: str, t: Token, text: str, lex: Lexicon) -> str:
@@ -459,16 +461,18 @@ def _cased(printed: str, cand: str, t: Token, text: str, lex: Lexicon) -> str:
 
     When the OCR lost the first letter or read it as a small one ("evelopment",
     "kecalling"), the printed case says nothing: a name is capitalised, and so
-    is a word UN text often capitalises after a capitalised word ("Sustainable
-    Development") or at a paragraph's start.  A capital read as another
-    capital ("Tbid") stays a capital.
+    is a word at a paragraph's start or one UN text often capitalises next to
+    a capitalised word ("Sustainable Development", "the Regional Centre").  A
+    printed capital stays ("Tbid." -> "Ibid."): measured on the labelled set,
+    lowering it after a small word ("the Lield of") loses more than it wins.
     """
     if not printed or not printed[0].islower() or cand[:1].lower() == printed[:1].lower():
         return case_like(printed, cand)
     n = lex.domain_count(cand)
     share = (n - lex.lower_words.get(cand.lower(), 0)) / n if n else 0.0
     para_start = t.start == 0 or text[max(0, t.start - 2):t.start] == "\n\n"
-    if lex.is_name(cand) or para_start or (t.prev and t.prev[0].isupper() and share >= CAPITALISED_SHARE):
+    if (n >= NAME_MIN_COUNT and lex.is_name(cand)) or para_start or (
+            any(w and w[0].isupper() for w in (t.prev, t.next)) and share >= CAPITALISED_SHARE):
         return cand[:1].upper() + cand[1:]
     return cand
 
@@ -661,7 +665,7 @@ def real_word(work: WorkText, ctx: RepairContext) -> list[Proposal]:
             conf = 0.75
         conf += _ocr_penalty(work, t.start, t.end)
         out.append(
-            Proposal(t.start, t.end, case_like(w, cand), "words.real_word", round(min(conf, 0.99), 3),
+            Proposal(t.start, t.end, _cased(w, cand, t, work.text, lex), "words.real_word", round(min(conf, 0.99), 3),
                      {"pair_support": support, "sides": sides, "prior": round(prior, 3),
                       **({"tags": ["fw1"]} if one_side_fw else {"tags": ["fw"]} if unexplained else {})})
         )
