@@ -132,3 +132,32 @@ def test_pipeline_statuses_follow_the_measured_bands(kind) -> None:
                 assert c["confidence"] >= cal.apply
             elif c["status"] == "flagged":
                 assert cal.flag <= c["confidence"] < cal.apply
+
+
+def test_small_steps_are_pooled_with_the_step_below() -> None:
+    import calibrate
+
+    # 12 of 13 right in a step of its own would state 0.89: pooled with the 18 below it, 0.58.
+    blocks = [[0.3, 0.4, 6, 18], [0.45, 0.5, 12, 13], [0.55, 0.8, 51, 51]]
+    pooled = calibrate.pool_small(blocks)
+    assert pooled == [[0.3, 0.5, 18, 31], [0.55, 0.8, 51, 51]]
+    assert all(b[3] >= calibrate.MIN_STEP for b in pooled)
+    shares = [b[2] / b[3] for b in pooled]
+    assert shares == sorted(shares)
+
+
+def test_a_footnote_marker_against_a_word_is_not_part_of_the_word() -> None:
+    """The text layer prints "Development1" where the OCR read "Developiient!":
+    making it "Development" made the word right (the footnote stage takes the marker)."""
+    import ocr_labels as L
+
+    truth = "the World Summit for Social Development1 and A/C.2/80/L.19 of 2025"
+    ocr = "the World Summit for Social Developiient! and A/C.2/80/L.19 of 2025"
+    o = L.OcrText(None, ocr, truth, "test", "t")
+    align = L.Alignment(ocr, truth)
+    s = ocr.index("Developiient")
+    c = {"where": {"source": {"start": s, "end": s + len("Developiient")}}, "after": "Development"}
+    assert L.label(c, o, align) is True
+    assert L.norm_word("A/C.2/80/L.19") == "A/C.2/80/L.19"  # a symbol keeps its digits
+    wrong = {**c, "after": "Developing"}
+    assert L.label(wrong, o, align) is False

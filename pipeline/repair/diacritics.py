@@ -76,3 +76,35 @@ def diacritics(work: WorkText, ctx: RepairContext) -> list[Proposal]:
         out.append(Proposal(t.start, t.end, case_like(t.text, accented), "words.diacritics", conf,
                             {"phrase": phrase}))
     return out
+
+
+# An accented OCR word is read as its bare form when the bare form is a word
+# UN text prints this often (in lower case, when the OCR word is).
+STRAY_MIN_COUNT = 3
+
+
+@rule("words.stray_accent")
+def stray_accent(work: WorkText, ctx: RepairContext) -> list[Proposal]:
+    """Drop an accent the OCR put on an English word.  "the 2010 Review Conférence" -> "the 2010 Review Conference"."""
+    from ..language import foreign_spans
+    from .guards import TOKEN_RE
+
+    lex: Lexicon = lexicon_of(ctx)
+    text = work.text
+    foreign = [(s, e) for s, e, _ in foreign_spans(text)]
+    out: list[Proposal] = []
+    for m in TOKEN_RE.finditer(text):
+        tok = m.group()
+        if tok.isascii() or not tok.isalpha() or work.conf_at(m.start(), m.end()) is None:
+            continue  # OCR words with a letter English has not
+        if any(s <= m.start() < e for s, e in foreign):
+            continue  # a paragraph in another language
+        low = tok.lower()
+        if lex.domain_count(low) or lex.is_protected(low) or lex.general_zipf(low) >= 1.0:
+            continue  # a word or a name as printed ("Yaoundé", "café")
+        bare = strip_accents(tok)
+        if not bare.isascii() or lex.domain_count(bare) < STRAY_MIN_COUNT or (
+                tok[0].islower() and lex.lower_words.get(bare.lower(), 0) < STRAY_MIN_COUNT):
+            continue  # "José" -> "Jose" is no repair: only a common UN word read with a stray mark
+        out.append(Proposal(m.start(), m.end(), bare, "words.stray_accent", 0.9, {"bare": bare}))
+    return out

@@ -1,22 +1,19 @@
 """The masthead's printed labels, read with a letter lost: "Dist.: Limited" -> "Distr.: Limited", "Distt: Limited" -> "Distr.: Limited".
 
 Every UN document's masthead prints its distribution as "Distr.: General",
-"Distr.: Limited" or "Distr.: Restricted" (``patterns.DISTR``).  A short
+"Distr.: Limited" or "Distr.: Restricted" (``grammar.DISTR``).  A short
 token a letter or two from "Distr", standing where that label stands (just
 before ".:" or ":" and one of the three kinds), is that label.
 """
 from __future__ import annotations
 
-import re
-
 from rapidfuzz.distance import Levenshtein
 
+from ..grammar import DISTR_SLOT
 from ..worktext import Proposal, WorkText
 from .engine import RepairContext, rule
 
 LABEL = "Distr"
-# The label as OCR may read it, where the grammar wants it: before ".:" or ":" and the kind.
-DISTR_SLOT = re.compile(r"(?<![\w/.])([A-Za-z]{3,6})(\.?)(?=\s*:\s*(?:General|Limited|Restricted)\b)")
 MAX_DISTANCE = 2
 
 

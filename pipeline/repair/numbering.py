@@ -18,12 +18,10 @@ import re
 
 from rapidfuzz.distance import Levenshtein
 
+from ..grammar import NUMBERED_HEADING
 from ..worktext import Proposal, WorkText
 from .engine import RepairContext, rule
 
-LABELS = "Part|PART|Chapter|CHAPTER|Section|SECTION|Title|TITLE|Annex|ANNEX"
-# A heading at a line start: its label and a numeral, maybe misread ("VUI", "VIIL", "V1I").
-HEADING_RE = re.compile(rf"(?m)^[ \t]*(?:({LABELS})[ \t]+)?([IVXLUTl1]{{1,7}})(?=\.[ \t]+[A-Z(]|[ \t]*$|[ \t]+[-\u2013\u2014:][ \t])")
 ROMAN_VALUES = (("M", 1000), ("CM", 900), ("D", 500), ("CD", 400), ("C", 100), ("XC", 90), ("L", 50), ("XL", 40),
                 ("X", 10), ("IX", 9), ("V", 5), ("IV", 4), ("I", 1))
 # How far (Levenshtein, after reading "U" as "II") a printed numeral may be from the number the run wants.
@@ -59,7 +57,7 @@ def _distance(printed: str, wanted: str) -> int:
 def heading_sequence(work: WorkText, ctx: RepairContext) -> list[Proposal]:
     """Renumber a heading the run of headings fixes.  "Part VI." between "Part VI." and "Part VUI.", "Part IX." -> "Part VII."."""
     runs: dict[str, list[tuple[int, int, str, int | None]]] = {}
-    for m in HEADING_RE.finditer(work.text):
+    for m in NUMBERED_HEADING.finditer(work.text):
         label = (m.group(1) or "").lower()
         if not label and len(m.group(2)) == 1 and m.group(2) not in "IV":
             continue  # a bare letter at a line start is no heading number

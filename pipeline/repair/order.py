@@ -27,6 +27,7 @@ TEXT_RULES: list[str] = [
     "words.backslash_letter",
     "words.join",  # before segmentation and spelling: "Gener al" is one word to respell, not two
     "words.diacritics",
+    "words.stray_accent",
     "words.segmentation",
     "words.spelling",
     "words.real_word",

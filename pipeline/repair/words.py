@@ -353,6 +353,33 @@ def confusion_candidates(word: str, lex: Lexicon, max_ops: int = 2) -> dict[str,
     return {c: q for c, q in found.items() if c != word and "I" not in c[1:]}
 
 
+# Fuzzy candidates: OCR words this long, UN words this close (normalised Levenshtein).
+FUZZY_MIN_LETTERS = 8
+FUZZY_MIN_SIMILARITY = 0.65
+
+
+def _fuzzy_vocabulary(lex: Lexicon) -> list[str]:
+    vocab = lex.__dict__.get("_fuzzy_vocabulary")
+    if vocab is None:
+        vocab = sorted(w for w, n in lex.words.items() if n >= 3 and len(w) >= 6 and w.isalpha() and w.isascii())
+        lex.__dict__["_fuzzy_vocabulary"] = vocab
+    return vocab
+
+
+def fuzzy_candidates(word: str, lex: Lexicon) -> tuple[str, float, float] | None:
+    """(the UN word closest to ``word``, its similarity, the runner-up's), or None."""
+    from rapidfuzz import process
+
+    low = word.lower()
+    vocab = [v for v in _fuzzy_vocabulary(lex) if abs(len(v) - len(low)) <= 3]
+    found = process.extract(low, vocab, scorer=Levenshtein.normalized_similarity, limit=2,
+                            score_cutoff=FUZZY_MIN_SIMILARITY)
+    if not found:
+        return None
+    runner = found[1][1] if len(found) > 1 else 0.0
+    return found[0][0], found[0][1], runner
+
+
 def _valid_target(word: str, lex: Lexicon, min_zipf: float = 3.0) -> bool:
     """A word we would write: a UN word, or an English word of some currency."""
     if not re.fullmatch(r"[A-Za-z]+(?:'[a-z]+)?", word):
@@ -513,6 +540,20 @@ def spelling(work: WorkText, ctx: RepairContext) -> list[Proposal]:
                                     {"edit": "context", "similarity": round(sim, 3), "sides": sides,
                                      "alternatives": [c for c, *_ in ctx_cands[1:4]], **_general_tag(w, lex)}))
                 continue
+        if not cands and ocr_conf is not None and len(w) >= FUZZY_MIN_LETTERS and w.isalpha():
+            # Damage beyond two edits in a long OCR word ("conimitnicnts"): the
+            # UN word closest to it, if clearly closer than any other.
+            found = fuzzy_candidates(_case_of(w), lex)
+            if found:
+                cand, sim, runner = found
+                ctx_seen = lex.bigram_seen(t.prev, cand) + lex.bigram_seen(cand, t.next)
+                conf = 0.3 + 1.2 * (sim - FUZZY_MIN_SIMILARITY) + 0.1 * (sim - runner >= 0.1) + 0.08 * ctx_seen
+                conf += _ocr_penalty(work, t.start, t.end)
+                out.append(Proposal(t.start, t.end, _cased(_case_of(w), cand, t, work.text, lex), "words.spelling",
+                                    round(max(0.3, min(conf, 0.99)), 3),
+                                    {"edit": "fuzzy", "similarity": round(sim, 3), "runner_similarity": round(runner, 3),
+                                     "context": bool(ctx_seen)}))
+            continue
         if not cands:
             continue
         scored = []
