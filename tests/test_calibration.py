@@ -161,3 +161,20 @@ def test_a_footnote_marker_against_a_word_is_not_part_of_the_word() -> None:
     assert L.norm_word("A/C.2/80/L.19") == "A/C.2/80/L.19"  # a symbol keeps its digits
     wrong = {**c, "after": "Developing"}
     assert L.label(wrong, o, align) is False
+
+
+def test_a_table_pooled_over_sources_never_applies_on_ocr_words() -> None:
+    """"beball" -> "be ball" was applied on OCR by the rule-wide segmentation table
+    (173 of 173 right, nearly all text exports): on OCR it may only flag."""
+    from pipeline.worktext import Mark
+
+    cal = from_json({"rules": ["words.segmentation"],
+                     "tables": {"words.segmentation": [[0.7, 0.99, 0.9971, 173, 173]]}})
+    work = WorkText("t", "the beball of it")
+    work.marks.append(Mark(4, 10, "conf", {"conf": 0.6}))
+    ocr = Proposal(4, 10, "be ball", "words.segmentation", 0.8, {})
+    text = Proposal(4, 10, "be ball", "words.segmentation", 0.8, {})
+    cal.calibrate([ocr], work)
+    assert ocr.status == "flagged" and "pooled" in ocr.info["calibration"]
+    cal.calibrate([text], WorkText("t", "the beball of it"))
+    assert text.status == "applied"
