@@ -642,7 +642,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--drafts", type=Path, default=DEFAULT_DRAFTS)
     ap.add_argument("--ood", type=Path, default=DEFAULT_OOD)
     ap.add_argument("--ood-samples", type=int, default=None, help="only the first N bln600 samples")
-    ap.add_argument("--ocr-docs", type=int, default=6, help="held-out documents of the real-OCR set")
+    ap.add_argument("--ocr-docs", type=int, default=12, help="held-out documents of the real-OCR set (read in all five families)")
     ap.add_argument("--ocr-pages", type=int, default=2)
     ap.add_argument("--ocr-clean-docs", type=int, default=20, help="held-out documents read in the scan benchmark's families (clean300, degraded200)")
     ap.add_argument("--trust-only", action="store_true", help="only section 6 (the trust figures)")
