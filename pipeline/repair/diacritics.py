@@ -14,6 +14,7 @@ import unicodedata
 
 from ..lexicon import WORD_RE, Lexicon
 from ..worktext import Proposal, WorkText
+from .. import rules as R
 from .engine import RepairContext, rule
 from .guards import case_like, lexicon_of
 from .words import tokens
@@ -56,7 +57,7 @@ def _phrase_stands(text: str, start: int, accented: str, lex: Lexicon) -> bool:
     return False
 
 
-@rule("words.diacritics")
+@rule(R.DIACRITICS)
 def diacritics(work: WorkText, ctx: RepairContext) -> list[Proposal]:
     """Restore the accents of a name the OCR read bare.  "Cote d'Ivoire" -> "Côte d'Ivoire"."""
     lex: Lexicon = lexicon_of(ctx)
@@ -73,7 +74,7 @@ def diacritics(work: WorkText, ctx: RepairContext) -> list[Proposal]:
         if not phrase and (lex.english_count(bare) or lex.general_zipf(bare) >= 1.0):
             continue  # an English word as it stands ("cote"): only the whole name says otherwise
         conf = 0.97 if phrase else 0.85
-        out.append(Proposal(t.start, t.end, case_like(t.text, accented), "words.diacritics", conf,
+        out.append(Proposal(t.start, t.end, case_like(t.text, accented), R.DIACRITICS, conf,
                             {"phrase": phrase}))
     return out
 
@@ -83,7 +84,7 @@ def diacritics(work: WorkText, ctx: RepairContext) -> list[Proposal]:
 STRAY_MIN_COUNT = 3
 
 
-@rule("words.stray_accent")
+@rule(R.STRAY_ACCENT)
 def stray_accent(work: WorkText, ctx: RepairContext) -> list[Proposal]:
     """Drop an accent the OCR put on an English word.  "the 2010 Review Conférence" -> "the 2010 Review Conference"."""
     from ..language import foreign_spans
@@ -106,5 +107,5 @@ def stray_accent(work: WorkText, ctx: RepairContext) -> list[Proposal]:
         if not bare.isascii() or lex.domain_count(bare) < STRAY_MIN_COUNT or (
                 tok[0].islower() and lex.lower_words.get(bare.lower(), 0) < STRAY_MIN_COUNT):
             continue  # "José" -> "Jose" is no repair: only a common UN word read with a stray mark
-        out.append(Proposal(m.start(), m.end(), bare, "words.stray_accent", 0.9, {"bare": bare}))
+        out.append(Proposal(m.start(), m.end(), bare, R.STRAY_ACCENT, 0.9, {"bare": bare}))
     return out

@@ -15,6 +15,7 @@ import string
 
 from ..lexicon import Lexicon
 from ..worktext import Proposal, WorkText
+from .. import rules as R
 from .engine import RepairContext, rule
 from .guards import lexicon_of, neighbours
 
@@ -41,7 +42,7 @@ def _candidates(rest: str, lex: Lexicon) -> set[str]:
     return out
 
 
-@rule("words.backslash_letter")
+@rule(R.BACKSLASH_LETTER)
 def backslash_letter(work: WorkText, ctx: RepairContext) -> list[Proposal]:
     """Read the letter a backslash stands for.  "the \\liddle East" -> "the Middle East"."""
     lex: Lexicon = lexicon_of(ctx)
@@ -66,7 +67,7 @@ def backslash_letter(work: WorkText, ctx: RepairContext) -> list[Proposal]:
         capital = (lex.is_name(cand) or m.group(1)[0].isupper() or m.start() == 0 or text[m.start() - 1] == "\n"
                    or bool(any(w and w[0].isupper() for w in (prev, nxt)) and _capitalised_share(cand, lex) >= 0.3))
         after = cand[:1].upper() + cand[1:] if capital else cand
-        out.append(Proposal(m.start(), m.end(), after, "words.backslash_letter", round(min(conf, UNMEASURED_MAX), 3),
+        out.append(Proposal(m.start(), m.end(), after, R.BACKSLASH_LETTER, round(min(conf, UNMEASURED_MAX), 3),
                             {"sides": sides, "alternatives": [c for *_, c in scored[1:4]]}))
     return out
 

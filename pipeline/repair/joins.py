@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from ..lexicon import Lexicon
 from ..worktext import Proposal, WorkText
+from .. import rules as R
 from .engine import RepairContext, rule
 from .guards import case_like, lexicon_of
 from .words import tokens
@@ -34,7 +35,7 @@ def _joined_ok(word: str, lex: Lexicon) -> bool:
         lex.english_count(word) > 0 and lex.zipf(word) >= MIN_JOINED_ZIPF)
 
 
-@rule("words.join")
+@rule(R.JOIN)
 def join(work: WorkText, ctx: RepairContext) -> list[Proposal]:
     """Join a word the OCR broke in two.  "the Gener al Assembly" -> "the General Assembly"."""
     lex: Lexicon = lexicon_of(ctx)
@@ -72,7 +73,7 @@ def join(work: WorkText, ctx: RepairContext) -> list[Proposal]:
         common_piece = (wa and lex.zipf(a.text) >= 4.5) or (wb and lex.zipf(b.text) >= 4.5)
         conf = 0.8 + 0.08 * (not wa and not wb) + 0.07 * outer - 0.1 * common_piece
         conf += 0.05 * (min(ca, cb) < 0.6)
-        out.append(Proposal(a.start, b.end, case_like(a.text, low) if a.text[0].isupper() else low, "words.join",
+        out.append(Proposal(a.start, b.end, case_like(a.text, low) if a.text[0].isupper() else low, R.JOIN,
                             round(min(conf, 0.99), 3),
                             {"parts": [a.text, b.text], "outer_pair": outer}))
         used_until = b.end

@@ -11,13 +11,14 @@ from rapidfuzz.distance import Levenshtein
 
 from ..grammar import DISTR_SLOT
 from ..worktext import Proposal, WorkText
+from .. import rules as R
 from .engine import RepairContext, rule
 
 LABEL = "Distr"
 MAX_DISTANCE = 2
 
 
-@rule("masthead.distribution_label")
+@rule(R.DISTRIBUTION_LABEL)
 def distribution_label(work: WorkText, ctx: RepairContext) -> list[Proposal]:
     """Restore the distribution label of a masthead.  "Dist.: Limited" -> "Distr.: Limited", "Distt: Limited" -> "Distr.: Limited"."""
     out = []
@@ -29,6 +30,6 @@ def distribution_label(work: WorkText, ctx: RepairContext) -> list[Proposal]:
         if d > MAX_DISTANCE or (d == 2 and printed[0] != "D"):
             continue
         # The label is printed with its period ("Distr.:"); a lost one comes back with the letters.
-        out.append(Proposal(m.start(1), m.end(2), LABEL + ".", "masthead.distribution_label",
+        out.append(Proposal(m.start(1), m.end(2), LABEL + ".", R.DISTRIBUTION_LABEL,
                             0.95 if d <= 1 else 0.85, {"printed": m.group()}))
     return out

@@ -20,6 +20,7 @@ from rapidfuzz.distance import Levenshtein
 
 from ..grammar import NUMBERED_HEADING
 from ..worktext import Proposal, WorkText
+from .. import rules as R
 from .engine import RepairContext, rule
 
 ROMAN_VALUES = (("M", 1000), ("CM", 900), ("D", 500), ("CD", 400), ("C", 100), ("XC", 90), ("L", 50), ("XL", 40),
@@ -53,7 +54,7 @@ def _distance(printed: str, wanted: str) -> int:
     return min(Levenshtein.distance(printed, wanted), Levenshtein.distance(printed.replace("U", "II"), wanted))
 
 
-@rule("numbering.heading_sequence")
+@rule(R.HEADING_SEQUENCE)
 def heading_sequence(work: WorkText, ctx: RepairContext) -> list[Proposal]:
     """Renumber a heading the run of headings fixes.  "Part VI." between "Part VI." and "Part VUI.", "Part IX." -> "Part VII."."""
     runs: dict[str, list[tuple[int, int, str, int | None]]] = {}
@@ -87,7 +88,7 @@ def _renumber(heads: list[tuple[int, int, str, int | None]]) -> list[Proposal]:
                 stretch = []
                 break  # a heading too far from its number: not one run, leave the stretch alone
             if printed != wanted:
-                stretch.append(Proposal(start, end, wanted, "numbering.heading_sequence", 0.9,
+                stretch.append(Proposal(start, end, wanted, R.HEADING_SEQUENCE, 0.9,
                                         {"printed": printed, "between": [roman(va), roman(vb)]}))
         out.extend(stretch)
     return out
