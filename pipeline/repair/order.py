@@ -8,9 +8,8 @@ segmentation before spelling, so "ofthe" is split, not respelt as "other".
 from __future__ import annotations
 
 from .. import rules as R
-from . import (  # noqa: F401  (registers the rules)
-    diacritics, glyphs, hyphenation, joins, layout, masthead_labels, numbering, numerals, symbols, unicode, words,
-)
+from . import diacritics, glyphs, hyphenation, joins, layout, masthead_labels  # noqa: F401  (registers the rules)
+from . import numbering, numerals, symbols, unicode, words  # noqa: F401  (registers the rules)
 
 # Page furniture first, before any text rule: a running head must not be repaired into the text.
 LAYOUT_RULES: list[str] = [R.FURNITURE]
