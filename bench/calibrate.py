@@ -171,6 +171,32 @@ def isotonic(points: list[tuple[float, bool]]) -> list[list]:
     return blocks
 
 
+# A step holds at least this many labelled proposals: a handful that happened to
+# be right ("workplans" -> "workplan": 12 of 13 synthetic cases) says little
+# about the next one, so a smaller step is pooled with the step below it.
+MIN_STEP = 20
+
+
+def pool_small(blocks: list[list]) -> list[list]:
+    """Merge every step of fewer than ``MIN_STEP`` proposals into the step below
+    (the first into the one above); the shares stay non-decreasing."""
+    out: list[list] = []
+    for b in blocks:
+        if out and (b[3] < MIN_STEP or out[-1][3] < MIN_STEP):
+            lo = out.pop()
+            b = [lo[0], b[1], lo[2] + b[2], lo[3] + b[3]]
+        out.append(b)
+    # pooling may break the order: pool adjacent violators again
+    again: list[list] = []
+    for b in out:
+        again.append(b)
+        while len(again) >= 2 and again[-2][2] / again[-2][3] >= again[-1][2] / again[-1][3]:
+            hi = again.pop()
+            lo = again.pop()
+            again.append([lo[0], hi[1], lo[2] + hi[2], lo[3] + hi[3]])
+    return again
+
+
 def share(k: int, n: int) -> float:
     """The share of right corrections, pulled towards 1/2 by half a proposal (Jeffreys):
     12 right of 12 is 0.96, not 1; it takes 100 of 100 to reach 0.995."""
@@ -187,7 +213,7 @@ def fit(samples: list[Sample]) -> dict:
     for key, pts in sorted(by_key.items()):
         if len(pts) < MIN_SAMPLES:
             continue  # too few to measure: a more general table, or none ("unmeasured": never applied)
-        blocks = isotonic(pts)
+        blocks = pool_small(isotonic(pts))
         steps = [[b[0], b[1], share(b[2], b[3]), b[3], b[2]] for b in blocks]
         for i in range(len(steps) - 2, -1, -1):  # the pull towards 1/2 may undo the order: keep the lower
             steps[i][2] = min(steps[i][2], steps[i + 1][2])

@@ -124,6 +124,9 @@ RECYCLE = re.compile(r"^\s*Please\s+recycle\s*$", re.I)
 # Cover notes of draft resolutions and reissues, marked with asterisks.
 COVER_NOTE = re.compile(r"^\s*\*+\s*(?:Non-member State|On behalf of|Reissued|Second reissue|Third reissue|In the absence of)\b", re.I)
 DISTR = re.compile(r"\bDistr\.\s*:\s*(General|Limited|Restricted)\b", re.I)
+# Repair's reading of OCR text (repair.masthead_labels): the label as OCR may print it
+# ("Dist.", "Distt", a period lost), in its slot before ":" and the kind.
+DISTR_SLOT = re.compile(r"(?<![\w/.])([A-Za-z]{3,6})(\.?)(?=\s*:\s*(?:General|Limited|Restricted)\b)")
 ORIGINAL = re.compile(r"^\s*Original\s*:\s*([A-Z][a-z]+)\s*$")
 ORGAN_LINE = re.compile(rf"^\s*({'|'.join(ORGANS)})\s*$")
 SESSION_LINE = re.compile(r"^\s*([A-Z][a-z]+(?:-[a-z]+)?\s+(?:special\s+)?session)\s*$")
@@ -189,6 +192,12 @@ ITEM_START = re.compile(r"^\s*\([a-z]{1,2}\)\s")
 NUMBERED_LINE = re.compile(r"(?m)^[ \t]*(?P<num>\d{1,3})\.(?=\s)")
 # A part heading numbered in roman: "II. Programme of work".
 ROMAN_HEADING = re.compile(r"^(\s*)([IVXLC]{1,6})\.(?=\s)\s*")
+# Repair's reading (repair.numbering): a heading of a numbered run at a line start,
+# its label ("Part", "Chapter", "Section", "Title", "Annex", or none) and its roman
+# numeral as OCR may print it ("VUI", "VIIL", "V1I").
+HEADING_LABELS = "Part|PART|Chapter|CHAPTER|Section|SECTION|Title|TITLE|Annex|ANNEX"
+NUMBERED_HEADING = re.compile(
+    rf"(?m)^[ \t]*(?:({HEADING_LABELS})[ \t]+)?([IVXLUTl1]{{1,7}})(?=\.[ \t]+[A-Z(]|[ \t]*$|[ \t]+[-\u2013\u2014:][ \t])")
 ANNEX_HEADING = re.compile(r"^\s*(Annex(?:es)?(?:\s+(?:[IVXLC]+|\d{1,2}|[A-Z]))?)\s*(?:\*{1,3})?\s*$")
 
 # ---------------------------------------------------------------- closings

@@ -132,3 +132,49 @@ def test_pipeline_statuses_follow_the_measured_bands(kind) -> None:
                 assert c["confidence"] >= cal.apply
             elif c["status"] == "flagged":
                 assert cal.flag <= c["confidence"] < cal.apply
+
+
+def test_small_steps_are_pooled_with_the_step_below() -> None:
+    import calibrate
+
+    # 12 of 13 right in a step of its own would state 0.89: pooled with the 18 below it, 0.58.
+    blocks = [[0.3, 0.4, 6, 18], [0.45, 0.5, 12, 13], [0.55, 0.8, 51, 51]]
+    pooled = calibrate.pool_small(blocks)
+    assert pooled == [[0.3, 0.5, 18, 31], [0.55, 0.8, 51, 51]]
+    assert all(b[3] >= calibrate.MIN_STEP for b in pooled)
+    shares = [b[2] / b[3] for b in pooled]
+    assert shares == sorted(shares)
+
+
+def test_a_footnote_marker_against_a_word_is_not_part_of_the_word() -> None:
+    """The text layer prints "Development1" where the OCR read "Developiient!":
+    making it "Development" made the word right (the footnote stage takes the marker)."""
+    import ocr_labels as L
+
+    truth = "the World Summit for Social Development1 and A/C.2/80/L.19 of 2025"
+    ocr = "the World Summit for Social Developiient! and A/C.2/80/L.19 of 2025"
+    o = L.OcrText(None, ocr, truth, "test", "t")
+    align = L.Alignment(ocr, truth)
+    s = ocr.index("Developiient")
+    c = {"where": {"source": {"start": s, "end": s + len("Developiient")}}, "after": "Development"}
+    assert L.label(c, o, align) is True
+    assert L.norm_word("A/C.2/80/L.19") == "A/C.2/80/L.19"  # a symbol keeps its digits
+    wrong = {**c, "after": "Developing"}
+    assert L.label(wrong, o, align) is False
+
+
+def test_a_table_pooled_over_sources_never_applies_on_ocr_words() -> None:
+    """"beball" -> "be ball" was applied on OCR by the rule-wide segmentation table
+    (173 of 173 right, nearly all text exports): on OCR it may only flag."""
+    from pipeline.worktext import Mark
+
+    cal = from_json({"rules": ["words.segmentation"],
+                     "tables": {"words.segmentation": [[0.7, 0.99, 0.9971, 173, 173]]}})
+    work = WorkText("t", "the beball of it")
+    work.marks.append(Mark(4, 10, "conf", {"conf": 0.6}))
+    ocr = Proposal(4, 10, "be ball", "words.segmentation", 0.8, {})
+    text = Proposal(4, 10, "be ball", "words.segmentation", 0.8, {})
+    cal.calibrate([ocr], work)
+    assert ocr.status == "flagged" and "pooled" in ocr.info["calibration"]
+    cal.calibrate([text], WorkText("t", "the beball of it"))
+    assert text.status == "applied"

@@ -22,6 +22,8 @@ FROZEN = {
     "extract.step-skipped", "footnote.separator", "footnote.body-number", "footnote.superscript",
     "footnote.glued-digit", "footnote.year-digit", "footnote.symbol-marker", "footnote.unanchored",
     "footnote.lost-marker", "footnote.batch-anchor", "citations.memory_number",
+    "numbering.heading_sequence", "masthead.distribution_label", "words.backslash_letter", "words.join",
+    "words.diacritics", "words.stray_accent",
 }
 
 

@@ -13,7 +13,9 @@ rebuilds it and says how).  Each step holds the share of right corrections
 among the labelled proposals that scored in it, so a correction's confidence
 is that share, and its status follows the measured bands:
 
-- ``applied`` at ``apply`` (0.995) and above: in the text, in the history;
+- ``applied`` at ``apply`` (0.995) and above: in the text, in the history
+  (on OCR words only by a table measured on OCR words, or on tagged rare
+  evidence; a rule-wide table pooled over sources at most flags);
 - ``flagged`` at ``flag`` (0.8) and above: in the text, for review;
 - ``suggested`` below: not in the text, for review.
 
@@ -109,6 +111,10 @@ class Calibration:
                 key, prob = "unmeasured", min(float(p.confidence), self.apply - 0.001)
             else:
                 key, prob, _ = found
+                if source == "ocr" and "|" not in key and "+" not in key and prob >= self.apply:
+                    # A rule-wide table pools every source (mostly text exports): on OCR
+                    # words it was not measured enough to apply ("beball" -> "be ball").
+                    key, prob = f"{key} (pooled: at most flagged on OCR)", self.apply - 0.001
             if not in_register:
                 key, prob = "outside the UN register", min(prob, float(p.confidence), self.flag - 0.01)
             p.info = {**p.info, "raw_confidence": round(float(p.confidence), 4), "calibration": key}

@@ -8,7 +8,8 @@ segmentation before spelling, so "ofthe" is split, not respelt as "other".
 from __future__ import annotations
 
 from .. import rules as R
-from . import hyphenation, layout, numerals, symbols, unicode, words  # noqa: F401  (registers the rules)
+from . import diacritics, glyphs, hyphenation, joins, layout, masthead_labels  # noqa: F401  (registers the rules)
+from . import numbering, numerals, symbols, unicode, words  # noqa: F401  (registers the rules)
 
 # Page furniture first, before any text rule: a running head must not be repaired into the text.
 LAYOUT_RULES: list[str] = [R.FURNITURE]
@@ -24,6 +25,12 @@ TEXT_RULES: list[str] = [
     R.ROMAN_IN_CITATION,
     R.ARABIC_IN_DATE,
     R.PARAGRAPH_NUMBER,
+    R.HEADING_SEQUENCE,
+    R.DISTRIBUTION_LABEL,
+    R.BACKSLASH_LETTER,
+    R.JOIN,  # before segmentation and spelling: "Gener al" is one word to respell, not two
+    R.DIACRITICS,
+    R.STRAY_ACCENT,
     R.SEGMENTATION,
     R.SPELLING,
     R.REAL_WORD,
