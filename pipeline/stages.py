@@ -226,6 +226,8 @@ def build(work: WorkText, doc: dict[str, Any] | Extracted) -> dict[str, Any]:
         meta = doc.meta
     else:
         source, meta = dict(doc["source"]), doc.get("meta", {})
+    if meta.get("text_layer"):
+        source["text_layer"] = meta["text_layer"]  # a searchable scan: which pages' text an OCR engine made, and why
     source["language"] = language.document_language(language.paragraph_languages(work.text))
     built = structure.build_document(work, source=source, meta=meta)
     built["references"] = citations.find_references(built)  # after every block exists (annexes too)
