@@ -30,7 +30,7 @@ from typing import Any
 import luigi
 import luigi.interface
 
-from . import citation_memory, console, project
+from . import batchterms, citation_memory, console, project
 from . import decisions as decisions_store
 from . import faults
 from . import fingerprint as fp
@@ -302,7 +302,8 @@ class Repair(DocTask):
     def fingerprint_parts(self) -> list[Any]:
         s = settings()
         return [self.requires().fingerprint, fp.code_version("repair"), fp.dictionaries_version(s.dictionaries_dir),
-                s.repair_settings(), decisions_store.fingerprint(doc_decisions(s, self.doc_id))]
+                s.repair_settings(), decisions_store.fingerprint(doc_decisions(s, self.doc_id))
+                ] + batchterms.fingerprint_part(s.clean_dir, self.doc_id)  # the batch's evidence this document uses
 
     def complete(self) -> bool:
         done = super().complete()
@@ -313,7 +314,8 @@ class Repair(DocTask):
 
     def run(self) -> None:
         s = settings()
-        self.run_stage(lambda up: stages.repair(Extracted.from_json(up), s, doc_decisions(s, self.doc_id)).to_json())
+        self.run_stage(lambda up: stages.repair(Extracted.from_json(up), s, doc_decisions(s, self.doc_id),
+                                                batchterms.terms_for(s.clean_dir, self.doc_id)).to_json())
 
 
 class Footnotes(DocTask):
@@ -882,6 +884,16 @@ class CleanAll(luigi.Task):
     def recheck_citations(self) -> None:
         """Run again, here, each document's stages from Footnotes on: their fingerprints now hold the batch memory."""
         log.info("[pipeline] citation memory: the batch dates resolutions near numbers it cites; checking citations again")
+        self.rerun_changed()
+
+    def recheck_terms(self, changed: set[str]) -> None:
+        """Repair again, here, the documents whose batch evidence changed (:mod:`pipeline.batchterms`)."""
+        log.info("[pipeline] batch terms: other documents print %d documents' rare forms as names or terms; "
+                 "repairing them again", len(changed))
+        self.rerun_changed()
+
+    def rerun_changed(self) -> None:
+        """Run again, here, every stage whose fingerprint changed since Luigi scheduled the batch."""
         footnotes = []
         for doc in self.documents():
             task: DocTask | None = doc
@@ -917,6 +929,12 @@ class CleanAll(luigi.Task):
         except OSError as exc:
             faults.record("(outputs of removed inputs)", "publish", faults.classify(exc, where=s.clean_dir))
         try:
+            changed = update_batch_terms(s)
+            if changed:  # the batch makes some rare forms of these documents names or terms
+                self.recheck_terms(changed)
+        except OSError as exc:
+            faults.record("(batch terms)", "repair", faults.classify(exc, where=s.clean_dir))
+        try:
             if write_citation_index(s):  # the batch taught the citation memory what may correct its own citations
                 self.recheck_citations()
                 write_citation_index(s)
@@ -947,6 +965,16 @@ class CleanAll(luigi.Task):
         if isinstance(exception, DocumentsFailed):  # expected: the reasons are in clean/failed/, no traceback
             return str(exception)
         return super().on_failure(exception)
+
+
+def update_batch_terms(s: Settings) -> set[str]:
+    """Rebuild ``clean/batch-terms.json`` from every document's extraction; the documents whose entry changed."""
+    rows = []
+    for p, d in batch_documents(s):
+        task = Extract(path=p, doc_id=d)
+        rows.append((d, fp.file_sha256(Path(p)), Path(task.output().path), f"{stages.safe_name(d)}-{task.fingerprint}"))
+    forms = batchterms.batch_forms(rows, s.stages_dir / "terms")
+    return batchterms.update(s.clean_dir, forms, stages.load_lexicon(s))
 
 
 def write_citation_index(s: Settings) -> int:

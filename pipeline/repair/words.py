@@ -86,10 +86,10 @@ def tokens(work: WorkText, lex: Lexicon, ctx: RepairContext | None = None) -> li
     ocr_only = ctx is not None and ctx.source_kind == "scanned-pdf"
     key = (work.text, lex.fingerprint, ocr_only,
            tuple((m.start, m.end) for m in work.marks if m.kind in ("superscript", "conf")),
-           tuple(_ocr_layer_spans(work)) if ocr_only else ())
+           tuple(_ocr_layer_spans(work)) if ocr_only else (), ctx.batch_terms if ctx is not None else frozenset())
     last_key, last = _LAST[0]
     if last_key != key:
-        last = list(_tokens(work, lex, ocr_only))
+        last = list(_tokens(work, lex, ocr_only, key[-1]))
         _LAST[0] = (key, last)
     return last
 
@@ -116,8 +116,9 @@ def _sure_counts(confs: _Confs, found: list) -> Counter:
     return out
 
 
-def _tokens(work: WorkText, lex: Lexicon, ocr_only: bool = False) -> Iterator[Token]:
-    """``ocr_only``: a scan with pages that had a text layer; only words the OCR read (they carry a confidence) may change."""
+def _tokens(work: WorkText, lex: Lexicon, ocr_only: bool = False, batch: frozenset[str] = frozenset()) -> Iterator[Token]:
+    """``ocr_only``: a scan with pages that had a text layer; only words the OCR read (they carry a confidence) may change.
+    ``batch``: forms the batch's other documents make a name or a term (:mod:`pipeline.batchterms`)."""
     text = work.text
     guard = Guard(work, lex)
     found = list(TOKEN_RE.finditer(text))
@@ -158,7 +159,7 @@ def _tokens(work: WorkText, lex: Lexicon, ocr_only: bool = False) -> Iterator[To
             prev = found[i - 1].group()
         if i + 1 < len(found) and text[e:found[i + 1].start()].isspace() and found[i + 1].group().isalpha():
             nxt = found[i + 1].group()
-        yield Token(s, e, tok, prev, nxt, sure[tok] >= REPEAT_MIN and len(tok) >= REPEAT_MIN_LETTERS)
+        yield Token(s, e, tok, prev, nxt, (sure[tok] >= REPEAT_MIN or tok in batch) and len(tok) >= REPEAT_MIN_LETTERS)
 
 
 def _ocr_layer_spans(work: WorkText) -> list[tuple[int, int]]:
