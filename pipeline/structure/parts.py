@@ -20,10 +20,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import masthead
-from .repair import patterns as P
-from .repair.layout import FORMULA
-from .worktext import WorkText
+from .. import masthead
+from ..repair import patterns as P
+from ..repair.layout import FORMULA
+from ..worktext import WorkText
 
 _OPENERS = {
     "Acknowledging", "Acting", "Affirming", "Alarmed", "Also", "Anxious", "Appreciating", "Approving", "Aware",
