@@ -889,9 +889,21 @@ class CleanAll(luigi.Task):
 
     def recheck_terms(self, changed: set[str]) -> None:
         """Repair again, here, the documents whose batch evidence changed (:mod:`pipeline.batchterms`)."""
-        log.info("[pipeline] batch terms: other documents print %d documents' rare forms as names or terms; "
-                 "repairing them again", len(changed))
+        log.info("[pipeline] batch terms: other documents print rare forms of %s as names or terms; repairing again",
+                 ", ".join(sorted(changed)[:5]) + (" ..." if len(changed) > 5 else "") if changed else "some documents")
         self.rerun_changed()
+
+    def repair_keys_moved(self) -> bool:
+        """Has any document's batch evidence changed since its Repair was scheduled (another run rebuilt the file)?"""
+        s = settings()
+        for doc in self.documents():
+            task: DocTask | None = doc
+            while task is not None and not isinstance(task, Repair):
+                req = task.requires()
+                task = req["footnotes"] if isinstance(req, dict) else (req or None)
+            if task is not None and task.fingerprint != fp.digest(task.stage, *task.fingerprint_parts()):
+                return True
+        return False
 
     def rerun_changed(self) -> None:
         """Run again, here, every stage whose fingerprint changed since Luigi scheduled the batch."""
@@ -931,7 +943,7 @@ class CleanAll(luigi.Task):
             faults.record("(outputs of removed inputs)", "publish", faults.classify(exc, where=s.clean_dir))
         try:
             changed = update_batch_terms(s)
-            if changed:  # the batch makes some rare forms of these documents names or terms
+            if changed or self.repair_keys_moved():  # the batch makes some rare forms names or terms
                 self.recheck_terms(changed)
         except OSError as exc:
             faults.record("(batch terms)", "repair", faults.classify(exc, where=s.clean_dir))
