@@ -942,9 +942,11 @@ class CleanAll(luigi.Task):
         except OSError as exc:
             faults.record("(outputs of removed inputs)", "publish", faults.classify(exc, where=s.clean_dir))
         try:
-            changed = update_batch_terms(s)
-            if changed or self.repair_keys_moved():  # the batch makes some rare forms names or terms
-                self.recheck_terms(changed)
+            # The batch's evidence is the whole batch's: not rebuilt while a fault of the machine left a document out.
+            if not any(faults.not_done(d.path) for d in docs):
+                changed = update_batch_terms(s)
+                if changed or self.repair_keys_moved():  # the batch makes some rare forms names or terms
+                    self.recheck_terms(changed)
         except OSError as exc:
             faults.record("(batch terms)", "repair", faults.classify(exc, where=s.clean_dir))
         try:
