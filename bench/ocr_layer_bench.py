@@ -42,7 +42,10 @@ def main(argv: list[str] | None = None) -> int:
         print("ocrmypdf is not installed: nothing to measure")
         return 1
 
-    from pipeline import stages  # first: ocr_labels puts this checkout on the path
+    try:  # first: ocr_labels puts this checkout on the path
+        from pipeline.run import stages
+    except ImportError:  # a checkout from before pipeline/run/
+        from pipeline import stages
     from pipeline.repair.order import GUESSING_RULES
     from pipeline.settings import Settings
     from pipeline.worktext import IN_TEXT, WorkText

@@ -30,7 +30,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any, Iterable
 
-from .fingerprint import digest
+from .run.fingerprint import digest
 from .model import Extracted
 from .worktext import WorkText
 

@@ -9,7 +9,8 @@ import pytest
 
 from conftest import make_project, run_clean_all
 from pdfmake import make_pdf
-from pipeline import batchterms, stages
+from pipeline import batchterms
+from pipeline.run import stages
 from pipeline.lexicon import default_dictionaries_dir, load_lexicon
 from pipeline.model import Extracted, Line, Page, Source, Span
 

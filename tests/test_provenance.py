@@ -20,7 +20,7 @@ import jsonschema
 import pytest
 
 from pdfmake import make_pdf
-from pipeline import stages
+from pipeline.run import stages
 from pipeline.extract.pdf import extract_pdf
 from pipeline.extract.provenance import PageFacts, judge, ocr_font_share, ocr_tool
 from pipeline.model import Source
