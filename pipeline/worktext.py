@@ -119,6 +119,7 @@ class WorkText:
         marks: list[Mark] = []
         pos = 0
         review = poor_pages(doc.meta)
+        ocr_layer = set((doc.meta.get("text_layer") or {}).get("ocr_pages", ()))  # searchable scans' OCR text
         for pi, page in enumerate(doc.pages):
             if pi:
                 parts.append(PAGE_BREAK)
@@ -140,6 +141,8 @@ class WorkText:
                     attrs["table"] = True
                 if page.number in review:
                     attrs["poor_scan"] = True
+                if page.number in ocr_layer:
+                    attrs["ocr_layer"] = True
                 italic = [s for s in line.spans if s.italic]
                 if italic and italic[0].start <= len(line.text) - len(line.text.lstrip()):
                     attrs["italic_start"] = True

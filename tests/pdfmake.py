@@ -61,8 +61,8 @@ def _pdf_string(text: str) -> bytes:
     return b"(" + raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b")"
 
 
-def _content(lines: list[str], size: float, height: float) -> bytes:
-    out = [b"BT /F1 %g Tf %g TL 72 %g Td" % (size, size * 1.3, height - 72)]
+def _content(lines: list[str], size: float, height: float, render: int = 0) -> bytes:
+    out = [b"BT %d Tr /F1 %g Tf %g TL 72 %g Td" % (render, size, size * 1.3, height - 72)]
     for ln in lines:
         out.append(_pdf_string(ln) + b" Tj T*")
     out.append(b"ET")
@@ -84,8 +84,13 @@ def _blank_flate(nbytes: int, prefix: bytes = b"", fill: bytes = b"\0") -> bytes
 
 def make_pdf(pages: list[list[str]], *, size: float = 11, page_size: tuple[float, float] = (612, 792),
              image: tuple[int, int] | None = None, user_password: str | None = None,
-             owner_password: str = "owner", content_padding: int = 0) -> bytes:
+             owner_password: str = "owner", content_padding: int = 0, text_render: int = 0,
+             page_image: bool = False, info: dict[str, str] | None = None) -> bytes:
     """A PDF with ``pages`` of text lines; ``image=(w, h)`` puts a w x h grey image on page 1.
+
+    A searchable scan's make-up: ``text_render=3`` draws the text invisible,
+    ``page_image`` puts an image covering the whole page under every page's
+    text, ``info`` fills the document information (``{"Creator": ...}``).
 
     ``content_padding=n`` adds n blanks to page 1's content and Flate-encodes
     it: a content stream that inflates to n bytes from a few kilobytes.
@@ -99,17 +104,22 @@ def make_pdf(pages: list[list[str]], *, size: float = 11, page_size: tuple[float
     n_pages = len(pages)
     first_page = 4
     img_num = first_page + 2 * n_pages if image else None
+    page_img = first_page + 2 * n_pages + bool(image) if page_image else None
     kids = b" ".join(b"%d 0 R" % (first_page + 2 * i) for i in range(n_pages))
     objs[1] = (b"<< /Type /Catalog /Pages 2 0 R >>", None)
     objs[2] = (b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, n_pages), None)
     objs[3] = (b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>", None)
     for i, lines in enumerate(pages):
         pnum, cnum = first_page + 2 * i, first_page + 2 * i + 1
-        content = _content(lines, size, h)
-        xobj = b""
+        content = _content(lines, size, h, text_render)
+        xobjs = []
         if image and i == 0:
             content = b"q 100 0 0 100 300 100 cm /Im1 Do Q\n" + content
-            xobj = b" /XObject << /Im1 %d 0 R >>" % img_num
+            xobjs.append(b"/Im1 %d 0 R" % img_num)
+        if page_image:
+            content = b"q %g 0 0 %g 0 0 cm /Pg Do Q\n" % (w, h) + content
+            xobjs.append(b"/Pg %d 0 R" % page_img)
+        xobj = b" /XObject << %s >>" % b" ".join(xobjs) if xobjs else b""
         objs[pnum] = (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %g %g] /Resources << /Font << /F1 3 0 R >>%s >> /Contents %d 0 R >>"
                       % (w, h, xobj, cnum), None)
         if content_padding and i == 0:
@@ -120,10 +130,17 @@ def make_pdf(pages: list[list[str]], *, size: float = 11, page_size: tuple[float
         iw, ih = image
         objs[img_num] = (b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray "
                          b"/BitsPerComponent 8 /Filter /FlateDecode >>" % (iw, ih), _blank_flate(iw * ih))
-    return _serialise(objs, sec)
+    if page_image:
+        objs[page_img] = (b"<< /Type /XObject /Subtype /Image /Width 85 /Height 110 /ColorSpace /DeviceGray "
+                          b"/BitsPerComponent 8 /Filter /FlateDecode >>", _blank_flate(85 * 110, fill=b"\xff"))
+    info_num = None
+    if info:
+        info_num = max(objs) + 1
+        objs[info_num] = (b"<< %s >>" % b" ".join(b"/%s %s" % (k.encode(), _pdf_string(v)) for k, v in info.items()), None)
+    return _serialise(objs, sec, info_num)
 
 
-def _serialise(objs: dict[int, tuple[bytes, bytes | None]], sec=None) -> bytes:
+def _serialise(objs: dict[int, tuple[bytes, bytes | None]], sec=None, info: int | None = None) -> bytes:
     """Objects (dictionary, stream or None) as a PDF file with its xref table; encrypted by ``sec`` when given."""
     out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
     offsets = {}
@@ -137,12 +154,12 @@ def _serialise(objs: dict[int, tuple[bytes, bytes | None]], sec=None) -> bytes:
             out += b"%d 0 obj\n%s\nstream\n%s\nendstream\nendobj\n" % (num, d, stream)
         else:
             out += b"%d 0 obj\n%s\nendobj\n" % (num, d)
-    extra = b""
+    extra = b" /Info %d 0 R" % info if info else b""
     if sec:
         enc_num = max(objs) + 1
         offsets[enc_num] = len(out)
         out += b"%d 0 obj\n%s\nendobj\n" % (enc_num, sec.dict())
-        extra = b" /Encrypt %d 0 R /ID [<%s> <%s>]" % (enc_num, _FILE_ID.hex().encode(), _FILE_ID.hex().encode())
+        extra += b" /Encrypt %d 0 R /ID [<%s> <%s>]" % (enc_num, _FILE_ID.hex().encode(), _FILE_ID.hex().encode())
     xref = len(out)
     size_ = max(offsets) + 1
     out += b"xref\n0 %d\n0000000000 65535 f \n" % size_

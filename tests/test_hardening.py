@@ -46,7 +46,7 @@ def run_with_faults(project: Path, spec: list[dict], *args: str) -> subprocess.C
                           capture_output=True, text=True, timeout=600)
 
 
-BATCH_FILES = {"report.html", "citations.json", "citations.csv", "batch-suggestions.json"}  # of the whole batch, not of one document
+BATCH_FILES = {"report.html", "citations.json", "citations.csv", "batch-suggestions.json", "batch-terms.json"}  # of the whole batch, not of one document
 
 
 def outputs(clean: Path) -> list[str]:

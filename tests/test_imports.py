@@ -32,6 +32,7 @@ STAGE_OF = {  # by the module's path below pipeline/, its folder first
     "export": "export",
     "review": "review",
     "run": "run", "command": "run", "central": "run", "build_lexicon": "run",
+    "batchterms": "run",  # the batch's names and terms: read from every extraction, keys each Repair
 }
 # Imported by any stage; they import only each other.
 SHARED = {"grammar", "masthead", "rules", "model", "worktext", "language", "settings", "files", "faults", "userfiles"}

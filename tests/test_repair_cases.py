@@ -18,7 +18,7 @@ import pytest
 from pipeline.lexicon import default_dictionaries_dir, load_lexicon
 from pipeline.repair.engine import RepairContext, run_rules
 from pipeline.repair.order import TEXT_RULES, rules_for
-from pipeline.worktext import IN_TEXT, Mark, Thresholds, WorkText, replay
+from pipeline.worktext import IN_TEXT, LineRef, Mark, Thresholds, WorkText, replay
 
 CASES = Path(__file__).parent / "cases"
 FAMILIES = ["symbols", "numerals", "segmentation", "spelling", "unicode", "hyphenation", "trust", "ocr_recall"]
@@ -41,8 +41,11 @@ def ctx() -> RepairContext:
 
 def repaired(case: dict, ctx: RepairContext) -> WorkText:
     """A case may say its source ``kind`` (default: a text export) and give every
-    word an OCR confidence (``ocr_conf``), as a scan's extraction would."""
+    word an OCR confidence (``ocr_conf``), as a scan's extraction would, or say
+    the text is a searchable scan's OCR text layer (``ocr_layer``: no confidences)."""
     work = WorkText("case", case["original"])
+    if case.get("ocr_layer"):
+        work.lines = [LineRef(0, len(case["original"]), 1, 0, {"ocr_layer": True})]
     if "ocr_conf" in case:
         for m in re.finditer(r"\S+", case["original"]):
             work.marks.append(Mark(m.start(), m.end(), "conf", {"conf": case["ocr_conf"]}))

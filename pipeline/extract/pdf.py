@@ -18,6 +18,7 @@ import pdfplumber
 
 from pipeline.extract import DEFAULT_DPI
 from pipeline.extract.layout_pdf import Glyph, PageLayout, Rule, layout_document
+from pipeline.extract.provenance import ocr_font_share, text_layer_origin
 from pipeline.model import Extracted, Source
 
 if TYPE_CHECKING:
@@ -132,7 +133,9 @@ def extract_pdf(path: Path, source: Source, *, settings: dict | None = None, cac
     path = Path(path)
     layouts: list[PageLayout | None] = []
     ocr_numbers: list[int] = []
+    ocr_fonts: dict[int, float] = {}  # pages with a text layer: share of characters in an OCR engine's font
     with pdfplumber.open(path) as pdf:
+        metadata = dict(pdf.metadata or {})
         for i, page in enumerate(pdf.pages):
             chars = page.chars
             if settings["force_ocr"] or not text_layer_ok(chars):
@@ -140,8 +143,12 @@ def extract_pdf(path: Path, source: Source, *, settings: dict | None = None, cac
                 ocr_numbers.append(i + 1)
             else:
                 layouts.append(plumber_page_layout(page, i + 1))
+                ocr_fonts[i + 1] = ocr_font_share([c.get("fontname", "") for c in chars if c["text"].strip()])
             page.close()  # pdfplumber keeps every parsed page otherwise: memory grows with the page count
     meta: dict = {}
+    layer = text_layer_origin(path, metadata, ocr_fonts)  # a searchable scan's text layer is OCR, not exact
+    if layer is not None:
+        meta["text_layer"] = layer.to_json()
     if ocr_numbers:
         from pipeline.extract.ocr.pages import ocr_page_layouts
 
@@ -154,7 +161,7 @@ def extract_pdf(path: Path, source: Source, *, settings: dict | None = None, cac
         _judge_scan(meta, source.path)
     pages, layout_meta = layout_document([p for p in layouts if p is not None])
     meta.update(layout_meta)
-    source.kind = "scanned-pdf" if ocr_numbers else "pdf"
+    source.kind = "scanned-pdf" if ocr_numbers or layer is not None else "pdf"
     source.pages = len(layouts)
     if ocr_numbers:
         meta["ocr_pages"] = ocr_numbers

@@ -46,6 +46,9 @@ class RepairContext:
     # pipeline.repair.calibration.Calibration: measured confidences of the
     # guessing rules.  None: the table in the lexicon's dictionaries folder.
     calibration: Any = None
+    # Forms the batch's other documents print surely often enough to be a name
+    # or a term, not damage (pipeline.batchterms): never corrected.
+    batch_terms: frozenset[str] = frozenset()
 
 
 def run_rules(

@@ -98,10 +98,11 @@ def tokens(work: WorkText, lex: Lexicon, ctx: RepairContext | None = None) -> li
     """
     ocr_only = ctx is not None and ctx.source_kind == "scanned-pdf"
     key = (work.text, lex.fingerprint, ocr_only,
-           tuple((m.start, m.end) for m in work.marks if m.kind in ("superscript", "conf")))
+           tuple((m.start, m.end) for m in work.marks if m.kind in ("superscript", "conf")),
+           tuple(_ocr_layer_spans(work)) if ocr_only else (), ctx.batch_terms if ctx is not None else frozenset())
     last_key, last = _LAST[0]
     if last_key != key:
-        last = list(_tokens(work, lex, ocr_only))
+        last = list(_tokens(work, lex, ocr_only, key[-1]))
         _LAST[0] = (key, last)
     return last
 
@@ -128,8 +129,9 @@ def _sure_counts(confs: _Confs, found: list) -> Counter:
     return out
 
 
-def _tokens(work: WorkText, lex: Lexicon, ocr_only: bool = False) -> Iterator[Token]:
-    """``ocr_only``: a scan with pages that had a text layer; only words the OCR read (they carry a confidence) may change."""
+def _tokens(work: WorkText, lex: Lexicon, ocr_only: bool = False, batch: frozenset[str] = frozenset()) -> Iterator[Token]:
+    """``ocr_only``: a scan with pages that had a text layer; only words the OCR read (they carry a confidence) may change.
+    ``batch``: forms the batch's other documents make a name or a term (:mod:`pipeline.batchterms`)."""
     text = work.text
     guard = Guard(work, lex)
     found = list(TOKEN_RE.finditer(text))
@@ -137,6 +139,8 @@ def _tokens(work: WorkText, lex: Lexicon, ocr_only: bool = False) -> Iterator[To
     sure = _sure_counts(confs, found)
     foreign = [(s, e) for s, e, _ in foreign_spans(text)]
     fstarts = [s for s, _ in foreign]
+    layer = _ocr_layer_spans(work) if ocr_only else []
+    layer_starts = [s for s, _ in layer]
     for i, m in enumerate(found):
         s, e = m.start(), m.end()
         tok = m.group()
@@ -164,14 +168,24 @@ def _tokens(work: WorkText, lex: Lexicon, ocr_only: bool = False) -> Iterator[To
             continue  # camel case or mixed: a name or a code ("McDonald", "eGovernment")
         if guard.blocked(s, e):
             continue
-        if ocr_only and confs.at(s) is None:
+        if ocr_only and confs.at(s) is None and not _inside(layer, layer_starts, s):
             continue  # a page of this PDF with an exact text layer
         prev = nxt = None
         if i and text[found[i - 1].end():s].isspace() and found[i - 1].group().isalpha():
             prev = found[i - 1].group()
         if i + 1 < len(found) and text[e:found[i + 1].start()].isspace() and found[i + 1].group().isalpha():
             nxt = found[i + 1].group()
-        yield Token(s, e, tok, prev, nxt, sure[tok] >= REPEAT_MIN and len(tok) >= REPEAT_MIN_LETTERS)
+        yield Token(s, e, tok, prev, nxt, (sure[tok] >= REPEAT_MIN or tok in batch) and len(tok) >= REPEAT_MIN_LETTERS)
+
+
+def _ocr_layer_spans(work: WorkText) -> list[tuple[int, int]]:
+    """The lines of pages whose text layer an OCR engine made (a searchable scan): OCR text without confidences."""
+    return sorted((ln.start, ln.end) for ln in work.lines if ln.attrs.get("ocr_layer"))
+
+
+def _inside(spans: list[tuple[int, int]], starts: list[int], pos: int) -> bool:
+    i = bisect.bisect_right(starts, pos) - 1
+    return i >= 0 and spans[i][1] > pos
 
 
 ADDRESS_RE = re.compile(r"www\.|https?:|@|\.(?:org|int|com|net|gov|edu|info)\b", re.I)

@@ -165,13 +165,16 @@ def text_rules(kind: str | None = None) -> list[str]:
     return list(TEXT_RULES) if kind is None else rules_for(kind)
 
 
-def repair(doc: Extracted, settings: Settings, doc_decisions: dict[str, str]) -> WorkText:
+def repair(doc: Extracted, settings: Settings, doc_decisions: dict[str, str],
+           batch_terms: frozenset[str] = frozenset()) -> WorkText:
+    """``batch_terms``: forms the batch's other documents make names or terms (:mod:`pipeline.batchterms`)."""
     work = WorkText.from_extracted(doc)
     work.apply(degraded.notices(work, doc.meta), settings.thresholds, doc_decisions.get)  # steps extraction skipped
     from ..repair.calibration import load as load_calibration
 
     ctx = RepairContext(lexicon=load_lexicon(settings), settings=settings.repair_settings(),
-                        source_kind=doc.source.kind, calibration=load_calibration(settings.dictionaries_dir))
+                        source_kind=doc.source.kind, calibration=load_calibration(settings.dictionaries_dir),
+                        batch_terms=frozenset(batch_terms))
     from ..repair.order import LAYOUT_RULES  # importing registers the rules
 
     run_rules(work, LAYOUT_RULES + text_rules(doc.source.kind), ctx, settings.thresholds, doc_decisions.get)
@@ -196,6 +199,8 @@ def build(work: WorkText, doc: dict[str, Any] | Extracted) -> dict[str, Any]:
         meta = doc.meta
     else:
         source, meta = dict(doc["source"]), doc.get("meta", {})
+    if meta.get("text_layer"):
+        source["text_layer"] = meta["text_layer"]  # a searchable scan: which pages' text an OCR engine made, and why
     source["language"] = language.document_language(language.paragraph_languages(work.text))
     built = parts.build_document(work, source=source, meta=meta)
     built["references"] = citations.find_references(built)  # after every block exists (annexes too)
@@ -233,17 +238,19 @@ def safe_name(doc_id: str) -> str:
 
 
 def process(path: Path, settings: Settings | None = None, doc_decisions: dict[str, str] | None = None,
-            rel_path: str | None = None, batch_notes: list[dict[str, Any]] | None = None) -> tuple[dict[str, Any], WorkText]:
+            rel_path: str | None = None, batch_notes: list[dict[str, Any]] | None = None,
+            batch_terms: frozenset[str] = frozenset()) -> tuple[dict[str, Any], WorkText]:
     """One document through every stage, in memory, without Luigi (benchmarks, tests).
 
     ``batch_notes``: the batch's anchored footnotes (:func:`pipeline.notes.batchnotes.anchored_notes`
-    of other documents, each with its ``doc_id``); none by default."""
+    of other documents, each with its ``doc_id``); none by default.  ``batch_terms``: the
+    document's entry of :mod:`pipeline.batchterms`; none by default."""
     from .fingerprint import file_sha256
 
     settings = settings or Settings()
     doc_decisions = doc_decisions or {}
     extracted = extract(path, rel_path or str(path), file_sha256(path), settings)
-    work = recover_footnotes(repair(extracted, settings, doc_decisions), settings, doc_decisions)
+    work = recover_footnotes(repair(extracted, settings, doc_decisions, batch_terms), settings, doc_decisions)
     work = note_evidence(work, settings, doc_decisions, batch_notes or [])
     return build(work, extracted), work
 

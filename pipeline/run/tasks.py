@@ -29,7 +29,7 @@ from typing import Any, Callable, Iterator
 import luigi
 from luigi.util import requires
 
-from .. import faults
+from .. import batchterms, faults
 from ..export.canonical import dumps, dumps_compact
 from ..files import atomic_write
 from ..model import Extracted
@@ -148,10 +148,12 @@ class Repair(DocTask):
     def fingerprint_parts(self) -> list[Any]:
         s = settings()
         return [self.requires().fingerprint, fp.code_version("repair"), fp.dictionaries_version(s.dictionaries_dir),
-                s.repair_settings(), decisions_store.fingerprint(self.decisions())]
+                s.repair_settings(), decisions_store.fingerprint(self.decisions())
+                ] + batchterms.fingerprint_part(s.clean_dir, self.doc_id)  # the batch's evidence this document uses
 
     def run(self) -> None:
-        self.run_stage(lambda up: stages.repair(Extracted.from_json(up), settings(), self.decisions()).to_json(),
+        self.run_stage(lambda up: stages.repair(Extracted.from_json(up), settings(), self.decisions(),
+                                                batchterms.terms_for(settings().clean_dir, self.doc_id)).to_json(),
                        self.input())
 
 
@@ -494,6 +496,25 @@ class CleanAll(luigi.Task):
     def recheck_citations(self) -> None:
         """Run again, here, each document's stages from Footnotes on: their fingerprints now hold the batch memory."""
         log.info("[pipeline] citation memory: the batch dates resolutions near numbers it cites; checking citations again")
+        self.rerun_changed()
+
+    def recheck_terms(self, changed: set[str]) -> None:
+        """Repair again, here, the documents whose batch evidence changed (:mod:`pipeline.batchterms`)."""
+        log.info("[pipeline] batch terms: other documents print rare forms of %s as names or terms; repairing again",
+                 ", ".join(sorted(changed)[:5]) + (" ..." if len(changed) > 5 else "") if changed else "some documents")
+        self.rerun_changed()
+
+    def repair_keys_moved(self) -> bool:
+        """Has any document's batch evidence changed since its Repair was scheduled (another run rebuilt the file)?"""
+        for doc in self.documents():
+            for task in doc.tasks:
+                for t in stages_of(task):
+                    if isinstance(t, Repair) and t.fingerprint != fp.digest(t.stage, *t.fingerprint_parts()):
+                        return True
+        return False
+
+    def rerun_changed(self) -> None:
+        """Run again, here, every stage whose fingerprint changed since Luigi scheduled the batch."""
         footnotes = []
         for doc in self.documents():
             for task in doc.tasks:
@@ -517,6 +538,11 @@ class CleanAll(luigi.Task):
         docs = self.documents()
         skipped = launch.listing(s).skipped
         publish.move_stale_outputs(s, {Path(f) for d in docs if d.done() for f in d.output_files()})
+        # The batch's evidence is the whole batch's: not rebuilt while a fault of the machine left a document out.
+        if not any(faults.not_done(d.path) for d in docs):
+            changed = update_batch_terms(s)
+            if changed or self.repair_keys_moved():  # the batch makes some rare forms names or terms
+                self.recheck_terms(changed)
         if publish.write_citation_index(s):  # the batch taught the citation memory what may correct its own citations
             self.recheck_citations()
             publish.write_citation_index(s)
@@ -548,3 +574,17 @@ def _summary_when_up_to_date(task: luigi.Task) -> None:
     if isinstance(task, CleanAll):
         s = settings()
         print_summary(s, batch={d.doc_id for d in task.documents()}, skipped=launch.listing(s).skipped, write_report=False)
+
+
+def update_batch_terms(s) -> set[str]:
+    """Rebuild ``clean/batch-terms.json`` from every document's extraction; the documents whose entry changed."""
+    rows = []
+    for p, d in launch.listing(s).docs:
+        task = Extract(path=p, doc_id=d)
+        rows.append((d, fp.file_sha256(Path(p)), Path(task.output().path), f"{stages.safe_name(d)}-{task.fingerprint}"))
+    try:
+        forms = batchterms.batch_forms(rows, s.stages_dir / "terms")
+        return batchterms.update(s.clean_dir, forms, stages.load_lexicon(s))
+    except OSError as exc:
+        faults.record("(batch terms)", "repair", faults.classify(exc, where=s.clean_dir))
+        return set()
