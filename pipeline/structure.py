@@ -20,6 +20,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from rapidfuzz.distance import Levenshtein
+
 from . import masthead
 from .repair import patterns as P
 from .repair.layout import FORMULA
@@ -63,6 +65,16 @@ def is_preamble_opening(line: str) -> bool:
     if word in _OPENERS:
         return True
     return word.endswith("ing") and len(word) > 5 and word not in _NOT_OPENERS
+
+
+def is_misread_opening(line: str) -> bool:
+    """Does the line open with a known preambular opener misread by one letter ("Conéerned" for
+    "Concerned", "Recal1ing")?  Only for a line the layout already shows opening a paragraph."""
+    m = re.match(r"^\s*(\S{6,})", line)
+    if not m or not m.group(1)[0].isupper():
+        return False
+    word = m.group(1).rstrip(",;:")
+    return any(Levenshtein.distance(word, o, score_cutoff=1) <= 1 for o in _OPENERS if abs(len(o) - len(word)) <= 1)
 
 
 @dataclass
@@ -199,7 +211,8 @@ def blocks(work: WorkText) -> list[Block]:
                 parent.children.append(item)
                 current = item
                 continue
-        if not op_blocks and _starts_preamble(text, current, line, attrs) and (numbered or is_preamble_opening(line)):
+        if not op_blocks and _starts_preamble(text, current, line, attrs, blank_before) and (
+                numbered or is_preamble_opening(line) or (blank_before and is_misread_opening(line))):
             current = Block("preamble", s, e, text_start=s)
             out.append(current)
             continue
@@ -342,13 +355,23 @@ def _more_operative(body: list[tuple[int, int, dict[str, Any]]], pos: int, expec
     return False
 
 
-def _starts_preamble(text: str, current: Block | None, line: str, attrs: dict[str, Any]) -> bool:
+def _starts_preamble(text: str, current: Block | None, line: str, attrs: dict[str, Any],
+                     blank_before: bool = False) -> bool:
+    """Does a preambular paragraph start at this line?
+
+    At an opener ("Recalling", an italic start) after a paragraph that ended with a comma, or
+    where the page's layout shows a new paragraph (a first-line indent or a gap: a blank line)
+    whatever the paragraph before ended with (a marker OCR read as "?" or " 1" after its comma),
+    and there also at an opener misread by one letter ("Conéerned").
+    """
     if current is None:
         return True
     so_far = text[current.start:current.end].rstrip()
     # A marker digit the footnote stage left (a suggestion not taken) may follow the comma.
     ended = bool(re.search(r"[,;:]\d{0,3}$", so_far)) or current.role == "formula"
-    return ended and (is_preamble_opening(line) or bool(attrs.get("italic_start")))
+    if ended and (is_preamble_opening(line) or bool(attrs.get("italic_start"))):
+        return True
+    return blank_before and current.role == "preamble" and (is_preamble_opening(line) or is_misread_opening(line))
 
 
 def _item_expected(parent: Block, label: str) -> bool:

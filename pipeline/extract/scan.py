@@ -57,7 +57,7 @@ MARKER_CONFIG = "--oem 1 --psm 7 -c tessedit_char_whitelist=0123456789"
 INK_LEVEL = 165  # grey below this is ink (a blurred scan's thin strokes stay above 140)
 RULE_INK_LEVEL = 200  # a blurred hairline rule is light grey
 PREPROCESS = "prepare/2"  # part of the cache key: it changes what Tesseract sees
-ANALYSIS_VERSION = 15  # bump when rule/marker detection changes: re-analyses cached pages, no re-OCR
+ANALYSIS_VERSION = 16  # bump when rule/marker detection changes: re-analyses cached pages, no re-OCR
 INSTALL_HINT = "run scripts/setup.sh (apt-get install tesseract-ocr tesseract-ocr-{lang})"
 
 _ASCENDING = set("bdfhiklt0123456789()[]{}/\\|!?'\"“”‘’*&%$#@ÀÁÂÉÈÊÍÓÔÚ")
@@ -396,20 +396,47 @@ def _raised_tail(ink: np.ndarray, box: tuple[int, int, int, int], size: float, b
     return None
 
 
+def is_one_stroke(glyph: np.ndarray) -> bool:
+    """Is this raised glyph a "1", in any typeface?  Its ink is one thin upright stroke from top to
+    foot, with at most a flag near the top and a foot serif (a typewriter's "1"), and nothing beside
+    the stroke in the glyph's middle, where a 4's bar, a 7's diagonal or any bowl would be.
+
+    Tesseract reads a lone small "1" badly: nothing at all, "*" or "41" (a Courier "1" with its flag).
+    """
+    glyph = glyph[np.ix_(glyph.any(axis=1), glyph.any(axis=0))] if glyph.any() else glyph
+    h, w = glyph.shape
+    if h < 6 or w > 0.8 * h:
+        return False
+    cover = glyph.sum(axis=0) / h
+    stem = np.nonzero(cover >= 0.75)[0]
+    if stem.size == 0 or stem[-1] - stem[0] + 1 > max(2, 0.3 * h) or stem[-1] - stem[0] + 1 != stem.size:
+        return False
+    beside = glyph.copy()
+    pad = max(1, round(0.08 * h))  # the fillet where a foot serif meets the stem
+    beside[:, max(0, stem[0] - pad):stem[-1] + 1 + pad] = False
+    rows = np.nonzero(beside.any(axis=1))[0]
+    return not np.any((rows >= 0.4 * h) & (rows < 0.8 * h))
+
+
 def _speck(crop: np.ndarray, cx0: int, cx1: int, size: float) -> bool:
     """Ink too small in both directions to be a digit or a letter (a speck, a stray dot)."""
     rows = np.nonzero(crop[:, cx0:cx1].any(axis=1))[0]
     return (cx1 - cx0) <= 0.12 * size and (rows[-1] - rows[0] + 1) <= 0.12 * size
 
 
-MARKER_SCALE, MARKER_PAD = 3, 45
+MARKER_HEIGHT, MARKER_PAD = 72, 45  # px of a marker's ink once enlarged; px between crops
 
 
 def marker_crop(image: Image.Image, box: tuple[int, int, int, int]) -> Image.Image:
-    """A raised digit cut out of its page and enlarged for Tesseract."""
+    """A raised digit cut out of its page and enlarged for Tesseract, to one ink height for all.
+
+    The crops of a page are read as one line, which Tesseract scales to its tallest glyph: a
+    crop enlarged by a fixed factor beside a tall one (a masthead letter) was read as nothing.
+    """
     x0, y0, x1, y1 = box
     c = image.crop((x0 - 3, y0 - 3, x1 + 3, y1 + 3))
-    return c.resize((c.width * MARKER_SCALE, c.height * MARKER_SCALE), Image.LANCZOS)
+    k = MARKER_HEIGHT / max(1, y1 - y0)
+    return c.resize((max(1, round(c.width * k)), max(1, round(c.height * k))), Image.LANCZOS)
 
 
 def marker_strip(crops: list[Image.Image]) -> tuple[Image.Image, list[tuple[int, int]]]:
@@ -604,6 +631,9 @@ def find_marks(image: Image.Image, data: dict, dpi: int) -> tuple[dict, list[Ima
     # ... or as the tail of two words whose boxes both cover it ("Questions" ",”"): the last keeps it
     markers = [m for k, m in enumerate(markers)
                if not any(_overlap(m["box"], n["box"]) for n in markers[k + 1:])]
+    for m in markers:
+        x0, y0, x1, y1 = m["box"]
+        m["one"] = is_one_stroke(ink[y0:y1, x0:x1])
     crops = [marker_crop(image, tuple(m["box"])) for m in markers]
     return {"version": ANALYSIS_VERSION, "rules": rules, "markers": markers, "baselines": bases}, crops
 
@@ -616,7 +646,9 @@ def name_markers(analysis: dict, data: dict, texts: list[str]) -> dict:
             tail = word[len(word.rstrip("0123456789")):]
             t = tail if tail and (m["whole"] or len(tail) < len(word)) else ""
         x0, y0, x1, y1 = m["box"]
-        if not t and (x1 - x0) <= 0.45 * (y1 - y0) and not m.get("unread"):
+        if m.get("one") and (not t or len(t) > 1 or t == "4"):
+            t = "1"  # one glyph shaped as a "1": read as nothing, "4" or "41" (its flag read as a 4)
+        elif not t and (x1 - x0) <= 0.45 * (y1 - y0) and not m.get("unread"):
             t = "1"  # a lone thin stroke Tesseract will not read: the only digit that narrow
             # (not for ink beside a word that Tesseract read as no word: there it must read a digit)
         m["text"] = t
