@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipeline.citations import find_citations, own_organ  # noqa: E402
+from pipeline.structure.citations import find_citations, own_organ  # noqa: E402
 
 DATA = ROOT / "tests" / "data" / "references"
 
@@ -87,7 +87,7 @@ def hand_checked(show: bool = True) -> dict[str, float]:
 
 
 def batch(clean: Path) -> None:
-    from pipeline.citation_index import write_index
+    from pipeline.structure.citation_index import write_index
     from pipeline.report import load_documents
 
     t0 = time.perf_counter()
@@ -95,7 +95,7 @@ def batch(clean: Path) -> None:
     t1 = time.perf_counter()
     index = write_index(clean, docs)
     t2 = time.perf_counter()
-    from pipeline.citation_memory import learn_from_batch
+    from pipeline.structure.citation_memory import learn_from_batch
 
     learned = learn_from_batch(clean, ROOT / "dictionaries", docs)
     t3 = time.perf_counter()
@@ -124,8 +124,8 @@ def memory(clean: Path, per_citation: int = 2) -> None:
     variants each; the rule must give the number back.  The unchanged texts must
     give nothing (false alarms).
     """
-    from pipeline import citation_memory as M
-    from pipeline.citations import own_organ
+    from pipeline.structure import citation_memory as M
+    from pipeline.structure.citations import own_organ
     from pipeline.report import load_documents
     from pipeline.worktext import WorkText
 
@@ -167,7 +167,7 @@ def memory(clean: Path, per_citation: int = 2) -> None:
 
 
 def blocks_of(doc: dict):
-    from pipeline.citations import blocks
+    from pipeline.structure.citations import blocks
 
     return blocks(doc)
 

@@ -6,7 +6,7 @@ Reads the text layer of every born-digital PDF in the folder with pdfplumber
 (``extract_text``; those layers are clean) and writes ``un_words.tsv``,
 ``un_bigrams.tsv`` and ``un_compounds.tsv``, and the citation memory
 ``un_resolutions.tsv`` (resolutions' adoption dates and titles, see
-:mod:`pipeline.citation_memory`) from the same texts, from the folders given
+:mod:`pipeline.structure.citation_memory`) from the same texts, from the folders given
 with ``--also`` (drafts: their citations) and from the clean documents of the
 batches given with ``--clean``.  The hand-kept files
 (``protected.txt``, ``ocr_confusions.json``) are left alone.  A folder of
@@ -83,7 +83,7 @@ def build(folder: Path, out: Path) -> dict[str, int]:
 
 def build_memory(folders: list[Path], clean_dirs: list[Path], out: Path) -> dict[str, int]:
     """``un_resolutions.tsv`` from corpus texts and clean batches (the facts of both, by majority)."""
-    from . import citation_memory as M
+    from .structure import citation_memory as M
     from .report import load_documents
 
     observations = []

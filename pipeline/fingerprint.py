@@ -21,12 +21,13 @@ PACKAGE = Path(__file__).resolve().parent
 STAGE_CODE = {
     "extract": ["model.py", "extract", "preflight.py", "stages.py", "masthead.py"],
     "repair": ["worktext.py", "repair", "lexicon.py", "masthead.py", "degraded.py"],
-    "footnotes": ["footnotes.py", "citations.py", "citation_memory.py", "structure.py", "repair/patterns.py", "repair/layout.py",
+    "footnotes": ["notes/footnotes.py", "structure/citations.py", "structure/citation_memory.py", "structure/parts.py",
+                  "repair/patterns.py", "repair/layout.py", "masthead.py"],
+    "notes": ["notes/batchnotes.py", "worktext.py"],
+    "structure": ["structure/parts.py", "output.py", "stages.py", "structure/citations.py", "schema/clean-document.schema.json",
                   "masthead.py"],
-    "notes": ["batchnotes.py", "worktext.py"],
-    "structure": ["structure.py", "output.py", "stages.py", "citations.py", "schema/clean-document.schema.json", "masthead.py"],
     "akn": ["akn.py", "schema/akomantoso30.xsd"],
-    "report": ["report.py", "templates", "citation_index.py"],
+    "report": ["report.py", "templates", "structure/citation_index.py"],
 }
 
 

@@ -25,9 +25,9 @@ from urllib.parse import quote
 
 import jinja2
 
-from . import citation_index
 from . import decisions as decisions_mod
 from .files import atomic_file
+from .structure import citation_index
 
 SCHEMA = "clean-document/1"
 STATUSES = ("flagged", "suggested", "accepted", "rejected", "applied")
@@ -128,7 +128,7 @@ BATCH_SUGGESTIONS = "batch-suggestions.json"
 
 
 def load_batch_suggestions(clean_dir: Path) -> dict[str, Any]:
-    """What the batch's footnotes suggest per document (written by the run; see pipeline.batchnotes)."""
+    """What the batch's footnotes suggest per document (written by the run; see pipeline.notes.batchnotes)."""
     data = _read_json(clean_dir / BATCH_SUGGESTIONS)
     found = data.get("suggestions") if isinstance(data, dict) else None
     return found if isinstance(found, dict) else {}

@@ -13,7 +13,9 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from . import citations, degraded, footnotes, language, structure
+from . import degraded, language
+from .notes import footnotes
+from .structure import citations, parts
 from .extract.errors import ExtractError
 from .model import Extracted, Source
 from .repair.engine import RepairContext, run_rules
@@ -176,7 +178,7 @@ def check_dictionaries(settings: Settings) -> None:
 
     _check(settings.dictionaries_dir)
     load_calibration(settings.dictionaries_dir)  # a broken calibration stops the run too, before any document
-    from .citation_memory import KNOWLEDGE_FILE, digit_confusions, read_knowledge
+    from .structure.citation_memory import KNOWLEDGE_FILE, digit_confusions, read_knowledge
 
     read_knowledge(settings.dictionaries_dir / KNOWLEDGE_FILE)
     digit_confusions(settings.dictionaries_dir)
@@ -209,7 +211,7 @@ def repair(doc: Extracted, settings: Settings, doc_decisions: dict[str, str]) ->
 
 
 def recover_footnotes(work: WorkText, settings: Settings, doc_decisions: dict[str, str]) -> WorkText:
-    from .citation_memory import apply_memory
+    from .structure.citation_memory import apply_memory
 
     work = footnotes.recover(work, settings.thresholds, doc_decisions.get)
     # Citations are checked against the memory once a footnote knows the clause its marker ends.
@@ -227,7 +229,7 @@ def build(work: WorkText, doc: dict[str, Any] | Extracted) -> dict[str, Any]:
     else:
         source, meta = dict(doc["source"]), doc.get("meta", {})
     source["language"] = language.document_language(language.paragraph_languages(work.text))
-    built = structure.build_document(work, source=source, meta=meta)
+    built = parts.build_document(work, source=source, meta=meta)
     built["references"] = citations.find_references(built)  # after every block exists (annexes too)
     if meta.get("ocr_quality"):
         built["ocr"] = ocr_verdict(meta)
@@ -266,7 +268,7 @@ def process(path: Path, settings: Settings | None = None, doc_decisions: dict[st
             rel_path: str | None = None, batch_notes: list[dict[str, Any]] | None = None) -> tuple[dict[str, Any], WorkText]:
     """One document through every stage, in memory, without Luigi (benchmarks, tests).
 
-    ``batch_notes``: the batch's anchored footnotes (:func:`pipeline.batchnotes.anchored_notes`
+    ``batch_notes``: the batch's anchored footnotes (:func:`pipeline.notes.batchnotes.anchored_notes`
     of other documents, each with its ``doc_id``); none by default."""
     from .fingerprint import file_sha256
 
@@ -280,7 +282,7 @@ def process(path: Path, settings: Settings | None = None, doc_decisions: dict[st
 
 def note_evidence(work: WorkText, settings: Settings, doc_decisions: dict[str, str],
                   batch_notes: list[dict[str, Any]]) -> WorkText:
-    """The batch's anchored footnotes applied to one document (see :mod:`pipeline.batchnotes`)."""
-    from .batchnotes import apply_evidence
+    """The batch's anchored footnotes applied to one document (see :mod:`pipeline.notes.batchnotes`)."""
+    from .notes.batchnotes import apply_evidence
 
     return apply_evidence(work, batch_notes, settings.thresholds, doc_decisions.get)

@@ -30,7 +30,7 @@ from typing import Any
 import luigi
 import luigi.interface
 
-from . import citation_memory, console, project
+from . import console, project
 from . import decisions as decisions_store
 from . import faults
 from . import fingerprint as fp
@@ -40,6 +40,7 @@ from .model import Extracted
 from .files import atomic_write, remove_stale_temp_files
 from .output import dumps, dumps_compact, render_markdown
 from .settings import Settings
+from .structure import citation_memory
 from .userfiles import UserFileError
 from .worktext import Mark, WorkText
 
@@ -115,7 +116,7 @@ def _decisions_file(s: Settings) -> tuple[dict[str, dict[str, str]], set[str]]:
         loaded = decisions_store.load(path)
         batch = set()
         if loaded:
-            from .batchnotes import BATCH_RULES
+            from .notes.batchnotes import BATCH_RULES
 
             for d in decisions_store.read(path):  # checked by load(): read through the one loader
                 if d.get("rule") in BATCH_RULES or not d.get("rule"):  # a rule not named: assume it may
@@ -414,7 +415,7 @@ class NoteIndex(luigi.Task):
             log.warning("[pipeline] the batch's footnote index not built: %s", fault.line())
 
     def build(self) -> None:
-        from .batchnotes import Evidence, anchored_notes, merge_notes, needs_evidence, suggestions
+        from .notes.batchnotes import Evidence, anchored_notes, merge_notes, needs_evidence, suggestions
 
         s = settings()
         if not all(Path(Footnotes(path=p, doc_id=d).output().path).exists() for p, d in batch_documents(s)):
@@ -441,7 +442,7 @@ class NoteIndex(luigi.Task):
 
 
 class NoteEvidence(DocTask):
-    """The batch's evidence applied to one document, when its decisions need it (:mod:`pipeline.batchnotes`)."""
+    """The batch's evidence applied to one document, when its decisions need it (:mod:`pipeline.notes.batchnotes`)."""
 
     stage = "notes"
 
@@ -952,7 +953,7 @@ class CleanAll(luigi.Task):
 def write_citation_index(s: Settings) -> int:
     """``clean/citations.json`` and ``.csv``: the batch's citations by target; then what the batch
     teaches the citation memory (``clean/citation-memory.tsv``).  Returns how many facts it learned."""
-    from .citation_index import write_index
+    from .structure.citation_index import write_index
     from .report import load_documents
 
     docs = [doc for _, doc in load_documents(s.clean_dir)]

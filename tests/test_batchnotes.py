@@ -7,7 +7,8 @@ read footnote 5's number as "®".
 from __future__ import annotations
 
 from conftest import ROOT
-from pipeline import batchnotes, stages
+from pipeline import stages
+from pipeline.notes import batchnotes
 from pipeline.akn import export_bytes
 from pipeline.output import render_markdown
 from pipeline.settings import Settings

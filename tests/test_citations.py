@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.citations import find_citations, find_references
+from pipeline.structure.citations import find_citations, find_references
 
 CASES = json.loads((Path(__file__).parent / "cases" / "citations.json").read_text(encoding="utf-8"))["cases"]
 
@@ -97,7 +97,7 @@ def test_akn_unresolved_citation_refers_to_a_concept():
 def test_index_lists_citing_documents_and_disagreements(tmp_path):
     import csv
 
-    from pipeline.citation_index import view, write_index
+    from pipeline.structure.citation_index import view, write_index
     from pipeline.report import _environment, Report
 
     def doc(doc_id, text):
@@ -132,7 +132,7 @@ MILLENNIUM = ("United Nations\nGeneral Assembly\n\n62/160. Enhancement of intern
 def _memory_project(tmp_path, facts):
     import shutil
 
-    from pipeline.citation_memory import KNOWLEDGE_FILE, Fact, write_knowledge
+    from pipeline.structure.citation_memory import KNOWLEDGE_FILE, Fact, write_knowledge
 
     d = tmp_path / "dictionaries"
     shutil.copytree(ROOT / "dictionaries", d)
@@ -142,7 +142,7 @@ def _memory_project(tmp_path, facts):
 
 @pytest.mark.parametrize("known", [True, False], ids=["knowledge file knows 55/2", "nothing known"])
 def test_misread_resolution_number_is_flagged_by_the_memory(tmp_path, known):
-    from pipeline.citation_memory import Fact
+    from pipeline.structure.citation_memory import Fact
     from pipeline.settings import Settings
     from pipeline.stages import process
 
@@ -162,7 +162,7 @@ def test_misread_resolution_number_is_flagged_by_the_memory(tmp_path, known):
 
 
 def test_memory_is_learned_from_a_batch_and_rejects_no_correct_number(tmp_path):
-    from pipeline.citation_memory import merge, observations_from_document
+    from pipeline.structure.citation_memory import merge, observations_from_document
 
     other = {"symbol": "A/RES/55/2", "date": "2000-09-08", "title": "United Nations Millennium Declaration", "header": {},
              "references": [{"target": "A/RES/54/1", "date": "1999-09-14", "kind": "resolution"},

@@ -186,7 +186,7 @@ def test_a_second_sentence_of_a_note_is_no_new_note():
 def test_a_note_line_starting_with_a_later_number_is_not_a_note_when_the_expected_one_follows():
     """A/C.2/80/L.18: note 15 wraps onto a line "17 March 2022, and Doha ..." and note 16 follows;
     taking the wrapped line for note 17 lost note 16."""
-    from pipeline.footnotes import Body, _in_sequence
+    from pipeline.notes.footnotes import Body, _in_sequence
 
     def body(printed: str, start: int) -> Body:
         return Body(printed, printed, start, start, start + len(printed), start + 50, evidence=3.0)

@@ -596,7 +596,7 @@ def test_a_crashed_second_reading_keeps_the_first_and_flags_the_page(tmp_path, m
     ("un_resolutions.tsv", b"A/RES/1/1\t1946-01-24\t\xff\t3\n", "not UTF-8 text"),
 ])
 def test_the_other_dictionaries_go_through_the_loader_too(tmp_path, file, data, words):
-    from pipeline.citation_memory import read_knowledge
+    from pipeline.structure.citation_memory import read_knowledge
     from pipeline.settings import Settings
 
     project = make_project(tmp_path / "project", [])

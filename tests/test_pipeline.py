@@ -91,7 +91,7 @@ def test_every_change_is_a_logged_correction(batch):
     """Replaying the log on the extracted text gives the final text, and every
     character of the final text is in some block of the structure."""
     from pipeline.model import Extracted
-    from pipeline.structure import blocks
+    from pipeline.structure.parts import blocks
     from pipeline.worktext import WorkText, replay
 
     project, _ = batch

@@ -7,7 +7,7 @@ markers and footnote bodies:
 - replaying the correction log on the extracted text gives the final text
   (:func:`pipeline.worktext.replay`): no change is unlogged;
 - every non-blank character of the final text lies in a block of
-  :func:`pipeline.structure.blocks`: no character is lost on the way to the
+  :func:`pipeline.structure.parts.blocks`: no character is lost on the way to the
   published document outside a logged correction.
 
 ``test_repair_properties.py`` covers the repair rules alone; these run the
@@ -26,7 +26,7 @@ from pipeline.extract.errors import ExtractError
 from pipeline.extract.text import extract_text
 from pipeline.model import Extracted, Line, Page, Source, Span
 from pipeline.settings import Settings
-from pipeline.structure import blocks
+from pipeline.structure.parts import blocks
 from pipeline.worktext import WorkText, replay
 
 SETTINGS = Settings()

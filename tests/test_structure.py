@@ -136,7 +136,7 @@ def test_header_lines_of_a_pdf_are_the_first_page_masthead_only():
 
 
 def test_masthead_lines_drop_running_heads_and_later_pages():
-    from pipeline.structure import masthead_lines
+    from pipeline.structure.parts import masthead_lines
 
     def furn(line, kind, page):
         return {"info": {"line": line, "kind": kind}, "where": {"source": {"page": page}}}

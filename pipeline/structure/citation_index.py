@@ -69,7 +69,7 @@ def to_csv(index: dict[str, Any]) -> str:
 
 def write_index(clean_dir: Path, docs: Iterable[dict[str, Any]]) -> dict[str, Any]:
     """Write ``citations.json`` and ``citations.csv`` atomically; return the index."""
-    from .files import atomic_write
+    from ..files import atomic_write
 
     index = build_index(docs)
     atomic_write(Path(clean_dir) / "citations.json", json.dumps(index, ensure_ascii=False, indent=1) + "\n")

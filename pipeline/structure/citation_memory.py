@@ -25,9 +25,9 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from . import citations as C
-from .repair import patterns as P
-from .worktext import Decide, Proposal, Thresholds, WorkText
-from .userfiles import UserFileError, echo, load_json, read_text
+from ..repair import patterns as P
+from ..worktext import Decide, Proposal, Thresholds, WorkText
+from ..userfiles import UserFileError, echo, load_json, read_text
 
 KNOWLEDGE_FILE = "un_resolutions.tsv"
 BATCH_FILE = "citation-memory.tsv"  # in clean/: what the batches' own documents taught, where it can correct them
@@ -69,7 +69,7 @@ def read_knowledge(path: Path) -> dict[str, Fact]:
 
 
 def write_knowledge(path: Path, facts: dict[str, Fact], header: str) -> None:
-    from .files import atomic_write
+    from ..files import atomic_write
 
     rows = "".join(f"{f.symbol}\t{f.date}\t{f.title}\t{f.seen}\n" for f in sorted(facts.values(), key=lambda f: f.symbol))
     atomic_write(path, f"# {header}\n# symbol\tadoption date\ttitle\ttimes seen\n" + rows)
@@ -328,7 +328,7 @@ def flagged_only(thresholds: Thresholds) -> Thresholds:
 # ------------------------------------------------------------------ the batch teaches
 def batch_parts(clean_dir: Path) -> list[str]:
     """What the Footnotes stage's fingerprint takes from the batch memory: nothing while there is none."""
-    from .fingerprint import file_sha256
+    from ..fingerprint import file_sha256
 
     path = Path(clean_dir) / BATCH_FILE
     return [file_sha256(path)] if path.exists() else []

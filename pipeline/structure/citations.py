@@ -33,7 +33,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterator
 
-from .repair.patterns import MONTHS, iso_date
+from ..repair.patterns import MONTHS, iso_date
 
 # ---------------------------------------------------------------- the grammar
 # Organs, by their printed names (longest first), and the symbol series of

@@ -22,10 +22,10 @@ from typing import Any
 
 from rapidfuzz.distance import Levenshtein
 
-from . import masthead
-from .repair import patterns as P
-from .repair.layout import FORMULA
-from .worktext import WorkText
+from .. import masthead
+from ..repair import patterns as P
+from ..repair.layout import FORMULA
+from ..worktext import WorkText
 
 _OPENERS = {
     "Acknowledging", "Acting", "Affirming", "Alarmed", "Also", "Anxious", "Appreciating", "Approving", "Aware",

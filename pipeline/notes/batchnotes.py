@@ -26,7 +26,7 @@ from typing import Any, Iterable
 
 from rapidfuzz import fuzz
 
-from .worktext import Decide, Mark, Proposal, Thresholds, WorkText
+from ..worktext import Decide, Mark, Proposal, Thresholds, WorkText
 
 _WORD = re.compile(r"\w+")
 CONTEXT_WORDS = 8  # words kept on each side of an anchored marker

@@ -16,10 +16,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import masthead
-from .repair import patterns as P
-from .repair.layout import FORMULA, body_start
-from .worktext import IN_TEXT, Mark, Proposal, Thresholds, WorkText, Decide
+from .. import masthead
+from ..repair import patterns as P
+from ..repair.layout import FORMULA, body_start
+from ..worktext import IN_TEXT, Mark, Proposal, Thresholds, WorkText, Decide
 
 # A footnote number as OCR may print it: digits, or a symbol standing for one.
 _BODY_START = re.compile(r"^(\s*)(\d{1,3}[?!’'°]?|\*{1,3}|[†‡§!?%®©°&#$@|])(?=\s)\s*(\S.*)$")
@@ -55,7 +55,7 @@ class Body:
 
 
 def _opens_paragraph(text: str) -> bool:
-    from .structure import is_preamble_opening  # one list of openers for both stages
+    from ..structure.parts import is_preamble_opening  # one list of openers for both stages
 
     return bool(_OPERATIVE.match(text) or _ITEM.match(text) or is_preamble_opening(text) or FORMULA.match(text))
 
