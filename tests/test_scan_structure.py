@@ -176,3 +176,37 @@ def test_a_continuation_line_is_not_cut_without_a_layout_break(tmp_path):
             "1. Decides to remain seized of the matter.\n")
     doc = clean(tmp_path, body)
     assert len(doc["preamble"]) == 1 and len(doc["operative"]) == 1
+
+
+@pytest.mark.parametrize("face", sorted(FACES))
+def test_a_raised_glyph_tesseract_calls_a_comma_unsurely_is_a_marker(face):
+    """A typewriter "1" after its word, read by Tesseract as "," at confidence 8: a comma sits on the
+    baseline, so raised ink named a comma is no comma. On the baseline it stays a comma."""
+    px = 42  # 10 pt at 300 dpi
+    body, sup = ImageFont.truetype(str(FONTS / FACES[face]), px), ImageFont.truetype(str(FONTS / FACES[face]), round(0.65 * px))
+    img = Image.new("L", (900, 160), 255)
+    d = ImageDraw.Draw(img)
+    d.text((40, 40), "Criminal Court", font=body, fill=0)
+    x = 40 + d.textlength("Criminal Court ", font=body)
+    asc = body.getmetrics()[0]
+    d.text((x, 40 + asc - sup.getmetrics()[0] - 0.38 * px), "1", font=sup, fill=0)
+    d.text((x + 60, 40), "and", font=body, fill=0)
+    ink = np.asarray(img) < scan.INK_LEVEL
+
+    def box(x0, x1):
+        ys, xs = np.nonzero(ink[:, x0:x1])
+        return [x0 + int(xs.min()), int(ys.min()), int(xs.max() - xs.min()) + 1, int(ys.max() - ys.min()) + 1]
+
+    words = [("Criminal", 30, int(40 + d.textlength("Criminal ", font=body)) - 8),
+             ("Court", int(40 + d.textlength("Criminal ", font=body)) - 2, int(x) - 4),
+             (",", int(x) - 2, int(x) + 40), ("and", int(x) + 56, 900)]
+    data = {k: [] for k in ("level", "block_num", "par_num", "line_num", "word_num", "left", "top", "width",
+                            "height", "conf", "text")}
+    for n, (text, x0, x1) in enumerate(words):
+        b = box(x0, x1)
+        for k, v in (("level", 5), ("block_num", 1), ("par_num", 1), ("line_num", 1), ("word_num", n + 1),
+                     ("left", b[0]), ("top", b[1]), ("width", b[2]), ("height", b[3]), ("conf", 8 if text == "," else 95),
+                     ("text", text)):
+            data[k].append(v)
+    analysis, _ = scan.find_marks(img, data, 300)
+    assert [m["word"] for m in analysis["markers"]] == [2] and analysis["markers"][0]["one"]

@@ -57,7 +57,7 @@ MARKER_CONFIG = "--oem 1 --psm 7 -c tessedit_char_whitelist=0123456789"
 INK_LEVEL = 165  # grey below this is ink (a blurred scan's thin strokes stay above 140)
 RULE_INK_LEVEL = 200  # a blurred hairline rule is light grey
 PREPROCESS = "prepare/2"  # part of the cache key: it changes what Tesseract sees
-ANALYSIS_VERSION = 16  # bump when rule/marker detection changes: re-analyses cached pages, no re-OCR
+ANALYSIS_VERSION = 17  # bump when rule/marker detection changes: re-analyses cached pages, no re-OCR
 INSTALL_HINT = "run scripts/setup.sh (apt-get install tesseract-ocr tesseract-ocr-{lang})"
 
 _ASCENDING = set("bdfhiklt0123456789()[]{}/\\|!?'\"“”‘’*&%$#@ÀÁÂÉÈÊÍÓÔÚ")
@@ -596,7 +596,10 @@ def find_marks(image: Image.Image, data: dict, dpi: int) -> tuple[dict, list[Ima
             if tail[4] == "whole":
                 # Tesseract's own box must be raised too: faint ink lost to binarisation makes a
                 # blurred full-height digit look raised, but not to Tesseract
-                if (box[1] + box[3] > base - 0.15 * size or float(data["conf"][i]) < 10
+                # (unless Tesseract named it a comma or a full stop: raised, it is neither)
+                unsure = float(data["conf"][i]) < 10 and not (
+                    data["text"][i].strip() in (",", ".") and box[1] + box[3] < base - 0.3 * size)
+                if (box[1] + box[3] > base - 0.15 * size or unsure
                         or not _small_beside_neighbours(data, idx, pos, tail)):
                     continue
             elif tail[4] == "tail" and _ends_in_number(data["text"][i]):
