@@ -210,3 +210,20 @@ def test_a_raised_glyph_tesseract_calls_a_comma_unsurely_is_a_marker(face):
             data[k].append(v)
     analysis, _ = scan.find_marks(img, data, 300)
     assert [m["word"] for m in analysis["markers"]] == [2] and analysis["markers"][0]["one"]
+
+
+@pytest.mark.parametrize("body, preamble, nums", [
+    # "1." lost: the operative part starts at the layout's first break that opens no preambular paragraph
+    ("Recalling its resolution 79/1,\n\nNoting the report,\n\nReaffirms its commitment to the rights of all;\n\n"
+     "2. Requests the Secretary-General to report;\n\n3. Decides to remain seized of the matter.\n", 2, ["1", "2", "3"]),
+    # "3." lost: paragraph 3 starts at the break inside paragraph 2, and 4 still follows
+    ("Recalling its resolution 79/1,\n\n1. Reaffirms its commitment;\n\n2. Requests the Secretary-General to report;\n\n"
+     "Calls upon all States to cooperate;\n\n4. Decides to remain seized of the matter.\n", 1, ["1", "2", "3", "4"]),
+    # no break to say where 3 began: 3 stays in 2, and 4 is still 4 (the numbering goes on)
+    ("Recalling its resolution 79/1,\n\n1. Reaffirms its commitment;\n\n2. Requests the Secretary-General to report;\n"
+     "Calls upon all States to cooperate;\n\n4. Decides to remain seized of the matter.\n", 1, ["1", "2", "4"]),
+])
+def test_a_lost_operative_number_is_placed_by_the_numbering(tmp_path, body, preamble, nums):
+    doc = clean(tmp_path, body)
+    assert len(doc["preamble"]) == preamble and [p["num"] for p in doc["operative"]] == nums
+    assert doc["operative"][-1]["text"].startswith("Decides")

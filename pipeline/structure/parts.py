@@ -167,7 +167,11 @@ def blocks(work: WorkText) -> list[Block]:
 
     annex_at = _annex_start(text, body, opening)
     main, annexed = body[:annex_at], body[annex_at:]
-    numbered = any((m := _OPERATIVE.match(text[s:e])) and m.group(2) == "1" for s, e, _ in main)
+    nums = [int(m.group(2)) for s, e, _ in main if (m := _OPERATIVE.match(text[s:e]))]
+    # The numbering starts at 1; OCR may have lost that "1." (then it starts at 2, and paragraph 1
+    # begins where the layout shows the first paragraph that opens like no preambular one).
+    lost_one = 1 not in nums and 2 in nums
+    numbered = 1 in nums or lost_one
 
     current: Block | None = None
     expected_op = 1
@@ -178,9 +182,11 @@ def blocks(work: WorkText) -> list[Block]:
         op_blocks.append(opening)
         current = opening
     prev_end = opening.end if opening else None
+    last_break: int | None = None  # where the layout last showed a paragraph break inside ``current``
     for s, e, attrs in main:
         line = text[s:e]
         blank_before = prev_end is not None and text.count("\n", prev_end, s) >= 2
+        ended = prev_end is not None and bool(re.search(r"[.;:]\d{0,3}$", text[:prev_end].rstrip()))
         prev_end = e
         if attrs.get("zone") == "masthead":  # the extractor is sure: never part of a paragraph
             out.append(Block("header", s, e))
@@ -189,6 +195,16 @@ def blocks(work: WorkText) -> list[Block]:
             closing.end = e
             continue
         m = _OPERATIVE.match(line)
+        if m and int(m.group(2)) == expected_op + 1 and not _more_operative(main, s, expected_op, text) and (
+                expected_op > 1 or lost_one):
+            # the number the sequence wanted was lost: paragraph ``expected_op`` began at the last
+            # break the layout showed in the paragraph before, if there was one
+            if current is not None and current.role == "operative" and last_break is not None and not current.children:
+                lost = Block("operative", last_break, current.end, num=str(expected_op), text_start=last_break)
+                current.end = len(text[:last_break].rstrip())
+                out.append(lost)
+                op_blocks.append(lost)
+            expected_op += 1
         if m and int(m.group(2)) == expected_op and (
             expected_op > 1 or current is None or current.role != "operative"
         ):
@@ -198,7 +214,20 @@ def blocks(work: WorkText) -> list[Block]:
             out.append(current)
             op_blocks.append(current)
             expected_op += 1
+            last_break = None
             continue
+        if (lost_one and expected_op == 1 and current is not None and current.role == "preamble" and blank_before
+                and re.search(r"[,;:]\d{0,3}$", text[current.start:current.end].rstrip())
+                and re.match(r"^\s*[A-Z][a-z]", line) and not is_preamble_opening(line)
+                and not is_misread_opening(line)):
+            current = Block("operative", s, e, num="1", text_start=s)  # its "1." lost: the layout's break
+            out.append(current)
+            op_blocks.append(current)
+            expected_op = 2
+            last_break = None
+            continue
+        if current is not None and current.role == "operative" and blank_before and ended:
+            last_break = s
         if op_blocks and _CLOSING.match(line) and current is not None and not _more_operative(main, s, expected_op, text):
             closing = Block("closing", s, e)
             out.append(closing)
