@@ -37,7 +37,7 @@ MARK = r"(?:\*{1,3}|[†‡])"  # a masthead footnote marker: "Egypt,*", "A/C.1/
 ORGANS = r"General Assembly|Security Council|Economic and Social Council|Human Rights Council"
 FORMULA = re.compile(
     r"^\s*\*?\s*The\s+(General Assembly|Security Council|Economic and Social Council|Human Rights Council|Council"
-    r"|Assembly|Conference|Commission[\w ]*)\s*[,:]?\s*\*?\s*$")
+    r"|Assembly|Conference|Commission[\w ]*)\s*[,;:.]?\s*\*?\s*$")  # ";" "." a scan's misread comma
 FORMULA_OPENING = re.compile(rf"^\s*The\s+({ORGANS}|Council|Assembly|Conference),\s+(?=[a-z])")
 SYMBOL_AT_END = re.compile(rf"(?:^|\s)({P.SYMBOL}(?:\s\(\d{{4}}\))?)({MARK})?\s*$")
 UN_LINE = re.compile(r"^\s*United Nations\s*$")

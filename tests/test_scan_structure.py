@@ -227,3 +227,12 @@ def test_a_lost_operative_number_is_placed_by_the_numbering(tmp_path, body, prea
     doc = clean(tmp_path, body)
     assert len(doc["preamble"]) == preamble and [p["num"] for p in doc["operative"]] == nums
     assert doc["operative"][-1]["text"].startswith("Decides")
+
+
+@pytest.mark.parametrize("formula", ["The General Assembly;", "The General Assembly.", "The General Assembly,"])
+def test_the_formula_with_its_comma_misread_still_opens_the_preamble(tmp_path, formula):
+    path = tmp_path / "doc.txt"
+    path.write_text(HEAD.replace("The General Assembly,", formula)
+                    + "Recalling its resolution 72/3,\n\nRecognizing the Court,\n", encoding="utf-8")
+    doc, _ = stages.process(path, SETTINGS)
+    assert [p["text"][:10] for p in doc["preamble"]] == ["Recalling ", "Recognizin"] and doc["operative"] == []
