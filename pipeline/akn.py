@@ -41,6 +41,8 @@ from typing import Any, Iterable
 
 from lxml import etree
 
+from . import grammar as G
+
 AKN_NS = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
 # Our own namespace for the few facts AKN has no element for (source file
 # and hash in meta/proprietary).  Allowed by the XSD's ##other wildcards.
@@ -66,10 +68,9 @@ ORGAN_ACTORS = {
 
 # Words that may precede the participle of a preambular paragraph
 # ("Further recalling", "Deeply concerned", "Also noting").
-_PRE_PARTICIPLE = {"also", "further", "again", "once", "still", "now"}
+_PRE_PARTICIPLE = G.BEFORE_PARTICIPLE
 _WORD = re.compile(r"[^\W\d_]+(?:[-’'][^\W\d_]+)*", re.UNICODE)
-_MONTHS = ("January February March April May June July August September "
-           "October November December").split()
+_MONTHS = G.MONTH_NAMES
 # Characters XML 1.0 cannot carry at all (C0 controls but tab/LF/CR,
 # surrogates, U+FFFE/U+FFFF).
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")

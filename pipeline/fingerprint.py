@@ -19,14 +19,14 @@ PACKAGE = Path(__file__).resolve().parent
 
 # The modules whose code decides each stage's output.
 STAGE_CODE = {
-    "extract": ["model.py", "extract", "preflight.py", "stages.py", "masthead.py"],
-    "repair": ["worktext.py", "repair", "lexicon.py", "masthead.py", "degraded.py"],
+    "extract": ["model.py", "extract", "preflight.py", "stages.py", "masthead.py", "grammar.py"],
+    "repair": ["worktext.py", "repair", "lexicon.py", "masthead.py", "grammar.py", "degraded.py"],
     "footnotes": ["notes/footnotes.py", "structure/citations.py", "structure/citation_memory.py", "structure/parts.py",
-                  "repair/patterns.py", "repair/layout.py", "masthead.py"],
+                  "grammar.py", "repair/layout.py", "masthead.py"],
     "notes": ["notes/batchnotes.py", "worktext.py"],
     "structure": ["structure/parts.py", "output.py", "stages.py", "structure/citations.py", "schema/clean-document.schema.json",
-                  "masthead.py"],
-    "akn": ["akn.py", "schema/akomantoso30.xsd"],
+                  "masthead.py", "grammar.py"],
+    "akn": ["akn.py", "grammar.py", "schema/akomantoso30.xsd"],
     "report": ["report.py", "templates", "structure/citation_index.py"],
 }
 

@@ -27,9 +27,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .repair import patterns as P
+from . import grammar as G
+
+if TYPE_CHECKING:
+    from .worktext import WorkText
 
 MARK = r"(?:\*{1,3}|[†‡])"  # a masthead footnote marker: "Egypt,*", "A/C.1/80/L.42*"
 # "The General Assembly," on a line of its own, or opening a decision's sentence
@@ -39,34 +42,37 @@ FORMULA = re.compile(
     r"^\s*\*?\s*The\s+(General Assembly|Security Council|Economic and Social Council|Human Rights Council|Council"
     r"|Assembly|Conference|Commission[\w ]*)\s*[,;:.]?\s*\*?\s*$")  # ";" "." a scan's misread comma
 FORMULA_OPENING = re.compile(rf"^\s*The\s+({ORGANS}|Council|Assembly|Conference),\s+(?=[a-z])")
-SYMBOL_AT_END = re.compile(rf"(?:^|\s)({P.SYMBOL}(?:\s\(\d{{4}}\))?)({MARK})?\s*$")
+SYMBOL_AT_END = re.compile(rf"(?:^|\s)({G.SYMBOL}(?:\s\(\d{{4}}\))?)({MARK})?\s*$")
 UN_LINE = re.compile(r"^\s*United Nations\s*$")
 ORGAN_AT_START = re.compile(rf"^\s*({ORGANS}|Special Political and Decolonization Committee)\b")
 COMMITTEE = re.compile(
     r"^\s*((?:First|Second|Third|Fourth|Fifth|Sixth) Committee|Special Political and Decolonization Committee"
     r"(?:\s*\(Fourth Committee\))?|\(Fourth Committee\)|General Committee|Credentials Committee)\s*$")
 SESSION = re.compile(r"^\s*((?:[A-Z][a-z]+(?:-[a-z]+)?|\d{4})\s+(?:(?:special|emergency special|resumed|organizational)\s+)?session)\s*$", re.I)
-SESSION_DATES = re.compile(rf"^\s*\d{{1,2}}(?:\s+(?:{P.MONTHS}))?(?:\s+\d{{4}})?\s*[–-]\s*\d{{1,2}}\s+(?:{P.MONTHS})\s+\d{{4}}\s*$")
+SESSION_DATES = re.compile(rf"^\s*\d{{1,2}}(?:\s+(?:{G.MONTHS}))?(?:\s+\d{{4}})?\s*[–-]\s*\d{{1,2}}\s+(?:{G.MONTHS})\s+\d{{4}}\s*$")
 AGENDA = re.compile(
     rf"^\s*(?:Agenda\s+items?|Items?)\s+(.+?)(?:\s+of\s+the\s+(?:provisional|preliminary|revised)\s+agenda)?\s*({MARK})?\s*$")
 ADOPTED_BY = re.compile(
-    rf"^\s*(Resolution|Decision)s?\s+adopted\s+by\s+the\s+([A-Z][A-Za-z ]+?)(?:\s+on\s+(\d{{1,2}}\s+(?:{P.MONTHS})\s+\d{{4}}))?\s*$")
-ON_DATE = re.compile(rf"^\s*on\s+(\d{{1,2}}\s+(?:{P.MONTHS})\s+\d{{4}})\s*$")
+    rf"^\s*(Resolution|Decision)s?\s+adopted\s+by\s+the\s+([A-Z][A-Za-z ]+?)(?:\s+on\s+(\d{{1,2}}\s+(?:{G.MONTHS})\s+\d{{4}}))?\s*$")
+ON_DATE = re.compile(rf"^\s*on\s+(\d{{1,2}}\s+(?:{G.MONTHS})\s+\d{{4}})\s*$")
 REPORT = re.compile(r"^\s*\[\s*(?:on the (?:report|recommendation) of|without reference to)", re.I)
 SC_NUMBER = re.compile(r"^\s*Resolution\s+(\d{3,5}\s*\(\d{4}\))\s*$")
 SC_ADOPTED = re.compile(
     rf"^\s*Adopted\s+by\s+the\s+(Security Council)\s+at\s+its\s+(\d+(?:st|nd|rd|th)\s+meeting),?\s+on\s+"
-    rf"(\d{{1,2}}\s+(?:{P.MONTHS})\s+\d{{4}})\.?\s*$")
+    rf"(\d{{1,2}}\s+(?:{G.MONTHS})\s+\d{{4}})\.?\s*$")
 TITLE = re.compile(r"^\s*(?:Resolution\s+|Decision\s+)?(\d{1,4}/(?:\d{1,4}|\u2026|\.\.\.)(?:\s*[A-Z]\b)?)\.?\s+(\S.*)$")
+# The structure stage's reading of a title block it has cut: "Resolution 80/37. Title", "80/37. Title";
+# a decision's number ("Decision 80/512. ...") stays part of the title there.
+RESOLUTION_TITLE = re.compile(r"^\s*(?:Resolution\s+)?(\d{1,4}/(?:\d{1,4}|\u2026|\.\.\.)(?:\s*[A-Z]\b)?)\.?\s+(\S.*)$")
 # What the document says it is, closing its sponsors' statement.
 KIND = re.compile(
     rf"(?P<kind>(?:revised\s+)?draft\s+(?:resolution|decision)s?"
-    rf"|amendments?\s+to\s+(?:the\s+)?(?:revised\s+)?draft\s+(?:resolution|decision)\s+(?P<amends>{P.SYMBOL}))"
+    rf"|amendments?\s+to\s+(?:the\s+)?(?:revised\s+)?draft\s+(?:resolution|decision)\s+(?P<amends>{G.SYMBOL}))"
     rf"\s*(?P<kmark>{MARK})?\s*$", re.I)
 SUBMITTED = re.compile(r"^\s*((?:Revised\s+)?Draft\s+(?:resolution|decision)s?)(?:\s+submitted\s+by\s+(?P<by>.+?))?\s*,?\s*$")
 NOTE_BY = re.compile(r"^\s*(?:(?:Note|Letter|Memorandum)\s+(?:by|from)\s+the\s+\S.*|Letter dated\s.+|Report of the Secretary-General)$")
 # What follows a submitter's name: "..., on the basis of informal consultations on draft resolution A/C.2/80/L.21".
-BASED_ON = re.compile(rf",?\s+(?:on the basis of informal consultations(?: on (?:draft resolution|draft decision)\s+(?P<on>{P.SYMBOL}))?"
+BASED_ON = re.compile(rf",?\s+(?:on the basis of informal consultations(?: on (?:draft resolution|draft decision)\s+(?P<on>{G.SYMBOL}))?"
                       rf"|following informal consultations|on the recommendation of (?P<rec>.+))\s*$")
 OPENS_BODY = re.compile(r"^\s*(?:\d{1,3}\.\s|\([a-z]\)\s|In\s+(?:operative|preambular|the\s+(?:title|annex))\b)")
 NAME_WITH_AND = (
@@ -116,15 +122,15 @@ def fact_role(t: str) -> str | None:
         return "session"
     if SESSION_DATES.match(t):
         return "session-dates"
-    if P.ORIGINAL.match(t):
+    if G.ORIGINAL.match(t):
         return "original"
-    if P.DISTR.search(t) and len(t.split()) <= 8:
+    if G.DISTR.search(t) and len(t.split()) <= 8:
         return "distribution"
-    if P.DATE_LINE.match(t):
+    if G.DATE_LINE.match(t):
         return "date"
-    if SYMBOL_AT_END.search(t) and len(t.split()) <= 5 and (t.strip().startswith(("United Nations", "A/", "E/", "S/")) or P.SYMBOL_LINE.match(t.rstrip("*†‡ "))):
+    if SYMBOL_AT_END.search(t) and len(t.split()) <= 5 and (t.strip().startswith(("United Nations", "A/", "E/", "S/")) or G.SYMBOL_LINE.match(t.rstrip("*†‡ "))):
         return "symbol"
-    if P.ORGAN_LINE.match(t) or (ORGAN_AT_START.match(t) and P.DISTR.search(t)):
+    if G.ORGAN_LINE.match(t) or (ORGAN_AT_START.match(t) and G.DISTR.search(t)):
         return "organ"
     return None
 
@@ -287,6 +293,29 @@ def _title_block(lines: list[str], roles: list[str | None], i: int) -> int | Non
     return None
 
 
+def body_start(work: WorkText) -> int:
+    """Offset where the document's body begins, as the masthead grammar reads it; 0 if it cannot tell.
+
+    After the formula line ("The General Assembly,"); inside it when the formula
+    opens a decision's sentence ("The General Assembly, recalling ..."); at the
+    first paragraph of a document without a formula (an amendment, a note).
+    """
+    texts = [work.text[ln.start:ln.end] for ln in work.lines[:400]]
+    head = read(texts)
+    if head.body is None or head.body >= len(texts):
+        return 0
+    ln = work.lines[head.body]
+    line = texts[head.body]
+    if FORMULA.match(line):
+        return ln.end
+    m = FORMULA_OPENING.match(line)
+    if m:
+        return ln.start + m.end()
+    if not any(head.roles[:head.body]):
+        return 0
+    return ln.start
+
+
 # ---------------------------------------------------------------- facts
 def split_sponsors(text: str) -> tuple[list[str], list[dict[str, str]]]:
     """"Austria, Egypt,* Netherlands (Kingdom of the) and Trinidad and Tobago" -> names and markers."""
@@ -346,14 +375,14 @@ def facts(lines: list[str], roles: list[str | None]) -> dict[str, Any]:
         if m and m.group(1) in ORGANS.split("|"):
             f.setdefault("masthead_organ", m.group(1))
     for t in lines:
-        dm = P.DISTR.search(t)
+        dm = G.DISTR.search(t)
         if dm:
             f.setdefault("distribution", dm.group(1).capitalize())
     for t in by_role.get("date", []):
-        d = P.DATE.search(t)
-        f.setdefault("distribution_date", P.iso_date(*d.groups()))
+        d = G.DATE.search(t)
+        f.setdefault("distribution_date", G.iso_date(*d.groups()))
     for t in by_role.get("original", []):
-        f.setdefault("original_language", P.ORIGINAL.match(t).group(1))
+        f.setdefault("original_language", G.ORIGINAL.match(t).group(1))
     for t in by_role.get("session", []):
         f.setdefault("session", SESSION.match(t).group(1))
     for t in by_role.get("session-dates", []):
@@ -377,12 +406,12 @@ def facts(lines: list[str], roles: list[str | None]) -> dict[str, Any]:
     if items:
         f["agenda_items"] = items
     adopted = " ".join(by_role.get("adopted", []))
-    m = re.match(rf"^(Resolution|Decision)s?\s+adopted\s+by\s+the\s+(.+?)(?:\s+on\s+(\d{{1,2}}\s+(?:{P.MONTHS})\s+\d{{4}}))?$", adopted)
+    m = re.match(rf"^(Resolution|Decision)s?\s+adopted\s+by\s+the\s+(.+?)(?:\s+on\s+(\d{{1,2}}\s+(?:{G.MONTHS})\s+\d{{4}}))?$", adopted)
     if m:
         f["document_type"] = m.group(1).lower()
         f["organ"] = m.group(2).strip()
         if m.group(3):
-            f["adopted"] = P.iso_date(*P.DATE.search(m.group(3)).groups())
+            f["adopted"] = G.iso_date(*G.DATE.search(m.group(3)).groups())
     for t in by_role.get("sc-number", []):
         f["number"] = SC_NUMBER.match(t).group(1)
         f["document_type"] = "resolution"
@@ -390,7 +419,7 @@ def facts(lines: list[str], roles: list[str | None]) -> dict[str, Any]:
         m = SC_ADOPTED.match(t)
         f["organ"] = m.group(1)
         f["meeting"] = m.group(2)
-        f["adopted"] = P.iso_date(*P.DATE.search(m.group(3)).groups())
+        f["adopted"] = G.iso_date(*G.DATE.search(m.group(3)).groups())
         f["adoption_line"] = t
         f["document_type"] = "resolution"
     report = " ".join(by_role.get("report", []))
@@ -447,12 +476,31 @@ def _statement_facts(statement: str, f: dict[str, Any], notes: list[dict[str, st
     kind = re.sub(r"\s+", " ", kind)
     if kind.startswith("amendment"):
         f["document_type"] = "amendment"
-        am = re.search(P.SYMBOL, kind.upper())
+        am = re.search(G.SYMBOL, kind.upper())
         f.setdefault("amends", am.group(0) if am else None)
         return
     base = "draft decision" if "decision" in kind else "draft resolution"
     revised = kind.startswith("revised") or bool(re.search(r"/Rev\.\d+", f.get("symbol") or ""))
     f["document_type"] = ("revised " + base) if revised else base
+
+
+def report_facts(report: str) -> dict[str, str]:
+    """What a committee-report line tells, in one form whatever the source: the report's symbol, the committee apart.
+
+    "on the report of the Third Committee (A/80/470)" -> {"committee_report": "A/80/470", "committee": "Third Committee"}
+    """
+    out = {"committee_report": report}
+    sym = re.search(rf"\(?({G.SYMBOL})", report)
+    committee = re.search(r"\b(?:[A-Z][a-z]+(?: [A-Za-z]+)*? )?Committee\b", report)
+    if sym:
+        out["committee_report"] = sym.group(1).rstrip(",.;")
+    if "without reference" in report.lower():
+        out["committee"] = "without reference to a Main Committee"
+    elif committee and "recommendation" not in report.lower():
+        out["committee"] = committee.group(0).removeprefix("the ").strip()
+    elif "recommendation" in report.lower():
+        out["recommended_by"] = re.sub(r"^on the recommendation of (?:the )?", "", report.split("(")[0].strip())
+    return out
 
 
 def markers(lines: list[str]) -> set[str]:

@@ -29,7 +29,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from pipeline import masthead
-from pipeline.repair import patterns as P
+from pipeline import grammar as G
 from pipeline.model import Line, Page, Span
 
 # --- tunables (fractions of the body font size unless noted) -----------------
@@ -314,7 +314,7 @@ def reading_order(lines: list[RawLine]) -> list[RawLine]:
 
 _DIGITS = re.compile(r"\d+")
 _WORD = re.compile(r"[^\W\d_]{3,}")
-SYMBOL_RE = re.compile(r"\b[A-Z]{1,6}(?:/[A-Z0-9][A-Za-z0-9.\-]*){2,}(?:\(\d{4}\))?")
+SYMBOL_RE = G.SYMBOL_IN_HEAD
 
 
 def _symbol(m: re.Match) -> str:
@@ -385,7 +385,7 @@ def _all_furniture(block: list[RawLine], evidence: list[bool]) -> bool:
 
 def _furniture_grammar(text: str) -> bool:
     """A job number ("25-16739 (E) 241025") or a barcode ("*2516739*"), by their grammar."""
-    return bool(P.JOB_NUMBER.match(text) or P.BARCODE.match(text) or P.RECYCLE.match(text))
+    return bool(G.JOB_NUMBER.match(text) or G.BARCODE.match(text) or G.RECYCLE.match(text))
 
 
 def _find_footnote_rule(page: PageLayout, lines: list[RawLine], body: float,

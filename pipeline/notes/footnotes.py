@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import masthead
-from ..repair import patterns as P
-from ..repair.layout import FORMULA, body_start
+from .. import grammar as G
+from ..masthead import FORMULA, body_start
 from ..worktext import IN_TEXT, Mark, Proposal, Thresholds, WorkText, Decide
 
 # A footnote number as OCR may print it: digits, or a symbol standing for one.
@@ -31,16 +31,14 @@ _RAISED_START = re.compile(r"^(\s*)([^\s*†‡§\d]{1,3})(?=\s)\s*([A-Z(].*)$")
 _CITATION = re.compile(
     rf"^(?:See\b|Resolutions?\b|Decisions?\b|Ibid\b|Official Records\b|United Nations\b|Treaty Series\b"
     rf"|Available\b|Adopted\b|Report\b|Document\b|General Assembly\b|Human Rights Council\b|Security Council\b"
-    rf"|Economic and Social Council\b|For the\b|Also\b|Vol\.|{P.SYMBOL})"
+    rf"|Economic and Social Council\b|For the\b|Also\b|Vol\.|{G.SYMBOL})"
 )
-_OPERATIVE = re.compile(r"^\s*\d{1,3}\.(\s|$)")
-_ITEM = re.compile(r"^\s*\([a-z]{1,2}\)\s")
 _ABBREVIATIONS = {
     "corr", "add", "rev", "no", "nos", "para", "paras", "vol", "chap", "sect", "art", "arts", "suppl",
     "sess", "p", "pp", "l", "cn", "conf", "sub", "ac", "res", "dec", "amend", "annex", "fig", "op",
 }
 _ROMAN = re.compile(r"[IVXLC]+")
-_MONTH_BEFORE = re.compile(rf"(?:{P.MONTHS})\s+$")
+_MONTH_BEFORE = re.compile(rf"(?:{G.MONTHS})\s+$")
 
 
 @dataclass
@@ -58,9 +56,8 @@ class Body:
 
 
 def _opens_paragraph(text: str) -> bool:
-    from ..structure.parts import is_preamble_opening  # one list of openers for both stages
-
-    return bool(_OPERATIVE.match(text) or _ITEM.match(text) or is_preamble_opening(text) or FORMULA.match(text))
+    return bool(G.OPERATIVE_START.match(text) or G.ITEM_START.match(text) or G.is_preamble_opening(text)
+                or FORMULA.match(text))
 
 
 def _sup_at(work: WorkText, start: int) -> Mark | None:
@@ -89,7 +86,7 @@ def find_bodies(work: WorkText) -> list[Body]:
                 # (OCR text only: a born-digital table's raised "a" leads a letter note)
         if not m or ln.start < start_of_body and ln.attrs.get("zone") != "footnote":
             continue
-        if P.DATE_LINE.match(line):  # "1 November 2018" closes a resolution; it is no note
+        if G.DATE_LINE.match(line):  # "1 November 2018" closes a resolution; it is no note
             continue
         lead, printed, rest = m.groups()
         num_start = ln.start + len(lead)
@@ -115,7 +112,7 @@ def find_bodies(work: WorkText) -> list[Body]:
         prev = _previous_text(work, i, ln.attrs.get("zone") == "footnote")
         if printed in head_marks:
             evidence += 1  # the masthead prints this marker ("Egypt,*"): its note is expected
-        if prev is None or prev.rstrip().endswith((".", ";", ",", ":")) or P.FOOTNOTE_RULE.match(prev) or _BODY_START.match(prev):
+        if prev is None or prev.rstrip().endswith((".", ";", ",", ":")) or G.FOOTNOTE_RULE.match(prev) or _BODY_START.match(prev):
             evidence += 0.5
         else:
             evidence -= 1.5  # the line above runs on into this one: a wrapped sentence
@@ -151,7 +148,7 @@ def _numberless_zone_starts(work: WorkText) -> list[Body]:
             continue
         zone = ln.attrs.get("zone")
         if zone == "footnote" and not _BODY_START.match(line) \
-                and line.lstrip()[:1].isupper() and not P.FOOTNOTE_RULE.match(line) \
+                and line.lstrip()[:1].isupper() and not G.FOOTNOTE_RULE.match(line) \
                 and (not last_note or last_note.rstrip().endswith((".", ")", "”", '"'))):  # else: a note runs on
             lead = len(line) - len(line.lstrip())
             at = ln.start + lead
@@ -378,7 +375,7 @@ def recover(work: WorkText, thresholds: Thresholds, decide: Decide | None = None
     rules = [
         Proposal(ln.start, ln.end, "", "footnote.separator", 0.99, {"kind": "footnote-rule"})
         for ln in work.lines
-        if P.FOOTNOTE_RULE.match(work.text[ln.start:ln.end])
+        if G.FOOTNOTE_RULE.match(work.text[ln.start:ln.end])
     ]
     records = work.apply(fixes + rules, thresholds, decide)
     _restore_rejected_numbers(bodies, body_marks, records)

@@ -6,7 +6,7 @@ a logged correction whose ``info`` keeps what the line told (its kind, and the
 metadata a masthead line carries), so nothing is lost.
 
 Furniture is recognised by position (the extractor's zones), by shape (the
-generic patterns in :mod:`.patterns`) and by company: a date or an organ name on
+generic patterns in :mod:`pipeline.grammar`) and by company: a date or an organ name on
 a line of its own is furniture only next to other furniture.
 """
 from __future__ import annotations
@@ -14,68 +14,45 @@ from __future__ import annotations
 import re
 
 from .. import masthead
-from ..masthead import FORMULA  # noqa: F401  (one grammar: the formula is the masthead's)
+from ..masthead import body_start
 from ..worktext import Proposal, WorkText
-from . import patterns as P
+from .. import grammar as G
 from .engine import RepairContext, rule
 
 _MASTHEAD_KINDS = {"symbol", "distribution", "original-language"}
-_MEETING = re.compile(rf"^\s*{P.MEETING}\b", re.I)
+_MEETING = re.compile(rf"^\s*{G.MEETING}\b", re.I)
 
 
 def _kind(text: str) -> str | None:
     """What furniture a line is by its shape alone, or None."""
     if not text.strip():
         return None
-    if P.BARCODE.match(text):
+    if G.BARCODE.match(text):
         return "barcode"
-    if P.JOB_NUMBER.match(text):
+    if G.JOB_NUMBER.match(text):
         return "job-number"
-    if P.PAGE_NUMBER.match(text):
+    if G.PAGE_NUMBER.match(text):
         return "page-number"
-    if P.RECYCLE.match(text):
+    if G.RECYCLE.match(text):
         return "recycle"
-    if P.COVER_NOTE.match(text):
+    if G.COVER_NOTE.match(text):
         return "cover-note"
-    if P.SYMBOL_LINE.match(text):
+    if G.SYMBOL_LINE.match(text):
         return "symbol"
-    if P.DISTR.search(text) and len(text.split()) <= 8:
+    if G.DISTR.search(text) and len(text.split()) <= 8:
         return "distribution"
-    if P.ORIGINAL.match(text):
+    if G.ORIGINAL.match(text):
         return "original-language"
     return None
 
 
 # Lines that are furniture only beside other furniture.
 def _companion(text: str) -> str | None:
-    if P.DATE_LINE.match(text):
+    if G.DATE_LINE.match(text):
         return "date"
-    if P.ORGAN_LINE.match(text):
+    if G.ORGAN_LINE.match(text):
         return "organ"
     return None
-
-
-def body_start(work: WorkText) -> int:
-    """Offset where the document's body begins, as the masthead grammar reads it; 0 if it cannot tell.
-
-    After the formula line ("The General Assembly,"); inside it when the formula
-    opens a decision's sentence ("The General Assembly, recalling ..."); at the
-    first paragraph of a document without a formula (an amendment, a note).
-    """
-    texts = [work.text[ln.start:ln.end] for ln in work.lines[:400]]
-    head = masthead.read(texts)
-    if head.body is None or head.body >= len(texts):
-        return 0
-    ln = work.lines[head.body]
-    line = texts[head.body]
-    if FORMULA.match(line):
-        return ln.end
-    m = masthead.FORMULA_OPENING.match(line)
-    if m:
-        return ln.start + m.end()
-    if not any(head.roles[:head.body]):
-        return 0
-    return ln.start
 
 
 @rule("layout.furniture")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from .. import grammar as G
 from ..worktext import Proposal, WorkText
 from .engine import RepairContext, rule
 from .guards import Guard
@@ -69,7 +70,7 @@ def roman_in_citation(work: WorkText, ctx: RepairContext) -> list[Proposal]:
 
 # Where the grammar wants arabic digits, OCR's look-alikes are read back as digits.
 _LOOKALIKE_DIGITS = str.maketrans({"I": "1", "l": "1", "|": "1", "O": "0", "o": "0"})
-_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_MONTHS = G.MONTHS
 ARABIC_PLACES = [
     # "I December 2024", "l5 July 2001": a day before a month and a year
     (re.compile(rf"(?<![\w/.,-])(?P<num>[0-9Il|]{{1,2}})(?=\s+(?:{_MONTHS})\s+[12][0-9IlO|]{{3}}\b)"), 0.95),
@@ -110,7 +111,7 @@ def arabic_in_date(work: WorkText, ctx: RepairContext) -> list[Proposal]:
 
 # An operative paragraph's number at the start of its line, and the same misread:
 # digits or their look-alikes, then the period or one character read for it
-_NUMBERED_LINE = re.compile(r"(?m)^[ \t]*(?P<num>\d{1,3})\.(?=\s)")
+_NUMBERED_LINE = G.NUMBERED_LINE
 _MISREAD_NUMBER = re.compile(r"(?m)^[ \t]*(?P<num>(?P<digits>[0-9Il|O]{1,3})(?P<dot>[^\s\d]))(?=[ \t]+[A-Z])")
 
 

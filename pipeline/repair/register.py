@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from .patterns import UN_MARKERS
+from ..grammar import UN_MARKERS
 
 MIN_MARKERS = 2
 MIN_PAIR_COVERAGE = 0.3

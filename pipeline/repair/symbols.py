@@ -14,50 +14,14 @@ import itertools
 import re
 from functools import lru_cache
 
+from .. import grammar as G
 from ..worktext import Proposal, WorkText
 from .engine import RepairContext, rule
 from .guards import Guard
 
-SERIES = (
-    "A S E ST TD UNEP FCCC ICCD CCPR CRC CEDAW CERD CAT CRPD CMW CED DP UNW ECE ESCAP ECLAC ECA ESCWA "
-    "HRI SPLOS ISBA UNICEF UNDP UNFPA UNITAR UNIDO IDB WHA EB AC CTOC CAC CBD UNHCR BWC CCW CD CCM "
-    "APLC ICC ITLOS UNCITRAL"
-).split()
-# Series that carry a session number themselves ("WHA69/2016/REC/1",
-# "EB136/8", "GC.18/Res.9").
-NUMBERED_SERIES = r"(?:WHA\d{1,3}|EB\d{1,3}|GC\(?\d{1,3}\)?|GC\.\d{1,3}|ICC-ASP)"
-# Body codes that stand alone as a component.
-CODES = (
-    "RES DEC PRST INF PV SR CRP WP HRC GC CP CMP CMA SBI SBSTA SGB AI IC OP SPC BUR INF EA UNEP CONF "
-    "Res Dec Summary MISC SUM NGO ORG COP MOP OEWG REC"
-).split()
-# Codes followed by ".number" ("CONF.157", "Add.2").
-NUMBERED = "CONF CN C AC L Add Corr Rev Sub WG EA Res PV SR Amend CRP WP INF Misc MISC E GC".split()
-
-_COMPONENT = (
-    r"(?:\d{1,4}(?:\.\d{1,3})?"  # 73, 2005, 10.1 (never five digits: that is a lost slash)
-    r"|(?:" + "|".join(sorted(set(CODES), key=len, reverse=True)) + r")"
-    r"|(?:" + "|".join(sorted(set(NUMBERED), key=len, reverse=True)) + r")\.\d{1,4}(?:/Rev\.\d)?"
-    r"|(?:ES|S)-\d{1,2}"
-    r"|(?:CONF|MSP)\.[IVX]{1,6}"  # "BWC/CONF.IX/9"
-    r")"
-)
-_ONE = (
-    r"(?:(?:" + NUMBERED_SERIES + "|" + "|".join(sorted(SERIES, key=len, reverse=True)) + r")(?:/" + _COMPONENT + r")+"
-    # Security Council documents before 1994 are numbered in one series of
-    # five digits ("S/24111", "S/25704/Add.1"): as printed, that is a symbol.
-    r"|S/\d{5}(?:/" + _COMPONENT + r")*)"
-)
-SYMBOL_FULL = re.compile(r"^" + _ONE + r"(?:-" + _ONE + r")*$")
-# Cited alone: a component after a symbol ("and Corr.1"), a resolution of an
-# emergency or special session ("ES-10/15", "S-26/2"), a United Nations
-# sales number ("E.96.IV.13", "E.78.II.A.11").
-STANDALONE = re.compile(
-    r"^(?:(?:Add|Corr|Rev|Amend)\.\d{1,3}"
-    r"|(?:ES|S)-\d{1,2}/\d{1,3}"
-    r"|[ACEFRS]\.\d{2}\.[IVX]{1,5}(?:\.[A-Z])?\.\d{1,3}"
-    r")$"
-)
+# The symbol grammar a corrected token must parse under: pipeline.grammar (SYMBOL_FULL).
+SYMBOL_FULL = G.SYMBOL_FULL
+STANDALONE = G.SYMBOL_STANDALONE
 
 # Candidate tokens: what a symbol looks like before it is known to be one.
 TOKEN_RE = re.compile(r"(?<![\w/.])[A-Z$58][A-Za-z0-9./|$\-]*[A-Za-z0-9]")

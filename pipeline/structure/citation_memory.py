@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from . import citations as C
-from ..repair import patterns as P
+from .. import grammar as G
 from ..worktext import Decide, Proposal, Thresholds, WorkText
 from ..userfiles import UserFileError, echo, load_json, read_text
 
@@ -97,12 +97,12 @@ def observations_from_text(text: str) -> list[tuple[str, str, str, int]]:
     organ = C.ORGAN_OF_DOCUMENT.get(organ_line.group(1)) if organ_line else None
     # "78/13. Implementation of ...", then the closing "... plenary meeting 4 December 2023"
     title = re.search(r"^\s*(?:Resolution\s+)?(\d{1,2})/(\d{1,4})\.\s+(.+)(?:\n(?!The )(.*))?$", head, re.M)
-    closing = re.search(rf"plenary meeting\s*\n?\s*{P.DATE.pattern}", text)
+    closing = G.PLENARY_DATE.search(text)
     if title and closing and organ in (C.GA, C.HRC):
         symbol = C.target_for(organ, "resolution", "session", title.group(1), title.group(2))
         name = " ".join((title.group(3) + " " + (title.group(4) or "")).split())
         if symbol:
-            out.append((symbol, P.iso_date(*closing.groups()), name, OWN_WEIGHT))
+            out.append((symbol, G.iso_date(*closing.groups()), name, OWN_WEIGHT))
     for c in C.find_citations(" ".join(text.split()), own_organ=organ):
         if c.target and c.date and c.kind in ("resolution", "decision") and plausible(c.target, c.date):
             out.append((c.target, c.date, "", 1))
@@ -204,10 +204,10 @@ def only_citation(note: str, citation: str) -> bool:
 def date_ending(before: str) -> tuple[str | None, str]:
     """The date that ends the clause a footnote marker closes ("... Declaration on 8 September 2000[2]"), and the clause."""
     clause = " ".join(re.split(r";|\.\s+(?=[A-Z])", before)[-1].split())
-    dates = list(P.DATE.finditer(clause))
+    dates = list(G.DATE.finditer(clause))
     if not dates or len(clause) - dates[-1].end() > 40:
         return None, clause
-    return P.iso_date(*dates[-1].groups()), clause
+    return G.iso_date(*dates[-1].groups()), clause
 
 
 def document_evidence(doc: dict[str, Any]) -> list[tuple[dict[str, Any], str]]:

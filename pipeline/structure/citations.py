@@ -33,7 +33,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterator
 
-from ..repair.patterns import MONTHS, iso_date
+from .. import grammar as G
+from ..grammar import MONTHS, iso_date
 
 # ---------------------------------------------------------------- the grammar
 # Organs, by their printed names (longest first), and the symbol series of
@@ -100,12 +101,8 @@ ABOUT_JOIN_RE = re.compile(r"\s+(?:on|entitled|concerning|regarding)\s[^;]{1,300
                            + NUMBER + rf")\s+of\s+{DATE})")
 LIST_JOIN_RE = re.compile(r"(?:\s*,\s*(?:and\s+|as well as\s+)?|\s+and\s+|\s+or\s+)(?=(?:" + NUMBER + r"))")
 
-# A UN document symbol: a series, then slash-separated parts, at least one with a digit.
-SERIES_PREFIX = r"(?:A|E|S|ST|TD|UNEP|DP|CRC|CERD|CCPR|CEDAW|CAT|CMW|CRPD|CED|FCCC|ICCD|UNW|CEB|JIU|UNCTAD|ECE|ESCAP|ECA|ECLAC|ESCWA|TRADE|ITC|IDB|ISBA|SPLOS|LOS|HSP|UNCITRAL)"
-SYMBOL_RE = re.compile(
-    rf"(?<![\w/.])(?P<symbol>{SERIES_PREFIX}(?:/(?:[A-Za-z0-9]+(?:\.[A-Za-z0-9]+|-(?!{SERIES_PREFIX}/)[A-Za-z0-9]+)*))+)"
-    r"(?P<part>\s\((?:Part|Vol\.)\s(?:[IVX]+|\d+)\))?"
-)
+# A UN document symbol as cited (the grammar's CITED_SYMBOL variant: more series than a masthead prints).
+SYMBOL_RE = G.CITED_SYMBOL
 # "Part I" of a symbol belongs to the symbol's target, as printed in the schema.
 ORGAN_AFTER_RE = re.compile(r"[^;.]{0,160}?\bby the (?P<organ>" + "|".join(re.escape(n) for n, _ in ORGAN_NAMES) + r")\b")
 ITS_SUBJECT_RE = re.compile(

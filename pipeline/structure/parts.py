@@ -23,48 +23,20 @@ from typing import Any
 from rapidfuzz.distance import Levenshtein
 
 from .. import masthead
-from ..repair import patterns as P
-from ..repair.layout import FORMULA
+from .. import grammar as G
+from ..masthead import FORMULA
 from ..worktext import WorkText
 
-_OPENERS = {
-    "Acknowledging", "Acting", "Affirming", "Alarmed", "Also", "Anxious", "Appreciating", "Approving", "Aware",
-    "Bearing", "Believing", "Cognizant", "Commending", "Concerned", "Condemning", "Confident", "Conscious",
-    "Considering", "Convinced", "Declaring", "Deeply", "Deploring", "Desiring", "Desirous", "Determined",
-    "Disturbed", "Emphasizing", "Emphasising", "Encouraged", "Encouraging", "Endorsing", "Expressing", "Firmly",
-    "Fully", "Further", "Gravely", "Guided", "Having", "Highlighting", "Hoping", "Keeping", "Keenly", "Looking",
-    "Mindful", "Noting", "Observing", "Persuaded", "Pointing", "Profoundly", "Reaffirming", "Realizing",
-    "Recalling", "Recognizing", "Recognising", "Reiterating", "Re-emphasizing", "Referring", "Regretting",
-    "Reiterating", "Reminding", "Resolved", "Seriously", "Sharing", "Strongly", "Stressing", "Taking",
-    "Underlining", "Underscoring", "Urging", "Viewing", "Welcoming", "Wishing", "Aware", "Emphasizing",
-    "Deeply", "Encouraged", "Satisfied", "Reassured", "Troubled", "Dismayed", "Shocked", "Saddened",
-}
-_NOT_OPENERS = {"During", "Including", "Following", "Regarding", "Concerning", "Notwithstanding", "According",
-                "Pending", "Nothing", "Something", "Everything", "Beijing", "Wellington", "Reading", "Building",
-                "King", "Sterling", "Spring", "Viking", "Flemming", "Bring", "Sing", "Thing"}
-_OPERATIVE = re.compile(r"^(\s*)(\d{1,3})\.(?=\s|$)\s*")
-_ITEM = re.compile(r"^(\s*)\(([a-z]{1,2}|[ivx]{1,5})\)(?=\s)\s*")
-_TITLE = re.compile(r"^\s*(?:Resolution\s+)?(\d{1,4}/(?:\d{1,4}|\u2026|\.\.\.)(?:\s*[A-Z]\b)?)\.?\s+(\S.*)$")
-# What closes a resolution: "76th plenary meeting", "50th (resumed) plenary meeting",
-# "Adopted without a vote." / "Adopted by a recorded vote of ...".  Case matters: a
-# line "adopted by the Council of ..." inside a paragraph is no closing.
-_MEETING = P.MEETING
-_CLOSING = re.compile(
-    rf"^\s*(?:{_MEETING}\b.*|Adopted\s+(?:without a vote|by (?:a )?(?:recorded )?vote|by consensus|at the)\b.*)$"
-)
+# Numbering, closings and openers are the grammar's (pipeline.grammar), shared with footnotes and repair.
+_OPERATIVE = G.OPERATIVE_NUMBER
+_ITEM = G.ITEM_NUMBER
+_TITLE = masthead.RESOLUTION_TITLE
+_CLOSING = G.CLOSING
 _ORGAN_SERIES = {"General Assembly": "A/RES/", "Human Rights Council": "A/HRC/RES/", "Security Council": "S/RES/",
                  "Economic and Social Council": "E/RES/"}
 
 
-def is_preamble_opening(line: str) -> bool:
-    """Does the line open a preambular paragraph ("Recalling ...", "Deeply concerned ...")?"""
-    m = re.match(r"^\s*([A-Z][a-z]+(?:-[a-z]+)?)\b", line)
-    if not m:
-        return False
-    word = m.group(1)
-    if word in _OPENERS:
-        return True
-    return word.endswith("ing") and len(word) > 5 and word not in _NOT_OPENERS
+is_preamble_opening = G.is_preamble_opening
 
 
 def is_misread_opening(line: str) -> bool:
@@ -96,10 +68,10 @@ def _logical_lines(work: WorkText) -> list[tuple[int, int, dict[str, Any]]]:
     return out
 
 
-ANNEX_HEADING = re.compile(r"^\s*(Annex(?:es)?(?:\s+(?:[IVXLC]+|\d{1,2}|[A-Z]))?)\s*(?:\*{1,3})?\s*$")
-_ADOPTS_FOLLOWING = re.compile(r"\b(?:[Aa]dopts|[Aa]pproves|[Ee]ndorses|[Pp]roclaims)\b[^.;]*\bfollowing\b[^.;]*:\s*$")
-_ROMAN_HEADING = re.compile(r"^(\s*)([IVXLC]{1,6})\.(?=\s)\s*")
-_ANNEX_NUMBER = re.compile(r"^(\s*)(\d{1,3})\.(?=\s|$)\s*")
+ANNEX_HEADING = G.ANNEX_HEADING
+_ADOPTS_FOLLOWING = G.ADOPTS_FOLLOWING
+_ROMAN_HEADING = G.ROMAN_HEADING
+_ANNEX_NUMBER = G.OPERATIVE_NUMBER  # an annex numbers its paragraphs as a resolution does
 
 
 def _with_blanks(text: str, lines: list[tuple[int, int, dict[str, Any]]]) -> tuple[list[str], list[int]]:
@@ -610,12 +582,12 @@ def build_document(work: WorkText, *, source: dict[str, Any], meta: dict[str, An
     cb = next((b for b in bl if b.role == "closing"), None)
     if cb is not None:
         ctext, _ = normalize(text, cb.start, cb.end, [])
-        meeting = re.search(_MEETING, ctext)
-        dm = P.DATE.search(ctext)
+        meeting = re.search(G.MEETING, ctext)
+        dm = G.DATE.search(ctext)
         closing = {
             "text": ctext,
             "meeting": meeting.group(0) if meeting else None,
-            "date": P.iso_date(*dm.groups()) if dm else None,
+            "date": G.iso_date(*dm.groups()) if dm else None,
         }
         printed = [" ".join(text[s:e].split()) for s, e, _ in _logical_lines(work) if cb.start <= s < cb.end]
         printed = [ln for ln in printed if ln]
@@ -746,18 +718,7 @@ def _header(facts: dict[str, Any], header_blocks: list[Block], work: WorkText, m
         h["notes"] = facts["marker_notes"]
     report = facts.get("committee_report") or h.get("committee_report")
     if report:
-        # One form whatever the source: the report's symbol, and the committee apart.
-        h["committee_report"] = report
-        sym = re.search(rf"\(?({P.SYMBOL})", report)
-        committee = re.search(r"\b(?:[A-Z][a-z]+(?: [A-Za-z]+)*? )?Committee\b", report)
-        if sym:
-            h["committee_report"] = sym.group(1).rstrip(",.;")
-        if "without reference" in report.lower():
-            h["committee"] = "without reference to a Main Committee"
-        elif committee and "recommendation" not in report.lower():
-            h["committee"] = committee.group(0).removeprefix("the ").strip()
-        elif "recommendation" in report.lower():
-            h["recommended_by"] = re.sub(r"^on the recommendation of (?:the )?", "", report.split("(")[0].strip())
+        h.update(masthead.report_facts(report))
     shown = masthead_lines(masthead_text, furniture)
     if shown:
         h["lines"] = shown
@@ -781,12 +742,12 @@ def masthead_lines(header_lines: list[str], furniture: list[dict[str, Any]]) -> 
     pages = [((c.get("where") or {}).get("source") or {}).get("page") for c in furniture]
     first = min((p for p in pages if isinstance(p, int)), default=None)
     out = list(dict.fromkeys(header_lines))
-    symbols = {m.group(0) for line in out for m in re.finditer(P.SYMBOL, line)}
+    symbols = {m.group(0) for line in out for m in re.finditer(G.SYMBOL, line)}
     for c, page in zip(furniture, pages):
         line, kind = c["info"]["line"], c["info"].get("kind")
         if kind not in _MASTHEAD_FURNITURE or (first is not None and page not in (None, first)) or line in out:
             continue
-        found = {m.group(0) for m in re.finditer(P.SYMBOL, line)}
+        found = {m.group(0) for m in re.finditer(G.SYMBOL, line)}
         if kind == "symbol" and found and found <= symbols:
             continue  # the running head repeating the symbol
         symbols |= found
