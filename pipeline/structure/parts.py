@@ -46,7 +46,7 @@ def is_misread_opening(line: str) -> bool:
     if not m or not m.group(1)[0].isupper():
         return False
     word = m.group(1).rstrip(",;:")
-    return any(Levenshtein.distance(word, o, score_cutoff=1) <= 1 for o in _OPENERS if abs(len(o) - len(word)) <= 1)
+    return any(Levenshtein.distance(word, o, score_cutoff=1) <= 1 for o in G.PREAMBULAR_OPENERS if abs(len(o) - len(word)) <= 1)
 
 
 @dataclass
