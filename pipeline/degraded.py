@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import rules as R
 from .worktext import Proposal, WorkText
 
-RULE = "extract.step-skipped"
+RULE = R.STEP_SKIPPED
 WHAT = {"ocr.marker-reread": "the raised footnote marker was not re-read, digits only: check its number",
         "ocr.second-reading": "the page read poorly and could not be read again turned or prepared: check the page"}
 

@@ -20,10 +20,10 @@ PACKAGE = Path(__file__).resolve().parent
 # The modules whose code decides each stage's output.
 STAGE_CODE = {
     "extract": ["model.py", "extract", "preflight.py", "stages.py", "masthead.py", "grammar.py"],
-    "repair": ["worktext.py", "repair", "lexicon.py", "masthead.py", "grammar.py", "degraded.py"],
+    "repair": ["worktext.py", "repair", "lexicon.py", "masthead.py", "grammar.py", "degraded.py", "rules.py"],
     "footnotes": ["notes/footnotes.py", "structure/citations.py", "structure/citation_memory.py", "structure/parts.py",
-                  "grammar.py", "repair/layout.py", "masthead.py"],
-    "notes": ["notes/batchnotes.py", "worktext.py"],
+                  "grammar.py", "repair/layout.py", "masthead.py", "rules.py"],
+    "notes": ["notes/batchnotes.py", "worktext.py", "rules.py"],
     "structure": ["structure/parts.py", "output.py", "stages.py", "structure/citations.py", "schema/clean-document.schema.json",
                   "masthead.py", "grammar.py"],
     "akn": ["akn.py", "grammar.py", "schema/akomantoso30.xsd"],

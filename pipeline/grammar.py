@@ -35,6 +35,13 @@ def iso_date(day: str, month: str, year: str) -> str:
     return f"{int(year):04d}-{m:02d}-{int(day):02d}"
 
 
+# ---------------------------------------------------------------- organs
+# The principal organs whose resolutions and drafts the pipeline reads, as printed (mastheads, formulas).
+ORGANS = ("General Assembly", "Security Council", "Economic and Social Council", "Human Rights Council")
+# The symbol series of each organ's resolutions: "Resolution 7/3" of the Council is A/HRC/RES/7/3.
+RESOLUTION_SERIES = {"General Assembly": "A/RES/", "Human Rights Council": "A/HRC/RES/", "Security Council": "S/RES/",
+                     "Economic and Social Council": "E/RES/"}
+
 # ---------------------------------------------------------------- document symbols
 # A UN document symbol is a series, then slash-separated parts (A/RES/62/160,
 # A/HRC/25/L.3, E/CN.4/2001/2, A/CONF.157/24, S/2024/12/Add.1).  Four readings:
@@ -118,7 +125,7 @@ RECYCLE = re.compile(r"^\s*Please\s+recycle\s*$", re.I)
 COVER_NOTE = re.compile(r"^\s*\*+\s*(?:Non-member State|On behalf of|Reissued|Second reissue|Third reissue|In the absence of)\b", re.I)
 DISTR = re.compile(r"\bDistr\.\s*:\s*(General|Limited|Restricted)\b", re.I)
 ORIGINAL = re.compile(r"^\s*Original\s*:\s*([A-Z][a-z]+)\s*$")
-ORGAN_LINE = re.compile(r"^\s*(General Assembly|Security Council|Economic and Social Council|Human Rights Council)\s*$")
+ORGAN_LINE = re.compile(rf"^\s*({'|'.join(ORGANS)})\s*$")
 SESSION_LINE = re.compile(r"^\s*([A-Z][a-z]+(?:-[a-z]+)?\s+(?:special\s+)?session)\s*$")
 AGENDA_LINE = re.compile(r"^\s*Agenda items?\s+(.+?)\s*$")
 FOOTNOTE_RULE = re.compile(r"^\s*[_\u2014\u2500-]{5,}\s*$")

@@ -44,7 +44,7 @@ from typing import Iterable
 
 from symspellpy import SymSpell
 
-from .userfiles import UserFileError, echo, fail, line_of, load_json, read_text
+from .userfiles import DictionaryError, UserFileError, echo, fail, line_of, load_json, read_text
 
 # A word as the lexicon counts it: letters of any script, with inner
 # apostrophes ("Yaoundé", "Türkiye", "d'Ivoire" are one word each).
@@ -264,10 +264,6 @@ def count_text(text: str) -> tuple[Counter, Counter, Counter, Counter]:
 
 
 # ------------------------------------------------------------------ loading
-class DictionaryError(UserFileError):
-    """A dictionary file cannot be read; the message names the file and line."""
-
-
 def _rows(path: Path, fields: str):
     """``(fields...)`` of each data line of a TSV, counts as ints; a bad line stops the run, by number."""
     text = _read_text(path)

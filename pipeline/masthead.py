@@ -37,9 +37,9 @@ if TYPE_CHECKING:
 MARK = r"(?:\*{1,3}|[†‡])"  # a masthead footnote marker: "Egypt,*", "A/C.1/80/L.42*"
 # "The General Assembly," on a line of its own, or opening a decision's sentence
 # ("The General Assembly, recalling ..., decides ...").
-ORGANS = r"General Assembly|Security Council|Economic and Social Council|Human Rights Council"
+ORGANS = "|".join(G.ORGANS)
 FORMULA = re.compile(
-    r"^\s*\*?\s*The\s+(General Assembly|Security Council|Economic and Social Council|Human Rights Council|Council"
+    rf"^\s*\*?\s*The\s+({ORGANS}|Council"
     r"|Assembly|Conference|Commission[\w ]*)\s*[,;:.]?\s*\*?\s*$")  # ";" "." a scan's misread comma
 FORMULA_OPENING = re.compile(rf"^\s*The\s+({ORGANS}|Council|Assembly|Conference),\s+(?=[a-z])")
 SYMBOL_AT_END = re.compile(rf"(?:^|\s)({G.SYMBOL}(?:\s\(\d{{4}}\))?)({MARK})?\s*$")
@@ -437,6 +437,17 @@ def facts(lines: list[str], roles: list[str | None]) -> dict[str, Any]:
     if notes:
         f["marker_notes"] = notes
     return f
+
+
+def facts_by_shape(lines: list[str], *, agenda_title: bool = False) -> dict[str, Any]:
+    """The facts of masthead lines given without their blocks: each line's role by its own shape.
+
+    For extraction's masthead zone (``agenda_title``: the line after "Agenda item ..." is the item's
+    title) and for the masthead lines repair removed as furniture (single lines: no titles).
+    """
+    roles = [fact_role(t) or ("agenda-title" if agenda_title and k and fact_role(lines[k - 1]) == "agenda" else None)
+             for k, t in enumerate(lines)]
+    return facts(lines, roles)
 
 
 def _statement_facts(statement: str, f: dict[str, Any], notes: list[dict[str, str]]) -> None:

@@ -17,8 +17,8 @@ class Settings:
     clean_dir: Path = Path("clean")
     dictionaries_dir: Path = Path("dictionaries")
     decisions_file: Path = Path("dictionaries/review-decisions.json")
-    apply_threshold: float = 0.9
-    flag_threshold: float = 0.6
+    apply_threshold: float = Thresholds.APPLY
+    flag_threshold: float = Thresholds.FLAG
     dpi: int = 300
     ocr_lang: str = "eng"
     force_ocr: bool = False

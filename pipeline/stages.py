@@ -19,7 +19,6 @@ from .structure import citations, parts
 from .extract.errors import ExtractError
 from .model import Extracted, Source
 from .repair.engine import RepairContext, run_rules
-from .repair.layout import LAYOUT_RULES
 from .settings import Settings
 from .worktext import WorkText
 
@@ -206,6 +205,8 @@ def repair(doc: Extracted, settings: Settings, doc_decisions: dict[str, str]) ->
 
     ctx = RepairContext(lexicon=load_lexicon(settings), settings=settings.repair_settings(),
                         source_kind=doc.source.kind, calibration=load_calibration(settings.dictionaries_dir))
+    from .repair.order import LAYOUT_RULES  # importing registers the rules
+
     run_rules(work, LAYOUT_RULES + text_rules(doc.source.kind), ctx, settings.thresholds, doc_decisions.get)
     return work
 

@@ -116,7 +116,7 @@ def _decisions_file(s: Settings) -> tuple[dict[str, dict[str, str]], set[str]]:
         loaded = decisions_store.load(path)
         batch = set()
         if loaded:
-            from .notes.batchnotes import BATCH_RULES
+            from .rules import BATCH_RULES
 
             for d in decisions_store.read(path):  # checked by load(): read through the one loader
                 if d.get("rule") in BATCH_RULES or not d.get("rule"):  # a rule not named: assume it may

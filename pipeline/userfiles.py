@@ -25,6 +25,10 @@ class UserFileError(ValueError):
     """A user's file cannot be used; the message is one line: file, line, what is wrong, what to do."""
 
 
+class DictionaryError(UserFileError):
+    """A dictionary file cannot be read; the message names the file and line."""
+
+
 def echo(value: Any, limit: int = ECHO) -> str:
     """``repr(value)`` cut to ``limit`` characters, saying how long the whole was."""
     if isinstance(value, str) and len(value) > 4 * limit:

@@ -63,7 +63,11 @@ class Mark:
 class Thresholds:
     """Confidence bands: applied >= apply; flagged >= flag; suggested below."""
 
-    def __init__(self, apply: float = 0.9, flag: float = 0.6) -> None:
+    # The defaults, defined here once (luigi.cfg [repair] apply_threshold, flag_threshold override them).
+    APPLY = 0.9  # at or above: applied, not shown for review
+    FLAG = 0.6  # at or above: applied and flagged for review; below: suggested only (text unchanged)
+
+    def __init__(self, apply: float = APPLY, flag: float = FLAG) -> None:
         self.apply = apply
         self.flag = flag
 

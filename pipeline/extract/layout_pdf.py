@@ -714,8 +714,7 @@ def parse_masthead(lines: list[str]) -> dict:
     >>> parse_masthead(["A/RES/80/37", "Distr.: General", "3 December 2025", "Eightieth session"])["date"]
     '2025-12-03'
     """
-    f = masthead.facts(lines, [masthead.fact_role(t) or ("agenda-title" if k and masthead.fact_role(lines[k - 1]) == "agenda" else None)
-                               for k, t in enumerate(lines)])
+    f = masthead.facts_by_shape(lines, agenda_title=True)
     meta: dict = {}
     for key, src in (("symbol", "symbol"), ("distribution", "distribution"), ("date", "distribution_date"),
                      ("session", "session"), ("agenda_item", "agenda_item"), ("agenda_title", "agenda_title"),

@@ -26,6 +26,7 @@ from typing import Any, Iterable
 
 from rapidfuzz import fuzz
 
+from .. import rules as R
 from ..worktext import Decide, Mark, Proposal, Thresholds, WorkText
 
 _WORD = re.compile(r"\w+")
@@ -200,7 +201,6 @@ def evidence_at(words: list[tuple[str, int, int]], i: int, evidence: "Evidence",
 
 
 # Review decisions on these rules need the batch's evidence to be honoured.
-BATCH_RULES = frozenset({"footnote.batch-anchor", "footnote.lost-marker"})
 
 
 def needs_evidence(work: WorkText) -> bool:
@@ -217,12 +217,12 @@ def suggestions(work: WorkText, notes: "list[dict[str, Any]] | Evidence", thresh
     """
     if not needs_evidence(work):
         return {"corrections": [], "info": {}}
-    before = {r["id"]: dict(r.get("info") or {}) for r in work.corrections if r["rule"] == "footnote.lost-marker"}
+    before = {r["id"]: dict(r.get("info") or {}) for r in work.corrections if r["rule"] == R.FOOTNOTE_LOST_MARKER}
     n = len(work.corrections)
     apply_evidence(work, notes, thresholds, None)
     info = {}
     for r in work.corrections[:n]:
-        if r["rule"] == "footnote.lost-marker" and r.get("info") != before.get(r["id"]):
+        if r["rule"] == R.FOOTNOTE_LOST_MARKER and r.get("info") != before.get(r["id"]):
             info[r["id"]] = {k: v for k, v in r["info"].items() if k in ("note", "evidence")}
     return {"corrections": work.corrections[n:], "info": info}
 
@@ -259,7 +259,7 @@ def apply_evidence(work: WorkText, notes: "list[dict[str, Any]] | Evidence", thr
         token_start = w[1]
         end = _place_end(work.text, w[2])
         proposals.append(Proposal(
-            token_start, end, work.text[token_start:end], "footnote.batch-anchor", BATCH_ANCHOR_CONFIDENCE,
+            token_start, end, work.text[token_start:end], R.FOOTNOTE_BATCH_ANCHOR, BATCH_ANCHOR_CONFIDENCE,
             {"notice": f"footnote {num} has no marker; in {n['doc_id']} the same note is anchored after these words",
              "footnote": num, "evidence": n["doc_id"], "words_matched": score, "note": n["text"]},
             status="suggested"))
@@ -271,7 +271,7 @@ def apply_evidence(work: WorkText, notes: "list[dict[str, Any]] | Evidence", thr
             _resolve_unanchored(work, r)
 
     # Places where a reviewer says a stripped marker stood.
-    records = {r["id"]: r for r in work.corrections if r["rule"] == "footnote.lost-marker"}
+    records = {r["id"]: r for r in work.corrections if r["rule"] == R.FOOTNOTE_LOST_MARKER}
     numeric = [int(k) for k in texts if k.isdigit()]
     for m in sorted(work.marks_of("lost_marker"), key=lambda m: m.start):
         i = word_before(m.start)
@@ -315,7 +315,7 @@ def _resolve_unanchored(work: WorkText, accepted: dict[str, Any]) -> None:
     answered it, so the report stops asking about a note that is anchored now.
     """
     for r in work.corrections:
-        if r["rule"] == "footnote.unanchored" and (r.get("info") or {}).get("footnote") == accepted["info"]["footnote"] \
+        if r["rule"] == R.FOOTNOTE_UNANCHORED and (r.get("info") or {}).get("footnote") == accepted["info"]["footnote"] \
                 and r["status"] in ("flagged", "suggested"):
             r["status"] = "accepted"
             r["info"] = {**r["info"], "answered_by": accepted["id"]}

@@ -16,8 +16,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .. import masthead
 from .. import grammar as G
+from .. import masthead
+from .. import rules as R
 from ..masthead import FORMULA, body_start
 from ..worktext import IN_TEXT, Mark, Proposal, Thresholds, WorkText, Decide
 
@@ -97,7 +98,7 @@ def find_bodies(work: WorkText) -> list[Body]:
             # "3? Relevant parts ...": OCR's junk after a note's number, only in a footnote zone
             if ln.attrs.get("zone") != "footnote":
                 continue
-            fixes.append(Proposal(num_start, num_end, printed[:-1], "footnote.body-number", 0.9,
+            fixes.append(Proposal(num_start, num_end, printed[:-1], R.FOOTNOTE_BODY_NUMBER, 0.9,
                                   {"printed": printed, "reason": "a character OCR added to the number"}))
             printed = printed[:-1]
         evidence = 0.0
@@ -201,7 +202,7 @@ def _in_sequence(candidates: list[Body]) -> list[Body]:
                 # A digit misread between two that fit ("4 ... 3 ... 6" is 4, 5, 6), or a
                 # last note numbered as one already used.
                 c.num = str(expected)
-                c.fixes.append(Proposal(c.num_start, c.num_end, c.num, "footnote.body-number", 0.72,
+                c.fixes.append(Proposal(c.num_start, c.num_end, c.num, R.FOOTNOTE_BODY_NUMBER, 0.72,
                                         {"printed": c.printed, "reason": "footnote sequence"}))
                 accepted.append(c)
                 expected += 1
@@ -209,7 +210,7 @@ def _in_sequence(candidates: list[Body]) -> list[Body]:
             nxt = next((d for d in candidates[k + 1:] if d.printed.isdigit() and d.evidence >= 2), None)
             if nxt is not None and int(nxt.printed) == expected + 1:
                 c.num = str(expected)
-                c.fixes.append(Proposal(c.num_start, c.num_start + len(c.word), c.word, "footnote.body-number", 0.7,
+                c.fixes.append(Proposal(c.num_start, c.num_start + len(c.word), c.word, R.FOOTNOTE_BODY_NUMBER, 0.7,
                                         {"notice": f"footnote number lost in the source; {expected} by the sequence",
                                          "printed": "", "reason": "footnote sequence"}, status="flagged"))
                 accepted.append(c)
@@ -223,7 +224,7 @@ def _in_sequence(candidates: list[Body]) -> list[Body]:
                 if c.printed not in _DIGIT_LOOKALIKES:
                     confidence = min(confidence, 0.75)  # raised ink read as a word: shown for review
                 c.num = str(expected)
-                c.fixes.append(Proposal(c.num_start, c.num_end, c.num, "footnote.body-number", confidence,
+                c.fixes.append(Proposal(c.num_start, c.num_end, c.num, R.FOOTNOTE_BODY_NUMBER, confidence,
                                         {"printed": c.printed, "reason": "footnote sequence"}))
                 accepted.append(c)
                 expected += 1
@@ -268,7 +269,7 @@ def find_markers(work: WorkText, bodies: list[Body], start_of_body: int) -> list
         if m.kind == "superscript" and m.end > m.start and outside(m.start):
             value = text[m.start:m.end].strip()
             if value:
-                found[m.start] = Candidate(m.start, m.end, value, "footnote.superscript", 0.99)
+                found[m.start] = Candidate(m.start, m.end, value, R.FOOTNOTE_SUPERSCRIPT, 0.99)
     for m in re.finditer(r"(?<=[,;:.)\]\u201d\u2019\"])(\d{1,3})(?=[\s,;.:]|$)", text):
         if m.start() in found or not outside(m.start()):
             continue
@@ -278,25 +279,25 @@ def find_markers(work: WorkText, bodies: list[Body], start_of_body: int) -> list
             continue
         if punct == "." and _ROMAN.fullmatch(token[:-1]):
             continue  # "paragraph IV.7" of a report: a paragraph number, not a marker
-        found[m.start()] = Candidate(m.start(), m.end(), m.group(1), "footnote.glued-digit", 0.93)
+        found[m.start()] = Candidate(m.start(), m.end(), m.group(1), R.FOOTNOTE_GLUED_DIGIT, 0.93)
     for m in re.finditer(r"\b((?:1[6-9]|20)\d\d)(\d{1,2})(?=[\s,;.:)]|$)", text):
         s = m.start(2)
         # a year after a day and a month: "8 September 20002"
         if s in found or not outside(s) or not _MONTH_BEFORE.search(text[max(0, m.start() - 16):m.start()]):
             continue
-        found[s] = Candidate(s, m.end(), m.group(2), "footnote.year-digit", 0.9)
+        found[s] = Candidate(s, m.end(), m.group(2), R.FOOTNOTE_YEAR_DIGIT, 0.9)
     for m in re.finditer(r"(?<=[a-z])(\d{1,2})(?=[\s,;.:]|$)", text):
         if m.start() in found or not outside(m.start()):
             continue
         word = re.search(r"[A-Za-z]+$", text[:m.start()]).group(0)
         if len(word) >= 4 and word.islower() or word.istitle():
-            found[m.start()] = Candidate(m.start(), m.end(), m.group(1), "footnote.glued-digit", 0.85)
+            found[m.start()] = Candidate(m.start(), m.end(), m.group(1), R.FOOTNOTE_GLUED_DIGIT, 0.85)
     for m in re.finditer(r"(?<=[,;:.])(\*{1,3}|[†‡\u201d\"])(?=\s|$)", text):
         if m.start() in found or not outside(m.start()):
             continue
         if m.group(1) in "\u201d\"" and _quote_open(text, m.start(), m.group(1)):
             continue
-        found[m.start()] = Candidate(m.start(), m.end(), m.group(1), "footnote.symbol-marker", 0.7)
+        found[m.start()] = Candidate(m.start(), m.end(), m.group(1), R.FOOTNOTE_SYMBOL_MARKER, 0.7)
     return [found[k] for k in sorted(found)]
 
 
@@ -329,21 +330,21 @@ def link(cands: list[Candidate], bodies: list[Body]) -> list[tuple[Candidate, Bo
         elif free and (not c.value.isdigit() or order.index(c.value) > pos):
             body, conf = by_num[c.value], c.base - 0.05
         elif (
-            expected is not None and expected not in taken and c.rule == "footnote.superscript"
+            expected is not None and expected not in taken and c.rule == R.FOOTNOTE_SUPERSCRIPT
             and (c.value in taken or c.value not in by_num) and _next_value(cands, c) == _after(order, expected)
         ):
             body, conf = by_num[expected], 0.7  # a superscript misread between two that fit
-        elif c.value in taken and c.rule in ("footnote.superscript", "footnote.glued-digit"):
+        elif c.value in taken and c.rule in (R.FOOTNOTE_SUPERSCRIPT, R.FOOTNOTE_GLUED_DIGIT):
             # A footnote cited again; a full-size digit doing it is worth a look.
-            links.append((c, by_num[c.value], c.base - 0.04 if c.rule == "footnote.superscript" else 0.75))
+            links.append((c, by_num[c.value], c.base - 0.04 if c.rule == R.FOOTNOTE_SUPERSCRIPT else 0.75))
             continue
         elif (
             expected is not None
-            and c.rule in ("footnote.year-digit", "footnote.symbol-marker")
+            and c.rule in (R.FOOTNOTE_YEAR_DIGIT, R.FOOTNOTE_SYMBOL_MARKER)
             and not free
         ):
             body = by_num[expected]  # printed wrong; the sequence says which it is
-            conf = 0.7 if c.rule == "footnote.year-digit" else 0.68
+            conf = 0.7 if c.rule == R.FOOTNOTE_YEAR_DIGIT else 0.68
         else:
             continue
         taken.add(body.num)
@@ -373,7 +374,7 @@ def recover(work: WorkText, thresholds: Thresholds, decide: Decide | None = None
                              Mark(b.num_start, b.num_end, "footnote_num", {"num": b.num}))
         work.marks.extend(body_marks[id(b)])
     rules = [
-        Proposal(ln.start, ln.end, "", "footnote.separator", 0.99, {"kind": "footnote-rule"})
+        Proposal(ln.start, ln.end, "", R.FOOTNOTE_SEPARATOR, 0.99, {"kind": "footnote-rule"})
         for ln in work.lines
         if G.FOOTNOTE_RULE.match(work.text[ln.start:ln.end])
     ]
@@ -408,12 +409,12 @@ def recover(work: WorkText, thresholds: Thresholds, decide: Decide | None = None
     anchored |= masthead_markers(work, start_of_body)
     for m in work.marks_of("footnote_num"):
         if m.data["num"] not in anchored:
-            notices.append(Proposal(m.start, m.end, work.text[m.start:m.end], "footnote.unanchored", 0.5,
+            notices.append(Proposal(m.start, m.end, work.text[m.start:m.end], R.FOOTNOTE_UNANCHORED, 0.5,
                                     {"notice": "no marker in the text could be linked to this footnote", "footnote": m.data["num"]},
                                     status="flagged"))
     notices.extend(_lost_marker_notices(work, start_of_body))
     for r in work.apply(notices, thresholds, decide):
-        if r["rule"] == "footnote.lost-marker":
+        if r["rule"] == R.FOOTNOTE_LOST_MARKER:
             # Where the stripped marker stood, for the batch stage: an accepted one gets its footnote there.
             at = r["where"]["offset"] + len(r["before"])
             work.marks.append(Mark(at, at, "lost_marker", {"id": r["id"], "accepted": r["status"] == "accepted"}))
@@ -426,7 +427,7 @@ def _restore_rejected_numbers(bodies: list[Body], marks: dict[int, tuple[Mark, M
     The sign then stands for the note in the JSON, the Markdown and the AKN
     (``[^®]``), and a marker the sequence links to it carries the same sign.
     """
-    rejected = {id(r.get("info")) for r in records if r["status"] == "rejected" and r["rule"] == "footnote.body-number"}
+    rejected = {id(r.get("info")) for r in records if r["status"] == "rejected" and r["rule"] == R.FOOTNOTE_BODY_NUMBER}
     nums = {b.num for b in bodies}
     for b in bodies:
         for f in b.fixes:
@@ -449,7 +450,7 @@ def _lost_marker_notices(work: WorkText, start_of_body: int) -> list[Proposal]:
         if m.start() < start_of_body or any(mk.kind == "footnote" and mk.start <= m.start() < mk.end for mk in work.marks):
             continue
         token = m.group(1)
-        out.append(Proposal(m.start(1), m.end(1), token, "footnote.lost-marker", 0.4,
+        out.append(Proposal(m.start(1), m.end(1), token, R.FOOTNOTE_LOST_MARKER, 0.4,
                             {"notice": "a line break inside a sentence where a footnote marker was probably stripped"},
                             status="suggested"))
     return out

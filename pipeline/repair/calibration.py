@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .. import rules as R
 from ..worktext import Proposal, WorkText
 
 CALIBRATION_FILE = "calibration.json"
@@ -129,7 +130,7 @@ def record_keys(rule: str, info: dict, source: str) -> list[str]:
     table over every source, never by the untagged ones (they would overstate
     it): real OCR showed such words mostly right as printed.
     """
-    edit = info.get("edit") if rule == "words.spelling" else None
+    edit = info.get("edit") if rule == R.SPELLING else None
     tags = "".join(f"+{t}" for t in sorted(info.get("tags", ())))
     out = []
     if edit:
@@ -179,9 +180,7 @@ def load(dictionaries_dir: Path | str) -> Calibration:
     key = hashlib.sha256(raw).hexdigest()[:16]
     cal = _CACHE.get(key)
     if cal is None:
-        from ..lexicon import DictionaryError
-
-        from ..userfiles import UserFileError, echo, load_json
+        from ..userfiles import DictionaryError, UserFileError, echo, load_json
 
         todo = "rebuild it with python bench/calibrate.py"
         try:

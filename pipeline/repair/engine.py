@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from .. import rules as R
 from ..worktext import Decide, Proposal, Thresholds, WorkText
 
 Rule = Callable[[WorkText, "RepairContext"], list[Proposal]]
@@ -18,9 +19,11 @@ RULES: dict[str, Rule] = {}
 
 
 def rule(name: str) -> Callable[[Rule], Rule]:
-    """Register a rule under ``name``; the name is stable: logs and decisions use it."""
+    """Register a rule under ``name``, a name of :mod:`pipeline.rules`; it is stable: logs and decisions use it."""
 
     def register(fn: Rule) -> Rule:
+        if name not in R.STAGE:
+            raise ValueError(f"rule {name!r} is not in pipeline.rules: add its name there first")
         if name in RULES:
             raise ValueError(f"rule {name!r} registered twice")
         RULES[name] = fn

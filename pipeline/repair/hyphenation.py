@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from .. import rules as R
 from ..lexicon import Lexicon
 from ..worktext import Proposal, WorkText
 from .engine import RepairContext, rule
@@ -75,7 +76,7 @@ def decide(left: str, right: str, prefix: str, lex: Lexicon, doc_compounds: Coun
     return "keep", 0.6, "no evidence for a joined word"
 
 
-@rule("hyphenation.line_end")
+@rule(R.LINE_END_HYPHEN)
 def line_end(work: WorkText, ctx: RepairContext) -> list[Proposal]:
     """Join a word hyphenated at a line end, or keep a compound's hyphen.
 
@@ -108,11 +109,11 @@ def line_end(work: WorkText, ctx: RepairContext) -> list[Proposal]:
                 # the document's or the lexicon's word.
                 continue
         if decision == "join":
-            out.append(Proposal(hy_at, m.end("gap"), "", "hyphenation.line_end", conf, {"decision": "join", "evidence": why}))
+            out.append(Proposal(hy_at, m.end("gap"), "", R.LINE_END_HYPHEN, conf, {"decision": "join", "evidence": why}))
         else:
             # Keep the hyphen (as "-"), drop the break after it.
             after = "-" if hy != "-" else hy
             out.append(
-                Proposal(hy_at, m.end("gap"), after, "hyphenation.line_end", max(conf, 0.6), {"decision": "keep", "evidence": why})
+                Proposal(hy_at, m.end("gap"), after, R.LINE_END_HYPHEN, max(conf, 0.6), {"decision": "keep", "evidence": why})
             )
     return out

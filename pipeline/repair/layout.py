@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import re
 
+from .. import grammar as G
 from .. import masthead
+from .. import rules as R
 from ..masthead import body_start
 from ..worktext import Proposal, WorkText
-from .. import grammar as G
 from .engine import RepairContext, rule
 
 _MASTHEAD_KINDS = {"symbol", "distribution", "original-language"}
@@ -55,7 +56,7 @@ def _companion(text: str) -> str | None:
     return None
 
 
-@rule("layout.furniture")
+@rule(R.FURNITURE)
 def remove_furniture(work: WorkText, ctx: RepairContext) -> list[Proposal]:
     """Remove page furniture after the body has begun.
 
@@ -102,7 +103,7 @@ def remove_furniture(work: WorkText, ctx: RepairContext) -> list[Proposal]:
         text = work.text[ln.start:ln.end]
         info = {"kind": kind, "line": " ".join(text.split())}
         confidence = 0.99 if kind != "page-number" else 0.95
-        proposals.append(Proposal(ln.start, ln.end, "", "layout.furniture", confidence, info))
+        proposals.append(Proposal(ln.start, ln.end, "", R.FURNITURE, confidence, info))
     return proposals
 
 
@@ -118,5 +119,3 @@ def _neighbours(work: WorkText, i: int, count: int):
                 yield j
             j += step
 
-
-LAYOUT_RULES = ["layout.furniture"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from .. import grammar as G
+from .. import rules as R
 from ..worktext import Proposal, WorkText
 from .engine import RepairContext, rule
 from .guards import Guard
@@ -44,7 +45,7 @@ def as_roman(token: str) -> str | None:
     return fixed if ROMAN_RE.match(fixed) else None
 
 
-@rule("numerals.roman_in_citation")
+@rule(R.ROMAN_IN_CITATION)
 def roman_in_citation(work: WorkText, ctx: RepairContext) -> list[Proposal]:
     """Read "1", "l" and "|" as "I" in citation numerals.
 
@@ -63,7 +64,7 @@ def roman_in_citation(work: WorkText, ctx: RepairContext) -> list[Proposal]:
                     continue
                 seen.add(start)
                 out.append(
-                    Proposal(start, end, fixed, "numerals.roman_in_citation", confidence, {"place": m.group().split()[0]})
+                    Proposal(start, end, fixed, R.ROMAN_IN_CITATION, confidence, {"place": m.group().split()[0]})
                 )
     return out
 
@@ -83,7 +84,7 @@ ARABIC_PLACES = [
 ]
 
 
-@rule("numerals.arabic_in_date")
+@rule(R.ARABIC_IN_DATE)
 def arabic_in_date(work: WorkText, ctx: RepairContext) -> list[Proposal]:
     """Read "I", "l", "|" and "O" as digits where a date or paragraph number stands.
 
@@ -105,7 +106,7 @@ def arabic_in_date(work: WorkText, ctx: RepairContext) -> list[Proposal]:
             if not paragraph and len(token) <= 2 and not 1 <= int(fixed) <= 31:
                 continue  # not a day of the month
             seen.add(start)
-            out.append(Proposal(start, end, fixed, "numerals.arabic_in_date", confidence, {"place": "paragraph" if paragraph else "date"}))
+            out.append(Proposal(start, end, fixed, R.ARABIC_IN_DATE, confidence, {"place": "paragraph" if paragraph else "date"}))
     return out
 
 
@@ -115,7 +116,7 @@ _NUMBERED_LINE = G.NUMBERED_LINE
 _MISREAD_NUMBER = re.compile(r"(?m)^[ \t]*(?P<num>(?P<digits>[0-9Il|O]{1,3})(?P<dot>[^\s\d]))(?=[ \t]+[A-Z])")
 
 
-@rule("numerals.paragraph_number")
+@rule(R.PARAGRAPH_NUMBER)
 def paragraph_number(work: WorkText, ctx: RepairContext) -> list[Proposal]:
     """A paragraph number misread at the start of its line, where the numbering wants it.
 
@@ -146,5 +147,5 @@ def paragraph_number(work: WorkText, ctx: RepairContext) -> list[Proposal]:
         start, end = m.span("num")
         if wanted and not guard.blocked(start, end):
             confidence = 0.93 if dot == "." else 0.85
-            out.append(Proposal(start, end, fixed + ".", "numerals.paragraph_number", confidence, {"after": n - 1}))
+            out.append(Proposal(start, end, fixed + ".", R.PARAGRAPH_NUMBER, confidence, {"after": n - 1}))
     return out

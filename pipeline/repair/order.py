@@ -7,29 +7,33 @@ segmentation before spelling, so "ofthe" is split, not respelt as "other".
 """
 from __future__ import annotations
 
-from . import hyphenation, numerals, symbols, unicode, words  # noqa: F401  (registers the rules)
+from .. import rules as R
+from . import hyphenation, layout, numerals, symbols, unicode, words  # noqa: F401  (registers the rules)
+
+# Page furniture first, before any text rule: a running head must not be repaired into the text.
+LAYOUT_RULES: list[str] = [R.FURNITURE]
 
 TEXT_RULES: list[str] = [
-    "unicode.mojibake",  # before control_chars: "â€\x9d" holds a C1 byte of a quote
-    "unicode.control_chars",
-    "unicode.ligatures",
-    "unicode.spaces",
-    "unicode.hyphens",
-    "hyphenation.line_end",
-    "symbols.un_symbol",
-    "numerals.roman_in_citation",
-    "numerals.arabic_in_date",
-    "numerals.paragraph_number",
-    "words.segmentation",
-    "words.spelling",
-    "words.real_word",
+    R.MOJIBAKE,  # before control_chars: "â€\x9d" holds a C1 byte of a quote
+    R.CONTROL_CHARS,
+    R.LIGATURES,
+    R.SPACES,
+    R.HYPHENS,
+    R.LINE_END_HYPHEN,
+    R.UN_SYMBOL,
+    R.ROMAN_IN_CITATION,
+    R.ARABIC_IN_DATE,
+    R.PARAGRAPH_NUMBER,
+    R.SEGMENTATION,
+    R.SPELLING,
+    R.REAL_WORD,
 ]
 
 # Rules that guess what the source meant.  A born-digital PDF's text layer
 # is exact: its words are what the authors typed, so on it these never run
 # (furniture, Unicode, line-end hyphens and footnote markers still do).
 # They are the text rules from symbols on, in the order above.
-GUESSING_RULES: frozenset[str] = frozenset(TEXT_RULES[TEXT_RULES.index("symbols.un_symbol"):])
+GUESSING_RULES: frozenset[str] = frozenset(TEXT_RULES[TEXT_RULES.index(R.UN_SYMBOL):])
 # Source kinds whose text is exact (pipeline.model.Source.kind).
 EXACT_KINDS = frozenset({"pdf"})
 

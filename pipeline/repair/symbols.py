@@ -15,6 +15,7 @@ import re
 from functools import lru_cache
 
 from .. import grammar as G
+from .. import rules as R
 from ..worktext import Proposal, WorkText
 from .engine import RepairContext, rule
 from .guards import Guard
@@ -86,7 +87,7 @@ def repair(token: str, max_edits: int = 3) -> tuple[str, int, int] | None:
     return None
 
 
-@rule("symbols.un_symbol")
+@rule(R.UN_SYMBOL)
 def un_symbol(work: WorkText, ctx: RepairContext) -> list[Proposal]:
     """Repair UN document symbols whose slashes or letters OCR misread.
 
@@ -116,6 +117,6 @@ def un_symbol(work: WorkText, ctx: RepairContext) -> list[Proposal]:
         if conf_ocr is not None and conf_ocr >= 0.95 and conf < 0.95:
             conf -= 0.1
         out.append(
-            Proposal(start, end, cand, "symbols.un_symbol", conf, {"edits": edits, "alternatives": ties})
+            Proposal(start, end, cand, R.UN_SYMBOL, conf, {"edits": edits, "alternatives": ties})
         )
     return out

@@ -16,6 +16,7 @@ import re
 import ftfy
 from ftfy.badness import is_bad
 
+from .. import rules as R
 from ..worktext import Proposal, WorkText
 from .engine import RepairContext, rule
 from .guards import Guard
@@ -73,16 +74,16 @@ def _char_rule(work: WorkText, pattern: re.Pattern, replace, name: str, confiden
     return out
 
 
-@rule("unicode.control_chars")
+@rule(R.CONTROL_CHARS)
 def control_chars(work: WorkText, ctx: RepairContext) -> list[Proposal]:
     """Delete control and zero-width characters left by the export.
 
     "hu\\u200bman rights" -> "human rights".
     """
-    return _char_rule(work, CONTROL_RE, lambda s: "", "unicode.control_chars", 0.97, "control")
+    return _char_rule(work, CONTROL_RE, lambda s: "", R.CONTROL_CHARS, 0.97, "control")
 
 
-@rule("unicode.mojibake")
+@rule(R.MOJIBAKE)
 def mojibake(work: WorkText, ctx: RepairContext) -> list[Proposal]:
     """Undo text decoded with the wrong codec, line by line, with ftfy.
 
@@ -98,34 +99,34 @@ def mojibake(work: WorkText, ctx: RepairContext) -> list[Proposal]:
                 for start, end, after in _diff(line, fixed):
                     s, e = pos + start, pos + end
                     if not guard.blocked(s, e):
-                        out.append(Proposal(s, e, after, "unicode.mojibake", 0.95, {"kind": "mojibake"}))
+                        out.append(Proposal(s, e, after, R.MOJIBAKE, 0.95, {"kind": "mojibake"}))
         pos += len(line) + 1
     return out
 
 
-@rule("unicode.ligatures")
+@rule(R.LIGATURES)
 def ligatures(work: WorkText, ctx: RepairContext) -> list[Proposal]:
     """Expand typographic ligatures.  "signiﬁcant" -> "significant"."""
-    return _char_rule(work, LIGATURE_RE, LIGATURES.__getitem__, "unicode.ligatures", 0.99, "ligature")
+    return _char_rule(work, LIGATURE_RE, LIGATURES.__getitem__, R.LIGATURES, 0.99, "ligature")
 
 
-@rule("unicode.spaces")
+@rule(R.SPACES)
 def spaces(work: WorkText, ctx: RepairContext) -> list[Proposal]:
     """No-break, narrow and other odd spaces become a plain space.
 
     "8\\u00a0September 2000" -> "8 September 2000".
     """
-    return _char_rule(work, ODD_SPACE_RE, lambda s: " ", "unicode.spaces", 0.99, "space")
+    return _char_rule(work, ODD_SPACE_RE, lambda s: " ", R.SPACES, 0.99, "space")
 
 
-@rule("unicode.hyphens")
+@rule(R.HYPHENS)
 def hyphens(work: WorkText, ctx: RepairContext) -> list[Proposal]:
     """Non-breaking hyphens print as "-"; soft hyphens inside a line vanish.
 
     "non\\u2011governmental" -> "non-governmental".
     """
     return _char_rule(
-        work, HYPHEN_RE, lambda s: "" if s == "\u00ad" else "-", "unicode.hyphens", 0.99, "hyphen"
+        work, HYPHEN_RE, lambda s: "" if s == "\u00ad" else "-", R.HYPHENS, 0.99, "hyphen"
     )
 
 

@@ -31,6 +31,7 @@ from typing import Iterator
 from rapidfuzz.distance import Levenshtein
 from symspellpy import Verbosity
 
+from .. import rules as R
 from ..language import foreign_spans
 from ..lexicon import Lexicon
 from ..worktext import Proposal, WorkText
@@ -233,7 +234,7 @@ def known_compound(word: str, parts: list[str], lex: Lexicon) -> bool:
     return phrase_zipf - z < PHRASE_OVER_COMPOUND
 
 
-@rule("words.segmentation")
+@rule(R.SEGMENTATION)
 def segmentation(work: WorkText, ctx: RepairContext) -> list[Proposal]:
     """Split words OCR ran together.  "the rightsof peoples" -> "the rights of peoples"."""
     lex: Lexicon = lexicon_of(ctx)
@@ -274,7 +275,7 @@ def segmentation(work: WorkText, ctx: RepairContext) -> list[Proposal]:
         conf = 0.7 + 0.15 * (inner or protected) + 0.07 * outer + 0.05 * domain + _ocr_penalty(work, t.start, t.end)
         after = " ".join([case_like(t.text, parts[0])] + parts[1:])
         out.append(
-            Proposal(t.start, t.end, after, "words.segmentation", min(conf, 0.99),
+            Proposal(t.start, t.end, after, R.SEGMENTATION, min(conf, 0.99),
                      {"parts": parts, "pair_attested": inner,
                       **_general_tag(t.text, lex)})
         )
@@ -430,7 +431,7 @@ def _case_of(word: str) -> str:
     return word
 
 
-@rule("words.spelling")
+@rule(R.SPELLING)
 def spelling(work: WorkText, ctx: RepairContext) -> list[Proposal]:
     """Respell a non-word OCR misread.  "Oficial Records" -> "Official Records"; "governrnent" -> "government"."""
     lex: Lexicon = lexicon_of(ctx)
@@ -451,7 +452,7 @@ def spelling(work: WorkText, ctx: RepairContext) -> list[Proposal]:
                 if runner and runner[2] == sides and runner[1] >= sim - 0.1:
                     conf -= 0.2
                 conf += _ocr_penalty(work, t.start, t.end)
-                out.append(Proposal(t.start, t.end, case_like(_case_of(w), cand), "words.spelling",
+                out.append(Proposal(t.start, t.end, case_like(_case_of(w), cand), R.SPELLING,
                                     round(max(0.3, min(conf, 0.99)), 3),
                                     {"edit": "context", "similarity": round(sim, 3), "sides": sides,
                                      "alternatives": [c for c, *_ in ctx_cands[1:4]]}))
@@ -512,7 +513,7 @@ def spelling(work: WorkText, ctx: RepairContext) -> list[Proposal]:
                 t.start,
                 t.end,
                 after,
-                "words.spelling",
+                R.SPELLING,
                 round(max(0.3, min(conf, 0.99)), 3),
                 {"edit": kind, "prior": round(prior, 3), "context": bool(ctx_seen),
                  "alternatives": [c for _, c, *_ in scored[1:4]],
@@ -523,7 +524,7 @@ def spelling(work: WorkText, ctx: RepairContext) -> list[Proposal]:
 
 
 # --------------------------------------------------------------- real words
-@rule("words.real_word")
+@rule(R.REAL_WORD)
 def real_word(work: WorkText, ctx: RepairContext) -> list[Proposal]:
     """Replace a real but rare word that OCR made of a common one, when only
     the common one fits its neighbours.  "Calls upon al States" -> "Calls upon all States".
@@ -589,7 +590,7 @@ def real_word(work: WorkText, ctx: RepairContext) -> list[Proposal]:
             conf = 0.75
         conf += _ocr_penalty(work, t.start, t.end)
         out.append(
-            Proposal(t.start, t.end, case_like(w, cand), "words.real_word", round(min(conf, 0.99), 3),
+            Proposal(t.start, t.end, case_like(w, cand), R.REAL_WORD, round(min(conf, 0.99), 3),
                      {"pair_support": support, "sides": sides, "prior": round(prior, 3),
                       **({"tags": ["fw"]} if unexplained else {})})
         )

@@ -26,13 +26,14 @@ from typing import Any, Iterable
 
 from . import citations as C
 from .. import grammar as G
+from .. import rules as R
 from ..worktext import Decide, Proposal, Thresholds, WorkText
 from ..userfiles import UserFileError, echo, load_json, read_text
 
 KNOWLEDGE_FILE = "un_resolutions.tsv"
 BATCH_FILE = "citation-memory.tsv"  # in clean/: what the batches' own documents taught, where it can correct them
 CONFUSIONS_FILE = "ocr_confusions.json"
-RULE = "citations.memory_number"
+RULE = R.CITATION_MEMORY
 OWN_WEIGHT = 3  # a resolution's own closing line outweighs what others print about it
 
 

@@ -22,8 +22,9 @@ from typing import Any
 
 from rapidfuzz.distance import Levenshtein
 
-from .. import masthead
 from .. import grammar as G
+from .. import masthead
+from .. import rules as R
 from ..masthead import FORMULA
 from ..worktext import WorkText
 
@@ -32,8 +33,7 @@ _OPERATIVE = G.OPERATIVE_NUMBER
 _ITEM = G.ITEM_NUMBER
 _TITLE = masthead.RESOLUTION_TITLE
 _CLOSING = G.CLOSING
-_ORGAN_SERIES = {"General Assembly": "A/RES/", "Human Rights Council": "A/HRC/RES/", "Security Council": "S/RES/",
-                 "Economic and Social Council": "E/RES/"}
+_ORGAN_SERIES = G.RESOLUTION_SERIES
 
 
 is_preamble_opening = G.is_preamble_opening
@@ -689,10 +689,10 @@ def _masthead_facts(work: WorkText) -> dict[str, Any]:
     """The masthead's facts: from its lines before the body, and from masthead lines removed as furniture."""
     f = dict(read_head(work)[0].facts)
     removed = [c["info"]["line"] for c in work.corrections
-               if c["rule"] == "layout.furniture" and c["status"] != "rejected" and c.get("info", {}).get("line")
+               if c["rule"] == R.FURNITURE and c["status"] != "rejected" and c.get("info", {}).get("line")
                and c.get("info", {}).get("kind") not in ("job-number", "barcode", "page-number")]
     if removed:
-        extra = masthead.facts(removed, [masthead.fact_role(t) for t in removed])
+        extra = masthead.facts_by_shape(removed)
         for k, v in extra.items():
             if k in ("symbol", "distribution", "distribution_date", "original_language", "masthead_organ", "session"):
                 f.setdefault(k, v)
@@ -703,7 +703,7 @@ def _header(facts: dict[str, Any], header_blocks: list[Block], work: WorkText, m
     """The header object: each masthead fact under its key, and the masthead's lines."""
     masthead_text = [" ".join(work.text[b.start:b.end].split()) for b in header_blocks]
     furniture = [c for c in work.corrections
-                 if c["rule"] == "layout.furniture" and c["status"] != "rejected" and c.get("info", {}).get("line")]
+                 if c["rule"] == R.FURNITURE and c["status"] != "rejected" and c.get("info", {}).get("line")]
     h: dict[str, Any] = {}
     for k in ("symbol", "distribution", "distribution_date", "session", "agenda_item", "adopted", "committee_report",
               "original_language", "organ"):
