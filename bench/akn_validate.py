@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pipeline import akn  # noqa: E402
+from pipeline.export import akn  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

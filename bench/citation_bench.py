@@ -88,7 +88,7 @@ def hand_checked(show: bool = True) -> dict[str, float]:
 
 def batch(clean: Path) -> None:
     from pipeline.structure.citation_index import write_index
-    from pipeline.report import load_documents
+    from pipeline.review.report import load_documents
 
     t0 = time.perf_counter()
     docs = [d for _, d in load_documents(clean)]
@@ -126,7 +126,7 @@ def memory(clean: Path, per_citation: int = 2) -> None:
     """
     from pipeline.structure import citation_memory as M
     from pipeline.structure.citations import own_organ
-    from pipeline.report import load_documents
+    from pipeline.review.report import load_documents
     from pipeline.worktext import WorkText
 
     docs = [d for _, d in load_documents(clean)]

@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline import stages  # noqa: E402
+from pipeline.run import stages  # noqa: E402
 from pipeline.settings import Settings  # noqa: E402
 
 # The team's shared material: beside the project (../shared), or where a worktree's helpers find it.

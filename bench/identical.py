@@ -67,7 +67,7 @@ def run(code: Path, inputs: Path, keep: Path, project: Path = PROJECT) -> None:
         shutil.copy2(p, project / "raw" / p.name)
     env = dict(os.environ, PYTHONPATH=str(code))
     start = time.monotonic()
-    done = subprocess.run([sys.executable, "-m", "pipeline.cli", "run"], cwd=project, env=env,
+    done = subprocess.run([sys.executable, "-m", _command_module(code), "run"], cwd=project, env=env,
                           capture_output=True, text=True)
     print(done.stdout[-2000:], done.stderr[-2000:], sep="\n")
     print(f"exit {done.returncode} in {time.monotonic() - start:.0f} s ({code})")
@@ -75,6 +75,11 @@ def run(code: Path, inputs: Path, keep: Path, project: Path = PROJECT) -> None:
         shutil.rmtree(keep)
     shutil.copytree(project / "clean", keep)
     (keep / ".exit").write_text(str(done.returncode))
+
+
+def _command_module(code: Path) -> str:
+    """The ``uncleaner`` command's module in the checkout at ``code`` (it moved: pipeline/cli.py, pipeline/command/cli.py)."""
+    return "pipeline.command.cli" if (code / "pipeline" / "command" / "cli.py").exists() else "pipeline.cli"
 
 
 def _strip_timings(value):

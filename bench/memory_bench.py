@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 CHILD = r"""
 import json, resource, sys, time
 from pathlib import Path
-from pipeline import stages
+from pipeline.run import stages
 from pipeline.settings import Settings
 from pipeline.worktext import WorkText
 

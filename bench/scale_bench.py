@@ -255,7 +255,7 @@ def bench(sizes: list[int], modes: list[str], out: Path, warm_only: bool = False
 def scheduler_cost(n_docs: int, per_task: int, sample: int = 40) -> dict:
     """Luigi's own Scheduler, no work: cost of add_task and of get_work with the batch's tasks pending.
 
-    Per-document tasks are six per document in a chain, as in pipeline.tasks;
+    Per-document tasks are six per document in a chain, as in pipeline.run.tasks;
     groups are one task per ``per_task`` documents.  get_work is timed over
     ``sample`` calls (each followed by the DONE report a worker sends), then
     multiplied out to the whole batch, since every task costs one get_work.

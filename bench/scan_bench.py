@@ -12,7 +12,7 @@ readers read the same scan in one run:
 
 * **tesseract**: ``pdftoppm -r 300 -gray`` then ``tesseract --oem 1 --psm 3`` per page (one thread);
 * **ocrmypdf**: ``ocrmypdf --deskew --clean --rotate-pages --output-type pdf --jobs 1``, then ``pdftotext``;
-* **pipeline**: :func:`pipeline.stages.process` in a fresh project (no cache), the canonical JSON.
+* **pipeline**: :func:`pipeline.run.stages.process` in a fresh project (no cache), the canonical JSON.
 
 Scored against the reference's body (preambular and operative paragraphs, their
 sub-items, footnote texts), fairly: text a reader keeps that is not body (page
@@ -81,7 +81,7 @@ def process(pdf: Path, clean_dir: Path) -> tuple[dict | None, str | None]:
     """The pipeline's canonical JSON of ``pdf`` in a fresh project (None and the reason if it failed)."""
     from pipeline.extract.errors import ExtractError
     from pipeline.settings import Settings
-    from pipeline.stages import process as run
+    from pipeline.run.stages import process as run
 
     settings = Settings(clean_dir=clean_dir, dictionaries_dir=ROOT / "dictionaries",
                         decisions_file=clean_dir / "decisions.json")

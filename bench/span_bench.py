@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 import pdfplumber  # noqa: E402
 
-from pipeline import stages  # noqa: E402
+from pipeline.run import stages  # noqa: E402
 from pipeline.settings import Settings  # noqa: E402
 
 # The team's shared material: beside the project (../shared), or where a worktree's helpers find it.

@@ -84,7 +84,7 @@ def build(folder: Path, out: Path) -> dict[str, int]:
 def build_memory(folders: list[Path], clean_dirs: list[Path], out: Path) -> dict[str, int]:
     """``un_resolutions.tsv`` from corpus texts and clean batches (the facts of both, by majority)."""
     from .structure import citation_memory as M
-    from .report import load_documents
+    from .review.report import load_documents
 
     observations = []
     n_texts = n_docs = 0

@@ -1,6 +1,6 @@
 """The pipeline's settings as plain data, so stage functions can be tested without Luigi.
 
-``pipeline.tasks`` fills them from ``luigi.cfg`` (sections ``[pipeline]``,
+``pipeline.run.tasks`` fills them from ``luigi.cfg`` (sections ``[pipeline]``,
 ``[repair]``, ``[extract]``); tests build them directly.
 """
 from __future__ import annotations

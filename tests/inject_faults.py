@@ -57,7 +57,7 @@ def install(faults: list[dict]) -> None:
 
             pytesseract.image_to_data = killed
         elif kind == "memory":
-            import pipeline.stages as stages
+            import pipeline.run.stages as stages
 
             real_repair, part = stages.repair, f["doc"]
 
@@ -137,7 +137,8 @@ def _unreadable(target: str) -> None:
 
 
 if __name__ == "__main__":
+    from luigi.cmdline import luigi_run  # Luigi first: the package registers its tasks when Luigi is there
+
     install(json.loads(sys.argv[1]))
-    from luigi.cmdline import luigi_run
 
     luigi_run(["--module", "pipeline", "CleanAll", *sys.argv[2:]])

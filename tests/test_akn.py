@@ -12,11 +12,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from pipeline import akn
+from pipeline.export import akn
 
 DATA = Path(__file__).parent / "data" / "akn"
 FIXTURES = sorted(DATA.glob("*.json"))
-SCHEMA = json.loads((Path(akn.__file__).parent / "schema" / "clean-document.schema.json").read_text())
+SCHEMA = json.loads((Path(akn.__file__).parent.parent / "schema" / "clean-document.schema.json").read_text())
 NS = {"a": akn.AKN_NS}
 GENERATED = "2026-11-22"
 

@@ -20,7 +20,7 @@ import pytest
 
 from conftest import ROOT, SEEDS, make_project, run_clean_all
 from pdfmake import make_pdf, resolution_pages
-from pipeline import stages
+from pipeline.run import stages
 from pipeline.extract.errors import ExtractError
 from pipeline.extract.text import decode
 from pipeline.preflight import Limits, check_pdf
@@ -130,7 +130,7 @@ def test_each_bad_file_fails_alone_with_its_name_reason_stage_and_hash(batch, do
 
 
 def test_failures_are_listed_in_the_report(batch):
-    from pipeline.report import collect
+    from pipeline.review.report import collect
 
     project, _, _ = batch
     rep = collect(project / "clean", crops=False)
@@ -297,7 +297,7 @@ def test_image_limit_is_a_setting(tmp_path):
 MEMORY_PROBE = r"""
 import resource, sys, time
 from pathlib import Path
-from pipeline import stages
+from pipeline.run import stages
 from pipeline.settings import Settings
 t = time.time()
 doc = stages.extract(Path(sys.argv[1]), "raw/big.pdf", "0" * 64, Settings(clean_dir=Path(sys.argv[2])))

@@ -7,10 +7,10 @@ read footnote 5's number as "®".
 from __future__ import annotations
 
 from conftest import ROOT
-from pipeline import stages
+from pipeline.run import stages
 from pipeline.notes import batchnotes
-from pipeline.akn import export_bytes
-from pipeline.output import render_markdown
+from pipeline.export.akn import export_bytes
+from pipeline.export.canonical import render_markdown
 from pipeline.settings import Settings
 
 SETTINGS = Settings(dictionaries_dir=ROOT / "dictionaries")
@@ -139,7 +139,7 @@ def _corrections(project, stem):
     """A published document, with what the batch suggests for it (as the report shows it)."""
     import json
 
-    from pipeline.report import load_batch_suggestions, with_batch_suggestions
+    from pipeline.review.report import load_batch_suggestions, with_batch_suggestions
 
     doc = json.loads((project / "clean" / f"{stem}.json").read_text(encoding="utf-8"))
     return with_batch_suggestions(doc, load_batch_suggestions(project / "clean").get(stem))
@@ -157,7 +157,7 @@ def test_batch_evidence_through_luigi_and_its_caches(tmp_path):
     import json
 
     from conftest import make_project, run_clean_all
-    from pipeline import decisions
+    from pipeline.review import decisions
 
     project = make_project(tmp_path / "p", [S002, S003])
     assert run_clean_all(project).returncode == 0

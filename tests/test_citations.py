@@ -40,7 +40,7 @@ SCHEMA = json.loads((ROOT / "pipeline" / "schema" / "clean-document.schema.json"
 @pytest.fixture(scope="module")
 def samples(tmp_path_factory):
     from pipeline.settings import Settings
-    from pipeline.stages import process
+    from pipeline.run.stages import process
 
     s = Settings(clean_dir=tmp_path_factory.mktemp("clean"))
     return {p.name[:3]: process(p, s)[0] for p in sorted((ROOT / "raw").glob("00[13]_*.txt"))}
@@ -66,7 +66,7 @@ def test_samples_references_resolved_and_valid(samples):
 def test_akn_refs_valid_and_one_per_reference(samples):
     from lxml import etree
 
-    from pipeline.akn import AKN_NS, export_bytes, validate
+    from pipeline.export.akn import AKN_NS, export_bytes, validate
 
     for doc in samples.values():
         export = export_bytes(doc)
@@ -81,7 +81,7 @@ def test_akn_refs_valid_and_one_per_reference(samples):
 def test_akn_unresolved_citation_refers_to_a_concept():
     from lxml import etree
 
-    from pipeline.akn import AKN_NS, export_bytes, validate
+    from pipeline.export.akn import AKN_NS, export_bytes, validate
 
     doc = {"schema": "clean-document/1", "doc_id": "x", "symbol": "A/RES/1/1", "organ": "General Assembly",
            "date": "2020-01-01", "preamble": [], "footnotes": [], "corrections": [],
@@ -98,7 +98,7 @@ def test_index_lists_citing_documents_and_disagreements(tmp_path):
     import csv
 
     from pipeline.structure.citation_index import view, write_index
-    from pipeline.report import _environment, Report
+    from pipeline.review.report import _environment, Report
 
     def doc(doc_id, text):
         d = {"doc_id": doc_id, "symbol": None, "organ": "General Assembly", "preamble": [{"id": "pp1", "text": text, "notes": []}],
@@ -144,7 +144,7 @@ def _memory_project(tmp_path, facts):
 def test_misread_resolution_number_is_flagged_by_the_memory(tmp_path, known):
     from pipeline.structure.citation_memory import Fact
     from pipeline.settings import Settings
-    from pipeline.stages import process
+    from pipeline.run.stages import process
 
     facts = [Fact("A/RES/55/2", "2000-09-08", "United Nations Millennium Declaration", 3)] if known else []
     d = _memory_project(tmp_path, facts + [Fact("A/RES/61/168", "2006-12-19", "", 1)])
@@ -175,7 +175,7 @@ def test_a_batch_that_knows_the_resolution_extends_the_memory(tmp_path):
     """A batch holding A/RES/55/2 itself: `build_lexicon --clean` learns its date, the next run flags 35/2."""
     from pipeline.build_lexicon import build_memory
     from pipeline.settings import Settings
-    from pipeline.stages import process
+    from pipeline.run.stages import process
 
     d = _memory_project(tmp_path, [])
     batch = tmp_path / "batch"

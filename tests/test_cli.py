@@ -16,17 +16,17 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, SEEDS, make_project, run_clean_all
-from pipeline import progress
-from pipeline.console import BAD_USAGE, NO_INPUT, NO_SCHEDULER, NOT_A_PROJECT, UserError
-from pipeline.project import Scheduler, choose_scheduler, find_root
-from pipeline.report import load_batch_suggestions, with_batch_suggestions
+from pipeline.command import progress
+from pipeline.command.console import BAD_USAGE, NO_INPUT, NO_SCHEDULER, NOT_A_PROJECT, UserError
+from pipeline.command.project import Scheduler, choose_scheduler, find_root
+from pipeline.review.report import load_batch_suggestions, with_batch_suggestions
 
 SUMMARY_END = re.compile(r"===== CleanAll summary =====\ndocuments cleaned: \d+\ndocuments failed: .*\n"
                          r"corrections awaiting review: \d+\nreport: .*(\nnext: .*)?\n?$")
 
 
 def uncleaner(cwd: Path, *args: str, timeout: int = 300, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pipeline.cli", *args], cwd=cwd, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "pipeline.command.cli", *args], cwd=cwd, capture_output=True, text=True,
                           timeout=timeout, env=env)
 
 
@@ -238,7 +238,7 @@ def test_progress_counts_documents_as_their_last_stage_file_appears(tmp_path):
 def _in_a_terminal(cwd: Path, *args: str, timeout: float = 300) -> tuple[int, str]:
     """Run uncleaner with a pseudo-terminal as its stdout and stderr; what the terminal showed."""
     main, child = pty.openpty()
-    proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", *args], cwd=cwd, stdin=subprocess.DEVNULL,
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline.command.cli", *args], cwd=cwd, stdin=subprocess.DEVNULL,
                             stdout=child, stderr=child, env=dict(os.environ, COLUMNS="100"))
     os.close(child)
     out = b""

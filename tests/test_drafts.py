@@ -10,7 +10,9 @@ import json
 import pytest
 
 from conftest import ROOT
-from pipeline import akn, masthead, output, stages
+from pipeline.export import akn, canonical as output
+from pipeline import masthead
+from pipeline.run import stages
 from pipeline.settings import Settings
 from unforms import runs, un_pdf
 

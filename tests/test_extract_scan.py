@@ -270,7 +270,7 @@ def test_read_ahead_follows_the_batch_either_way(monkeypatch):
 def test_the_next_scan_is_read_ahead_and_gives_the_same_result(tmp_path, scanned):
     import pypdfium2 as pdfium
 
-    from pipeline import stages
+    from pipeline.run import stages
     from pipeline.extract import prefetch
     from pipeline.settings import Settings
 

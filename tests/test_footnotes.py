@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from pipeline import stages
+from pipeline.run import stages
 from pipeline.settings import Settings
 
 SETTINGS = Settings(dictionaries_dir=ROOT / "dictionaries")

@@ -29,7 +29,10 @@ import jsonschema
 import pytest
 
 from conftest import ROOT, SEEDS, make_project, run_clean_all
-from pipeline import decisions, faults, files, fingerprint, review, stages
+from pipeline.review import decisions
+from pipeline import faults, files
+from pipeline.review import apply as review
+from pipeline.run import fingerprint, stages
 from pipeline.userfiles import UserFileError
 
 INJECT = ROOT / "tests" / "inject_faults.py"
@@ -412,7 +415,7 @@ def test_a_changed_document_not_done_is_moved_aside(tmp_path):
 def test_every_writer_names_its_temp_files_by_the_convention(tmp_path, monkeypatch):
     from PIL import Image
 
-    from pipeline import report
+    from pipeline.review import report
     from pipeline.extract import scan
 
     seen = []

@@ -10,7 +10,7 @@ from pipeline.lexicon import default_dictionaries_dir, load_lexicon
 from pipeline.repair.engine import RepairContext, run_rules
 from pipeline.repair.order import rules_for
 from pipeline.settings import Settings
-from pipeline.stages import process
+from pipeline.run.stages import process
 from pipeline.worktext import IN_TEXT, Thresholds, WorkText
 
 DATA = Path(__file__).parent / "data" / "lang"

@@ -119,7 +119,7 @@ def test_uncleaner_workers_on_luigid(tmp_path, luigid, code):
     """`uncleaner run --scheduler-host` is a luigid worker: two at once clean each document once."""
     project = make_project(tmp_path / "project")
     env = dict(os.environ, PYTHONPATH=str(code))
-    cmd = [sys.executable, "-m", "pipeline.cli", "run", "--scheduler-host", "127.0.0.1", "--scheduler-port", str(luigid)]
+    cmd = [sys.executable, "-m", "pipeline.command.cli", "run", "--scheduler-host", "127.0.0.1", "--scheduler-port", str(luigid)]
     workers = [subprocess.Popen(cmd, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                for _ in range(2)]
     outs = [w.communicate(timeout=240) for w in workers]

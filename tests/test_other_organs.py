@@ -10,7 +10,8 @@ from __future__ import annotations
 import pytest
 
 from conftest import ROOT
-from pipeline import akn, output, stages
+from pipeline.export import akn, canonical as output
+from pipeline.run import stages
 from pipeline.settings import Settings
 from unforms import runs, un_pdf
 

@@ -171,19 +171,16 @@ def test_a_pdf_before_its_time_or_a_bad_file_fails_alone(project):
     ("1", 500, True, 2, None),      # an explicit setting is obeyed
     ("7", 12, False, 1, 7),
 ])
-def test_documents_per_task(monkeypatch, setting, n, forks, workers, expected):
-    import luigi.interface
+def test_documents_per_task(setting, n, forks, workers, expected):
+    from pipeline.run.batch import documents_per_task
 
-    from pipeline.tasks import documents_per_task
-
-    monkeypatch.setattr(luigi.interface, "core", lambda: type("core", (), {"workers": workers})())
-    assert documents_per_task(setting, n, forks) == expected
+    assert documents_per_task(setting, n, forks, workers) == expected
 
 
 def test_forked_workers_are_detected(monkeypatch):
     import luigi.interface
 
-    from pipeline.tasks import tasks_run_in_forks
+    from pipeline.run.config import tasks_run_in_forks
 
     for workers, forks in ((1, False), (2, True)):
         monkeypatch.setattr(luigi.interface, "core", lambda w=workers: type("core", (), {"workers": w})())

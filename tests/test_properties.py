@@ -21,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from pipeline import stages
+from pipeline.run import stages
 from pipeline.extract.errors import ExtractError
 from pipeline.extract.text import extract_text
 from pipeline.model import Extracted, Line, Page, Source, Span

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from pipeline import decisions
-from pipeline import report as report_mod
-from pipeline import review
-from pipeline.report import build_report, summarize
+from pipeline.review import decisions
+from pipeline.review import report as report_mod
+from pipeline.review import apply as review
+from pipeline.review.report import build_report, summarize
 from pipeline.worktext import LineRef, Proposal, Thresholds, WorkText
 
 FIXTURES = Path(__file__).parent / "data" / "report"

@@ -1,6 +1,6 @@
 """The report in a real browser (headless Chromium): it opens from disk, filters,
 records decisions from the keyboard and the mouse, exports them in the format of
-pipeline/decisions.py, and shows hostile document text as inert text.
+pipeline/review/decisions.py, and shows hostile document text as inert text.
 
 A screenshot of each view is saved; the paths are printed (set REPORT_SCREENSHOTS
 to choose the folder, default: the test's tmp dir)."""
@@ -18,8 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import decisions, review
-from pipeline.report import build_report
+from pipeline.review import decisions
+from pipeline.review import apply as review
+from pipeline.review.report import build_report
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -306,7 +307,7 @@ def test_round_trip_with_the_real_pipeline(tmp_path, capsys):
     """Run, decide in the page, export, apply, re-run: the decided corrections have the decided status and effect."""
     from selenium.webdriver.common.by import By
 
-    if not (REPO / "pipeline" / "tasks.py").exists():
+    if not (REPO / "pipeline" / "run" / "tasks.py").exists():
         pytest.skip("the pipeline's tasks are not in this tree yet")
     project = tmp_path / "project"
     # Two of the sample documents keep the two runs short; all of them if those are gone.

@@ -206,10 +206,10 @@ def test_poor_scan_is_cleaned_shown_for_review_and_validates(tmp_path):
 
     import jsonschema
 
-    from pipeline.output import render_markdown
-    from pipeline.report import summarize
+    from pipeline.export.canonical import render_markdown
+    from pipeline.review.report import summarize
     from pipeline.settings import Settings
-    from pipeline.stages import process
+    from pipeline.run.stages import process
 
     typos = ["The General Assembly,", "Recalling its resolution 79/1 of 1 December 2O24,",
              "Reaffirming the importance of international cooperation",

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from conftest import ROOT
-from pipeline import stages
+from pipeline.run import stages
 from pipeline.settings import Settings
 
 SETTINGS = Settings(dictionaries_dir=ROOT / "dictionaries")
@@ -81,8 +81,8 @@ def test_a_printed_symbol_is_not_marked_inferred(tmp_path):
 
 
 def test_closing_lines_stay_two_lines_in_json_markdown_and_akn(tmp_path):
-    from pipeline.akn import export_bytes
-    from pipeline.output import render_markdown
+    from pipeline.export.akn import export_bytes
+    from pipeline.export.canonical import render_markdown
 
     doc = clean(tmp_path, "1. Decides to continue its work.\n\n76th plenary meeting\n18 December 2007\n")
     assert doc["closing"]["lines"] == ["76th plenary meeting", "18 December 2007"]
@@ -100,7 +100,7 @@ def test_a_one_line_closing_has_no_lines(tmp_path):
 
 
 def test_markdown_says_an_inferred_symbol_is_inferred(tmp_path):
-    from pipeline.output import render_markdown
+    from pipeline.export.canonical import render_markdown
 
     inferred = clean(tmp_path, "1. Decides to continue its work.\n")
     assert "A/RES/80/999 (symbol inferred, not printed)" in render_markdown(inferred)
@@ -112,7 +112,7 @@ def test_markdown_says_an_inferred_symbol_is_inferred(tmp_path):
 
 
 def test_no_period_added_after_an_ellipsis_in_the_number(tmp_path):
-    from pipeline.output import heading, render_markdown
+    from pipeline.export.canonical import heading, render_markdown
 
     path = tmp_path / "draft.txt"
     path.write_text("25/\u2026 Enhancement of international cooperation\n\nThe Human Rights Council,\n\n"

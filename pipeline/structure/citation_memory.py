@@ -327,14 +327,6 @@ def flagged_only(thresholds: Thresholds) -> Thresholds:
 
 
 # ------------------------------------------------------------------ the batch teaches
-def batch_parts(clean_dir: Path) -> list[str]:
-    """What the Footnotes stage's fingerprint takes from the batch memory: nothing while there is none."""
-    from ..fingerprint import file_sha256
-
-    path = Path(clean_dir) / BATCH_FILE
-    return [file_sha256(path)] if path.exists() else []
-
-
 def learn_from_batch(clean_dir: Path, dictionaries_dir: Path, docs: list[dict[str, Any]]) -> int:
     """Add to ``clean/citation-memory.tsv`` what the batch states that may correct one of its own citations.
 

@@ -25,8 +25,8 @@ from typing import NoReturn
 
 from . import console
 from .console import BAD_USAGE, UserError
-from .faults import EXIT_NOT_DONE, classify
-from .decisions import DecisionsError
+from ..faults import EXIT_NOT_DONE, classify
+from ..review.decisions import DecisionsError
 
 NOT_STARTED = 35  # luigi.cfg [retcode] scheduling_error: a broken dictionary or decisions file
 INTERNAL = 40  # luigi.cfg [retcode] unhandled_exception
@@ -98,11 +98,14 @@ def main(argv: list[str] | None = None) -> int:
 def run(args: argparse.Namespace) -> int:
     import luigi.configuration
 
-    from . import progress, project, tasks
+    from ..run import stages, tasks
+    from ..run.config import settings
+    from ..run.summary import print_summary
+    from . import progress, project
 
     sch = project.choose_scheduler(cli_local=args.local_scheduler, cli_host=args.scheduler_host,
                                    cli_port=args.scheduler_port, **project.configured_scheduler())
-    s = tasks.settings()
+    s = settings()
     project.check_folder(s)
     project.check_reachable(sch)
     _configure_luigi(luigi.configuration.get_config(), sch, args.workers)
@@ -112,8 +115,10 @@ def run(args: argparse.Namespace) -> int:
     if busy:  # listing and fingerprinting a large batch takes a moment: say so, then give way
         print(f"uncleaner: reading {s.raw_dir}/ and checking what is already done…", end="\r", file=sys.stderr, flush=True)
     try:
-        docs = tasks.CleanAll().documents()  # the same objects Luigi schedules next (its instance cache)
-        watched = [progress.Watched(Path(d.output().path), s.clean_dir / "failed" / f"{tasks.stages.safe_name(d.doc_id)}.json")
+        # Made here, the run's task launches the run (checks, read-ahead, lexicon: run/launch.py); Luigi
+        # schedules the same object next (its instance cache).
+        docs = tasks.CleanAll().documents()
+        watched = [progress.Watched(Path(d.tasks[-1].output().path), s.clean_dir / "failed" / f"{stages.safe_name(d.doc_id)}.json")
                    for d in docs]
     except UserError:
         raise
@@ -134,7 +139,7 @@ def run(args: argparse.Namespace) -> int:
               "prints the batch's summary")
         return code
     if summary is None:
-        tasks.print_summary(s)  # CleanAll ran in a forked worker: its summary stayed there
+        print_summary(s)  # CleanAll ran in a forked worker: its summary stayed there
         summary = console.last_summary()
     if code == INTERNAL:
         print(f"uncleaner: internal error: see {log_path}", file=sys.stderr)
@@ -188,12 +193,14 @@ def _run_luigi() -> int:
 def status(args: argparse.Namespace) -> int:
     import json
 
-    from . import project, tasks
+    from ..run import tasks
+    from ..run.config import settings
+    from . import project
     from .status import batch_state, format_state
 
-    s = tasks.settings()
+    s = settings()
     project.check_folder(s)
-    state = batch_state(s, lambda path, doc_id: tasks.AknExport(path=path, doc_id=doc_id).output().path)
+    state = batch_state(s, lambda path, doc_id: [t.output().path for t in tasks.Document(path, doc_id).tasks])
     if args.json:
         print(json.dumps(state.to_json(), indent=1, ensure_ascii=False))
     else:
@@ -202,22 +209,26 @@ def status(args: argparse.Namespace) -> int:
 
 
 def explain(args: argparse.Namespace) -> int:
-    from . import project, tasks
+    from ..run.config import settings
+    from . import project
     from .explain import explain as text
 
-    s = tasks.settings()
+    s = settings()
     project.check_folder(s)
     print(text(s.clean_dir, args.doc, s.decisions_file, review_only=args.review))
     return 0
 
 
 def review_apply(args: argparse.Namespace) -> int:
-    from . import decisions, project, review, tasks
+    from ..review import decisions
+    from ..review.apply import apply
+    from ..run.config import settings
+    from . import project
 
-    s = tasks.settings()
+    s = settings()
     project.check_folder(s)
     try:
-        review.apply(args.file.expanduser(), project=Path("."), clean_dir=s.clean_dir)
+        apply(args.file.expanduser(), project=Path("."), clean_dir=s.clean_dir, run_command=console.commands()["run"])
     except decisions.DecisionsError as err:
         raise UserError(str(err), BAD_USAGE) from None
     except (OSError, MemoryError) as exc:  # the disk, a permission: nothing was changed

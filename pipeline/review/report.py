@@ -26,8 +26,8 @@ from urllib.parse import quote
 import jinja2
 
 from . import decisions as decisions_mod
-from .files import atomic_file
-from .structure import citation_index
+from ..files import atomic_file
+from ..structure import citation_index
 
 SCHEMA = "clean-document/1"
 STATUSES = ("flagged", "suggested", "accepted", "rejected", "applied")

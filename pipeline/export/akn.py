@@ -41,7 +41,7 @@ from typing import Any, Iterable
 
 from lxml import etree
 
-from . import grammar as G
+from .. import grammar as G
 
 AKN_NS = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
 # Our own namespace for the few facts AKN has no element for (source file
@@ -49,7 +49,7 @@ AKN_NS = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
 UNCL_NS = "urn:un-resolution-cleaner:akn:1"
 NSMAP = {None: AKN_NS, "uncl": UNCL_NS}
 
-SCHEMA_PATH = Path(__file__).parent / "schema" / "akomantoso30.xsd"
+SCHEMA_PATH = Path(__file__).parent.parent / "schema" / "akomantoso30.xsd"
 
 # Who made the markup: the ``source`` of identification, references, notes.
 PRODUCER_ID = "uncleaner"

@@ -15,20 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-PACKAGE = Path(__file__).resolve().parent
-
-# The modules whose code decides each stage's output.
-STAGE_CODE = {
-    "extract": ["model.py", "extract", "preflight.py", "stages.py", "masthead.py", "grammar.py"],
-    "repair": ["worktext.py", "repair", "lexicon.py", "masthead.py", "grammar.py", "degraded.py", "rules.py"],
-    "footnotes": ["notes/footnotes.py", "structure/citations.py", "structure/citation_memory.py", "structure/parts.py",
-                  "grammar.py", "repair/layout.py", "masthead.py", "rules.py"],
-    "notes": ["notes/batchnotes.py", "worktext.py", "rules.py"],
-    "structure": ["structure/parts.py", "output.py", "stages.py", "structure/citations.py", "schema/clean-document.schema.json",
-                  "masthead.py", "grammar.py"],
-    "akn": ["akn.py", "grammar.py", "schema/akomantoso30.xsd"],
-    "report": ["report.py", "templates", "structure/citation_index.py"],
-}
+from .stage_code import stage_files
 
 
 def digest(*parts: Any) -> str:
@@ -41,14 +28,11 @@ def digest(*parts: Any) -> str:
 
 @lru_cache(maxsize=None)
 def code_version(stage: str) -> str:
+    """Hash of the code (and data files) that decide ``stage``'s output, found from the source (:mod:`.stage_code`)."""
     h = hashlib.sha256()
-    for rel in STAGE_CODE[stage]:
-        path = PACKAGE / rel
-        files = sorted(f for f in path.rglob("*") if f.is_file() and f.suffix in (".py", ".j2", ".html", ".css", ".js")) if path.is_dir() else [path]
-        for f in files:
-            if f.exists():
-                h.update(str(f.relative_to(PACKAGE)).encode())
-                h.update(f.read_bytes())
+    for name, data in stage_files(stage):
+        h.update(name.encode())
+        h.update(data)
     return h.hexdigest()[:16]
 
 
@@ -66,6 +50,14 @@ def file_sha256(path: Path) -> str:
                 h.update(chunk)
         _file_hashes[key] = h.hexdigest()
     return _file_hashes[key]
+
+
+def batch_memory_parts(clean_dir: Path) -> list[str]:
+    """What the Footnotes stage's fingerprint takes from the batch's citation memory: nothing while there is none."""
+    from ..structure.citation_memory import BATCH_FILE
+
+    path = Path(clean_dir) / BATCH_FILE
+    return [file_sha256(path)] if path.exists() else []
 
 
 DICTIONARY_SUFFIXES = (".tsv", ".txt", ".json", ".csv")

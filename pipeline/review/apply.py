@@ -21,10 +21,10 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from . import console, decisions
-from .faults import EXIT_NOT_DONE, classify
+from . import decisions
+from ..faults import EXIT_NOT_DONE, classify
 from .report import build_report, format_summary, load_batch_suggestions, load_documents, summarize, with_batch_suggestions
-from .userfiles import UserFileError
+from ..userfiles import UserFileError
 
 DECISIONS = Path("dictionaries") / "review-decisions.json"
 RUN = "luigi --module pipeline CleanAll"  # luigi.cfg sets local_scheduler
@@ -50,8 +50,11 @@ def known_corrections(clean_dir: Path) -> dict[tuple[str, str], str]:
     return found
 
 
-def apply(export: Path, *, project: Path = Path("."), clean_dir: Path | None = None, out=None) -> int:
-    """Merge an exported decisions file into the project's; return how many were merged."""
+def apply(export: Path, *, project: Path = Path("."), clean_dir: Path | None = None, out=None, run_command: str = RUN) -> int:
+    """Merge an exported decisions file into the project's; return how many were merged.
+
+    ``run_command``: the command the user runs next, in their own front end.
+    """
     out = out or sys.stdout
     target = project / DECISIONS
     clean_dir = clean_dir if clean_dir is not None else project / "clean"
@@ -69,7 +72,7 @@ def apply(export: Path, *, project: Path = Path("."), clean_dir: Path | None = N
     if unknown and known:
         print(f"{len(unknown)} match no correction in {clean_dir}/ (an older run, or another project); "
               "they are kept and take effect if that correction comes back.", file=out)
-    print(f"Next: run `{console.commands()['run']}` to apply them, then open {clean_dir / 'report.html'}.", file=out)
+    print(f"Next: run `{run_command}` to apply them, then open {clean_dir / 'report.html'}.", file=out)
     return n
 
 

@@ -6,21 +6,24 @@ touches no file but the caches it is handed, so it can be tested without Luigi.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import stat
+import traceback
 import unicodedata
 from pathlib import Path
 from typing import Any
 
-from . import degraded, language
-from .notes import footnotes
-from .structure import citations, parts
-from .extract.errors import ExtractError
-from .model import Extracted, Source
-from .repair.engine import RepairContext, run_rules
-from .settings import Settings
-from .worktext import WorkText
+from .. import degraded, language
+from ..extract.errors import ExtractError
+from ..faults import Fault
+from ..model import Extracted, Source
+from ..notes import footnotes
+from ..repair.engine import RepairContext, run_rules
+from ..settings import Settings
+from ..structure import citations, parts
+from ..worktext import Mark, Thresholds, WorkText
 
 PDF_MAGIC = b"%PDF-"
 
@@ -121,7 +124,7 @@ def refusal(path: Path, root: Path) -> str | None:
 def extract(path: Path, rel_path: str, sha256: str, settings: Settings) -> Extracted:
     """Read one input into the neutral model; the kind comes from the bytes, not the name."""
     rel_path = printable(rel_path)
-    from .extract import prefetch
+    from ..extract import prefetch
 
     prefetch.started(path)
     # Again: raw/ may have changed since it was listed (a missing file is left to open(): a vanished file).
@@ -136,8 +139,8 @@ def extract(path: Path, rel_path: str, sha256: str, settings: Settings) -> Extra
     if head.lstrip()[:5] == PDF_MAGIC or path.suffix.lower() == ".pdf":
         if PDF_MAGIC not in head:
             raise ExtractError(f"{rel_path}: named .pdf but is not a PDF (no %PDF header)")
-        from .extract.pdf import extract_pdf
-        from .preflight import check_pdf, limits_for
+        from ..extract.pdf import extract_pdf
+        from ..preflight import check_pdf, limits_for
 
         check_pdf(path, rel_path, dpi=settings.dpi, limits=limits_for(settings))
         try:
@@ -148,7 +151,7 @@ def extract(path: Path, rel_path: str, sha256: str, settings: Settings) -> Extra
     else:
         if _looks_binary(head):
             raise ExtractError(f"{rel_path}: neither text nor PDF (binary content); convert it to PDF or text first")
-        from .extract.text import extract_text
+        from ..extract.text import extract_text
 
         doc = extract_text(path.read_bytes(), source)
     return doc
@@ -172,28 +175,28 @@ def _looks_binary(head: bytes) -> bool:
 
 
 def check_dictionaries(settings: Settings) -> None:
-    from .lexicon import check_dictionaries as _check
-    from .repair.calibration import load as load_calibration
+    from ..lexicon import check_dictionaries as _check
+    from ..repair.calibration import load as load_calibration
 
     _check(settings.dictionaries_dir)
     load_calibration(settings.dictionaries_dir)  # a broken calibration stops the run too, before any document
-    from .structure.citation_memory import KNOWLEDGE_FILE, digit_confusions, read_knowledge
+    from ..structure.citation_memory import KNOWLEDGE_FILE, digit_confusions, read_knowledge
 
     read_knowledge(settings.dictionaries_dir / KNOWLEDGE_FILE)
     digit_confusions(settings.dictionaries_dir)
 
 
 def load_lexicon(settings: Settings):
-    from .lexicon import load_lexicon as _load
+    from ..lexicon import load_lexicon as _load
 
-    from .lexicon import user_cache_dir
+    from ..lexicon import user_cache_dir
 
     return _load(settings.dictionaries_dir, user_cache_dir())
 
 
 def text_rules(kind: str | None = None) -> list[str]:
     """The text rules for a source kind (all of them when ``kind`` is None): see ``repair.order.rules_for``."""
-    from .repair.order import TEXT_RULES, rules_for  # importing registers the rules
+    from ..repair.order import TEXT_RULES, rules_for  # importing registers the rules
 
     return list(TEXT_RULES) if kind is None else rules_for(kind)
 
@@ -201,18 +204,18 @@ def text_rules(kind: str | None = None) -> list[str]:
 def repair(doc: Extracted, settings: Settings, doc_decisions: dict[str, str]) -> WorkText:
     work = WorkText.from_extracted(doc)
     work.apply(degraded.notices(work, doc.meta), settings.thresholds, doc_decisions.get)  # steps extraction skipped
-    from .repair.calibration import load as load_calibration
+    from ..repair.calibration import load as load_calibration
 
     ctx = RepairContext(lexicon=load_lexicon(settings), settings=settings.repair_settings(),
                         source_kind=doc.source.kind, calibration=load_calibration(settings.dictionaries_dir))
-    from .repair.order import LAYOUT_RULES  # importing registers the rules
+    from ..repair.order import LAYOUT_RULES  # importing registers the rules
 
     run_rules(work, LAYOUT_RULES + text_rules(doc.source.kind), ctx, settings.thresholds, doc_decisions.get)
     return work
 
 
 def recover_footnotes(work: WorkText, settings: Settings, doc_decisions: dict[str, str]) -> WorkText:
-    from .structure.citation_memory import apply_memory
+    from ..structure.citation_memory import apply_memory
 
     work = footnotes.recover(work, settings.thresholds, doc_decisions.get)
     # Citations are checked against the memory once a footnote knows the clause its marker ends.
@@ -239,7 +242,7 @@ def build(work: WorkText, doc: dict[str, Any] | Extracted) -> dict[str, Any]:
 
 def ocr_verdict(meta: dict[str, Any]) -> dict[str, Any]:
     """The output's ``ocr`` field: the scan's status and each page's verdict and preparation."""
-    from .extract import quality
+    from ..extract import quality
 
     pages = [{k: v for k, v in p.items() if v is not None or k == "mean_confidence"} for p in meta["ocr_quality"]]
     return {"status": quality.document_status(pages), "mean_confidence": quality.mean_confidence(pages),
@@ -281,9 +284,58 @@ def process(path: Path, settings: Settings | None = None, doc_decisions: dict[st
     return build(work, extracted), work
 
 
+def note_index(footnote_files: list[tuple[str, Path]], thresholds: Thresholds) -> dict[str, Any]:
+    """The batch's anchored footnotes (``notes``) and what they suggest for each document (``suggestions``).
+
+    ``footnote_files``: ``(doc_id, its Footnotes stage file)`` of every document of the batch.
+    """
+    from ..notes.batchnotes import Evidence, anchored_notes, merge_notes, needs_evidence, suggestions
+
+    notes, pending = [], []
+    for doc_id, path in footnote_files:
+        with open(path, encoding="utf-8") as f:
+            up = json.load(f)
+        if "failed" in up:
+            continue
+        # Only text and marks are needed here: lines and the origin map are left unread.
+        work = WorkText(up["doc_id"], up["text"], [], [Mark(**m) for m in up["marks"]])
+        notes += [{"doc_id": doc_id, **n} for n in anchored_notes(work)]
+        if needs_evidence(work):
+            pending.append((doc_id, up))
+    notes = merge_notes(notes)
+    evidence = Evidence(notes)
+    suggested = {}
+    for doc_id, up in pending:
+        found = suggestions(WorkText.from_json(up), evidence, thresholds)
+        if found["corrections"] or found["info"]:
+            suggested[doc_id] = found
+    return {"notes": notes, "suggestions": suggested}
+
+
+def failure_record(path: str, doc_id: str, stage: str, exc: BaseException, fault: Fault,
+                   settings: Settings) -> dict[str, Any]:
+    """What a stage writes for a document it could not process: where, why, and what to do."""
+    from .fingerprint import file_sha256
+
+    src = Path(path)
+    sha = file_sha256(src) if src.exists() else None
+    tb = traceback.extract_tb(exc.__traceback__)
+    where = f"{Path(tb[-1].filename).name}:{tb[-1].lineno}" if tb else None
+    source = printable(path)
+    reason = fault.reason
+    if not reason.startswith(source):  # every reason names its file
+        reason = f"{source}: {reason}"
+    hint = f"fix {settings.decisions_file} (see the message) and run again" \
+        if type(exc).__name__ == "DecisionsError" else fault.hint
+    return {"failed": {
+        "doc_id": doc_id, "source": source, "stage": stage, "reason": reason,
+        "error": type(exc).__name__, "at": where, "input_sha256": sha, "hint": hint,
+    }}
+
+
 def note_evidence(work: WorkText, settings: Settings, doc_decisions: dict[str, str],
                   batch_notes: list[dict[str, Any]]) -> WorkText:
     """The batch's anchored footnotes applied to one document (see :mod:`pipeline.notes.batchnotes`)."""
-    from .notes.batchnotes import apply_evidence
+    from ..notes.batchnotes import apply_evidence
 
     return apply_evidence(work, batch_notes, settings.thresholds, doc_decisions.get)

@@ -28,7 +28,7 @@ import os
 from pathlib import Path
 from typing import Any, Iterator
 
-from .userfiles import UserFileError, echo, fail, line_of, load_json
+from ..userfiles import UserFileError, echo, fail, line_of, load_json
 
 VALID = ("accept", "reject")
 WITHDRAW = "undecided"  # in a file to merge: forget an earlier decision
@@ -126,7 +126,7 @@ def merge(path: Path, new: list[dict[str, Any]]) -> int:
     """Add or replace decisions (by doc_id and id); ``"undecided"`` withdraws one.
 
     Returns how many entries of ``new`` were taken."""
-    from .files import atomic_write
+    from ..files import atomic_write
 
     for d in new:
         if d.get("decision") not in (*VALID, WITHDRAW) or not isinstance(d.get("id"), str) or not d.get("id") \

@@ -1,7 +1,7 @@
 """Is this a project the batch can run in, and on which scheduler?  Checked before scheduling.
 
 Both front ends (``uncleaner run`` and ``luigi --module pipeline CleanAll``)
-ask the same questions; a wrong answer is a :class:`~pipeline.console.UserError`,
+ask the same questions; a wrong answer is a :class:`~pipeline.command.console.UserError`,
 one line saying what to do.
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .console import BAD_USAGE, NO_INPUT, NO_SCHEDULER, NOT_A_PROJECT, UserError
-from .settings import Settings
+from ..settings import Settings
 
 INPUT_KINDS = "PDF, text, Markdown or HTML files"
 

@@ -6,7 +6,7 @@ Two front ends run the same tasks:
   terminal; the pipeline's summary is printed when the process exits, so it
   comes after Luigi's closing lines, and an expected failure (some documents
   failed) is one line in Luigi's log, not a traceback.
-- ``uncleaner`` (:mod:`pipeline.cli`): Luigi's log goes to a file, a progress bar
+- ``uncleaner`` (:mod:`pipeline.command.cli`): Luigi's log goes to a file, a progress bar
   shows the batch, and the command prints the summary itself, last.
 
 A user's mistake (wrong folder, no input, contradictory settings) is a

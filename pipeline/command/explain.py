@@ -12,10 +12,10 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from . import decisions as decisions_store
-from . import stages
+from ..review import decisions as decisions_store
+from ..run import stages
 from .console import BAD_USAGE, NO_INPUT, UserError
-from .report import HONOURED, REVIEW, STATUSES, load_batch_suggestions, with_batch_suggestions
+from ..review.report import HONOURED, REVIEW, STATUSES, load_batch_suggestions, with_batch_suggestions
 
 
 def find(clean_dir: Path, doc: str) -> tuple[Path, bool]:

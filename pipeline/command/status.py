@@ -2,7 +2,7 @@
 
 A document is *clean* or *failed* when its last stage file for the current
 fingerprint exists (the fingerprint covers its input, the code, the settings,
-the dictionaries and its review decisions: see :mod:`pipeline.fingerprint`);
+the dictionaries and its review decisions: see :mod:`pipeline.run.fingerprint`);
 *stale* when it has outputs from an earlier fingerprint (the next run redoes
 it); *new* when it has none.  Outputs whose input is no longer in ``raw/`` are
 *orphaned*.
@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import stages
-from .report import collect
-from .settings import Settings
+from ..run import stages
+from ..review.report import collect
+from ..settings import Settings
 
 STATES = ("clean", "failed", "stale", "new")
 
@@ -49,8 +49,8 @@ class BatchState:
         }
 
 
-def batch_state(s: Settings, last_stage_file) -> BatchState:
-    """``last_stage_file(path, doc_id)`` gives the path of a document's current AknExport stage file."""
+def batch_state(s: Settings, stage_files) -> BatchState:
+    """``stage_files(path, doc_id)`` gives the paths of a document's current last stage files (Publish, AknExport)."""
     inputs = stages.list_inputs(s.raw_dir)
     ids = stages.doc_ids(inputs)
     report = collect(s.clean_dir, decisions_path=s.decisions_file, crops=False)
@@ -60,7 +60,7 @@ def batch_state(s: Settings, last_stage_file) -> BatchState:
         doc_id = ids[p]
         name = stages.safe_name(doc_id)
         out, failed = s.clean_dir / f"{name}.json", s.clean_dir / "failed" / f"{name}.json"
-        current = Path(last_stage_file(str(p), doc_id)).exists()
+        current = all(Path(f).exists() for f in stage_files(str(p), doc_id))
         row = rows.get(doc_id)
         if current and failed.exists():
             d = DocState(doc_id, str(p), "failed", reason=_reason(failed))

@@ -1,0 +1,1 @@
+"""The published files: canonical JSON and Markdown, and Akoma Ntoso."""
