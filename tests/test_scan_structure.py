@@ -17,7 +17,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 import pipeline.extract.scan as scan
 from conftest import ROOT
-from pipeline import stages
+from pipeline.run import stages
 from pipeline.extract.layout_pdf import Glyph, PageLayout, layout_document
 from pipeline.settings import Settings
 
