@@ -26,6 +26,8 @@ bled               heavy print: 300 dpi, ink thickened by a 3x3 min filter, blur
 typewriter         the text re-set in a typewriter face (Nimbus Mono / Liberation Mono) at
                    each word's place, superscripts raised and smaller, 300 dpi grey
 typewriter_poor    the same, then 200 dpi bilevel with specks as bilevel200
+sans300            the text re-set the same way in a sans serif face (Liberation Sans, metric-compatible
+                   with Arial; DejaVu Sans), 300 dpi grey: the third typeface of the marker targets
 =================  ======================================================================
 
     python3 bench/scan_families.py --out /tmp/fam --families clean300,bilevel200 A_RES_80_37
@@ -42,7 +44,10 @@ import pypdfium2 as pdfium
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 FAMILIES = ("clean300", "bilevel200", "dpi150", "noise_blur", "jpeg30", "skew3", "turned90", "turned180",
-            "eroded", "bled", "typewriter", "typewriter_poor")
+            "eroded", "bled", "typewriter", "typewriter_poor", "sans300")  # new families go last: --per-family
+SANS_FONTS = (str(Path(__file__).resolve().parent.parent / "tests" / "data" / "fonts" / "LiberationSans-Regular.ttf"),
+              "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
+              "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 MONO_FONTS = ("/usr/share/fonts/opentype/urw-base35/NimbusMonoPS-Regular.otf",
               "/usr/share/fonts/truetype/liberation/LiberationMono-Regular.ttf",
               "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf")
@@ -76,7 +81,7 @@ def _lines(words: list[dict]) -> list[list[dict]]:
 
 
 def typeset_mono(pdf_path: Path, page: int, dpi: int, font_path: str) -> Image.Image:
-    """The page's text re-set in a monospaced face: each line from its own left edge, ragged right.
+    """The page's text re-set in a monospaced face (or any other): each line from its own left edge, ragged right.
 
     A line keeps its indent, size and place; its words follow one another one
     space apart (a gap as wide as a tab stays a tab), shrunk as far as the line
@@ -188,6 +193,8 @@ def make_page(src: Path, page: int, family: str, seed: int) -> tuple[Image.Image
             return img, 300, jpeg
         small = img.resize((round(img.width * 2 / 3), round(img.height * 2 / 3)), Image.LANCZOS)
         return _bilevel(small, rng, nrng), 200, {}
+    if family == "sans300":
+        return typeset_mono(src, page, 300, next(f for f in SANS_FONTS if Path(f).exists())), 300, jpeg
     raise ValueError(f"unknown family {family!r}; known: {', '.join(FAMILIES)}")
 
 

@@ -40,7 +40,7 @@ MARK = r"(?:\*{1,3}|[†‡])"  # a masthead footnote marker: "Egypt,*", "A/C.1/
 ORGANS = "|".join(G.ORGANS)
 FORMULA = re.compile(
     rf"^\s*\*?\s*The\s+({ORGANS}|Council"
-    r"|Assembly|Conference|Commission[\w ]*)\s*[,:]?\s*\*?\s*$")
+    r"|Assembly|Conference|Commission[\w ]*)\s*[,;:.]?\s*\*?\s*$")  # ";" "." a scan's misread comma
 FORMULA_OPENING = re.compile(rf"^\s*The\s+({ORGANS}|Council|Assembly|Conference),\s+(?=[a-z])")
 SYMBOL_AT_END = re.compile(rf"(?:^|\s)({G.SYMBOL}(?:\s\(\d{{4}}\))?)({MARK})?\s*$")
 UN_LINE = re.compile(r"^\s*United Nations\s*$")

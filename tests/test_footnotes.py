@@ -196,3 +196,47 @@ def test_a_note_line_starting_with_a_later_number_is_not_a_note_when_the_expecte
     kept = _in_sequence(bodies)
     assert [b.num for b in kept] == [str(n) for n in range(1, 18)]
     assert [b.start for b in kept][-3:] == [1500, 1600, 1700]
+
+
+def _ocr_line(text: str, zone: str | None = None, raised: str | None = None):
+    """A line as OCR gives it: every word with its confidence; ``raised``: its first word is raised ink."""
+    from pipeline.model import Line, Span
+
+    spans, pos = [], 0
+    for word in text.split(" "):
+        spans.append(Span(pos, pos + len(word), conf=0.9, superscript=raised is not None and pos == 0))
+        pos += len(word) + 1
+    return Line(text, zone=zone, spans=spans)
+
+
+@pytest.mark.parametrize("junk", ["to", "Z", "a"])
+def test_a_raised_note_number_ocr_read_as_a_word_is_numbered_by_the_sequence(junk):
+    """An eroded raised "2" at the head of its note, read "to" (or a letter): the extractor saw raised
+    ink, so the sequence numbers the note (logged) instead of taking "to" for its first word."""
+    from pipeline.model import Extracted, Page, Source
+
+    lines = [("79/1. A title", None), ("", None), ("The General Assembly,", None), ("", None),
+             ("Reaffirming the Platform for Action adopted at the Fourth World Conference on Women1 and", None),
+             ("the outcome of its special session,2 and the Summit,3", None), ("", None),
+             ("1. Decides to continue;", None), ("", None),
+             ("1 Report of the Fourth World Conference on Women, Beijing, 4-15 September 1995.", "footnote"),
+             (f"{junk} Resolution S-23/2, annex.", "footnote"), ("3 Resolution 60/1.", "footnote")]
+    doc = _clean(Extracted("scan", Source("raw/scan.pdf", "0" * 64, "scanned-pdf", 1), [Page(1, [
+        _ocr_line(t, z, raised=junk if t.startswith(junk + " ") else None) for t, z in lines])]))
+    assert [(f["num"], f["text"][:12], f["anchored"]) for f in doc["footnotes"]] == [
+        ("1", "Report of th", True), ("2", "Resolution S", True), ("3", "Resolution 6", True)]
+    fixed = [c for c in doc["corrections"] if c["rule"] == "footnote.body-number"]
+    assert [(c["before"], c["after"], c["status"]) for c in fixed] == [(junk, "2", "flagged")]
+
+
+def test_a_raised_letter_leading_a_born_digital_note_is_left_alone():
+    """Without OCR confidences (a born-digital text layer), a raised "a" is a table's letter note."""
+    from pipeline.model import Extracted, Line, Page, Source, Span
+
+    lines = [Line("79/1. A title"), Line(""), Line("The General Assembly,"), Line(""),
+             Line("Recalling the table of contributions,1", spans=[Span(37, 38, superscript=True)]), Line(""),
+             Line("1. Decides to continue;"), Line(""),
+             Line("1 A/79/313.", zone="footnote", spans=[Span(0, 1, superscript=True)]),
+             Line("a Including the contributions of observers.", zone="footnote", spans=[Span(0, 1, superscript=True)])]
+    doc = _clean(Extracted("pdf", Source("raw/x.pdf", "0" * 64, "pdf", 1), [Page(1, lines)]))
+    assert not [c for c in doc["corrections"] if c["rule"] == "footnote.body-number"]

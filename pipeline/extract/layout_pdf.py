@@ -362,13 +362,25 @@ class _Repeats:
 def _furniture_evidence(ln: RawLine, body: float, rep: _Repeats, page: int, symbol: str | None) -> bool:
     if _starts_note(ln) and _WORD.search(ln.text) and not _furniture_grammar(ln.text):
         return False  # a footnote whose rule is missing ("* Any changes to the list of sponsors ...")
-    if abs(ln.size - body) > 0.6:
+    if abs(ln.size - body) > 0.6 or _furniture_grammar(ln.text):
         return True
     if rep.repeats(page, ln):
         return True
     if symbol and symbol in ln.text.replace(" ", ""):
         return True
     return not _WORD.search(ln.text)
+
+
+def _all_furniture(block: list[RawLine], evidence: list[bool]) -> bool:
+    """Is every line of a page-foot block furniture?  A line with no evidence of its own is, when it
+    shares its printed row with one that has: the words printed beside a scanned barcode or QR code
+    ("Please recycle", read as "Please acted" beside the barcode's "FNheat 131223")."""
+    def beside(k: int) -> bool:
+        a = block[k]
+        return any(evidence[j] and j != k and
+                   min(a.bottom, b.bottom) - max(a.top, b.top) >= 0.5 * min(a.bottom - a.top, b.bottom - b.top)
+                   for j, b in enumerate(block))
+    return any(evidence) and all(e or beside(k) for k, e in enumerate(evidence))
 
 
 def _furniture_grammar(text: str) -> bool:
@@ -493,8 +505,8 @@ def _zone_furniture(pages, body, symbol, rep_top, rep_bottom, min_gap) -> None:
         # footer: lowest gap in the bottom band with furniture below it
         for i in _gap_split(lines, min_gap, lowest_first=True):
             below = lines[i:]
-            if all(bottom_band(p, ln) for ln in below) and all(
-                    _furniture_evidence(ln, body, rep_bottom, p.number, symbol) for ln in below):
+            if all(bottom_band(p, ln) for ln in below) and _all_furniture(
+                    below, [_furniture_evidence(ln, body, rep_bottom, p.number, symbol) for ln in below]):
                 for ln in below:
                     ln.zone = "footer"
                 break

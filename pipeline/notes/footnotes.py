@@ -26,6 +26,9 @@ from ..worktext import IN_TEXT, Mark, Proposal, Thresholds, WorkText, Decide
 _BODY_START = re.compile(r"^(\s*)(\d{1,3}[?!’'°]?|\*{1,3}|[†‡§!?%®©°&#$@|])(?=\s)\s*(\S.*)$")
 # Symbols OCR reads for a superscript digit at the start of a footnote body.
 _DIGIT_LOOKALIKES = set("!?%®©°&#$@|")
+_SYMBOL_NOTE = re.compile(r"\*{1,3}$|[†‡§]$")
+# A note line led by raised ink OCR read as no digit ("to Resolution S-23/2": an eroded "2")
+_RAISED_START = re.compile(r"^(\s*)([^\s*†‡§\d]{1,3})(?=\s)\s*([A-Z(].*)$")
 _CITATION = re.compile(
     rf"^(?:See\b|Resolutions?\b|Decisions?\b|Ibid\b|Official Records\b|United Nations\b|Treaty Series\b"
     rf"|Available\b|Adopted\b|Report\b|Document\b|General Assembly\b|Human Rights Council\b|Security Council\b"
@@ -74,6 +77,14 @@ def find_bodies(work: WorkText) -> list[Body]:
     for i, ln in enumerate(work.lines):
         line = text[ln.start:ln.end]
         m = _BODY_START.match(line)
+        raised = None
+        if not m and ln.attrs.get("zone") == "footnote" and (raised := _RAISED_START.match(line)):
+            at = ln.start + len(raised.group(1))
+            sup_mark = _sup_at(work, at)
+            ocr_read = any(c.kind == "conf" and c.start <= at < c.end for c in work.marks)
+            if sup_mark is not None and sup_mark.end == at + len(raised.group(2)) and ocr_read:
+                m = raised  # the scan's extractor saw raised ink there: a note's number, read as junk
+                # (OCR text only: a born-digital table's raised "a" leads a letter note)
         if not m or ln.start < start_of_body and ln.attrs.get("zone") != "footnote":
             continue
         if G.DATE_LINE.match(line):  # "1 November 2018" closes a resolution; it is no note
@@ -204,12 +215,14 @@ def _in_sequence(candidates: list[Body]) -> list[Body]:
                                          "printed": "", "reason": "footnote sequence"}, status="flagged"))
                 accepted.append(c)
                 expected += 1
-        elif c.printed in _DIGIT_LOOKALIKES:
+        elif c.printed in _DIGIT_LOOKALIKES or (c.sup and not c.printed[:1].isdigit() and not _SYMBOL_NOTE.match(c.printed)):
             nxt = next((d for d in candidates[k + 1:] if d.printed.isdigit()), None)
             fits_next = nxt is not None and int(nxt.printed) == expected + 1 and nxt.start - c.end < 400
             follows = bool(accepted) and c.start - accepted[-1].end < 400
             if c.evidence >= 2 or (c.evidence >= 1 and (fits_next or follows)):
                 confidence = 0.9 if (fits_next and follows) else 0.75 if (fits_next or follows) else 0.7
+                if c.printed not in _DIGIT_LOOKALIKES:
+                    confidence = min(confidence, 0.75)  # raised ink read as a word: shown for review
                 c.num = str(expected)
                 c.fixes.append(Proposal(c.num_start, c.num_end, c.num, R.FOOTNOTE_BODY_NUMBER, confidence,
                                         {"printed": c.printed, "reason": "footnote sequence"}))

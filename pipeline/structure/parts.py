@@ -20,6 +20,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from rapidfuzz.distance import Levenshtein
+
 from .. import grammar as G
 from .. import masthead
 from .. import rules as R
@@ -35,6 +37,16 @@ _ORGAN_SERIES = G.RESOLUTION_SERIES
 
 
 is_preamble_opening = G.is_preamble_opening
+
+
+def is_misread_opening(line: str) -> bool:
+    """Does the line open with a known preambular opener misread by one letter ("Conéerned" for
+    "Concerned", "Recal1ing")?  Only for a line the layout already shows opening a paragraph."""
+    m = re.match(r"^\s*(\S{6,})", line)
+    if not m or not m.group(1)[0].isupper():
+        return False
+    word = m.group(1).rstrip(",;:")
+    return any(Levenshtein.distance(word, o, score_cutoff=1) <= 1 for o in G.PREAMBULAR_OPENERS if abs(len(o) - len(word)) <= 1)
 
 
 @dataclass
@@ -127,7 +139,11 @@ def blocks(work: WorkText) -> list[Block]:
 
     annex_at = _annex_start(text, body, opening)
     main, annexed = body[:annex_at], body[annex_at:]
-    numbered = any((m := _OPERATIVE.match(text[s:e])) and m.group(2) == "1" for s, e, _ in main)
+    nums = [int(m.group(2)) for s, e, _ in main if (m := _OPERATIVE.match(text[s:e]))]
+    # The numbering starts at 1; OCR may have lost that "1." (then it starts at 2, and paragraph 1
+    # begins where the layout shows the first paragraph that opens like no preambular one).
+    lost_one = 1 not in nums and 2 in nums
+    numbered = 1 in nums or lost_one
 
     current: Block | None = None
     expected_op = 1
@@ -138,9 +154,11 @@ def blocks(work: WorkText) -> list[Block]:
         op_blocks.append(opening)
         current = opening
     prev_end = opening.end if opening else None
+    last_break: int | None = None  # where the layout last showed a paragraph break inside ``current``
     for s, e, attrs in main:
         line = text[s:e]
         blank_before = prev_end is not None and text.count("\n", prev_end, s) >= 2
+        ended = prev_end is not None and bool(re.search(r"[.;:]\d{0,3}$", text[:prev_end].rstrip()))
         prev_end = e
         if attrs.get("zone") == "masthead":  # the extractor is sure: never part of a paragraph
             out.append(Block("header", s, e))
@@ -149,6 +167,16 @@ def blocks(work: WorkText) -> list[Block]:
             closing.end = e
             continue
         m = _OPERATIVE.match(line)
+        if m and int(m.group(2)) == expected_op + 1 and not _more_operative(main, s, expected_op, text) and (
+                expected_op > 1 or lost_one):
+            # the number the sequence wanted was lost: paragraph ``expected_op`` began at the last
+            # break the layout showed in the paragraph before, if there was one
+            if current is not None and current.role == "operative" and last_break is not None and not current.children:
+                lost = Block("operative", last_break, current.end, num=str(expected_op), text_start=last_break)
+                current.end = len(text[:last_break].rstrip())
+                out.append(lost)
+                op_blocks.append(lost)
+            expected_op += 1
         if m and int(m.group(2)) == expected_op and (
             expected_op > 1 or current is None or current.role != "operative"
         ):
@@ -158,7 +186,20 @@ def blocks(work: WorkText) -> list[Block]:
             out.append(current)
             op_blocks.append(current)
             expected_op += 1
+            last_break = None
             continue
+        if (lost_one and expected_op == 1 and current is not None and current.role == "preamble" and blank_before
+                and re.search(r"[,;:]\d{0,3}$", text[current.start:current.end].rstrip())
+                and re.match(r"^\s*[A-Z][a-z]", line) and not is_preamble_opening(line)
+                and not is_misread_opening(line)):
+            current = Block("operative", s, e, num="1", text_start=s)  # its "1." lost: the layout's break
+            out.append(current)
+            op_blocks.append(current)
+            expected_op = 2
+            last_break = None
+            continue
+        if current is not None and current.role == "operative" and blank_before and ended:
+            last_break = s
         if op_blocks and _CLOSING.match(line) and current is not None and not _more_operative(main, s, expected_op, text):
             closing = Block("closing", s, e)
             out.append(closing)
@@ -171,7 +212,8 @@ def blocks(work: WorkText) -> list[Block]:
                 parent.children.append(item)
                 current = item
                 continue
-        if not op_blocks and _starts_preamble(text, current, line, attrs) and (numbered or is_preamble_opening(line)):
+        if not op_blocks and _starts_preamble(text, current, line, attrs, blank_before) and (
+                numbered or is_preamble_opening(line) or (blank_before and is_misread_opening(line))):
             current = Block("preamble", s, e, text_start=s)
             out.append(current)
             continue
@@ -314,13 +356,23 @@ def _more_operative(body: list[tuple[int, int, dict[str, Any]]], pos: int, expec
     return False
 
 
-def _starts_preamble(text: str, current: Block | None, line: str, attrs: dict[str, Any]) -> bool:
+def _starts_preamble(text: str, current: Block | None, line: str, attrs: dict[str, Any],
+                     blank_before: bool = False) -> bool:
+    """Does a preambular paragraph start at this line?
+
+    At an opener ("Recalling", an italic start) after a paragraph that ended with a comma, or
+    where the page's layout shows a new paragraph (a first-line indent or a gap: a blank line)
+    whatever the paragraph before ended with (a marker OCR read as "?" or " 1" after its comma),
+    and there also at an opener misread by one letter ("Conéerned").
+    """
     if current is None:
         return True
     so_far = text[current.start:current.end].rstrip()
     # A marker digit the footnote stage left (a suggestion not taken) may follow the comma.
     ended = bool(re.search(r"[,;:]\d{0,3}$", so_far)) or current.role == "formula"
-    return ended and (is_preamble_opening(line) or bool(attrs.get("italic_start")))
+    if ended and (is_preamble_opening(line) or bool(attrs.get("italic_start"))):
+        return True
+    return blank_before and current.role == "preamble" and (is_preamble_opening(line) or is_misread_opening(line))
 
 
 def _item_expected(parent: Block, label: str) -> bool:

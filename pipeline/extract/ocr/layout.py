@@ -24,6 +24,11 @@ def page_layout_from_ocr(number: int, data: dict, analysis: dict, dpi: int,
     """Tesseract words (with markers split off) as layout glyphs, in PDF points."""
     k = 72.0 / dpi
     markers = {m["word"]: m for m in analysis.get("markers", []) if m.get("text")}
+    # A note's number at the head of its line that the re-read could not name (an eroded "2" read
+    # "to"): its words stay as OCR read them, but raised, so the footnote stage numbers it by the
+    # sequence (a logged, flagged correction) instead of reading "to" as the note's first word.
+    unnamed = {m["word"] for m in analysis.get("markers", []) if not m.get("text") and m.get("whole")
+               and len(data["text"][m["word"]].strip()) <= 3 and m["box"][1] > 0.6 * height_px}
     ink_bases = analysis.get("baselines", {})
     glyphs: list[Glyph] = []
     for key, idx in word_rows(data).items():
@@ -34,6 +39,11 @@ def page_layout_from_ocr(number: int, data: dict, analysis: dict, dpi: int,
             left, top, w, h = data["left"][i], data["top"][i], data["width"][i], data["height"][i]
             conf = max(0.0, min(1.0, float(data["conf"][i]) / 100.0))
             m = markers.get(i)
+            if i in unnamed and i == min(idx, key=lambda j: data["left"][j]):
+                glyphs.append(Glyph(text=text, x0=left * k, top=top * k, x1=(left + w) * k, bottom=(top + h) * k,
+                                    size=h / 0.68 * k, baseline=(top + h) * k, conf=conf, word=True,
+                                    superscript=True))
+                continue
             if m is None and _picture_noise(text, conf):
                 continue
             if m is not None:

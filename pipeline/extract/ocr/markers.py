@@ -17,8 +17,8 @@ from pipeline.extract.ocr.geometry import DESCENDING, find_rules, ink_baseline, 
 
 INK_LEVEL = 165  # grey below this is ink (a blurred scan's thin strokes stay above 140)
 RULE_INK_LEVEL = 200  # a blurred hairline rule is light grey
-ANALYSIS_VERSION = 15  # bump when rule/marker detection changes: re-analyses cached pages, no re-OCR
-MARKER_SCALE = 3  # a marker's crop is enlarged this much for Tesseract
+ANALYSIS_VERSION = 17  # bump when rule/marker detection changes: re-analyses cached pages, no re-OCR
+MARKER_HEIGHT = 72  # px of a marker's ink once enlarged for Tesseract, the same for every crop
 
 
 def _clusters(ink: np.ndarray) -> list[tuple[int, int]]:
@@ -70,6 +70,28 @@ def _raised_tail(ink: np.ndarray, box: tuple[int, int, int, int], size: float, b
     return None
 
 
+def is_one_stroke(glyph: np.ndarray) -> bool:
+    """Is this raised glyph a "1", in any typeface?  Its ink is one thin upright stroke from top to
+    foot, with at most a flag near the top and a foot serif (a typewriter's "1"), and nothing beside
+    the stroke in the glyph's middle, where a 4's bar, a 7's diagonal or any bowl would be.
+
+    Tesseract reads a lone small "1" badly: nothing at all, "*" or "41" (a Courier "1" with its flag).
+    """
+    glyph = glyph[np.ix_(glyph.any(axis=1), glyph.any(axis=0))] if glyph.any() else glyph
+    h, w = glyph.shape
+    if h < 6 or w > 0.8 * h:
+        return False
+    cover = glyph.sum(axis=0) / h
+    stem = np.nonzero(cover >= 0.75)[0]
+    if stem.size == 0 or stem[-1] - stem[0] + 1 > max(2, 0.3 * h) or stem[-1] - stem[0] + 1 != stem.size:
+        return False
+    beside = glyph.copy()
+    pad = max(1, round(0.08 * h))  # the fillet where a foot serif meets the stem
+    beside[:, max(0, stem[0] - pad):stem[-1] + 1 + pad] = False
+    rows = np.nonzero(beside.any(axis=1))[0]
+    return not np.any((rows >= 0.4 * h) & (rows < 0.8 * h))
+
+
 def _speck(crop: np.ndarray, cx0: int, cx1: int, size: float) -> bool:
     """Ink too small in both directions to be a digit or a letter (a speck, a stray dot)."""
     rows = np.nonzero(crop[:, cx0:cx1].any(axis=1))[0]
@@ -92,10 +114,15 @@ def marked_words(ink: np.ndarray, data: dict, among: set[int]) -> set[int]:
 
 
 def marker_crop(image: Image.Image, box: tuple[int, int, int, int]) -> Image.Image:
-    """A raised digit cut out of its page and enlarged for Tesseract."""
+    """A raised digit cut out of its page and enlarged for Tesseract, to one ink height for all.
+
+    The crops of a page are read as one line, which Tesseract scales to its tallest glyph: a
+    crop enlarged by a fixed factor beside a tall one (a masthead letter) was read as nothing.
+    """
     x0, y0, x1, y1 = box
     c = image.crop((x0 - 3, y0 - 3, x1 + 3, y1 + 3))
-    return c.resize((c.width * MARKER_SCALE, c.height * MARKER_SCALE), Image.LANCZOS)
+    k = MARKER_HEIGHT / max(1, y1 - y0)
+    return c.resize((max(1, round(c.width * k)), max(1, round(c.height * k))), Image.LANCZOS)
 
 
 def _overlap(a, b) -> bool:
@@ -191,7 +218,10 @@ def find_marks(image: Image.Image, data: dict, dpi: int) -> tuple[dict, list[Ima
             if tail[4] == "whole":
                 # Tesseract's own box must be raised too: faint ink lost to binarisation makes a
                 # blurred full-height digit look raised, but not to Tesseract
-                if (box[1] + box[3] > base - 0.15 * size or float(data["conf"][i]) < 10
+                # (unless Tesseract named it a comma or a full stop: raised, it is neither)
+                unsure = float(data["conf"][i]) < 10 and not (
+                    data["text"][i].strip() in (",", ".") and box[1] + box[3] < base - 0.3 * size)
+                if (box[1] + box[3] > base - 0.15 * size or unsure
                         or not _small_beside_neighbours(data, idx, pos, tail)):
                     continue
             elif tail[4] == "tail" and _ends_in_number(data["text"][i]):
@@ -226,6 +256,9 @@ def find_marks(image: Image.Image, data: dict, dpi: int) -> tuple[dict, list[Ima
     # ... or as the tail of two words whose boxes both cover it ("Questions" ",”"): the last keeps it
     markers = [m for k, m in enumerate(markers)
                if not any(_overlap(m["box"], n["box"]) for n in markers[k + 1:])]
+    for m in markers:
+        x0, y0, x1, y1 = m["box"]
+        m["one"] = is_one_stroke(ink[y0:y1, x0:x1])
     crops = [marker_crop(image, tuple(m["box"])) for m in markers]
     return {"version": ANALYSIS_VERSION, "rules": rules, "markers": markers, "baselines": bases}, crops
 
@@ -238,7 +271,9 @@ def name_markers(analysis: dict, data: dict, texts: list[str]) -> dict:
             tail = word[len(word.rstrip("0123456789")):]
             t = tail if tail and (m["whole"] or len(tail) < len(word)) else ""
         x0, y0, x1, y1 = m["box"]
-        if not t and (x1 - x0) <= 0.45 * (y1 - y0) and not m.get("unread"):
+        if m.get("one") and (not t or len(t) > 1 or t == "4"):
+            t = "1"  # one glyph shaped as a "1": read as nothing, "4" or "41" (its flag read as a 4)
+        elif not t and (x1 - x0) <= 0.45 * (y1 - y0) and not m.get("unread"):
             t = "1"  # a lone thin stroke Tesseract will not read: the only digit that narrow
             # (not for ink beside a word that Tesseract read as no word: there it must read a digit)
         m["text"] = t

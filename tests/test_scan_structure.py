@@ -1,0 +1,239 @@
+"""Structure and footnote markers that survive a poor scan, in any typeface.
+
+A raised "1" is told by its shape (Tesseract reads a lone small "1" as nothing, "*" or "41");
+the marker crops of a page are read at one height; a page foot's barcode, QR code and the
+words printed beside them are furniture, never a paragraph; a paragraph starts where the
+layout shows it even when OCR spoilt the end of the one before or its opening word.
+Glyphs are drawn with the Liberation fonts of tests/data/fonts (serif, sans, typewriter mono).
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+import pipeline.extract.ocr.markers as scan  # the raised-marker detector
+from pipeline.extract.ocr.tesseract import read_markers
+from conftest import ROOT
+from pipeline.run import stages
+from pipeline.extract.layout_pdf import Glyph, PageLayout, layout_document
+from pipeline.settings import Settings
+
+FONTS = Path(__file__).parent / "data" / "fonts"
+FACES = {"serif": "LiberationSerif-Regular.ttf", "sans": "LiberationSans-Regular.ttf",
+         "mono": "LiberationMono-Regular.ttf"}
+needs_tesseract = pytest.mark.skipif(not shutil.which("tesseract"), reason="tesseract is not installed")
+
+
+def glyph_ink(face: str, char: str, px: int, blur: bool = False) -> np.ndarray:
+    """One character's ink, drawn at ``px`` (a marker at 300 dpi: 65% of 8-11 pt is 22-30 px)."""
+    font = ImageFont.truetype(str(FONTS / FACES[face]), px)
+    img = Image.new("L", (3 * px, 3 * px), 255)
+    ImageDraw.Draw(img).text((px, px // 2), char, font=font, fill=0)
+    if blur:  # a JPEG-grade softening: the stroke thickens and its ends fade
+        img = img.resize((img.width // 2, img.height // 2), Image.BILINEAR).resize(img.size, Image.BICUBIC)
+    return np.asarray(img) < scan.INK_LEVEL
+
+
+@pytest.mark.parametrize("blur", [False, True])
+@pytest.mark.parametrize("px", [22, 30])
+@pytest.mark.parametrize("face", sorted(FACES))
+def test_a_raised_one_is_known_by_its_shape_in_any_typeface(face, px, blur):
+    assert scan.is_one_stroke(glyph_ink(face, "1", px, blur))
+
+
+@pytest.mark.parametrize("char", list("023456789"))
+@pytest.mark.parametrize("face", sorted(FACES))
+def test_no_other_digit_has_the_shape_of_a_one(face, char):
+    assert not scan.is_one_stroke(glyph_ink(face, char, 26))
+    assert not scan.is_one_stroke(glyph_ink(face, char, 26, blur=True))
+
+
+def test_a_speck_or_a_dot_is_no_one():
+    assert not scan.is_one_stroke(np.ones((3, 3), bool))
+    assert not scan.is_one_stroke(glyph_ink("serif", "\u00b0", 26))  # a degree sign
+
+
+@pytest.mark.parametrize("read, want", [("", "1"), ("41", "1"), ("4", "1"), ("1", "1"), ("7", "7")])
+def test_a_one_shaped_marker_read_wrongly_is_named_one(read, want):
+    """Tesseract's re-read of a Courier "1" gives nothing or "41"; a glyph that can only be a 1 is one.
+    A digit Tesseract reads that is not a 4 or a run of digits is kept (the shape test is the fallback)."""
+    analysis = {"markers": [{"word": 0, "box": [10, 10, 17, 21], "whole": True, "head": True, "one": True}]}
+    data = {"text": ["*"]}
+    assert scan.name_markers(analysis, data, [read])["markers"][0]["text"] == want
+
+
+@needs_tesseract
+@pytest.mark.parametrize("face", sorted(FACES))
+def test_marker_crops_are_read_at_one_height_beside_a_taller_one(face):
+    """A page's crops are read as one line, which Tesseract scales to its tallest glyph: small
+    markers enlarged by a fixed factor beside a taller crop were read as nothing."""
+    def drawn(char: str, px: int) -> tuple[Image.Image, tuple[int, int, int, int]]:
+        font = ImageFont.truetype(str(FONTS / FACES[face]), px)
+        img = Image.new("L", (3 * px, 3 * px), 255)
+        ImageDraw.Draw(img).text((px, px // 2), char, font=font, fill=0)
+        ys, xs = np.nonzero(np.asarray(img) < scan.INK_LEVEL)
+        return img, (int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1)
+
+    crops = [scan.marker_crop(*drawn(c, px)) for c, px in (("2", 14), ("3", 60), ("4", 16), ("5", 14))]
+    assert read_markers([crops], "eng")[0] == ["2", "3", "4", "5"]
+
+
+# ------------------------------------------------------------------ the page foot
+
+
+def _word_glyphs(text: str, x0: float, base: float, size: float = 10.0) -> list[Glyph]:
+    out, x = [], x0
+    for word in text.split():
+        w = 0.5 * size * len(word)
+        out.append(Glyph(text=word, x0=x, top=base - 0.75 * size, x1=x + w, bottom=base + 0.2 * size,
+                         size=size, baseline=base, word=True))
+        x += w + 0.3 * size
+    return out
+
+
+BODY = ["Recalling its resolution 77/107 of 7 December 2022 and all its previous resolutions,",
+        "conscious of the need to promote the protection of victims of armed conflicts,",
+        "Noting the initiatives taken by countries of the region to promote cooperation,"]
+
+
+@pytest.mark.parametrize("beside", ["Please acted", "Please recycle", "recycle OQ"])
+def test_words_printed_beside_a_barcode_are_furniture_never_a_paragraph(beside):
+    """A first page's foot: body text, a gap, then a QR code or barcode read as big junk words and,
+    on the same row, "Please recycle" as OCR read it."""
+    glyphs = []
+    for k, line in enumerate(BODY):
+        glyphs += _word_glyphs(line, 72, 500 + 12 * k)
+    glyphs += _word_glyphs("FNheat 131223", 65, 760, size=19.5)  # the barcode and job date, misread
+    glyphs += _word_glyphs(beside, 420, 755, size=10.5)
+    pages, _ = layout_document([PageLayout(number=1, width=612, height=792, glyphs=glyphs)])
+    zones = {ln.text: ln.zone for ln in pages[0].lines if ln.text}
+    assert zones["FNheat 131223"] == "footer" and zones[beside] == "footer"
+    assert all(zones[line] is None for line in BODY)
+
+
+def test_a_closing_line_alone_at_the_page_foot_stays_text():
+    """The row rule needs a furniture neighbour: a body-size line alone below a gap is not furniture."""
+    glyphs = []
+    for k, line in enumerate(BODY):
+        glyphs += _word_glyphs(line, 72, 500 + 12 * k)
+    glyphs += _word_glyphs("48th plenary meeting", 300, 700)
+    pages, _ = layout_document([PageLayout(number=1, width=612, height=792, glyphs=glyphs)])
+    zones = {ln.text: ln.zone for ln in pages[0].lines if ln.text}
+    assert zones["48th plenary meeting"] is None
+
+
+# ------------------------------------------------------------------ paragraphs from the layout
+
+SETTINGS = Settings(dictionaries_dir=ROOT / "dictionaries")
+HEAD = """General Assembly
+Distr.: General
+20 December 2025
+Eightieth session
+Agenda item 68
+Resolution adopted by the General Assembly on 18 December 2025
+[on the report of the Third Committee (A/80/480, para. 15)]
+80/999. The right to food
+
+The General Assembly,
+
+"""
+
+
+def clean(tmp_path, body: str) -> dict:
+    path = tmp_path / "doc.txt"
+    path.write_text(HEAD + body, encoding="utf-8")
+    doc, _ = stages.process(path, SETTINGS)
+    return doc
+
+
+@pytest.mark.parametrize("end", [",?", ", 1", ",!", "."])
+def test_a_paragraph_break_in_the_layout_starts_a_preambular_paragraph_whatever_ended_the_last(tmp_path, end):
+    body = (f"Recalling its resolution 79/1 on the status of the Protocols{end}\n\n"
+            "Calling upon Member States to disseminate knowledge of humanitarian law,\n\n"
+            "1. Decides to remain seized of the matter.\n")
+    doc = clean(tmp_path, body)
+    assert len(doc["preamble"]) == 2 and doc["preamble"][1]["text"].startswith("Calling upon")
+    assert len(doc["operative"]) == 1
+
+
+@pytest.mark.parametrize("opener", ["Conéerned", "Recal1ing", "Reafflrming"])
+def test_an_opener_misread_by_one_letter_still_opens_a_preambular_paragraph(tmp_path, opener):
+    body = ("Determined to encourage strict compliance with the principles of the Charter,\n\n"
+            f"{opener} about the continued promulgation of laws and regulations,\n\n"
+            "Recalling its resolutions 47/19 and 48/16,\n")
+    doc = clean(tmp_path, body)
+    assert len(doc["preamble"]) == 3 and doc["operative"] == []
+
+
+def test_a_continuation_line_is_not_cut_without_a_layout_break(tmp_path):
+    """No blank line (the layout saw no indent or gap): a line starting with a misread-looking word
+    stays in its paragraph."""
+    body = ("Recalling its resolution 79/1 on the status of the Protocols and\n"
+            "Concerned States that have not yet done so,\n\n"
+            "1. Decides to remain seized of the matter.\n")
+    doc = clean(tmp_path, body)
+    assert len(doc["preamble"]) == 1 and len(doc["operative"]) == 1
+
+
+@pytest.mark.parametrize("face", sorted(FACES))
+def test_a_raised_glyph_tesseract_calls_a_comma_unsurely_is_a_marker(face):
+    """A typewriter "1" after its word, read by Tesseract as "," at confidence 8: a comma sits on the
+    baseline, so raised ink named a comma is no comma. On the baseline it stays a comma."""
+    px = 42  # 10 pt at 300 dpi
+    body, sup = ImageFont.truetype(str(FONTS / FACES[face]), px), ImageFont.truetype(str(FONTS / FACES[face]), round(0.65 * px))
+    img = Image.new("L", (900, 160), 255)
+    d = ImageDraw.Draw(img)
+    d.text((40, 40), "Criminal Court", font=body, fill=0)
+    x = 40 + d.textlength("Criminal Court ", font=body)
+    asc = body.getmetrics()[0]
+    d.text((x, 40 + asc - sup.getmetrics()[0] - 0.38 * px), "1", font=sup, fill=0)
+    d.text((x + 60, 40), "and", font=body, fill=0)
+    ink = np.asarray(img) < scan.INK_LEVEL
+
+    def box(x0, x1):
+        ys, xs = np.nonzero(ink[:, x0:x1])
+        return [x0 + int(xs.min()), int(ys.min()), int(xs.max() - xs.min()) + 1, int(ys.max() - ys.min()) + 1]
+
+    words = [("Criminal", 30, int(40 + d.textlength("Criminal ", font=body)) - 8),
+             ("Court", int(40 + d.textlength("Criminal ", font=body)) - 2, int(x) - 4),
+             (",", int(x) - 2, int(x) + 40), ("and", int(x) + 56, 900)]
+    data = {k: [] for k in ("level", "block_num", "par_num", "line_num", "word_num", "left", "top", "width",
+                            "height", "conf", "text")}
+    for n, (text, x0, x1) in enumerate(words):
+        b = box(x0, x1)
+        for k, v in (("level", 5), ("block_num", 1), ("par_num", 1), ("line_num", 1), ("word_num", n + 1),
+                     ("left", b[0]), ("top", b[1]), ("width", b[2]), ("height", b[3]), ("conf", 8 if text == "," else 95),
+                     ("text", text)):
+            data[k].append(v)
+    analysis, _ = scan.find_marks(img, data, 300)
+    assert [m["word"] for m in analysis["markers"]] == [2] and analysis["markers"][0]["one"]
+
+
+@pytest.mark.parametrize("body, preamble, nums", [
+    # "1." lost: the operative part starts at the layout's first break that opens no preambular paragraph
+    ("Recalling its resolution 79/1,\n\nNoting the report,\n\nReaffirms its commitment to the rights of all;\n\n"
+     "2. Requests the Secretary-General to report;\n\n3. Decides to remain seized of the matter.\n", 2, ["1", "2", "3"]),
+    # "3." lost: paragraph 3 starts at the break inside paragraph 2, and 4 still follows
+    ("Recalling its resolution 79/1,\n\n1. Reaffirms its commitment;\n\n2. Requests the Secretary-General to report;\n\n"
+     "Calls upon all States to cooperate;\n\n4. Decides to remain seized of the matter.\n", 1, ["1", "2", "3", "4"]),
+    # no break to say where 3 began: 3 stays in 2, and 4 is still 4 (the numbering goes on)
+    ("Recalling its resolution 79/1,\n\n1. Reaffirms its commitment;\n\n2. Requests the Secretary-General to report;\n"
+     "Calls upon all States to cooperate;\n\n4. Decides to remain seized of the matter.\n", 1, ["1", "2", "4"]),
+])
+def test_a_lost_operative_number_is_placed_by_the_numbering(tmp_path, body, preamble, nums):
+    doc = clean(tmp_path, body)
+    assert len(doc["preamble"]) == preamble and [p["num"] for p in doc["operative"]] == nums
+    assert doc["operative"][-1]["text"].startswith("Decides")
+
+
+@pytest.mark.parametrize("formula", ["The General Assembly;", "The General Assembly.", "The General Assembly,"])
+def test_the_formula_with_its_comma_misread_still_opens_the_preamble(tmp_path, formula):
+    path = tmp_path / "doc.txt"
+    path.write_text(HEAD.replace("The General Assembly,", formula)
+                    + "Recalling its resolution 72/3,\n\nRecognizing the Court,\n", encoding="utf-8")
+    doc, _ = stages.process(path, SETTINGS)
+    assert [p["text"][:10] for p in doc["preamble"]] == ["Recalling ", "Recognizin"] and doc["operative"] == []
