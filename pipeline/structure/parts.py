@@ -372,7 +372,10 @@ def _starts_preamble(text: str, current: Block | None, line: str, attrs: dict[st
     ended = bool(re.search(r"[,;:]\d{0,3}$", so_far)) or current.role == "formula"
     if ended and (is_preamble_opening(line) or bool(attrs.get("italic_start"))):
         return True
-    return blank_before and current.role == "preamble" and (is_preamble_opening(line) or is_misread_opening(line))
+    # ... but not where a sentence runs on over a page break ("Production and" | "Stockpiling of"):
+    # a paragraph the layout ends has ended its words too, with a stop, a comma, or a spoilt marker
+    return (blank_before and current.role == "preamble" and not so_far[-1:].isalpha()
+            and (is_preamble_opening(line) or is_misread_opening(line)))
 
 
 def _item_expected(parent: Block, label: str) -> bool:
