@@ -10,6 +10,8 @@ from pathlib import Path
 
 from .worktext import Thresholds
 
+DEFAULT_DPI = 300  # the resolution scanned pages are read at: A4 is 2480 x 3508 pixels
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -19,7 +21,7 @@ class Settings:
     decisions_file: Path = Path("dictionaries/review-decisions.json")
     apply_threshold: float = Thresholds.APPLY
     flag_threshold: float = Thresholds.FLAG
-    dpi: int = 300
+    dpi: int = DEFAULT_DPI
     ocr_lang: str = "eng"
     force_ocr: bool = False
     extra: dict = field(default_factory=dict, hash=False, compare=False)

@@ -2,5 +2,3 @@
 
 :mod:`.dispatch` decides which reader reads a file; :mod:`.ocr` reads scanned pages.
 """
-
-DEFAULT_DPI = 300  # the resolution scanned pages are read at: A4 is 2480 x 3508 pixels

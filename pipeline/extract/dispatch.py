@@ -18,9 +18,9 @@ import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline.extract import DEFAULT_DPI
 from pipeline.extract.errors import ExtractError
 from pipeline.model import Extracted, Source
+from pipeline.settings import DEFAULT_DPI
 
 if TYPE_CHECKING:
     from pipeline.extract.readahead import FirstPageReader, ReadAhead

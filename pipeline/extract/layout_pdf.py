@@ -477,7 +477,6 @@ def assign_zones(pages: list[PageLayout], body: float) -> str | None:
                         for m in [SYMBOL_RE.search(ln.text.replace(" ", ""))] if m)
         if found:
             symbol = found.most_common(1)[0][0]
-    margin = _margin([ln for p in pages for ln in p.lines if ln.zone is None], body)
     for p in pages:
         rest = [ln for ln in p.lines if ln.zone is None]
         if not any(ln.zone == "footnote" for ln in p.lines):

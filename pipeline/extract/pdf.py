@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING
 
 import pdfplumber
 
-from pipeline.extract import DEFAULT_DPI
 from pipeline.extract.layout_pdf import Glyph, PageLayout, Rule, layout_document
 from pipeline.extract.provenance import ocr_font_share, text_layer_origin
 from pipeline.model import Extracted, Source
+from pipeline.settings import DEFAULT_DPI
 
 if TYPE_CHECKING:
     from pipeline.extract.readahead import ReadAhead

@@ -25,8 +25,8 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from pipeline.extract import DEFAULT_DPI
 from pipeline.extract.errors import ExtractError
+from pipeline.settings import DEFAULT_DPI
 
 TAIL_BYTES = 2048  # %%EOF must be in the file's last bytes
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import luigi
 import luigi.interface
 
-from ..settings import Settings
+from ..settings import DEFAULT_DPI, Settings
 
 
 class _Section(luigi.Config):
@@ -41,7 +41,7 @@ class RepairSection(_Section):
 
 class ExtractSection(_Section):
     section = "extract"
-    dpi = luigi.IntParameter(default=300, description="resolution scanned pages are rendered at for OCR")
+    dpi = luigi.IntParameter(default=DEFAULT_DPI, description="resolution scanned pages are rendered at for OCR")
     ocr_lang = luigi.Parameter(default="eng")
     force_ocr = luigi.BoolParameter(default=False, description="OCR every PDF, even with a text layer")
     max_pages = luigi.IntParameter(default=2000, description="a PDF with more pages fails before it is read")

@@ -1,6 +1,6 @@
 """A scanned page's image as Tesseract reads it, and the recipe that makes it again from the PDF.
 
-A page is rendered at ``dpi`` (:data:`pipeline.extract.DEFAULT_DPI` by
+A page is rendered at ``dpi`` (:data:`pipeline.settings.DEFAULT_DPI` by
 default) with pypdfium2; a scan stored at that resolution gives its own
 pixels, which are the same, and a scan stored lower is scaled up from its own
 pixels.  The page is then deskewed.  What was done (upsampling, turning,
