@@ -237,3 +237,14 @@ def test_the_formula_with_its_comma_misread_still_opens_the_preamble(tmp_path, f
                     + "Recalling its resolution 72/3,\n\nRecognizing the Court,\n", encoding="utf-8")
     doc, _ = stages.process(path, SETTINGS)
     assert [p["text"][:10] for p in doc["preamble"]] == ["Recalling ", "Recognizin"] and doc["operative"] == []
+
+
+def test_a_sentence_running_over_a_page_break_stays_one_paragraph(tmp_path):
+    """A/RES/79/23: "... Production and" at a page's foot, "Stockpiling of ..." atop the next. The page
+    break looks like a layout break, and "Stockpiling" like an opener, but the words had not ended."""
+    body = ("Recalling the Convention on the Prohibition of the Development, Production and\n\n"
+            "Stockpiling of Bacteriological (Biological) and Toxin Weapons and on Their Destruction,\n\n"
+            "Noting the decisions of the Ninth Review Conference,\n\n"
+            "1. Decides to remain seized of the matter.\n")
+    doc = clean(tmp_path, body)
+    assert [p["text"].split()[0] for p in doc["preamble"]] == ["Recalling", "Noting"]
