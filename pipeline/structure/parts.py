@@ -97,7 +97,12 @@ def _text_lines(work: WorkText) -> list[tuple[int, int, dict[str, Any]]]:
     for s, e, attrs in _logical_lines(work):
         if not text[s:e].strip():
             continue
-        if any(fs <= s < fe for fs, fe in foot):
+        inside = next((fe for fs, fe in foot if fs <= s < fe), None)
+        if inside is not None:
+            # a line a footnote body covers; what it leaves of the line (a note line a repair
+            # joined to the next: "2 strength-" + "3 the") is still text, never dropped
+            if inside < e and text[inside:e].strip():
+                lines.append((inside + len(text[inside:e]) - len(text[inside:e].lstrip()), e, attrs))
             continue
         lines.append((s, e, attrs))
     return lines
