@@ -19,7 +19,8 @@ from typing import Any
 
 from .. import faults
 from ..command import console, project
-from ..extract import prefetch
+from ..extract.dispatch import first_scan_reader
+from ..extract.readahead import ReadAhead
 from ..files import atomic_write, remove_stale_temp_files
 from ..review import decisions as decisions_store
 from ..settings import Settings
@@ -95,18 +96,33 @@ def warm(s: Settings, docs: list[Path], to_repair: list[Path]) -> None:
 
     ``docs``: the batch, in order; ``to_repair``: the inputs whose Repair is
     not done.  With one in-process worker and the local scheduler the batch's
-    order is known, so the first scan to do is read ahead while Luigi
-    schedules (:mod:`pipeline.extract.prefetch`); then the lexicon is built.
+    order is known, so the run gets an OCR read-ahead (:func:`read_ahead`) and
+    the first scan to do is read while Luigi schedules; then the lexicon is built.
     """
+    stop_reading_ahead()
     if not config.tasks_run_in_forks() and config.local_scheduler():  # else the next document may be another process's
-        prefetch.plan(docs, s)
-        if to_repair:
-            prefetch.soon(to_repair[0])  # Tesseract starts on a scan's first page while the lexicon loads
+        _run["read_ahead"] = ahead = ReadAhead(first_scan_reader(s.extract_settings(), s.stages_dir))
+        ahead.start(docs, first=to_repair[0] if to_repair else None)  # Tesseract starts while the lexicon loads
     if to_repair:
         try:
             preload_lexicon(s)
         except Exception as exc:  # noqa: BLE001 -- the first Repair builds it again and meets the problem itself
             logging.getLogger("luigi-interface").warning("[pipeline] lexicon not built ahead: %s", exc)
+
+
+_run: dict[str, ReadAhead | None] = {"read_ahead": None}
+
+
+def read_ahead() -> ReadAhead | None:
+    """This run's OCR read-ahead, handed to every extraction (None: nothing is read ahead)."""
+    return _run["read_ahead"]
+
+
+def stop_reading_ahead() -> None:
+    """The batch is done: let a reading under way finish and end the read-ahead's thread."""
+    ahead, _run["read_ahead"] = _run["read_ahead"], None
+    if ahead is not None:
+        ahead.stop()
 
 
 _frozen_lexicon: list[Any] = []

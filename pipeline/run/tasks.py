@@ -138,7 +138,7 @@ class Extract(DocTask):
 
     def run(self) -> None:
         s, src = settings(), Path(self.path)
-        self.run_stage(lambda _: stages.extract(src, self.path, fp.file_sha256(src), s).to_json())
+        self.run_stage(lambda _: stages.extract(src, self.path, fp.file_sha256(src), s, launch.read_ahead()).to_json())
 
 
 @requires(Extract)
@@ -534,6 +534,7 @@ class CleanAll(luigi.Task):
                 run_document(task)
 
     def run(self) -> None:
+        launch.stop_reading_ahead()  # every document is extracted
         s = settings()
         docs = self.documents()
         skipped = launch.listing(s).skipped
