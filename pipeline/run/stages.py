@@ -121,12 +121,10 @@ def refusal(path: Path, root: Path) -> str | None:
 def extract(path: Path, rel_path: str, sha256: str, settings: Settings, readahead: Any = None) -> Extracted:
     """Read one input into the neutral model (:func:`pipeline.extract.dispatch.extract_document`).
 
-    ``readahead``: a :class:`~pipeline.extract.readahead.ReadAhead`; by default the process's one,
-    which :func:`pipeline.run.launch.warm` plans (:mod:`pipeline.extract.prefetch`).
+    ``readahead``: the run's :class:`~pipeline.extract.readahead.ReadAhead`, which the task hands
+    in from :func:`pipeline.run.launch.read_ahead`; None reads nothing ahead.
     """
     rel_path = printable(rel_path)
-    if readahead is None:  # a Luigi task cannot be handed an object: the process's read-ahead
-        from ..extract.prefetch import RUN as readahead
     from ..extract.dispatch import extract_document
 
     # Again: raw/ may have changed since it was listed (a missing file is left to open(): a vanished file).
