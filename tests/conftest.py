@@ -8,8 +8,39 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.settings import Settings
+
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "raw").glob("0*.txt"))
+
+
+# A resolution's masthead down to its formula, as a text export prints it: the head of
+# the small documents the structure tests clean (:func:`clean_resolution`).
+MASTHEAD = """General Assembly
+Distr.: General
+20 December 2025
+Eightieth session
+Agenda item 68
+Resolution adopted by the General Assembly on 18 December 2025
+[on the report of the Third Committee (A/80/480, para. 15)]
+80/999. The right to food
+
+The General Assembly,
+
+"""
+
+
+SETTINGS = Settings(dictionaries_dir=ROOT / "dictionaries")  # the shipped dictionaries, default settings
+
+
+def clean_resolution(tmp_path: Path, text: str) -> dict:
+    """The published document of ``text``, cleaned as a text export with the shipped dictionaries."""
+    from pipeline.run import stages
+
+    path = tmp_path / "doc.txt"
+    path.write_text(text, encoding="utf-8")
+    doc, _ = stages.process(path, SETTINGS)
+    return doc
 
 
 def run_clean_all(project: Path, *args: str, timeout: int = 600) -> subprocess.CompletedProcess:

@@ -17,10 +17,8 @@ from PIL import Image, ImageDraw, ImageFont
 
 import pipeline.extract.ocr.markers as scan  # the raised-marker detector
 from pipeline.extract.ocr.tesseract import read_markers
-from conftest import ROOT
-from pipeline.run import stages
+from conftest import MASTHEAD, clean_resolution
 from pipeline.extract.layout_pdf import Glyph, PageLayout, layout_document
-from pipeline.settings import Settings
 
 FONTS = Path(__file__).parent / "data" / "fonts"
 FACES = {"serif": "LiberationSerif-Regular.ttf", "sans": "LiberationSans-Regular.ttf",
@@ -128,26 +126,9 @@ def test_a_closing_line_alone_at_the_page_foot_stays_text():
 
 # ------------------------------------------------------------------ paragraphs from the layout
 
-SETTINGS = Settings(dictionaries_dir=ROOT / "dictionaries")
-HEAD = """General Assembly
-Distr.: General
-20 December 2025
-Eightieth session
-Agenda item 68
-Resolution adopted by the General Assembly on 18 December 2025
-[on the report of the Third Committee (A/80/480, para. 15)]
-80/999. The right to food
-
-The General Assembly,
-
-"""
-
 
 def clean(tmp_path, body: str) -> dict:
-    path = tmp_path / "doc.txt"
-    path.write_text(HEAD + body, encoding="utf-8")
-    doc, _ = stages.process(path, SETTINGS)
-    return doc
+    return clean_resolution(tmp_path, MASTHEAD + body)
 
 
 @pytest.mark.parametrize("end", [",?", ", 1", ",!", "."])
@@ -232,10 +213,8 @@ def test_a_lost_operative_number_is_placed_by_the_numbering(tmp_path, body, prea
 
 @pytest.mark.parametrize("formula", ["The General Assembly;", "The General Assembly.", "The General Assembly,"])
 def test_the_formula_with_its_comma_misread_still_opens_the_preamble(tmp_path, formula):
-    path = tmp_path / "doc.txt"
-    path.write_text(HEAD.replace("The General Assembly,", formula)
-                    + "Recalling its resolution 72/3,\n\nRecognizing the Court,\n", encoding="utf-8")
-    doc, _ = stages.process(path, SETTINGS)
+    doc = clean_resolution(tmp_path, MASTHEAD.replace("The General Assembly,", formula)
+                           + "Recalling its resolution 72/3,\n\nRecognizing the Court,\n")
     assert [p["text"][:10] for p in doc["preamble"]] == ["Recalling ", "Recognizin"] and doc["operative"] == []
 
 

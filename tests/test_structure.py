@@ -3,33 +3,14 @@ from __future__ import annotations
 
 import re
 
-from conftest import ROOT
+from conftest import MASTHEAD, ROOT, SETTINGS, clean_resolution
 from pipeline.run import stages
-from pipeline.settings import Settings
 
-SETTINGS = Settings(dictionaries_dir=ROOT / "dictionaries")
-
-HEAD = """General Assembly
-Distr.: General
-20 December 2025
-Eightieth session
-Agenda item 68
-Resolution adopted by the General Assembly on 18 December 2025
-[on the report of the Third Committee (A/80/480, para. 15)]
-80/999. The right to food
-
-The General Assembly,
-
-Recalling its resolution 79/1,
-
-"""
+HEAD = MASTHEAD + "Recalling its resolution 79/1,\n\n"
 
 
 def clean(tmp_path, body: str) -> dict:
-    path = tmp_path / "doc.txt"
-    path.write_text(HEAD + body, encoding="utf-8")
-    doc, _ = stages.process(path, SETTINGS)
-    return doc
+    return clean_resolution(tmp_path, HEAD + body)
 
 
 def test_a_line_starting_with_adopted_inside_a_paragraph_is_no_closing(tmp_path):
