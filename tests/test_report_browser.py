@@ -82,10 +82,20 @@ def js(driver, script: str, *args):
     return driver.execute_script(script, *args)
 
 
+def wait_ready(d, what: str) -> None:
+    """Until the report's script has drawn the page (``data-ready`` on the root element)."""
+    wait(lambda: js(d, "return document.documentElement.dataset.ready === '1'"), what=what)
+
+
+def open_report(d, report: Path, what: str) -> None:
+    d.get(report.resolve().as_uri())
+    wait_ready(d, what)
+
+
 def open_page(site):
     d = site["driver"]
     d.get(site["url"])
-    wait(lambda: js(d, "return document.documentElement.dataset.ready === '1'"), what="the report to be ready")
+    wait_ready(d, "the report to be ready")
     return d
 
 
@@ -176,7 +186,7 @@ def test_report_opens_filters_decides_and_exports(site, capsys):
 
     # Decisions survive a reload (kept in the browser until exported).
     d.refresh()
-    wait(lambda: js(d, "return document.documentElement.dataset.ready === '1'"), what="reload")
+    wait_ready(d, "reload")
     assert js(d, "return document.getElementById('pending-count').textContent").startswith("3 decisions")
 
     # Export: a download in the decisions format, and the command to apply it.
@@ -332,8 +342,7 @@ def test_round_trip_with_the_real_pipeline(tmp_path, capsys):
     downloads.mkdir()
     d = make_driver(downloads, tmp_path / "profile")
     try:
-        d.get((clean / "report.html").resolve().as_uri())
-        wait(lambda: js(d, "return document.documentElement.dataset.ready === '1'"), what="the report")
+        open_report(d, clean / "report.html", "the report")
         for c, button in ((flagged, "reject"), (suggested, "accept")):
             search = d.find_element(By.ID, "f-q")
             search.clear()
@@ -356,8 +365,7 @@ def test_round_trip_with_the_real_pipeline(tmp_path, capsys):
         assert _around(suggested, suggested["before"]) not in second[suggested_doc][1]
 
         # The new report says so, and the page forgets the decisions the run has honoured.
-        d.get((clean / "report.html").resolve().as_uri())
-        wait(lambda: js(d, "return document.documentElement.dataset.ready === '1'"), what="the new report")
+        open_report(d, clean / "report.html", "the new report")
         assert js(d, "return document.getElementById('pending-count').textContent") == "No decisions recorded in this page yet."
         d.find_element(By.ID, "f-q").send_keys(suggested["id"])
         d.execute_script("var s = document.getElementById('f-status'); s.value = 'all'; s.dispatchEvent(new Event('change'))")
@@ -438,8 +446,7 @@ def test_footnote_decisions_change_the_json_the_markdown_and_the_report(tmp_path
     downloads.mkdir()
     d = make_driver(downloads, tmp_path / "profile")
     try:
-        d.get((clean / "report.html").resolve().as_uri())
-        wait(lambda: js(d, "return document.documentElement.dataset.ready === '1'"), what="the report")
+        open_report(d, clean / "report.html", "the report")
         _shot_wide(d, shots, "footnotes-before-1400.png", capsys)
         start = _kpis(d)
         assert start["accepted"] == start["rejected"] == 0
@@ -493,8 +500,7 @@ def test_footnote_decisions_change_the_json_the_markdown_and_the_report(tmp_path
         assert 'marker="\u00ae"' in akn3
 
         # The report: the decisions honoured, the counts, the footnotes anchored.
-        d.get((clean / "report.html").resolve().as_uri())
-        wait(lambda: js(d, "return document.documentElement.dataset.ready === '1'"), what="the new report")
+        open_report(d, clean / "report.html", "the new report")
         assert js(d, "return document.getElementById('pending-count').textContent") == "No decisions recorded in this page yet."
         d.execute_script("var s = document.getElementById('f-status'); s.value = 'all'; s.dispatchEvent(new Event('change'))")
         for c, word in ((lost, "accepted"), (place, "accepted"), (sign, "rejected")):
