@@ -191,16 +191,15 @@ def _identification(meta: etree._Element, doc: dict, generated: str | None, note
         notes.append("The organ is not printed in the source (or was not found): "
                      "FRBRauthor points to #unknownAuthor.")
 
+    # the work's and the expression's date: the adoption date, or say it is unknown
+    frbr_date = {"date": date, "name": date_name} if date else {"date": generated, "name": "unknown; markup generation date"}
     ident = _sub(meta, "identification", source=f"#{PRODUCER_ID}")
     w = _sub(ident, "FRBRWork")
     _sub(w, "FRBRthis", value=work + "/!main")
     _sub(w, "FRBRuri", value=work)
     if doc.get("symbol"):
         _sub(w, "FRBRalias", value=doc["symbol"], name="symbol")
-    if date:
-        _sub(w, "FRBRdate", date=date, name=date_name)
-    else:
-        _sub(w, "FRBRdate", date=generated, name="unknown; markup generation date")
+    _sub(w, "FRBRdate", **frbr_date)
     _sub(w, "FRBRauthor", href=author)
     _sub(w, "FRBRcountry", value="un")
     _sub(w, "FRBRsubtype", value="deliberation")
@@ -211,10 +210,7 @@ def _identification(meta: etree._Element, doc: dict, generated: str | None, note
     e = _sub(ident, "FRBRExpression")
     _sub(e, "FRBRthis", value=expr + "/!main")
     _sub(e, "FRBRuri", value=expr)
-    if date:
-        _sub(e, "FRBRdate", date=date, name=date_name)
-    else:
-        _sub(e, "FRBRdate", date=generated, name="unknown; markup generation date")
+    _sub(e, "FRBRdate", **frbr_date)
     _sub(e, "FRBRauthor", href=author)
     _sub(e, "FRBRlanguage", language="eng")
 
