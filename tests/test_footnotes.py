@@ -240,3 +240,14 @@ def test_a_raised_letter_leading_a_born_digital_note_is_left_alone():
              Line("a Including the contributions of observers.", zone="footnote", spans=[Span(0, 1, superscript=True)])]
     doc = _clean(Extracted("pdf", Source("raw/x.pdf", "0" * 64, "pdf", 1), [Page(1, lines)]))
     assert not [c for c in doc["corrections"] if c["rule"] == "footnote.body-number"]
+
+
+def test_a_note_printed_with_a_unicode_superscript_digit_is_numbered_by_the_sequence():
+    """Hypothesis found it (test_any_layout_never_raises_and_loses_nothing): "¹" is a digit to
+    ``str.isdigit`` but not to ``int``, and a zone line led by it crashed the sequence."""
+    from pipeline.notes.footnotes import Body, _in_sequence
+
+    one = Body("", "\u00b9", 0, 0, 1, 10, 2.5, sup=True)
+    two = Body("", "2", 11, 11, 12, 20, 2.5, sup=True)
+    kept = _in_sequence([one, two])
+    assert [b.printed for b in kept] == ["\u00b9", "2"] and one.num == "1"

@@ -186,9 +186,9 @@ def _in_sequence(candidates: list[Body]) -> list[Body]:
     accepted: list[Body] = []
     expected = 1
     for k, c in enumerate(candidates):
-        if c.printed.isdigit():
+        if c.printed.isdecimal():
             n = int(c.printed)
-            nxt = next((d for d in candidates[k + 1:] if d.printed.isdigit() and d.evidence >= 2), None)
+            nxt = next((d for d in candidates[k + 1:] if d.printed.isdecimal() and d.evidence >= 2), None)
             if n == expected and c.evidence >= 1:
                 accepted.append(c)
                 expected = n + 1
@@ -207,7 +207,7 @@ def _in_sequence(candidates: list[Body]) -> list[Body]:
                 accepted.append(c)
                 expected += 1
         elif not c.printed:  # a zone line without a number: only where one is missing
-            nxt = next((d for d in candidates[k + 1:] if d.printed.isdigit() and d.evidence >= 2), None)
+            nxt = next((d for d in candidates[k + 1:] if d.printed.isdecimal() and d.evidence >= 2), None)
             if nxt is not None and int(nxt.printed) == expected + 1:
                 c.num = str(expected)
                 c.fixes.append(Proposal(c.num_start, c.num_start + len(c.word), c.word, R.FOOTNOTE_BODY_NUMBER, 0.7,
@@ -215,8 +215,8 @@ def _in_sequence(candidates: list[Body]) -> list[Body]:
                                          "printed": "", "reason": "footnote sequence"}, status="flagged"))
                 accepted.append(c)
                 expected += 1
-        elif c.printed in _DIGIT_LOOKALIKES or (c.sup and not c.printed[:1].isdigit() and not _SYMBOL_NOTE.match(c.printed)):
-            nxt = next((d for d in candidates[k + 1:] if d.printed.isdigit()), None)
+        elif c.printed in _DIGIT_LOOKALIKES or (c.sup and not c.printed[:1].isdecimal() and not _SYMBOL_NOTE.match(c.printed)):
+            nxt = next((d for d in candidates[k + 1:] if d.printed.isdecimal()), None)
             fits_next = nxt is not None and int(nxt.printed) == expected + 1 and nxt.start - c.end < 400
             follows = bool(accepted) and c.start - accepted[-1].end < 400
             if c.evidence >= 2 or (c.evidence >= 1 and (fits_next or follows)):
