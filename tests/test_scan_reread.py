@@ -76,6 +76,8 @@ def test_a_thin_scan_is_widened_on_its_way_to_tesseract():
     (("eut", 20.0), ("out", 50.0), False),                  # not sure enough
     (("Member", 50.0), ("Member States", 90.0), False),     # one word read as two
     (("Member", 50.0), ("", 0.0), False),
+    (("E.96.IV.8),", 43.0), ("E.96.1V.8),", 81.0), False),  # a symbol that parses is never unmade
+    (("A/78/L.42", 55.0), ("A/78/L.4Z", 90.0), False),
 ])
 def test_a_new_reading_wins_only_on_evidence(before, after, better):
     assert reread.better(before, after) is better

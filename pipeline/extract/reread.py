@@ -220,16 +220,25 @@ def better(before: tuple[str, float], after: tuple[str, float]) -> bool:
     False
     >>> better(("1n", 91.0), ("in", 94.0))
     True
+    >>> better(("E.96.IV.8),", 43.0), ("E.96.1V.8),", 81.0))
+    False
     """
     text, conf = after
     if not text or len(_TOKEN.findall(text)) != 1 or _alnum(text) == _alnum(before[0]) or mixed(text):
         return False  # punctuation or case alone is not worth a change ("79/155," is not "79/155."), nor "3i"
     if known_chars(text) < known_chars(before[0]) or (_ends_in_digit(text) and not _ends_in_digit(before[0])):
         return False  # a digit beside a word may be a footnote marker: ocr/markers.py finds those from the ink
+    if _symbol(before[0]) and not _symbol(text):
+        return False  # a symbol the grammar parses is never made one it does not
     if conf < MIN_CONFIDENCE:
         return False
     # clearly surer, or a non-word made a word, surely ("1n" at 91 read "in" at 94)
     return conf >= before[1] + SURE or (conf >= WORD_CONFIDENCE and known_chars(text) > known_chars(before[0]))
+
+
+def _symbol(text: str) -> bool:
+    core = text.strip().lstrip(_OPENING).rstrip(_CLOSING)
+    return bool(G.SYMBOL_FULL.match(core) or G.SYMBOL_STANDALONE.match(core))
 
 
 def _alnum(text: str) -> str:
