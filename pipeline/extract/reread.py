@@ -109,11 +109,13 @@ def in_running_text(data: dict, i: int, rows: dict[tuple, list[int]] | None = No
 
 def known_word(text: str) -> bool:
     """Every run of letters of ``text`` is a word of the general English list (wordfreq's large list,
-    shipped in its package): 'spacefaring', 'proprio', 'motu,' are; 'intérnational' is not."""
-    from pipeline.lexicon import general_zipf
+    shipped in its package, the one the lexicon's ``general_zipf`` reads): 'spacefaring', 'proprio',
+    'motu,' are; 'intérnational' is not."""
+    from wordfreq import get_frequency_dict  # cached by wordfreq: one copy with the lexicon's
 
+    words = get_frequency_dict("en", wordlist="large")
     runs = _LETTERS.findall(text)
-    return bool(runs) and all(general_zipf(w.lower()) > 0 for w in runs)
+    return bool(runs) and all(w.lower() in words for w in runs)
 
 
 _OPENING = "(\"'\u201c\u2018"
