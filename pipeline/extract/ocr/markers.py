@@ -13,11 +13,12 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image
 
+from pipeline import grammar as G
 from pipeline.extract.ocr.geometry import DESCENDING, find_rules, ink_baseline, line_metrics, word_rows
 
 INK_LEVEL = 165  # grey below this is ink (a blurred scan's thin strokes stay above 140)
 RULE_INK_LEVEL = 200  # a blurred hairline rule is light grey
-ANALYSIS_VERSION = 17  # bump when rule/marker detection changes: re-analyses cached pages, no re-OCR
+ANALYSIS_VERSION = 18  # bump when rule/marker detection changes: re-analyses cached pages, no re-OCR
 MARKER_HEIGHT = 72  # px of a marker's ink once enlarged for Tesseract, the same for every crop
 
 
@@ -224,8 +225,10 @@ def find_marks(image: Image.Image, data: dict, dpi: int) -> tuple[dict, list[Ima
                 if (box[1] + box[3] > base - 0.15 * size or unsure
                         or not _small_beside_neighbours(data, idx, pos, tail)):
                     continue
-            elif tail[4] == "tail" and _ends_in_number(data["text"][i]):
-                continue
+            elif tail[4] == "tail" and (_ends_in_number(data["text"][i])
+                                        or G.BARCODE_WORD.match(data["text"][i].strip())):
+                continue  # a number's own digits; a barcode's closing asterisk (a non-digit in the
+                # marker strip throws Tesseract's reading of the other crops out of step)
             elif tail[4] == "head" and pos > 0:
                 continue  # a raised start is a footnote's number only at the start of its line
             markers.append({"word": i, "box": list(map(int, tail[:4])), "whole": tail[4] == "whole",
