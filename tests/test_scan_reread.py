@@ -186,11 +186,13 @@ def test_a_good_page_rereads_words_in_running_text_not_the_scraps_of_logos_and_f
         [("the", 96.0), ("intérnational", 86.0), ("trade", 96.0), ("and", 96.0), ("navigation", 96.0)],
         [("the", 96.0), ("spacefaring", 91.0), ("nations", 96.0), ("and", 96.0)],
         [("assistance", 93.0), ("1n", 91.0), ("all", 96.0), ("States", 96.0)],
+        [("eut", 56.0), ("its", 96.0), ("activities,", 96.0)],                    # a short line's misread word
+        [("United", 96.0), ("Nations", 96.0), ("Avres/78/13", 16.0)],              # a short line, no word: a symbol
     ])
     doubtful = reread.doubtful_words(data)
     texts = [data["text"][i] for i in reread.worth_rereading(data, doubtful)]
     # misreads in text stay; scraps, and words already well formed (a number, a sales number, a word) go
-    assert texts == ["(UNISPACE+S50)", "Tbid.,", "intérnational", "1n"]
+    assert texts == ["(UNISPACE+S50)", "Tbid.,", "intérnational", "1n", "eut"]
     assert {"Ns", "il", "Avres/73/3", "70/193", "E.96.IV.8),", "drug", "spacefaring"} <= {data["text"][i] for i in doubtful}
 
 

@@ -91,7 +91,8 @@ SURE_NEIGHBOURS = 3  # a line of text: at least this many other words read surel
 def in_running_text(data: dict, i: int, rows: dict[tuple, list[int]] | None = None) -> bool:
     """Whether word ``i`` stands in a line of text: at least :data:`SURE_NEIGHBOURS` other words of its
     line are read at :data:`DOUBTFUL` or more and well formed (:func:`well_formed`: words, numbers,
-    symbols), and the word just before or after it is such an English word.
+    symbols), or, on a short line, every other word is, and the word is letters only (a wrapped
+    line's end: "eut its activities,"); and the word just before or after it is such an English word.
 
     The scraps Tesseract reads in a logo, a barcode or a seal ("Ns", "SZ", "{OYE", "TT", "il")
     stand among scraps, or between numbers and a short label on a masthead or a page foot
@@ -99,8 +100,12 @@ def in_running_text(data: dict, i: int, rows: dict[tuple, list[int]] | None = No
     """
     rows = rows if rows is not None else _rows(data)
     line = rows.get((data["block_num"][i], data["par_num"][i], data["line_num"][i]), [])
+    if i not in line:
+        return False
     sure = [j for j in line if j != i and float(data["conf"][j]) >= DOUBTFUL and well_formed(str(data["text"][j]))]
-    if len(sure) < SURE_NEIGHBOURS or i not in line:
+    core = str(data["text"][i]).strip().lstrip(_OPENING).rstrip(_CLOSING)
+    short_line = len(sure) == len(line) - 1 >= 2 and bool(quality._WORD.fullmatch(core))
+    if len(sure) < SURE_NEIGHBOURS and not short_line:  # a wrapped line's end: "eut its activities,"
         return False
     k = line.index(i)
     beside = [line[n] for n in (k - 1, k + 1) if 0 <= n < len(line)]
