@@ -224,8 +224,8 @@ def fit(samples: list[Sample]) -> dict:
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--docs", type=int, default=10, help="calibration documents (the even places of un-drafts)")
-    ap.add_argument("--pages", type=int, default=2)
+    ap.add_argument("--docs", type=int, default=20, help="calibration documents (the even places of un-drafts)")
+    ap.add_argument("--pages", type=int, default=4)
     ap.add_argument("--out", type=Path, default=default_dictionaries_dir() / CALIBRATION_FILE)
     args = ap.parse_args(argv)
     lex = load_lexicon(default_dictionaries_dir())

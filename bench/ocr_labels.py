@@ -310,8 +310,8 @@ MIN_SIMILARITY = 0.5
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--docs", type=int, default=10, help="documents of each half")
-    ap.add_argument("--pages", type=int, default=2, help="pages of each document")
+    ap.add_argument("--docs", type=int, default=20, help="documents of each half")
+    ap.add_argument("--pages", type=int, default=4, help="pages of each document")
     ap.add_argument("--families", default=",".join(FAMILIES))
     ap.add_argument("--half", choices=["both", "calibration", "evaluation"], default="both")
     args = ap.parse_args(argv)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -86,6 +87,39 @@ def test_register_tells_un_text_from_a_newspaper() -> None:
              "at the house and represented that he had been sent by the landlord to see to the blinds.")
     assert in_un_register(un, lex)
     assert not in_un_register(paper, lex)
+
+
+def test_a_damaged_un_scan_stays_in_the_register() -> None:
+    """A bilevel scan with speckle (bench/ocr_labels.py) names no UN body legibly and few of its
+    pairs are whole words, yet among the pairs of words it read whole the UN share is high."""
+    from pipeline.repair.register import MIN_PAIR_COVERAGE, known_pair_coverage, pair_coverage
+
+    lex = load_lexicon(default_dictionaries_dir())
+    page = (Path(__file__).parent / "data" / "register" / "A_80_L.5-p3-bilevel-speckle.txt").read_text(encoding="utf-8")
+    assert pair_coverage(page, lex) < MIN_PAIR_COVERAGE  # the share of all pairs alone says "not UN"
+    assert known_pair_coverage(page, lex)[1] >= 100
+    assert in_un_register(page, lex)
+
+
+def test_a_candidate_the_document_prints_surely_scores_higher() -> None:
+    """The document's own sure readings are evidence for a candidate ("Agend" where the
+    page prints "Agenda"); without that printing the same proposal scores lower."""
+    from pipeline.repair.words import spelling
+    from pipeline.worktext import Mark
+
+    lex = load_lexicon(default_dictionaries_dir())
+
+    def proposal(text: str):
+        work = WorkText("t", text)
+        work.marks = [Mark(m.start(), m.end(), "conf", {"conf": 0.9}) for m in re.finditer(r"\S+", text)]
+        found = [p for p in spelling(work, RepairContext(lexicon=lex, source_kind="scanned-pdf")) if p.after == "Agenda"]
+        assert len(found) == 1
+        return found[0]
+
+    printed = proposal("Welcomes the 2030 Agenda for Sustainable Development. See (Agend), para. 3.")
+    not_printed = proposal("Welcomes the 2030 plan for sustainable growth. See (Agend), para. 3.")
+    assert printed.info.get("document") and not not_printed.info.get("document")
+    assert printed.confidence > not_printed.confidence
 
 
 def test_committed_table_covers_every_guessing_rule_and_is_monotone() -> None:
