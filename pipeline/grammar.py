@@ -120,6 +120,9 @@ JOB_NUMBER = re.compile(
     r"^\s*(?:\d{1,3}\s*/\s*\d{1,3}\s+)?(?:GE\.)?\d{2}-\d{5}\s*(?:\([A-Z]\))?(?:\s+\d{6}){0,2}(?:\s+\d{1,3}\s*/\s*\d{1,3})?\s*$"
 )
 BARCODE = re.compile(r"^\s*\*\s?\d{6,}\s?\*\s*$")
+# The barcode's text as OCR reads it, one word: its closing asterisk is raised like a marker
+# ("*2324427*", "*2324427/*", "*2326027"), so the marker detector must know it.
+BARCODE_WORD = re.compile(r"^\*\d[\d/|]{5,}[*?°]?$")
 RECYCLE = re.compile(r"^\s*Please\s+recycle\s*$", re.I)
 # Cover notes of draft resolutions and reissues, marked with asterisks.
 COVER_NOTE = re.compile(r"^\s*\*+\s*(?:Non-member State|On behalf of|Reissued|Second reissue|Third reissue|In the absence of)\b", re.I)

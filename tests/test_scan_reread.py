@@ -76,6 +76,8 @@ def test_a_thin_scan_is_widened_on_its_way_to_tesseract():
     (("eut", 20.0), ("out", 50.0), False),                  # not sure enough
     (("Member", 50.0), ("Member States", 90.0), False),     # one word read as two
     (("Member", 50.0), ("", 0.0), False),
+    (("E.96.IV.8),", 43.0), ("E.96.1V.8),", 81.0), False),  # a symbol that parses is never unmade
+    (("A/78/L.42", 55.0), ("A/78/L.4Z", 90.0), False),
 ])
 def test_a_new_reading_wins_only_on_evidence(before, after, better):
     assert reread.better(before, after) is better
@@ -153,3 +155,64 @@ def test_the_page_says_how_many_words_were_read_again():
               "reread": {"tried": 9, "changed": [{"word": 3}, {"word": 7}]}}
     assert chain.page_quality(record)["preprocessing"] == ["deskew 0.4", "reread 2 of 9 doubtful words"]
     assert chain.describe_rereads({"tried": 0, "changed": []}) == []
+
+
+# ------------------------------------------------------------------ a good page re-reads only the words that matter
+
+
+def _page(lines: list[list[tuple[str, float]]]) -> dict:
+    """Words given line by line as (text, confidence); boxes do not matter here."""
+    data = {k: [] for k in ("level", "block_num", "par_num", "line_num", "word_num", "text", "conf",
+                            "left", "top", "width", "height")}
+    for n, line in enumerate(lines, 1):
+        for k, (text, conf) in enumerate(line, 1):
+            for key, v in (("level", 5), ("block_num", 1), ("par_num", 1), ("line_num", n), ("word_num", k),
+                           ("text", text), ("conf", conf), ("left", 40 * k), ("top", 50 * n), ("width", 30),
+                           ("height", 20)):
+                data[key].append(v)
+    return data
+
+
+def test_a_good_page_rereads_words_in_running_text_not_the_scraps_of_logos_and_footers():
+    data = _page([
+        [("Ns", 55.0), ("a", 51.0), ("SZ", 52.0)],                                   # the emblem: scraps
+        [("United", 96.0), ("Nations", 96.0), ("Avres/73/3", 20.0)],                 # beside a short label
+        [("23-25889", 92.0), ("il", 56.0), ("030124", 96.0), ("Please", 95.0), ("recycle", 90.0)],  # page foot
+        [("Outer", 96.0), ("Space", 93.0), ("(UNISPACE+S50)", 42.0), ("offers", 96.0), ("a", 94.0)],
+        [("2", 89.0), ("Tbid.,", 24.0), ("vol.", 96.0), ("2237,", 96.0), ("No.", 95.0), ("39574.", 95.0)],
+        [("resolutions", 95.0), ("70/193", 68.0), ("of", 68.0), ("22", 96.0), ("December", 96.0)],
+        [("Sales", 96.0), ("No.", 93.0), ("E.96.IV.8),", 43.0), ("chap.", 96.0), ("I,", 96.0)],
+        [("its", 96.0), ("drug", 22.0), ("resistant", 96.0), ("forms", 96.0)],
+        [("the", 96.0), ("intérnational", 86.0), ("trade", 96.0), ("and", 96.0), ("navigation", 96.0)],
+        [("the", 96.0), ("spacefaring", 91.0), ("nations", 96.0), ("and", 96.0)],
+        [("assistance", 93.0), ("1n", 91.0), ("all", 96.0), ("States", 96.0)],
+        [("eut", 56.0), ("its", 96.0), ("activities,", 96.0)],                    # a short line's misread word
+        [("United", 96.0), ("Nations", 96.0), ("Avres/78/13", 16.0)],              # a short line, no word: a symbol
+    ])
+    doubtful = reread.doubtful_words(data)
+    texts = [data["text"][i] for i in reread.worth_rereading(data, doubtful)]
+    # misreads in text stay; scraps, and words already well formed (a number, a sales number, a word) go
+    assert texts == ["(UNISPACE+S50)", "Tbid.,", "intérnational", "1n", "eut"]
+    assert {"Ns", "il", "Avres/73/3", "70/193", "E.96.IV.8),", "drug", "spacefaring"} <= {data["text"][i] for i in doubtful}
+
+
+@pytest.mark.parametrize("text, formed", [("70/193", True), ("4-15", True), ("26)]", True), ("(XXVIII)", True),
+                                          ("E.96.IV.8),", True), ("(A/73/L.3)|", True), ("Development\u201d,", True),
+                                          ("E.95.XHI.18),", False), ("[bid.,", False), ("I1)|", False), ("V4", False),
+                                          ("$-23/3,", False), ("2022!", False), ("applicatron", False)])
+def test_a_well_formed_word_is_a_number_a_numeral_a_symbol_or_a_word(text, formed):
+    assert reread.well_formed(text) is formed
+
+
+def test_a_good_page_with_nothing_worth_rereading_starts_no_tesseract(monkeypatch):
+    img, boxes = _line_image("the General Assembly decides")
+    data = _data([("the", 95.0), ("General", 30.0), ("Assembly", 93.0), ("decides", 96.0)], boxes)
+
+    def no_tesseract(*a, **k):
+        raise AssertionError("a Tesseract process was started")
+
+    monkeypatch.setattr(reread, "read_crops", no_tesseract)
+    new, rereads, failed = chain.reread_words(img, data, "eng", good=True)  # "General" is a word already
+    assert failed is None and rereads["tried"] == 0 and new is data
+    failed = chain.reread_words(img, data, "eng", good=False)[2]  # a poor page's doubtful words are all read again
+    assert failed is not None and "a Tesseract process was started" in failed

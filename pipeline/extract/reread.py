@@ -13,6 +13,11 @@ A word the page reading was sure of is never touched, nor is a word with
 raised ink at its end (a footnote marker: :mod:`pipeline.extract.ocr.markers` splits
 it off from the page's own reading).
 
+On a page whose first reading is good, only the words that matter are read
+again (:func:`worth_rereading`): a word in a line of text, not a logo's, a
+barcode's or a seal's scraps, and not a word English already knows; a page
+with none costs no Tesseract process at all.
+
 What changed is returned as data, one entry per word ({"word", "before",
 "after", "conf_before", "conf_after", "how"}), kept in the page's OCR record,
 and counted in the page's ``preprocessing`` ("reread 3 of 7 doubtful words").
@@ -29,6 +34,7 @@ import numpy as np
 import pytesseract
 from PIL import Image
 
+from pipeline import grammar as G
 from pipeline.extract import quality
 
 DOUBTFUL = 70.0  # a word read at a lower confidence is read again
@@ -77,6 +83,94 @@ def mixed(text: str) -> bool:
     """
     return any(any(c.isdigit() for c in run) and any(c.islower() for c in run) and not _ORDINAL.fullmatch(run)
                for run in _RUN.findall(text))
+
+
+SURE_NEIGHBOURS = 3  # a line of text: at least this many other words read surely and well formed
+
+
+def in_running_text(data: dict, i: int, rows: dict[tuple, list[int]] | None = None) -> bool:
+    """Whether word ``i`` stands in a line of text: at least :data:`SURE_NEIGHBOURS` other words of its
+    line are read at :data:`DOUBTFUL` or more and well formed (:func:`well_formed`: words, numbers,
+    symbols), or, on a short line, every other word is, and the word is letters only (a wrapped
+    line's end: "eut its activities,"); and the word just before or after it is such an English word.
+
+    The scraps Tesseract reads in a logo, a barcode or a seal ("Ns", "SZ", "{OYE", "TT", "il")
+    stand among scraps, or between numbers and a short label on a masthead or a page foot
+    ("23-25889 il 030124 Please recycle", "M Ny 28 December 2023").
+    """
+    rows = rows if rows is not None else _rows(data)
+    line = rows.get((data["block_num"][i], data["par_num"][i], data["line_num"][i]), [])
+    if i not in line:
+        return False
+    sure = [j for j in line if j != i and float(data["conf"][j]) >= DOUBTFUL and well_formed(str(data["text"][j]))]
+    core = str(data["text"][i]).strip().lstrip(_OPENING).rstrip(_CLOSING)
+    short_line = len(sure) == len(line) - 1 >= 2 and bool(quality._WORD.fullmatch(core))
+    if len(sure) < SURE_NEIGHBOURS and not short_line:  # a wrapped line's end: "eut its activities,"
+        return False
+    k = line.index(i)
+    beside = [line[n] for n in (k - 1, k + 1) if 0 <= n < len(line)]
+    return any(j in sure and quality._WORD.search(str(data["text"][j])) for j in beside)
+
+
+def known_word(text: str) -> bool:
+    """Every run of letters of ``text`` is a word of the general English list (wordfreq's large list,
+    shipped in its package, the one the lexicon's ``general_zipf`` reads): 'spacefaring', 'proprio',
+    'motu,' are; 'intérnational' is not."""
+    from wordfreq import get_frequency_dict  # cached by wordfreq: one copy with the lexicon's
+
+    words = get_frequency_dict("en", wordlist="large")
+    runs = _LETTERS.findall(text)
+    return bool(runs) and all(w.lower() in words for w in runs)
+
+
+_OPENING = "(\"'\u201c\u2018"
+_CLOSING = ")]|.,;:_\"'\u201d\u2019"
+_NUMBER = re.compile(r"\d+(?:[./,\-\u2013]\d+)*")
+_ROMAN = re.compile(r"(?=[IVXLC])(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
+
+
+def well_formed(text: str) -> bool:
+    """Whether ``text``, its surrounding punctuation aside, is already a thing of its kind: a number
+    ("70/193", "4-15"), a Roman numeral ("XXVIII"), a UN symbol the grammar parses ("E.96.IV.8",
+    "A/73/L.8/Add.1") or an English word of the verdict's list ("Endorses").  A re-read can only
+    change its punctuation, which is never taken, or make it wrong: "70/193" read "10/193",
+    "E.96.IV.8" read "E.96.1V.8" (both surer, on clean 300 dpi scans)."""
+    core = text.strip().lstrip(_OPENING).rstrip(_CLOSING)
+    if not core:
+        return False
+    if _NUMBER.fullmatch(core) or _ROMAN.fullmatch(core) or G.SYMBOL_FULL.match(core) or G.SYMBOL_STANDALONE.match(core):
+        return True
+    return bool(quality._WORD.fullmatch(core)) and core.lower() in quality.english_words()
+
+
+def worth_rereading(data: dict, doubtful: list[int]) -> list[int]:
+    """Those of ``doubtful`` worth a re-read on a page whose first reading is good: words in running
+    text (:func:`in_running_text`) that are not already well formed (:func:`well_formed`); of those
+    read surely (doubtful only as no word of the verdict's list, :func:`unknown`), only the ones no
+    larger English list knows either (:func:`known_word`: "spacefaring", "proprio" are words).
+
+    A good page's logo, barcode and seal are read as scraps at low confidence: read again, they stay
+    scraps (20 clean 300 dpi first pages: every change made outside running text was to furniture).
+    A page left with no such word costs no Tesseract process.
+    """
+    rows = _rows(data)
+    out = []
+    for i in doubtful:
+        text = str(data["text"][i]).strip()
+        if not in_running_text(data, i, rows) or well_formed(text):
+            continue
+        if float(data["conf"][i]) >= DOUBTFUL and not mixed(text) and known_word(text):
+            continue
+        out.append(i)
+    return out
+
+
+def _rows(data: dict) -> dict[tuple, list[int]]:
+    rows: dict[tuple, list[int]] = {}
+    for i, (level, text) in enumerate(zip(data["level"], data["text"])):
+        if level == 5 and str(text).strip():
+            rows.setdefault((data["block_num"][i], data["par_num"][i], data["line_num"][i]), []).append(i)
+    return rows
 
 
 def word_crop(gray: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
@@ -133,16 +227,25 @@ def better(before: tuple[str, float], after: tuple[str, float]) -> bool:
     False
     >>> better(("1n", 91.0), ("in", 94.0))
     True
+    >>> better(("E.96.IV.8),", 43.0), ("E.96.1V.8),", 81.0))
+    False
     """
     text, conf = after
     if not text or len(_TOKEN.findall(text)) != 1 or _alnum(text) == _alnum(before[0]) or mixed(text):
         return False  # punctuation or case alone is not worth a change ("79/155," is not "79/155."), nor "3i"
     if known_chars(text) < known_chars(before[0]) or (_ends_in_digit(text) and not _ends_in_digit(before[0])):
         return False  # a digit beside a word may be a footnote marker: ocr/markers.py finds those from the ink
+    if _symbol(before[0]) and not _symbol(text):
+        return False  # a symbol the grammar parses is never made one it does not
     if conf < MIN_CONFIDENCE:
         return False
     # clearly surer, or a non-word made a word, surely ("1n" at 91 read "in" at 94)
     return conf >= before[1] + SURE or (conf >= WORD_CONFIDENCE and known_chars(text) > known_chars(before[0]))
+
+
+def _symbol(text: str) -> bool:
+    core = text.strip().lstrip(_OPENING).rstrip(_CLOSING)
+    return bool(G.SYMBOL_FULL.match(core) or G.SYMBOL_STANDALONE.match(core))
 
 
 def _alnum(text: str) -> str:
@@ -155,14 +258,15 @@ def _ends_in_digit(text: str) -> bool:
     return bool(core) and (core[-1].isdigit() or core[-1] in "!?*\u00b0^")
 
 
-def reread_doubtful(gray: np.ndarray, data: dict, lang: str, *,
-                    skip: set[int] = frozenset()) -> tuple[dict, list[dict], int]:
+def reread_doubtful(gray: np.ndarray, data: dict, lang: str, *, skip: set[int] = frozenset(),
+                    words: list[int] | None = None) -> tuple[dict, list[dict], int]:
     """``data`` with its doubtful words read again where that reads them better.
 
     ``gray`` is the image the words were read from, ``skip`` words not to touch
-    (a footnote marker glued to its word).  Returns (data, changes, words tried).
+    (a footnote marker glued to its word), ``words`` the words to consider
+    (default: every doubtful word).  Returns (data, changes, words tried).
     """
-    todo = [i for i in doubtful_words(data) if i not in skip]
+    todo = [i for i in (doubtful_words(data) if words is None else words) if i not in skip]
     if not todo or len(todo) > MAX_WORDS:
         return data, [], 0
     crops = [enlarge(word_crop(gray, (data["left"][i], data["top"][i], data["width"][i], data["height"][i])))

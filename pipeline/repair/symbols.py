@@ -36,10 +36,11 @@ def parses(token: str) -> bool:
 
 
 def _looks_like_symbol(tok: str) -> bool:
-    """Worth a repair attempt: a digit, a separator or misread one, capitals."""
+    """Worth a repair attempt: a digit, a separator or misread one, capitals (or "$", an "S" read
+    with its stroke: "$-23/3")."""
     if not re.search(r"\d", tok):
         return False
-    if not any(c.isupper() for c in tok):
+    if not any(c.isupper() or c == "$" for c in tok):
         return False
     return "/" in tok or bool(re.search(r"[A-Z][.][0-9]", tok))
 
@@ -54,7 +55,9 @@ def repair(token: str, max_edits: int = 3) -> tuple[str, int, int] | None:
     """The repaired symbol, its number of edits and how many repairs tie.
 
     Edits are OCR confusions only: a glyph read for "/" and letters of the
-    series or a code read as look-alikes.
+    series or a code read as look-alikes.  The result parses as a full symbol or
+    as one cited alone ("$-23/3" -> "S-23/3", a special session's resolution;
+    "E.96.1V.13" -> "E.96.IV.13", a sales number).
     """
     options: list[tuple[int, str]] = []
     for i, ch in enumerate(token):
@@ -74,7 +77,7 @@ def repair(token: str, max_edits: int = 3) -> tuple[str, int, int] | None:
             for i, c in combo:
                 chars[i] = c
             cand = "".join(chars)
-            if SYMBOL_FULL.match(cand):
+            if SYMBOL_FULL.match(cand) or STANDALONE.match(cand):
                 found.append(cand)
         if found:
             # Prefer the reading with more components ("A/67/53", not
@@ -91,7 +94,7 @@ def repair(token: str, max_edits: int = 3) -> tuple[str, int, int] | None:
 def un_symbol(work: WorkText, ctx: RepairContext) -> list[Proposal]:
     """Repair UN document symbols whose slashes or letters OCR misread.
 
-    "AIHRC/7/31" -> "A/HRC/7/31"; "B/CN.4/2001/2" -> "E/CN.4/2001/2".
+    "AIHRC/7/31" -> "A/HRC/7/31"; "B/CN.4/2001/2" -> "E/CN.4/2001/2"; "$-23/3" -> "S-23/3".
     """
     guard = Guard(work)
     out: list[Proposal] = []

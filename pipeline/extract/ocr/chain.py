@@ -43,7 +43,8 @@ def read_page(key: str, n: int, dpi: int, lang: str, version: str, inp: PageInpu
     first = quality.measure(data)
     status, why = quality.page_verdict(first, dpi=inp.scanned_dpi)
     readings, tried, evidence, skipped = 1, [], None, None
-    if quality.page_verdict(first, dpi=None)[0] != "good":  # the reading itself is poor
+    good = quality.page_verdict(first, dpi=None)[0] == "good"
+    if not good:  # the reading itself is poor
         try:
             inp, data, first, more, tried, evidence = read_better(inp, data, first, dpi, lang, tmp)
         except Exception as exc:  # noqa: BLE001 -- a refinement that fails degrades: the first reading stays
@@ -54,7 +55,7 @@ def read_page(key: str, n: int, dpi: int, lang: str, version: str, inp: PageInpu
             readings += len(tried)
             status, why = quality.page_verdict(first, dpi=inp.scanned_dpi,
                                                ink_share=evidence["ink_share"] if evidence else None)
-    data, rereads, failed = reread_words(inp.image, data, lang)
+    data, rereads, failed = reread_words(inp.image, data, lang, good=good)
     skipped = skipped or failed
     record = page_record(key, n, dpi, lang, version, inp, inp.image, data, seconds)
     record.update(quality=first, status=status, why=why, readings=readings, tried=tried, reread=rereads)
@@ -65,19 +66,24 @@ def read_page(key: str, n: int, dpi: int, lang: str, version: str, inp: PageInpu
     return record, inp.image
 
 
-def reread_words(image: Image.Image, data: dict, lang: str) -> tuple[dict, dict, str | None]:
-    """The page's doubtful words read again (:mod:`pipeline.extract.reread`), markers' words left alone.
+def reread_words(image: Image.Image, data: dict, lang: str, *, good: bool = False) -> tuple[dict, dict, str | None]:
+    """The page's doubtful words read again (:mod:`pipeline.extract.reread`), markers' words left alone;
+    on a page whose first reading is ``good``, only those that matter (:func:`reread.worth_rereading`).
 
     Returns (data, {"tried": n, "changed": [...]}, why it was skipped or None).
     A failure degrades: the page keeps its own reading, and is not cached.
     """
     doubtful = reread.doubtful_words(data)
-    if not doubtful or len(doubtful) > reread.MAX_WORDS:
+    if len(doubtful) > reread.MAX_WORDS:
+        return data, {"tried": 0, "changed": []}, None
+    if good:
+        doubtful = reread.worth_rereading(data, doubtful)
+    if not doubtful:
         return data, {"tried": 0, "changed": []}, None
     t = time.perf_counter()
     try:
         skip = marked_words(np.asarray(image) < INK_LEVEL, data, set(doubtful))
-        data, changed, tried = reread.reread_doubtful(np.asarray(image), data, lang, skip=skip)
+        data, changed, tried = reread.reread_doubtful(np.asarray(image), data, lang, skip=skip, words=doubtful)
     except Exception as exc:  # noqa: BLE001 -- a refinement that fails degrades: the page's reading stays
         return data, {"tried": 0, "changed": []}, f"{type(exc).__name__}: {' '.join(str(exc).split())[:160]}"
     return data, {"tried": tried, "changed": changed, "seconds": round(time.perf_counter() - t, 3)}, None

@@ -19,6 +19,29 @@ def _strip_marker_junk(text: str) -> str:
     return text[:k]
 
 
+def strip_marker_tail(text: str, marker: str) -> str:
+    """A word's text without the footnote marker Tesseract read at its end.
+
+    What it put for the raised digit goes ("Assembly!", "Protocols,?", "Declaration,’"), and
+    digits glued to a word ("Assembly1", "2024;4"), but never a number's own digits: in "2022!"
+    the "!" is the marker "1", and the year stays 2022 (it was cut to "2").
+
+    >>> strip_marker_tail("2022!", "1"), strip_marker_tail("Assembly1", "1"), strip_marker_tail("2024;4", "4")
+    ('2022', 'Assembly', '2024;')
+    """
+    core = text
+    while len(core) > 1 and core[-1] in _MARKER_JUNK and not core[-1].isdigit():
+        core = core[:-1]
+    digits = len(core) - len(core.rstrip("0123456789"))
+    if 0 < digits < len(core) and not (core[-digits - 1].isdigit() or core[-digits - 1] in "/-‑–"):
+        core = core[:-digits]  # the marker read as digits, glued to a word
+        while len(core) > 1 and core[-1] in _MARKER_JUNK and not core[-1].isdigit():
+            core = core[:-1]  # and what Tesseract put between them ("Development?4")
+    if core == text and text.endswith(marker) and len(text) > len(marker):
+        core = text[:-len(marker)]
+    return core
+
+
 def page_layout_from_ocr(number: int, data: dict, analysis: dict, dpi: int,
                          width_px: int, height_px: int, image_rel: str | None) -> PageLayout:
     """Tesseract words (with markers split off) as layout glyphs, in PDF points."""
@@ -64,10 +87,7 @@ def page_layout_from_ocr(number: int, data: dict, analysis: dict, dpi: int,
                     w = max(1, left + w - x1)
                     left = x1
                 else:
-                    stripped = _strip_marker_junk(text)
-                    if stripped == text and text[-len(m["text"]):] == m["text"] and len(text) > len(m["text"]):
-                        stripped = text[:-len(m["text"])]
-                    text = stripped
+                    text = strip_marker_tail(text, m["text"])
                     w = max(1, x0 - left)
             if not text:
                 continue

@@ -13,11 +13,13 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image
 
+from pipeline import grammar as G
 from pipeline.extract.ocr.geometry import DESCENDING, find_rules, ink_baseline, line_metrics, word_rows
 
 INK_LEVEL = 165  # grey below this is ink (a blurred scan's thin strokes stay above 140)
 RULE_INK_LEVEL = 200  # a blurred hairline rule is light grey
-ANALYSIS_VERSION = 17  # bump when rule/marker detection changes: re-analyses cached pages, no re-OCR
+ANALYSIS_VERSION = 18  # bump when rule/marker detection changes: re-analyses cached pages, no re-OCR
+RAISED_PUNCTUATION = frozenset(",.'`\u2018\u2019\u201c\u201d\"")  # what Tesseract calls a small raised digit it cannot read
 MARKER_HEIGHT = 72  # px of a marker's ink once enlarged for Tesseract, the same for every crop
 
 
@@ -218,14 +220,17 @@ def find_marks(image: Image.Image, data: dict, dpi: int) -> tuple[dict, list[Ima
             if tail[4] == "whole":
                 # Tesseract's own box must be raised too: faint ink lost to binarisation makes a
                 # blurred full-height digit look raised, but not to Tesseract
-                # (unless Tesseract named it a comma or a full stop: raised, it is neither)
+                # (unless Tesseract named it a comma, a full stop or a quote mark: raised and as
+                # tall as a digit, it is none of them; a note's "1" in Liberation Sans read "’" at 0)
                 unsure = float(data["conf"][i]) < 10 and not (
-                    data["text"][i].strip() in (",", ".") and box[1] + box[3] < base - 0.3 * size)
+                    data["text"][i].strip() in RAISED_PUNCTUATION and box[1] + box[3] < base - 0.3 * size)
                 if (box[1] + box[3] > base - 0.15 * size or unsure
                         or not _small_beside_neighbours(data, idx, pos, tail)):
                     continue
-            elif tail[4] == "tail" and _ends_in_number(data["text"][i]):
-                continue
+            elif tail[4] == "tail" and (_ends_in_number(data["text"][i])
+                                        or G.BARCODE_WORD.match(data["text"][i].strip())):
+                continue  # a number's own digits; a barcode's closing asterisk (a non-digit in the
+                # marker strip throws Tesseract's reading of the other crops out of step)
             elif tail[4] == "head" and pos > 0:
                 continue  # a raised start is a footnote's number only at the start of its line
             markers.append({"word": i, "box": list(map(int, tail[:4])), "whole": tail[4] == "whole",
@@ -271,8 +276,9 @@ def name_markers(analysis: dict, data: dict, texts: list[str]) -> dict:
             tail = word[len(word.rstrip("0123456789")):]
             t = tail if tail and (m["whole"] or len(tail) < len(word)) else ""
         x0, y0, x1, y1 = m["box"]
-        if m.get("one") and (not t or len(t) > 1 or t == "4"):
-            t = "1"  # one glyph shaped as a "1": read as nothing, "4" or "41" (its flag read as a 4)
+        if m.get("one") and t != "1":
+            t = "1"  # one glyph shaped as a "1" (no other digit is, in any face: is_one_stroke): read as
+            # nothing, "4" or "41" (a Courier flag read as a 4), or "2" (Liberation Sans "1 2 1 2" read "222")
         elif not t and (x1 - x0) <= 0.45 * (y1 - y0) and not m.get("unread"):
             t = "1"  # a lone thin stroke Tesseract will not read: the only digit that narrow
             # (not for ink beside a word that Tesseract read as no word: there it must read a digit)
