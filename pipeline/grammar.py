@@ -191,6 +191,9 @@ ITEM_NUMBER = re.compile(r"^(\s*)\(([a-z]{1,2}|[ivx]{1,5})\)(?=\s)\s*")
 # "(iii)"): the footnote zone's own numbering is what this guards against.
 OPERATIVE_START = re.compile(r"^\s*\d{1,3}\.(\s|$)")
 ITEM_START = re.compile(r"^\s*\([a-z]{1,2}\)\s")
+# Repair's reading (repair.numbering): a sub-item's letter at a line start as OCR
+# may print it ("(ec)" or "(ce)" for "(e)").  Group: the letters.
+ITEM_LETTER_LINE = re.compile(r"(?m)^[ \t]*\(([A-Za-z]{1,2})\)(?=[ \t])")
 # Repair's reading: every line a paragraph number opens, anywhere in the text.
 NUMBERED_LINE = re.compile(r"(?m)^[ \t]*(?P<num>\d{1,3})\.(?=\s)")
 # A part heading numbered in roman: "II. Programme of work".

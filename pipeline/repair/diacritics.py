@@ -1,7 +1,7 @@
 """Accents the OCR lost: "Cote d'Ivoire" -> "Côte d'Ivoire", "Turkiye" -> "Türkiye".
 
 Tesseract's English model often reads an accented letter as its bare
-letter.  A word is given back its accents when UN text (the lexicon, or the
+letter, or as another letter ("Tirkiye").  A word is given back its accents when UN text (the lexicon, or the
 protected names: Member States, places) prints it only with them and never
 bare, and the bare form is no English word; or when the protected name it
 starts stands there whole ("Cote d'Ivoire").  Only OCR words: a text export
@@ -46,6 +46,32 @@ def accented_forms(lex: Lexicon) -> dict[str, str | None]:
     return index
 
 
+def misread_accents(lex: Lexicon) -> dict[tuple[int, str], str | None]:
+    """(position, bare form with that letter masked) -> the UN word with its one accented letter
+    there ("Türkiye": (1, "t?rkiye")); None when two words share a key."""
+    index = lex.__dict__.get("_misread_accents")
+    if index is None:
+        index = {}
+        for bare, accented in accented_forms(lex).items():
+            if accented is None or len(bare) < 5:
+                continue
+            marked = [i for i, c in enumerate(accented) if not c.isascii()]
+            if len(marked) != 1:
+                continue
+            i = marked[0]
+            key = (i, bare[:i] + "?" + bare[i + 1:])
+            index[key] = accented if index.get(key, accented) == accented else None
+        lex.__dict__["_misread_accents"] = index
+    return index
+
+
+def _misread(bare: str, lex: Lexicon) -> str | None:
+    """The accented UN word ``bare`` is with its accented letter read as another letter, if one."""
+    index = misread_accents(lex)
+    found = {index.get((i, bare[:i] + "?" + bare[i + 1:])) for i in range(len(bare))} - {None}
+    return found.pop() if len(found) == 1 else None
+
+
 def _phrase_stands(text: str, start: int, accented: str, lex: Lexicon) -> bool:
     """Does a protected phrase starting with ``accented`` stand at ``start``, accents aside?"""
     ahead = [_apostrophes(strip_accents(m.group().lower())) for m in WORD_RE.finditer(text, start, start + 80)]
@@ -66,8 +92,12 @@ def diacritics(work: WorkText, ctx: RepairContext) -> list[Proposal]:
     for t in tokens(work, lex, ctx):
         bare = t.text.lower()
         accented = forms.get(bare)
-        if not accented or work.conf_at(t.start, t.end) is None:
+        if work.conf_at(t.start, t.end) is None:
             continue  # OCR words only
+        if not accented and bare.isascii() and not lex.is_known(bare) and not lex.general_zipf(bare):
+            accented = _misread(bare, lex)  # "Tirkiye": the accented letter read as another
+        if not accented:
+            continue
         if lex.domain_count(bare):
             continue  # UN text prints it bare too
         phrase = _phrase_stands(work.text, t.start, accented, lex)

@@ -11,6 +11,10 @@ given the number its neighbours fix, only when the surest headings around it
 them, and the printed number is a stroke or two from it.  A run that skips
 a number ("Part I", "Part III") is never filled: nothing says a part is
 missing rather than misread.
+
+Sub-items lettered "(a)", "(b)", ... at line starts number on the same way:
+"(ec)" or "(ce)" between "(d)" and "(f)" is "(e)" (Tesseract's commonest
+misreading on clean scans of UN text).
 """
 from __future__ import annotations
 
@@ -18,7 +22,7 @@ import re
 
 from rapidfuzz.distance import Levenshtein
 
-from ..grammar import NUMBERED_HEADING
+from ..grammar import ITEM_LETTER_LINE, NUMBERED_HEADING
 from ..worktext import Proposal, WorkText
 from .. import rules as R
 from .engine import RepairContext, rule
@@ -56,7 +60,8 @@ def _distance(printed: str, wanted: str) -> int:
 
 @rule(R.HEADING_SEQUENCE)
 def heading_sequence(work: WorkText, ctx: RepairContext) -> list[Proposal]:
-    """Renumber a heading the run of headings fixes.  "Part VI." between "Part VI." and "Part VUI.", "Part IX." -> "Part VII."."""
+    """Renumber a heading the run of headings fixes.  "Part VI." between "Part VI." and "Part VUI.", "Part IX." -> "Part VII.";
+    "(ec)" between "(d)" and "(f)" -> "(e)"."""
     runs: dict[str, list[tuple[int, int, str, int | None]]] = {}
     for m in NUMBERED_HEADING.finditer(work.text):
         label = (m.group(1) or "").lower()
@@ -66,7 +71,37 @@ def heading_sequence(work: WorkText, ctx: RepairContext) -> list[Proposal]:
     out: list[Proposal] = []
     for heads in runs.values():
         out.extend(_renumber(heads))
+    out.extend(_reletter([(m.start(1), m.end(1), m.group(1)) for m in ITEM_LETTER_LINE.finditer(work.text)]))
     return sorted(out, key=lambda p: p.start)
+
+
+def _reletter(items: list[tuple[int, int, str]]) -> list[Proposal]:
+    """Proposals for sub-item letters the run of items fixes: (start, end, printed) each.
+
+    A single small letter is sure unless its neighbour prints the same; between
+    two sure letters that leave exactly one letter for each item, an item printed
+    as two letters, one of them the letter wanted, is given that letter (never a
+    roman numeral: "(ii)", "(iv)" start lists of their own)."""
+    values = [ord(p) - 96 if len(p) == 1 and "a" <= p <= "z" else None for _, _, p in items]
+    sure = [i for i, v in enumerate(values) if v is not None
+            and not (i and values[i - 1] == v) and not (i + 1 < len(values) and values[i + 1] == v)]
+    out = []
+    for a, b in zip(sure, sure[1:]):
+        va, vb = values[a], values[b]
+        if b - a < 2 or vb - va != b - a:
+            continue
+        stretch = []
+        for k in range(a + 1, b):
+            start, end, printed = items[k]
+            wanted = chr(96 + va + (k - a))
+            low = printed.lower()
+            if len(low) != 2 or wanted not in low or roman_value(low.upper()) is not None:
+                stretch = []
+                break  # not a misread of the wanted letter: leave the stretch alone
+            stretch.append(Proposal(start, end, wanted, R.HEADING_SEQUENCE, 0.9,
+                                    {"printed": printed, "between": [chr(96 + va), chr(96 + vb)]}))
+        out.extend(stretch)
+    return out
 
 
 def _renumber(heads: list[tuple[int, int, str, int | None]]) -> list[Proposal]:
