@@ -53,7 +53,9 @@ SESSION_DATES = re.compile(rf"^\s*\d{{1,2}}(?:\s+(?:{G.MONTHS}))?(?:\s+\d{{4}})?
 AGENDA = re.compile(
     rf"^\s*(?:Agenda\s+items?|Items?)\s+(.+?)(?:\s+of\s+the\s+(?:provisional|preliminary|revised)\s+agenda)?\s*({MARK})?\s*$")
 ADOPTED_BY = re.compile(
-    rf"^\s*(Resolution|Decision)s?\s+adopted\s+by\s+the\s+([A-Z][A-Za-z ]+?)(?:\s+on\s+(\d{{1,2}}\s+(?:{G.MONTHS})\s+\d{{4}}))?\s*$")
+    rf"^\s*(Resolution|Decision)s?\s+adopted\s+by\s+the\s+([A-Z][A-Za-z ]+?)(?:\s+on(?:\s+(\d{{1,2}}\s+(?:{G.MONTHS})\s+\d{{4}}))?)?\s*$")
+# "Resolution adopted by the General Assembly on" whose date a scan's line break put on the next line.
+ADOPTED_ON = re.compile(r"\s(?:on)\s*$")
 ON_DATE = re.compile(rf"^\s*on\s+(\d{{1,2}}\s+(?:{G.MONTHS})\s+\d{{4}})\s*$")
 REPORT = re.compile(r"^\s*\[\s*(?:on the (?:report|recommendation) of|without reference to)", re.I)
 SC_NUMBER = re.compile(r"^\s*Resolution\s+(\d{3,5}\s*\(\d{4}\))\s*$")
@@ -175,6 +177,11 @@ def read(lines: list[str]) -> Head:
         if role:
             roles[i] = role
             i += 1
+            if role == "adopted" and ADOPTED_ON.search(t):  # "... General Assembly on" / "26 October 2018"
+                nxt = _first_line(lines, i)
+                if nxt is not None and G.DATE_LINE.match(lines[nxt]):
+                    roles[nxt] = "adopted"
+                    i = nxt + 1
             continue
         # What the document is: a sponsors' statement ending "...: draft resolution", "Draft
         # resolution submitted by ...", "Note by the Secretariat"; the title follows it.
