@@ -204,9 +204,8 @@ def repair_masthead_symbol(work: WorkText, ctx: RepairContext) -> list[Proposal]
             lost = False
             if not found and ev.get("organ") and re.fullmatch(r"RES[/" + re.escape(SLASH_LOOKALIKES) + r"]\d{1,4}[/"
                                                                + re.escape(SLASH_LOOKALIKES) + r"]\d{1,4}", tok):
-                series = G.RESOLUTION_SERIES[ev["organ"]]  # the series lost: "RES/73/3"
-                found = [(series[:-len("RES/")] + c, 0) for c, _ in candidates("A/" + tok)
-                         if c.startswith("A/")] if series == "A/RES/" else []
+                full = G.RESOLUTION_SERIES[ev["organ"]][:-len("RES/")] + tok  # the series lost: "RES/73/3"
+                found = [(full, 0)] if G.SYMBOL_FULL.match(full) else candidates(full)
                 lost = True
             best = None
             for sym, changed in found:
