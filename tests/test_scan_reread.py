@@ -78,6 +78,9 @@ def test_a_thin_scan_is_widened_on_its_way_to_tesseract():
     (("Member", 50.0), ("", 0.0), False),
     (("E.96.IV.8),", 43.0), ("E.96.1V.8),", 81.0), False),  # a symbol that parses is never unmade
     (("A/78/L.42", 55.0), ("A/78/L.4Z", 90.0), False),
+    (("12A", 65.0), ("I2A", 84.0), False),          # a digit made a letter, digits kept (noise_blur)
+    (("071118", 15.0), ("O71118", 90.0), False),    # a job number's digit made a letter
+    (("E.96.1V.8),", 40.0), ("E.96.IV.8),", 85.0), True),  # unless it makes the symbol parse
 ])
 def test_a_new_reading_wins_only_on_evidence(before, after, better):
     assert reread.better(before, after) is better

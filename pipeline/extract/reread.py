@@ -237,10 +237,16 @@ def better(before: tuple[str, float], after: tuple[str, float]) -> bool:
         return False  # a digit beside a word may be a footnote marker: ocr/markers.py finds those from the ink
     if _symbol(before[0]) and not _symbol(text):
         return False  # a symbol the grammar parses is never made one it does not
+    if 0 < _digits(text) < _digits(before[0]) and not _symbol(text):
+        return False  # a digit read as a letter in a token that keeps others: "12A" read "I2A"
     if conf < MIN_CONFIDENCE:
         return False
     # clearly surer, or a non-word made a word, surely ("1n" at 91 read "in" at 94)
     return conf >= before[1] + SURE or (conf >= WORD_CONFIDENCE and known_chars(text) > known_chars(before[0]))
+
+
+def _digits(text: str) -> int:
+    return sum(c.isdigit() for c in text)
 
 
 def _symbol(text: str) -> bool:
