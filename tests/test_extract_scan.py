@@ -13,7 +13,7 @@ import pytest
 from PIL import Image, ImageDraw
 from rapidfuzz.distance import Levenshtein
 
-from pipeline.extract.ocr import cache, geometry, image, markers, tesseract
+from pipeline.extract.ocr import cache, geometry, image, markers, tessapi, tesseract
 from pipeline.extract.pdf import extract_pdf
 from pipeline.model import Extracted, Source
 
@@ -192,11 +192,15 @@ def test_pages_are_pipelined_and_markers_read_in_one_call(tmp_path, scanned, cle
     dest.save(str(two))
     src.close()
     dest.close()
-    calls = []
-    real = tesseract.pytesseract.image_to_boxes
-    monkeypatch.setattr(tesseract.pytesseract, "image_to_boxes", lambda *a, **k: calls.append(1) or real(*a, **k))
+    calls, commands = [], []
+    real, real_command = tesseract.read_markers, tesseract.pytesseract.image_to_boxes
+    monkeypatch.setattr(tesseract, "read_markers", lambda *a, **k: calls.append(1) or real(*a, **k))
+    monkeypatch.setattr(tesseract.pytesseract, "image_to_boxes",
+                        lambda *a, **k: commands.append(1) or real_command(*a, **k))
     doc = extract_pdf(two, _source(two), settings={"dpi": 300}, cache_dir=tmp_path / ".stages")
     assert doc.meta["ocr_pages"] == [1, 2] and len(calls) == 1
+    # in this process where libtesseract loads (ocr/tessapi.py), else one command for both pages
+    assert len(commands) == (0 if tessapi.reader("markers", "eng") is not None else 1)
     import json
 
     folder = next((tmp_path / ".stages" / "ocr").iterdir())
