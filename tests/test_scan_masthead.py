@@ -32,6 +32,10 @@ BORN = {
     "typewriter-A_RES_73_3": ("A/RES/73/3", "2018-10-10", "Political declaration of the high-level meeting of the "
                               "General Assembly on the fight against tuberculosis"),
     "turned180-A_RES_73_7": ("A/RES/73/7", "2018-10-29", "Report of the International Criminal Court"),
+    # eroded large type: the top of "General" was taken for a raised marker "1"
+    "eroded-A_RES_73_6": ("A/RES/73/6", "2018-10-26", "Fiftieth anniversary of the first United Nations Conference "
+                          "on the Exploration and Peaceful Uses of Outer Space: space as a driver of sustainable "
+                          "development"),
 }
 
 
@@ -161,6 +165,19 @@ def test_what_is_no_misread_symbol_gives_no_candidate(read):
 
 def test_session_numbers():
     assert [session_number(w) for w in ("Seventy-third", "Eightieth", "Fifth", "Twelfth", "Soon")] == [73, 80, 5, 12, None]
+
+
+def test_a_short_unread_line_between_masthead_lines_does_not_start_the_title():
+    """noise_blur: "Distr.: General" read "Ses ise" at confidence 6 and 8."""
+    h = masthead.read(["Ses ise", "General Assembly", "22 December 2023", "Seventy-eighth session",
+                       "Resolution adopted by the General Assembly on 19 December 2023",
+                       "78/204. National human rights institutions", "The General Assembly,", "Recalling ..."])
+    assert h.title == "National human rights institutions" and h.facts["adopted"] == "2023-12-19"
+
+
+@pytest.mark.parametrize("line", ["Distr: General", "Distr.:1 General", "Distr.: General"])
+def test_the_distribution_line_as_a_scan_reads_it(line):
+    assert masthead.fact_role(line) == "distribution"
 
 
 def test_adopted_on_with_its_date_on_the_next_line():

@@ -34,7 +34,7 @@ from .. import grammar as G
 from .. import masthead
 from .. import rules as R
 from ..worktext import Proposal, WorkText
-from .engine import RepairContext, rule
+from .engine import EXACT_KINDS, RepairContext, rule
 HEAD_LINES = 25  # the masthead is within the first page's first lines
 SLASH_LOOKALIKES = "vVlI1|\\"
 _TOKEN = re.compile(r"\S+")
@@ -71,49 +71,55 @@ def _edit(a: str, b: str) -> int:
     return Levenshtein.distance(a, b)
 
 
-def _code(part: str) -> tuple[str, int] | None:
-    """A component as a symbol code: as read, in capitals, or the nearest code (letters misread)."""
-    if part in _CODES or part.upper() in _CODES:
-        return (part if part in _CODES else part.upper()), 0
-    if not part.isalpha() or len(part) < 3:
-        return None
+def _codes(part: str) -> list[tuple[str, int]]:
+    """A component as a symbol code, with the letters changed: as read, in capitals ("Res" -> "RES"
+    as well: the document's evidence chooses), or the nearest code (letters misread)."""
+    out = [(c, 0) for c in dict.fromkeys((part, part.upper())) if c in _CODES]
+    if out or not part.isalpha() or len(part) < 3:
+        return out
     best = min(_CODES, key=lambda c: _edit(part.upper(), c))
     d = _edit(part.upper(), best)
-    return (best, d) if d <= 2 and len(best) >= 3 else None
+    return [(best, d)] if d <= 2 and len(best) >= 3 else []
+
+
+_SERIES = sorted(G.SYMBOL_SERIES, key=len, reverse=True)
+
+
+def _heads(head: str) -> list[tuple[list[str], int]]:
+    """The head's parts ("A", "RES") with each way a slash may have been misread or lost, and its cost."""
+    spots = [k for k, c in enumerate(head) if c in SLASH_LOOKALIKES][:6]
+    out = []
+    for n in range(len(spots) + 1):
+        for chosen in itertools.combinations(spots, n):
+            parts = "".join("/" if k in chosen else c for k, c in enumerate(head)).split("/")
+            if all(parts):
+                out.append((parts, 0))
+                if len(parts) == 1:  # a slash lost: "ARES" is "A" and "RES"
+                    out += [([ser, parts[0][len(ser):]], 1) for ser in _SERIES
+                            if parts[0].upper().startswith(ser) and len(parts[0]) > len(ser)]
+    return out
 
 
 def candidates(token: str) -> list[tuple[str, int]]:
-    """Symbols ``token`` may be, each with the number of code letters changed (0: only slashes and case)."""
+    """Symbols ``token`` may be, each with the number of letters changed or slashes restored (0: only
+    slashes read as letters, and case)."""
     read = token.strip(".,;:()[]")
     t = read.replace("\\/", "/").replace("/\\", "/")
     m = _TAIL.search(t)
     if not m:
         return []
     head = t[:m.start()]
-    nums = re.findall(r"\d{1,4}", m.group(0))
-    tail = "/" + "/".join(nums)
+    tail = "/" + "/".join(re.findall(r"\d{1,4}", m.group(0)))
     out: dict[str, int] = {}
-    spots = [k for k, c in enumerate(head) if c in SLASH_LOOKALIKES][:6]
-    for n in range(len(spots) + 1):
-        for chosen in itertools.combinations(spots, n):
-            h = "".join("/" if k in chosen else c for k, c in enumerate(head))
-            parts = [p for p in h.split("/")]
-            if not parts or any(not p for p in parts):
-                continue
-            series, codes = parts[0], parts[1:]
-            fixed, cost = [], 0
-            ok = True
-            for p in codes:
-                c = _code(p)
-                if c is None:
-                    ok = False
-                    break
-                fixed.append(c[0])
-                cost += c[1]
-            if not ok:
-                continue
-            for ser in {series, series.upper()}:
-                sym = "/".join([ser] + fixed) + tail
+    for parts, cost0 in _heads(head):
+        series, rest = parts[0], parts[1:]
+        options = [_codes(p) for p in rest]
+        if any(not o for o in options):
+            continue
+        for combo in itertools.product(*options):
+            cost = cost0 + sum(c for _, c in combo)
+            for ser in dict.fromkeys((series, series.upper())):
+                sym = "/".join([ser] + [c for c, _ in combo]) + tail
                 if G.SYMBOL_FULL.match(sym) and sym != read:
                     out[sym] = min(cost + (ser != series), out.get(sym, 99))
     return sorted(out.items(), key=lambda kv: (kv[1], kv[0]))
@@ -186,15 +192,16 @@ def repair_masthead_symbol(work: WorkText, ctx: RepairContext) -> list[Proposal]
 
     ``"Avres/73/3"`` with "73/3. Political declaration ..." below it -> ``"A/RES/73/3"``.
     """
-    from .order import EXACT_KINDS
-
     if ctx.source_kind in EXACT_KINDS:
         return []
     head = [ln for ln in work.lines[:HEAD_LINES] if ln.page == 1]
     texts = [work.text[ln.start:ln.end] for ln in head]
-    if any(masthead.fact_role(t) == "symbol" for t in texts):
-        return []  # the masthead's symbol reads well
     ev = evidence(work, len(head))
+    for t in texts:
+        if masthead.fact_role(t) == "symbol":
+            read = masthead.SYMBOL_AT_END.search(t).group(1)
+            if not (ev.get("number") or ev.get("running_head")) or score(read, 0, False, ev)[0]:
+                return []  # the masthead's symbol reads well (or nothing the document prints says otherwise)
     for ln, t in zip(head, texts):
         if masthead.is_formula(t) or masthead.TITLE.match(t):
             break

@@ -10,7 +10,8 @@ low confidence (":" at 21 before "Distr.:") do the same.
 
 Evidence, in the top band of page 1 (:data:`BAND`) only:
 
-* a *scrap* is a word read below :data:`DOUBTFUL` that is nothing text is made
+* a *scrap* is a word read below :data:`DOUBTFUL` (or whose box is taller than
+  any line of text) that is nothing text is made
   of: no English word of four letters or more, no number of two digits or
   more, no symbol-like run with a slash ("Avres/73/3" is the masthead's symbol
   misread, kept for :mod:`pipeline.repair.masthead_symbol`);
@@ -20,7 +21,8 @@ Evidence, in the top band of page 1 (:data:`BAND`) only:
   region is part of it unless it is read surely as text (a word of the
   lexicon or a number at :data:`SURE` or more);
 * a *speck*: a lone word of punctuation only, read below :data:`SPECK_CONF`,
-  smaller than half a text height.
+  smaller than half a text height or standing apart from the words of its line
+  (":" before "Distr.:", "}" far left of "22 December 2023").
 
 Real masthead text is never taken: a word read surely as text is never a
 scrap, whatever region it sits in.  The words found are returned with the
@@ -47,7 +49,8 @@ SPECK_CONF = 50.0
 SPECK_HEIGHT = 0.5
 
 _LETTERS = re.compile(r"[^\W\d_]{4,}")
-_DIGITS = re.compile(r"\d{2,}")
+_NUMBER = re.compile(r"\d{2,}(?:[.,\-\u2013]\d+)*(?:st|nd|rd|th)?")  # "2018", "129", "19-21", "73rd"; not "S44"
+_PUNCT = "()[]{}.,;:*"
 
 
 def _english() -> frozenset[str]:
@@ -62,7 +65,7 @@ def is_text(text: str, conf: float) -> bool:
     core = text.strip()
     if "/" in core and any(c.isdigit() for c in core):
         return True
-    if _DIGITS.search(core):
+    if _NUMBER.fullmatch(core.strip(_PUNCT)):
         return True
     words = _english()
     if any(w.lower() in words for w in _LETTERS.findall(core)):
@@ -87,15 +90,17 @@ def masthead_scraps(data: dict, width_px: int, height_px: int) -> dict[int, str]
     conf = {i: float(data["conf"][i]) for i in band}
     box = {i: (data["left"][i], data["top"][i], data["left"][i] + data["width"][i], data["top"][i] + data["height"][i])
            for i in band}
-    seeds = [i for i in band if conf[i] < DOUBTFUL and not is_text(str(data["text"][i]), conf[i])]
+    # A scrap: read unsurely, or a box taller than any line of text ("\\y" 119 px high at 77), and no text.
+    seeds = [i for i in band if (conf[i] < DOUBTFUL or box[i][3] - box[i][1] >= GRAPHIC_HEIGHT * h)
+             and not is_text(str(data["text"][i]), conf[i])]
     out: dict[int, str] = {}
     for group in _clusters(seeds, box, LINK * h):
         x0 = min(box[i][0] for i in group)
         y0 = min(box[i][1] for i in group)
         x1 = max(box[i][2] for i in group)
         y1 = max(box[i][3] for i in group)
-        if y1 - y0 >= GRAPHIC_HEIGHT * h and len(group) >= 2:
-            m = 0.25 * h
+        if y1 - y0 >= GRAPHIC_HEIGHT * h:
+            m = 0.5 * h
             for i in band:
                 cx, cy = (box[i][0] + box[i][2]) / 2, (box[i][1] + box[i][3]) / 2
                 if x0 - m <= cx <= x1 + m and y0 - m <= cy <= y1 + m and (
@@ -104,9 +109,26 @@ def masthead_scraps(data: dict, width_px: int, height_px: int) -> dict[int, str]
         elif len(group) == 1:
             i = group[0]
             t = str(data["text"][i]).strip()
-            if not any(c.isalnum() for c in t) and conf[i] < SPECK_CONF and box[i][3] - box[i][1] < SPECK_HEIGHT * h:
+            if not any(c.isalnum() for c in t) and conf[i] < SPECK_CONF and (
+                    box[i][3] - box[i][1] < SPECK_HEIGHT * h or _alone(data, i, 3 * h)):
                 out[i] = "speck"
     return out
+
+
+def _alone(data: dict, i: int, gap: float) -> bool:
+    """No other word of its Tesseract line within ``gap`` pixels: a mark standing apart, between no words."""
+    key = (data["block_num"][i], data["par_num"][i], data["line_num"][i]) if "block_num" in data else None
+    x0, x1 = data["left"][i], data["left"][i] + data["width"][i]
+    for j, t in enumerate(data["text"]):
+        if j == i or data["level"][j] != 5 or not str(t).strip():
+            continue
+        if key is not None and (data["block_num"][j], data["par_num"][j], data["line_num"][j]) != key:
+            continue
+        if key is None:
+            continue
+        if data["left"][j] - x1 <= gap and x0 - (data["left"][j] + data["width"][j]) <= gap:
+            return False
+    return key is not None
 
 
 def _clusters(idx: list[int], box: dict[int, tuple], gap: float) -> list[list[int]]:

@@ -12,6 +12,9 @@ from pipeline.extract.ocr.graphics import BAND, masthead_scraps, text_height
 # A masthead's Tesseract line may join its columns ("General Assembly" in large type, "Distr.: General"):
 # parts this many text heights apart get their own size and baseline.
 MASTHEAD_COLUMN_GAP = 3.0
+# A "marker" this many text heights wide in page 1's top band is the top of the organ's large letters
+# ("General" in eroded type read as "General" + a raised "1"): a footnote marker is one to three small characters.
+MASTHEAD_MARKER_WIDTH = 2.0
 
 # characters Tesseract puts where a raised footnote digit was printed
 _MARKER_JUNK = set("0123456789!?'\"’‘”“*>°º^+~`¹²³⁴⁵⁶⁷⁸⁹⁰")
@@ -52,6 +55,10 @@ def page_layout_from_ocr(number: int, data: dict, analysis: dict, dpi: int,
     """Tesseract words (with markers split off) as layout glyphs, in PDF points."""
     k = 72.0 / dpi
     markers = {m["word"]: m for m in analysis.get("markers", []) if m.get("text")}
+    if number == 1:  # the masthead's large type is no marker: raised ink wider than two text heights
+        wide = MASTHEAD_MARKER_WIDTH * text_height(data)
+        markers = {i: m for i, m in markers.items()
+                   if not (m["box"][3] <= BAND * height_px and m["box"][2] - m["box"][0] > wide)}
     # A note's number at the head of its line that the re-read could not name (an eroded "2" read
     # "to"): its words stay as OCR read them, but raised, so the footnote stage numbers it by the
     # sequence (a logged, flagged correction) instead of reading "to" as the note's first word.
