@@ -135,6 +135,12 @@ def test_no_symbol_is_invented_without_evidence():
     assert p.confidence < 0.6 and "why_not_applied" in p.info
 
 
+def test_a_cited_number_opening_a_body_line_is_no_evidence():
+    body = ["The General Assembly,", "Recalling its resolution", "72/3 of 30 October 2017 and all its resolutions,"]
+    (p,) = repair_masthead_symbol(_work(HEAD + body), RepairContext(source_kind="scanned-pdf"))
+    assert p.confidence < 0.6
+
+
 def test_a_symbol_the_title_number_contradicts_is_left_alone():
     assert repair_masthead_symbol(_work(HEAD + ["73/4. Political declaration", "The General Assembly,"]),
                                   RepairContext(source_kind="scanned-pdf")) == []
