@@ -186,6 +186,13 @@ def test_the_distribution_line_as_a_scan_reads_it(line):
     assert masthead.fact_role(line) == "distribution"
 
 
+def test_a_speck_before_the_title_number_is_no_part_of_the_title():
+    """typewriter_poor: ". 73/8. Necessity of ending ..." (a speck read as a full stop)."""
+    h = masthead.read(["General Assembly", "Distr.: General", "Resolution adopted by the General Assembly on 1 November 2018",
+                       ". 73/8. Necessity of ending the embargo", "The General Assembly,", "Recalling ..."])
+    assert (h.number, h.title) == ("73/8", "Necessity of ending the embargo")
+
+
 def test_adopted_on_with_its_date_on_the_next_line():
     h = masthead.read(["General Assembly", "Distr.: General", "31 October 2018", "Seventy-third session",
                        "Resolution adopted by the General Assembly on", "26 October 2018", "73/6. Fiftieth anniversary",

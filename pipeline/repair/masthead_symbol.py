@@ -41,7 +41,7 @@ _TOKEN = re.compile(r"\S+")
 _TAIL = re.compile(r"[/" + re.escape(SLASH_LOOKALIKES) + r"]\d{1,4}[/" + re.escape(SLASH_LOOKALIKES) + r"]\d{1,4}$")  # "/73/3", "v73/3"
 # The resolution's number as printed before its title: "73/3. Political declaration ..." (with its full stop:
 # a body line starting with a cited number, "72/3 of 30 October 2017", is no title).
-_NUMBERED_TITLE = re.compile(r"^\s*(?:Resolution\s+)?(\d{1,4}/\d{1,4})\.\s+\S")
+_NUMBERED_TITLE = re.compile(r"^\s*" + masthead.SPECK_BEFORE_NUMBER + r"(?:Resolution\s+)?(\d{1,4}/\d{1,4})\.\s+\S")
 _CODES = sorted(set(G.SYMBOL_CODES), key=len, reverse=True)
 _ORDINAL_UNITS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
                   "eighth": 8, "ninth": 9}
