@@ -27,6 +27,8 @@ furniture, mastheads) is not counted against it; only body words it misses or mi
 * **paragraphs**: documents whose preambular and operative counts equal the reference's (pipeline only:
   the others give no structure).
 * **anchor F1**: footnote anchors (paragraph, note number) against the reference's (pipeline only).
+* **masthead**: documents whose symbol, date and title equal the reference's (pipeline only): what the
+  masthead and title block give, through the emblem's scraps and a misread symbol.
 * **pages/min** of each reader, wall clock, one at a time on the same machine.
 
 Speed lines: the pipeline's wall time over Tesseract's alone on the clean 300 dpi family (the same
@@ -188,6 +190,16 @@ def anchors(doc: dict) -> set[tuple[str, str]]:
     return out
 
 
+MASTHEAD_FIELDS = ("symbol", "date", "title")
+
+
+def masthead_equal(doc: dict, ref: dict) -> bool:
+    """The symbol, date and title as the born-digital output gives them (spacing aside)."""
+    def norm(v):
+        return " ".join(v.split()) if isinstance(v, str) else v
+    return all(norm(doc.get(k)) == norm(ref.get(k)) for k in MASTHEAD_FIELDS)
+
+
 def f1(got: set, want: set) -> tuple[int, int, int]:
     """(true positives, found, wanted)."""
     return len(got & want), len(got), len(want)
@@ -212,7 +224,7 @@ def bench(srcs: list[Path], families: list[str], pages: int, work: Path, seed: i
     for fam in families:
         i = FAMILIES.index(fam)  # a family reads the same documents whichever families run with it
         chosen = stems if not per_family else [stems[(i * per_family + j) % len(stems)] for j in range(per_family)]
-        r = {k: 0.0 for k in ("pages", "docs", "para_ok", "tp", "found", "wanted")}
+        r = {k: 0.0 for k in ("pages", "docs", "para_ok", "masthead_ok", "tp", "found", "wanted")}
         for reader in readers:
             r[reader] = {"missed": 0, "words": 0, "dist": 0, "chars": 0, "seconds": 0.0, "tess_seconds": 0.0,
                          "failed": 0}
@@ -246,6 +258,13 @@ def bench(srcs: list[Path], families: list[str], pages: int, work: Path, seed: i
                             text = " ".join(body_paragraphs(doc))
                             r["para_ok"] += (len(doc["preamble"]), len(doc["operative"])) == \
                                 (len(ref["preamble"]), len(ref["operative"]))
+                            same = masthead_equal(doc, ref)
+                            r["masthead_ok"] += same
+                            if show_misses and not same:
+                                for k in MASTHEAD_FIELDS:
+                                    if doc.get(k) != ref.get(k):
+                                        print(f"    {fam} {stem} masthead {k}: {str(doc.get(k))[:90]!r} "
+                                              f"(born-digital {str(ref.get(k))[:60]!r})", flush=True)
                             tp, found, wanted = f1(anchors(doc), anchors(ref))
                             r["tp"] += tp
                             r["found"] += found
@@ -282,7 +301,8 @@ def print_family(fam: str, r: dict, readers: list[str]) -> None:
         rc = r["tp"] / r["wanted"] if r["wanted"] else 0.0
         f1s = f"{2 * p * rc / (p + rc):.3f}" if p + rc else "0.000"
     print(f"{fam:16} {int(r['docs'])} docs {int(r['pages'])} pages | " + " | ".join(cells)
-          + f" | paragraphs {int(r['para_ok'])}/{int(r['docs'])} | anchor F1 {f1s} ({int(r['tp'])}/{int(r['wanted'])})"
+          + f" | paragraphs {int(r['para_ok'])}/{int(r['docs'])} | masthead {int(r.get('masthead_ok', 0))}/{int(r['docs'])}"
+          + f" | anchor F1 {f1s} ({int(r['tp'])}/{int(r['wanted'])})"
           + f" | verdicts {r.get('statuses', {})}", flush=True)
 
 
@@ -397,7 +417,7 @@ def main(argv: list[str] | None = None) -> None:
                     help="also clean N documents' clean300 scans as one batch with `uncleaner run` (1 and 2 workers) "
                          "against tesseract alone on the same page images: wall and CPU time ratios")
     ap.add_argument("--json", type=Path, default=None, help="write the figures here too")
-    ap.add_argument("--misses", action="store_true", help="print each reader's missed body words per document")
+    ap.add_argument("--misses", action="store_true", help="print each reader's missed body words per document, and the pipeline's masthead differences")
     args = ap.parse_args(argv)
     srcs = sorted(CORPUS.glob("*.pdf"))[args.skip:args.skip + args.docs]
     families = [f for f in args.families.split(",") if f]  # --families "" with --batch: the batch figure alone
