@@ -168,7 +168,10 @@ def read(lines: list[str]) -> Head:
             break
         if role == "agenda":
             roles[i] = role
-            i = _agenda_title(lines, roles, i + 1)
+            nxt = _agenda_title(lines, roles, i + 1)
+            if nxt == i + 1:  # a gap after "Agenda item 134" (a typewriter's double spacing): the title may follow
+                nxt = _agenda_title_after_gap(lines, roles, i + 1)
+            i = nxt
             continue
         if role == "report":  # "[on the report of the Special Political ... / (Fourth Committee) (A/79/419)]"
             while i < n and lines[i].strip():
@@ -257,6 +260,31 @@ def _agenda_title(lines: list[str], roles: list[str | None], i: int) -> int:
             break  # no blank lines to go by: a list of names starts the sponsors
         roles[i] = "agenda-title"
         i += 1
+    return i
+
+
+def _agenda_title_after_gap(lines: list[str], roles: list[str | None], i: int) -> int:
+    """The agenda item's title after a blank line: the lines up to the resolution's "Resolution adopted by ..."
+    or "[on the report of ...]" line, when that line follows them directly (at most 4 lines, none with a
+    role, a title number or the formula).  Otherwise nothing is taken."""
+    start = _first_line(lines, i)
+    if start is None:
+        return i
+    k, taken = start, []
+    while k < len(lines) and len(taken) <= 4:
+        t = lines[k]
+        if not t.strip():
+            k += 1
+            continue
+        role = fact_role(t)
+        if role in ("adopted", "report") and taken:
+            for j in taken:
+                roles[j] = "agenda-title"
+            return taken[-1] + 1
+        if role or is_formula(t) or TITLE.match(t) or KIND.search(t) or NOTE_BY.match(t) or SUBMITTED.match(t):
+            break
+        taken.append(k)
+        k += 1
     return i
 
 

@@ -193,6 +193,19 @@ def test_a_speck_before_the_title_number_is_no_part_of_the_title():
     assert (h.number, h.title) == ("73/8", "Necessity of ending the embargo")
 
 
+def test_an_agenda_title_after_a_gap_is_the_agenda_title_not_the_resolutions():
+    """typewriter (double spacing): "Agenda item 134", a gap, its title, then "Resolution adopted by"."""
+    h = masthead.read(["General Assembly", "Seventy-eighth session", "Agenda item 134", "", "Proposed programme budget",
+                       "for 2024", "", "Resolution adopted by the General Assembly on 22 December 2023",
+                       "78/252. Questions relating to the budget", "The General Assembly,", "Recalling ..."])
+    assert h.facts["agenda_title"] == "Proposed programme budget for 2024"
+    assert h.title == "Questions relating to the budget"
+    # a draft's sponsors after the gap are no agenda title: no "adopted" line follows them
+    d = masthead.read(["A/C.3/80/L.26", "Agenda item 68", "", "Egypt and Peru: draft resolution", "",
+                       "Rights of the child", "", "The General Assembly,", "Recalling ..."])
+    assert "agenda_title" not in d.facts and d.facts["sponsors"] == ["Egypt", "Peru"]
+
+
 def test_adopted_on_with_its_date_on_the_next_line():
     h = masthead.read(["General Assembly", "Distr.: General", "31 October 2018", "Seventy-third session",
                        "Resolution adopted by the General Assembly on", "26 October 2018", "73/6. Fiftieth anniversary",
