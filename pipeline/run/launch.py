@@ -142,11 +142,13 @@ def preload_lexicon(s: Settings) -> None:
     gains nothing: OCR's second core is already busy with page preparation.)
     """
     lexicon = stages.load_lexicon(s)
-    # read once here, not in each forked task: the language model (0.4 s), wordfreq's list (0.2 s),
-    # the English word list of the OCR verdict (0.05 s)
-    language.identifier()
-    general_zipf("the")
-    quality.english_words()
+    if config.tasks_run_in_forks():
+        # read once here, not in each forked task: the language model (0.4 s), wordfreq's list (0.2 s),
+        # the English word list of the OCR verdict (0.05 s).  In one process they are read on first use,
+        # while Tesseract reads the next scan ahead.
+        language.identifier()
+        general_zipf("the")
+        quality.english_words()
     if not _frozen_lexicon or _frozen_lexicon[0] is not lexicon:
         _frozen_lexicon[:] = [lexicon]
         gc.freeze()
