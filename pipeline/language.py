@@ -38,7 +38,8 @@ class Paragraph:
     words: int
 
 
-def _identifier():
+def identifier():
+    """py3langid's identifier, loaded once per process (its model takes about 0.4 s)."""
     with _LOCK:
         if not _IDENT:
             from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
@@ -63,7 +64,7 @@ def blocks(text: str) -> list[tuple[int, int]]:
 
 
 def identify(text: str) -> tuple[str, float]:
-    lang, prob = _identifier().classify(text)
+    lang, prob = identifier().classify(text)
     return lang, float(prob)
 
 

@@ -53,9 +53,11 @@ SESSION_DATES = re.compile(rf"^\s*\d{{1,2}}(?:\s+(?:{G.MONTHS}))?(?:\s+\d{{4}})?
 AGENDA = re.compile(
     rf"^\s*(?:Agenda\s+items?|Items?)\s+(.+?)(?:\s+of\s+the\s+(?:provisional|preliminary|revised)\s+agenda)?\s*({MARK})?\s*$")
 ADOPTED_BY = re.compile(
-    rf"^\s*(Resolution|Decision)s?\s+adopted\s+by\s+the\s+([A-Z][A-Za-z ]+?)(?:\s+on\s+(\d{{1,2}}\s+(?:{G.MONTHS})\s+\d{{4}}))?\s*$")
+    rf"^\s*(Resolution|Decision)s?\s+adopted\s+by\s+the\s+([A-Z][A-Za-z ]+?)(?:\s+on(?:\s+(\d{{1,2}}\s+(?:{G.MONTHS})\s+\d{{4}}))?)?\s*$")
+# "Resolution adopted by the General Assembly on" whose date a scan's line break put on the next line.
+ADOPTED_ON = re.compile(r"\s(?:on)\s*$")
 ON_DATE = re.compile(rf"^\s*on\s+(\d{{1,2}}\s+(?:{G.MONTHS})\s+\d{{4}})\s*$")
-REPORT = re.compile(r"^\s*\[\s*(?:on the (?:report|recommendation) of|without reference to)", re.I)
+REPORT = re.compile(r"^\s*[\[{|]\s*(?:on the (?:report|recommendation) of|without reference to)", re.I)
 SC_NUMBER = re.compile(r"^\s*Resolution\s+(\d{3,5}\s*\(\d{4}\))\s*$")
 SC_ADOPTED = re.compile(
     rf"^\s*Adopted\s+by\s+the\s+(Security Council)\s+at\s+its\s+(\d+(?:st|nd|rd|th)\s+meeting),?\s+on\s+"
@@ -80,6 +82,7 @@ NAME_WITH_AND = (
     "Sao Tome and Principe", "Trinidad and Tobago", "United Kingdom of Great Britain and Northern Ireland",
     "Heard Island and McDonald Islands", "Wallis and Futuna", "Turks and Caicos Islands",
 )
+SCRAP_WORDS = 3  # a line of at most this many words that no role knows, before a masthead line: unread masthead text
 MASTHEAD_ROLES = frozenset({
     "un", "symbol", "organ", "distribution", "date", "original", "session", "session-dates", "committee", "agenda",
     "agenda-title", "sponsors", "doctype", "adopted", "report", "sc-number", "sc-adopted", "other"})
@@ -174,6 +177,19 @@ def read(lines: list[str]) -> Head:
             continue
         if role:
             roles[i] = role
+            i += 1
+            if role == "adopted" and ADOPTED_ON.search(t):  # "... General Assembly on" / "26 October 2018"
+                nxt = _first_line(lines, i)
+                if nxt is not None and G.DATE_LINE.match(lines[nxt]):
+                    roles[nxt] = "adopted"
+                    i = nxt + 1
+            continue
+        # A short line no role knows, between masthead lines (a scan's misread "Distr.: General" read
+        # "Ses ise", an emblem's scrap): masthead text left unread, never the start of the title.
+        nxt = _first_line(lines, i + 1)
+        if (len(t.split()) <= SCRAP_WORDS and nxt is not None and fact_role(lines[nxt])
+                and not TITLE.match(t) and not KIND.search(t) and not NOTE_BY.match(t)):
+            roles[i] = "other"
             i += 1
             continue
         # What the document is: a sponsors' statement ending "...: draft resolution", "Draft

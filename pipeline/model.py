@@ -42,7 +42,8 @@ class Line:
     spans: list[Span] = field(default_factory=list)
     heading: int | None = None  # markdown heading level, when the export marks one
     # Layout zone the extractor is sure of: "masthead" (first-page header block,
-    # read for metadata), "header"/"footer" (furniture), "footnote".
+    # read for metadata), "header"/"footer" (furniture), "graphic" (a scanned emblem's
+    # scraps or a speck read as words: furniture), "footnote".
     zone: str | None = None
     table: bool = False  # a row of a table: its line breaks are kept (rows never run into a sentence)
 

@@ -13,6 +13,7 @@ engine refuses to register a rule function under a name not listed here.
 from __future__ import annotations
 
 # ---------------------------------------------------------------- repair (pipeline.repair), in the order they run
+MASTHEAD_SYMBOL = "masthead.symbol"  # the masthead's symbol OCR misread ("Avres/73/3" -> "A/RES/73/3"), by the document's evidence
 FURNITURE = "layout.furniture"
 MOJIBAKE = "unicode.mojibake"
 CONTROL_CHARS = "unicode.control_chars"
@@ -50,7 +51,7 @@ FOOTNOTE_BATCH_ANCHOR = "footnote.batch-anchor"  # the batch's anchored notes as
 CITATION_MEMORY = "citations.memory_number"
 
 STAGE: dict[str, str] = {
-    **dict.fromkeys((FURNITURE, MOJIBAKE, CONTROL_CHARS, LIGATURES, SPACES, HYPHENS, LINE_END_HYPHEN, UN_SYMBOL,
+    **dict.fromkeys((MASTHEAD_SYMBOL, FURNITURE, MOJIBAKE, CONTROL_CHARS, LIGATURES, SPACES, HYPHENS, LINE_END_HYPHEN, UN_SYMBOL,
                      ROMAN_IN_CITATION, ARABIC_IN_DATE, PARAGRAPH_NUMBER, HEADING_SEQUENCE, DISTRIBUTION_LABEL,
                      BACKSLASH_LETTER, JOIN, DIACRITICS, STRAY_ACCENT, SEGMENTATION, SPELLING, REAL_WORD,
                      STEP_SKIPPED), "repair"),

@@ -110,6 +110,7 @@ class WorkText:
         self.corrections = corrections or []
         # origin[i]: offset in the extracted text of the character now at i.
         self.origin = origin if origin is not None else list(range(len(text) + 1))
+        self._edits = 0  # edits made: marks move, so indexes of them are rebuilt
 
     # ------------------------------------------------------------------ build
     @classmethod
@@ -171,13 +172,33 @@ class WorkText:
 
     def conf_at(self, start: int, end: int) -> float | None:
         """Lowest OCR confidence of the words overlapping ``[start, end)``."""
-        confs = [m.data["conf"] for m in self.marks if m.kind == "conf" and m.start < max(end, start + 1) and m.end > start]
+        confs = [m.data["conf"] for m in self._conf_marks(start, end)]
         return min(confs) if confs else None
+
+    def _conf_marks(self, start: int, end: int) -> list[Mark]:
+        """The OCR words ("conf" marks) overlapping ``[start, end)`` (an empty span: the character at ``start``).
+
+        Repair asks this for every token: the marks sorted by start and bisected, not scanned
+        (the index is rebuilt when the text is edited or a mark added).
+        """
+        starts, ordered, longest = self._conf_index()
+        stop = max(end, start + 1)
+        lo = bisect.bisect_right(starts, start - longest)  # a mark starting there or before ends by ``start``
+        hi = bisect.bisect_left(starts, stop)
+        return [m for m in ordered[lo:hi] if m.end > start]
+
+    def _conf_index(self) -> tuple[list[int], list[Mark], int]:
+        key = (id(self.marks), len(self.marks), self._edits)
+        if getattr(self, "_conf_key", None) != key:
+            ordered = sorted((m for m in self.marks if m.kind == "conf"), key=lambda m: m.start)
+            longest = max((m.end - m.start for m in ordered), default=0)
+            self._conf_cache = ([m.start for m in ordered], ordered, longest)
+            self._conf_key = key
+        return self._conf_cache
 
     def _bbox(self, start: int, end: int) -> list[float] | None:
         """Union of the word boxes (scans) under ``[start, end)``: where the reviewer should look."""
-        boxes = [m.data["bbox"] for m in self.marks
-                 if m.kind == "conf" and m.data.get("bbox") and m.start < max(end, start + 1) and m.end > start]
+        boxes = [m.data["bbox"] for m in self._conf_marks(start, end) if m.data.get("bbox")]
         if not boxes:
             return None
         return [min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes)]
@@ -331,6 +352,7 @@ class WorkText:
         for m in self.marks:
             m.start = move(m.start, False)
             m.end = max(m.start, move(m.end, True))
+        self._edits += 1
 
     # ---------------------------------------------------------- persistence
     def to_json(self) -> dict[str, Any]:

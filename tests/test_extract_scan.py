@@ -13,7 +13,7 @@ import pytest
 from PIL import Image, ImageDraw
 from rapidfuzz.distance import Levenshtein
 
-from pipeline.extract.ocr import cache, geometry, image, markers, tesseract
+from pipeline.extract.ocr import cache, geometry, image, markers, tessapi, tesseract
 from pipeline.extract.pdf import extract_pdf
 from pipeline.model import Extracted, Source
 
@@ -192,11 +192,15 @@ def test_pages_are_pipelined_and_markers_read_in_one_call(tmp_path, scanned, cle
     dest.save(str(two))
     src.close()
     dest.close()
-    calls = []
-    real = tesseract.pytesseract.image_to_boxes
-    monkeypatch.setattr(tesseract.pytesseract, "image_to_boxes", lambda *a, **k: calls.append(1) or real(*a, **k))
+    calls, commands = [], []
+    real, real_command = tesseract.read_markers, tesseract.pytesseract.image_to_boxes
+    monkeypatch.setattr(tesseract, "read_markers", lambda *a, **k: calls.append(1) or real(*a, **k))
+    monkeypatch.setattr(tesseract.pytesseract, "image_to_boxes",
+                        lambda *a, **k: commands.append(1) or real_command(*a, **k))
     doc = extract_pdf(two, _source(two), settings={"dpi": 300}, cache_dir=tmp_path / ".stages")
     assert doc.meta["ocr_pages"] == [1, 2] and len(calls) == 1
+    # in this process where libtesseract loads (ocr/tessapi.py), else one command for both pages
+    assert len(commands) == (0 if tessapi.reader("markers", "eng") is not None else 1)
     import json
 
     folder = next((tmp_path / ".stages" / "ocr").iterdir())
@@ -265,8 +269,10 @@ def test_read_ahead_follows_the_batch_either_way():
 
 
 @needs_tesseract
-def test_the_next_scan_is_read_ahead_and_gives_the_same_result(tmp_path, scanned):
+def test_the_next_scan_is_read_ahead_and_gives_the_same_result(tmp_path, scanned, monkeypatch):
     import pypdfium2 as pdfium
+
+    from pipeline.extract.ocr import pages
 
     from pipeline.extract.dispatch import first_scan_reader
     from pipeline.extract.readahead import ReadAhead
@@ -288,8 +294,25 @@ def test_the_next_scan_is_read_ahead_and_gives_the_same_result(tmp_path, scanned
     try:
         stages.extract(two, f"raw/{two.name}", _source(two).sha256, s, readahead=ahead)
         ahead.take(one)
+        rendered = []
+        real = pages.page_image
+        monkeypatch.setattr(pages, "page_image", lambda *a, **k: rendered.append(1) or real(*a, **k))
         doc = stages.extract(one, f"raw/{one.name}", _source(one).sha256, s, readahead=ahead)
     finally:
         ahead.stop()
     assert doc.meta["timing"]["ocr_cached_pages"] == 1 and doc.meta["timing"]["ocr_pages_run"] == 0  # read ahead
+    assert rendered == [] and not pages._HANDED  # its image handed over in memory, not rendered again
     assert [ln.text for ln in doc.pages[0].lines] == [ln.text for ln in scanned.pages[0].lines]
+
+
+def test_a_page_image_handed_over_serves_only_its_own_recipe_and_few_are_kept():
+    from pipeline.extract.ocr import pages
+
+    img = Image.new("L", (4, 4), 255)
+    pages._hand_over(Path("f"), 1, {"skew": 0.5}, img)
+    assert pages._handed(Path("f"), 1, {"skew": 0.4}) is None  # another reading's image: rendered again
+    assert pages._handed(Path("f"), 1, {"skew": 0.5}) is None  # taken once, whatever the answer
+    for k in range(5):
+        pages._hand_over(Path(f"d{k}"), 1, {}, img)
+    assert len(pages._HANDED) == pages.HANDED_MAX and pages._handed(Path("d4"), 1, {}) is img
+    pages._HANDED.clear()

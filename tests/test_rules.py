@@ -23,7 +23,7 @@ FROZEN = {
     "footnote.glued-digit", "footnote.year-digit", "footnote.symbol-marker", "footnote.unanchored",
     "footnote.lost-marker", "footnote.batch-anchor", "citations.memory_number",
     "numbering.heading_sequence", "masthead.distribution_label", "words.backslash_letter", "words.join",
-    "words.diacritics", "words.stray_accent",
+    "words.diacritics", "words.stray_accent", "masthead.symbol",
 }
 
 

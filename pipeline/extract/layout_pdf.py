@@ -63,6 +63,7 @@ class Glyph:
     word: bool = False  # an OCR word: always a space between two words
     font: str = ""
     superscript: bool = False
+    graphic: str = ""  # an emblem's scraps or a speck read as a word (pipeline.extract.ocr.graphics): its group
 
 
 @dataclass
@@ -285,8 +286,9 @@ def build_lines(page: PageLayout) -> list[RawLine]:
     """Rows by baseline, superscripts attached, rows split at column gaps."""
     if not page.glyphs:
         return []
-    rows = _attach_superscripts(_rows(page.glyphs))
-    lines: list[RawLine] = []
+    text_glyphs = [g for g in page.glyphs if not g.graphic]
+    rows = _attach_superscripts(_rows(text_glyphs)) if text_glyphs else []
+    lines: list[RawLine] = _graphic_lines(page)
     for r, row in enumerate(rows):
         for part in _split_columns(row):
             ln = RawLine(glyphs=part, row=r)
@@ -296,6 +298,25 @@ def build_lines(page: PageLayout) -> list[RawLine]:
             ln.is_rule = bool(re.fullmatch(r"_{4,}", ln.text.replace(" ", "")))
             lines.append(ln)
     return reading_order(lines)
+
+
+def _graphic_lines(page: PageLayout) -> list[RawLine]:
+    """An emblem's scraps (or a speck) on a line of their own in the ``graphic`` zone: furniture, never
+    read into the masthead's lines.  One line per graphic, at its foot in reading order."""
+    groups: dict[str, list[Glyph]] = {}
+    for g in page.glyphs:
+        if g.graphic:
+            groups.setdefault(g.graphic, []).append(g)
+    lines = []
+    for k, glyphs in enumerate(groups.values()):
+        bottom = max(g.bottom for g in glyphs)
+        for g in glyphs:
+            g.baseline = bottom
+        ln = RawLine(glyphs=glyphs, zone="graphic", row=-1 - k)
+        _render(ln, [])
+        if ln.text.strip():
+            lines.append(ln)
+    return lines
 
 
 def reading_order(lines: list[RawLine]) -> list[RawLine]:

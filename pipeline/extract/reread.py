@@ -36,6 +36,7 @@ from PIL import Image
 
 from pipeline import grammar as G
 from pipeline.extract import quality
+from pipeline.extract.ocr import tessapi
 
 DOUBTFUL = 70.0  # a word read at a lower confidence is read again
 SURE = 10.0  # the new reading's confidence must be this much higher
@@ -187,11 +188,31 @@ def enlarge(crop: np.ndarray) -> np.ndarray:
     return cv2.copyMakeBorder(out, 10, 10, 10, 10, cv2.BORDER_CONSTANT, value=255)
 
 
-def read_crops(crops: list[np.ndarray], lang: str) -> list[tuple[str, float]]:
-    """Each crop read as one line: (text, mean word confidence); all crops in one Tesseract process."""
+def read_crops(crops: list[np.ndarray], lang: str, *, in_process: bool = True) -> list[tuple[str, float]]:
+    """Each crop read as one line: (text, lowest word confidence).
+
+    Read in this process by Tesseract's library where it loads (:mod:`.ocr.tessapi`: the
+    command's settings, no process start); else all crops in one ``tesseract`` command.
+    """
     if not crops:
         return []
+    engine = tessapi.reader("words", lang) if in_process else None
+    if engine is not None:
+        rows = [engine.tsv(np.ascontiguousarray(crop, dtype=np.uint8), k) for k, crop in enumerate(crops)]
+        data = pytesseract.pytesseract.file_to_dict(
+            "\n".join([tessapi.TSV_HEADER, *[r.rstrip("\n") for r in rows if r.strip()]]), "\t", -1)
+    else:
+        data = _command_data(crops, lang)
     found: list[list[tuple[str, float]]] = [[] for _ in crops]
+    for page, level, text, conf in zip(data["page_num"], data["level"], data["text"], data["conf"]):
+        text = str(text).strip()
+        if level == 5 and text and 1 <= page <= len(crops):
+            found[page - 1].append((text, max(0.0, float(conf))))
+    return [(" ".join(t for t, _ in words), min(c for _, c in words)) if words else ("", 0.0) for words in found]
+
+
+def _command_data(crops: list[np.ndarray], lang: str) -> dict:
+    """The crops read by one ``tesseract`` command given the list of their images (``image_to_data``'s dict)."""
     with tempfile.TemporaryDirectory(prefix="reread-") as tmp:
         names = []
         for k, crop in enumerate(crops):
@@ -199,12 +220,7 @@ def read_crops(crops: list[np.ndarray], lang: str) -> list[tuple[str, float]]:
             Image.fromarray(crop).save(names[-1], compress_level=1)
         listing = os.path.join(tmp, "words.txt")
         Path(listing).write_text("\n".join(names) + "\n")
-        data = pytesseract.image_to_data(listing, lang=lang, config=READ_CONFIG, output_type=pytesseract.Output.DICT)
-    for page, level, text, conf in zip(data["page_num"], data["level"], data["text"], data["conf"]):
-        text = str(text).strip()
-        if level == 5 and text and 1 <= page <= len(crops):
-            found[page - 1].append((text, max(0.0, float(conf))))
-    return [(" ".join(t for t, _ in words), min(c for _, c in words)) if words else ("", 0.0) for words in found]
+        return pytesseract.image_to_data(listing, lang=lang, config=READ_CONFIG, output_type=pytesseract.Output.DICT)
 
 
 def known_chars(text: str) -> int:

@@ -16,6 +16,9 @@ from ..worktext import Decide, Proposal, Thresholds, WorkText
 Rule = Callable[[WorkText, "RepairContext"], list[Proposal]]
 
 RULES: dict[str, Rule] = {}
+# Source kinds whose text is exact (pipeline.model.Source.kind): guessing rules never run on them
+# (repair.order.rules_for; a layout rule that guesses checks it itself).
+EXACT_KINDS = frozenset({"pdf"})
 
 
 def rule(name: str) -> Callable[[Rule], Rule]:

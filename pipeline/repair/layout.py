@@ -73,7 +73,7 @@ def remove_furniture(work: WorkText, ctx: RepairContext) -> list[Proposal]:
     for ln in lines:
         text = work.text[ln.start:ln.end]
         zone = ln.attrs.get("zone")
-        if zone in ("header", "footer"):
+        if zone in ("header", "footer", "graphic"):  # "graphic": an emblem's scraps, a speck
             kinds.append(f"{zone}-zone")
         elif zone in ("masthead", "footnote"):
             kinds.append(None)

@@ -8,11 +8,14 @@ segmentation before spelling, so "ofthe" is split, not respelt as "other".
 from __future__ import annotations
 
 from .. import rules as R
+from .engine import EXACT_KINDS  # noqa: F401  (re-exported: source kinds whose text is exact)
 from . import diacritics, glyphs, hyphenation, joins, layout, masthead_labels  # noqa: F401  (registers the rules)
-from . import numbering, numerals, symbols, unicode, words  # noqa: F401  (registers the rules)
+from . import masthead_symbol, numbering, numerals, symbols, unicode, words  # noqa: F401  (registers the rules)
 
 # Page furniture first, before any text rule: a running head must not be repaired into the text.
-LAYOUT_RULES: list[str] = [R.FURNITURE]
+# The masthead's misread symbol just before, so the masthead line furniture takes out carries it
+# (a guessing rule: it does nothing on an exact text layer).
+LAYOUT_RULES: list[str] = [R.MASTHEAD_SYMBOL, R.FURNITURE]
 
 TEXT_RULES: list[str] = [
     R.MOJIBAKE,  # before control_chars: "â€\x9d" holds a C1 byte of a quote
@@ -41,8 +44,7 @@ TEXT_RULES: list[str] = [
 # (furniture, Unicode, line-end hyphens and footnote markers still do).
 # They are the text rules from symbols on, in the order above.
 GUESSING_RULES: frozenset[str] = frozenset(TEXT_RULES[TEXT_RULES.index(R.UN_SYMBOL):])
-# Source kinds whose text is exact (pipeline.model.Source.kind).
-EXACT_KINDS = frozenset({"pdf"})
+# Source kinds whose text is exact: EXACT_KINDS, defined with the engine (a layout rule that guesses reads it too).
 
 
 def rules_for(kind: str | None) -> list[str]:

@@ -26,7 +26,7 @@ from .. import grammar as G
 from .. import masthead
 from .. import rules as R
 from ..masthead import FORMULA
-from ..worktext import WorkText
+from ..worktext import IN_TEXT, WorkText
 
 # Numbering, closings and openers are the grammar's (pipeline.grammar), shared with footnotes and repair.
 _OPERATIVE = G.OPERATIVE_NUMBER
@@ -717,6 +717,9 @@ def _header(facts: dict[str, Any], header_blocks: list[Block], work: WorkText, m
               "original_language", "organ"):
         if meta.get(k):
             h[k] = meta[k]
+    repaired = [c for c in work.corrections if c["rule"] == R.MASTHEAD_SYMBOL and c["status"] in IN_TEXT]
+    if repaired:  # extraction read the symbol before repair did ("RES/73/3" of "A\\/RES/73/3"): the repair wins
+        h["symbol"] = repaired[0]["after"]
     for k in ("symbol", "distribution", "distribution_date", "original_language", "session", "session_dates",
               "committee", "agenda_item", "agenda_title", "adopted", "organ", "meeting", "submitted_by", "based_on",
               "recommended_by", "statement"):

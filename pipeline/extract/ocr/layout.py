@@ -7,6 +7,14 @@ from __future__ import annotations
 
 from pipeline.extract.layout_pdf import Glyph, PageLayout, Rule
 from pipeline.extract.ocr.geometry import line_metrics, word_rows
+from pipeline.extract.ocr.graphics import BAND, masthead_scraps, text_height
+
+# A masthead's Tesseract line may join its columns ("General Assembly" in large type, "Distr.: General"):
+# parts this many text heights apart get their own size and baseline.
+MASTHEAD_COLUMN_GAP = 3.0
+# A "marker" this many text heights wide in page 1's top band is the top of the organ's large letters
+# ("General" in eroded type read as "General" + a raised "1"): a footnote marker is one to three small characters.
+MASTHEAD_MARKER_WIDTH = 2.0
 
 # characters Tesseract puts where a raised footnote digit was printed
 _MARKER_JUNK = set("0123456789!?'\"’‘”“*>°º^+~`¹²³⁴⁵⁶⁷⁸⁹⁰")
@@ -47,20 +55,40 @@ def page_layout_from_ocr(number: int, data: dict, analysis: dict, dpi: int,
     """Tesseract words (with markers split off) as layout glyphs, in PDF points."""
     k = 72.0 / dpi
     markers = {m["word"]: m for m in analysis.get("markers", []) if m.get("text")}
+    if number == 1:  # the masthead's large type is no marker: raised ink wider than two text heights
+        wide = MASTHEAD_MARKER_WIDTH * text_height(data)
+        markers = {i: m for i, m in markers.items()
+                   if not (m["box"][3] <= BAND * height_px and m["box"][2] - m["box"][0] > wide)}
     # A note's number at the head of its line that the re-read could not name (an eroded "2" read
     # "to"): its words stay as OCR read them, but raised, so the footnote stage numbers it by the
     # sequence (a logged, flagged correction) instead of reading "to" as the note's first word.
     unnamed = {m["word"] for m in analysis.get("markers", []) if not m.get("text") and m.get("whole")
                and len(data["text"][m["word"]].strip()) <= 3 and m["box"][1] > 0.6 * height_px}
     ink_bases = analysis.get("baselines", {})
+    # The first page's emblem scraps and specks: glyphs of their own, furniture (the "graphic" zone).
+    scraps = masthead_scraps(data, width_px, height_px) if number == 1 else {}
+    gap = MASTHEAD_COLUMN_GAP * text_height(data) if number == 1 else 0.0
     glyphs: list[Glyph] = []
     for key, idx in word_rows(data).items():
-        size, base = line_metrics(data, idx)
-        base = ink_bases.get(",".join(map(str, key)), base)
+        words = [i for i in idx if i not in scraps] or idx
+        parts = _masthead_columns(data, words, gap, BAND * height_px) if gap else [words]
+        metrics = {}
+        for part in parts:
+            size, base = line_metrics(data, part)
+            ink = ink_bases.get(",".join(map(str, key)))
+            if ink is not None and (len(parts) == 1 and len(words) == len(idx) or abs(ink - base) < 0.35 * size):
+                base = ink  # measured with the scraps or the other column in the line: only where it agrees
+            metrics.update(dict.fromkeys(part, (size, base)))
         for i in idx:
+            size, base = metrics.get(i, (size, base))
             text = data["text"][i].strip()
             left, top, w, h = data["left"][i], data["top"][i], data["width"][i], data["height"][i]
             conf = max(0.0, min(1.0, float(data["conf"][i]) / 100.0))
+            if i in scraps:
+                glyphs.append(Glyph(text=text, x0=left * k, top=top * k, x1=(left + w) * k, bottom=(top + h) * k,
+                                    size=size * k, baseline=(top + h) * k, conf=conf, word=True,
+                                    graphic=scraps[i] if scraps[i] == "graphic" else f"speck-{i}"))
+                continue
             m = markers.get(i)
             if i in unnamed and i == min(idx, key=lambda j: data["left"][j]):
                 glyphs.append(Glyph(text=text, x0=left * k, top=top * k, x1=(left + w) * k, bottom=(top + h) * k,
@@ -98,6 +126,21 @@ def page_layout_from_ocr(number: int, data: dict, analysis: dict, dpi: int,
     _quantise_sizes(glyphs)
     return PageLayout(number=number, width=width_px * k, height=height_px * k,
                       glyphs=glyphs, rules=rules, image=image_rel)
+
+
+def _masthead_columns(data: dict, words: list[int], gap: float, band_bottom: float) -> list[list[int]]:
+    """A first-page top-band line's words cut where a gap wider than ``gap`` opens: its columns."""
+    if max(data["top"][i] + data["height"][i] for i in words) > band_bottom:
+        return [words]
+    order = sorted(words, key=lambda i: data["left"][i])
+    parts = [[order[0]]]
+    for i in order[1:]:
+        prev = parts[-1][-1]
+        if data["left"][i] - (data["left"][prev] + data["width"][prev]) > gap:
+            parts.append([i])
+        else:
+            parts[-1].append(i)
+    return parts
 
 
 _TEXT_SYMBOLS = set("-‐‑–—―&%§/*“”‘’\"'()[]…•·.,;:")

@@ -8,11 +8,14 @@ At most two page images are in memory at once.
 
 A read-ahead (:class:`pipeline.extract.readahead.ReadAhead`), when one is
 handed in, may be reading this PDF's first page: reading waits for it first,
-and tells it when Tesseract is free for the next document.
+and tells it when Tesseract is free for the next document.  The page image it
+read is handed over in memory, so the page is not rendered a second time for
+its analysis.
 """
 from __future__ import annotations
 
 import os
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -99,7 +102,29 @@ def read_first_page(path: Path, *, sha256: str, dpi: int, lang: str, cache_dir: 
         with PDFIUM:
             pdf.close()
     cache.save_report_image(image, folder / "page-1.jpg")
+    _hand_over(folder, 1, record["recipe"], image)  # the document's extraction analyses it without rendering again
     cache.write_page(folder / "page-1.json", record)
+
+
+# Pages read ahead, kept in memory for their document's analysis: (cache folder, page) -> (recipe, image).
+# A page read ahead is cached without its analysis; rebuilding its image from the PDF would render it twice.
+_HANDED: dict[tuple[Path, int], tuple[dict, Image.Image]] = {}
+_HANDED_LOCK = threading.Lock()
+HANDED_MAX = 2  # pages read ahead of documents not yet extracted (one is the usual; never a pile)
+
+
+def _hand_over(folder: Path, n: int, recipe: dict, image: Image.Image) -> None:
+    with _HANDED_LOCK:
+        _HANDED[(folder, n)] = (recipe, image)
+        while len(_HANDED) > HANDED_MAX:
+            _HANDED.pop(next(iter(_HANDED)))
+
+
+def _handed(folder: Path, n: int, recipe: dict) -> Image.Image | None:
+    """The image of page ``n`` read ahead in this process, if its recipe is the cached one's."""
+    with _HANDED_LOCK:
+        kept = _HANDED.pop((folder, n), None)
+    return kept[1] if kept is not None and kept[0] == recipe else None
 
 
 @dataclass
@@ -170,7 +195,9 @@ class _Run:
             if not (stale or cache.report_image(folder, cached) is None):
                 continue
             t = time.perf_counter()
-            image = build_image(page_image(pdf, n - 1, self.dpi), cached["recipe"])
+            image = _handed(folder, n, cached["recipe"])
+            if image is None:
+                image = build_image(page_image(pdf, n - 1, self.dpi), cached["recipe"])
             if cache.report_image(folder, cached) is None:
                 cache.save_report_image(image, folder / f"page-{n}.jpg")
                 cached["image"] = f"page-{n}.jpg"

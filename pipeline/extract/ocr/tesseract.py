@@ -15,8 +15,11 @@ from pathlib import Path
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
+import numpy as np  # noqa: E402
 import pytesseract  # noqa: E402
 from PIL import Image  # noqa: E402
+
+from pipeline.extract.ocr import tessapi  # noqa: E402
 
 TESSERACT_CONFIG = "--oem 1 --psm 3"
 MARKER_CONFIG = "--oem 1 --psm 7 -c tessedit_char_whitelist=0123456789"
@@ -71,26 +74,26 @@ def marker_strip(crops: list[Image.Image]) -> tuple[Image.Image, list[tuple[int,
     return strip, slots
 
 
-def read_markers(pages: list[list[Image.Image]], lang: str) -> list[list[str]]:
+def read_markers(pages: list[list[Image.Image]], lang: str, *, in_process: bool = True) -> list[list[str]]:
     """Read small raised digits: one strip per page, all pages in one Tesseract call.
 
     Tesseract reads each strip as one line of digits; its character boxes say
     which crop each digit came from.  Given a list of images, one Tesseract
     process reads them all as the pages of one job, so a page costs no
     process start of its own, and each strip is read exactly as if alone.
+    Where Tesseract's library loads, the strips are read in this process
+    (:mod:`.tessapi`, the same settings: no process start at all);
+    ``in_process=False`` runs the command.
     """
     found = [[""] * len(crops) for crops in pages]
     strips = [(k, *marker_strip(crops)) for k, crops in enumerate(pages) if crops]
     if not strips:
         return found
-    with tempfile.TemporaryDirectory(prefix="markers-") as tmp:
-        names = []
-        for k, strip, _ in strips:
-            names.append(os.path.join(tmp, f"strip-{k}.png"))
-            strip.save(names[-1], compress_level=1)
-        listing = os.path.join(tmp, "strips.txt")
-        Path(listing).write_text("\n".join(names) + "\n")
-        boxes = pytesseract.image_to_boxes(listing, lang=lang, config=MARKER_CONFIG)
+    engine = tessapi.reader("markers", lang) if in_process else None
+    if engine is not None:  # the same reading without a process start (pipeline/extract/ocr/tessapi.py)
+        boxes = "".join(engine.boxes(np.asarray(strip.convert("L")), j) for j, (_, strip, _) in enumerate(strips))
+    else:
+        boxes = _command_boxes(strips, lang)
     pad = MARKER_PAD
     for row in boxes.splitlines():
         parts = row.split()
@@ -103,6 +106,18 @@ def read_markers(pages: list[list[Image.Image]], lang: str) -> list[list[str]]:
                 found[k][j] += parts[0]
                 break
     return found
+
+
+def _command_boxes(strips: list, lang: str) -> str:
+    """The strips' character boxes from the ``tesseract`` command, given the list of their images."""
+    with tempfile.TemporaryDirectory(prefix="markers-") as tmp:
+        names = []
+        for k, strip, _ in strips:
+            names.append(os.path.join(tmp, f"strip-{k}.png"))
+            strip.save(names[-1], compress_level=1)
+        listing = os.path.join(tmp, "strips.txt")
+        Path(listing).write_text("\n".join(names) + "\n")
+        return pytesseract.image_to_boxes(listing, lang=lang, config=MARKER_CONFIG)
 
 
 def reread_markers(pages: list[list[Image.Image]], lang: str) -> tuple[list[list[str]], str | None]:

@@ -1,0 +1,230 @@
+"""The masthead's symbol misread by OCR, repaired from the document's own evidence.
+
+A resolution's masthead prints its symbol with a large initial and small
+letters ("A/RES/73/3"); Tesseract reads the slash after the large "A" as a
+letter ("Avres/73/3", "A\\/RES/73/3", "AlRES/73/3"), garbles the small code
+("AvrREs/73/6") or loses the series ("RES/73/3").  No grammar then finds a
+symbol, and the document has none.
+
+Candidates come from the known confusions of the symbol grammar (a slash read
+as v, V, l, I, 1, |, \\ or lost; the code's case; one or two letters of the
+code misread); a candidate must parse as a UN symbol (:data:`pipeline.grammar.SYMBOL_FULL`).
+It is confirmed by what the document itself prints elsewhere:
+
+* the symbol in a later page's running head (the same symbol, read well);
+* the resolution's number before its title ("73/3. Political declaration ...")
+  and the organ (its series: the General Assembly's resolutions are A/RES/);
+* the session ("Seventy-third session": the symbol's session part is 73).
+
+The confidence is scored by the rule from that evidence (:func:`score`): a
+slash misread, confirmed by the number, is applied; a code whose letters had to
+be changed, or a lost series, is flagged for review; with no evidence the
+candidate is only suggested (the text keeps what OCR read, the document no
+symbol), and the log says why.
+
+    >>> candidates("Avres/73/3")
+    [('A/RES/73/3', 0)]
+"""
+from __future__ import annotations
+
+import itertools
+import re
+
+from .. import grammar as G
+from .. import masthead
+from .. import rules as R
+from ..worktext import Proposal, WorkText
+from .engine import EXACT_KINDS, RepairContext, rule
+HEAD_LINES = 25  # the masthead is within the first page's first lines
+SLASH_LOOKALIKES = "vVlI1|\\"
+_TOKEN = re.compile(r"\S+")
+_TAIL = re.compile(r"[/" + re.escape(SLASH_LOOKALIKES) + r"]\d{1,4}[/" + re.escape(SLASH_LOOKALIKES) + r"]\d{1,4}$")  # "/73/3", "v73/3"
+_CODES = sorted(set(G.SYMBOL_CODES), key=len, reverse=True)
+_ORDINAL_UNITS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+                  "eighth": 8, "ninth": 9}
+_ORDINAL_TEENS = {"tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14,
+                  "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+         "ninety": 90}
+_TENTHS = {"twentieth": 20, "thirtieth": 30, "fortieth": 40, "fiftieth": 50, "sixtieth": 60, "seventieth": 70,
+           "eightieth": 80, "ninetieth": 90}
+
+
+def session_number(words: str) -> int | None:
+    """ "Seventy-third" -> 73, "Eightieth" -> 80, "Fifth" -> 5; None for anything else."""
+    w = words.strip().lower()
+    if w in _ORDINAL_UNITS:
+        return _ORDINAL_UNITS[w]
+    if w in _ORDINAL_TEENS:
+        return _ORDINAL_TEENS[w]
+    if w in _TENTHS:
+        return _TENTHS[w]
+    m = re.fullmatch(r"([a-z]+)-([a-z]+)", w)
+    if m and m.group(1) in _TENS and m.group(2) in _ORDINAL_UNITS:
+        return _TENS[m.group(1)] + _ORDINAL_UNITS[m.group(2)]
+    return None
+
+
+def _edit(a: str, b: str) -> int:
+    from rapidfuzz.distance import Levenshtein
+
+    return Levenshtein.distance(a, b)
+
+
+def _codes(part: str) -> list[tuple[str, int]]:
+    """A component as a symbol code, with the letters changed: as read, in capitals ("Res" -> "RES"
+    as well: the document's evidence chooses), or the nearest code (letters misread)."""
+    out = [(c, 0) for c in dict.fromkeys((part, part.upper())) if c in _CODES]
+    if out or not part.isalpha() or len(part) < 3:
+        return out
+    best = min(_CODES, key=lambda c: _edit(part.upper(), c))
+    d = _edit(part.upper(), best)
+    return [(best, d)] if d <= 2 and len(best) >= 3 else []
+
+
+_SERIES = sorted(G.SYMBOL_SERIES, key=len, reverse=True)
+
+
+def _heads(head: str) -> list[tuple[list[str], int]]:
+    """The head's parts ("A", "RES") with each way a slash may have been misread or lost, and its cost."""
+    spots = [k for k, c in enumerate(head) if c in SLASH_LOOKALIKES][:6]
+    out = []
+    for n in range(len(spots) + 1):
+        for chosen in itertools.combinations(spots, n):
+            parts = "".join("/" if k in chosen else c for k, c in enumerate(head)).split("/")
+            if all(parts):
+                out.append((parts, 0))
+                if len(parts) == 1:  # a slash lost: "ARES" is "A" and "RES"
+                    out += [([ser, parts[0][len(ser):]], 1) for ser in _SERIES
+                            if parts[0].upper().startswith(ser) and len(parts[0]) > len(ser)]
+    return out
+
+
+def candidates(token: str) -> list[tuple[str, int]]:
+    """Symbols ``token`` may be, each with the number of letters changed or slashes restored (0: only
+    slashes read as letters, and case)."""
+    read = token.strip(".,;:()[]")
+    t = read.replace("\\/", "/").replace("/\\", "/")
+    m = _TAIL.search(t)
+    if not m:
+        return []
+    head = t[:m.start()]
+    tail = "/" + "/".join(re.findall(r"\d{1,4}", m.group(0)))
+    out: dict[str, int] = {}
+    for parts, cost0 in _heads(head):
+        series, rest = parts[0], parts[1:]
+        options = [_codes(p) for p in rest]
+        if any(not o for o in options):
+            continue
+        for combo in itertools.product(*options):
+            cost = cost0 + sum(c for _, c in combo)
+            for ser in dict.fromkeys((series, series.upper())):
+                sym = "/".join([ser] + [c for c, _ in combo]) + tail
+                if G.SYMBOL_FULL.match(sym) and sym != read:
+                    out[sym] = min(cost + (ser != series), out.get(sym, 99))
+    return sorted(out.items(), key=lambda kv: (kv[1], kv[0]))
+
+
+def evidence(work: WorkText, head_end: int) -> dict:
+    """What the document prints that a masthead symbol must agree with."""
+    ev: dict = {}
+    lines = [work.text[ln.start:ln.end] for ln in work.lines]
+    for k, ln in enumerate(work.lines[:head_end + 40]):
+        t = lines[k]
+        m = masthead.TITLE.match(t)
+        if m and "number" not in ev and re.fullmatch(r"\d{1,4}/\d{1,4}", m.group(1)):
+            ev["number"] = m.group(1)
+        s = masthead.SESSION.match(t)
+        if s and "session" not in ev:
+            n = session_number(s.group(1).split()[0])
+            if n:
+                ev["session"] = n
+        o = masthead.ORGAN_AT_START.match(t)
+        if o and o.group(1) in G.RESOLUTION_SERIES and "organ" not in ev:
+            ev["organ"] = o.group(1)
+        if masthead.is_formula(t) and "organ" not in ev:
+            f = masthead.FORMULA.match(t) or masthead.FORMULA_OPENING.match(t)
+            if f and f.group(1) in G.RESOLUTION_SERIES:
+                ev["organ"] = f.group(1)
+    heads = [tok for ln, t in zip(work.lines, lines) if ln.page > 1 and ln.attrs.get("zone") == "header"
+             for tok in _TOKEN.findall(t) if G.SYMBOL_FULL.match(tok.strip(".,;"))]
+    if heads:
+        ev["running_head"] = max(set(heads), key=heads.count)
+    return ev
+
+
+def score(sym: str, changed: int, lost_series: bool, ev: dict) -> tuple[float, list[str]]:
+    """The rule's confidence in ``sym`` given the document's evidence, and the evidence that agreed.
+    0 when the evidence contradicts it."""
+    agreed: list[str] = []
+    if ev.get("running_head"):
+        if ev["running_head"] != sym:
+            return 0.0, []
+        agreed.append(f"running head {sym}")
+    parts = sym.split("/")
+    if ev.get("number"):
+        if not sym.endswith("/" + ev["number"]):
+            return 0.0, []
+        agreed.append(f"number {ev['number']} before the title")
+        series = G.RESOLUTION_SERIES.get(ev.get("organ", ""))
+        if series and "/RES/" in sym:
+            if not sym.startswith(series):
+                return 0.0, []
+            agreed.append(f"organ {ev['organ']}")
+    if ev.get("session") and len(parts) >= 2:
+        nums = [p for p in parts if p.isdigit()]
+        if nums and int(nums[0]) != ev["session"]:
+            return 0.0, []
+        if nums:
+            agreed.append(f"session {ev['session']}")
+    strong = any(a.startswith(("running head", "number")) for a in agreed)
+    if not strong:
+        return 0.5, agreed  # nothing the document prints confirms it: suggested only
+    conf = 0.97 if changed == 0 and not lost_series else 0.85 if changed <= 1 and not lost_series else 0.75
+    if len(agreed) >= 3 and conf < 0.97:
+        conf += 0.05
+    return round(conf, 2), agreed
+
+
+@rule(R.MASTHEAD_SYMBOL)
+def repair_masthead_symbol(work: WorkText, ctx: RepairContext) -> list[Proposal]:
+    """Repair the first page's masthead symbol OCR misread, when the document confirms the repair.
+
+    ``"Avres/73/3"`` with "73/3. Political declaration ..." below it -> ``"A/RES/73/3"``.
+    """
+    if ctx.source_kind in EXACT_KINDS:
+        return []
+    head = [ln for ln in work.lines[:HEAD_LINES] if ln.page == 1]
+    texts = [work.text[ln.start:ln.end] for ln in head]
+    ev = evidence(work, len(head))
+    for t in texts:
+        if masthead.fact_role(t) == "symbol":
+            read = masthead.SYMBOL_AT_END.search(t).group(1)
+            if not (ev.get("number") or ev.get("running_head")) or score(read, 0, False, ev)[0]:
+                return []  # the masthead's symbol reads well (or nothing the document prints says otherwise)
+    for ln, t in zip(head, texts):
+        if masthead.is_formula(t) or masthead.TITLE.match(t):
+            break
+        for m in _TOKEN.finditer(t):
+            tok = m.group(0)
+            found = candidates(tok)
+            lost = False
+            if not found and ev.get("organ") and re.fullmatch(r"RES[/" + re.escape(SLASH_LOOKALIKES) + r"]\d{1,4}[/"
+                                                               + re.escape(SLASH_LOOKALIKES) + r"]\d{1,4}", tok):
+                full = G.RESOLUTION_SERIES[ev["organ"]][:-len("RES/")] + tok  # the series lost: "RES/73/3"
+                found = [(full, 0)] if G.SYMBOL_FULL.match(full) else candidates(full)
+                lost = True
+            best = None
+            for sym, changed in found:
+                conf, agreed = score(sym, changed, lost, ev)
+                if conf and (best is None or conf > best[1]):
+                    best = (sym, conf, agreed, changed)
+            if best is None:
+                continue
+            sym, conf, agreed, changed = best
+            info = {"read": tok, "symbol": sym, "evidence": agreed,
+                    "how": "series lost" if lost else "code letters misread" if changed else "slash misread"}
+            if conf < 0.6:
+                info["why_not_applied"] = "nothing the document prints (title number, running head) confirms it"
+            return [Proposal(ln.start + m.start(), ln.start + m.end(), sym, R.MASTHEAD_SYMBOL, conf, info)]
+    return []

@@ -1,0 +1,188 @@
+"""A poor scan's masthead reads as the born-digital one: the emblem's scraps are furniture, the misread symbol repaired.
+
+The word lists in tests/data/mastheads are Tesseract's reading of the top of real scanned first
+pages (bench/scan_families.py: clean 300 dpi, typewriter re-set, eroded, turned 180 degrees), cut
+below the first paragraphs: the emblem read as "( Ns SZ \\) a 4", the symbol as "Avres/73/3",
+"A\\/RES/73/3", "AvrREs/73/6", "AvrReEs/73/7".
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import SETTINGS
+from pipeline import masthead
+from pipeline import rules as R
+from pipeline.extract.layout_pdf import build_lines, layout_document
+from pipeline.extract.ocr.graphics import masthead_scraps
+from pipeline.extract.ocr.layout import page_layout_from_ocr
+from pipeline.model import Extracted, Source
+from pipeline.repair.engine import RepairContext
+from pipeline.repair.masthead_symbol import candidates, repair_masthead_symbol, session_number
+from pipeline.run import stages
+from pipeline.worktext import WorkText
+
+DATA = Path(__file__).parent / "data" / "mastheads"
+# What the born-digital PDFs give (the pipeline's output of /work/shared/corpus/un-pdfs).
+BORN = {
+    "clean300-A_RES_73_3": ("A/RES/73/3", "2018-10-10", "Political declaration of the high-level meeting of the "
+                            "General Assembly on the fight against tuberculosis"),
+    "typewriter-A_RES_73_3": ("A/RES/73/3", "2018-10-10", "Political declaration of the high-level meeting of the "
+                              "General Assembly on the fight against tuberculosis"),
+    "turned180-A_RES_73_7": ("A/RES/73/7", "2018-10-29", "Report of the International Criminal Court"),
+    # eroded large type: the top of "General" was taken for a raised marker "1"
+    "eroded-A_RES_73_6": ("A/RES/73/6", "2018-10-26", "Fiftieth anniversary of the first United Nations Conference "
+                          "on the Exploration and Peaceful Uses of Outer Space: space as a driver of sustainable "
+                          "development"),
+}
+
+
+def _record(name: str) -> dict:
+    return json.loads((DATA / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def _layout(rec: dict):
+    w, h = rec["size_px"]
+    return page_layout_from_ocr(1, rec["data"], rec["analysis"], rec["dpi"], w, h, None)
+
+
+def _clean(name: str, drop: set[int] = frozenset()) -> dict:
+    """The page's words (less ``drop``) through layout, repair and structure, as a scanned PDF's are."""
+    rec = _record(name)
+    if drop:
+        keep = [i for i in range(len(rec["data"]["text"])) if i not in drop]
+        rec["data"] = {k: [v[i] for i in keep] for k, v in rec["data"].items()}
+        rec["analysis"]["markers"] = []
+    pages, meta = layout_document([_layout(rec)])
+    doc = Extracted(doc_id=name, source=Source(path=f"{name}.pdf", sha256="0" * 64, kind="scanned-pdf", pages=1),
+                    pages=pages, meta=meta)
+    work = stages.repair(doc, SETTINGS, {})
+    return stages.build(work, doc)
+
+
+@pytest.mark.parametrize("name", ["clean300-A_RES_73_3", "eroded-A_RES_73_6", "turned180-A_RES_73_7"])
+def test_the_emblems_scraps_are_found_and_no_masthead_word_is(name):
+    rec = _record(name)
+    data = rec["data"]
+    scraps = masthead_scraps(data, *rec["size_px"])
+    found = {data["text"][i] for i in scraps}
+    assert found and found <= {"(", "Ns", "SZ", "\\)", "a", "4", "=", "ff", "Mt", "iy", "SSE", "Y"}
+    kept = {data["text"][i] for i in range(len(data["text"])) if i not in scraps}
+    assert {"United", "Nations", "General", "Assembly", "Distr.:", "October", "2018"} <= kept
+    assert any("/73/" in t for t in kept)  # the misread symbol is evidence, never a scrap
+
+
+def test_a_clean_masthead_has_no_scraps():
+    rec = _record("typewriter-A_RES_73_3")
+    assert masthead_scraps(rec["data"], *rec["size_px"]) == {}
+
+
+def test_the_scraps_go_on_a_furniture_line_of_their_own():
+    lines = build_lines(_layout(_record("clean300-A_RES_73_3")))
+    graphic = [ln for ln in lines if ln.zone == "graphic"]
+    assert len(graphic) == 1 and set(graphic[0].text.split()) == {"(", "Ns", "SZ", "\\)", "a", "4"}
+    texts = [ln.text for ln in lines if ln.zone != "graphic"]
+    assert "General Assembly" in texts and "Distr.: General" in texts and "18 October 2018" in texts
+
+
+@pytest.mark.parametrize("name", sorted(BORN))
+def test_symbol_date_and_title_come_out_as_from_the_born_digital_pdf(name):
+    doc = _clean(name)
+    assert (doc["symbol"], doc["date"], doc["title"]) == BORN[name]
+    assert doc["header"]["session"] == "Seventy-third session"
+    removed = [c for c in doc["corrections"] if c["rule"] == R.FURNITURE and c["info"]["kind"] == "graphic-zone"]
+    assert all(c["status"] != "suggested" for c in removed)  # logged, every one
+    if name != "typewriter-A_RES_73_3":
+        assert removed
+
+
+def test_the_symbol_repair_is_logged_with_its_evidence():
+    doc = _clean("clean300-A_RES_73_3")
+    (fix,) = [c for c in doc["corrections"] if c["rule"] == R.MASTHEAD_SYMBOL]
+    assert (fix["before"], fix["after"], fix["status"]) == ("Avres/73/3", "A/RES/73/3", "applied")
+    assert "number 73/3 before the title" in fix["info"]["evidence"]
+
+
+def test_a_symbol_whose_code_letters_were_changed_is_flagged():
+    doc = _clean("turned180-A_RES_73_7")
+    (fix,) = [c for c in doc["corrections"] if c["rule"] == R.MASTHEAD_SYMBOL]
+    assert fix["before"] == "AvrReEs/73/7" and fix["status"] == "flagged"
+
+
+def _work(lines: list[str]) -> WorkText:
+    from pipeline.model import Line, Page
+
+    doc = Extracted(doc_id="t", source=Source(path="t.pdf", sha256="0" * 64, kind="scanned-pdf"),
+                    pages=[Page(number=1, lines=[Line(text=t) for t in lines])])
+    return WorkText.from_extracted(doc)
+
+
+HEAD = ["United Nations", "Avres/73/3", "General Assembly", "Distr.: General", "18 October 2018",
+        "Seventy-third session", "Agenda item 129", "Resolution adopted by the General Assembly on 10 October 2018"]
+
+
+def test_the_symbol_is_repaired_with_the_body_number_as_evidence():
+    (p,) = repair_masthead_symbol(_work(HEAD + ["73/3. Political declaration", "The General Assembly,"]),
+                                  RepairContext(source_kind="scanned-pdf"))
+    assert p.after == "A/RES/73/3" and p.confidence >= 0.9
+
+
+def test_no_symbol_is_invented_without_evidence():
+    """No title number, no running head: the candidate is only suggested (the text keeps what OCR read)."""
+    (p,) = repair_masthead_symbol(_work(HEAD + ["The General Assembly,"]), RepairContext(source_kind="scanned-pdf"))
+    assert p.confidence < 0.6 and "why_not_applied" in p.info
+
+
+def test_a_symbol_the_title_number_contradicts_is_left_alone():
+    assert repair_masthead_symbol(_work(HEAD + ["73/4. Political declaration", "The General Assembly,"]),
+                                  RepairContext(source_kind="scanned-pdf")) == []
+
+
+def test_an_exact_text_layer_is_never_repaired():
+    assert repair_masthead_symbol(_work(HEAD + ["73/3. Political declaration"]), RepairContext(source_kind="pdf")) == []
+
+
+def test_a_series_lost_is_restored_only_with_the_organ_and_flagged():
+    head = ["RES/73/3"] + HEAD[2:] + ["73/3. Political declaration", "The General Assembly,"]
+    (p,) = repair_masthead_symbol(_work(head), RepairContext(source_kind="scanned-pdf"))
+    assert p.after == "A/RES/73/3" and 0.6 <= p.confidence < 0.9
+
+
+@pytest.mark.parametrize("read, want", [
+    ("Avres/73/3", "A/RES/73/3"), ("A\\/RES/73/3", "A/RES/73/3"), ("AlRES/80/37", "A/RES/80/37"),
+    ("AIRES/79/16", "A/RES/79/16"), ("AvrREs/73/6", "A/RES/73/6"),
+])
+def test_symbol_candidates_from_known_confusions(read, want):
+    assert candidates(read)[0][0] == want
+
+
+@pytest.mark.parametrize("read", ["A/RES/73/3", "73/3", "Assembly", "A/C.3/80/L.26", "2018"])
+def test_what_is_no_misread_symbol_gives_no_candidate(read):
+    assert candidates(read) == []
+
+
+def test_session_numbers():
+    assert [session_number(w) for w in ("Seventy-third", "Eightieth", "Fifth", "Twelfth", "Soon")] == [73, 80, 5, 12, None]
+
+
+def test_a_short_unread_line_between_masthead_lines_does_not_start_the_title():
+    """noise_blur: "Distr.: General" read "Ses ise" at confidence 6 and 8."""
+    h = masthead.read(["Ses ise", "General Assembly", "22 December 2023", "Seventy-eighth session",
+                       "Resolution adopted by the General Assembly on 19 December 2023",
+                       "78/204. National human rights institutions", "The General Assembly,", "Recalling ..."])
+    assert h.title == "National human rights institutions" and h.facts["adopted"] == "2023-12-19"
+
+
+@pytest.mark.parametrize("line", ["Distr: General", "Distr.:1 General", "Distr.: General"])
+def test_the_distribution_line_as_a_scan_reads_it(line):
+    assert masthead.fact_role(line) == "distribution"
+
+
+def test_adopted_on_with_its_date_on_the_next_line():
+    h = masthead.read(["General Assembly", "Distr.: General", "31 October 2018", "Seventy-third session",
+                       "Resolution adopted by the General Assembly on", "26 October 2018", "73/6. Fiftieth anniversary",
+                       "The General Assembly,", "Recalling ..."])
+    assert h.facts["adopted"] == "2018-10-26" and h.facts["organ"] == "General Assembly"
+    assert h.facts["distribution_date"] == "2018-10-31" and h.title == "Fiftieth anniversary"

@@ -1,0 +1,65 @@
+"""The second readings in this process (pipeline/extract/ocr/tessapi.py) give each crop exactly what
+the ``tesseract`` command gives it: same text, same confidence, same marker digits."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+from pipeline.extract import reread
+from pipeline.extract.ocr import tessapi, tesseract
+
+FONTS = Path(__file__).parent / "data" / "fonts"
+needs_tesseract = pytest.mark.skipif(not shutil.which("tesseract"), reason="tesseract is not installed")
+needs_library = pytest.mark.skipif(tessapi.reader("words", "eng") is None, reason="libtesseract did not load")
+
+WORDS = ["(UNISPACE+50)", "Assemb1y", "E.96.IV.8),", "promotion", "intérnational", "1n", "A/CONF.157/24", "",
+         "79/155,", "Reaffirms"]
+
+
+def _word(text: str, px: int, face: str, blur: float) -> np.ndarray:
+    font = ImageFont.truetype(str(FONTS / face), px)
+    img = Image.new("L", (max(20, int(px * 0.7 * len(text)) + 20), 2 * px), 255)
+    ImageDraw.Draw(img).text((10, px // 3), text, font=font, fill=0)
+    if blur:
+        img = img.filter(ImageFilter.GaussianBlur(blur))
+    return reread.enlarge(np.asarray(img))
+
+
+@needs_tesseract
+@needs_library
+def test_word_crops_read_in_process_as_by_the_command():
+    crops = [_word(w, px, face, blur) for w, (px, face, blur) in zip(
+        WORDS, [(12, "LiberationSerif-Regular.ttf", 0), (10, "LiberationSans-Regular.ttf", 0.8),
+                (11, "LiberationMono-Regular.ttf", 0), (8, "LiberationSerif-Regular.ttf", 1.2)] * 3)]
+    by_command = reread.read_crops(crops, "eng", in_process=False)
+    assert reread.read_crops(crops, "eng") == by_command
+    assert reread.read_crops(crops[::-1], "eng") == by_command[::-1]  # each crop alone: no state between readings
+    assert sum(bool(text) for text, _ in by_command) >= 6  # the test reads something
+
+
+@needs_tesseract
+@needs_library
+def test_marker_strips_read_in_process_as_by_the_command():
+    def digit(d: str, px: int) -> Image.Image:
+        font = ImageFont.truetype(str(FONTS / "LiberationSerif-Regular.ttf"), px)
+        img = Image.new("L", (px + 8, px + 8), 255)
+        ImageDraw.Draw(img).text((4, 0), d, font=font, fill=0)
+        return img
+    pages = [[digit("2", 14), digit("13", 22), digit("4", 16)], [], [digit("7", 12), digit("1", 30)]]
+    by_command = tesseract.read_markers(pages, "eng", in_process=False)
+    assert tesseract.read_markers(pages, "eng") == by_command
+    assert by_command[0][1] == "13"
+
+
+def test_without_the_library_the_command_reads(monkeypatch):
+    monkeypatch.setattr(tessapi, "_lib", [None])
+    assert tessapi.reader("words", "eng") is None
+    calls = []
+    monkeypatch.setattr(reread, "_command_data", lambda crops, lang: calls.append(len(crops)) or {
+        "page_num": [1], "level": [5], "text": ["in"], "conf": [94.0]})
+    assert reread.read_crops([np.full((20, 20), 255, np.uint8)], "eng") == [("in", 94.0)]
+    assert calls == [1]
