@@ -62,10 +62,12 @@ SC_NUMBER = re.compile(r"^\s*Resolution\s+(\d{3,5}\s*\(\d{4}\))\s*$")
 SC_ADOPTED = re.compile(
     rf"^\s*Adopted\s+by\s+the\s+(Security Council)\s+at\s+its\s+(\d+(?:st|nd|rd|th)\s+meeting),?\s+on\s+"
     rf"(\d{{1,2}}\s+(?:{G.MONTHS})\s+\d{{4}})\.?\s*$")
-TITLE = re.compile(r"^\s*(?:Resolution\s+|Decision\s+)?(\d{1,4}/(?:\d{1,4}|\u2026|\.\.\.)(?:\s*[A-Z]\b)?)\.?\s+(\S.*)$")
+# A speck a scan reads as a stop or a quote before the number (". 73/8. Necessity ...") is no part of it.
+SPECK_BEFORE_NUMBER = r"(?:[.,:;'\u2018\u2019`]\s+)?"
+TITLE = re.compile(r"^\s*" + SPECK_BEFORE_NUMBER + r"(?:Resolution\s+|Decision\s+)?(\d{1,4}/(?:\d{1,4}|\u2026|\.\.\.)(?:\s*[A-Z]\b)?)\.?\s+(\S.*)$")
 # The structure stage's reading of a title block it has cut: "Resolution 80/37. Title", "80/37. Title";
 # a decision's number ("Decision 80/512. ...") stays part of the title there.
-RESOLUTION_TITLE = re.compile(r"^\s*(?:Resolution\s+)?(\d{1,4}/(?:\d{1,4}|\u2026|\.\.\.)(?:\s*[A-Z]\b)?)\.?\s+(\S.*)$")
+RESOLUTION_TITLE = re.compile(r"^\s*" + SPECK_BEFORE_NUMBER + r"(?:Resolution\s+)?(\d{1,4}/(?:\d{1,4}|\u2026|\.\.\.)(?:\s*[A-Z]\b)?)\.?\s+(\S.*)$")
 # What the document says it is, closing its sponsors' statement.
 KIND = re.compile(
     rf"(?P<kind>(?:revised\s+)?draft\s+(?:resolution|decision)s?"

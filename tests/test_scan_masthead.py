@@ -135,6 +135,12 @@ def test_no_symbol_is_invented_without_evidence():
     assert p.confidence < 0.6 and "why_not_applied" in p.info
 
 
+def test_a_cited_number_opening_a_body_line_is_no_evidence():
+    body = ["The General Assembly,", "Recalling its resolution", "72/3 of 30 October 2017 and all its resolutions,"]
+    (p,) = repair_masthead_symbol(_work(HEAD + body), RepairContext(source_kind="scanned-pdf"))
+    assert p.confidence < 0.6
+
+
 def test_a_symbol_the_title_number_contradicts_is_left_alone():
     assert repair_masthead_symbol(_work(HEAD + ["73/4. Political declaration", "The General Assembly,"]),
                                   RepairContext(source_kind="scanned-pdf")) == []
@@ -178,6 +184,13 @@ def test_a_short_unread_line_between_masthead_lines_does_not_start_the_title():
 @pytest.mark.parametrize("line", ["Distr: General", "Distr.:1 General", "Distr.: General"])
 def test_the_distribution_line_as_a_scan_reads_it(line):
     assert masthead.fact_role(line) == "distribution"
+
+
+def test_a_speck_before_the_title_number_is_no_part_of_the_title():
+    """typewriter_poor: ". 73/8. Necessity of ending ..." (a speck read as a full stop)."""
+    h = masthead.read(["General Assembly", "Distr.: General", "Resolution adopted by the General Assembly on 1 November 2018",
+                       ". 73/8. Necessity of ending the embargo", "The General Assembly,", "Recalling ..."])
+    assert (h.number, h.title) == ("73/8", "Necessity of ending the embargo")
 
 
 def test_adopted_on_with_its_date_on_the_next_line():

@@ -39,6 +39,9 @@ HEAD_LINES = 25  # the masthead is within the first page's first lines
 SLASH_LOOKALIKES = "vVlI1|\\"
 _TOKEN = re.compile(r"\S+")
 _TAIL = re.compile(r"[/" + re.escape(SLASH_LOOKALIKES) + r"]\d{1,4}[/" + re.escape(SLASH_LOOKALIKES) + r"]\d{1,4}$")  # "/73/3", "v73/3"
+# The resolution's number as printed before its title: "73/3. Political declaration ..." (with its full stop:
+# a body line starting with a cited number, "72/3 of 30 October 2017", is no title).
+_NUMBERED_TITLE = re.compile(r"^\s*" + masthead.SPECK_BEFORE_NUMBER + r"(?:Resolution\s+)?(\d{1,4}/\d{1,4})\.\s+\S")
 _CODES = sorted(set(G.SYMBOL_CODES), key=len, reverse=True)
 _ORDINAL_UNITS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
                   "eighth": 8, "ninth": 9}
@@ -131,8 +134,8 @@ def evidence(work: WorkText, head_end: int) -> dict:
     lines = [work.text[ln.start:ln.end] for ln in work.lines]
     for k, ln in enumerate(work.lines[:head_end + 40]):
         t = lines[k]
-        m = masthead.TITLE.match(t)
-        if m and "number" not in ev and re.fullmatch(r"\d{1,4}/\d{1,4}", m.group(1)):
+        m = _NUMBERED_TITLE.match(t)
+        if m and "number" not in ev:
             ev["number"] = m.group(1)
         s = masthead.SESSION.match(t)
         if s and "session" not in ev:
