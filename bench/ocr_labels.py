@@ -20,6 +20,16 @@ jpeg120             120 dpi, JPEG quality 20 (a phone photo sent by mail)
 faint200            200 dpi, low contrast (ink at 40% grey), blur 1.0, noise 10
 ==================  ===========================================================
 
+The scan benchmark's families (``bench/scan_families.py``, ``make_page`` with
+the scan benchmark's seed 14, each page stored as that benchmark stores it: JPEG
+at the family's quality, bilevel pages losslessly) are read the same way under
+the names ``scan-<family>``.  ``SCAN_POOR`` lists its poor families (every one
+but clean300) less turned90 and turned180: their damage is the page's rotation,
+which the pipeline undoes (OSD) before it reads, and an upright reading of them is
+clean300's.  In the re-set families (typewriter, typewriter_poor, sans300) the
+truth is the text as re-set: ``typeset_mono``'s lines, top to bottom, their
+words one space apart or glued as that function glues them.
+
 Tesseract's words (``--oem 1 --psm 3``, as the pipeline reads scans) and
 confidences are kept in a cache (``$XDG_CACHE_HOME/un-resolution-cleaner/
 ocr-labels``), keyed by the PDF, page, family, seed and Tesseract's version,
@@ -56,6 +66,12 @@ TESSERACT_CONFIG = "--oem 1 --psm 3"
 SEED = 15
 FAMILIES = ["clean300", "degraded200", "bilevel_speckle300", "jpeg120", "faint200"]
 POOR = [f for f in FAMILIES if f != "clean300"]
+SCAN = "scan-"  # prefix of the scan benchmark's families
+SCAN_SEED = 14  # bench/scan_bench.py's default seed
+SCAN_POOR = [SCAN + f for f in ("bilevel200", "dpi150", "noise_blur", "jpeg30", "skew3", "eroded", "bled",
+                                "typewriter", "typewriter_poor", "sans300")]
+SCAN_FAMILIES = [SCAN + "clean300"] + SCAN_POOR
+RESET = {SCAN + f for f in ("typewriter", "typewriter_poor", "sans300")}  # truth: the text as re-set
 
 
 def split(folder: Path = DRAFTS) -> tuple[list[Path], list[Path]]:
@@ -71,7 +87,19 @@ def _jpeg(img: Image.Image, quality: int) -> Image.Image:
     return Image.open(io.BytesIO(buf.getvalue())).convert("L")
 
 
+def scan_image(pdf: Path, page: int, family: str) -> Image.Image:
+    """A page of the scan benchmark's ``family`` as that benchmark stores it in its PDF."""
+    from scan_families import make_page
+
+    img, _dpi, opts = make_page(pdf, page, family, SCAN_SEED)
+    if "quality" in opts:
+        return _jpeg(img.convert("L"), opts["quality"])
+    return img.convert("L")  # bilevel: stored losslessly (CCITT G4)
+
+
 def make_image(pdf: Path, page: int, family: str, seed: int = SEED) -> Image.Image:
+    if family.startswith(SCAN):
+        return scan_image(pdf, page, family[len(SCAN):])
     rng = random.Random(f"{seed}:{family}:{pdf.name}:{page}")
     if family == "clean300":
         return _jpeg(render(pdf, 300, [page])[0], 85)
@@ -129,8 +157,31 @@ def truth_text(pdf: Path, page: int) -> str:
         return doc.pages[page].extract_text() or ""
 
 
-def ocr_page(pdf: Path, page: int, family: str, seed: int = SEED) -> dict:
+def reset_truth(pdf: Path, page: int) -> str:
+    """The page's text as ``scan_families.typeset_mono`` re-sets it: its lines top to
+    bottom, words one space apart, a word glued to the one before where no gap parts them."""
+    import pdfplumber
+    from scan_families import _lines
+
+    with pdfplumber.open(pdf) as doc:
+        words = doc.pages[page].extract_words(extra_attrs=["size"], keep_blank_chars=False, use_text_flow=False)
+    out = []
+    for line in sorted(_lines(words), key=lambda ln: min(float(w["top"]) for w in ln)):
+        main = max(float(w["size"]) for w in line)
+        text, prev = "", None
+        for w in line:
+            if prev is not None and float(w["x0"]) - float(prev["x1"]) > 0.08 * main:
+                text += " "
+            text += w["text"]
+            prev = w
+        out.append(text)
+    return "\n".join(out)
+
+
+def ocr_page(pdf: Path, page: int, family: str, seed: int | None = None) -> dict:
     """Tesseract's words of one page, with the page's text layer as truth (cached)."""
+    if seed is None:
+        seed = SCAN_SEED if family.startswith(SCAN) else SEED
     digest = hashlib.sha256(pdf.read_bytes()).hexdigest()[:16]
     key = hashlib.sha256(f"{digest}|{page}|{family}|{seed}|{TESSERACT_CONFIG}|{_version()}".encode()).hexdigest()[:20]
     path = cache_dir() / f"{pdf.stem}-p{page + 1}-{family}-{key}.json"
@@ -146,7 +197,8 @@ def ocr_page(pdf: Path, page: int, family: str, seed: int = SEED) -> dict:
         for i in range(len(data["text"]))
         if data["text"][i].strip() and float(data["conf"][i]) >= 0
     ]
-    out = {"pdf": pdf.name, "page": page, "family": family, "words": words, "truth": truth_text(pdf, page)}
+    truth = reset_truth(pdf, page) if family in RESET else truth_text(pdf, page)
+    out = {"pdf": pdf.name, "page": page, "family": family, "words": words, "truth": truth}
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
     tmp.write_text(json.dumps(out, ensure_ascii=False), encoding="utf-8")
     os.replace(tmp, path)
@@ -312,7 +364,8 @@ def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--docs", type=int, default=20, help="documents of each half")
     ap.add_argument("--pages", type=int, default=4, help="pages of each document")
-    ap.add_argument("--families", default=",".join(FAMILIES))
+    ap.add_argument("--families", default=",".join(FAMILIES),
+                    help="comma-separated; 'scan' stands for the scan benchmark's poor families (SCAN_POOR)")
     ap.add_argument("--half", choices=["both", "calibration", "evaluation"], default="both")
     args = ap.parse_args(argv)
     cal, ev = split()
@@ -320,7 +373,8 @@ def main(argv: list[str] | None = None) -> None:
     for name, pdfs in halves:
         if args.half not in ("both", name):
             continue
-        pages = pages_of(pdfs, args.pages, args.families.split(","))
+        fams = [g for f in args.families.split(",") for g in (SCAN_POOR if f == "scan" else [f])]
+        pages = pages_of(pdfs, args.pages, fams)
         words = sum(len(p["words"]) for p in pages)
         print(f"{name}: {len(pdfs)} documents, {len(pages)} page readings, {words} OCR words", flush=True)
 

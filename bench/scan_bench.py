@@ -32,9 +32,14 @@ furniture, mastheads) is not counted against it; only body words it misses or mi
 * **pages/min** of each reader, wall clock, one at a time on the same machine.
 
 Speed lines: the pipeline's wall time over Tesseract's alone on the clean 300 dpi family (the same
-page images; target <= 1.1), over OCRmyPDF's on the other families (target <= 0.8); with
+page images; target <= 1.1), with the CPU time ratio beside it (the pipeline's threads and Tesseract
+processes against the ``tesseract`` processes); over OCRmyPDF's on the other families (target <= 0.8); with
 ``--workers-check``, pages per minute of ``luigi ... CleanAll`` with 1 and 2 workers over the poor
-families' scans, and the peak memory of a worker.
+families' scans, and the peak memory of a worker.  With ``--batch N`` (``--families ""`` for it
+alone), N documents' clean 300 dpi first pages cleaned as one batch by ``uncleaner run`` (1 worker,
+which reads the next scan ahead; then 2 workers) against ``tesseract`` alone run one (then two) at a
+time on the same page images: wall and CPU time (children included) of each, so that overlap is
+never mistaken for less work.
 """
 from __future__ import annotations
 
@@ -95,20 +100,31 @@ def process(pdf: Path, clean_dir: Path) -> tuple[dict | None, str | None]:
 
 
 # ---------------------------------------------------------------- readers
-def read_tesseract(pdf: Path, tmp: Path) -> tuple[str, float, float]:
-    """(text, wall seconds in all, seconds of tesseract alone) for the pages of ``pdf``."""
+def cpu_seconds(children: bool = True) -> float:
+    """CPU seconds (user + system) of this process's threads, and of its finished children with ``children``."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    total = own.ru_utime + own.ru_stime
+    if children:
+        ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+        total += ru.ru_utime + ru.ru_stime
+    return total
+
+
+def read_tesseract(pdf: Path, tmp: Path) -> tuple[str, float, float, float]:
+    """(text, wall seconds in all, wall seconds of tesseract alone, its CPU seconds) for the pages of ``pdf``."""
     t0 = time.perf_counter()
     stem = tmp / "page"
     subprocess.run(["pdftoppm", "-r", "300", "-gray", str(pdf), str(stem)], check=True)
-    texts, tess = [], 0.0
+    texts, tess, cpu = [], 0.0, 0.0
     for img in sorted(tmp.glob("page*.pgm")):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), cpu_seconds()
         r = subprocess.run(["tesseract", str(img), "-", "--oem", "1", "--psm", "3", "-l", "eng"],
                            capture_output=True, text=True, env={**os.environ, "OMP_THREAD_LIMIT": "1"})
         tess += time.perf_counter() - t
+        cpu += cpu_seconds() - c
         texts.append(r.stdout)
         img.unlink()
-    return "\n".join(texts), time.perf_counter() - t0, tess
+    return "\n".join(texts), time.perf_counter() - t0, tess, cpu
 
 
 def read_ocrmypdf(pdf: Path, tmp: Path) -> tuple[str, float]:
@@ -227,7 +243,7 @@ def bench(srcs: list[Path], families: list[str], pages: int, work: Path, seed: i
         r = {k: 0.0 for k in ("pages", "docs", "para_ok", "masthead_ok", "tp", "found", "wanted")}
         for reader in readers:
             r[reader] = {"missed": 0, "words": 0, "dist": 0, "chars": 0, "seconds": 0.0, "tess_seconds": 0.0,
-                         "failed": 0}
+                         "cpu_seconds": 0.0, "failed": 0}
         statuses = Counter()
         for stem in chosen:
             born, n, ref = refs[stem]
@@ -239,15 +255,17 @@ def bench(srcs: list[Path], families: list[str], pages: int, work: Path, seed: i
                 for reader in readers:
                     acc = r[reader]
                     if reader == "tesseract":
-                        text, sec, tess = read_tesseract(scan, Path(tmp))
+                        text, sec, tess, cpu = read_tesseract(scan, Path(tmp))
                         acc["tess_seconds"] += tess
+                        acc["cpu_seconds"] += cpu
                     elif reader == "ocrmypdf":
                         text, sec = read_ocrmypdf(scan, Path(tmp))
                     else:
                         clean = Path(tmp) / "clean"
-                        t = time.perf_counter()
+                        t, c = time.perf_counter(), cpu_seconds()
                         doc, err = process(scan, clean)
                         sec = time.perf_counter() - t
+                        acc["cpu_seconds"] += cpu_seconds() - c  # its threads and its Tesseract processes
                         shutil.rmtree(clean, ignore_errors=True)
                         if doc is None:
                             acc["failed"] += 1
@@ -313,7 +331,9 @@ def print_speed(results: dict, readers: list[str]) -> None:
         g = results[GOOD_FAMILY]
         print(f"speed {GOOD_FAMILY}: pipeline {g['pipeline']['seconds']:.1f} s, tesseract alone on the page images "
               f"{g['tesseract']['tess_seconds']:.1f} s (with pdftoppm {g['tesseract']['seconds']:.1f} s): "
-              f"ratio {_ratio(g['pipeline']['seconds'], g['tesseract']['tess_seconds'])} (target <= 1.1)")
+              f"ratio {_ratio(g['pipeline']['seconds'], g['tesseract']['tess_seconds'])} (target <= 1.1); "
+              f"CPU {g['pipeline']['cpu_seconds']:.1f} s vs {g['tesseract']['cpu_seconds']:.1f} s, "
+              f"ratio {_ratio(g['pipeline']['cpu_seconds'], g['tesseract']['cpu_seconds'])}")
     if "ocrmypdf" in readers:
         poor = [f for f in results if f != GOOD_FAMILY]
         pipe = sum(results[f]["pipeline"]["seconds"] for f in poor)
@@ -359,7 +379,7 @@ def batch_check(srcs: list[Path], work: Path, seed: int, docs: int) -> None:
     """
     from concurrent.futures import ThreadPoolExecutor
 
-    from pdf_bench import children_cpu, make_project
+    from pdf_bench import children_cpu, make_project  # the command's CPU: a child process and its children
 
     folder = work / "batch"
     scans = []

@@ -92,6 +92,15 @@ def _note_line(face: str, first: str, conf: float) -> tuple[Image.Image, dict]:
 
 
 @pytest.mark.parametrize("face", sorted(FACES))
+def test_ink_and_rules_found_while_tesseract_reads_give_the_same_analysis(face):
+    img, data = _note_line(face, "1", 40.0)
+    alone, crops = scan.find_marks(img, data, 300)
+    early, early_crops = scan.find_marks(img, data, 300, scan.page_ink(img, 300))
+    assert early == alone and [c.tobytes() for c in early_crops] == [c.tobytes() for c in crops]
+    assert alone["markers"]  # the line has a marker to find
+
+
+@pytest.mark.parametrize("face", sorted(FACES))
 @pytest.mark.parametrize("first, found", [("\u2019", True), ("'", True), (",", True), ("~", False)])
 def test_a_notes_number_read_as_a_quote_mark_at_no_confidence_is_a_marker(face, first, found):
     """Liberation Sans: a note's raised "1" was read "\u2019" at confidence 0, and taken for faint ink

@@ -112,6 +112,11 @@ def diacritics(work: WorkText, ctx: RepairContext) -> list[Proposal]:
 # An accented OCR word is read as its bare form when the bare form is a word
 # UN text prints this often (in lower case, when the OCR word is).
 STRAY_MIN_COUNT = 3
+# A word general English knows with its accent is left, unless English prints
+# it bare this much more often (Zipf: log10 per billion words): "thé" 2.1 and
+# "the" 7.7, "Conférence" 1.6 and "conference" 5.0, where "café" 3.8 and
+# "cafe" 4.1, "rôle" 2.0 and "role" 5.2 (a UN text prints "role").
+STRAY_ZIPF_GAP = 2.5
 
 
 @rule(R.STRAY_ACCENT)
@@ -131,11 +136,35 @@ def stray_accent(work: WorkText, ctx: RepairContext) -> list[Proposal]:
         if any(s <= m.start() < e for s, e in foreign):
             continue  # a paragraph in another language
         low = tok.lower()
-        if lex.domain_count(low) or lex.is_protected(low) or lex.general_zipf(low) >= 1.0:
-            continue  # a word or a name as printed ("Yaoundé", "café")
+        if lex.domain_count(low) or lex.is_protected(low):
+            continue  # a UN word or name as printed ("Yaoundé")
         bare = strip_accents(tok)
-        if not bare.isascii() or lex.domain_count(bare) < STRAY_MIN_COUNT or (
-                tok[0].islower() and lex.lower_words.get(bare.lower(), 0) < STRAY_MIN_COUNT):
-            continue  # "José" -> "Jose" is no repair: only a common UN word read with a stray mark
-        out.append(Proposal(m.start(), m.end(), bare, R.STRAY_ACCENT, 0.9, {"bare": bare}))
+        if lex.general_zipf(low) >= 1.0 and lex.general_zipf(bare.lower()) - lex.general_zipf(low) < STRAY_ZIPF_GAP:
+            continue  # general English prints it so ("café", "résumé"); not "thé" for "the" (7.7 against 2.1)
+        if not bare.isascii():
+            continue
+        if _common(bare, tok, lex):
+            out.append(Proposal(m.start(), m.end(), bare, R.STRAY_ACCENT, 0.9, {"bare": bare}))
+            continue
+        # "Reéalling", "Franée": a speck over a "c" read as "é"; only one accented letter, and one reading a UN word
+        marked = [i for i, ch in enumerate(tok) if not ch.isascii()]
+        if len(marked) != 1 or lex.general_zipf(bare.lower()) >= 1.0 or len(tok) < 3:
+            continue
+        i = marked[0]
+        found = {w for ch in SPECK_READS.get(bare[i].lower(), "") for w in [bare[:i] + case_like(bare[i], ch) + bare[i + 1:]]
+                 if _common(w, tok, lex)}
+        if len(found) == 1:
+            (word,) = found
+            out.append(Proposal(m.start(), m.end(), word, R.STRAY_ACCENT, 0.85, {"bare": word, "speck": True}))
     return out
+
+
+# The letters an accented OCR letter stands for when a speck made the accent:
+# "é" is a misread "c" ("Reéalling"), "o" ("cére") or "t" ("éransparency") as often as an "e".
+SPECK_READS = {"e": "coat", "a": "eo", "o": "ec", "u": "n", "i": "lt"}
+
+
+def _common(word: str, tok: str, lex: Lexicon) -> bool:
+    """Is ``word`` a common UN word (in lower case too, when the OCR word is)?  "José" -> "Jose" is no repair."""
+    return lex.domain_count(word) >= STRAY_MIN_COUNT and not (
+        tok[0].islower() and lex.lower_words.get(word.lower(), 0) < STRAY_MIN_COUNT)

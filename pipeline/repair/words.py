@@ -317,11 +317,41 @@ def known_compound(word: str, parts: list[str], lex: Lexicon) -> bool:
     return phrase_zipf - z < PHRASE_OVER_COMPOUND
 
 
+# Two words an OCR speck between them joined with an apostrophe: "including’those".
+GLUED_APOSTROPHE_RE = re.compile(r"(?<![\w'\u2019])([A-Za-z]{2,})['\u2019]([a-z]+)(?![\w'\u2019])")
+# What an apostrophe really ends in English: "it's", "don't", "we'll", "they're", "I've", "I'm", "he'd".
+CONTRACTION_ENDS = frozenset({"s", "t", "d", "ll", "re", "ve", "m"})
+
+
+def _glued_by_speck(work: WorkText, lex: Lexicon) -> list[Proposal]:
+    """Split two words a speck read as an apostrophe joins, in OCR text only, where
+    UN text prints the two side by side: "including’those" -> "including those",
+    "it’is" -> "it is".  Never a contraction ("it's"), a possessive plural
+    ("States’ obligations" glued: the apostrophe may be the plural's) or a name ("O'Brien")."""
+    text = work.text
+    foreign = [(s, e) for s, e, _ in foreign_spans(text)]
+    out = []
+    for m in GLUED_APOSTROPHE_RE.finditer(text):
+        a, b = m.groups()
+        if work.conf_at(m.start(), m.end()) is None or any(s <= m.start() < e for s, e in foreign):
+            continue  # a text export's apostrophe is the author's; another language elides ("qu'il")
+        if b in CONTRACTION_ENDS or a[-1] in "sS" or lex.is_known(m.group()):
+            continue
+        if not (lex.is_known(a) and lex.is_known(b)) or lex.bigram(a.lower(), b)[0] < 2:
+            continue  # only a pair UN text prints: "to an", "of a", "the obligation"
+        domain = all(lex.lower_words.get(p.lower(), 0) >= MIN_PART_DOMAIN for p in (a, b))
+        conf = 0.85 + 0.07 * domain + _ocr_penalty(work, m.start(), m.end())
+        out.append(Proposal(m.start(), m.end(), f"{a} {b}", R.SEGMENTATION, min(conf, 0.99),
+                            {"parts": [a, b], "pair_attested": True, "apostrophe": True}))
+    return out
+
+
 @rule(R.SEGMENTATION)
 def segmentation(work: WorkText, ctx: RepairContext) -> list[Proposal]:
     """Split words OCR ran together.  "the rightsof peoples" -> "the rights of peoples"."""
     lex: Lexicon = lexicon_of(ctx)
     out: list[Proposal] = []
+    out.extend(_glued_by_speck(work, lex))
     for t in tokens(work, lex, ctx):
         if len(t.text) < 3 or not t.text.isalpha() or lex.is_known(t.text) or t.repeated:
             continue

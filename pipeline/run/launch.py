@@ -19,9 +19,11 @@ from typing import Any
 
 from .. import faults, language
 from ..command import console, project
+from ..extract import quality
 from ..extract.dispatch import first_scan_reader
 from ..extract.readahead import ReadAhead
 from ..files import atomic_write, remove_stale_temp_files
+from ..lexicon import general_zipf
 from ..review import decisions as decisions_store
 from ..settings import Settings
 from ..userfiles import UserFileError
@@ -129,7 +131,8 @@ _frozen_lexicon: list[Any] = []
 
 
 def preload_lexicon(s: Settings) -> None:
-    """Build the lexicon (and load the language identifier) in the scheduling process, before any Repair runs.
+    """Build the lexicon (and load the word lists and language model the tasks use) in the scheduling process,
+    before any task runs.
 
     With ``--workers N`` Luigi forks a process per task run: the fork inherits
     the loaded lexicon.  ``gc.freeze()`` then moves it to the collector's
@@ -139,7 +142,13 @@ def preload_lexicon(s: Settings) -> None:
     gains nothing: OCR's second core is already busy with page preparation.)
     """
     lexicon = stages.load_lexicon(s)
-    language.identifier()  # its model takes 0.4 s to load: once here, not in each forked Repair
+    if config.tasks_run_in_forks():
+        # read once here, not in each forked task: the language model (0.4 s), wordfreq's list (0.2 s),
+        # the English word list of the OCR verdict (0.05 s).  In one process they are read on first use,
+        # while Tesseract reads the next scan ahead.
+        language.identifier()
+        general_zipf("the")
+        quality.english_words()
     if not _frozen_lexicon or _frozen_lexicon[0] is not lexicon:
         _frozen_lexicon[:] = [lexicon]
         gc.freeze()

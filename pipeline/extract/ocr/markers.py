@@ -197,15 +197,24 @@ def _unread_marks(ink: np.ndarray, data: dict, idx: list[int], size: float, base
     return found
 
 
-def find_marks(image: Image.Image, data: dict, dpi: int) -> tuple[dict, list[Image.Image]]:
+def page_ink(image: Image.Image, dpi: int) -> tuple[np.ndarray, list]:
+    """What :func:`find_marks` needs of the image alone: its ink, and its rules.
+
+    Needing no words, it is found while Tesseract reads the page (:mod:`.pages`).
+    """
+    arr = np.asarray(image)
+    return arr < INK_LEVEL, find_rules(arr < RULE_INK_LEVEL, dpi)
+
+
+def find_marks(image: Image.Image, data: dict, dpi: int,
+               ink_and_rules: tuple[np.ndarray, list] | None = None) -> tuple[dict, list[Image.Image]]:
     """Rules and superscript markers of one OCR'd page, and the markers' crops to read.
 
     The markers have no text yet: :func:`name_markers` gives it from what
-    :func:`.tesseract.read_markers` reads in the crops.
+    :func:`.tesseract.read_markers` reads in the crops.  ``ink_and_rules``:
+    :func:`page_ink` of ``image``, when already found.
     """
-    arr = np.asarray(image)
-    ink = arr < INK_LEVEL
-    rules = find_rules(arr < RULE_INK_LEVEL, dpi)
+    ink, rules = ink_and_rules if ink_and_rules is not None else page_ink(image, dpi)
     markers = []
     bases: dict[str, float] = {}
     for key, idx in word_rows(data).items():

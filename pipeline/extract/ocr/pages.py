@@ -1,9 +1,9 @@
 """A PDF's scanned pages read into layouts: the cache first, then Tesseract, pipelined, then the markers.
 
 Tesseract runs as its own process, so the pages are pipelined: while it
-reads page n, this process renders and deskews page n+1, saves page n's
-image for the review report, and finds the rules and raised markers of
-page n-1.  The markers of all pages are then read in one Tesseract call.
+reads page n, this process finds page n's ink and rules and saves its image
+for the review report, renders and deskews page n+1, and finds the raised
+markers of page n-1.  The markers of all pages are then read in one Tesseract call.
 At most two page images are in memory at once.
 
 A read-ahead (:class:`pipeline.extract.readahead.ReadAhead`), when one is
@@ -141,10 +141,10 @@ class _Run:
         "ocr_seconds": 0.0, "ocr_cached_pages": 0, "ocr_pages_run": 0, "ocr_total_seconds": 0.0,
         "image_seconds": 0.0, "analysis_seconds": 0.0})
 
-    def analyse(self, n: int, image: Image.Image) -> None:
+    def analyse(self, n: int, image: Image.Image, ink_and_rules: tuple | None = None) -> None:
         """Rules and raised markers of page ``n``; the markers are read later, all pages at once."""
         t = time.perf_counter()
-        analysis, crops = markers.find_marks(image, self.pages[n]["data"], self.dpi)
+        analysis, crops = markers.find_marks(image, self.pages[n]["data"], self.dpi, ink_and_rules)
         self.unread.append((n, analysis, crops))
         self.stats["analysis_seconds"] += time.perf_counter() - t
 
@@ -165,6 +165,9 @@ class _Run:
                 t = time.perf_counter()  # while Tesseract reads page n:
                 cache.save_report_image(inp.image, folder / f"page-{n}.jpg")
                 stats["image_seconds"] += time.perf_counter() - t
+                t = time.perf_counter()
+                ink_and_rules = markers.page_ink(inp.image, self.dpi)  # needs no words
+                stats["analysis_seconds"] += time.perf_counter() - t
                 if k + 1 < len(todo):
                     nxt = load(todo[k + 1])
                 data, seconds = job.result()
@@ -183,8 +186,8 @@ class _Run:
                 stats["ocr_seconds"] += self.pages[n]["seconds"]
                 stats["ocr_pages_run"] += 1
                 stats["ocr_rereads"] = stats.get("ocr_rereads", 0) + self.pages[n]["readings"] - 1
-                self.analyse(n, image)  # while Tesseract reads page n+1
-                del image, inp, first_image
+                self.analyse(n, image, ink_and_rules if image is first_image else None)  # while Tesseract reads page n+1
+                del image, inp, first_image, ink_and_rules
 
     def refresh_cached(self, pdf: pdfium.PdfDocument, cached_numbers: list[int]) -> None:
         """Cached pages analysed by an older version, or whose image is gone: rebuilt from the recipe, no OCR."""
