@@ -355,7 +355,7 @@ def dictionaries_fingerprint(dictionaries_dir: Path) -> str:
     return h.hexdigest()[:16]
 
 
-_CACHE: dict[str, Lexicon] = {}
+_CACHE: dict[tuple[str, str], Lexicon] = {}  # (content, folder): one build per content
 _LOCK = threading.Lock()
 
 
@@ -370,10 +370,18 @@ def load_lexicon(dictionaries_dir: Path | str, cache_dir: Path | str | None = No
     d = Path(dictionaries_dir)
     key = dictionaries_fingerprint(d)
     with _LOCK:
-        lex = _CACHE.get(key)
+        lex = _CACHE.get((key, str(d)))
         if lex is None:
-            lex = _load_built(d, key, Path(cache_dir)) if cache_dir is not None else _build(d, key)
-            _CACHE[key] = lex
+            lex = next((v for (k, _), v in _CACHE.items() if k == key), None)
+            if lex is None:
+                lex = _load_built(d, key, Path(cache_dir)) if cache_dir is not None else _build(d, key)
+            if lex.meta.get("dir") != str(d):
+                # Another folder with the same content built it (here or in the
+                # disk cache): the lexicon is shared, but its folder is this one,
+                # where files the fingerprint does not cover (calibration.json) are read.
+                lex = copy.copy(lex)
+                lex.meta = {**lex.meta, "dir": str(d)}
+            _CACHE[(key, str(d))] = lex
         return lex
 
 

@@ -212,3 +212,25 @@ def test_a_table_pooled_over_sources_never_applies_on_ocr_words() -> None:
     assert ocr.status == "flagged" and "pooled" in ocr.info["calibration"]
     cal.calibrate([text], WorkText("t", "the beball of it"))
     assert text.status == "applied"
+
+
+def test_a_lexicon_shared_by_content_reads_the_calibration_of_its_own_folder(tmp_path) -> None:
+    """Two folders with the same dictionaries share one built lexicon, but a
+    lexicon built from a folder since deleted must not take the calibration away
+    (it did: a test's temporary copy built it first, and every later caller
+    without an explicit calibration got none)."""
+    import shutil
+
+    from pipeline.lexicon import _CACHE
+
+    _CACHE.clear()
+    gone = tmp_path / "gone"
+    shutil.copytree(default_dictionaries_dir(), gone)
+    load_lexicon(gone)
+    shutil.rmtree(gone)
+    lex = load_lexicon(default_dictionaries_dir())
+    assert lex.meta["dir"] == str(default_dictionaries_dir())
+    work = WorkText("t", "the Gencral Assembly, Calls upon al actors to respect the Charter")
+    run_rules(work, rules_for("text"), RepairContext(lexicon=lex, source_kind="text"), Thresholds())
+    guessed = [c for c in work.corrections if c["rule"] in GUESSING_RULES]
+    assert guessed and all("calibration" in c["info"] for c in guessed)

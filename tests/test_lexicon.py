@@ -60,7 +60,9 @@ def test_load_is_cached_by_content(tmp_path: Path) -> None:
     assert load_lexicon(DICTS) is a
     copy = tmp_path / "copy"
     shutil.copytree(DICTS, copy)
-    assert load_lexicon(copy) is a  # same content, same lexicon
+    c = load_lexicon(copy)  # same content: the same built lexicon, read from its own folder
+    assert c.sym is a.sym and c.words is a.words and c.meta["dir"] == str(copy)
+    assert load_lexicon(copy) is c and load_lexicon(DICTS) is a
     with (copy / "protected.txt").open("a", encoding="utf-8") as fh:
         fh.write("Zorglubia\n")
     assert dictionaries_fingerprint(copy) != a.fingerprint
