@@ -51,7 +51,7 @@ def test_marker_strips_read_in_process_as_by_the_command():
         return img
     pages = [[digit("2", 14), digit("13", 22), digit("4", 16)], [], [digit("7", 12), digit("1", 30)]]
     by_command = tesseract.read_markers(pages, "eng", in_process=False)
-    assert tesseract.read_markers(pages, "eng") == by_command
+    assert tesseract.read_markers(pages, "eng", in_process=True) == by_command
     assert by_command[0][1] == "13"
 
 
@@ -63,3 +63,19 @@ def test_without_the_library_the_command_reads(monkeypatch):
         "page_num": [1], "level": [5], "text": ["in"], "conf": [94.0]})
     assert reread.read_crops([np.full((20, 20), 255, np.uint8)], "eng") == [("in", 94.0)]
     assert calls == [1]
+
+
+def test_the_run_reads_marker_strips_in_a_child_process(monkeypatch):
+    """Tesseract has died of SIGFPE on marker strips (issue 19): in a child that is
+    a TesseractError the page degrades around; in this process it would end the run."""
+    from PIL import Image
+
+    from pipeline.extract.ocr import tessapi, tesseract
+
+    def no_library(*a, **k):
+        raise AssertionError("marker strips read in this process")
+
+    monkeypatch.setattr(tessapi, "reader", no_library)
+    crop = Image.new("L", (12, 18), 255)
+    texts, failure = tesseract.reread_markers([[crop]], "eng")
+    assert failure is None and len(texts) == 1

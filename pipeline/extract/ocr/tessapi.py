@@ -1,17 +1,21 @@
 """Second readings through Tesseract's own library, in this process: no process start per page.
 
 A page's first reading runs the ``tesseract`` command, as a user would.  Its
-second readings (the doubtful words' crops, the footnote markers' strip) are
-small images; as a command each costs a process start and a model load
-(about 0.07 s, more than reading the crops), once for the words and once for
-the markers of every page.  Here the same library the command runs
-(``libtesseract``, through its C API, loaded with :mod:`ctypes`) is set up
-once per thread with exactly the command's settings and reads each crop as the
-command reads one image of a list: the same engine, page segmentation mode,
-configuration files and variables, the same 8-bit grey pixels with no
-resolution (Tesseract assumes 70 dpi, as for the PNGs the command was given).
-So each crop gets the same text, boxes and confidences
-(``tests/test_scan_tessapi.py`` compares them on crops of real scans).
+doubtful words' crops are small images; as a command their reading costs a
+process start and a model load (about 0.07 s, more than reading the crops).
+Here the same library the command runs (``libtesseract``, through its C API,
+loaded with :mod:`ctypes`) is set up once per thread with exactly the
+command's settings and reads each crop as the command reads one image of a
+list: the same engine, page segmentation mode, configuration files and
+variables, the same 8-bit grey pixels with no resolution (Tesseract assumes
+70 dpi, as for the PNGs the command was given).  So each crop gets the same
+text, boxes and confidences (``tests/test_scan_tessapi.py`` compares them on
+crops of real scans).
+
+The footnote markers' strips can be read here too (``read_markers(...,
+in_process=True)``), but the run reads them with the command: Tesseract has
+died of SIGFPE on such strips, which in a child process is an error the page
+degrades around and in this one would end the run.
 
 Where the library cannot be loaded (another system's file name, an older
 Tesseract), :func:`reader` returns ``None`` and the callers run the command as
