@@ -75,6 +75,15 @@ def heading_sequence(work: WorkText, ctx: RepairContext) -> list[Proposal]:
     return sorted(out, key=lambda p: p.start)
 
 
+def _gaps(values: list[int | None]) -> list[tuple[int, int]]:
+    """(a, b): two sure places of a run with places between them and exactly one value
+    left for each.  A value is sure when read and not printed twice in a row (then one
+    of the two is misread)."""
+    sure = [i for i, v in enumerate(values) if v is not None
+            and not (i and values[i - 1] == v) and not (i + 1 < len(values) and values[i + 1] == v)]
+    return [(a, b) for a, b in zip(sure, sure[1:]) if b - a >= 2 and values[b] - values[a] == b - a]
+
+
 def _reletter(items: list[tuple[int, int, str]]) -> list[Proposal]:
     """Proposals for sub-item letters the run of items fixes: (start, end, printed) each.
 
@@ -83,13 +92,9 @@ def _reletter(items: list[tuple[int, int, str]]) -> list[Proposal]:
     as two letters, one of them the letter wanted, is given that letter (never a
     roman numeral: "(ii)", "(iv)" start lists of their own)."""
     values = [ord(p) - 96 if len(p) == 1 and "a" <= p <= "z" else None for _, _, p in items]
-    sure = [i for i, v in enumerate(values) if v is not None
-            and not (i and values[i - 1] == v) and not (i + 1 < len(values) and values[i + 1] == v)]
     out = []
-    for a, b in zip(sure, sure[1:]):
+    for a, b in _gaps(values):
         va, vb = values[a], values[b]
-        if b - a < 2 or vb - va != b - a:
-            continue
         stretch = []
         for k in range(a + 1, b):
             start, end, printed = items[k]
@@ -107,14 +112,9 @@ def _reletter(items: list[tuple[int, int, str]]) -> list[Proposal]:
 def _renumber(heads: list[tuple[int, int, str, int | None]]) -> list[Proposal]:
     """Proposals for the headings of one run: (start, end, printed, value or None) each."""
     values = [h[3] for h in heads]
-    # A number printed twice in a row is unsure on both: one of them is misread.
-    sure = [i for i, v in enumerate(values) if v is not None
-            and not (i and values[i - 1] == v) and not (i + 1 < len(values) and values[i + 1] == v)]
     out = []
-    for a, b in zip(sure, sure[1:]):
+    for a, b in _gaps(values):
         va, vb = values[a], values[b]
-        if b - a < 2 or vb - va != b - a:
-            continue  # nothing between, or the sure numbers leave no single number for each heading between
         stretch = []
         for k in range(a + 1, b):
             start, end, printed, _ = heads[k]
