@@ -38,7 +38,9 @@ from .engine import EXACT_KINDS, RepairContext, rule
 HEAD_LINES = 25  # the masthead is within the first page's first lines
 SLASH_LOOKALIKES = "vVlI1|\\"
 _TOKEN = re.compile(r"\S+")
-_TAIL = re.compile(r"[/" + re.escape(SLASH_LOOKALIKES) + r"]\d{1,4}[/" + re.escape(SLASH_LOOKALIKES) + r"]\d{1,4}$")  # "/73/3", "v73/3"
+_SLASH = "[/" + re.escape(SLASH_LOOKALIKES) + "]"  # a slash as read: itself or a lookalike
+_TAIL = re.compile(_SLASH + r"\d{1,4}" + _SLASH + r"\d{1,4}$")  # "/73/3", "v73/3"
+_SERIES_LOST = re.compile("RES" + _SLASH + r"\d{1,4}" + _SLASH + r"\d{1,4}")  # "RES/73/3": the series lost
 # The resolution's number as printed before its title: "73/3. Political declaration ..." (with its full stop:
 # a body line starting with a cited number, "72/3 of 30 October 2017", is no title).
 _NUMBERED_TITLE = re.compile(r"^\s*" + masthead.SPECK_BEFORE_NUMBER + r"(?:Resolution\s+)?(\d{1,4}/\d{1,4})\.\s+\S")
@@ -212,8 +214,7 @@ def repair_masthead_symbol(work: WorkText, ctx: RepairContext) -> list[Proposal]
             tok = m.group(0)
             found = candidates(tok)
             lost = False
-            if not found and ev.get("organ") and re.fullmatch(r"RES[/" + re.escape(SLASH_LOOKALIKES) + r"]\d{1,4}[/"
-                                                               + re.escape(SLASH_LOOKALIKES) + r"]\d{1,4}", tok):
+            if not found and ev.get("organ") and _SERIES_LOST.fullmatch(tok):
                 full = G.RESOLUTION_SERIES[ev["organ"]][:-len("RES/")] + tok  # the series lost: "RES/73/3"
                 found = [(full, 0)] if G.SYMBOL_FULL.match(full) else candidates(full)
                 lost = True
