@@ -1,5 +1,5 @@
-"""The second readings in this process (pipeline/extract/ocr/tessapi.py) give each crop exactly what
-the ``tesseract`` command gives it: same text, same confidence, same marker digits."""
+"""The doubtful words' crops read in this process (pipeline/extract/ocr/tessapi.py) get exactly what
+the ``tesseract`` command gives them: same text, same confidence; the marker strips stay with the command."""
 from __future__ import annotations
 
 import shutil
@@ -14,7 +14,7 @@ from pipeline.extract.ocr import tessapi, tesseract
 
 FONTS = Path(__file__).parent / "data" / "fonts"
 needs_tesseract = pytest.mark.skipif(not shutil.which("tesseract"), reason="tesseract is not installed")
-needs_library = pytest.mark.skipif(tessapi.reader("words", "eng") is None, reason="libtesseract did not load")
+needs_library = pytest.mark.skipif(tessapi.reader("eng") is None, reason="libtesseract did not load")
 
 WORDS = ["(UNISPACE+50)", "Assemb1y", "E.96.IV.8),", "promotion", "intérnational", "1n", "A/CONF.157/24", "",
          "79/155,", "Reaffirms"]
@@ -42,22 +42,20 @@ def test_word_crops_read_in_process_as_by_the_command():
 
 
 @needs_tesseract
-@needs_library
-def test_marker_strips_read_in_process_as_by_the_command():
+def test_marker_strips_are_read_by_the_command():
     def digit(d: str, px: int) -> Image.Image:
         font = ImageFont.truetype(str(FONTS / "LiberationSerif-Regular.ttf"), px)
         img = Image.new("L", (px + 8, px + 8), 255)
         ImageDraw.Draw(img).text((4, 0), d, font=font, fill=0)
         return img
     pages = [[digit("2", 14), digit("13", 22), digit("4", 16)], [], [digit("7", 12), digit("1", 30)]]
-    by_command = tesseract.read_markers(pages, "eng", in_process=False)
-    assert tesseract.read_markers(pages, "eng", in_process=True) == by_command
+    by_command = tesseract.read_markers(pages, "eng")
     assert by_command[0][1] == "13"
 
 
 def test_without_the_library_the_command_reads(monkeypatch):
     monkeypatch.setattr(tessapi, "_lib", [None])
-    assert tessapi.reader("words", "eng") is None
+    assert tessapi.reader("eng") is None
     calls = []
     monkeypatch.setattr(reread, "_command_data", lambda crops, lang: calls.append(len(crops)) or {
         "page_num": [1], "level": [5], "text": ["in"], "conf": [94.0]})

@@ -196,7 +196,7 @@ def read_crops(crops: list[np.ndarray], lang: str, *, in_process: bool = True) -
     """
     if not crops:
         return []
-    engine = tessapi.reader("words", lang) if in_process else None
+    engine = tessapi.reader(lang) if in_process else None
     if engine is not None:
         rows = [engine.tsv(np.ascontiguousarray(crop, dtype=np.uint8), k) for k, crop in enumerate(crops)]
         data = pytesseract.pytesseract.file_to_dict(

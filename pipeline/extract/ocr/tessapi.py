@@ -12,10 +12,10 @@ variables, the same 8-bit grey pixels with no resolution (Tesseract assumes
 text, boxes and confidences (``tests/test_scan_tessapi.py`` compares them on
 crops of real scans).
 
-The footnote markers' strips can be read here too (``read_markers(...,
-in_process=True)``), but the run reads them with the command: Tesseract has
-died of SIGFPE on such strips, which in a child process is an error the page
-degrades around and in this one would end the run.
+The footnote markers' strips are not read here but by the command
+(:func:`.tesseract.read_markers`): Tesseract has died of SIGFPE on such strips,
+which in a child process is an error the page degrades around and in this one
+would end the run.
 
 Where the library cannot be loaded (another system's file name, an older
 Tesseract), :func:`reader` returns ``None`` and the callers run the command as
@@ -34,10 +34,9 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # as for the command: one core p
 
 OEM_LSTM_ONLY = 1
 PSM_SINGLE_LINE = 7
-# (configuration files, variables) of each reading, as pytesseract's command line gives them:
-# image_to_data adds the "tsv" config, image_to_boxes "batch.nochop makebox".
+# (configuration files, variables) of the reading, as pytesseract's command line gives them:
+# image_to_data adds the "tsv" config.
 WORDS = ("tsv",), ()
-MARKERS = ("batch.nochop", "makebox"), (("tessedit_char_whitelist", "0123456789"),)
 TSV_HEADER = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext"
 
 _lib_lock = threading.Lock()
@@ -84,8 +83,6 @@ def _declare(lib: ctypes.CDLL) -> None:
     lib.TessBaseAPIRecognize.restype = i
     lib.TessBaseAPIGetTsvText.argtypes = [p, i]
     lib.TessBaseAPIGetTsvText.restype = ctypes.c_void_p  # freed with TessDeleteText
-    lib.TessBaseAPIGetBoxText.argtypes = [p, i]
-    lib.TessBaseAPIGetBoxText.restype = ctypes.c_void_p
     lib.TessDeleteText.argtypes = [ctypes.c_void_p]
 
 
@@ -125,30 +122,23 @@ class LineReader:
         self._recognise(gray)
         return self._text(self.lib.TessBaseAPIGetTsvText, page)
 
-    def boxes(self, gray: np.ndarray, page: int) -> str:
-        """The command's box file lines for this image as page ``page`` (from 0) of a list."""
-        self._recognise(gray)
-        return self._text(self.lib.TessBaseAPIGetBoxText, page)
-
     def __del__(self) -> None:
         if getattr(self, "handle", None):
             self.lib.TessBaseAPIDelete(self.handle)
             self.handle = None
 
 
-def reader(kind: str, lang: str) -> LineReader | None:
-    """This thread's engine for ``kind`` ("words" or "markers") in ``lang``; None without the library."""
+def reader(lang: str) -> LineReader | None:
+    """This thread's engine for the doubtful words' crops in ``lang``; None without the library."""
     lib = _library()
     if lib is None:
         return None
     engines = getattr(_local, "engines", None)
     if engines is None:
         engines = _local.engines = {}
-    key = (kind, lang)
-    if key not in engines:
-        configs, variables = {"words": WORDS, "markers": MARKERS}[kind]
+    if lang not in engines:
         try:
-            engines[key] = LineReader(lib, lang, configs, variables)
+            engines[lang] = LineReader(lib, lang, *WORDS)
         except RuntimeError:
-            engines[key] = None
-    return engines[key]
+            engines[lang] = None
+    return engines[lang]

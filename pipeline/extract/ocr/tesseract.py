@@ -15,11 +15,9 @@ from pathlib import Path
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
-import numpy as np  # noqa: E402
 import pytesseract  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from pipeline.extract.ocr import tessapi  # noqa: E402
 
 TESSERACT_CONFIG = "--oem 1 --psm 3"
 MARKER_CONFIG = "--oem 1 --psm 7 -c tessedit_char_whitelist=0123456789"
@@ -74,30 +72,24 @@ def marker_strip(crops: list[Image.Image]) -> tuple[Image.Image, list[tuple[int,
     return strip, slots
 
 
-def read_markers(pages: list[list[Image.Image]], lang: str, *, in_process: bool = False) -> list[list[str]]:
+def read_markers(pages: list[list[Image.Image]], lang: str) -> list[list[str]]:
     """Read small raised digits: one strip per page, all pages in one Tesseract call.
 
     Tesseract reads each strip as one line of digits; its character boxes say
     which crop each digit came from.  Given a list of images, one Tesseract
     process reads them all as the pages of one job, so a page costs no
     process start of its own, and each strip is read exactly as if alone.
-    The strips are read by the command, in a process of their own: Tesseract
-    has crashed on such strips (killed by SIGFPE on a 200 dpi bilevel scan),
-    and a crash in a child process is a ``TesseractError`` the page degrades
-    around (:func:`reread_markers`), where a crash in this process would end
-    the whole run.  ``in_process=True`` reads them with the library
-    (:mod:`.tessapi`, the same settings, no process start), for the tests that
-    compare both readings.
+    The strips are read by the command, in a process of their own, never by
+    the library in this one (:mod:`.tessapi`): Tesseract has crashed on such
+    strips (killed by SIGFPE on a 200 dpi bilevel scan), and a crash in a
+    child process is a ``TesseractError`` the page degrades around
+    (:func:`reread_markers`), where a crash in this process would end the run.
     """
     found = [[""] * len(crops) for crops in pages]
     strips = [(k, *marker_strip(crops)) for k, crops in enumerate(pages) if crops]
     if not strips:
         return found
-    engine = tessapi.reader("markers", lang) if in_process else None
-    if engine is not None:  # the same reading without a process start (pipeline/extract/ocr/tessapi.py)
-        boxes = "".join(engine.boxes(np.asarray(strip.convert("L")), j) for j, (_, strip, _) in enumerate(strips))
-    else:
-        boxes = _command_boxes(strips, lang)
+    boxes = _command_boxes(strips, lang)
     pad = MARKER_PAD
     for row in boxes.splitlines():
         parts = row.split()
