@@ -23,6 +23,7 @@ counted as this process's children's.
 from __future__ import annotations
 
 import atexit
+import multiprocessing.util
 import os
 import subprocess
 import sys
@@ -119,7 +120,6 @@ class _Pool:
         self.idle: list[_Engine] = []
         self.busy: set[_Engine] = set()
         self.unavailable: str | None = None
-        self.retired_cpu = 0.0  # CPU seconds of engines that ended
         self.started = 0
 
     def borrow(self) -> _Engine | None:
@@ -131,7 +131,7 @@ class _Pool:
                 if engine.alive():
                     self.busy.add(engine)
                     return engine
-                self.retired_cpu += engine.cpu
+                engine.close()  # died while idle: waited for, and replaced
         engine = _Engine(PROGRAM)
         with self.lock:
             self.started += 1
@@ -145,14 +145,12 @@ class _Pool:
     def give_back(self, engine: _Engine, *, dead: bool = False) -> None:
         with self.lock:
             self.busy.discard(engine)
-            if dead:
-                self.retired_cpu += engine.cpu
-            else:
+            if not dead:
                 self.idle.append(engine)
 
-    def cpu_seconds(self) -> float:
+    def running_cpu_seconds(self) -> float:
         with self.lock:
-            return self.retired_cpu + sum(e.cpu for e in [*self.idle, *self.busy])
+            return sum(e.cpu for e in [*self.idle, *self.busy])
 
     def close(self) -> None:
         with self.lock:
@@ -160,12 +158,13 @@ class _Pool:
             self.busy, self.unavailable, self.started = set(), None, 0
         for engine in engines:
             engine.close()
-            self.retired_cpu += engine.cpu
 
     def after_fork(self) -> None:
         for engine in [*self.idle, *self.busy]:
             engine.forget()
         self.__init__()
+        # a worker process of multiprocessing (Luigi's) ends without atexit: close its engines as it ends
+        multiprocessing.util.Finalize(None, self.close, exitpriority=10)
 
 
 _POOL = _Pool()
@@ -223,9 +222,13 @@ def available() -> bool:
     return True
 
 
-def cpu_seconds() -> float:
-    """CPU time the engines have used so far (those running included), for benchmarks."""
-    return _POOL.cpu_seconds()
+def running_cpu_seconds() -> float:
+    """CPU time used so far by the engines still running, for benchmarks.
+
+    An engine that ended was waited for, so the system counts its time among
+    this process's children (``RUSAGE_CHILDREN``); one still running is not yet counted there.
+    """
+    return _POOL.running_cpu_seconds()
 
 
 def close() -> None:
