@@ -51,6 +51,10 @@ ligature           0.05   per "fi", "fl", "ff": the ligature character
 mojibake           0.1    per curly quote or accented letter: UTF-8 read as
                           cp1252 ("’" -> "â€™")
 control            0.001  per word: a zero-width space inserted inside it
+ocr_digits         0.01   per word of >= 2 letters: its first or last letter
+                          read as the digit it looks like (l, i, I -> 1;
+                          o, O -> 0; s, S -> 5; B -> 8; g -> 9): "1s", "0f",
+                          "Counci1", "5tates"; drawn from its own stream
 =================  =====  ===================================================
 
 The glyph confusions are the families the issue names (rn/m, cl/d, l/1/I,
@@ -105,9 +109,12 @@ RATES = {
     "ligature": 0.05,
     "mojibake": 0.1,
     "control": 0.001,
+    "ocr_digits": 0.01,
 }
 LETTER_NOISE = [("m", "rn"), ("d", "cl"), ("h", "li"), ("w", "vv"), ("n", "ri"), ("l", "1"), ("l", "I"), ("o", "0"), ("e", "c")]
 INSIDE_ONLY = {"1", "I", "0"}
+# A letter at a word's edge read as the digit it looks like ("is" -> "1s", "of" -> "0f", "Council" -> "Counci1").
+EDGE_DIGITS = {"l": "1", "i": "1", "I": "1", "o": "0", "O": "0", "s": "5", "S": "5", "B": "8", "g": "9"}
 LIGATURE_OF = {"fi": "\ufb01", "fl": "\ufb02", "ff": "\ufb00"}
 SYMBOL_RE = re.compile(r"\b(?:A|E|S|ST)/[A-Za-z0-9./\-]*\d")
 ROMAN_SITE_RE = re.compile(r"(?:chaps?\.\s+|\(Part\s+)(I{1,3}|IV|VI{0,3}|IX|XI{0,3})(?=[\s,.;)])")
@@ -211,6 +218,7 @@ def _mojibake(ch: str) -> str:
 
 def damage(truth: str, rng: random.Random) -> tuple[str, list[Region]]:
     """Apply the noise model; return the damaged text and its error regions."""
+    state = rng.getstate()
     edits: list[tuple[int, int, str, str]] = []  # truth start, end, replacement, family
     taken: list[tuple[int, int]] = []
 
@@ -287,6 +295,17 @@ def damage(truth: str, rng: random.Random) -> tuple[str, list[Region]]:
             if len(w) >= 4 and rng.random() < RATES["control"]:
                 k = rng.randint(1, len(w) - 1)
                 add(s + k, s + k, "\u200b", "control", (s, m.end()))
+
+    # Digits for letters at a word's edge, drawn apart from the stream above (seeded by its state,
+    # not by drawing from it) so adding this family left every other family's damage as it was.
+    drng = random.Random(hashlib.sha256(repr(state).encode()).hexdigest())
+    for m in re.finditer(r"(?<![\w\-/.])[A-Za-z]{2,}(?![\w\-/])", truth):
+        if drng.random() < RATES["ocr_digits"]:
+            w = m.group()
+            edges = [i for i in (0, len(w) - 1) if w[i] in EDGE_DIGITS]
+            if edges:
+                i = drng.choice(edges)
+                add(m.start() + i, m.start() + i + 1, EDGE_DIGITS[w[i]], "ocr_digits", (m.start(), m.end()))
 
     edits.sort()
     out: list[str] = []

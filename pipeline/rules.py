@@ -28,6 +28,7 @@ PARAGRAPH_NUMBER = "numerals.paragraph_number"
 HEADING_SEQUENCE = "numbering.heading_sequence"  # a heading numeral the run of headings fixes (OCR)
 DISTRIBUTION_LABEL = "masthead.distribution_label"  # "Dist.:" -> "Distr.:"
 BACKSLASH_LETTER = "words.backslash_letter"  # "\\genda" -> "Agenda" (OCR)
+DIGIT_LETTER = "words.digit_letter"  # "it 1s" -> "it is", "Counci1" -> "Council" (OCR)
 JOIN = "words.join"  # "Gener al" -> "General" (OCR)
 DIACRITICS = "words.diacritics"  # "Cote d'Ivoire" -> "Côte d'Ivoire" (OCR)
 STRAY_ACCENT = "words.stray_accent"  # "réalizing" -> "realizing" (OCR)
@@ -53,7 +54,7 @@ CITATION_MEMORY = "citations.memory_number"
 STAGE: dict[str, str] = {
     **dict.fromkeys((MASTHEAD_SYMBOL, FURNITURE, MOJIBAKE, CONTROL_CHARS, LIGATURES, SPACES, HYPHENS, LINE_END_HYPHEN, UN_SYMBOL,
                      ROMAN_IN_CITATION, ARABIC_IN_DATE, PARAGRAPH_NUMBER, HEADING_SEQUENCE, DISTRIBUTION_LABEL,
-                     BACKSLASH_LETTER, JOIN, DIACRITICS, STRAY_ACCENT, SEGMENTATION, SPELLING, REAL_WORD,
+                     BACKSLASH_LETTER, DIGIT_LETTER, JOIN, DIACRITICS, STRAY_ACCENT, SEGMENTATION, SPELLING, REAL_WORD,
                      STEP_SKIPPED), "repair"),
     **dict.fromkeys((FOOTNOTE_SEPARATOR, FOOTNOTE_BODY_NUMBER, FOOTNOTE_SUPERSCRIPT, FOOTNOTE_GLUED_DIGIT,
                      FOOTNOTE_YEAR_DIGIT, FOOTNOTE_SYMBOL_MARKER, FOOTNOTE_UNANCHORED, FOOTNOTE_LOST_MARKER,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from .. import rules as R
 from .engine import EXACT_KINDS  # noqa: F401  (re-exported: source kinds whose text is exact)
-from . import diacritics, glyphs, hyphenation, joins, layout, masthead_labels  # noqa: F401  (registers the rules)
+from . import diacritics, digits, glyphs, hyphenation, joins, layout, masthead_labels  # noqa: F401  (registers the rules)
 from . import masthead_symbol, numbering, numerals, symbols, unicode, words  # noqa: F401  (registers the rules)
 
 # Page furniture first, before any text rule: a running head must not be repaired into the text.
@@ -31,6 +31,7 @@ TEXT_RULES: list[str] = [
     R.HEADING_SEQUENCE,
     R.DISTRIBUTION_LABEL,
     R.BACKSLASH_LETTER,
+    R.DIGIT_LETTER,  # before join and the word rules: "0f" and "Counci1" are whole words to them
     R.JOIN,  # before segmentation and spelling: "Gener al" is one word to respell, not two
     R.DIACRITICS,
     R.STRAY_ACCENT,
