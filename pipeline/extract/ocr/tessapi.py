@@ -101,12 +101,15 @@ def _declare(lib: ctypes.CDLL) -> None:
 
 
 class Engine:
-    """One Tesseract engine set up for one reading in one language, as the command would be."""
+    """One Tesseract engine set up as the command would be for a reading in one language.
+
+    Readings that differ only in their page segmentation mode (``page``, ``line``)
+    share one: the mode is set before each image, as the command's ``--psm`` sets it.
+    """
 
     def __init__(self, lib: ctypes.CDLL, reading: str, lang: str):
-        configs, variables, psm, output = READINGS[reading]
+        configs, variables, _, _ = READINGS[reading]
         self.lib = lib
-        self.getter = lib.TessBaseAPIGetTsvText if output == "tsv" else lib.TessBaseAPIGetBoxText
         self.handle = lib.TessBaseAPICreate()
         names = (ctypes.c_char_p * len(configs))(*[c.encode() for c in configs])
         if lib.TessBaseAPIInit1(self.handle, None, lang.encode(), OEM_LSTM_ONLY, names, len(configs)) != 0:
@@ -115,16 +118,18 @@ class Engine:
             raise ReadError(1, f"Failed loading language '{lang}' Tesseract couldn't load any languages!")
         for name, value in variables:
             lib.TessBaseAPISetVariable(self.handle, name.encode(), value.encode())
-        lib.TessBaseAPISetPageSegMode(self.handle, psm)
 
-    def read(self, width: int, height: int, pixels: bytes, page: int) -> str:
+    def read(self, reading: str, width: int, height: int, pixels: bytes, page: int) -> str:
         """The command's output rows for these grey pixels as image ``page`` (from 0) of its list."""
+        _, _, psm, output = READINGS[reading]
         if width <= 0 or height <= 0 or len(pixels) != width * height:
             raise ReadError(1, f"Error during processing: an image of {width}x{height} with {len(pixels)} bytes")
+        self.lib.TessBaseAPISetPageSegMode(self.handle, psm)
         self.lib.TessBaseAPISetImage(self.handle, pixels, width, height, 1, width)
         if self.lib.TessBaseAPIRecognize(self.handle, None) != 0:
             raise ReadError(1, "Error during processing.")
-        ptr = self.getter(self.handle, page)
+        getter = self.lib.TessBaseAPIGetTsvText if output == "tsv" else self.lib.TessBaseAPIGetBoxText
+        ptr = getter(self.handle, page)
         if not ptr:
             return ""
         try:
@@ -159,14 +164,15 @@ def serve(requests, replies) -> None:
         send(replies, ("unavailable", "libtesseract 4.1 or 5 could not be loaded"))
         return
     send(replies, ("ready", lib.TessVersion().decode()))
-    engines: dict[tuple[str, str], Engine] = {}
+    engines: dict[tuple, Engine] = {}  # one per set-up (configuration files and variables) and language
     while (request := receive(requests)) is not None:
         reading, lang, images = request
         try:
-            if (reading, lang) not in engines:
-                engines[reading, lang] = Engine(lib, reading, lang)
-            engine = engines[reading, lang]
-            texts = [engine.read(w, h, pixels, k) for k, (w, h, pixels) in enumerate(images)]
+            key = (*READINGS[reading][:2], lang)  # page and line readings differ only in the segmentation mode
+            if key not in engines:
+                engines[key] = Engine(lib, reading, lang)
+            engine = engines[key]
+            texts = [engine.read(reading, w, h, pixels, k) for k, (w, h, pixels) in enumerate(images)]
             send(replies, ("ok", texts, time.process_time()))
         except ReadError as exc:
             send(replies, ("error", exc.status, str(exc), time.process_time()))
