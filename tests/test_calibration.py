@@ -337,6 +337,12 @@ def test_a_guessed_case_is_measured_by_its_own_tables() -> None:
     cal.calibrate([sure, guessed], work)
     assert sure.status == "applied"
     assert guessed.status == "flagged" and guessed.info["calibration"] == "words.spelling:ocr+case|ocr"
+    # the case table pooled over sources (mostly text exports) never applies on OCR words
+    pooled = from_json({"rules": ["words.spelling"], "tables": {
+        "words.spelling:ocr+case": [[0.9, 0.99, 0.9991, 526, 526]]}})
+    again = Proposal(4, 13, "secretary", "words.spelling", 0.99, {"edit": "ocr", "tags": ["case"]})
+    pooled.calibrate([again], work)
+    assert again.status == "flagged" and "pooled" in again.info["calibration"]
 
 
 def test_the_spelling_rule_tags_a_guessed_case() -> None:

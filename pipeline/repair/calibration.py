@@ -114,7 +114,8 @@ class Calibration:
                 key, prob = "unmeasured", min(float(p.confidence), self.apply - 0.001)
             else:
                 key, prob, _ = found
-                if source == "ocr" and "|" not in key and "+" not in key and prob >= self.apply:
+                if source == "ocr" and "|" not in key and ("+" not in key or key.endswith(f"+{CASE_TAG}")) \
+                        and prob >= self.apply:
                     # A rule-wide table pools every source (mostly text exports): on OCR
                     # words it was not measured enough to apply ("beball" -> "be ball").
                     key, prob = f"{key} (pooled: at most flagged on OCR)", self.apply - 0.001
