@@ -21,7 +21,7 @@ from pipeline.repair.order import TEXT_RULES, rules_for
 from pipeline.worktext import IN_TEXT, LineRef, Mark, Thresholds, WorkText, replay
 
 CASES = Path(__file__).parent / "cases"
-FAMILIES = ["symbols", "numerals", "segmentation", "spelling", "unicode", "hyphenation", "trust", "ocr_recall"]
+FAMILIES = ["symbols", "numerals", "segmentation", "spelling", "unicode", "hyphenation", "trust", "ocr_recall", "digits"]
 
 
 def _load(name: str) -> list[dict]:

@@ -55,12 +55,15 @@ MIN_ZIPF = 3.5
 # with the candidate at least this often, and never with the word as it stands.
 MIN_PHRASE = 3
 MAX_DIGITS = 3
+LONG_WORD = 7  # letters from which any known word will do ("supplementin9" -> "supplementing")
 # The rule's own score stays below "flagged": only the labelled set's measure can put it into the text.
 UNMEASURED_MAX = 0.79
 
 
 def _plausible(word: str, lex: Lexicon) -> bool:
-    return lex.domain_count(word) >= MIN_DOMAIN or lex.general_zipf(word) >= MIN_ZIPF
+    """A word the reading may make: common, or long and known (a long word is not made by chance)."""
+    return (lex.domain_count(word) >= MIN_DOMAIN or lex.general_zipf(word) >= MIN_ZIPF
+            or (len(word) >= LONG_WORD and lex.is_known(word)))
 
 
 def _readings(token: str, lex: Lexicon) -> list[str]:
@@ -101,8 +104,9 @@ def _cased(token: str, word: str, text: str, start: int, prev: str | None, nxt: 
             return printed
         n = lex.domain_count(word)
         capital_share = (n - lex.lower_words.get(word, 0)) / n if n else 0.0
-        beside_capital = any(w is not None and w[:1].isupper() for w in (prev, nxt))
-        if capital_share >= 0.9 or (beside_capital and capital_share >= 0.3):
+        # a name runs on: "the 1nternational Covenant", "the 5ecurity Council"
+        if capital_share >= 0.9 or (nxt is not None and nxt[:1].isupper() and capital_share >= 0.15) or (
+                prev is not None and prev[:1].isupper() and capital_share >= 0.3):
             return cap
         return low
     return "".join(out)
@@ -175,7 +179,9 @@ def digit_letter(work: WorkText, ctx: RepairContext) -> list[Proposal]:
         if token[0].isdigit() and prev is not None and prev.lower() in NUMBERED:
             continue  # "paragraph 1a": a numbered part
         marker = _trailing_marker(token)
-        if marker is not None and lex.is_known(marker[0]):
+        if marker is not None and not lex.is_known(marker[0]):
+            marker = None  # "Counci1": no word then a marker, a misread word
+        if marker is not None:
             # "Assembly1" is a word and its footnote marker; "Genera1 Assembly" is a misread "General"
             cands = [c for c in cands if _phrase_says_word(lex, marker[0], c, prev, nxt)]
             if not cands:
