@@ -61,5 +61,10 @@ STAGE: dict[str, str] = {
                      CITATION_MEMORY), "footnotes"),
     FOOTNOTE_BATCH_ANCHOR: "notes",
 }
+# Rules that guess what the source meant (never run on an exact text layer; their confidence is
+# measured by the calibration): the text rules from the symbols on (pipeline.repair.order).
+GUESSING = frozenset({UN_SYMBOL, ROMAN_IN_CITATION, ARABIC_IN_DATE, PARAGRAPH_NUMBER, HEADING_SEQUENCE,
+                      DISTRIBUTION_LABEL, BACKSLASH_LETTER, DIGIT_LETTER, JOIN, DIACRITICS, STRAY_ACCENT,
+                      SEGMENTATION, SPELLING, REAL_WORD})
 # Rules whose decisions need the batch's footnotes as evidence (a reviewer's accept re-runs NoteEvidence).
 BATCH_RULES = frozenset({FOOTNOTE_BATCH_ANCHOR, FOOTNOTE_LOST_MARKER})

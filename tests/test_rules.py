@@ -23,7 +23,7 @@ FROZEN = {
     "footnote.glued-digit", "footnote.year-digit", "footnote.symbol-marker", "footnote.unanchored",
     "footnote.lost-marker", "footnote.batch-anchor", "citations.memory_number",
     "numbering.heading_sequence", "masthead.distribution_label", "words.backslash_letter", "words.join",
-    "words.diacritics", "words.stray_accent", "masthead.symbol",
+    "words.diacritics", "words.stray_accent", "masthead.symbol", "words.digit_letter",
 }
 
 
@@ -61,3 +61,7 @@ def test_an_unlisted_name_cannot_be_registered():
 
     with pytest.raises(ValueError, match="not in pipeline.rules"):
         rule("words.new_idea")(lambda work, ctx: [])
+
+
+def test_the_guessing_rules_are_the_text_rules_from_the_symbols_on():
+    assert rules.GUESSING == frozenset(TEXT_RULES[TEXT_RULES.index(rules.UN_SYMBOL):])

@@ -100,10 +100,8 @@ class Calibration:
         if not self.rules:
             return proposals
         conf_spans = None
-        from .order import GUESSING_RULES
-
         for p in proposals:
-            if p.status is not None or (p.rule not in self.rules and p.rule not in GUESSING_RULES):
+            if p.status is not None or (p.rule not in self.rules and p.rule not in R.GUESSING):
                 continue  # a rule the calibration does not cover (a guessing rule it has not measured yet is unmeasured)
             if conf_spans is None:
                 conf_spans = _ConfIndex(work)

@@ -44,7 +44,8 @@ TEXT_RULES: list[str] = [
 # is exact: its words are what the authors typed, so on it these never run
 # (furniture, Unicode, line-end hyphens and footnote markers still do).
 # They are the text rules from symbols on, in the order above.
-GUESSING_RULES: frozenset[str] = frozenset(TEXT_RULES[TEXT_RULES.index(R.UN_SYMBOL):])
+GUESSING_RULES: frozenset[str] = R.GUESSING
+assert GUESSING_RULES == frozenset(TEXT_RULES[TEXT_RULES.index(R.UN_SYMBOL):]), "rules.GUESSING: the text rules from symbols on"
 # Source kinds whose text is exact: EXACT_KINDS, defined with the engine (a layout rule that guesses reads it too).
 
 
