@@ -43,6 +43,10 @@ LOOKALIKE = {"0": "o", "1": "li", "5": "s", "8": "b", "6": "b", "9": "g"}
 TOKEN = re.compile(r"(?<![\w/\\.@$%&+#-])([^\W_]*[^\W\d_][^\W_]*|[0-9][^\W\d_]+[^\W_]*)(?![\w/\\@%&+#]|-\d|\.\w)")
 # A number with its suffix: an ordinal ("1st"); two digits or more ("1990s", "15km") are a number anyway.
 ORDINAL = re.compile(r"\d(?:st|nd|rd|th|'s)", re.I)
+# A number and a unit or a coin, as older English prints them ("1s. 6d.", "8in", "5ft"): a
+# leading digit before these letters is read as a letter only where the phrase asks for the word
+# ("it 1s essential"), never beside another number ("2s 1d", "£1 1s") or before a period.
+NUMBER_AND_UNIT = re.compile(r"\d(?:in|ft|oz|lbs?|st|yds?|cwt|d|s|l|p|cm|mm|km|kg|g|m|t|h|pt|qt|mo|yrs?)", re.I)
 # After these a digit and a letter are a numbered part ("paragraph 1a"), not a misread word.
 NUMBERED = frozenset({"paragraph", "paragraphs", "para", "paras", "article", "articles", "rule", "rules", "section",
                       "chapter", "chap", "annex", "item", "items", "part", "resolution", "resolutions", "decision",
@@ -133,6 +137,21 @@ def _side_support(lex: Lexicon, prev: str | None, word: str, nxt: str | None) ->
     return bool(prev and lex.bigram(prev, word)[0]) + bool(nxt and lex.bigram(word, nxt)[0])
 
 
+def _among_numbers(text: str, start: int, end: int) -> bool:
+    """A number or a currency sign beside the token, or a period after it."""
+    if end < len(text) and text[end] == ".":
+        return True
+    left = text[max(0, start - 12):start].split()
+    right = text[end:end + 12].split()
+    near = [w for w in (left[-1:] + right[:1])]
+    return any(any(ch.isdigit() or ch in "£$€¥" for ch in w) for w in near)
+
+
+def _phrase_asks(lex: Lexicon, prev: str | None, cand: str, nxt: str | None) -> bool:
+    """UN text prints the candidate beside this neighbour often enough."""
+    return bool((prev and lex.bigram(prev, cand)[0] >= MIN_PHRASE) or (nxt and lex.bigram(cand, nxt)[0] >= MIN_PHRASE))
+
+
 def _phrase_says_word(lex: Lexicon, bare: str, cand: str, prev: str | None, nxt: str | None) -> bool:
     """A trailing digit is a letter, not a marker: the phrase is printed with ``cand``, never with ``bare``."""
     for a, b, a2, b2 in ((prev, cand, prev, bare), (cand, nxt, bare, nxt)):
@@ -176,8 +195,14 @@ def digit_letter(work: WorkText, ctx: RepairContext) -> list[Proposal]:
         if not cands:
             continue
         prev, nxt = neighbours(text, s, e)
+        if NUMBER_AND_UNIT.fullmatch(token):
+            cands = [c for c in cands if _phrase_asks(lex, prev, c, nxt)]
+            if not cands:
+                continue
         if token[0].isdigit() and prev is not None and prev.lower() in NUMBERED:
             continue  # "paragraph 1a": a numbered part
+        if token[0].isdigit() and _among_numbers(text, s, e):
+            continue  # "£1 1s 6d", "1s.": a sum or a measure, not a misread word
         marker = _trailing_marker(token)
         if marker is not None and not lex.is_known(marker[0]):
             marker = None  # "Counci1": no word then a marker, a misread word
