@@ -161,3 +161,8 @@ def test_a_forked_process_starts_its_own_engines(fresh_engines):
 def test_only_grey_images_go_to_the_engine():
     assert engine.readable(Image.new("L", (4, 4))) and engine.readable(np.zeros((4, 4), np.uint8))
     assert not engine.readable(Image.new("1", (4, 4))) and not engine.readable(Image.new("RGB", (4, 4)))
+
+
+def test_an_engine_that_cannot_start_leaves_the_command(monkeypatch, fresh_engines, tmp_path):
+    monkeypatch.setattr(engine, "PROGRAM", [str(tmp_path / "no-such-python")])
+    assert engine.read("line", "eng", [np.full((20, 20), 255, np.uint8)]) is None

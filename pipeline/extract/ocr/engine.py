@@ -132,7 +132,12 @@ class _Pool:
                     self.busy.add(engine)
                     return engine
                 engine.close()  # died while idle: waited for, and replaced
-        engine = _Engine(PROGRAM)
+        try:
+            engine = _Engine(PROGRAM)
+        except OSError as exc:  # no process could be started: the command is tried instead
+            with self.lock:
+                self.unavailable = f"the engine program could not start: {exc}"
+            return None
         with self.lock:
             self.started += 1
             if not engine.ready:
