@@ -51,10 +51,13 @@ ligature           0.05   per "fi", "fl", "ff": the ligature character
 mojibake           0.1    per curly quote or accented letter: UTF-8 read as
                           cp1252 ("’" -> "â€™")
 control            0.001  per word: a zero-width space inserted inside it
-ocr_digits         0.01   per word of >= 2 letters: its first or last letter
-                          read as the digit it looks like (l, i, I -> 1;
-                          o, O -> 0; s, S -> 5; B -> 8; g -> 9): "1s", "0f",
-                          "Counci1", "5tates"; drawn from its own stream
+ocr_digits         0.01   per word of >= 2 letters: one letter read as a digit
+                          it looks like (l, i, I -> 1; o, O, D -> 0; s, S ->
+                          5 or 8; B -> 8; b, G -> 6; g, q -> 9; z -> 2), at
+                          the word's edge or, for the digits other than 0
+                          and 1 (ocr_letters' inside a word), anywhere: "1s",
+                          "0f", "Counci1", "8tates", "organi2ation"; drawn
+                          from its own stream
 =================  =====  ===================================================
 
 The glyph confusions are the families the issue names (rn/m, cl/d, l/1/I,
@@ -113,8 +116,11 @@ RATES = {
 }
 LETTER_NOISE = [("m", "rn"), ("d", "cl"), ("h", "li"), ("w", "vv"), ("n", "ri"), ("l", "1"), ("l", "I"), ("o", "0"), ("e", "c")]
 INSIDE_ONLY = {"1", "I", "0"}
-# A letter at a word's edge read as the digit it looks like ("is" -> "1s", "of" -> "0f", "Council" -> "Counci1").
-EDGE_DIGITS = {"l": "1", "i": "1", "I": "1", "o": "0", "O": "0", "s": "5", "S": "5", "B": "8", "g": "9"}
+# A letter read as a digit it looks like: at a word's edge ("is" -> "1s", "of" -> "0f", "Council" ->
+# "Counci1"), or inside it where ocr_letters has no such confusion ("organization" -> "organi2ation",
+# "States" -> "8tates"; a 0 or 1 inside a word is ocr_letters').
+DIGIT_OF = {"l": "1", "i": "1", "I": "1", "o": "0", "O": "0", "D": "0", "s": "58", "S": "58", "B": "8",
+            "b": "6", "g": "9", "q": "9", "z": "2", "Z": "2", "G": "6"}
 LIGATURE_OF = {"fi": "\ufb01", "fl": "\ufb02", "ff": "\ufb00"}
 SYMBOL_RE = re.compile(r"\b(?:A|E|S|ST)/[A-Za-z0-9./\-]*\d")
 ROMAN_SITE_RE = re.compile(r"(?:chaps?\.\s+|\(Part\s+)(I{1,3}|IV|VI{0,3}|IX|XI{0,3})(?=[\s,.;)])")
@@ -302,10 +308,11 @@ def damage(truth: str, rng: random.Random) -> tuple[str, list[Region]]:
     for m in re.finditer(r"(?<![\w\-/.])[A-Za-z]{2,}(?![\w\-/])", truth):
         if drng.random() < RATES["ocr_digits"]:
             w = m.group()
-            edges = [i for i in (0, len(w) - 1) if w[i] in EDGE_DIGITS]
-            if edges:
-                i = drng.choice(edges)
-                add(m.start() + i, m.start() + i + 1, EDGE_DIGITS[w[i]], "ocr_digits", (m.start(), m.end()))
+            sites = [i for i, ch in enumerate(w) if ch in DIGIT_OF
+                     and (i in (0, len(w) - 1) or not set(DIGIT_OF[ch]) <= {"0", "1"})]
+            if sites:
+                i = drng.choice(sites)
+                add(m.start() + i, m.start() + i + 1, drng.choice(DIGIT_OF[w[i]]), "ocr_digits", (m.start(), m.end()))
 
     edits.sort()
     out: list[str] = []

@@ -2,8 +2,9 @@
 "the Security Counci1" -> "the Security Council", "Member 5tates" -> "Member States".
 
 Tesseract, and any engine, reads a thin letter as a one ("l", "i", "I"), a
-round one as a zero ("o", "O"), an "S" as a five and a "B" as an eight, at a
-word's edge as much as inside it.  A word the spelling rule sees has letters
+round one as a zero ("o", "O", "D"), an "S" as a five or an eight, a "B" as an
+eight, a "z" as a two, a "b" or "G" as a six, a "g" or "q" as a nine
+("organi2ation", "8tates"), at a word's edge as much as inside it.  A word the spelling rule sees has letters
 only (a 0 or 1 inside it: "po1icy"); a digit at its edge is never part of
 it, since it may be a footnote marker ("Declaration2").  This rule reads the
 tokens it leaves: letters and lookalike digits together, with a digit that
@@ -38,7 +39,7 @@ from .engine import RepairContext, rule
 from .guards import Guard, lexicon_of, neighbours
 
 # What each digit is read for (lower case; the case comes from the word's other letters or its place).
-LOOKALIKE = {"0": "o", "1": "li", "5": "s", "8": "b", "6": "b", "9": "g"}
+LOOKALIKE = {"0": "od", "1": "li", "2": "z", "5": "s", "6": "bg", "8": "bs", "9": "gq"}
 # Letters and digits together, bounded by space or punctuation that cannot join a code or a symbol.
 TOKEN = re.compile(r"(?<![\w/\\.@$%&+#-])([^\W_]*[^\W\d_][^\W_]*|[0-9][^\W\d_]+[^\W_]*)(?![\w/\\@%&+#]|-\d|\.\w)")
 # A number with its suffix: an ordinal ("1st"); two digits or more ("1990s", "15km") are a number anyway.
