@@ -428,7 +428,9 @@ def _find_footnote_rule(page: PageLayout, lines: list[RawLine], body: float,
         if sum(1 for _, a, b, _ in cands if abs(a - x0) < 2 and abs(b - x1) < 2) > 1:
             continue
         below = [ln for ln in lines if ln.top > y and not ln.is_rule and ln.zone is None]
-        if below and below[0].size < body - 0.6 and any(_starts_note(ln) for ln in below[:3]):
+        if below and any(_starts_note(ln) for ln in below[:3]) and (below[0].size < body - 0.6 or (
+                # an OCR line's size is its ink height to half a point: smaller, led by its note's number
+                below[0].size < body and below[0].glyphs[0].conf is not None and _starts_note(below[0]))):
             return y, y1
     return None
 
