@@ -437,22 +437,21 @@ def _find_footnote_rule(page: PageLayout, lines: list[RawLine], body: float,
 
 def _zone_gap(lines: list[RawLine], below: float, body: float, margin: float, min_gap: float) -> float:
     """The gap that ends a footnote zone below a rule at ``below``: ``min_gap``, or on a page read
-    by OCR more than the zone's own usual gap between lines.
+    by OCR a body line's pitch when that is wider.
 
     An OCR word's box is its ink, not its type size: a typewriter face's small x-height makes its
-    lines look far apart for their measured size (Courier notes 9 pt apart, "6.5 pt" high), and
-    the rule stands as far above the first note as a line pitch.  The zone's own spacing is the
-    measure then; the first gap after a rule, the page foot's wider one, end it as before.
+    lines look far apart for their measured size (Courier notes 9 pt apart, "6.5 pt" high).  The
+    body's own line pitch above the rule is the measure then: notes are set no looser than the
+    body, and the page foot's job number stands further off.
     """
-    zone = [ln for ln in lines if ln.top > below and not ln.is_rule and _note_like(ln, body, margin)
-            and not _furniture_grammar(ln.text)]
-    if len(zone) < 2 or any(g.conf is None for ln in zone for g in ln.glyphs):
+    above = [ln for ln in lines if ln.bottom <= below and not ln.is_rule and ln.zone is None
+             and abs(ln.size - body) <= 1]
+    if any(g.conf is None for ln in above for g in ln.glyphs):
         return min_gap
-    gaps = sorted(b.top - a.bottom for a, b in zip(zone, zone[1:]) if b.top > a.bottom - 0.5)
-    if not gaps:
+    pitches = sorted(b.baseline - a.baseline for a, b in zip(above, above[1:]) if 0.8 * body < b.baseline - a.baseline < 2.5 * body)
+    if len(pitches) < 3:
         return min_gap
-    usual = gaps[len(gaps) // 2]
-    return max(min_gap, 1.8 * usual + 0.5 * body, min(zone[0].top - below + 0.5, 3 * usual + body))
+    return max(min_gap, 0.9 * pitches[len(pitches) // 2])
 
 
 def _note_like(ln: RawLine, body: float, margin: float) -> bool:

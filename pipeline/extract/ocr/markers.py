@@ -20,8 +20,9 @@ from pipeline.extract.ocr.graphics import BAND, masthead_scraps, text_height
 
 INK_LEVEL = 165  # grey below this is ink (a blurred scan's thin strokes stay above 140)
 RULE_INK_LEVEL = 200  # a blurred hairline rule is light grey
-ANALYSIS_VERSION = 21  # bump when rule/marker detection changes: re-analyses cached pages, no re-OCR
+ANALYSIS_VERSION = 22  # bump when rule/marker detection changes: re-analyses cached pages, no re-OCR
 RAISED_PUNCTUATION = frozenset(",.'`\u2018\u2019\u201c\u201d\"")  # what Tesseract calls a small raised digit it cannot read
+LARGE_TYPE = 1.8  # times the text's size: a masthead column in large type ("General Assembly")
 MARKER_HEIGHT = 72  # px of a marker's ink once enlarged for Tesseract, the same for every crop
 
 
@@ -239,6 +240,7 @@ def find_marks(image: Image.Image, data: dict, dpi: int,
     markers = []
     bases: dict[str, float] = {}
     gap = MASTHEAD_COLUMN_GAP * text_height(data)
+    text_size = text_height(data) / 0.69  # a text line's font size in px (its words' height: ascender to baseline)
     scraps = masthead_scraps(data, image.width, image.height)  # an emblem's scraps: no text line's size
     for key, row in word_rows(data).items():
         size, base = line_metrics(data, row)
@@ -250,6 +252,8 @@ def find_marks(image: Image.Image, data: dict, dpi: int,
             if len(parts) > 1 or len(words) < len(row):  # a masthead line joining columns or an emblem:
                 # each column its own size and baseline
                 size, base = line_metrics(data, idx)
+                if size > LARGE_TYPE * text_size:
+                    continue  # the organ's name in large type: it carries no footnote marker
                 base = ink_baseline(ink, data, idx, size, base)
             markers += _row_markers(ink, data, idx, size, base)
     return _named_crops(image, ink, data, rules, markers, bases)
