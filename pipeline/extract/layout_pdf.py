@@ -428,10 +428,16 @@ def _find_footnote_rule(page: PageLayout, lines: list[RawLine], body: float,
         if sum(1 for _, a, b, _ in cands if abs(a - x0) < 2 and abs(b - x1) < 2) > 1:
             continue
         below = [ln for ln in lines if ln.top > y and not ln.is_rule and ln.zone is None]
-        if below and any(_starts_note(ln) for ln in below[:3]) and (below[0].size < body - 0.6 or (
+        if not below:
+            continue
+        ocr = below[0].glyphs[0].conf is not None
+        if any(_starts_note(ln) for ln in below[:3]) and (below[0].size < body - 0.6 or (
                 # an OCR line's size is its ink height to half a point: smaller, led by its note's number
-                below[0].size < body and below[0].glyphs[0].conf is not None and _starts_note(below[0]))):
+                below[0].size < body and ocr and _starts_note(below[0]))):
             return y, y1
+        if ocr and below[0].size < body - 0.6 and _OCR_NOTE_TEXT.match(below[0].text) \
+                and not _furniture_grammar(below[0].text):
+            return y, y1  # a poor scan lost the raised number altogether: small text starting a sentence
     return None
 
 
@@ -461,6 +467,7 @@ def _note_like(ln: RawLine, body: float, margin: float) -> bool:
 
 # A note's raised number a poor scan reduced to a speck: OCR reads a quote mark or a dot glued to the
 # note's first word ("‘Resolution S-10/2.").
+_OCR_NOTE_TEXT = re.compile(r"\W{0,2}[A-Z][a-z]+[ ,.]")  # a note's first word: "Official Records", "Resolution S-10/2."
 _OCR_NUMBER_JUNK = re.compile(r"[\u2018\u2019'`.,]\s?[A-Z][a-z]")
 
 

@@ -54,6 +54,7 @@ _NUMBER = re.compile(r"\d{2,}(?:[.,\-\u2013]\d+)*(?:st|nd|rd|th)?")  # "2018", "
 _PUNCT = "()[]{}.,;:*"
 
 
+DOT = 0.25  # of a text height: a speck no taller than a full stop
 GHOST_SHARE = 0.6  # of a word's box inside a surer word of another line: a second reading of that ink
 
 def _english() -> frozenset[str]:
@@ -190,8 +191,9 @@ def ghost_readings(data: dict) -> set[int]:
 
 
 def stray_specks(data: dict) -> set[int]:
-    """On any page, a speck read as a lone mark of punctuation: below :data:`SPECK_CONF`, smaller than
-    :data:`SPECK_HEIGHT` text heights and two text heights or more from every word of its line.
+    """On any page, a speck read as a lone mark of punctuation: smaller than :data:`SPECK_HEIGHT` text
+    heights and read below :data:`SPECK_CONF` (or no taller than a dot, :data:`DOT`, whatever it was read
+    as: ":" 4 px high at 55), two text heights or more from every word of its line.
 
     A photocopy's speck in the margin before a title's second line, read "," at confidence 6,
     became part of the title ("Multidimensional Integrated , Stabilization Mission"); a comma
@@ -201,7 +203,7 @@ def stray_specks(data: dict) -> set[int]:
     out = set()
     for i, t in enumerate(data["text"]):
         t = str(t).strip()
-        if (data["level"][i] == 5 and t and not any(c.isalnum() for c in t) and float(data["conf"][i]) < SPECK_CONF
-                and data["height"][i] < SPECK_HEIGHT * h and _alone(data, i, 2 * h)):
+        small = data["height"][i] < SPECK_HEIGHT * h and (float(data["conf"][i]) < SPECK_CONF or data["height"][i] < DOT * h)
+        if data["level"][i] == 5 and t and not any(c.isalnum() for c in t) and small and _alone(data, i, 2 * h):
             out.add(i)
     return out
