@@ -79,6 +79,15 @@ def test_a_note_whose_number_is_a_speck_glued_to_its_first_word():
     assert _anchored(doc) == ["1"]
 
 
+def test_a_note_below_its_rule_with_its_number_lost_altogether():
+    """A/RES/80/27 (seed 15): "Resolution $-10/2." below the rule, no trace of its raised "1"; the text's
+    marker "Assembly, 1" (typed a space after its word) is linked to it."""
+    doc = _clean("typewriter_poor-A_RES_80_27")
+    assert [n for n, _ in _notes(doc)] == ["1"] and _anchored(doc) == ["1"]
+    (fix,) = [c for c in doc["corrections"] if c["rule"] == "footnote.body-number"]
+    assert fix["status"] == "flagged"  # a number the scan lost: shown for review
+
+
 def test_notes_running_over_two_lines_stay_whole():
     doc = _clean("typewriter_poor-A_RES_79_155")
     notes = dict(_notes(doc))
@@ -179,3 +188,36 @@ def test_a_symbol_with_its_large_initial_read_twice(read, want):
 
 def test_what_is_no_doubled_initial_gives_no_candidate():
     assert candidates("AB/RES/79/16") == [] or candidates("AB/RES/79/16")[0][0] != "A/RES/79/16"
+
+
+@pytest.mark.parametrize("line, role", [
+    ("for the report 6f the First Committee (A/80/534, para. 7)]", "report"),  # "[" read "f", "of" read "6f"
+    ("fon the report of the Fifth Committee (A/79/935, para 6)]", "report"),
+    ("[on the report of the Third Committee (A/78/474, para. 26)]", "report"),
+    ("Agenda Item 58", "agenda"), ("Agenda. item 60", "agenda"),
+    ("Distr.; General", "distribution"), ("Distr.. General", "distribution"),
+    ("for the reasons given above", None),  # no bracket read as "f" before "or the report"
+])
+def test_masthead_lines_as_poor_scans_read_them(line, role):
+    from pipeline import masthead
+    assert masthead.fact_role(line) == role
+
+
+def test_a_report_line_closed_after_a_typewriter_gap():
+    """The typewriter's spacing opens a gap inside "[on the report of the Special Political ... /
+    (Fourth Committee) (A/80/537, para. 15)]": its closing line is no part of the title."""
+    from pipeline import masthead
+    h = masthead.read(["General Assembly", "Distr.: General", "Eightieth session", "Agenda item 58",
+                       "Resolution adopted by the General Assembly", "on 5 December 2025",
+                       "{on the report of the Special Political and Decolonization Committee", "",
+                       "(Fourth Committee) (A/80/537, para. 15)]", "",
+                       "80/86. Economic and other activities", "The General Assembly,", "Recalling ..."])
+    assert h.title == "Economic and other activities"
+
+
+def test_a_dot_sized_speck_far_from_words_is_a_speck_whatever_its_reading():
+    """bilevel200: a speck 4 px high read ":" at confidence 55 before "Western Sahara" in a title."""
+    data = {"level": [5] * 3, "text": ["in", ":", "Western"], "conf": [95, 55, 96],
+            "block_num": [1] * 3, "par_num": [1] * 3, "line_num": [1, 2, 2],
+            "left": [1905, 388, 516], "top": [1452, 1521, 1507], "width": [40, 5, 181], "height": [35, 4, 37]}
+    assert stray_specks(data) == {1}
