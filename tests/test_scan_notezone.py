@@ -221,3 +221,12 @@ def test_a_dot_sized_speck_far_from_words_is_a_speck_whatever_its_reading():
             "block_num": [1] * 3, "par_num": [1] * 3, "line_num": [1, 2, 2],
             "left": [1905, 388, 516], "top": [1452, 1521, 1507], "width": [40, 5, 181], "height": [35, 4, 37]}
     assert stray_specks(data) == {1}
+
+
+def test_a_narrow_raised_glyph_read_as_a_wide_digit_is_no_marker():
+    """noise_blur: the raised hook of a blurred "f" (5 x 31 px) after "of" was read "5" in the marker strip;
+    no digit but 1 is that narrow in any face (tests/test_scan_structure.py draws them: 0.4 at least)."""
+    analysis = {"markers": [{"word": 0, "box": [1933, 2386, 1938, 2417], "whole": False, "head": False, "one": False}]}
+    assert scan.name_markers(analysis, {"text": ["of"]}, ["5"])["markers"][0]["text"] == ""
+    wide = {"markers": [{"word": 0, "box": [1933, 2386, 1947, 2417], "whole": False, "head": False, "one": False}]}
+    assert scan.name_markers(wide, {"text": ["of"]}, ["5"])["markers"][0]["text"] == "5"

@@ -20,8 +20,9 @@ from pipeline.extract.ocr.graphics import BAND, masthead_scraps, text_height
 
 INK_LEVEL = 165  # grey below this is ink (a blurred scan's thin strokes stay above 140)
 RULE_INK_LEVEL = 200  # a blurred hairline rule is light grey
-ANALYSIS_VERSION = 22  # bump when rule/marker detection changes: re-analyses cached pages, no re-OCR
+ANALYSIS_VERSION = 23  # bump when rule/marker detection changes: re-analyses cached pages, no re-OCR
 RAISED_PUNCTUATION = frozenset(",.'`\u2018\u2019\u201c\u201d\"")  # what Tesseract calls a small raised digit it cannot read
+NARROWEST_DIGIT = 0.3  # width over height: every digit but 1 is wider, in any face
 LARGE_TYPE = 1.8  # times the text's size: a masthead column in large type ("General Assembly")
 MARKER_HEIGHT = 72  # px of a marker's ink once enlarged for Tesseract, the same for every crop
 
@@ -335,6 +336,9 @@ def name_markers(analysis: dict, data: dict, texts: list[str]) -> dict:
         if m.get("one") and t != "1":
             t = "1"  # one glyph shaped as a "1" (no other digit is, in any face: is_one_stroke): read as
             # nothing, "4" or "41" (a Courier flag read as a 4), or "2" (Liberation Sans "1 2 1 2" read "222")
+        elif len(t) == 1 and t != "1" and (x1 - x0) < NARROWEST_DIGIT * (y1 - y0):
+            t = ""  # a glyph this narrow is no 2-9 or 0 in any face (a letter's hook left raised by a blur):
+            # the reading of one crop in the strip is not evidence enough against its shape
         elif not t and (x1 - x0) <= 0.45 * (y1 - y0) and not m.get("unread"):
             t = "1"  # a lone thin stroke Tesseract will not read: the only digit that narrow
             # (not for ink beside a word that Tesseract read as no word: there it must read a digit)
