@@ -62,6 +62,7 @@ class Sample:
     after: str
 
     tags: tuple[str, ...] = ()
+    table: str = ""  # the calibration table that measured it (calibrated runs)
 
     def keys(self) -> list[str]:
         info = {"edit": self.edit, "tags": self.tags} if self.edit else {"tags": self.tags}
@@ -98,7 +99,7 @@ def ocr_samples(pages: list[dict], lex, cal: Calibration | None) -> tuple[list[S
             if ok is None:
                 continue
             samples.append(Sample(c["rule"], _edit(c), "ocr", c["confidence"], ok, c["status"], o.family,
-                                  c["before"], c["after"], _tags(c)))
+                                  c["before"], c["after"], _tags(c), (c.get("info") or {}).get("calibration", "")))
             if ok and c["status"] in IN_TEXT:
                 right_spans.append((c["where"]["source"]["start"], c["where"]["source"]["end"]))
         errors = L.word_errors(o, align)

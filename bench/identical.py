@@ -5,7 +5,12 @@ leave every file under ``clean/`` byte-identical, apart from what measures the
 run itself (timings, the run log).  This script makes the batch once, runs a
 checkout on it in one fixed project folder (report crop names hash the
 project's absolute path, so both runs use the same one), keeps its ``clean/``,
-and compares two kept runs file by file.
+and compares two kept runs file by file.  A file equal once these are
+normalised counts as "identical but for timings and cache keys": timing
+fields; a stage cache's key (it hashes the stage's code); in ``report.html``
+the batch key, the crops' names (they hash the page image's path, inside the
+OCR cache named by the code's key), the page's nonce and the storage key (it
+hashes the project's path, when two comparisons ran in two project folders).
 
     python3 bench/identical.py inputs --out /work/ident/inputs          # 5 samples, 40 corpus PDFs, scans
     python3 bench/identical.py run --code /work/main --inputs /work/ident/inputs --keep /work/ident/before
@@ -99,6 +104,12 @@ def _digest(path: Path) -> str:
             pass
     if path.name == "report.html":  # the batch key hashes the code, like a stage cache's name
         data = re.sub(rb'(<meta name="batch" content=")[0-9a-f]+', rb"\1<key>", data)
+        # a crop's name hashes its page image's path, in the OCR cache named by the code's key;
+        # the page's nonce hashes the page, names included
+        data = ASSET_KEY.sub(b"-<key>.png", data)
+        data = re.sub(rb"nonce-?[=\"']?[0-9a-f]{24}", b"nonce-<n>", data)
+        data = re.sub(rb'nonce="[0-9a-f]{24}"', b'nonce="<n>"', data)
+        data = re.sub(rb'"storage_key":"[0-9a-f]{16}"', b'"storage_key":"<where>"', data)  # hashes the project's path
     return hashlib.sha256(data).hexdigest()
 
 
@@ -107,9 +118,14 @@ def _digest(path: Path) -> str:
 CACHE_KEY = re.compile(r"(?<=[/-])[0-9a-f]{16}(?=[.-])")
 
 
+ASSET_KEY = re.compile(rb"-[0-9a-f]{10}\.png")
+
+
 def _files(root: Path) -> dict[str, Path]:
     def name(p: Path) -> str:
         rel = str(p.relative_to(root))
+        if rel.startswith("report-assets/"):  # see _digest: the crop's name hashes the OCR cache's
+            return ASSET_KEY.sub(b"-<key>.png", rel.encode()).decode()
         return CACHE_KEY.sub("<key>", rel) if rel.startswith(".stages/") and "/ocr/" not in rel else rel
     return {name(p): p for p in sorted(root.rglob("*"))
             if p.is_file() and not SKIP_FILES.search(str(p.relative_to(root)))}

@@ -30,6 +30,14 @@ clean300's.  In the re-set families (typewriter, typewriter_poor, sans300) the
 truth is the text as re-set: ``typeset_mono``'s lines, top to bottom, their
 words one space apart or glued as that function glues them.
 
+A correction is right when the whole word it makes is the word the text layer
+prints there (``label``).  A word is its letters and digits, with an apostrophe
+only between two of them: a speck read as a quote at a word's edge
+("dralt’ proposals") is not part of it, nor is punctuation at its edges (the
+alignment pairs "Agendii." with "Agenda,": the comma is no part of "Agenda").
+Lines Tesseract reads in another order than the text layer prints them (a
+table's columns) are aligned again on their own (``Alignment``).
+
 Tesseract's words (``--oem 1 --psm 3``, as the pipeline reads scans) and
 confidences are kept in a cache (``$XDG_CACHE_HOME/un-resolution-cleaner/
 ocr-labels``), keyed by the PDF, page, family, seed and Tesseract's version,
@@ -258,38 +266,120 @@ def to_worktext(page: dict) -> OcrText:
 
 # ---------------------------------------------------------------- labels
 class Alignment:
-    """Character alignment of an OCR text to its truth (rapidfuzz's Levenshtein opcodes)."""
+    """Character alignment of an OCR text to its truth (rapidfuzz's Levenshtein opcodes).
+
+    One alignment of the whole page goes wrong where Tesseract reads the page in
+    another order than its text layer prints it (a table's columns, a time beside
+    its item): each OCR line is then paired with the truth of another place.  A
+    line whose aligned truth is unlike it (``LINE_SURE``) is anchored again on
+    its own when rapidfuzz finds a stretch of the truth much more like it
+    (``LINE_GAIN``): the line is aligned to that stretch alone.  The test is made
+    from the OCR and the truth only, never from a correction, so it moves right
+    and wrong labels alike.
+    """
 
     def __init__(self, ocr: str, truth: str) -> None:
-        from rapidfuzz.distance import Levenshtein
-
         self.ocr, self.truth = ocr, truth
         # to_truth[i]: the truth position OCR character i stands for (None: inserted by OCR).
-        self.to_truth: list[int | None] = [None] * (len(ocr) + 1)
-        for op in Levenshtein.opcodes(ocr, truth):
-            if op.tag in ("equal", "replace"):
-                n = op.src_end - op.src_start
-                m = op.dest_end - op.dest_start
-                for k in range(n):
-                    self.to_truth[op.src_start + k] = op.dest_start + min(k * m // max(n, 1), max(m - 1, 0))
+        self.to_truth = _char_map(ocr, truth)
         self.to_truth[len(ocr)] = len(truth)
+        self._lines: dict[int, list[int | None] | None] = {}
+
+    def _line_map(self, pos: int) -> tuple[int, list[int | None]] | None:
+        """(line start, its own map) for the OCR line around ``pos`` when the page's
+        alignment put it against unlike truth and a better stretch of the truth exists."""
+        a = self.ocr.rfind("\n", 0, pos) + 1
+        b = self.ocr.find("\n", pos)
+        b = len(self.ocr) if b < 0 else b
+        if a not in self._lines:
+            self._lines[a] = self._anchor(a, b)
+        found = self._lines[a]
+        return (a, found) if found is not None else None
+
+    def _anchor(self, a: int, b: int) -> list[int | None] | None:
+        from rapidfuzz import fuzz
+        from rapidfuzz.distance import Levenshtein
+
+        line = self.ocr[a:b]
+        if len(line.strip()) < LINE_MIN_CHARS:
+            return None
+        mapped = [t for t in self.to_truth[a:b] if t is not None]
+        here = Levenshtein.normalized_similarity(line, self.truth[min(mapped):max(mapped) + 1] if mapped else "")
+        if here >= LINE_SURE:
+            return None
+        best = fuzz.partial_ratio_alignment(line, self.truth)
+        if best is None or best.score < LINE_ANCHOR_SCORE:
+            return None
+        ta, tb = best.dest_start, best.dest_end
+        while ta < tb and self.truth[ta].isspace():
+            ta += 1
+        while tb > ta and self.truth[tb - 1].isspace():
+            tb -= 1
+        ta, tb = widen(self.truth, ta, tb)  # whole words at its edges
+        if Levenshtein.normalized_similarity(line, self.truth[ta:tb]) < here + LINE_GAIN:
+            return None
+        return [None if t is None else t + ta for t in _char_map(line, self.truth[ta:tb])[: len(line)]]
+
+    def positions(self, start: int, end: int) -> list[int]:
+        """The truth positions OCR characters ``[start, end)`` stand for."""
+        local = self._line_map(start) if start < len(self.ocr) else None
+        if local is not None and self.ocr.find("\n", start, end) < 0:
+            a, m = local
+            return [t for t in m[start - a:end - a] if t is not None]
+        return [t for t in self.to_truth[start:end] if t is not None]
 
     def truth_word_span(self, start: int, end: int) -> tuple[int, int] | None:
-        """The truth span, widened to whole words, that OCR ``[start, end)`` stands for."""
-        inside = [t for t in self.to_truth[start:end] if t is not None]
+        """The truth span, widened to whole words, that OCR ``[start, end)`` stands for.
+        Punctuation the alignment put at its edges ("Agendii." against "Agenda,": the
+        second i paired with the comma) is not part of the word."""
+        inside = self.positions(start, end)
         if not inside:
             return None
         a, b = min(inside), max(inside) + 1
         tr = self.truth
-        while a > 0 and _wordish(tr[a - 1]):
-            a -= 1
-        while b < len(tr) and _wordish(tr[b]):
-            b += 1
-        return a, b
+        if any(ch.isalnum() for ch in tr[a:b]):
+            # (only punctuation between a word and a space: "S/2003/529" keeps its "/")
+            while not tr[a].isalnum() and (tr[a].isspace() or a == 0 or tr[a - 1].isspace()):
+                a += 1
+            while not tr[b - 1].isalnum() and (tr[b - 1].isspace() or b == len(tr) or tr[b].isspace()):
+                b -= 1
+        return widen(tr, a, b)
 
 
-def _wordish(ch: str) -> bool:
-    return ch.isalnum() or ch in "'\u2019"
+def _char_map(ocr: str, truth: str) -> list[int | None]:
+    from rapidfuzz.distance import Levenshtein
+
+    out: list[int | None] = [None] * (len(ocr) + 1)
+    for op in Levenshtein.opcodes(ocr, truth):
+        if op.tag in ("equal", "replace"):
+            n = op.src_end - op.src_start
+            m = op.dest_end - op.dest_start
+            for k in range(n):
+                out[op.src_start + k] = op.dest_start + min(k * m // max(n, 1), max(m - 1, 0))
+    return out
+
+
+# A line whose aligned truth is less like it than LINE_SURE (normalised
+# Levenshtein) is anchored again on the stretch of the truth rapidfuzz scores
+# most like it (at least LINE_ANCHOR_SCORE of 100), when that stretch is like
+# it by LINE_GAIN more; lines shorter than LINE_MIN_CHARS say too little of
+# where they belong.
+LINE_SURE = 0.8
+LINE_ANCHOR_SCORE = 60
+LINE_GAIN = 0.2
+LINE_MIN_CHARS = 12
+
+
+def widen(text: str, a: int, b: int) -> tuple[int, int]:
+    """``[a, b)`` widened to whole words; an apostrophe belongs to a word only between
+    two of its letters ("don't"), never at its edge ("dralt\u2019 proposals": a speck)."""
+    while a > 0 and (text[a - 1].isalnum() or (text[a - 1] in "'\u2019" and a >= 2 and text[a - 2].isalnum()
+                                               and a < len(text) and text[a].isalnum())):
+        a -= 1
+    while b < len(text) and (text[b].isalnum() or (text[b] in "'\u2019" and b + 1 < len(text)
+                                                   and text[b + 1].isalnum() and b > 0 and text[b - 1].isalnum())):
+        b += 1
+    return a, b
 
 
 # A footnote marker the text layer prints against a word ("Development1") is
@@ -317,13 +407,16 @@ def label(c: dict, ocr: OcrText, align: Alignment) -> bool | None:
     if span is None:
         return None
     # The correction's ``before`` may be only part of a word (a doubled letter): compare whole words.
-    whole_a, whole_b = a, b
-    while whole_a > 0 and _wordish(ocr.text[whole_a - 1]):
-        whole_a -= 1
-    while whole_b < len(ocr.text) and _wordish(ocr.text[whole_b]):
-        whole_b += 1
+    whole_a, whole_b = widen(ocr.text, a, b)
     fixed = ocr.text[whole_a:a] + c["after"] + ocr.text[b:whole_b]
-    return norm_word(fixed) == norm_word(align.truth[span[0]:span[1]])
+    return edges(norm_word(fixed)) == edges(norm_word(align.truth[span[0]:span[1]]))
+
+
+def edges(s: str) -> str:
+    """``s`` less the punctuation at its edges, when letters or digits are left: a comma the
+    text layer prints after a word, or a period a correction writes ("Distr."), is not the word."""
+    t = re.sub(r"^[^\w]+|[^\w]+$", "", s)
+    return t if t else s
 
 
 WORD_RE = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")

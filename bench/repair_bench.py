@@ -479,10 +479,7 @@ def _word_was_right(ocr, align, s: int, e: int) -> bool:
     """Was the whole OCR word around ``[s, e)`` the true word?"""
     import ocr_labels as L
 
-    while s > 0 and L._wordish(ocr.text[s - 1]):
-        s -= 1
-    while e < len(ocr.text) and L._wordish(ocr.text[e]):
-        e += 1
+    s, e = L.widen(ocr.text, s, e)
     span = align.truth_word_span(s, e)
     return bool(span) and L.norm(ocr.text[s:e]) == L.norm(align.truth[span[0]:span[1]])
 
@@ -588,6 +585,9 @@ def bench_real_ocr(lex, docs: int, pages: int, clean_docs: int = 0, scan_docs: i
         "applied": len(app), "applied_right": sum(x.right for x in app),
         "applied_precision": round(sum(x.right for x in app) / len(app), 4) if app else None,
         "applied_lower_bound_95": lower_bound(sum(x.right for x in app), len(app)),
+        "applied_by_table": {k: [sum(x.right for x in app if x.table == k), sum(1 for x in app if x.table == k)]
+                             for k in sorted({x.table for x in app})},
+        "applied_wrong": [(x.family, x.rule, x.before, x.after, x.table) for x in app if not x.right],
         "flagged": len(flagged), "flagged_precision": round(sum(x.right for x in flagged) / len(flagged), 4) if flagged else None,
         "by_family": by_family, "poor_recall": pooled(L.POOR),
         "scan_poor_recall": pooled(L.SCAN_POOR) if scan_docs else None,
@@ -817,8 +817,12 @@ def bench_trust(args, docs, lex) -> dict:
     for b in r["reliability"]:
         print(f"                 {b['band']:13s} {b['n']:4d}   {b['stated']:.3f}    {b['right']:.3f}")
     if r["applied_precision"] is not None:
-        print(f"  applied: {r['applied_right']}/{r['applied']} right = {r['applied_precision']:.2%} (target >= 99.5%); "
-              f"one-sided 95% lower bound {r['applied_lower_bound_95']:.1%}")
+        print(f"  applied: {r['applied']} proposals, {r['applied_right']} right = {r['applied_precision']:.2%} (target >= 99.5%); "
+              f"one-sided 95% lower bound (Clopper-Pearson) {r['applied_lower_bound_95']:.2%}")
+        for key, (k, n) in r["applied_by_table"].items():
+            print(f"      {key:34s} {k:4d}/{n:4d} right")
+        for w in r["applied_wrong"]:
+            print(f"      applied and wrong: {w}")
     else:
         print("  applied: none")
     if r["flagged_precision"] is not None:

@@ -101,12 +101,15 @@ def process(pdf: Path, clean_dir: Path) -> tuple[dict | None, str | None]:
 
 # ---------------------------------------------------------------- readers
 def cpu_seconds(children: bool = True) -> float:
-    """CPU seconds (user + system) of this process's threads, and of its finished children with ``children``."""
+    """CPU seconds (user + system) of this process's threads, and of its children with ``children`` (the Tesseract
+    engines still running included)."""
     own = resource.getrusage(resource.RUSAGE_SELF)
     total = own.ru_utime + own.ru_stime
     if children:
+        from pipeline.extract.ocr import engine
+
         ru = resource.getrusage(resource.RUSAGE_CHILDREN)
-        total += ru.ru_utime + ru.ru_stime
+        total += ru.ru_utime + ru.ru_stime + engine.running_cpu_seconds()  # engines still running: not yet counted
     return total
 
 

@@ -56,6 +56,17 @@ def install(faults: list[dict]) -> None:
                 raise pytesseract.TesseractError(-9, "")
 
             pytesseract.image_to_data = killed
+
+            from pipeline.extract.ocr import engine
+
+            real_read = engine.read
+
+            def killed_engine(reading, *a, _real=real_read, **k):
+                if reading == "page":
+                    raise pytesseract.TesseractError(-9, "")
+                return _real(reading, *a, **k)
+
+            engine.read = killed_engine
         elif kind == "memory":
             import pipeline.run.stages as stages
 

@@ -234,3 +234,126 @@ def test_a_lexicon_shared_by_content_reads_the_calibration_of_its_own_folder(tmp
     run_rules(work, rules_for("text"), RepairContext(lexicon=lex, source_kind="text"), Thresholds())
     guessed = [c for c in work.corrections if c["rule"] in GUESSING_RULES]
     assert guessed and all("calibration" in c["info"] for c in guessed)
+
+
+# ------------------------------------------------------- labels of the OCR set
+def _label(ocr: str, truth: str, before: str, after: str, nth: int = 0):
+    import ocr_labels as L
+
+    o = L.OcrText(None, ocr, truth, "test", "t")
+    s = -1
+    for _ in range(nth + 1):
+        s = ocr.index(before, s + 1)
+    c = {"where": {"source": {"start": s, "end": s + len(before)}}, "after": after}
+    return L.label(c, o, L.Alignment(ocr, truth))
+
+
+def test_punctuation_the_alignment_puts_at_a_word_edge_is_not_the_word() -> None:
+    """"Agendii." against "Agenda,": the second i pairs with the comma; the word is "Agenda"."""
+    ocr = "building on the 2015 Addis Ababa Action Agendii. to\nclose with urgency"
+    truth = "building on the 2015 Addis Ababa Action Agenda, to\nclose with urgency"
+    assert _label(ocr, truth, "Agendii", "Agenda") is True
+    assert _label(ocr, truth, "Agendii", "Agendas") is False
+    # a correction that writes a period the text layer prints ("Distr.:") made the word
+    assert _label("General Assembly Dist: Limited", "General Assembly Distr.: Limited", "Dist", "Distr.") is True
+    # punctuation inside a symbol stays: "$/2003/529" -> "S/2003/529"
+    assert _label("see $/2003/529 of", "see S/2003/529 of", "$/2003/529", "S/2003/529") is True
+    assert _label("see $/2003/529 of", "see S/2003/529 of", "$/2003/529", "3/2003/529") is False
+
+
+def test_an_apostrophe_at_a_word_edge_is_a_speck_not_part_of_the_word() -> None:
+    import ocr_labels as L
+
+    ocr = "sponsorship of dralt\u2019 proposals and 'rizhts instruments"
+    truth = "sponsorship of draft proposals and rights instruments"
+    assert _label(ocr, truth, "dralt", "draft") is True
+    assert _label(ocr, truth, "rizhts", "rights") is True
+    assert _label(ocr, truth, "rizhts", "right") is False
+    assert L.widen("they don't go", 6, 8) == (5, 10)  # inside a word it belongs to it
+    assert L.widen("the dralt\u2019 one", 4, 9) == (4, 9)
+
+
+def test_a_line_read_in_another_order_is_anchored_again() -> None:
+    """A programme of work (A/C.3/80/L.1, page 4, read by Tesseract from a bilevel scan): the text
+    layer prints each time beside its item, Tesseract reads the column of times first.  The
+    page's alignment pairs "zeneral" with a later line's "General"; anchored on its own, the line
+    finds "Opening of the general debate"."""
+    truth = ("Draft programme of work of the Third Committee\nAgenda item/\nDate/time programmea\n"
+             "Week of 29 September\u20133 October\nThursday, 2 October No formal meeting (Yom Kippur)\n"
+             "Friday, 3 October\n10 a.m. Organizational matters\nElection of officers\n"
+             "Opening of the general debate\n1 p.m. Closure of the list of speakers for the general debate\n"
+             "3 p.m. General debate (continued)\nWeek of 6\u201310 October\nMonday, 6 October\n"
+             "10 a.m. and 3 p.m. General debate (continued)\nTuesday, 7 October\n"
+             "10 a.m. and 3 p.m. General debate (continued)\nWednesday, 8 October\n"
+             "10 a.m. and 3 p.m. General debate (continued)\nThursday, 9 October\n")
+    ocr = ("Draft programme of work of the Third Committee\n\n\u201cDe. tim\n\nWeek of 29 Scptembcr-3 October\n\n"
+           "Thursday, 2 October\nFriday, 3 Octoher\n\n1 am.\n\ni p.m.\n3-p.m.\nWeck of 6-10 October\n"
+           "Monday, 6 October\n|) aim, and 3-p.am:\nTuesday, 7 October _\nNha. and 3: p.m. |\n"
+           "Weduesdiav. 8 October\n10 asm. and 3-p.m.\nThursday, 9 October\n\n"
+           "No formal mecting (Yom. Kippur).\nOrganiational millers\nFlection ol officers\n"
+           "Opening: vi the zeneral debate\nClosure.of the list of speakers for the ceneral debate\n"
+           "General Jebate (continued\nCroneral debate to ontruec)\nGeneral. debate (continued)\n")
+    assert _label(ocr, truth, "zeneral", "general") is True
+    assert _label(ocr, truth, "zeneral", "General") is False
+    assert _label(ocr, truth, "ceneral", "general") is True
+    assert _label(ocr, truth, "ceneral", "several") is False
+    assert _label(ocr, truth, "Organiational", "Organizational") is True
+
+
+# ------------------------------------------------------- the case of a first letter
+@pytest.mark.parametrize("printed, after, guessed", [
+    ("lerritory", "territory", True),     # the first letter itself was misread: its case too
+    ("evelopment", "Development", True),  # a lost first letter
+    ("sccretary", "secretary", True),     # s and S differ only in size
+    ("Spiril", "Spirit", True),
+    ("(ccupying", "occupying", True),
+    ("governrnent", "government", False),
+    ("Tbid", "Ibid", True),
+    ("Developiient", "Development", False),
+])
+def test_a_first_letter_whose_case_the_page_does_not_give(printed, after, guessed) -> None:
+    from pipeline.repair.words import case_guessed
+
+    assert case_guessed(printed, after) is guessed
+
+
+def test_a_guessed_case_is_measured_by_its_own_tables() -> None:
+    """OCR confusions whose first letter's case was a guess ("sccretary" -> "secretary" where
+    the page prints "Secretary") are measured apart, never by the table of words whose case the
+    page gave; rare evidence (gen) keeps its one table."""
+    from pipeline.repair.calibration import record_keys
+    from pipeline.worktext import Mark
+
+    assert record_keys("words.spelling", {"edit": "ocr", "tags": ["case"]}, "ocr") == [
+        "words.spelling:ocr+case|ocr", "words.spelling:ocr+case"]
+    assert record_keys("words.spelling", {"edit": "ocr", "tags": ["case", "gen1"]}, "ocr") == ["words.spelling:ocr+gen1"]
+    cal = from_json({"rules": ["words.spelling"], "tables": {
+        "words.spelling:ocr|ocr": [[0.97, 0.99, 0.9987, 383, 383]],
+        "words.spelling:ocr+case|ocr": [[0.95, 0.99, 0.9708, 290, 282]]}})
+    work = WorkText("t", "the sccretary of")
+    work.marks.append(Mark(4, 13, "conf", {"conf": 0.1}))
+    sure = Proposal(4, 13, "secretary", "words.spelling", 0.99, {"edit": "ocr"})
+    guessed = Proposal(4, 13, "secretary", "words.spelling", 0.99, {"edit": "ocr", "tags": ["case"]})
+    cal.calibrate([sure, guessed], work)
+    assert sure.status == "applied"
+    assert guessed.status == "flagged" and guessed.info["calibration"] == "words.spelling:ocr+case|ocr"
+    # the case table pooled over sources (mostly text exports) never applies on OCR words
+    pooled = from_json({"rules": ["words.spelling"], "tables": {
+        "words.spelling:ocr+case": [[0.9, 0.99, 0.9991, 526, 526]]}})
+    again = Proposal(4, 13, "secretary", "words.spelling", 0.99, {"edit": "ocr", "tags": ["case"]})
+    pooled.calibrate([again], work)
+    assert again.status == "flagged" and "pooled" in again.info["calibration"]
+
+
+def test_the_spelling_rule_tags_a_guessed_case() -> None:
+    from pipeline.repair.words import spelling
+    from pipeline.worktext import Mark
+
+    lex = load_lexicon(default_dictionaries_dir())
+    text = "Recalls the report of the sccretary on the governrnent of the Territory"
+    work = WorkText("t", text)
+    for m in re.finditer(r"\S+", text):
+        work.marks.append(Mark(m.start(), m.end(), "conf", {"conf": 0.5}))
+    found = {p.after: p.info.get("tags", []) for p in spelling(work, RepairContext(lexicon=lex, source_kind="scanned-pdf"))}
+    assert "case" in found["secretary"]
+    assert "case" not in found["government"]

@@ -13,7 +13,7 @@ import pytest
 from PIL import Image, ImageDraw
 from rapidfuzz.distance import Levenshtein
 
-from pipeline.extract.ocr import cache, geometry, image, markers, tesseract
+from pipeline.extract.ocr import cache, engine, geometry, image, markers, tesseract
 from pipeline.extract.pdf import extract_pdf
 from pipeline.model import Extracted, Source
 
@@ -104,6 +104,7 @@ def test_ocr_is_cached_and_not_rerun(scanned, clean_dir, monkeypatch):
         raise AssertionError("tesseract ran again")
 
     monkeypatch.setattr(tesseract.pytesseract, "image_to_data", boom)
+    monkeypatch.setattr(engine, "read", boom)
     monkeypatch.setattr(tesseract.pytesseract, "image_to_boxes", boom)
     again = extract_pdf(SCAN, _source(SCAN), settings={"dpi": 300}, cache_dir=clean_dir / ".stages")
     assert again.meta["timing"]["ocr_cached_pages"] == 1 and again.meta["timing"]["ocr_pages_run"] == 0
@@ -193,13 +194,14 @@ def test_pages_are_pipelined_and_markers_read_in_one_call(tmp_path, scanned, cle
     src.close()
     dest.close()
     calls, commands = [], []
-    real, real_command = tesseract.read_markers, tesseract.pytesseract.image_to_boxes
+    real, real_engine = tesseract.read_markers, engine.read
     monkeypatch.setattr(tesseract, "read_markers", lambda *a, **k: calls.append(1) or real(*a, **k))
-    monkeypatch.setattr(tesseract.pytesseract, "image_to_boxes",
-                        lambda *a, **k: commands.append(1) or real_command(*a, **k))
+    monkeypatch.setattr(engine, "read", lambda reading, *a, **k: (
+        commands.append(1) if reading == "markers" else None) or real_engine(reading, *a, **k))
     doc = extract_pdf(two, _source(two), settings={"dpi": 300}, cache_dir=tmp_path / ".stages")
     assert doc.meta["ocr_pages"] == [1, 2] and len(calls) == 1
-    # one command for both pages' strips, in a child process (a crash there is the page's to degrade around)
+    # one reading for both pages' strips, by an engine in a process of its own (a crash there is the page's
+    # to degrade around)
     assert len(commands) == 1
     import json
 
@@ -210,6 +212,12 @@ def test_pages_are_pipelined_and_markers_read_in_one_call(tmp_path, scanned, cle
         page = json.loads((folder / f"page-{n}.json").read_text())
         assert page["data"] == alone["data"] and page["analysis"] == alone["analysis"]
     assert [m["text"] for m in alone["analysis"]["markers"]] == ["1", "2", "3", "4", "5"] * 2  # in text, at notes
+
+
+def _no_page_reading(monkeypatch, boom) -> None:
+    """A page read by an engine calls ``boom``; other readings (the markers') go on."""
+    real = engine.read
+    monkeypatch.setattr(engine, "read", lambda reading, *a, **k: boom() if reading == "page" else real(reading, *a, **k))
 
 
 @needs_tesseract
@@ -226,6 +234,7 @@ def test_a_run_killed_after_ocr_keeps_the_ocr(tmp_path, scanned, monkeypatch):
         raise AssertionError("tesseract read the page again")
 
     monkeypatch.setattr(tesseract.pytesseract, "image_to_data", boom)
+    _no_page_reading(monkeypatch, boom)
     again = extract_pdf(SCAN, _source(SCAN), settings={"dpi": 300}, cache_dir=tmp_path / ".stages")
     assert again.meta["timing"]["ocr_pages_run"] == 0
     assert [ln.text for ln in again.pages[0].lines] == [ln.text for ln in scanned.pages[0].lines]
@@ -246,6 +255,7 @@ def test_an_older_analysis_is_redone_without_ocr(clean_dir, scanned, monkeypatch
         raise AssertionError("tesseract read the page again")
 
     monkeypatch.setattr(tesseract.pytesseract, "image_to_data", boom)
+    _no_page_reading(monkeypatch, boom)
     again = extract_pdf(SCAN, _source(SCAN), settings={"dpi": 300}, cache_dir=clean_dir / ".stages")
     assert [ln.text for ln in again.pages[0].lines] == [ln.text for ln in scanned.pages[0].lines]
     assert json.loads((folder / "page-1.json").read_text())["analysis"]["version"] == markers.ANALYSIS_VERSION

@@ -36,7 +36,7 @@ from PIL import Image
 
 from pipeline import grammar as G
 from pipeline.extract import quality
-from pipeline.extract.ocr import tessapi
+from pipeline.extract.ocr import engine, tesseract
 
 DOUBTFUL = 70.0  # a word read at a lower confidence is read again
 SURE = 10.0  # the new reading's confidence must be this much higher
@@ -188,21 +188,17 @@ def enlarge(crop: np.ndarray) -> np.ndarray:
     return cv2.copyMakeBorder(out, 10, 10, 10, 10, cv2.BORDER_CONSTANT, value=255)
 
 
-def read_crops(crops: list[np.ndarray], lang: str, *, in_process: bool = True) -> list[tuple[str, float]]:
+def read_crops(crops: list[np.ndarray], lang: str, *, by_engine: bool = True) -> list[tuple[str, float]]:
     """Each crop read as one line: (text, lowest word confidence).
 
-    Read in this process by Tesseract's library where it loads (:mod:`.ocr.tessapi`: the
-    command's settings, no process start); else all crops in one ``tesseract`` command.
+    Read by a running engine (:mod:`.ocr.engine`: the command's settings, in a
+    process of its own, no process start) where the library loads; else all
+    crops in one ``tesseract`` command.
     """
     if not crops:
         return []
-    engine = tessapi.reader(lang) if in_process else None
-    if engine is not None:
-        rows = [engine.tsv(np.ascontiguousarray(crop, dtype=np.uint8), k) for k, crop in enumerate(crops)]
-        data = pytesseract.pytesseract.file_to_dict(
-            "\n".join([tessapi.TSV_HEADER, *[r.rstrip("\n") for r in rows if r.strip()]]), "\t", -1)
-    else:
-        data = _command_data(crops, lang)
+    rows = engine.read("line", lang, crops) if by_engine else None
+    data = tesseract.tsv_dict(rows) if rows is not None else _command_data(crops, lang)
     found: list[list[tuple[str, float]]] = [[] for _ in crops]
     for page, level, text, conf in zip(data["page_num"], data["level"], data["text"], data["conf"]):
         text = str(text).strip()

@@ -37,6 +37,7 @@ from .. import rules as R
 from ..worktext import Proposal, WorkText
 
 CALIBRATION_FILE = "calibration.json"
+CASE_TAG = "case"  # a tag of pipeline.repair.words: the first letter's case was a guess (words.case_guessed)
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,8 @@ class Calibration:
                 key, prob = "unmeasured", min(float(p.confidence), self.apply - 0.001)
             else:
                 key, prob, _ = found
-                if source == "ocr" and "|" not in key and "+" not in key and prob >= self.apply:
+                if source == "ocr" and "|" not in key and ("+" not in key or key.endswith(f"+{CASE_TAG}")) \
+                        and prob >= self.apply:
                     # A rule-wide table pools every source (mostly text exports): on OCR
                     # words it was not measured enough to apply ("beball" -> "be ball").
                     key, prob = f"{key} (pooled: at most flagged on OCR)", self.apply - 0.001
@@ -134,15 +136,22 @@ def record_keys(rule: str, info: dict, source: str) -> list[str]:
     Tags name evidence that changes the odds (``gen``: general English prints
     the word as it stands); a tagged proposal is measured only by its tagged
     table over every source, never by the untagged ones (they would overstate
-    it): real OCR showed such words mostly right as printed.
+    it): real OCR showed such words mostly right as printed.  The ``case`` tag
+    (the first letter's case a guess, ``words.case_guessed``) keeps the source
+    apart: rule:edit+case|source, rule:edit+case.
     """
     edit = info.get("edit") if rule == R.SPELLING else None
-    tags = "".join(f"+{t}" for t in sorted(info.get("tags", ())))
+    found = sorted(info.get("tags", ()))
+    tags = "".join(f"+{t}" for t in found if t != CASE_TAG)
     out = []
     if edit:
         fam = _edit_family(edit)
         if tags:
             return [f"{rule}:{fam}{tags}"]  # rare evidence: one table over every source
+        if CASE_TAG in found:
+            # The first letter's case a guess: its own tables, per source, never the
+            # untagged ones (measured on words whose case the page gave).
+            return [f"{rule}:{fam}+{CASE_TAG}|{source}", f"{rule}:{fam}+{CASE_TAG}"]
         out += [f"{rule}:{fam}|{source}", f"{rule}:{fam}"]
     elif tags:
         return [f"{rule}{tags}"]

@@ -18,6 +18,7 @@ import pypdfium2 as pdfium
 from PIL import Image
 
 from pipeline.extract import orientation, prepare
+from pipeline.extract.ocr import engine
 from pipeline.extract.pdfium_lock import PDFIUM
 from pipeline.faults import needing
 
@@ -201,12 +202,14 @@ def describe_recipe(recipe: dict) -> list[str]:
 
 
 def tesseract_input(pdf: pdfium.PdfDocument, n: int, dpi: int, tmp: Path) -> PageInput:
-    """Page ``n`` deskewed, and saved uncompressed (the cheapest image for Tesseract to read)."""
+    """Page ``n`` deskewed; saved uncompressed (the cheapest file for the command) when no engine reads it."""
     base, scanned_dpi, upsampled = page_pixels(pdf, n - 1, dpi)
     image, angle = deskew(base)
-    pgm = tmp / f"page-{n}.pgm"
-    with needing(image.width * image.height):  # a full disk says how much the page needed
-        image.save(pgm)
+    pgm = None
+    if not (engine.readable(image) and engine.available()):
+        pgm = tmp / f"page-{n}.pgm"
+        with needing(image.width * image.height):  # a full disk says how much the page needed
+            image.save(pgm)
     return PageInput(base, scanned_dpi, {"upsample": upsampled, "rotation": 0, "skew": angle, "steps": [], "log": []},
                      image, pgm)
 

@@ -96,7 +96,7 @@ def read_first_page(path: Path, *, sha256: str, dpi: int, lang: str, cache_dir: 
     try:
         with temp_dir_in(folder, "tesseract") as tmp:
             inp = tesseract_input(pdf, 1, dpi, Path(tmp))
-            data, seconds = tesseract.ocr_words(inp.pgm, lang)
+            data, seconds = tesseract.ocr_words(inp.image, lang, inp.pgm)
             record, image = chain.read_page(folder.name, 1, dpi, lang, version, inp, data, seconds, Path(tmp))
     finally:
         with PDFIUM:
@@ -159,7 +159,7 @@ class _Run:
                 return prepared
 
             nxt = load(todo[0]) if todo else None
-            job = pool.submit(tesseract.ocr_words, nxt.pgm, self.lang) if nxt else None
+            job = pool.submit(tesseract.ocr_words, nxt.image, self.lang, nxt.pgm) if nxt else None
             for k, n in enumerate(todo):
                 inp = nxt
                 t = time.perf_counter()  # while Tesseract reads page n:
@@ -172,8 +172,9 @@ class _Run:
                     nxt = load(todo[k + 1])
                 data, seconds = job.result()
                 if k + 1 < len(todo):
-                    job = pool.submit(tesseract.ocr_words, nxt.pgm, self.lang)
-                inp.pgm.unlink()
+                    job = pool.submit(tesseract.ocr_words, nxt.image, self.lang, nxt.pgm)
+                if inp.pgm is not None:
+                    inp.pgm.unlink()
                 first_image = inp.image
                 self.pages[n], image = chain.read_page(folder.name, n, self.dpi, self.lang, self.version, inp,
                                                        data, seconds, Path(tmp))

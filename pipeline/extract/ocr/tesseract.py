@@ -1,5 +1,7 @@
 """Every call to Tesseract for a page's words: the version check, the page reading, the markers' re-read.
 
+The readings go to a running engine (:mod:`.engine`) where the library loads, else to the command.
+
 ``OMP_THREAD_LIMIT=1`` keeps each Tesseract process on one core so several
 Luigi workers share the machine well.  A missing Tesseract or language pack is
 :class:`TesseractMissing`, whose message says what to install.
@@ -18,11 +20,14 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 import pytesseract  # noqa: E402
 from PIL import Image  # noqa: E402
 
+from pipeline.extract.ocr import engine  # noqa: E402
+
 
 TESSERACT_CONFIG = "--oem 1 --psm 3"
 MARKER_CONFIG = "--oem 1 --psm 7 -c tessedit_char_whitelist=0123456789"
 INSTALL_HINT = "run scripts/setup.sh (apt-get install tesseract-ocr tesseract-ocr-{lang})"
 MARKER_PAD = 45  # white between two marker crops in a strip
+TSV_HEADER = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext"
 
 
 class TesseractMissing(RuntimeError):
@@ -50,12 +55,26 @@ def _tesseract_version(cmd: str, lang: str) -> str:
     return version
 
 
-def ocr_words(image: Image.Image | Path, lang: str) -> tuple[dict, float]:
-    """Tesseract's words; given the saved page image's path, pytesseract need not re-encode it."""
+def ocr_words(image: Image.Image, lang: str, saved: Path | None = None) -> tuple[dict, float]:
+    """Tesseract's words on the page image, and the seconds they took.
+
+    Read by a running engine (:mod:`.engine`: the command's reading, without
+    its process start); where there is none, by the command, given the image
+    saved at ``saved`` if it was (so pytesseract need not encode it again).
+    """
     t = time.perf_counter()
-    data = pytesseract.image_to_data(str(image) if isinstance(image, Path) else image, lang=lang,
-                                     config=TESSERACT_CONFIG, output_type=pytesseract.Output.DICT)
+    rows = engine.read("page", lang, [image]) if engine.readable(image) else None
+    if rows is not None:
+        data = tsv_dict(rows)
+    else:
+        data = pytesseract.image_to_data(str(saved) if saved is not None else image, lang=lang,
+                                         config=TESSERACT_CONFIG, output_type=pytesseract.Output.DICT)
     return data, time.perf_counter() - t
+
+
+def tsv_dict(texts: list[str]) -> dict:
+    """``image_to_data``'s dict of the TSV the command writes for these images' readings (a header, then each)."""
+    return pytesseract.pytesseract.file_to_dict(TSV_HEADER + "\n" + "".join(texts), "\t", -1)
 
 
 def marker_strip(crops: list[Image.Image]) -> tuple[Image.Image, list[tuple[int, int]]]:
@@ -79,17 +98,18 @@ def read_markers(pages: list[list[Image.Image]], lang: str) -> list[list[str]]:
     which crop each digit came from.  Given a list of images, one Tesseract
     process reads them all as the pages of one job, so a page costs no
     process start of its own, and each strip is read exactly as if alone.
-    The strips are read by the command, in a process of their own, never by
-    the library in this one (:mod:`.tessapi`): Tesseract has crashed on such
-    strips (killed by SIGFPE on a 200 dpi bilevel scan), and a crash in a
-    child process is a ``TesseractError`` the page degrades around
+    The strips are read in a process of their own (a running engine,
+    :mod:`.engine`, or else the command), never in this one: Tesseract has
+    crashed on such strips (killed by SIGFPE on a 200 dpi bilevel scan), and a
+    crash in another process is a ``TesseractError`` the page degrades around
     (:func:`reread_markers`), where a crash in this process would end the run.
     """
     found = [[""] * len(crops) for crops in pages]
     strips = [(k, *marker_strip(crops)) for k, crops in enumerate(pages) if crops]
     if not strips:
         return found
-    boxes = _command_boxes(strips, lang)
+    boxes = engine.read("markers", lang, [strip for _, strip, _ in strips])
+    boxes = _command_boxes(strips, lang) if boxes is None else "".join(boxes)
     pad = MARKER_PAD
     for row in boxes.splitlines():
         parts = row.split()
