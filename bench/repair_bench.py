@@ -614,6 +614,8 @@ def bench_real_ocr(lex, docs: int, pages: int, clean_docs: int = 0, scan_docs: i
         "applied_by_table": {k: [sum(x.right for x in app if x.table == k), sum(1 for x in app if x.table == k)]
                              for k in sorted({x.table for x in app})},
         "applied_wrong": [(x.family, x.rule, x.before, x.after, x.table) for x in app if not x.right],
+        "applied_by_family": {f: [sum(x.right for x in app if x.family == f), sum(1 for x in app if x.family == f)]
+                              for f in sorted({x.family for x in app})},
         "flagged": len(flagged), "flagged_precision": round(sum(x.right for x in flagged) / len(flagged), 4) if flagged else None,
         "by_family": by_family, "poor_recall": pooled(L.POOR),
         "scan_poor_recall": pooled(L.SCAN_POOR) if scan_docs else None,
@@ -847,6 +849,7 @@ def bench_trust(args, docs, lex) -> dict:
               f"one-sided 95% lower bound (Clopper-Pearson) {r['applied_lower_bound_95']:.2%}")
         for key, (k, n) in r["applied_by_table"].items():
             print(f"      {key:34s} {k:4d}/{n:4d} right")
+        print("      by family: " + ", ".join(f"{f} {k}/{n}" for f, (k, n) in r["applied_by_family"].items()))
         for w in r["applied_wrong"]:
             print(f"      applied and wrong: {w}")
     else:

@@ -28,6 +28,8 @@ typewriter         the text re-set in a typewriter face (Nimbus Mono / Liberatio
 typewriter_poor    the same, then 200 dpi bilevel with specks as bilevel200
 sans300            the text re-set the same way in a sans serif face (Liberation Sans, metric-compatible
                    with Arial; DejaVu Sans), 300 dpi grey: the third typeface of the marker targets
+sans_poor          the sans serif re-set, then a 200 dpi bilevel photocopy with specks as bilevel200, its
+                   threshold lower (grey 110-150: thinner strokes, small print breaking up)
 =================  ======================================================================
 
     python3 bench/scan_families.py --out /tmp/fam --families clean300,bilevel200 A_RES_80_37
@@ -44,7 +46,7 @@ import pypdfium2 as pdfium
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 FAMILIES = ("clean300", "bilevel200", "dpi150", "noise_blur", "jpeg30", "skew3", "turned90", "turned180",
-            "eroded", "bled", "typewriter", "typewriter_poor", "sans300")  # new families go last: --per-family
+            "eroded", "bled", "typewriter", "typewriter_poor", "sans300", "sans_poor")  # new families go last: --per-family
 SANS_FONTS = (str(Path(__file__).resolve().parent.parent / "tests" / "data" / "fonts" / "LiberationSans-Regular.ttf"),
               "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
               "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
@@ -141,10 +143,11 @@ def _specks(arr: np.ndarray, rng: np.random.Generator, dark: float, light: float
     return out
 
 
-def _bilevel(img: Image.Image, rng: random.Random, nrng: np.random.Generator) -> Image.Image:
+def _bilevel(img: Image.Image, rng: random.Random, nrng: np.random.Generator,
+             cut: tuple[float, float] = (135, 175)) -> Image.Image:
     img = img.filter(ImageFilter.GaussianBlur(rng.uniform(0.4, 0.8)))
     arr = _specks(np.asarray(img), nrng, rng.uniform(0.0005, 0.0015), rng.uniform(0.0002, 0.0005))
-    cut = rng.uniform(135, 175)
+    cut = rng.uniform(*cut)
     return Image.fromarray(np.where(arr > cut, 255, 0).astype(np.uint8)).convert("1")
 
 
@@ -193,8 +196,12 @@ def make_page(src: Path, page: int, family: str, seed: int) -> tuple[Image.Image
             return img, 300, jpeg
         small = img.resize((round(img.width * 2 / 3), round(img.height * 2 / 3)), Image.LANCZOS)
         return _bilevel(small, rng, nrng), 200, {}
-    if family == "sans300":
-        return typeset_mono(src, page, 300, next(f for f in SANS_FONTS if Path(f).exists())), 300, jpeg
+    if family in ("sans300", "sans_poor"):
+        img = typeset_mono(src, page, 300, next(f for f in SANS_FONTS if Path(f).exists()))
+        if family == "sans300":
+            return img, 300, jpeg
+        small = img.resize((round(img.width * 2 / 3), round(img.height * 2 / 3)), Image.LANCZOS)
+        return _bilevel(small, rng, nrng, cut=(110, 150)), 200, {}
     raise ValueError(f"unknown family {family!r}; known: {', '.join(FAMILIES)}")
 
 

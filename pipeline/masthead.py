@@ -51,23 +51,25 @@ COMMITTEE = re.compile(
 SESSION = re.compile(r"^\s*((?:[A-Z][a-z]+(?:-[a-z]+)?|\d{4})\s+(?:(?:special|emergency special|resumed|organizational)\s+)?session)\s*$", re.I)
 SESSION_DATES = re.compile(rf"^\s*\d{{1,2}}(?:\s+(?:{G.MONTHS}))?(?:\s+\d{{4}})?\s*[–-]\s*\d{{1,2}}\s+(?:{G.MONTHS})\s+\d{{4}}\s*$")
 AGENDA = re.compile(
-    rf"^\s*(?:Agenda\s+items?|Items?)\s+(.+?)(?:\s+of\s+the\s+(?:provisional|preliminary|revised)\s+agenda)?\s*({MARK})?\s*$")
+    rf"^\s*(?:Agenda[.,\u2019']?\s+[Ii]tems?|Items?)\s+(.+?)(?:\s+of\s+the\s+(?:provisional|preliminary|revised)\s+agenda)?\s*({MARK})?\s*$")
 ADOPTED_BY = re.compile(
     rf"^\s*(Resolution|Decision)s?\s+adopted\s+by\s+the\s+([A-Z][A-Za-z ]+?)(?:\s+on(?:\s+(\d{{1,2}}\s+(?:{G.MONTHS})\s+\d{{4}}))?)?\s*$")
 # "Resolution adopted by the General Assembly on" whose date a scan's line break put on the next line.
 ADOPTED_ON = re.compile(r"\s(?:on)\s*$")
 ON_DATE = re.compile(rf"^\s*on\s+(\d{{1,2}}\s+(?:{G.MONTHS})\s+\d{{4}})\s*$")
-REPORT = re.compile(r"^\s*[\[{|]\s*(?:on the (?:report|recommendation) of|without reference to)", re.I)
+# A scan may read the opening bracket as "f" and "of" as "6f" ("for the report 6f the First Committee").
+REPORT = re.compile(r"^\s*(?:[\[{|]|f(?=o[nr]\s))\s*(?:o[nr] the (?:report|recommendation) [o6]f|without reference to)", re.I)
 SC_NUMBER = re.compile(r"^\s*Resolution\s+(\d{3,5}\s*\(\d{4}\))\s*$")
 SC_ADOPTED = re.compile(
     rf"^\s*Adopted\s+by\s+the\s+(Security Council)\s+at\s+its\s+(\d+(?:st|nd|rd|th)\s+meeting),?\s+on\s+"
     rf"(\d{{1,2}}\s+(?:{G.MONTHS})\s+\d{{4}})\.?\s*$")
-# A speck a scan reads as a stop or a quote before the number (". 73/8. Necessity ...") is no part of it.
+# A speck a scan reads as a stop or a quote before the number (". 73/8. Necessity ...") is no part of it;
+# the full stop after the number a scan may read as a comma ("79/154, Trafficking in women").
 SPECK_BEFORE_NUMBER = r"(?:[.,:;'\u2018\u2019`]\s+)?"
-TITLE = re.compile(r"^\s*" + SPECK_BEFORE_NUMBER + r"(?:Resolution\s+|Decision\s+)?(\d{1,4}/(?:\d{1,4}|\u2026|\.\.\.)(?:\s*[A-Z]\b)?)\.?\s+(\S.*)$")
+TITLE = re.compile(r"^\s*" + SPECK_BEFORE_NUMBER + r"(?:Resolution\s+|Decision\s+)?(\d{1,4}/(?:\d{1,4}|\u2026|\.\.\.)(?:\s*[A-Z]\b)?)(?:\.|,(?=\s+[A-Z]))?\s+(\S.*)$")
 # The structure stage's reading of a title block it has cut: "Resolution 80/37. Title", "80/37. Title";
 # a decision's number ("Decision 80/512. ...") stays part of the title there.
-RESOLUTION_TITLE = re.compile(r"^\s*" + SPECK_BEFORE_NUMBER + r"(?:Resolution\s+)?(\d{1,4}/(?:\d{1,4}|\u2026|\.\.\.)(?:\s*[A-Z]\b)?)\.?\s+(\S.*)$")
+RESOLUTION_TITLE = re.compile(r"^\s*" + SPECK_BEFORE_NUMBER + r"(?:Resolution\s+)?(\d{1,4}/(?:\d{1,4}|\u2026|\.\.\.)(?:\s*[A-Z]\b)?)(?:\.|,(?=\s+[A-Z]))?\s+(\S.*)$")
 # What the document says it is, closing its sponsors' statement.
 KIND = re.compile(
     rf"(?P<kind>(?:revised\s+)?draft\s+(?:resolution|decision)s?"
@@ -179,6 +181,11 @@ def read(lines: list[str]) -> Head:
                 i += 1
                 if lines[i - 1].rstrip().endswith("]") or i - start > 3:
                     break
+            nxt = _first_line(lines, i)
+            if (not lines[i - 1].rstrip().endswith("]") and nxt is not None and nxt - i == 1
+                    and lines[nxt].lstrip().startswith("(") and lines[nxt].rstrip().endswith("]")):
+                roles[nxt] = role  # its closing line after a gap a typewriter's spacing opened
+                i = nxt + 1
             continue
         if role:
             roles[i] = role

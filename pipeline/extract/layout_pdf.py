@@ -428,9 +428,36 @@ def _find_footnote_rule(page: PageLayout, lines: list[RawLine], body: float,
         if sum(1 for _, a, b, _ in cands if abs(a - x0) < 2 and abs(b - x1) < 2) > 1:
             continue
         below = [ln for ln in lines if ln.top > y and not ln.is_rule and ln.zone is None]
-        if below and below[0].size < body - 0.6 and any(_starts_note(ln) for ln in below[:3]):
+        if not below:
+            continue
+        ocr = below[0].glyphs[0].conf is not None
+        if any(_starts_note(ln) for ln in below[:3]) and (below[0].size < body - 0.6 or (
+                # an OCR line's size is its ink height to half a point: smaller, led by its note's number
+                below[0].size < body and ocr and _starts_note(below[0]))):
             return y, y1
+        if ocr and below[0].size < body - 0.6 and _OCR_NOTE_TEXT.match(below[0].text) \
+                and not _furniture_grammar(below[0].text):
+            return y, y1  # a poor scan lost the raised number altogether: small text starting a sentence
     return None
+
+
+def _zone_gap(lines: list[RawLine], below: float, body: float, margin: float, min_gap: float) -> float:
+    """The gap that ends a footnote zone below a rule at ``below``: ``min_gap``, or on a page read
+    by OCR a body line's pitch when that is wider.
+
+    An OCR word's box is its ink, not its type size: a typewriter face's small x-height makes its
+    lines look far apart for their measured size (Courier notes 9 pt apart, "6.5 pt" high).  The
+    body's own line pitch above the rule is the measure then: notes are set no looser than the
+    body, and the page foot's job number stands further off.
+    """
+    above = [ln for ln in lines if ln.bottom <= below and not ln.is_rule and ln.zone is None
+             and abs(ln.size - body) <= 1]
+    if any(g.conf is None for ln in above for g in ln.glyphs):
+        return min_gap
+    pitches = sorted(b.baseline - a.baseline for a, b in zip(above, above[1:]) if 0.8 * body < b.baseline - a.baseline < 2.5 * body)
+    if len(pitches) < 3:
+        return min_gap
+    return max(min_gap, 0.9 * pitches[len(pitches) // 2])
 
 
 def _note_like(ln: RawLine, body: float, margin: float) -> bool:
@@ -438,11 +465,18 @@ def _note_like(ln: RawLine, body: float, margin: float) -> bool:
     return ln.size < body + 0.5 and ln.x0 <= margin + 8 * body
 
 
+# A note's raised number a poor scan reduced to a speck: OCR reads a quote mark or a dot glued to the
+# note's first word ("‘Resolution S-10/2.").
+_OCR_NOTE_TEXT = re.compile(r"\W{0,2}[A-Z][a-z]+[ ,.]")  # a note's first word: "Official Records", "Resolution S-10/2."
+_OCR_NUMBER_JUNK = re.compile(r"[\u2018\u2019'`.,]\s?[A-Z][a-z]")
+
+
 def _starts_note(ln: RawLine) -> bool:
     """A footnote begins with its raised number (or, if OCR lost the raise, a number and a word), or with
     the asterisks or daggers of a symbol note ("* On behalf of ...", "** Reissued for technical reasons")."""
     return ln.starts_with_superscript or bool(re.match(r"\d{1,3}\s+\S", ln.text) and ln.glyphs[0].word) \
-        or bool(re.match(r"(?:\*{1,3}|[†‡])\s*[A-Z]", ln.text))
+        or bool(re.match(r"(?:\*{1,3}|[†‡])\s*[A-Z]", ln.text)) \
+        or (ln.glyphs[0].conf is not None and bool(_OCR_NUMBER_JUNK.match(ln.text)))
 
 
 def assign_zones(pages: list[PageLayout], body: float) -> str | None:
@@ -472,13 +506,14 @@ def assign_zones(pages: list[PageLayout], body: float) -> str | None:
         if rule is None:
             continue
         last = rule[1]
+        gap = _zone_gap(p.lines, rule[1], body, margin0, min_gap)
         for ln in p.lines:
             if ln.top <= rule[0] - 0.5:
                 continue
             if ln.is_rule and ln.top < rule[1]:
                 ln.zone = "footnote"
             elif _note_like(ln, body, margin0):
-                if ln.top - last >= min_gap or _furniture_grammar(ln.text):
+                if ln.top - last >= gap or _furniture_grammar(ln.text):
                     break  # a gap, or the job number / barcode: below is the footer
                 ln.zone = "footnote"
                 last = max(last, ln.bottom)
@@ -657,6 +692,18 @@ def line_pitch(pages: list[PageLayout], body: float) -> float:
     return Counter(diffs).most_common(1)[0][0]
 
 
+def _ocr_zone_pitch(lines: list[RawLine]) -> float | None:
+    """The usual baseline distance of an OCR-read footnote zone's lines (None for a text layer).
+
+    An OCR word's measured size is its ink height, small for a typewriter face: the notes' own
+    pitch, not their measured size, says where a gap opens between two notes.
+    """
+    if len(lines) < 2 or any(g.conf is None for ln in lines for g in ln.glyphs):
+        return None
+    diffs = sorted(b.baseline - a.baseline for a, b in zip(lines, lines[1:]) if b.baseline > a.baseline)
+    return diffs[len(diffs) // 2] if diffs else None
+
+
 def to_model_lines(page: PageLayout, body: float, pitch: float | None = None) -> list[Line]:
     """Model lines in reading order, with an empty line at each paragraph break."""
     page.lines = merge_row_cells(page.lines)
@@ -667,6 +714,7 @@ def to_model_lines(page: PageLayout, body: float, pitch: float | None = None) ->
     right = max((ln.x1 for ln in body_lines), default=page.width)
     fn_lines = [ln for ln in page.lines if ln.zone == "footnote" and not ln.starts_with_superscript]
     fn_margin = _margin(fn_lines, fn_lines[0].size) if fn_lines else 0.0
+    fn_pitch = _ocr_zone_pitch([ln for ln in page.lines if ln.zone == "footnote" and not ln.is_rule])
     prev: RawLine | None = None
     for ln in page.lines:
         if ln.is_rule:
@@ -678,6 +726,8 @@ def to_model_lines(page: PageLayout, body: float, pitch: float | None = None) ->
             else:
                 size = max(ln.size, prev.size)
                 limit = PARA_GAP_PITCH * pitch if ln.zone is None else PARA_GAP * size * 1.05
+                if ln.zone == "footnote" and fn_pitch:
+                    limit = max(limit, PARA_GAP_PITCH * fn_pitch)
                 if ln.baseline - prev.baseline > limit:
                     brk = True
                 elif ln.zone is None:

@@ -21,6 +21,7 @@ from .. import masthead
 from .. import rules as R
 from ..masthead import FORMULA, body_start
 from ..worktext import IN_TEXT, Mark, Proposal, Thresholds, WorkText, Decide
+from . import zone_layout
 
 # A footnote number as OCR may print it: digits, or a symbol standing for one.
 _BODY_START = re.compile(r"^(\s*)(\d{1,3}[?!’'°]?|\*{1,3}|[†‡§!?%®©°&#$@|])(?=\s)\s*(\S.*)$")
@@ -54,6 +55,7 @@ class Body:
     sup: bool = False
     fixes: list[Proposal] = field(default_factory=list)
     word: str = ""  # first word of a body whose number was lost
+    plan: int | None = None  # the scanned footnote zone whose layout says where this note begins
 
 
 def _opens_paragraph(text: str) -> bool:
@@ -121,6 +123,7 @@ def find_bodies(work: WorkText) -> list[Body]:
             evidence -= 1
         candidates.append(Body(printed, printed, ln.start, num_start, num_end, ln.end, evidence, sup, fixes))
     candidates += _numberless_zone_starts(work)
+    candidates = _planned_zones(work, candidates)
     candidates.sort(key=lambda b: b.start)
 
     bodies = _in_sequence(candidates)
@@ -161,6 +164,77 @@ def _numberless_zone_starts(work: WorkText) -> list[Body]:
     return out
 
 
+def _planned_zones(work: WorkText, candidates: list[Body]) -> list[Body]:
+    """In a scanned footnote zone, a note begins where the layout says (:mod:`.zone_layout`), not
+    where a number was read: the candidates inside such a zone are replaced by one body per
+    layout start, numbered together by :func:`_in_sequence` (``Body.plan``).
+
+    The layout must account for every raised number read in the zone; where one stands on a
+    line the layout says runs on, the zone is left to the numbers (no plan).
+    """
+    out = list(candidates)
+    prev_last: str | None = None
+    prev_page = None
+    for z, zone in enumerate(zone_layout.zones(work)):
+        first, last = work.lines[zone[0]], work.lines[zone[-1]]
+        continued = prev_page == first.page - 1 and prev_last is not None and not prev_last.endswith(zone_layout.TERMINAL)
+        prev_last, prev_page = work.text[last.start:last.end].strip(), last.page
+        page = [ln.attrs["bbox"][2] for ln in work.lines
+                if ln.page == first.page and ln.attrs.get("bbox") and ln.attrs.get("zone") in (None, "footnote")]
+        starts = zone_layout.note_starts(work, zone, max(page), continued)
+        inside = [c for c in out if first.start <= c.start <= last.end]
+        at = {work.lines[s.line].start for s in starts}
+        if not starts or any(c.sup and c.printed.isdecimal() and c.start not in at for c in inside):
+            continue
+        by_line = {}
+        for c in inside:
+            if c.start in at and (c.start not in by_line or c.printed):
+                by_line[c.start] = c
+        planned = []
+        for s in starts:
+            ln = work.lines[s.line]
+            c = by_line.get(ln.start) or _layout_start(work, ln)
+            c.plan = z
+            planned.append(c)
+        out = [c for c in out if not first.start <= c.start <= last.end] + planned
+    return out
+
+
+def _layout_start(work: WorkText, ln) -> Body:
+    """A note's first line as the layout found it, its number read as junk glued to its first word or lost."""
+    line = work.text[ln.start:ln.end]
+    at = ln.start + len(line) - len(line.lstrip())
+    junk = zone_layout.LEAD_JUNK.match(line.lstrip())
+    if junk:
+        printed = junk.group(0).rstrip()
+        return Body(printed, printed, ln.start, at, at + len(printed), ln.end, 2.0)
+    body = Body("", "", ln.start, at, at, ln.end, 2.0)
+    body.word = line.lstrip().split()[0]
+    return body
+
+
+def _number_plan(plan: list[Body], expected: int) -> int:
+    """Number a zone's layout starts in turn from the first number the printed ones agree with best
+    (the sequence's next, or up to three later when notes before were lost); returns the next expected."""
+    def agree(first: int) -> int:
+        return sum(b.printed == str(first + k) for k, b in enumerate(plan))
+    # a skip ahead needs two printed numbers more to agree with it than with the sequence
+    first = max(range(expected, expected + 4), key=lambda e: (agree(e) - (2 if e > expected else 0), -e))
+    for k, b in enumerate(plan):
+        num = str(first + k)
+        b.num = num
+        if b.printed == num:
+            continue
+        info = {"printed": b.printed, "reason": "footnote sequence", "layout": "a note begins here in the zone's layout"}
+        if b.printed:
+            b.fixes = [Proposal(b.num_start, b.num_end, num, R.FOOTNOTE_BODY_NUMBER, 0.72, info)]
+        else:
+            b.fixes = [Proposal(b.num_start, b.num_start + len(b.word), b.word, R.FOOTNOTE_BODY_NUMBER, 0.7,
+                                {**info, "notice": f"footnote number lost in the source; {num} by the sequence"},
+                                status="flagged")]
+    return first + len(plan)
+
+
 def _previous_text(work: WorkText, i: int, in_zone: bool = False) -> str | None:
     """The non-blank line before line ``i``; None when there is none, or (``in_zone``) when it is outside the footnote zone."""
     for j in range(i - 1, -1, -1):
@@ -185,8 +259,16 @@ def _in_sequence(candidates: list[Body]) -> list[Body]:
     """Keep candidates that fit one increasing footnote sequence; number symbols by it."""
     accepted: list[Body] = []
     expected = 1
+    planned: set[int] = set()
     for k, c in enumerate(candidates):
-        if c.printed.isdecimal():
+        if c.plan is not None:
+            if c.plan in planned:
+                continue
+            planned.add(c.plan)
+            plan = [d for d in candidates if d.plan == c.plan]
+            expected = _number_plan(plan, expected)
+            accepted += plan
+        elif c.printed.isdecimal():
             n = int(c.printed)
             nxt = next((d for d in candidates[k + 1:] if d.printed.isdecimal() and d.evidence >= 2), None)
             if n == expected and c.evidence >= 1:
@@ -255,6 +337,7 @@ class Candidate:
     value: str
     rule: str
     base: float  # confidence when the value is the expected one
+    ocr: bool = False  # read by OCR (a scan): its digits may be misread
 
 
 def find_markers(work: WorkText, bodies: list[Body], start_of_body: int) -> list[Candidate]:
@@ -269,7 +352,8 @@ def find_markers(work: WorkText, bodies: list[Body], start_of_body: int) -> list
         if m.kind == "superscript" and m.end > m.start and outside(m.start):
             value = text[m.start:m.end].strip()
             if value:
-                found[m.start] = Candidate(m.start, m.end, value, R.FOOTNOTE_SUPERSCRIPT, 0.99)
+                found[m.start] = Candidate(m.start, m.end, value, R.FOOTNOTE_SUPERSCRIPT, 0.99,
+                                           ocr=any(c.kind == "conf" and c.start <= m.start < c.end for c in work.marks))
     for m in re.finditer(r"(?<=[,;:.)\]\u201d\u2019\"])(\d{1,3})(?=[\s,;.:]|$)", text):
         if m.start() in found or not outside(m.start()):
             continue
@@ -334,6 +418,13 @@ def link(cands: list[Candidate], bodies: list[Body]) -> list[tuple[Candidate, Bo
             and (c.value in taken or c.value not in by_num) and _next_value(cands, c) == _after(order, expected)
         ):
             body, conf = by_num[expected], 0.7  # a superscript misread between two that fit
+        elif (
+            expected is not None and expected not in taken and c.rule == R.FOOTNOTE_SUPERSCRIPT and c.ocr
+            and (c.value in taken or c.value not in by_num) and not any(d.value == expected for d in cands[cands.index(c) + 1:])
+        ):
+            # A scan's raised marker misread ("35" for 5, "4" for 6 where 4 is linked): it stands where
+            # the sequence's next note belongs, and no later marker names that note.
+            body, conf = by_num[expected], 0.68
         elif c.value in taken and c.rule in (R.FOOTNOTE_SUPERSCRIPT, R.FOOTNOTE_GLUED_DIGIT):
             # A footnote cited again; a full-size digit doing it is worth a look.
             links.append((c, by_num[c.value], c.base - 0.04 if c.rule == R.FOOTNOTE_SUPERSCRIPT else 0.75))

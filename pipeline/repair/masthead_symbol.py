@@ -43,7 +43,7 @@ _TAIL = re.compile(_SLASH + r"\d{1,4}" + _SLASH + r"\d{1,4}$")  # "/73/3", "v73/
 _SERIES_LOST = re.compile("RES" + _SLASH + r"\d{1,4}" + _SLASH + r"\d{1,4}")  # "RES/73/3": the series lost
 # The resolution's number as printed before its title: "73/3. Political declaration ..." (with its full stop:
 # a body line starting with a cited number, "72/3 of 30 October 2017", is no title).
-_NUMBERED_TITLE = re.compile(r"^\s*" + masthead.SPECK_BEFORE_NUMBER + r"(?:Resolution\s+)?(\d{1,4}/\d{1,4})\.\s+\S")
+_NUMBERED_TITLE = re.compile(r"^\s*" + masthead.SPECK_BEFORE_NUMBER + r"(?:Resolution\s+)?(\d{1,4}/\d{1,4})(?:\.|,(?=\s+[A-Z]))\s+\S")
 _CODES = sorted(set(G.SYMBOL_CODES), key=len, reverse=True)
 _ORDINAL_UNITS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
                   "eighth": 8, "ninth": 9}
@@ -99,6 +99,8 @@ def _heads(head: str) -> list[tuple[list[str], int]]:
             parts = "".join("/" if k in chosen else c for k, c in enumerate(head)).split("/")
             if all(parts):
                 out.append((parts, 0))
+                if len(parts[0]) == 2 and parts[0][0] == parts[0][1] and parts[0][0] in _SERIES:
+                    out.append(([parts[0][0]] + parts[1:], 1))  # a large bold initial read twice: "AA/RES"
                 if len(parts) == 1:  # a slash lost: "ARES" is "A" and "RES"
                     out += [([ser, parts[0][len(ser):]], 1) for ser in _SERIES
                             if parts[0].upper().startswith(ser) and len(parts[0]) > len(ser)]

@@ -25,6 +25,31 @@ def word_rows(data: dict) -> dict[tuple, list[int]]:
     return rows
 
 
+# A top-band line's words this many text heights apart are columns of a masthead ("General Assembly"
+# in large type, "Distr.: General"): each gets its own size and baseline.
+MASTHEAD_COLUMN_GAP = 3.0
+
+
+def line_columns(data: dict, words: list[int], gap: float, band_bottom: float) -> list[list[int]]:
+    """A top-band line's words cut where a gap wider than ``gap`` opens: its columns.
+
+    Tesseract may join a masthead's columns into one line ("General Assembly" in large type,
+    "Distr.: General" in small): each column has its own size and baseline.  A line reaching
+    below ``band_bottom`` is left whole.
+    """
+    if max(data["top"][i] + data["height"][i] for i in words) > band_bottom:
+        return [words]
+    order = sorted(words, key=lambda i: data["left"][i])
+    parts = [[order[0]]]
+    for i in order[1:]:
+        prev = parts[-1][-1]
+        if data["left"][i] - (data["left"][prev] + data["width"][prev]) > gap:
+            parts.append([i])
+        else:
+            parts[-1].append(i)
+    return parts
+
+
 def _size_factor(text: str) -> float:
     """Word height as a fraction of the font size, from its letters' shapes."""
     asc = any(c in ASCENDING or c.isupper() for c in text)

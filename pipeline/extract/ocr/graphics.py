@@ -37,6 +37,7 @@ the ``graphic`` zone, which the furniture rule removes as a logged correction.
 """
 from __future__ import annotations
 
+import bisect
 import re
 import statistics
 
@@ -52,6 +53,9 @@ _LETTERS = re.compile(r"[^\W\d_]{4,}")
 _NUMBER = re.compile(r"\d{2,}(?:[.,\-\u2013]\d+)*(?:st|nd|rd|th)?")  # "2018", "129", "19-21", "73rd"; not "S44"
 _PUNCT = "()[]{}.,;:*"
 
+
+DOT = 0.25  # of a text height: a speck no taller than a full stop
+GHOST_SHARE = 0.6  # of a word's box inside a surer word of another line: a second reading of that ink
 
 def _english() -> frozenset[str]:
     from pipeline.extract import quality
@@ -145,3 +149,61 @@ def _close(a: tuple, b: tuple, gap: float) -> bool:
     dx = max(0, max(a[0], b[0]) - min(a[2], b[2]))
     dy = max(0, max(a[1], b[1]) - min(a[3], b[3]))
     return dx <= gap and dy <= gap
+
+
+def ghost_readings(data: dict) -> set[int]:
+    """Words Tesseract read twice: a second, less sure reading of ink another line's word already covers.
+
+    On a photocopy Tesseract may read a line, then the same ink again as a line of its own
+    ("22 December 2023", then "ecember" inside "December"'s box at a lower confidence); the
+    second reading, interleaved with the column's other lines, scrambled the masthead
+    ("22Distr..DecemberGeneral").  A word whose box lies for the most part (60% or more of it)
+    inside a word of another Tesseract line read more surely is that word's ghost.
+
+    >>> data = {"level": [5] * 2, "text": ["December", "ecember"], "conf": [96, 84], "block_num": [2, 2],
+    ...         "par_num": [2, 2], "line_num": [1, 2], "left": [1708, 1743], "top": [378, 390],
+    ...         "width": [146, 147], "height": [32, 20]}
+    >>> ghost_readings(data)
+    {1}
+    """
+    words = sorted((i for i, t in enumerate(data["text"]) if data["level"][i] == 5 and str(t).strip()),
+                   key=lambda i: data["top"][i])
+    tops = [data["top"][i] for i in words]
+    tallest = max((data["height"][i] for i in words), default=0)
+    out = set()
+    for i in words:
+        x0, y0 = data["left"][i], data["top"][i]
+        x1, y1 = x0 + data["width"][i], y0 + data["height"][i]
+        area = max(1, (x1 - x0) * (y1 - y0))
+        # the words that may reach this one: starting above its foot, at most the tallest word above its top
+        for j in words[bisect.bisect_left(tops, y0 - tallest):bisect.bisect_left(tops, y1)]:
+            if j == i or float(data["conf"][j]) <= float(data["conf"][i]) or (
+                    data["block_num"][j], data["par_num"][j], data["line_num"][j]) == (
+                    data["block_num"][i], data["par_num"][i], data["line_num"][i]):
+                continue
+            a0, b0 = data["left"][j], data["top"][j]
+            w = min(x1, a0 + data["width"][j]) - max(x0, a0)
+            h = min(y1, b0 + data["height"][j]) - max(y0, b0)
+            if w > 0 and h > 0 and w * h >= GHOST_SHARE * area:
+                out.add(i)
+                break
+    return out
+
+
+def stray_specks(data: dict) -> set[int]:
+    """On any page, a speck read as a lone mark of punctuation: smaller than :data:`SPECK_HEIGHT` text
+    heights and read below :data:`SPECK_CONF` (or no taller than a dot, :data:`DOT`, whatever it was read
+    as: ":" 4 px high at 55), two text heights or more from every word of its line.
+
+    A photocopy's speck in the margin before a title's second line, read "," at confidence 6,
+    became part of the title ("Multidimensional Integrated , Stabilization Mission"); a comma
+    of the text stands against a word.
+    """
+    h = text_height(data)
+    out = set()
+    for i, t in enumerate(data["text"]):
+        t = str(t).strip()
+        small = data["height"][i] < SPECK_HEIGHT * h and (float(data["conf"][i]) < SPECK_CONF or data["height"][i] < DOT * h)
+        if data["level"][i] == 5 and t and not any(c.isalnum() for c in t) and small and _alone(data, i, 2 * h):
+            out.add(i)
+    return out

@@ -6,12 +6,9 @@ characters of a born-digital page.
 from __future__ import annotations
 
 from pipeline.extract.layout_pdf import Glyph, PageLayout, Rule
-from pipeline.extract.ocr.geometry import line_metrics, word_rows
-from pipeline.extract.ocr.graphics import BAND, masthead_scraps, text_height
+from pipeline.extract.ocr.geometry import MASTHEAD_COLUMN_GAP, line_columns, line_metrics, word_rows
+from pipeline.extract.ocr.graphics import BAND, ghost_readings, masthead_scraps, stray_specks, text_height
 
-# A masthead's Tesseract line may join its columns ("General Assembly" in large type, "Distr.: General"):
-# parts this many text heights apart get their own size and baseline.
-MASTHEAD_COLUMN_GAP = 3.0
 # A "marker" this many text heights wide in page 1's top band is the top of the organ's large letters
 # ("General" in eroded type read as "General" + a raised "1"): a footnote marker is one to three small characters.
 MASTHEAD_MARKER_WIDTH = 2.0
@@ -67,11 +64,14 @@ def page_layout_from_ocr(number: int, data: dict, analysis: dict, dpi: int,
     ink_bases = analysis.get("baselines", {})
     # The first page's emblem scraps and specks: glyphs of their own, furniture (the "graphic" zone).
     scraps = masthead_scraps(data, width_px, height_px) if number == 1 else {}
+    # A word read twice (a photocopy's second, less sure reading of a line's ink), a speck standing
+    # apart read as punctuation: specks, furniture, on every page.
+    scraps.update({i: "speck" for i in ghost_readings(data) | stray_specks(data) if i not in scraps and i not in markers})
     gap = MASTHEAD_COLUMN_GAP * text_height(data) if number == 1 else 0.0
     glyphs: list[Glyph] = []
     for key, idx in word_rows(data).items():
         words = [i for i in idx if i not in scraps] or idx
-        parts = _masthead_columns(data, words, gap, BAND * height_px) if gap else [words]
+        parts = line_columns(data, words, gap, BAND * height_px) if gap else [words]
         metrics = {}
         for part in parts:
             size, base = line_metrics(data, part)
@@ -126,21 +126,6 @@ def page_layout_from_ocr(number: int, data: dict, analysis: dict, dpi: int,
     _quantise_sizes(glyphs)
     return PageLayout(number=number, width=width_px * k, height=height_px * k,
                       glyphs=glyphs, rules=rules, image=image_rel)
-
-
-def _masthead_columns(data: dict, words: list[int], gap: float, band_bottom: float) -> list[list[int]]:
-    """A first-page top-band line's words cut where a gap wider than ``gap`` opens: its columns."""
-    if max(data["top"][i] + data["height"][i] for i in words) > band_bottom:
-        return [words]
-    order = sorted(words, key=lambda i: data["left"][i])
-    parts = [[order[0]]]
-    for i in order[1:]:
-        prev = parts[-1][-1]
-        if data["left"][i] - (data["left"][prev] + data["width"][prev]) > gap:
-            parts.append([i])
-        else:
-            parts[-1].append(i)
-    return parts
 
 
 _TEXT_SYMBOLS = set("-‐‑–—―&%§/*“”‘’\"'()[]…•·.,;:")

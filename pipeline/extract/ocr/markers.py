@@ -14,12 +14,16 @@ import numpy as np
 from PIL import Image
 
 from pipeline import grammar as G
-from pipeline.extract.ocr.geometry import DESCENDING, find_rules, ink_baseline, line_metrics, word_rows
+from pipeline.extract.ocr.geometry import (DESCENDING, MASTHEAD_COLUMN_GAP, find_rules, ink_baseline, line_columns,
+                                          line_metrics, word_rows)
+from pipeline.extract.ocr.graphics import BAND, masthead_scraps, text_height
 
 INK_LEVEL = 165  # grey below this is ink (a blurred scan's thin strokes stay above 140)
 RULE_INK_LEVEL = 200  # a blurred hairline rule is light grey
-ANALYSIS_VERSION = 18  # bump when rule/marker detection changes: re-analyses cached pages, no re-OCR
+ANALYSIS_VERSION = 23  # bump when rule/marker detection changes: re-analyses cached pages, no re-OCR
 RAISED_PUNCTUATION = frozenset(",.'`\u2018\u2019\u201c\u201d\"")  # what Tesseract calls a small raised digit it cannot read
+NARROWEST_DIGIT = 0.3  # width over height: every digit but 1 is wider, in any face
+LARGE_TYPE = 1.8  # times the text's size: a masthead column in large type ("General Assembly")
 MARKER_HEIGHT = 72  # px of a marker's ink once enlarged for Tesseract, the same for every crop
 
 
@@ -191,10 +195,29 @@ def _unread_marks(ink: np.ndarray, data: dict, idx: list[int], size: float, base
             near = (cx0 <= 1.2 * size) if where == "tail" else (gx1 - gx0 - cx1 <= 1.2 * size)
             if hit is None or not near or (where == "head" and len(clusters) > 2):
                 continue
-            found.append({"word": i, "box": [gx0 + cx0, int(hit[0]), gx0 + cx1, int(hit[1])], "whole": False,
+            box = [gx0 + cx0, int(hit[0]), gx0 + cx1, int(hit[1])]
+            if _in_other_word(data, idx, box):
+                continue  # the foot of a word of the line above (a tall box let the search reach it)
+            found.append({"word": i, "box": box, "whole": False,
                           "head": where == "head", "unread": True})
             taken.add(i)
     return found
+
+
+def _in_other_word(data: dict, idx: list[int], box: list[int]) -> bool:
+    """Does ``box`` lie mostly inside the box of a word of another line than ``idx``'s?"""
+    x0, y0, x1, y1 = box
+    area = max(1, (x1 - x0) * (y1 - y0))
+    line = set(idx)
+    for j, text in enumerate(data["text"]):
+        if j in line or not str(text).strip():
+            continue
+        left, top = data["left"][j], data["top"][j]
+        w = min(x1, left + data["width"][j]) - max(x0, left)
+        h = min(y1, top + data["height"][j]) - max(y0, top)
+        if w > 0 and h > 0 and w * h >= 0.5 * area:
+            return True
+    return False
 
 
 def page_ink(image: Image.Image, dpi: int) -> tuple[np.ndarray, list]:
@@ -217,34 +240,59 @@ def find_marks(image: Image.Image, data: dict, dpi: int,
     ink, rules = ink_and_rules if ink_and_rules is not None else page_ink(image, dpi)
     markers = []
     bases: dict[str, float] = {}
-    for key, idx in word_rows(data).items():
-        size, base = line_metrics(data, idx)
-        base = ink_baseline(ink, data, idx, size, base)
+    gap = MASTHEAD_COLUMN_GAP * text_height(data)
+    text_size = text_height(data) / 0.69  # a text line's font size in px (its words' height: ascender to baseline)
+    scraps = masthead_scraps(data, image.width, image.height)  # an emblem's scraps: no text line's size
+    for key, row in word_rows(data).items():
+        size, base = line_metrics(data, row)
+        base = ink_baseline(ink, data, row, size, base)
         bases[",".join(map(str, key))] = base
-        for pos, i in enumerate(idx):
-            box = (data["left"][i], data["top"][i], data["width"][i], data["height"][i])
-            tail = _raised_tail(ink, box, size, base)
-            if tail is None:
+        words = [i for i in row if i not in scraps]
+        parts = line_columns(data, words, gap, BAND * image.height) if words else [row]
+        for idx in parts:
+            if len(parts) > 1 or len(words) < len(row):  # a masthead line joining columns or an emblem:
+                # each column its own size and baseline
+                size, base = line_metrics(data, idx)
+                if size > LARGE_TYPE * text_size:
+                    continue  # the organ's name in large type: it carries no footnote marker
+                base = ink_baseline(ink, data, idx, size, base)
+            markers += _row_markers(ink, data, idx, size, base)
+    return _named_crops(image, ink, data, rules, markers, bases)
+
+
+def _row_markers(ink: np.ndarray, data: dict, idx: list[int], size: float, base: float) -> list[dict]:
+    """The raised markers of one line (or one column of a masthead line) of a page."""
+    markers: list[dict] = []
+    for pos, i in enumerate(idx):
+        box = (data["left"][i], data["top"][i], data["width"][i], data["height"][i])
+        tail = _raised_tail(ink, box, size, base)
+        if tail is None:
+            continue
+        if tail[4] == "whole":
+            # Tesseract's own box must be raised too: faint ink lost to binarisation makes a
+            # blurred full-height digit look raised, but not to Tesseract
+            # (unless Tesseract named it a comma, a full stop or a quote mark: raised and as
+            # tall as a digit, it is none of them; a note's "1" in Liberation Sans read "’" at 0)
+            unsure = float(data["conf"][i]) < 10 and not (
+                data["text"][i].strip() in RAISED_PUNCTUATION and box[1] + box[3] < base - 0.3 * size)
+            if (box[1] + box[3] > base - 0.15 * size or unsure
+                    or not _small_beside_neighbours(data, idx, pos, tail)):
                 continue
-            if tail[4] == "whole":
-                # Tesseract's own box must be raised too: faint ink lost to binarisation makes a
-                # blurred full-height digit look raised, but not to Tesseract
-                # (unless Tesseract named it a comma, a full stop or a quote mark: raised and as
-                # tall as a digit, it is none of them; a note's "1" in Liberation Sans read "’" at 0)
-                unsure = float(data["conf"][i]) < 10 and not (
-                    data["text"][i].strip() in RAISED_PUNCTUATION and box[1] + box[3] < base - 0.3 * size)
-                if (box[1] + box[3] > base - 0.15 * size or unsure
-                        or not _small_beside_neighbours(data, idx, pos, tail)):
-                    continue
-            elif tail[4] == "tail" and (_ends_in_number(data["text"][i])
-                                        or G.BARCODE_WORD.match(data["text"][i].strip())):
-                continue  # a number's own digits; a barcode's closing asterisk (a non-digit in the
-                # marker strip throws Tesseract's reading of the other crops out of step)
-            elif tail[4] == "head" and pos > 0:
-                continue  # a raised start is a footnote's number only at the start of its line
-            markers.append({"word": i, "box": list(map(int, tail[:4])), "whole": tail[4] == "whole",
-                            "head": tail[4] == "head"})
-        markers += _unread_marks(ink, data, idx, size, base, {m["word"] for m in markers})
+        elif tail[4] == "tail" and (_ends_in_number(data["text"][i])
+                                    or G.BARCODE_WORD.match(data["text"][i].strip())):
+            continue  # a number's own digits; a barcode's closing asterisk (a non-digit in the
+            # marker strip throws Tesseract's reading of the other crops out of step)
+        elif tail[4] == "head" and pos > 0:
+            continue  # a raised start is a footnote's number only at the start of its line
+        markers.append({"word": i, "box": list(map(int, tail[:4])), "whole": tail[4] == "whole",
+                        "head": tail[4] == "head"})
+    markers += _unread_marks(ink, data, idx, size, base, {m["word"] for m in markers})
+    return markers
+
+
+def _named_crops(image: Image.Image, ink: np.ndarray, data: dict, rules: list, markers: list[dict],
+                 bases: dict[str, float]) -> tuple[dict, list[Image.Image]]:
+    """Markers standing alone added, doubles dropped, each marker's shape and crop."""
     # A note's number Tesseract put on a line of its own, beside its note's first word
     rows = word_rows(data)
     metrics = {key: line_metrics(data, idx) for key, idx in rows.items()}
@@ -288,6 +336,9 @@ def name_markers(analysis: dict, data: dict, texts: list[str]) -> dict:
         if m.get("one") and t != "1":
             t = "1"  # one glyph shaped as a "1" (no other digit is, in any face: is_one_stroke): read as
             # nothing, "4" or "41" (a Courier flag read as a 4), or "2" (Liberation Sans "1 2 1 2" read "222")
+        elif len(t) == 1 and t != "1" and (x1 - x0) < NARROWEST_DIGIT * (y1 - y0):
+            t = ""  # a glyph this narrow is no 2-9 or 0 in any face (a letter's hook left raised by a blur):
+            # the reading of one crop in the strip is not evidence enough against its shape
         elif not t and (x1 - x0) <= 0.45 * (y1 - y0) and not m.get("unread"):
             t = "1"  # a lone thin stroke Tesseract will not read: the only digit that narrow
             # (not for ink beside a word that Tesseract read as no word: there it must read a digit)
