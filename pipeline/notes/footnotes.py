@@ -353,7 +353,7 @@ def find_markers(work: WorkText, bodies: list[Body], start_of_body: int) -> list
             value = text[m.start:m.end].strip()
             if value:
                 found[m.start] = Candidate(m.start, m.end, value, R.FOOTNOTE_SUPERSCRIPT, 0.99,
-                                           ocr=any(c.kind == "conf" and c.start <= m.start < c.end for c in work.marks))
+                                           ocr=work.conf_at(m.start, m.end) is not None)
     for m in re.finditer(r"(?<=[,;:.)\]\u201d\u2019\"])(\d{1,3})(?=[\s,;.:]|$)", text):
         if m.start() in found or not outside(m.start()):
             continue

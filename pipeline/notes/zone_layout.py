@@ -37,7 +37,7 @@ class ZoneStart:
 
 
 def _ocr_read(work: WorkText, start: int, end: int) -> bool:
-    return any(m.kind == "conf" and start <= m.start < end for m in work.marks)
+    return work.conf_at(start, end) is not None
 
 
 def zones(work: WorkText) -> list[list[int]]:
