@@ -166,3 +166,33 @@ def test_only_grey_images_go_to_the_engine():
 def test_an_engine_that_cannot_start_leaves_the_command(monkeypatch, fresh_engines, tmp_path):
     monkeypatch.setattr(engine, "PROGRAM", [str(tmp_path / "no-such-python")])
     assert engine.read("line", "eng", [np.full((20, 20), 255, np.uint8)]) is None
+
+
+def _read_a_line_in_a_worker() -> None:
+    engine.read("line", "eng", [np.full((30, 60), 255, np.uint8)])
+
+
+@needs_engine
+def test_a_multiprocessing_worker_closes_its_engines_as_it_ends(fresh_engines):
+    """Luigi's workers end without atexit: their engines are closed (waited for) all the same,
+    so none is left running and their CPU time is counted among the worker's children."""
+    import multiprocessing
+    import resource
+    import subprocess
+
+    def children_cpu() -> float:
+        ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return ru.ru_utime + ru.ru_stime
+
+    engine.available()  # this process has one before the fork
+    before = children_cpu()
+    worker = multiprocessing.get_context("fork").Process(target=_read_a_line_in_a_worker)
+    worker.start()
+    worker.join()
+    assert worker.exitcode == 0
+    # the worker's engine (a Python start, the library, the model: tens of ms) was waited for by the worker
+    assert children_cpu() - before >= 0.03
+    rows = subprocess.run(["ps", "-eo", "pid=,ppid=,args="], capture_output=True, text=True).stdout.splitlines()
+    program = engine.PROGRAM[-1]
+    stray = [r for r in rows if program in r and int(r.split()[1]) != os.getpid()]
+    assert stray == []  # no engine of the worker left running

@@ -168,13 +168,18 @@ class _Pool:
         for engine in [*self.idle, *self.busy]:
             engine.forget()
         self.__init__()
-        # a worker process of multiprocessing (Luigi's) ends without atexit: close its engines as it ends
-        multiprocessing.util.Finalize(None, self.close, exitpriority=10)
+
+    def close_at_worker_exit(self) -> None:
+        """In a worker process of multiprocessing (Luigi's), which ends without atexit: close its engines
+        as it ends, so they are waited for and their CPU time is counted as its children's."""
+        multiprocessing.util.Finalize(self, _Pool.close, args=(self,), exitpriority=10)
 
 
 _POOL = _Pool()
 atexit.register(_POOL.close)
 os.register_at_fork(after_in_child=_POOL.after_fork)
+# multiprocessing clears its finalizers in a new worker, then runs these: the finalizer is made there.
+multiprocessing.util.register_after_fork(_POOL, _Pool.close_at_worker_exit)
 
 
 def _pixels(image: Image.Image | np.ndarray) -> tuple[int, int, bytes]:
