@@ -172,8 +172,18 @@ def _read_a_line_in_a_worker() -> None:
     engine.read("line", "eng", [np.full((30, 60), 255, np.uint8)])
 
 
+def _import_and_read_in_a_worker() -> None:
+    import importlib
+    import sys
+
+    for name in [n for n in sys.modules if n == "pipeline.extract.ocr.engine"]:
+        del sys.modules[name]  # as in a worker that imports the engine only when its task reads
+    importlib.import_module("pipeline.extract.ocr.engine").read("line", "eng", [np.full((30, 60), 255, np.uint8)])
+
+
+@pytest.mark.parametrize("target", [_read_a_line_in_a_worker, _import_and_read_in_a_worker])
 @needs_engine
-def test_a_multiprocessing_worker_closes_its_engines_as_it_ends(fresh_engines):
+def test_a_multiprocessing_worker_closes_its_engines_as_it_ends(fresh_engines, target):
     """Luigi's workers end without atexit: their engines are closed (waited for) all the same,
     so none is left running and their CPU time is counted among the worker's children."""
     import multiprocessing
@@ -186,7 +196,7 @@ def test_a_multiprocessing_worker_closes_its_engines_as_it_ends(fresh_engines):
 
     engine.available()  # this process has one before the fork
     before = children_cpu()
-    worker = multiprocessing.get_context("fork").Process(target=_read_a_line_in_a_worker)
+    worker = multiprocessing.get_context("fork").Process(target=target)
     worker.start()
     worker.join()
     assert worker.exitcode == 0

@@ -39,9 +39,10 @@ from .engine import RepairContext, rule
 from .guards import Guard, lexicon_of, neighbours
 
 # What each digit is read for (lower case; the case comes from the word's other letters or its place).
-LOOKALIKE = {"0": "od", "1": "li", "2": "z", "5": "s", "6": "bg", "8": "bs", "9": "gq"}
+LOOKALIKE = {"0": "od", "1": "li", "2": "z", "5": "s", "6": "bg", "8": "bs", "9": "gq", "\u00a2": "c"}  # ¢ for c
 # Letters and digits together, bounded by space or punctuation that cannot join a code or a symbol.
-TOKEN = re.compile(r"(?<![\w/\\.@$%&+#-])([^\W_]*[^\W\d_][^\W_]*|[0-9][^\W\d_]+[^\W_]*)(?![\w/\\@%&+#]|-\d|\.\w)")
+TOKEN = re.compile(r"(?<![\w/\\.@$%&+#\u00a2-])((?:[^\W_]|\u00a2(?=[^\W\d_]))*[^\W\d_](?:[^\W_]|\u00a2(?=[^\W\d_]))*"
+                   r"|[0-9][^\W\d_]+[^\W_]*)(?![\w/\\@%&+#\u00a2]|-\d|\.\w)")
 # A number with its suffix: an ordinal ("1st"); two digits or more ("1990s", "15km") are a number anyway.
 ORDINAL = re.compile(r"\d(?:st|nd|rd|th|'s)", re.I)
 # A number and a unit or a coin, as older English prints them ("1s. 6d.", "8in", "5ft"): a
@@ -60,6 +61,7 @@ MIN_ZIPF = 3.5
 # with the candidate at least this often, and never with the word as it stands.
 MIN_PHRASE = 3
 MAX_DIGITS = 3
+EN_PHRASE = 100_000_000  # a pair general English prints this often (wordfreq-scale: "this is" 5.6e9, "is creating" 3.7e7)
 LONG_WORD = 7  # letters from which any known word will do ("supplementin9" -> "supplementing")
 # The rule's own score stays below "flagged": only the labelled set's measure can put it into the text.
 UNMEASURED_MAX = 0.79
@@ -73,7 +75,7 @@ def _plausible(word: str, lex: Lexicon) -> bool:
 
 def _readings(token: str, lex: Lexicon) -> list[str]:
     """The lower-case words the token's digits can be read as (each digit as one of its letters)."""
-    slots = [LOOKALIKE[ch] if ch.isdigit() else ch.lower() for ch in token]
+    slots = [LOOKALIKE[ch] if ch in LOOKALIKE else ch.lower() for ch in token]
     return sorted({w for w in ("".join(p) for p in itertools.product(*slots)) if _plausible(w, lex)})
 
 
@@ -96,7 +98,7 @@ def _cased(token: str, word: str, text: str, start: int, prev: str | None, nxt: 
     if len(letters) >= 2 and all(ch.isupper() for ch in letters):
         return word.upper()
     out = [w.upper() if t.isupper() else w for t, w in zip(token, word)]
-    if token[0].isdigit():
+    if token[0] in LOOKALIKE:
         low = "".join(out)
         cap = low[:1].upper() + low[1:]
         before = text[:start].rstrip()
@@ -149,8 +151,14 @@ def _among_numbers(text: str, start: int, end: int) -> bool:
 
 
 def _phrase_asks(lex: Lexicon, prev: str | None, cand: str, nxt: str | None) -> bool:
-    """UN text prints the candidate beside this neighbour often enough."""
-    return bool((prev and lex.bigram(prev, cand)[0] >= MIN_PHRASE) or (nxt and lex.bigram(cand, nxt)[0] >= MIN_PHRASE))
+    """UN text prints the candidate beside this neighbour often enough, or general English very often
+    ("this is": UN text printed it twice, English prints it everywhere)."""
+    for a, b in ((prev, cand), (cand, nxt)):
+        if a and b:
+            domain, english = lex.bigram(a, b)
+            if domain >= MIN_PHRASE or english >= EN_PHRASE:
+                return True
+    return False
 
 
 def _phrase_says_word(lex: Lexicon, bare: str, cand: str, prev: str | None, nxt: str | None) -> bool:
@@ -173,12 +181,12 @@ def digit_letter(work: WorkText, ctx: RepairContext) -> list[Proposal]:
     out: list[Proposal] = []
     for m in TOKEN.finditer(text):
         token = m.group(1)
-        digits = [ch for ch in token if ch.isdigit()]
+        digits = [ch for ch in token if ch in LOOKALIKE or ch.isdigit()]
         if not digits or len(digits) > MAX_DIGITS or any(ch not in LOOKALIKE for ch in digits):
             continue  # letters only (the spelling rule's), too many digits, or a digit no letter looks like
-        if not token.isascii() or ORDINAL.fullmatch(token) or re.match(r"\d\d", token):
+        if not token.replace("\u00a2", "c").isascii() or ORDINAL.fullmatch(token) or re.match(r"\d\d", token):
             continue  # "1st", "1990s", "15km": numbers with their suffixes
-        letters = [ch for ch in token if not ch.isdigit()]
+        letters = [ch for ch in token if not (ch.isdigit() or ch in LOOKALIKE)]
         inner = [i for i, ch in enumerate(token) if ch.isdigit() and 0 < i < len(token) - 1]
         if len(inner) == len(digits) and all(token[i] in "01" for i in inner):
             continue  # a 0 or 1 inside letters: the spelling rule's ("po1icy")

@@ -70,17 +70,20 @@ def roman_in_citation(work: WorkText, ctx: RepairContext) -> list[Proposal]:
 
 
 # Where the grammar wants arabic digits, OCR's look-alikes are read back as digits.
-_LOOKALIKE_DIGITS = str.maketrans({"I": "1", "l": "1", "|": "1", "O": "0", "o": "0"})
+_LOOKALIKE_DIGITS = str.maketrans({"I": "1", "l": "1", "i": "1", "|": "1", "O": "0", "o": "0"})
 _MONTHS = G.MONTHS
 ARABIC_PLACES = [
     # "I December 2024", "l5 July 2001": a day before a month and a year
-    (re.compile(rf"(?<![\w/.,-])(?P<num>[0-9Il|]{{1,2}})(?=\s+(?:{_MONTHS})\s+[12][0-9IlO|]{{3}}\b)"), 0.95),
-    # "12 March 2O14", "l999": a year after a day and a month
-    (re.compile(rf"(?<=\d\s)(?:{_MONTHS})\s+(?P<num>[12][0-9IlO|]{{3}})(?![\w/])"), 0.93),
-    (re.compile(rf"(?<=\d\d\s)(?:{_MONTHS})\s+(?P<num>[12][0-9IlO|]{{3}})(?![\w/])"), 0.93),
+    (re.compile(rf"(?<![\w/.,-])(?P<num>[0-9Il|]{{1,2}})(?=\s+(?:{_MONTHS})\s+[12Iil|][0-9IilO|]{{3}}\b)"), 0.95),
+    # "12 March 2O14", "l999", "25 June i993": a year after a day and a month
+    # (the day may be misread too: "I December 2O24")
+    (re.compile(rf"(?<![\w/.,-])[0-9Il|]{{1,2}}\s+(?:{_MONTHS})\s+(?P<num>[12Iil|][0-9IilO|]{{3}})(?![\w/])"), 0.93),
     # "paragraph | above", "paragraphs l and 2": paragraph numbers are arabic
     # (a roman part number such as "paragraphs II.33" is left alone: see below)
     (re.compile(r"\b(?:paragraphs?|paras?\.)\s+(?P<num>[0-9Il|]{1,3})(?=[\s,;:)]|\.(?!\d))"), 0.9),
+    # "paragraphs 13 and I4", "paras. 2, 5 and l1": the last of a list of paragraph numbers
+    (re.compile(r"\b(?:paragraphs|paras\.)\s+\d{1,3}(?:\s*,\s*\d{1,3})*\s+(?:and|to|or)\s+"
+                r"(?P<num>[0-9Il|]{1,3})(?=[\s,;:)]|\.(?!\d))"), 0.9),
 ]
 
 
@@ -105,6 +108,8 @@ def arabic_in_date(work: WorkText, ctx: RepairContext) -> list[Proposal]:
                 continue  # "paragraph I" / "II": roman numbering some reports use
             if not paragraph and len(token) <= 2 and not 1 <= int(fixed) <= 31:
                 continue  # not a day of the month
+            if not paragraph and len(token) == 4 and not 1800 <= int(fixed) <= 2199:
+                continue  # not a year
             seen.add(start)
             out.append(Proposal(start, end, fixed, R.ARABIC_IN_DATE, confidence, {"place": "paragraph" if paragraph else "date"}))
     return out

@@ -180,6 +180,8 @@ atexit.register(_POOL.close)
 os.register_at_fork(after_in_child=_POOL.after_fork)
 # multiprocessing clears its finalizers in a new worker, then runs these: the finalizer is made there.
 multiprocessing.util.register_after_fork(_POOL, _Pool.close_at_worker_exit)
+# ... and a worker that imports this module only after it started (Luigi's task processes) makes it now.
+_POOL.close_at_worker_exit()
 
 
 def _pixels(image: Image.Image | np.ndarray) -> tuple[int, int, bytes]:
