@@ -129,6 +129,12 @@ class Lexicon:
         w = word.lower()
         return self.words.get(w, 0) > 0 and self.lower_words.get(w, 0) == 0
 
+    def capital_share(self, word: str) -> float:
+        """The share of UN text's printings of ``word`` that are capitalised (0 for a word it never prints)."""
+        w = word.lower()
+        n = self.words.get(w, 0)
+        return (n - self.lower_words.get(w, 0)) / n if n else 0.0
+
     def per_million(self, word: str) -> float:
         """Frequency per million words, domain weighted above English."""
         w = word.lower()

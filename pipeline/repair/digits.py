@@ -36,7 +36,7 @@ from ..language import foreign_spans
 from ..lexicon import Lexicon
 from ..worktext import Proposal, WorkText
 from .engine import RepairContext, rule
-from .guards import Guard, lexicon_of, neighbours
+from .guards import Guard, lexicon_of, neighbours, phrase_sides
 
 # What each digit is read for (lower case; the case comes from the word's other letters or its place).
 LOOKALIKE = {"0": "od", "1": "li", "2": "z", "5": "s", "6": "bg", "8": "bs", "9": "gq", "\u00a2": "c"}  # ¢ for c
@@ -109,8 +109,7 @@ def _cased(token: str, word: str, text: str, start: int, prev: str | None, nxt: 
         printed = _printed_beside(text, cap, low, prev, nxt)
         if printed is not None:
             return printed
-        n = lex.domain_count(word)
-        capital_share = (n - lex.lower_words.get(word, 0)) / n if n else 0.0
+        capital_share = lex.capital_share(word)
         # a name runs on: "the 1nternational Covenant", "the 5ecurity Council"
         if capital_share >= 0.9 or (nxt is not None and nxt[:1].isupper() and capital_share >= 0.15) or (
                 prev is not None and prev[:1].isupper() and capital_share >= 0.3):
@@ -136,18 +135,13 @@ def _printed_beside(text: str, cap: str, low: str, prev: str | None, nxt: str | 
     return None
 
 
-def _side_support(lex: Lexicon, prev: str | None, word: str, nxt: str | None) -> int:
-    return bool(prev and lex.bigram(prev, word)[0]) + bool(nxt and lex.bigram(word, nxt)[0])
-
-
 def _among_numbers(text: str, start: int, end: int) -> bool:
     """A number or a currency sign beside the token, or a period after it."""
     if end < len(text) and text[end] == ".":
         return True
     left = text[max(0, start - 12):start].split()
     right = text[end:end + 12].split()
-    near = [w for w in (left[-1:] + right[:1])]
-    return any(any(ch.isdigit() or ch in "£$€¥" for ch in w) for w in near)
+    return any(any(ch.isdigit() or ch in "£$€¥" for ch in w) for w in left[-1:] + right[:1])
 
 
 def _phrase_asks(lex: Lexicon, prev: str | None, cand: str, nxt: str | None) -> bool:
@@ -220,7 +214,7 @@ def digit_letter(work: WorkText, ctx: RepairContext) -> list[Proposal]:
             cands = [c for c in cands if _phrase_says_word(lex, marker[0], c, prev, nxt)]
             if not cands:
                 continue
-        scored = sorted(((_side_support(lex, prev, c, nxt), math.log10(lex.domain_count(c) + 1),
+        scored = sorted(((phrase_sides(lex, prev, c, nxt), math.log10(lex.domain_count(c) + 1),
                           lex.general_zipf(c), c) for c in cands), reverse=True)
         sides, freq, zipf, cand = scored[0]
         runner = scored[1] if len(scored) > 1 else None

@@ -17,7 +17,7 @@ from ..lexicon import Lexicon
 from ..worktext import Proposal, WorkText
 from .. import rules as R
 from .engine import RepairContext, rule
-from .guards import lexicon_of, neighbours
+from .guards import lexicon_of, neighbours, phrase_sides
 
 BACKSLASH_WORD = re.compile(r"(?<![\w\\])\\{1,2}([a-zA-Z]{2,})\b")
 # A candidate: a UN word seen this often.
@@ -57,21 +57,16 @@ def backslash_letter(work: WorkText, ctx: RepairContext) -> list[Proposal]:
         prev, nxt = neighbours(text, m.start(), m.end())
         scored = []
         for c in cands:
-            sides = bool(prev and lex.bigram(prev, c)[0]) + bool(nxt and lex.bigram(c, nxt)[0])
-            scored.append((sides, math.log10(lex.domain_count(c) + 1), c))
+            scored.append((phrase_sides(lex, prev, c, nxt), math.log10(lex.domain_count(c) + 1), c))
         scored.sort(reverse=True)
         sides, freq, cand = scored[0]
         runner = scored[1] if len(scored) > 1 else None
         close = runner is not None and runner[0] == sides and runner[1] >= freq - 0.5
         conf = 0.6 + 0.12 * (sides >= 1) + 0.08 * (sides == 2) + 0.05 * (runner is None) - 0.2 * close
         capital = (lex.is_name(cand) or m.group(1)[0].isupper() or m.start() == 0 or text[m.start() - 1] == "\n"
-                   or bool(any(w and w[0].isupper() for w in (prev, nxt)) and _capitalised_share(cand, lex) >= 0.3))
+                   or bool(any(w and w[0].isupper() for w in (prev, nxt)) and lex.capital_share(cand) >= 0.3))
         after = cand[:1].upper() + cand[1:] if capital else cand
         out.append(Proposal(m.start(), m.end(), after, R.BACKSLASH_LETTER, round(min(conf, UNMEASURED_MAX), 3),
                             {"sides": sides, "alternatives": [c for *_, c in scored[1:4]]}))
     return out
 
-
-def _capitalised_share(word: str, lex: Lexicon) -> float:
-    n = lex.domain_count(word)
-    return (n - lex.lower_words.get(word, 0)) / n if n else 0.0

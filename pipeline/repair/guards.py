@@ -52,6 +52,11 @@ def case_like(model: str, word: str) -> str:
     return word
 
 
+def phrase_sides(lex: Lexicon, prev: str | None, word: str, nxt: str | None) -> int:
+    """On how many sides (0, 1, 2) UN text prints ``word`` beside these neighbours."""
+    return bool(prev and lex.bigram(prev, word)[0]) + bool(nxt and lex.bigram(word, nxt)[0])
+
+
 def neighbours(text: str, start: int, end: int) -> tuple[str | None, str | None]:
     """The words just before and after ``text[start:end]`` when only
     whitespace separates them (punctuation breaks the context)."""

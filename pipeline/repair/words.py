@@ -599,7 +599,7 @@ def _cased(printed: str, cand: str, t: Token, text: str, lex: Lexicon) -> str:
     if not printed or not printed[0].islower() or cand[:1].lower() == printed[:1].lower():
         return case_like(printed, cand)
     n = lex.domain_count(cand)
-    share = (n - lex.lower_words.get(cand.lower(), 0)) / n if n else 0.0
+    share = lex.capital_share(cand)
     para_start = t.start == 0 or text[max(0, t.start - 2):t.start] == "\n\n"
     if (n >= NAME_MIN_COUNT and lex.is_name(cand)) or para_start or (
             any(w and w[0].isupper() for w in (t.prev, t.next)) and share >= CAPITALISED_SHARE):

@@ -83,6 +83,7 @@ class _Engine:
         raise pytesseract.TesseractError(reply[1], reply[2])
 
     def _status(self) -> int:
+        """The process's exit status, waited for (killed if it does not end within :data:`WAIT_AT_EXIT`)."""
         try:
             return self.proc.wait(timeout=WAIT_AT_EXIT)
         except subprocess.TimeoutExpired:
@@ -95,11 +96,7 @@ class _Engine:
                 stream.close()
             except OSError:
                 pass
-        try:
-            self.proc.wait(timeout=WAIT_AT_EXIT)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        self._status()
 
     def kill(self) -> None:
         self.proc.kill()
