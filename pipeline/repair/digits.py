@@ -79,6 +79,11 @@ def _readings(token: str, lex: Lexicon) -> list[str]:
     return sorted({w for w in ("".join(p) for p in itertools.product(*slots)) if _plausible(w, lex)})
 
 
+def _letters(token: str) -> list[str]:
+    """The token's letters: what is neither a digit nor a lookalike (a ¢ stands for a letter it has no case of)."""
+    return [ch for ch in token if not (ch.isdigit() or ch in LOOKALIKE)]
+
+
 def _trailing_marker(token: str) -> tuple[str, str] | None:
     """(word, digits) when the token is letters then digits only: perhaps a footnote marker."""
     m = re.fullmatch(r"([^\W\d_]+)(\d{1,2})", token)
@@ -94,7 +99,7 @@ def _cased(token: str, word: str, text: str, start: int, prev: str | None, nxt: 
     neighbour ("Economic and 5ocial Council" where it prints "Social
     Council"), how UN text prints the word.
     """
-    letters = [ch for ch in token if not ch.isdigit()]
+    letters = _letters(token)
     if len(letters) >= 2 and all(ch.isupper() for ch in letters):
         return word.upper()
     out = [w.upper() if t.isupper() else w for t, w in zip(token, word)]
@@ -180,7 +185,7 @@ def digit_letter(work: WorkText, ctx: RepairContext) -> list[Proposal]:
             continue  # letters only (the spelling rule's), too many digits, or a digit no letter looks like
         if not token.replace("\u00a2", "c").isascii() or ORDINAL.fullmatch(token) or re.match(r"\d\d", token):
             continue  # "1st", "1990s", "15km": numbers with their suffixes
-        letters = [ch for ch in token if not (ch.isdigit() or ch in LOOKALIKE)]
+        letters = _letters(token)
         inner = [i for i, ch in enumerate(token) if ch.isdigit() and 0 < i < len(token) - 1]
         if len(inner) == len(digits) and all(token[i] in "01" for i in inner):
             continue  # a 0 or 1 inside letters: the spelling rule's ("po1icy")
