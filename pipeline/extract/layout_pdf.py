@@ -37,6 +37,7 @@ BASELINE_TOL = 0.22  # glyphs whose baselines differ less share a row
 SUPER_MAX_RATIO = 0.82  # a superscript is at most this size of its host row
 SUPER_MIN_RAISE = 0.12  # ... and its baseline is raised at least this much
 SUPER_MAX_RAISE = 0.75  # ... and at most this much
+OCR_SUPER_MAX_RAISE = 1.2  # ... or this much, for a marker the scan's ink showed raised
 COLUMN_GAP = 2.5  # a horizontal gap wider than this splits a row into lines
 SPACE_GAP = 0.25  # a gap wider than this between characters is a space
 ZONE_GAP = 0.8  # furniture is separated from the text by at least this gap
@@ -176,6 +177,9 @@ def _attach_superscripts(rows: list[list[Glyph]]) -> list[list[Glyph]]:
         small = max(g.size for g in row)
         x0, x1 = min(g.x0 for g in row), max(g.x1 for g in row)
         known = all(g.superscript for g in row)  # OCR already saw these raised in the image
+        # a scan's marker, raised in its own line's ink: a typewriter rolls it up by half a line,
+        # more than its small type's size (a Courier page set small measures "4.5 pt")
+        most = OCR_SUPER_MAX_RAISE if known and all(g.conf is not None for g in row) else SUPER_MAX_RAISE
         best = None
         for j in range(i + 1, min(i + 4, len(rows))):
             host = merged[j]
@@ -183,7 +187,7 @@ def _attach_superscripts(rows: list[list[Glyph]]) -> list[list[Glyph]]:
                 continue
             hs, hb = med_size(host), med_base(host)
             raise_ = hb - med_base(row)
-            if raise_ > SUPER_MAX_RAISE * hs:
+            if raise_ > most * hs:
                 break
             if not known and (small > SUPER_MAX_RATIO * hs or raise_ < SUPER_MIN_RAISE * hs):
                 continue
@@ -438,7 +442,25 @@ def _find_footnote_rule(page: PageLayout, lines: list[RawLine], body: float,
         if ocr and below[0].size < body - 0.6 and _OCR_NOTE_TEXT.match(below[0].text) \
                 and not _furniture_grammar(below[0].text):
             return y, y1  # a poor scan lost the raised number altogether: small text starting a sentence
+        if ocr and below[0].size <= body and (_starts_note(below[0]) or _OCR_NOTE_TEXT.match(below[0].text)) \
+                and not _furniture_grammar(below[0].text) and _set_tighter(lines, y, body):
+            return y, y1  # typed notes: the body's size, but set closer than the body's lines
     return None
+
+
+def _set_tighter(lines: list[RawLine], y: float, body: float) -> bool:
+    """Are the lines just below ``y`` set closer than the body's lines above it?  A typewriter types its
+    notes in the body's size, single-spaced under a body set wider; text running on under a rule
+    keeps its pitch.
+    """
+    def pitch(run: list[RawLine]) -> float | None:
+        steps = sorted(b.baseline - a.baseline for a, b in zip(run, run[1:]) if 0.5 * body < b.baseline - a.baseline < 2.5 * body)
+        return steps[len(steps) // 2] if len(steps) >= 2 else None
+
+    text = [ln for ln in lines if not ln.is_rule and ln.zone is None and abs(ln.size - body) <= 1]
+    above = pitch([ln for ln in text if ln.bottom <= y][-8:])
+    below = pitch([ln for ln in text if ln.top > y][:6])
+    return above is not None and below is not None and below < 0.92 * above
 
 
 def _zone_gap(lines: list[RawLine], below: float, body: float, margin: float, min_gap: float) -> float:
