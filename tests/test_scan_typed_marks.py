@@ -9,6 +9,7 @@ before lost its small full stop.  Lines are drawn with the Liberation fonts of t
 """
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -17,11 +18,13 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 import pipeline.extract.ocr.markers as scan
 from pipeline.extract.layout_pdf import Glyph, PageLayout, Rule, layout_document
+from pipeline.extract.ocr.tesseract import read_markers
 
 FONTS = Path(__file__).parent / "data" / "fonts"
 FACES = {"serif": "LiberationSerif-Regular.ttf", "sans": "LiberationSans-Regular.ttf",
          "mono": "LiberationMono-Regular.ttf"}
 PX = 42  # 10 pt at 300 dpi
+needs_tesseract = pytest.mark.skipif(not shutil.which("tesseract"), reason="tesseract is not installed")
 
 
 def _typed(face: str, parts: list[tuple[str, bool]], thicken: bool = False) -> tuple[Image.Image, dict]:
@@ -158,13 +161,16 @@ NOTES = ["See Official Records of the General Assembly, Seventy-seventh Session,
          "Resolution 48/134, annex."]
 
 
-def _typed_page(note_pitch: float) -> list:
-    """A typed page's foot: body lines 12 pt apart, a short rule, three lines in the body's size
-    ``note_pitch`` apart (numbers lost), the job number.  Returns the page's lines."""
+def _typed_page(note_pitch: float, notes: list[str] = NOTES) -> list:
+    """A typed page's foot: body lines 12 pt apart (OCR's left edges a point apart), a short rule,
+    lines in the body's size ``note_pitch`` apart (numbers lost), the job number; at the top a column
+    of short lines further left (a masthead's).  Returns the page's lines."""
     glyphs = []
-    for k, line in enumerate(BODY):
-        glyphs += _words(line, 124, 560 + 12 * k, 6.5, 4.3)
-    for k, line in enumerate(NOTES):
+    for k, line in enumerate(["United Nations", "General Assembly", "Distr.: General", "Agenda item 18"]):
+        glyphs += _words(line, 60, 100 + 12 * k, 6.5, 4.3)
+    for k, line in enumerate(BODY * 3):
+        glyphs += _words(line, (123.4, 124.1, 124.6, 123.8)[k % 4], 500 + 12 * k, 6.5, 4.3)
+    for k, line in enumerate(notes):
         glyphs += _words(line, 124, 655 + note_pitch * k, 6.5, 4.3)
     glyphs += _words("23-26028 (E) 090124", 66, 748, 8.0, 4.8)
     page = PageLayout(number=2, width=612, height=792, glyphs=glyphs, rules=[Rule(100, 640, 172, 641)])
@@ -175,6 +181,11 @@ def _typed_page(note_pitch: float) -> list:
 def test_typed_notes_in_the_body_size_set_closer_are_a_footnote_zone():
     zones = {ln.text: ln.zone for ln in _typed_page(note_pitch=10) if ln.text}
     assert all(zones[t] == "footnote" for t in NOTES) and all(zones[t] is None for t in BODY)
+
+
+def test_one_typed_note_line_starting_with_a_symbol_is_a_footnote_zone():
+    zones = {ln.text: ln.zone for ln in _typed_page(note_pitch=10, notes=["A/79/272."]) if ln.text}
+    assert zones["A/79/272."] == "footnote" and all(zones[t] is None for t in BODY)
 
 
 def test_text_under_a_rule_at_the_bodys_pitch_is_no_footnote_zone():
@@ -191,3 +202,29 @@ def test_a_typed_marker_raised_more_than_its_small_type_joins_its_line():
     pages, _ = layout_document([PageLayout(number=2, width=612, height=792, glyphs=glyphs)])
     texts = [ln.text for ln in pages[0].lines if ln.text]
     assert len(texts) == 1 and texts[0].startswith("4")
+
+
+# ------------------------------------------------------------------ a photocopy's markers
+
+
+@pytest.mark.parametrize("face", sorted(FACES))
+def test_a_speck_under_a_raised_marker_does_not_ground_it(face):
+    """ "Questions ²": a photocopy's speck below the raised "2", in its columns near the baseline,
+    made the marker's ink reach down to the line: it was no longer raised. Dust is no part of a glyph."""
+    img, data = _typed(face, [("Budgetary", False), (" Questions", False), (" 2", True), (" and", False)])
+    ink = np.asarray(img) < scan.INK_LEVEL
+    ys, xs = np.nonzero(ink[:, data["left"][2]:data["left"][2] + data["width"][2]])
+    base = data["top"][1] + data["height"][1]
+    dot = data["left"][2] + int(xs.min()) + 1
+    ImageDraw.Draw(img).rectangle([dot, base - 3, dot + 1, base - 2], fill=0)  # a 2 px speck on the baseline
+    analysis, _ = scan.find_marks(img, data, 300)
+    assert [m["word"] for m in analysis["markers"]] == [2]
+
+
+@needs_tesseract
+def test_a_photocopied_marker_read_as_nothing_is_read_again_smaller():
+    """Two raised "2"s of a 200 dpi bilevel photocopy (bench/scan_families.py bilevel200, seed 15,
+    A/RES/78/250), cut and enlarged to 72 px of ink as the pipeline does: Tesseract's line model
+    read each as nothing at that height, and reads it at half of it."""
+    crops = [Image.open(p) for p in sorted((Path(__file__).parent / "data" / "markercrops").glob("bilevel200-*.png"))]
+    assert read_markers([crops[:1], crops[1:]], "eng") == [["2"], ["2"]]

@@ -442,25 +442,31 @@ def _find_footnote_rule(page: PageLayout, lines: list[RawLine], body: float,
         if ocr and below[0].size < body - 0.6 and _OCR_NOTE_TEXT.match(below[0].text) \
                 and not _furniture_grammar(below[0].text):
             return y, y1  # a poor scan lost the raised number altogether: small text starting a sentence
-        if ocr and below[0].size <= body and (_starts_note(below[0]) or _OCR_NOTE_TEXT.match(below[0].text)) \
+        if ocr and below[0].size <= body and (_starts_note(below[0]) or _OCR_NOTE_START.match(below[0].text)) \
                 and not _furniture_grammar(below[0].text) and _set_tighter(lines, y, body):
             return y, y1  # typed notes: the body's size, but set closer than the body's lines
     return None
 
 
 def _set_tighter(lines: list[RawLine], y: float, body: float) -> bool:
-    """Are the lines just below ``y`` set closer than the body's lines above it?  A typewriter types its
-    notes in the body's size, single-spaced under a body set wider; text running on under a rule
-    keeps its pitch.
+    """Are the lines just below ``y`` set closer than the body's lines above it (or is there one line
+    only, at the page's foot)?  A typewriter types its notes in the body's size, single-spaced under a
+    body set wider; text running on under an underlined heading keeps the body's pitch.
     """
-    def pitch(run: list[RawLine]) -> float | None:
-        steps = sorted(b.baseline - a.baseline for a, b in zip(run, run[1:]) if 0.5 * body < b.baseline - a.baseline < 2.5 * body)
-        return steps[len(steps) // 2] if len(steps) >= 2 else None
+    def steps(run: list[RawLine]) -> list[float]:
+        return sorted(b.baseline - a.baseline for a, b in zip(run, run[1:]) if 0.5 * body < b.baseline - a.baseline < 2.5 * body)
 
-    text = [ln for ln in lines if not ln.is_rule and ln.zone is None and abs(ln.size - body) <= 1]
-    above = pitch([ln for ln in text if ln.bottom <= y][-8:])
-    below = pitch([ln for ln in text if ln.top > y][:6])
-    return above is not None and below is not None and below < 0.92 * above
+    text = [ln for ln in lines if not ln.is_rule and ln.zone is None and not _furniture_grammar(ln.text)]
+    above = steps([ln for ln in text if ln.bottom <= y and abs(ln.size - body) <= 1][-8:])
+    notes = []
+    for ln in (ln for ln in text if ln.top > y):
+        if notes and ln.top - notes[-1].bottom > 2.5 * body:
+            break  # the page's foot
+        notes.append(ln)
+    if len(notes) == 1:
+        return True
+    below = steps(notes[:6])
+    return len(above) >= 2 and bool(below) and below[len(below) // 2] < 0.92 * above[len(above) // 2]
 
 
 def _zone_gap(lines: list[RawLine], below: float, body: float, margin: float, min_gap: float) -> float:
@@ -490,6 +496,7 @@ def _note_like(ln: RawLine, body: float, margin: float) -> bool:
 # A note's raised number a poor scan reduced to a speck: OCR reads a quote mark or a dot glued to the
 # note's first word ("‘Resolution S-10/2.").
 _OCR_NOTE_TEXT = re.compile(r"\W{0,2}[A-Z][a-z]+[ ,.]")  # a note's first word: "Official Records", "Resolution S-10/2."
+_OCR_NOTE_START = re.compile(r"\W{0,2}[A-Z0-9]")  # a note's text, or its symbol: "A/79/272."
 _OCR_NUMBER_JUNK = re.compile(r"[\u2018\u2019'`.,]\s?[A-Z][a-z]")
 
 
@@ -522,7 +529,7 @@ def assign_zones(pages: list[PageLayout], body: float) -> str | None:
     min_gap = ZONE_GAP * body
     # Footnotes first: below a rule, the notes are the small lines at the text's left; what a
     # scanned logo or QR code gives between them and the footer must not join them.
-    margin0 = _margin([ln for p in pages for ln in p.lines], body)
+    margin0 = _margin([ln for p in pages for ln in p.lines], body, near=True)
     for p in pages:
         rule = _find_footnote_rule(p, p.lines, body, margin0)
         if rule is None:
@@ -657,10 +664,22 @@ def _mark_masthead(page: PageLayout, lines: list[RawLine], body: float) -> None:
             lines[index[k]].zone = "masthead"
 
 
-def _margin(lines: list[RawLine], body: float) -> float:
+def _margin(lines: list[RawLine], body: float, near: bool = False) -> float:
+    """The text's left margin; ``near``: on OCR pages, the edge most lines share, lines within a point
+    and a half of each other counting as one edge."""
     xs = Counter(round(ln.x0) for ln in lines if abs(ln.size - body) <= 0.6)
     if not xs:
         return min((ln.x0 for ln in lines), default=0.0)
+    if near and all(g.conf is not None for ln in lines for g in ln.glyphs[:1]):
+        # OCR boxes wander by a point or so: the lines of one edge fall on neighbouring points
+        # (123, 124, 125), and a short column elsewhere (a masthead's) outnumbered each
+        groups: list[list[int]] = []
+        for x in sorted(xs):
+            if groups and x - groups[-1][-1] <= 1.5:
+                groups[-1].append(x)
+            else:
+                groups.append([x])
+        return float(max(groups, key=lambda g: (sum(xs[x] for x in g), -g[0]))[0])
     # the left edge most lines share (continuation lines), not the indented first lines
     common = xs.most_common(3)
     return min(x for x, n in common if n >= common[0][1] * 0.3)

@@ -34,9 +34,24 @@ def _clusters(ink: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(np.nonzero(d == 1)[0].tolist(), np.nonzero(d == -1)[0].tolist()))
 
 
+def _glyph_rows(sub: np.ndarray, size: float) -> np.ndarray:
+    """The rows with ink of a column run, less speck-sized pieces above or below in the same columns
+    (a photocopy's dust under a raised "2" made it reach the baseline); all rows if all are specks."""
+    rows = np.nonzero(sub.any(axis=1))[0]
+    if rows.size == 0:
+        return rows
+    runs = np.split(rows, np.nonzero(np.diff(rows) > 1)[0] + 1)
+    kept = []
+    for run in runs:
+        cols = np.nonzero(sub[run[0]:run[-1] + 1].any(axis=0))[0]
+        if run.size > 0.12 * size or cols[-1] - cols[0] + 1 > 0.12 * size:
+            kept.append(run)
+    return np.concatenate(kept) if kept else rows
+
+
 def _raised_digit(crop: np.ndarray, y0: int, cx0: int, cx1: int, size: float, base: float,
                   min_raise: float = 0.22):
-    rows = np.nonzero(crop[:, cx0:cx1].any(axis=1))[0]
+    rows = _glyph_rows(crop[:, cx0:cx1], size)
     ctop, cbot = y0 + rows[0], y0 + rows[-1] + 1
     raised = cbot < base - min_raise * size
     tall = (cbot - ctop) >= 0.33 * size  # a digit; a quote mark is shorter
