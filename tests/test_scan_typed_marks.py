@@ -106,6 +106,20 @@ def test_a_marker_typed_a_space_after_its_word_beside_a_short_word(face):
 
 
 @pytest.mark.parametrize("face", sorted(FACES))
+@pytest.mark.parametrize("read, found", [("*", True), ("~", False)])
+def test_a_raised_one_read_as_an_asterisk_at_no_confidence_is_a_marker(face, read, found):
+    """ "the International Criminal Court ¹" on a clean 300 dpi typewriter page: Tesseract read the
+    raised "1" as "*" at confidence 0, and the marker was taken for faint ink.  Its box is raised:
+    an asterisk is a raised glyph, so it is read as a marker (a real asterisk's crop reads no digit,
+    and it stays as read); other unsure ink stays out."""
+    img, data = _typed(face, [("International", False), (" Criminal", False), (" Court", False), (" 1", True)])
+    data = _read_as(data, 3, read)
+    data["conf"][3] = 0.0
+    analysis, _ = scan.find_marks(img, data, 300)
+    assert [m["word"] for m in analysis["markers"]] == ([3] if found else [])
+
+
+@pytest.mark.parametrize("face", sorted(FACES))
 def test_a_marker_read_as_a_line_of_its_own_is_found(face):
     """ "(the Paris Principles),³ welcoming": Tesseract put the raised "3" on a line of its own."""
     img, data = _typed(face, [("human", False), (" rights", False), (" (the", False), (" Principles),", False),

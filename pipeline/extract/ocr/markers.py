@@ -21,7 +21,8 @@ from pipeline.extract.ocr.graphics import BAND, masthead_scraps, text_height
 INK_LEVEL = 165  # grey below this is ink (a blurred scan's thin strokes stay above 140)
 RULE_INK_LEVEL = 200  # a blurred hairline rule is light grey
 ANALYSIS_VERSION = 23  # bump when rule/marker detection changes: re-analyses cached pages, no re-OCR
-RAISED_PUNCTUATION = frozenset(",.'`\u2018\u2019\u201c\u201d\"")  # what Tesseract calls a small raised digit it cannot read
+RAISED_PUNCTUATION = frozenset(",.'`\u2018\u2019\u201c\u201d\"*")  # what Tesseract calls a small raised digit it cannot read
+# (a lone Courier "1" read "*" at confidence 0: a real asterisk's crop reads no digit and it stays as read)
 NARROWEST_DIGIT = 0.3  # width over height: every digit but 1 is wider, in any face
 LARGE_TYPE = 1.8  # times the text's size: a masthead column in large type ("General Assembly")
 MARKER_HEIGHT = 72  # px of a marker's ink once enlarged for Tesseract, the same for every crop
