@@ -106,12 +106,12 @@ def test_a_marker_typed_a_space_after_its_word_beside_a_short_word(face):
 
 
 @pytest.mark.parametrize("face", sorted(FACES))
-@pytest.mark.parametrize("read, found", [("*", True), ("~", False)])
+@pytest.mark.parametrize("read, found", [("*", True), ("\u00ae", True), ("\u00b0", True), ("~", False), ("a", False)])
 def test_a_raised_one_read_as_an_asterisk_at_no_confidence_is_a_marker(face, read, found):
     """ "the International Criminal Court ¹" on a clean 300 dpi typewriter page: Tesseract read the
-    raised "1" as "*" at confidence 0, and the marker was taken for faint ink.  Its box is raised:
-    an asterisk is a raised glyph, so it is read as a marker (a real asterisk's crop reads no digit,
-    and it stays as read); other unsure ink stays out."""
+    raised "1" as "*" at confidence 0, and the marker was taken for faint ink (a sans serif page's
+    "3": "®" at 7).  Its box is raised: it is read as a marker (a real asterisk's crop reads no
+    digit, and it stays as read); other unsure ink stays out."""
     img, data = _typed(face, [("International", False), (" Criminal", False), (" Court", False), (" 1", True)])
     data = _read_as(data, 3, read)
     data["conf"][3] = 0.0
