@@ -27,7 +27,9 @@ ANALYSIS_VERSION = 23  # bump when rule/marker detection changes: re-analyses ca
 RAISED_SYMBOLS = frozenset(",.'`\u2018\u2019\u201c\u201d\"*\u00ae\u00a9\u00b0\u00ba+!?^")
 NARROWEST_DIGIT = 0.3  # width over height: every digit but 1 is wider, in any face
 LARGE_TYPE = 1.8  # times the text's size: a masthead column in large type ("General Assembly")
-MARKER_HEIGHT = 72  # px of a marker's ink once enlarged for Tesseract, the same for every crop
+MARKER_HEIGHT = 36  # px of a marker's ink once enlarged for Tesseract, the same for every crop (at 72 a
+# photocopy's blocky "3" was read "4", a "2" "7"; what is read as nothing is read again at other heights:
+# :data:`.tesseract.READ_SCALES`)
 
 
 def _clusters(ink: np.ndarray) -> list[tuple[int, int]]:

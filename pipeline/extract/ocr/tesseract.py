@@ -91,10 +91,10 @@ def marker_strip(crops: list[Image.Image]) -> tuple[Image.Image, list[tuple[int,
     return strip, slots
 
 
-# The heights a marker crop (72 px of ink) is read at, in turn, a crop read as nothing read again at the
-# next: a photocopy's blocky enlarged digit that Tesseract's line model reads as nothing (or as another
-# digit) at one height it reads at another.
-READ_SCALES = tuple(float(v) for v in os.environ.get("S14_SCALES", "1,0.5,0.4").split(","))
+# The heights a marker crop (enlarged to :data:`.markers.MARKER_HEIGHT`, 36 px of ink) is read at, in
+# turn, a crop read as nothing read again at the next: as cut, then at 72 px, then at 29 (a photocopy's
+# blocky digit Tesseract's line model gives nothing for at one height it reads at another).
+READ_SCALES = (1.0, 2.0, 0.8)
 
 
 def read_markers(pages: list[list[Image.Image]], lang: str) -> list[list[str]]:
