@@ -243,3 +243,13 @@ def test_a_photocopied_marker_read_as_nothing_is_read_again_at_other_heights():
     crops = [Image.open(p) for p in sorted((Path(__file__).parent / "data" / "markercrops").glob("bilevel200-*.png"))]
     crops = [c.resize((round(c.width / 2), round(c.height / 2)), Image.LANCZOS) for c in crops]
     assert read_markers([crops[:1], crops[1:]], "eng") == [["2"], ["2"]]
+
+
+@needs_tesseract
+def test_ink_read_as_no_word_is_not_read_again_at_other_heights():
+    """Ink in a gap that Tesseract read as no word must read a digit at once: read again among fewer
+    crops, the hook of an "f" ("of 9 December", dpi150) was read "1" and became a marker."""
+    crops = [Image.open(p) for p in sorted((Path(__file__).parent / "data" / "markercrops").glob("bilevel200-*.png"))]
+    crops = [c.resize((round(c.width / 2), round(c.height / 2)), Image.LANCZOS) for c in crops]
+    crops[1].info[scan.READ_AGAIN] = False
+    assert read_markers([crops[:1], crops[1:]], "eng") == [["2"], [""]]

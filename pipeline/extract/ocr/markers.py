@@ -27,6 +27,7 @@ ANALYSIS_VERSION = 24  # bump when rule/marker detection changes: re-analyses ca
 RAISED_SYMBOLS = frozenset(",.'`\u2018\u2019\u201c\u201d\"*\u00ae\u00a9\u00b0\u00ba+!?^")
 NARROWEST_DIGIT = 0.3  # width over height: every digit but 1 is wider, in any face
 LARGE_TYPE = 1.8  # times the text's size: a masthead column in large type ("General Assembly")
+READ_AGAIN = "read_again"  # a crop's ``info`` key: False when a crop read as nothing is not read at other heights
 MARKER_HEIGHT = 36  # px of a marker's ink once enlarged for Tesseract, the same for every crop (at 72 a
 # photocopy's blocky "3" was read "4", a "2" "7"; what is read as nothing is read again at other heights:
 # :data:`.tesseract.READ_SCALES`)
@@ -381,6 +382,9 @@ def _named_crops(image: Image.Image, ink: np.ndarray, data: dict, rules: list, m
         x0, y0, x1, y1 = m["box"]
         m["one"] = is_one_stroke(ink[y0:y1, x0:x1])
     crops = [marker_crop(image, tuple(m["box"])) for m in markers]
+    for m, c in zip(markers, crops):
+        if m.get("unread"):  # ink Tesseract read as no word must read a digit at once: read among fewer
+            c.info[READ_AGAIN] = False  # crops, an "f"'s hook after "of" was read "1"
     return {"version": ANALYSIS_VERSION, "rules": rules, "markers": markers, "baselines": bases}, crops
 
 

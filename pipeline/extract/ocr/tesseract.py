@@ -99,10 +99,12 @@ READ_SCALES = (1.0, 2.0, 0.8)
 
 def read_markers(pages: list[list[Image.Image]], lang: str) -> list[list[str]]:
     """Small raised digits, each crop read at the first of :data:`READ_SCALES`, then those read as nothing
-    again at the next: all pages' crops of one height in one Tesseract call."""
+    again at the next (not a crop whose ``info["read_again"]`` is False): all pages' crops of one height
+    in one Tesseract call."""
     found = [[""] * len(crops) for crops in pages]
-    for k in READ_SCALES:
-        todo = [[j for j, t in enumerate(texts) if not t] for texts in found]
+    for n, k in enumerate(READ_SCALES):
+        todo = [[j for j, t in enumerate(texts) if not t and (n == 0 or crops[j].info.get("read_again", True))]
+                for texts, crops in zip(found, pages)]
         if not any(todo):
             break
         again = _read_strips([[crops[j] if k == 1 else crops[j].resize(
