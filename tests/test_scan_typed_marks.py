@@ -120,6 +120,19 @@ def test_a_raised_one_read_as_an_asterisk_at_no_confidence_is_a_marker(face, rea
 
 
 @pytest.mark.parametrize("face", sorted(FACES))
+@pytest.mark.parametrize("height, found", [(0.45, True), (1.0, False)])
+def test_raised_ink_in_a_gap_is_a_marker_only_when_smaller_than_the_letters(face, height, found):
+    """Ink in the gap after a word that Tesseract read as no word: a raised digit's size is a marker's,
+    a stroke taller than the line's letters (a QR code's, on the junk row Tesseract read beside it) none."""
+    img, data = _typed(face, [("continue", False), (" rag", False), (" to", False)])
+    base = data["top"][0] + data["height"][0]
+    x = data["left"][1] + data["width"][1] + 8
+    ImageDraw.Draw(img).rectangle([x, base - 0.3 * PX - height * PX, x + 3, base - 0.3 * PX], fill=0)
+    analysis, _ = scan.find_marks(img, data, 300)
+    assert bool([m for m in analysis["markers"] if m.get("unread")]) == found
+
+
+@pytest.mark.parametrize("face", sorted(FACES))
 def test_a_marker_read_as_a_line_of_its_own_is_found(face):
     """ "(the Paris Principles),³ welcoming": Tesseract put the raised "3" on a line of its own."""
     img, data = _typed(face, [("human", False), (" rights", False), (" (the", False), (" Principles),", False),

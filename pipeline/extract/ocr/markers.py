@@ -60,7 +60,8 @@ def _raised_digit(crop: np.ndarray, y0: int, cx0: int, cx1: int, size: float, ba
     rows = _glyph_rows(crop[:, cx0:cx1], size)
     ctop, cbot = y0 + rows[0], y0 + rows[-1] + 1
     raised = cbot < base - min_raise * size
-    tall = (cbot - ctop) >= 0.33 * size  # a digit; a quote mark is shorter
+    tall = 0.33 * size <= (cbot - ctop) <= 0.8 * size  # a digit; a quote mark is shorter, and a raised
+    # digit is smaller than the line's letters (a stroke of a QR code's junk row was no marker)
     return (ctop, cbot) if raised and tall and (cx1 - cx0) <= 0.6 * size else None
 
 
