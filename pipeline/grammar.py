@@ -35,6 +35,20 @@ def iso_date(day: str, month: str, year: str) -> str:
     return f"{int(year):04d}-{m:02d}-{int(day):02d}"
 
 
+# ---------------------------------------------------------------- a scan's specks
+# A scan reads a speck of dust or toner between two words of a fixed phrase as a glyph, glued or
+# spaced ("Agenda item*71 (b)", "adopted by the· General Assembly"): between the words of a phrase
+# whose words are fixed, a gap is spaces, or one such glyph with spaces or none on either side.
+SPECK = r"[*\u00b7\u2022'`\u2018\u2019\u201c\u201d^~\u00b0\u00a2.,:;_|]"
+GAP = rf"(?:\s*{SPECK}\s*|\s+)"
+
+
+def phrase(words: str) -> str:
+    """A regex for fixed words with a scan's gaps between them: phrase("adopted by the") matches
+    "adopted by the" and "adopted*by the"; the words' letters stay exact."""
+    return GAP.join(re.escape(w) for w in words.split())
+
+
 # ---------------------------------------------------------------- organs
 # The principal organs whose resolutions and drafts the pipeline reads, as printed (mastheads, formulas).
 ORGANS = ("General Assembly", "Security Council", "Economic and Social Council", "Human Rights Council")

@@ -51,14 +51,15 @@ COMMITTEE = re.compile(
 SESSION = re.compile(r"^\s*((?:[A-Z][a-z]+(?:-[a-z]+)?|\d{4})\s+(?:(?:special|emergency special|resumed|organizational)\s+)?session)\s*$", re.I)
 SESSION_DATES = re.compile(rf"^\s*\d{{1,2}}(?:\s+(?:{G.MONTHS}))?(?:\s+\d{{4}})?\s*[–-]\s*\d{{1,2}}\s+(?:{G.MONTHS})\s+\d{{4}}\s*$")
 AGENDA = re.compile(
-    rf"^\s*(?:Agenda[.,\u2019']?\s+[Ii]tems?|Items?)\s+(.+?)(?:\s+of\s+the\s+(?:provisional|preliminary|revised)\s+agenda)?\s*({MARK})?\s*$")
+    rf"^\s*(?:Agenda{G.GAP}[Ii]tems?|Items?){G.GAP}(\w.*?)(?:\s+of\s+the\s+(?:provisional|preliminary|revised)\s+agenda)?\s*({MARK})?\s*$")
+ADOPTED_PHRASE = rf"(Resolution|Decision)s?{G.GAP}{G.phrase('adopted by the')}{G.GAP}"  # its words a scan's specks may part
 ADOPTED_BY = re.compile(
-    rf"^\s*(Resolution|Decision)s?\s+adopted\s+by\s+the\s+([A-Z][A-Za-z ]+?)(?:\s+on(?:\s+(\d{{1,2}}\s+(?:{G.MONTHS})\s+\d{{4}}))?)?\s*$")
+    rf"^\s*{ADOPTED_PHRASE}([A-Z][A-Za-z ]+?)(?:{G.GAP}on(?:\s+(\d{{1,2}}\s+(?:{G.MONTHS})\s+\d{{4}}))?)?\s*$")
 # "Resolution adopted by the General Assembly on" whose date a scan's line break put on the next line.
 ADOPTED_ON = re.compile(r"\s(?:on)\s*$")
 ON_DATE = re.compile(rf"^\s*on\s+(\d{{1,2}}\s+(?:{G.MONTHS})\s+\d{{4}})\s*$")
 # A scan may read the opening bracket as "f" and "of" as "6f" ("for the report 6f the First Committee").
-REPORT = re.compile(r"^\s*(?:[\[{|]|f(?=o[nr]\s))\s*(?:o[nr] the (?:report|recommendation) [o6]f|without reference to)", re.I)
+REPORT = re.compile(rf"^\s*(?:[\[{{|]|f(?=o[nr]\s))\s*(?:o[nr]{G.GAP}the{G.GAP}(?:report|recommendation){G.GAP}[o6]f|{G.phrase('without reference to')})", re.I)
 SC_NUMBER = re.compile(r"^\s*Resolution\s+(\d{3,5}\s*\(\d{4}\))\s*$")
 SC_ADOPTED = re.compile(
     rf"^\s*Adopted\s+by\s+the\s+(Security Council)\s+at\s+its\s+(\d+(?:st|nd|rd|th)\s+meeting),?\s+on\s+"
@@ -228,6 +229,15 @@ def read(lines: list[str]) -> Head:
         if not any(roles[:i]) and not any(is_formula(x) for x in lines[i:]):
             body = i  # no masthead, no formula: a fragment, all body
             break
+        later = _masthead_resumes(lines, i)
+        if later is not None:
+            # The masthead goes on below ("Resolution adopted by ...", "[on the report ...]"): these lines,
+            # a masthead line OCR spoilt past its grammar and what hangs on it, are masthead, not the title.
+            for k in range(i, later):
+                if lines[k].strip():
+                    roles[k] = "other"
+            i = later
+            continue
         title_from = i
         break
     if title_from is not None:
@@ -248,6 +258,27 @@ def read(lines: list[str]) -> Head:
         else:
             head.title = joined
     return head
+
+
+RESUMING_ROLES = frozenset({"agenda", "adopted", "report", "sc-number", "sc-adopted"})
+RESUME_LOOKAHEAD = 8  # non-blank lines a title block and the agenda item's title may span
+
+
+def _masthead_resumes(lines: list[str], i: int) -> int | None:
+    """Index of a masthead line that comes after line ``i`` (an agenda item, "Resolution adopted by ...",
+    "[on the report ...]") before anything that opens a title or the body; None if none does."""
+    seen = 0
+    for k in range(i + 1, len(lines)):
+        t = lines[k]
+        if not t.strip():
+            continue
+        seen += 1
+        if seen > RESUME_LOOKAHEAD or is_formula(t) or TITLE.match(t) or KIND.search(t) or SUBMITTED.match(t) \
+                or NOTE_BY.match(t) or OPENS_BODY.match(t):
+            return None
+        if fact_role(t) in RESUMING_ROLES:
+            return k
+    return None
 
 
 def _first_line(lines: list[str], i: int) -> int | None:
@@ -459,7 +490,7 @@ def facts(lines: list[str], roles: list[str | None]) -> dict[str, Any]:
     if items:
         f["agenda_items"] = items
     adopted = " ".join(by_role.get("adopted", []))
-    m = re.match(rf"^(Resolution|Decision)s?\s+adopted\s+by\s+the\s+(.+?)(?:\s+on\s+(\d{{1,2}}\s+(?:{G.MONTHS})\s+\d{{4}}))?$", adopted)
+    m = re.match(rf"^{ADOPTED_PHRASE}(.+?)(?:{G.GAP}on\s+(\d{{1,2}}\s+(?:{G.MONTHS})\s+\d{{4}}))?$", adopted)
     if m:
         f["document_type"] = m.group(1).lower()
         f["organ"] = m.group(2).strip()

@@ -199,6 +199,40 @@ def test_an_opener_misread_by_one_letter_still_opens_a_preambular_paragraph(tmp_
     assert len(doc["preamble"]) == 3 and doc["operative"] == []
 
 
+@pytest.mark.parametrize("first, spoilt", [
+    # typewriter_poor A/RES/78/205 (seed 14): "Recalling that" read "Recailira “hat"
+    ("Guided by the purposes and principles of the Charter of the United Nations,\n\n",
+     "Recailira \u201chat internally displaced pers ng are persons r f persons whe\n"
+     "have been forced or obliged te flee or to leave their homes cr places cf habitual\n"
+     "reciden\u2018e, ic parti wlay at oa recut t rat riert a oildthe ff t t armed cnt. *,\n"),
+    # typewriter_poor A/RES/78/184: "Expressing deep concern" read "Expressiriq deep concern"
+    ("Recalling its previous annual resolutions on the work of the Office,\n\n",
+     "Expressiriq deep concern that the number of people who are forcibly displaced\n"
+     "has reached a new record,\n"),
+    # the spoilt opener is the first paragraph after the formula
+    ("", "Recailira \u201chat internally displaced persons are persons who have been forced to flee,\n"),
+])
+def test_a_paragraph_before_preambular_openers_is_preambular_whatever_ocr_made_of_its_opener(tmp_path, first, spoilt):
+    """No numbering on the page: a paragraph after which the text still shows preambular openers is
+    preambular too (they precede operative ones), and the paragraphs after it are not merged into it."""
+    body = (first + spoilt + "\n"
+            "Deeply disturbed by the alarmingly high numbers of internally displaced persons,\n\n"
+            "Recalling the very large number of persons displaced by disasters,\n")
+    doc = clean(tmp_path, body)
+    assert doc["operative"] == []
+    assert [p["text"].split()[0] for p in doc["preamble"]][-2:] == ["Deeply", "Recalling"]
+    assert len(doc["preamble"]) == (4 if first else 3)
+
+
+def test_an_unnumbered_operative_paragraph_stays_operative_when_no_opener_follows(tmp_path):
+    """Must not change: a decision's body after its preamble (no numbers, no opener after it)."""
+    body = ("Recalling its resolution 79/1,\n\n"
+            "Decides to include in the provisional agenda of its eighty-first session the item;\n\n"
+            "Requests the Secretary-General to report thereon.\n")
+    doc = clean(tmp_path, body)
+    assert len(doc["preamble"]) == 1 and len(doc["operative"]) == 2
+
+
 def test_a_continuation_line_is_not_cut_without_a_layout_break(tmp_path):
     """No blank line (the layout saw no indent or gap): a line starting with a misread-looking word
     stays in its paragraph."""

@@ -160,7 +160,7 @@ def blocks(work: WorkText) -> list[Block]:
         current = opening
     prev_end = opening.end if opening else None
     last_break: int | None = None  # where the layout last showed a paragraph break inside ``current``
-    for s, e, attrs in main:
+    for k, (s, e, attrs) in enumerate(main):
         line = text[s:e]
         blank_before = prev_end is not None and text.count("\n", prev_end, s) >= 2
         ended = prev_end is not None and bool(re.search(r"[.;:]\d{0,3}$", text[:prev_end].rstrip()))
@@ -196,7 +196,7 @@ def blocks(work: WorkText) -> list[Block]:
         if (lost_one and expected_op == 1 and current is not None and current.role == "preamble" and blank_before
                 and re.search(r"[,;:]\d{0,3}$", text[current.start:current.end].rstrip())
                 and re.match(r"^\s*[A-Z][a-z]", line) and not is_preamble_opening(line)
-                and not is_misread_opening(line)):
+                and not is_misread_opening(line) and not _preamble_follows(text, main, k)):
             current = Block("operative", s, e, num="1", text_start=s)  # its "1." lost: the layout's break
             out.append(current)
             op_blocks.append(current)
@@ -219,6 +219,13 @@ def blocks(work: WorkText) -> list[Block]:
                 continue
         if not op_blocks and _starts_preamble(text, current, line, attrs, blank_before) and (
                 numbered or is_preamble_opening(line) or (blank_before and is_misread_opening(line))):
+            current = Block("preamble", s, e, text_start=s)
+            out.append(current)
+            continue
+        if (not op_blocks and not numbered and (current is None or blank_before)
+                and _starts_unnumbered(text, current, line, blank_before) and _preamble_follows(text, main, k)):
+            # an opener OCR spoilt past reading ("Recailira “hat ...") where the layout shows a paragraph:
+            # preambular paragraphs still follow, and none follows an operative one
             current = Block("preamble", s, e, text_start=s)
             out.append(current)
             continue
@@ -261,6 +268,23 @@ def _starts_unnumbered(text: str, current: Block | None, line: str, blank_before
     if current.role in ("operative", "item") and current.num is None or current.role == "item":
         return blank_before and bool(re.search(r"[.;:]\d{0,3}$", so_far)) and bool(re.match(r"^\s*[A-Z]", line)) \
             and not _ITEM.match(line)
+    return False
+
+
+def _preamble_follows(text: str, body: list[tuple[int, int, dict[str, Any]]], k: int) -> bool:
+    """Does a preambular paragraph start after line ``k``, before any numbered operative one?
+
+    Preambular paragraphs precede operative ones, so a paragraph after which the text still shows
+    a preambular opener after a comma ("...displaced persons," / "Deeply disturbed ...") is no
+    operative paragraph, whatever OCR made of its own opening word.
+    """
+    for j in range(k + 1, len(body)):
+        line = text[body[j][0]:body[j][1]]
+        if _OPERATIVE.match(line):
+            return False
+        before = text[body[j - 1][0]:body[j - 1][1]].rstrip()
+        if is_preamble_opening(line) and re.search(r"[,;:]\d{0,3}$", before):
+            return True
     return False
 
 
