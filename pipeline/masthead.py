@@ -29,6 +29,8 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from rapidfuzz.distance import Levenshtein
+
 from . import grammar as G
 
 if TYPE_CHECKING:
@@ -106,8 +108,26 @@ def _clean(s: str) -> str:
     return " ".join(s.split())
 
 
+FORMULA_WORDS = 5  # "The Economic and Social Council,"
+FORMULA_MISREAD = 2  # letters a scan may spoil in the formula line and leave it known
+
+
+def misread_formula(line: str) -> bool:
+    """The formula alone on its line with a letter or two misread: "The General Assembl}:,", "The Genera1 Assembly,".
+
+    Its punctuation after the last word is dropped; what is left must be "The" and an organ's name
+    within ``FORMULA_MISREAD`` edits (a line of at most ``FORMULA_WORDS`` words opening with "The").
+    """
+    t = line.strip()
+    if not t.startswith("Th") or not 2 <= len(t.split()) <= FORMULA_WORDS:
+        return False
+    core = re.sub(r"[^A-Za-z]+$", "", t)
+    return any(Levenshtein.distance(core, f"The {o}", score_cutoff=FORMULA_MISREAD) <= FORMULA_MISREAD
+               for o in G.ORGANS)
+
+
 def is_formula(line: str) -> bool:
-    return bool(FORMULA.match(line) or FORMULA_OPENING.match(line))
+    return bool(FORMULA.match(line) or FORMULA_OPENING.match(line) or misread_formula(line))
 
 
 def fact_role(t: str) -> str | None:
@@ -390,7 +410,7 @@ def body_start(work: WorkText) -> int:
         return 0
     ln = work.lines[head.body]
     line = texts[head.body]
-    if FORMULA.match(line):
+    if FORMULA.match(line) or misread_formula(line):
         return ln.end
     m = FORMULA_OPENING.match(line)
     if m:

@@ -133,7 +133,7 @@ def blocks(work: WorkText) -> list[Block]:
         s, e, _ = body[0]
         line = text[s:e]
         fm = masthead.FORMULA_OPENING.match(line)
-        if FORMULA.match(line):
+        if FORMULA.match(line) or masthead.misread_formula(line):
             out.append(Block("formula", s, e))
             body = body[1:]
         elif fm:  # "The General Assembly, recalling ..., decides ...": a decision's sentence
