@@ -41,6 +41,7 @@ def iso_date(day: str, month: str, year: str) -> str:
 # whose words are fixed, a gap is spaces, or one such glyph with spaces or none on either side.
 SPECK = r"[*\u00b7\u2022'`\u2018\u2019\u201c\u201d^~\u00b0\u00a2.,:;_|]"
 GAP = rf"(?:\s*{SPECK}\s*|\s+)"
+LINE_END = rf"(?:\s*{SPECK})?\s*$"  # a line's end, a speck after its last word allowed ("on 10 October 2018.")
 
 
 def phrase(words: str) -> str:

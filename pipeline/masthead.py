@@ -56,12 +56,15 @@ AGENDA = re.compile(
     rf"^\s*(?:Agenda{G.GAP}[Ii]tems?|Items?){G.GAP}(\w.*?)(?:\s+of\s+the\s+(?:provisional|preliminary|revised)\s+agenda)?\s*({MARK})?\s*$")
 ADOPTED_PHRASE = rf"(Resolution|Decision)s?{G.GAP}{G.phrase('adopted by the')}{G.GAP}"  # its words a scan's specks may part
 ADOPTED_BY = re.compile(
-    rf"^\s*{ADOPTED_PHRASE}([A-Z][A-Za-z ]+?)(?:{G.GAP}on(?:\s+(\d{{1,2}}\s+(?:{G.MONTHS})\s+\d{{4}}))?)?\s*$")
+    rf"^\s*{ADOPTED_PHRASE}([A-Z][A-Za-z ]+?)(?:{G.GAP}on(?:\s+(\d{{1,2}}\s+(?:{G.MONTHS})\s+\d{{4}}))?)?{G.LINE_END}")
 # "Resolution adopted by the General Assembly on" whose date a scan's line break put on the next line.
 ADOPTED_ON = re.compile(r"\s(?:on)\s*$")
-ON_DATE = re.compile(rf"^\s*on\s+(\d{{1,2}}\s+(?:{G.MONTHS})\s+\d{{4}})\s*$")
+ON_DATE = re.compile(rf"^\s*on\s+(\d{{1,2}}\s+(?:{G.MONTHS})\s+\d{{4}}){G.LINE_END}")
+ADOPTION_DATE = re.compile(rf"^\s*\d{{1,2}}\s+(?:{G.MONTHS})\s+\d{{4}}{G.LINE_END}")  # its line after "... on"
 # A scan may read the opening bracket as "f" and "of" as "6f" ("for the report 6f the First Committee").
-REPORT = re.compile(rf"^\s*(?:[\[{{|]|f(?=o[nr]\s))\s*(?:o[nr]{G.GAP}the{G.GAP}(?:report|recommendation){G.GAP}[o6]f|{G.phrase('without reference to')})", re.I)
+# After its bracket, "on" may be misread too ("[an the report of ..."): the bracket and the words after say enough.
+REPORT = re.compile(rf"^\s*(?:[\[{{|]\s*(?:[a-z0]{{2}}{G.GAP}the{G.GAP}(?:report|recommendation){G.GAP}[o6]f"
+                    rf"|{G.phrase('without reference to')})|f(?=o[nr]\s)o[nr] the (?:report|recommendation) [o6]f)", re.I)
 SC_NUMBER = re.compile(r"^\s*Resolution\s+(\d{3,5}\s*\(\d{4}\))\s*$")
 SC_ADOPTED = re.compile(
     rf"^\s*Adopted\s+by\s+the\s+(Security Council)\s+at\s+its\s+(\d+(?:st|nd|rd|th)\s+meeting),?\s+on\s+"
@@ -213,7 +216,7 @@ def read(lines: list[str]) -> Head:
             i += 1
             if role == "adopted" and ADOPTED_ON.search(t):  # "... General Assembly on" / "26 October 2018"
                 nxt = _first_line(lines, i)
-                if nxt is not None and G.DATE_LINE.match(lines[nxt]):
+                if nxt is not None and ADOPTION_DATE.match(lines[nxt]):
                     roles[nxt] = "adopted"
                     i = nxt + 1
             continue
@@ -286,17 +289,18 @@ RESUME_LOOKAHEAD = 8  # non-blank lines a title block and the agenda item's titl
 
 def _masthead_resumes(lines: list[str], i: int) -> int | None:
     """Index of a masthead line that comes after line ``i`` (an agenda item, "Resolution adopted by ...",
-    "[on the report ...]") before anything that opens a title or the body; None if none does."""
+    "[on the report ...]"), or of a resolution's numbered title ("79/228. Towards ..."), before anything
+    that opens a draft's title or the body; None if none does."""
     seen = 0
     for k in range(i + 1, len(lines)):
         t = lines[k]
         if not t.strip():
             continue
         seen += 1
-        if seen > RESUME_LOOKAHEAD or is_formula(t) or TITLE.match(t) or KIND.search(t) or SUBMITTED.match(t) \
+        if seen > RESUME_LOOKAHEAD or is_formula(t) or KIND.search(t) or SUBMITTED.match(t) \
                 or NOTE_BY.match(t) or OPENS_BODY.match(t):
             return None
-        if fact_role(t) in RESUMING_ROLES:
+        if fact_role(t) in RESUMING_ROLES or TITLE.match(t):  # a resolution's title opens with its number
             return k
     return None
 
@@ -510,7 +514,7 @@ def facts(lines: list[str], roles: list[str | None]) -> dict[str, Any]:
     if items:
         f["agenda_items"] = items
     adopted = " ".join(by_role.get("adopted", []))
-    m = re.match(rf"^{ADOPTED_PHRASE}(.+?)(?:{G.GAP}on\s+(\d{{1,2}}\s+(?:{G.MONTHS})\s+\d{{4}}))?$", adopted)
+    m = re.match(rf"^{ADOPTED_PHRASE}(.+?)(?:{G.GAP}on\s+(\d{{1,2}}\s+(?:{G.MONTHS})\s+\d{{4}}))?{G.LINE_END}", adopted)
     if m:
         f["document_type"] = m.group(1).lower()
         f["organ"] = m.group(2).strip()
