@@ -72,10 +72,12 @@ SC_ADOPTED = re.compile(
 # A speck a scan reads as a stop or a quote before the number (". 73/8. Necessity ...") is no part of it;
 # the full stop after the number a scan may read as a comma ("79/154, Trafficking in women").
 SPECK_BEFORE_NUMBER = r"(?:[.,:;'\u2018\u2019`]\s+)?"
-TITLE = re.compile(r"^\s*" + SPECK_BEFORE_NUMBER + r"(?:Resolution\s+|Decision\s+)?(\d{1,4}/(?:\d{1,4}|\u2026|\.\.\.)(?:\s*[A-Z]\b)?)(?:\.|,(?=\s+[A-Z]))?\s+(\S.*)$")
+# A resolution's title ends with no stop: a speck a scan reads after it ("... for Refugees.") is no part of it.
+SPECK_AFTER_TITLE = r"(?:\s*[.,;:*\u00b7])?\s*$"
+TITLE = re.compile(r"^\s*" + SPECK_BEFORE_NUMBER + r"(?:Resolution\s+|Decision\s+)?(\d{1,4}/(?:\d{1,4}|\u2026|\.\.\.)(?:\s*[A-Z]\b)?)(?:\.|,(?=\s+[A-Z]))?\s+(\S.*?)" + SPECK_AFTER_TITLE)
 # The structure stage's reading of a title block it has cut: "Resolution 80/37. Title", "80/37. Title";
 # a decision's number ("Decision 80/512. ...") stays part of the title there.
-RESOLUTION_TITLE = re.compile(r"^\s*" + SPECK_BEFORE_NUMBER + r"(?:Resolution\s+)?(\d{1,4}/(?:\d{1,4}|\u2026|\.\.\.)(?:\s*[A-Z]\b)?)(?:\.|,(?=\s+[A-Z]))?\s+(\S.*)$")
+RESOLUTION_TITLE = re.compile(r"^\s*" + SPECK_BEFORE_NUMBER + r"(?:Resolution\s+)?(\d{1,4}/(?:\d{1,4}|\u2026|\.\.\.)(?:\s*[A-Z]\b)?)(?:\.|,(?=\s+[A-Z]))?\s+(\S.*?)" + SPECK_AFTER_TITLE)
 # What the document says it is, closing its sponsors' statement.
 KIND = re.compile(
     rf"(?P<kind>(?:revised\s+)?draft\s+(?:resolution|decision)s?"

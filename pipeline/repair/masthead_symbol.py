@@ -37,6 +37,7 @@ from ..worktext import Proposal, WorkText
 from .engine import EXACT_KINDS, RepairContext, rule
 HEAD_LINES = 25  # the masthead is within the first page's first lines
 SLASH_LOOKALIKES = "vVlI1|\\"
+SLASH_SPECKS = ".,"  # in the symbol's head a slash a scan broke reads as a stop or a comma: "A.RES/78/260"
 _TOKEN = re.compile(r"\S+")
 _SLASH = "[/" + re.escape(SLASH_LOOKALIKES) + "]"  # a slash as read: itself or a lookalike
 _TAIL = re.compile(_SLASH + r"\d{1,4}" + _SLASH + r"\d{1,4}$")  # "/73/3", "v73/3"
@@ -92,7 +93,7 @@ _SERIES = sorted(G.SYMBOL_SERIES, key=len, reverse=True)
 
 def _heads(head: str) -> list[tuple[list[str], int]]:
     """The head's parts ("A", "RES") with each way a slash may have been misread or lost, and its cost."""
-    spots = [k for k, c in enumerate(head) if c in SLASH_LOOKALIKES][:6]
+    spots = [k for k, c in enumerate(head) if c in SLASH_LOOKALIKES + SLASH_SPECKS][:6]
     out = []
     for n in range(len(spots) + 1):
         for chosen in itertools.combinations(spots, n):
