@@ -160,6 +160,7 @@ def test_a_series_lost_is_restored_only_with_the_organ_and_flagged():
     ("Avres/73/3", "A/RES/73/3"), ("A\\/RES/73/3", "A/RES/73/3"), ("AlRES/80/37", "A/RES/80/37"),
     ("AIRES/79/16", "A/RES/79/16"), ("AvrREs/73/6", "A/RES/73/6"),
     ("A.RES/78/260", "A/RES/78/260"), ("A,RES/79/16", "A/RES/79/16"),  # bilevel200: a broken slash read as a stop
+    ("AV/RES/78/61", "A/RES/78/61"),  # typewriter_poor: the slash read twice, as a "V" and as itself
 ])
 def test_symbol_candidates_from_known_confusions(read, want):
     assert candidates(read)[0][0] == want

@@ -98,6 +98,11 @@ def _heads(head: str) -> list[tuple[list[str], int]]:
     for n in range(len(spots) + 1):
         for chosen in itertools.combinations(spots, n):
             parts = "".join("/" if k in chosen else c for k, c in enumerate(head)).split("/")
+            beside_slash = any("/" in head[max(0, k - 1):k] + head[k + 1:k + 2] for k in chosen)
+            if beside_slash and parts[-1] and "" in parts:
+                # a slash read twice, as itself and a lookalike beside it: "AV/RES" ("A\/RES" as Tesseract saw it)
+                out.append(([p for p in parts if p], 1))
+                continue
             if all(parts):
                 out.append((parts, 0))
                 if len(parts[0]) == 2 and parts[0][0] == parts[0][1] and parts[0][0] in _SERIES:
