@@ -41,7 +41,15 @@ def iso_date(day: str, month: str, year: str) -> str:
 # whose words are fixed, a gap is spaces, or one such glyph with spaces or none on either side.
 SPECK = r"[*\u00b7\u2022'`\u2018\u2019\u201c\u201d^~\u00b0\u00a2.,:;_|]"
 GAP = rf"(?:\s*{SPECK}\s*|\s+)"
-LINE_END = rf"(?:\s*{SPECK})?\s*$"  # a line's end, a speck after its last word allowed ("on 10 October 2018.")
+LINE_END = rf"(?:\s*{SPECK})?\s*$"
+# A date with a scan's speck between its parts ("22 December. 2023"); read it with date_parts().
+SPECKED_DATE = rf"\d{{1,2}}{GAP}(?:{MONTHS}){GAP}\d{{4}}"
+
+
+def date_parts(text: str) -> tuple[str, str, str]:
+    """("22", "December", "2023") of "22 December. 2023" or "22 December 2023"."""
+    day, month, year = re.match(rf"(\d{{1,2}}){GAP}({MONTHS}){GAP}(\d{{4}})", text.strip()).groups()
+    return day, month, year  # a line's end, a speck after its last word allowed ("on 10 October 2018.")
 
 
 def phrase(words: str) -> str:

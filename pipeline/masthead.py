@@ -56,11 +56,11 @@ AGENDA = re.compile(
     rf"^\s*(?:Agenda{G.GAP}[Ii]tems?|Items?){G.GAP}(\w.*?)(?:\s+of\s+the\s+(?:provisional|preliminary|revised)\s+agenda)?\s*({MARK})?\s*$")
 ADOPTED_PHRASE = rf"(Resolution|Decision)s?{G.GAP}{G.phrase('adopted by the')}{G.GAP}"  # its words a scan's specks may part
 ADOPTED_BY = re.compile(
-    rf"^\s*{ADOPTED_PHRASE}([A-Z][A-Za-z ]+?)(?:{G.GAP}on(?:\s+(\d{{1,2}}\s+(?:{G.MONTHS})\s+\d{{4}}))?)?{G.LINE_END}")
+    rf"^\s*{ADOPTED_PHRASE}([A-Z][A-Za-z ]+?)(?:{G.GAP}on(?:\s+({G.SPECKED_DATE}))?)?{G.LINE_END}")
 # "Resolution adopted by the General Assembly on" whose date a scan's line break put on the next line.
 ADOPTED_ON = re.compile(r"\s(?:on)\s*$")
-ON_DATE = re.compile(rf"^\s*on\s+(\d{{1,2}}\s+(?:{G.MONTHS})\s+\d{{4}}){G.LINE_END}")
-ADOPTION_DATE = re.compile(rf"^\s*\d{{1,2}}\s+(?:{G.MONTHS})\s+\d{{4}}{G.LINE_END}")  # its line after "... on"
+ON_DATE = re.compile(rf"^\s*on\s+({G.SPECKED_DATE}){G.LINE_END}")
+ADOPTION_DATE = re.compile(rf"^\s*{G.SPECKED_DATE}{G.LINE_END}")  # its line after "... on"
 # A scan may read the opening bracket as "f" and "of" as "6f" ("for the report 6f the First Committee").
 # After its bracket, "on" may be misread too ("[an the report of ..."): the bracket and the words after say enough.
 REPORT = re.compile(rf"^\s*(?:[\[{{|]\s*(?:[a-z0]{{2}}{G.GAP}the{G.GAP}(?:report|recommendation){G.GAP}[o6]f"
@@ -70,14 +70,14 @@ SC_ADOPTED = re.compile(
     rf"^\s*Adopted\s+by\s+the\s+(Security Council)\s+at\s+its\s+(\d+(?:st|nd|rd|th)\s+meeting),?\s+on\s+"
     rf"(\d{{1,2}}\s+(?:{G.MONTHS})\s+\d{{4}})\.?\s*$")
 # A speck a scan reads as a stop or a quote before the number (". 73/8. Necessity ...") is no part of it;
-# the full stop after the number a scan may read as a comma ("79/154, Trafficking in women").
+# the full stop after the number a scan may read as a comma or a semicolon ("79/154, Trafficking in women").
 SPECK_BEFORE_NUMBER = r"(?:[.,:;'\u2018\u2019`]\s+)?"
 # A resolution's title ends with no stop: a speck a scan reads after it ("... for Refugees.") is no part of it.
 SPECK_AFTER_TITLE = r"(?:\s*[.,;:*\u00b7])?\s*$"
-TITLE = re.compile(r"^\s*" + SPECK_BEFORE_NUMBER + r"(?:Resolution\s+|Decision\s+)?(\d{1,4}/(?:\d{1,4}|\u2026|\.\.\.)(?:\s*[A-Z]\b)?)(?:\.|,(?=\s+[A-Z]))?\s+(\S.*?)" + SPECK_AFTER_TITLE)
+TITLE = re.compile(r"^\s*" + SPECK_BEFORE_NUMBER + r"(?:Resolution\s+|Decision\s+)?(\d{1,4}/(?:\d{1,4}|\u2026|\.\.\.)(?:\s*[A-Z]\b)?)(?:\.|[,;:](?=\s+[A-Z]))?\s+(\S.*?)" + SPECK_AFTER_TITLE)
 # The structure stage's reading of a title block it has cut: "Resolution 80/37. Title", "80/37. Title";
 # a decision's number ("Decision 80/512. ...") stays part of the title there.
-RESOLUTION_TITLE = re.compile(r"^\s*" + SPECK_BEFORE_NUMBER + r"(?:Resolution\s+)?(\d{1,4}/(?:\d{1,4}|\u2026|\.\.\.)(?:\s*[A-Z]\b)?)(?:\.|,(?=\s+[A-Z]))?\s+(\S.*?)" + SPECK_AFTER_TITLE)
+RESOLUTION_TITLE = re.compile(r"^\s*" + SPECK_BEFORE_NUMBER + r"(?:Resolution\s+)?(\d{1,4}/(?:\d{1,4}|\u2026|\.\.\.)(?:\s*[A-Z]\b)?)(?:\.|[,;:](?=\s+[A-Z]))?\s+(\S.*?)" + SPECK_AFTER_TITLE)
 # What the document says it is, closing its sponsors' statement.
 KIND = re.compile(
     rf"(?P<kind>(?:revised\s+)?draft\s+(?:resolution|decision)s?"
@@ -516,12 +516,12 @@ def facts(lines: list[str], roles: list[str | None]) -> dict[str, Any]:
     if items:
         f["agenda_items"] = items
     adopted = " ".join(by_role.get("adopted", []))
-    m = re.match(rf"^{ADOPTED_PHRASE}(.+?)(?:{G.GAP}on\s+(\d{{1,2}}\s+(?:{G.MONTHS})\s+\d{{4}}))?{G.LINE_END}", adopted)
+    m = re.match(rf"^{ADOPTED_PHRASE}(.+?)(?:{G.GAP}on\s+({G.SPECKED_DATE}))?{G.LINE_END}", adopted)
     if m:
         f["document_type"] = m.group(1).lower()
         f["organ"] = m.group(2).strip()
         if m.group(3):
-            f["adopted"] = G.iso_date(*G.DATE.search(m.group(3)).groups())
+            f["adopted"] = G.iso_date(*G.date_parts(m.group(3)))
     for t in by_role.get("sc-number", []):
         f["number"] = SC_NUMBER.match(t).group(1)
         f["document_type"] = "resolution"
