@@ -191,6 +191,10 @@ NOT_OPENERS = frozenset({"During", "Including", "Following", "Regarding", "Conce
 BEFORE_PARTICIPLE = frozenset({"also", "further", "again", "once", "still", "now"})
 
 
+# A speck a scan reads before a paragraph's first word (". Concerned about ..."): no part of its opening.
+LEADING_SPECK = re.compile(r"^\s*[.,\u00b7\u2022*^~\u00b0]\s*(?=[A-Z])")
+
+
 def is_preamble_opening(line: str) -> bool:
     """Does the line open a preambular paragraph ("Recalling ...", "Deeply concerned ...")?"""
     m = re.match(r"^\s*([A-Z][a-z]+(?:-[a-z]+)?)\b", line)
@@ -203,7 +207,9 @@ def is_preamble_opening(line: str) -> bool:
 
 
 # An operative verb adopting what follows ("Adopts the following declaration:"): an annex starts.
-ADOPTS_FOLLOWING = re.compile(r"\b(?:[Aa]dopts|[Aa]pproves|[Ee]ndorses|[Pp]roclaims)\b[^.;]*\bfollowing\b[^.;]*:\s*$")
+# Within one sentence: a stop before a small letter ("approved. by", a scan's speck) ends none.
+_IN_SENTENCE = r"(?:[^.;]|[.;](?=\s*[a-z]))*"
+ADOPTS_FOLLOWING = re.compile(rf"\b(?:[Aa]dopts|[Aa]pproves|[Ee]ndorses|[Pp]roclaims)\b{_IN_SENTENCE}\bfollowing\b{_IN_SENTENCE}:\s*$")
 
 # ---------------------------------------------------------------- numbering
 # An operative (or annex) paragraph's number opening its line: "1. ", "12." alone.

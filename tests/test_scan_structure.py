@@ -224,6 +224,28 @@ def test_a_paragraph_before_preambular_openers_is_preambular_whatever_ocr_made_o
     assert len(doc["preamble"]) == (4 if first else 3)
 
 
+def test_a_speck_before_an_opener_still_opens_a_preambular_paragraph(tmp_path):
+    """bilevel200 A/RES/73/8 (seed 17): ". Concerned about ..." (a speck read as a stop before the opener)."""
+    body = ("Recalling the statements of the Heads of State or Government,\n\n"
+            ". Concerned about the continued promulgation and application of laws,\n\n"
+            "Taking note of declarations and resolutions of different intergovernmental forums,\n\n"
+            "1. Decides to remain seized of the matter.\n")
+    doc = clean(tmp_path, body)
+    assert len(doc["preamble"]) == 3 and len(doc["operative"]) == 1
+
+
+def test_a_speck_in_the_adopting_sentence_still_starts_the_annex(tmp_path):
+    """bilevel200 A/RES/73/3 (seed 17): "... declaration approved. by the high-level meeting ...:" (a speck
+    read as a stop) still adopts what follows; the declaration is annexed, not a second operative paragraph."""
+    body = ("Adopts the following political declaration approved. by the high-level meeting on 26 September 2018:\n\n"
+            "Political declaration of the high-level meeting\n\n"
+            "We, Heads of State and Government,\n\n"
+            "1. Reaffirm our commitment;\n")
+    doc = clean(tmp_path, body)
+    assert len(doc["operative"]) == 1 and len(doc["annexes"]) == 1
+    assert doc["annexes"][0]["title"] == "Political declaration of the high-level meeting"
+
+
 def test_an_unnumbered_operative_paragraph_stays_operative_when_no_opener_follows(tmp_path):
     """Must not change: a decision's body after its preamble (no numbers, no opener after it)."""
     body = ("Recalling its resolution 79/1,\n\n"

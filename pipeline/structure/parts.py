@@ -36,13 +36,15 @@ _CLOSING = G.CLOSING
 _ORGAN_SERIES = G.RESOLUTION_SERIES
 
 
-is_preamble_opening = G.is_preamble_opening
+def is_preamble_opening(line: str) -> bool:
+    """The grammar's opener, after a speck a scan may read before it (". Concerned about ...")."""
+    return G.is_preamble_opening(G.LEADING_SPECK.sub("", line, count=1))
 
 
 def is_misread_opening(line: str) -> bool:
     """Does the line open with a known preambular opener misread by one letter ("Conéerned" for
     "Concerned", "Recal1ing")?  Only for a line the layout already shows opening a paragraph."""
-    m = re.match(r"^\s*(\S{6,})", line)
+    m = re.match(r"^\s*(\S{6,})", G.LEADING_SPECK.sub("", line, count=1))
     if not m or not m.group(1)[0].isupper():
         return False
     word = m.group(1).rstrip(",;:")
