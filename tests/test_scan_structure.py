@@ -224,6 +224,37 @@ def test_a_paragraph_before_preambular_openers_is_preambular_whatever_ocr_made_o
     assert len(doc["preamble"]) == (4 if first else 3)
 
 
+def test_a_misread_first_number_and_a_long_opener_misread_twice(tmp_path):
+    """bilevel200 A/RES/78/304 (seed 17), a first page: "Mindful" read "Afindful", and paragraph 1's
+    number read "l." with no "2." on the page to place it by."""
+    body = ("Reaffirming the general principles underlying the financing of peacekeeping operations,\n\n"
+            "Afindful of the fact that it is essential to provide the Force with the financial resources\n"
+            "necessary to enable it to fulfil its responsibilities,\n\n"
+            "l. Requests the Secretary-General to entrust the Head of Mission with the\n"
+            "task of formulating future budget proposals\n")
+    doc = clean(tmp_path, body)
+    assert [p["text"].split()[0] for p in doc["preamble"]] == ["Reaffirming", "Afindful"]
+    assert [(p["num"], p["text"].split()[0]) for p in doc["operative"]] == [("1", "Requests")]
+
+
+@pytest.mark.parametrize("line", [
+    "I. General provisions",                        # a roman part heading, no operative verb after it
+    "l. the task of formulating budget proposals",  # no capital verb
+])
+def test_what_only_looks_like_a_misread_number_is_no_operative_number(tmp_path, line):
+    body = f"Reaffirming the general principles,\n\n{line}\n"
+    doc = clean(tmp_path, body)
+    assert not any(p["num"] == "1" for p in doc["operative"])
+
+
+@pytest.mark.parametrize("verb", ["Encourages", "Welcomes", "Notes"])
+def test_an_operative_verb_is_no_misread_opener(tmp_path, verb):
+    """No numbering: "Encourages" is one letter from "Encouraged", but an operative verb's "-s" is no misread."""
+    body = f"Recalling its resolution 79/1,\n\n{verb} all States to cooperate;\n"
+    doc = clean(tmp_path, body)
+    assert len(doc["preamble"]) == 1 and len(doc["operative"]) == 1
+
+
 def test_a_speck_before_an_opener_still_opens_a_preambular_paragraph(tmp_path):
     """bilevel200 A/RES/73/8 (seed 17): ". Concerned about ..." (a speck read as a stop before the opener)."""
     body = ("Recalling the statements of the Heads of State or Government,\n\n"

@@ -41,14 +41,23 @@ def is_preamble_opening(line: str) -> bool:
     return G.is_preamble_opening(G.LEADING_SPECK.sub("", line, count=1))
 
 
+# From this length an opener may have two letters misread ("Afindful" for "Mindful", "Expressiriq"): an
+# operative verb is three edits from its participle ("Notes"/"Noting", "Welcomes"/"Welcoming").
+MISREAD_LONG = 7
+
+
 def is_misread_opening(line: str) -> bool:
-    """Does the line open with a known preambular opener misread by one letter ("Conéerned" for
-    "Concerned", "Recal1ing")?  Only for a line the layout already shows opening a paragraph."""
+    """Does the line open with a known preambular opener misread by a letter, or two in a long word
+    ("Conéerned" for "Concerned", "Recal1ing", "Afindful")?  Only for a line the layout already shows
+    opening a paragraph."""
     m = re.match(r"^\s*(\S{6,})", G.LEADING_SPECK.sub("", line, count=1))
     if not m or not m.group(1)[0].isupper():
         return False
     word = m.group(1).rstrip(",;:")
-    return any(Levenshtein.distance(word, o, score_cutoff=1) <= 1 for o in G.PREAMBULAR_OPENERS if abs(len(o) - len(word)) <= 1)
+    most = 1 if len(word) < MISREAD_LONG else 2
+    # an operative verb's "-s" is no misread letter of a participle ("Encourages" is not "Encouraged")
+    return any(Levenshtein.distance(word, o, score_cutoff=most) <= most
+               for o in G.PREAMBULAR_OPENERS if abs(len(o) - len(word)) <= most and (o[-1] == "s" or word[-1] != "s"))
 
 
 @dataclass
@@ -146,7 +155,8 @@ def blocks(work: WorkText) -> list[Block]:
 
     annex_at = _annex_start(text, body, opening)
     main, annexed = body[:annex_at], body[annex_at:]
-    nums = [int(m.group(2)) for s, e, _ in main if (m := _OPERATIVE.match(text[s:e]))]
+    numbers = _numbers(text, main)
+    nums = [n[0] for n in numbers if n]
     # The numbering starts at 1; OCR may have lost that "1." (then it starts at 2, and paragraph 1
     # begins where the layout shows the first paragraph that opens like no preambular one).
     lost_one = 1 not in nums and 2 in nums
@@ -173,8 +183,8 @@ def blocks(work: WorkText) -> list[Block]:
         if closing is not None:
             closing.end = e
             continue
-        m = _OPERATIVE.match(line)
-        if m and int(m.group(2)) == expected_op + 1 and not _more_operative(main, s, expected_op, text) and (
+        m = numbers[k]
+        if m and m[0] == expected_op + 1 and not _more_operative(main, s, expected_op, text) and (
                 expected_op > 1 or lost_one):
             # the number the sequence wanted was lost: paragraph ``expected_op`` began at the last
             # break the layout showed in the paragraph before, if there was one
@@ -184,10 +194,10 @@ def blocks(work: WorkText) -> list[Block]:
                 out.append(lost)
                 op_blocks.append(lost)
             expected_op += 1
-        if m and int(m.group(2)) == expected_op and (
+        if m and m[0] == expected_op and (
             expected_op > 1 or current is None or current.role != "operative"
         ):
-            current = Block("operative", s, e, num=m.group(2), text_start=s + m.end())
+            current = Block("operative", s, e, num=str(m[0]), text_start=s + m[1])
             if current.text_start == e:
                 current.text_start = None  # number alone on its line: text follows
             out.append(current)
@@ -271,6 +281,30 @@ def _starts_unnumbered(text: str, current: Block | None, line: str, blank_before
         return blank_before and bool(re.search(r"[.;:]\d{0,3}$", so_far)) and bool(re.match(r"^\s*[A-Z]", line)) \
             and not _ITEM.match(line)
     return False
+
+
+def _numbers(text: str, body: list[tuple[int, int, dict[str, Any]]]) -> list[tuple[int, int] | None]:
+    """Each line's operative number (the number, where its text starts in the line), or None.
+
+    A number as printed ("3. "), or one a scan misread ("l. Requests", "1, Decides": a "1" read as a
+    letter, a stop read as a comma) where it is the number the sequence wants next, after a paragraph
+    that ended, before an operative verb.
+    """
+    out: list[tuple[int, int] | None] = []
+    last, ended = 0, True
+    for s, e, _ in body:
+        line = text[s:e]
+        m = _OPERATIVE.match(line)
+        if m:
+            out.append((int(m.group(2)), m.end()))
+            last = int(m.group(2))
+        else:
+            mm = G.MISREAD_OPERATIVE_NUMBER.match(line)
+            value = G.misread_number(mm.group(2)) if mm and ended else None
+            out.append((value, mm.end()) if value == last + 1 else None)
+            last = value if value == last + 1 else last
+        ended = bool(re.search(r"[.,;:]\d{0,3}$", line.rstrip()))
+    return out
 
 
 def _preamble_follows(text: str, body: list[tuple[int, int, dict[str, Any]]], k: int) -> bool:
