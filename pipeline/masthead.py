@@ -45,7 +45,7 @@ FORMULA = re.compile(
     r"|Assembly|Conference|Commission[\w ]*)\s*[,;:.]?\s*\*?\s*$")  # ";" "." a scan's misread comma
 FORMULA_OPENING = re.compile(rf"^\s*The\s+({ORGANS}|Council|Assembly|Conference),\s+(?=[a-z])")
 SYMBOL_AT_END = re.compile(rf"(?:^|\s)({G.SYMBOL}(?:\s\(\d{{4}}\))?)({MARK})?\s*$")
-UN_LINE = re.compile(r"^\s*United Nations\s*$")
+UN_LINE = re.compile(rf"^\s*{G.phrase('United Nations')}{G.LINE_END}")
 ORGAN_AT_START = re.compile(rf"^\s*({ORGANS}|Special Political and Decolonization Committee)\b")
 COMMITTEE = re.compile(
     r"^\s*((?:First|Second|Third|Fourth|Fifth|Sixth) Committee|Special Political and Decolonization Committee"
@@ -63,8 +63,10 @@ ON_DATE = re.compile(rf"^\s*on\s+({G.SPECKED_DATE}){G.LINE_END}")
 ADOPTION_DATE = re.compile(rf"^\s*{G.SPECKED_DATE}{G.LINE_END}")  # its line after "... on"
 # A scan may read the opening bracket as "f" and "of" as "6f" ("for the report 6f the First Committee").
 # After its bracket, "on" may be misread too ("[an the report of ..."): the bracket and the words after say enough.
+# Its bracket lost, the line still names a committee and closes with its report's symbol in brackets.
 REPORT = re.compile(rf"^\s*(?:[\[{{|]\s*(?:[a-z0]{{2}}{G.GAP}the{G.GAP}(?:report|recommendation){G.GAP}[o6]f"
-                    rf"|{G.phrase('without reference to')})|f(?=o[nr]\s)o[nr] the (?:report|recommendation) [o6]f)", re.I)
+                    rf"|{G.phrase('without reference to')})|f(?=o[nr]\s)o[nr] the (?:report|recommendation) [o6]f"
+                    rf"|on the (?:report|recommendation) of the\s.*\bCommittee\b.*[)\]}}]\s*$)", re.I)
 SC_NUMBER = re.compile(r"^\s*Resolution\s+(\d{3,5}\s*\(\d{4}\))\s*$")
 SC_ADOPTED = re.compile(
     rf"^\s*Adopted\s+by\s+the\s+(Security Council)\s+at\s+its\s+(\d+(?:st|nd|rd|th)\s+meeting),?\s+on\s+"
@@ -118,15 +120,15 @@ FORMULA_MISREAD = 2  # letters a scan may spoil in the formula line and leave it
 
 
 def misread_formula(line: str) -> bool:
-    """The formula alone on its line with a letter or two misread: "The General Assembl}:,", "The Genera1 Assembly,".
+    """The formula alone on its line with a letter or two misread: "The General Assembl}:,", "the General Assembly,".
 
     Its punctuation after the last word is dropped; what is left must be "The" and an organ's name
     within ``FORMULA_MISREAD`` edits (a line of at most ``FORMULA_WORDS`` words opening with "The").
     """
     t = line.strip()
-    if not t.startswith("Th") or not 2 <= len(t.split()) <= FORMULA_WORDS:
+    if not t[:2].lower() == "th" or not 2 <= len(t.split()) <= FORMULA_WORDS:
         return False
-    core = re.sub(r"[^A-Za-z]+$", "", t)
+    core = re.sub(r"[^A-Za-z]+$", "", "T" + t[1:])  # "the General Assembly,": its capital misread
     return any(Levenshtein.distance(core, f"The {o}", score_cutoff=FORMULA_MISREAD) <= FORMULA_MISREAD
                for o in G.ORGANS)
 
@@ -285,13 +287,12 @@ def read(lines: list[str]) -> Head:
     return head
 
 
-RESUMING_ROLES = frozenset({"agenda", "adopted", "report", "sc-number", "sc-adopted"})
 RESUME_LOOKAHEAD = 8  # non-blank lines a title block and the agenda item's title may span
 
 
 def _masthead_resumes(lines: list[str], i: int) -> int | None:
-    """Index of a masthead line that comes after line ``i`` (an agenda item, "Resolution adopted by ...",
-    "[on the report ...]"), or of a resolution's numbered title ("79/228. Towards ..."), before anything
+    """Index of the next masthead line after line ``i`` (an agenda item, "Resolution adopted by ...",
+    "[on the report ...]", any line a role knows), or of a resolution's numbered title ("79/228. Towards ..."), before anything
     that opens a draft's title or the body; None if none does."""
     seen = 0
     for k in range(i + 1, len(lines)):
@@ -302,7 +303,7 @@ def _masthead_resumes(lines: list[str], i: int) -> int | None:
         if seen > RESUME_LOOKAHEAD or is_formula(t) or KIND.search(t) or SUBMITTED.match(t) \
                 or NOTE_BY.match(t) or OPENS_BODY.match(t):
             return None
-        if fact_role(t) in RESUMING_ROLES or TITLE.match(t):  # a resolution's title opens with its number
+        if fact_role(t) or TITLE.match(t):  # a resolution's title opens with its number
             return k
     return None
 
