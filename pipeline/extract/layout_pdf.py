@@ -37,6 +37,7 @@ BASELINE_TOL = 0.22  # glyphs whose baselines differ less share a row
 SUPER_MAX_RATIO = 0.82  # a superscript is at most this size of its host row
 SUPER_MIN_RAISE = 0.12  # ... and its baseline is raised at least this much
 SUPER_MAX_RAISE = 0.75  # ... and at most this much
+OCR_SUPER_MAX_RAISE = 1.2  # ... or this much, for a marker the scan's ink showed raised
 COLUMN_GAP = 2.5  # a horizontal gap wider than this splits a row into lines
 SPACE_GAP = 0.25  # a gap wider than this between characters is a space
 ZONE_GAP = 0.8  # furniture is separated from the text by at least this gap
@@ -176,6 +177,9 @@ def _attach_superscripts(rows: list[list[Glyph]]) -> list[list[Glyph]]:
         small = max(g.size for g in row)
         x0, x1 = min(g.x0 for g in row), max(g.x1 for g in row)
         known = all(g.superscript for g in row)  # OCR already saw these raised in the image
+        # a scan's marker, raised in its own line's ink: a typewriter rolls it up by half a line,
+        # more than its small type's size (a Courier page set small measures "4.5 pt")
+        most = OCR_SUPER_MAX_RAISE if known and all(g.conf is not None for g in row) else SUPER_MAX_RAISE
         best = None
         for j in range(i + 1, min(i + 4, len(rows))):
             host = merged[j]
@@ -183,7 +187,7 @@ def _attach_superscripts(rows: list[list[Glyph]]) -> list[list[Glyph]]:
                 continue
             hs, hb = med_size(host), med_base(host)
             raise_ = hb - med_base(row)
-            if raise_ > SUPER_MAX_RAISE * hs:
+            if raise_ > most * hs:
                 break
             if not known and (small > SUPER_MAX_RATIO * hs or raise_ < SUPER_MIN_RAISE * hs):
                 continue
@@ -438,7 +442,31 @@ def _find_footnote_rule(page: PageLayout, lines: list[RawLine], body: float,
         if ocr and below[0].size < body - 0.6 and _OCR_NOTE_TEXT.match(below[0].text) \
                 and not _furniture_grammar(below[0].text):
             return y, y1  # a poor scan lost the raised number altogether: small text starting a sentence
+        if ocr and below[0].size <= body and (_starts_note(below[0]) or _OCR_NOTE_START.match(below[0].text)) \
+                and not _furniture_grammar(below[0].text) and _set_tighter(lines, y, body):
+            return y, y1  # typed notes: the body's size, but set closer than the body's lines
     return None
+
+
+def _set_tighter(lines: list[RawLine], y: float, body: float) -> bool:
+    """Are the lines just below ``y`` set closer than the body's lines above it (or is there one line
+    only, at the page's foot)?  A typewriter types its notes in the body's size, single-spaced under a
+    body set wider; text running on under an underlined heading keeps the body's pitch.
+    """
+    def steps(run: list[RawLine]) -> list[float]:
+        return sorted(b.baseline - a.baseline for a, b in zip(run, run[1:]) if 0.5 * body < b.baseline - a.baseline < 2.5 * body)
+
+    text = [ln for ln in lines if not ln.is_rule and ln.zone is None and not _furniture_grammar(ln.text)]
+    above = steps([ln for ln in text if ln.bottom <= y and abs(ln.size - body) <= 1][-8:])
+    notes = []
+    for ln in (ln for ln in text if ln.top > y):
+        if notes and ln.top - notes[-1].bottom > 2.5 * body:
+            break  # the page's foot
+        notes.append(ln)
+    if len(notes) == 1:
+        return True
+    below = steps(notes[:6])
+    return len(above) >= 2 and bool(below) and below[len(below) // 2] < 0.92 * above[len(above) // 2]
 
 
 def _zone_gap(lines: list[RawLine], below: float, body: float, margin: float, min_gap: float) -> float:
@@ -468,6 +496,7 @@ def _note_like(ln: RawLine, body: float, margin: float) -> bool:
 # A note's raised number a poor scan reduced to a speck: OCR reads a quote mark or a dot glued to the
 # note's first word ("‘Resolution S-10/2.").
 _OCR_NOTE_TEXT = re.compile(r"\W{0,2}[A-Z][a-z]+[ ,.]")  # a note's first word: "Official Records", "Resolution S-10/2."
+_OCR_NOTE_START = re.compile(r"\W{0,2}[A-Z0-9]")  # a note's text, or its symbol: "A/79/272."
 _OCR_NUMBER_JUNK = re.compile(r"[\u2018\u2019'`.,]\s?[A-Z][a-z]")
 
 
@@ -500,7 +529,7 @@ def assign_zones(pages: list[PageLayout], body: float) -> str | None:
     min_gap = ZONE_GAP * body
     # Footnotes first: below a rule, the notes are the small lines at the text's left; what a
     # scanned logo or QR code gives between them and the footer must not join them.
-    margin0 = _margin([ln for p in pages for ln in p.lines], body)
+    margin0 = _margin([ln for p in pages for ln in p.lines], body, near=True)
     for p in pages:
         rule = _find_footnote_rule(p, p.lines, body, margin0)
         if rule is None:
@@ -635,10 +664,22 @@ def _mark_masthead(page: PageLayout, lines: list[RawLine], body: float) -> None:
             lines[index[k]].zone = "masthead"
 
 
-def _margin(lines: list[RawLine], body: float) -> float:
+def _margin(lines: list[RawLine], body: float, near: bool = False) -> float:
+    """The text's left margin; ``near``: on OCR pages, the edge most lines share, lines within a point
+    and a half of each other counting as one edge."""
     xs = Counter(round(ln.x0) for ln in lines if abs(ln.size - body) <= 0.6)
     if not xs:
         return min((ln.x0 for ln in lines), default=0.0)
+    if near and all(g.conf is not None for ln in lines for g in ln.glyphs[:1]):
+        # OCR boxes wander by a point or so: the lines of one edge fall on neighbouring points
+        # (123, 124, 125), and a short column elsewhere (a masthead's) outnumbered each
+        groups: list[list[int]] = []
+        for x in sorted(xs):
+            if groups and x - groups[-1][-1] <= 1.5:
+                groups[-1].append(x)
+            else:
+                groups.append([x])
+        return float(max(groups, key=lambda g: (sum(xs[x] for x in g), -g[0]))[0])
     # the left edge most lines share (continuation lines), not the indented first lines
     common = xs.most_common(3)
     return min(x for x, n in common if n >= common[0][1] * 0.3)

@@ -10,7 +10,8 @@ cannot say where a note begins.  The typeset page still does, in any typeface:
 * a note ends where its sentence does and its line stops short: when the line
   before ends with a full stop (or a closing bracket or quote) and the first
   word of this line would have fitted after it, this line was not wrapped from
-  it, so it begins a note of its own.
+  it, so it begins a note of its own.  When its first two words would have
+  fitted, no full stop is needed (a photocopy loses a small one: "sect. A").
 
     "United Nations, Treaty Series, vol. 2225, No. 39574."   (short, full stop)
     "Ibid., vol. 2237, No. 39574."                           -> a note of its own
@@ -62,11 +63,11 @@ def zones(work: WorkText) -> list[list[int]]:
             and all(_ocr_read(work, work.lines[i].start, work.lines[i].end) for i in z)]
 
 
-def _first_word_width(text: str, bbox: list[float]) -> float:
-    """The width of a line's first word and a space before it, by the line's own pitch."""
+def _first_word_width(text: str, bbox: list[float], words: int = 1) -> float:
+    """The width of a line's first ``words`` words and a space before each, by the line's own pitch."""
     text = text.strip()
     pitch = (bbox[2] - bbox[0]) / max(1, len(text))
-    return pitch * (len(text.split()[0]) + 1)
+    return pitch * sum(len(w) + 1 for w in text.split()[:words])
 
 
 def note_starts(work: WorkText, zone: list[int], right: float, continued: bool = False) -> list[ZoneStart]:
@@ -95,7 +96,9 @@ def note_starts(work: WorkText, zone: list[int], right: float, continued: bool =
             continue
         prev, pbox = texts[k - 1], boxes[k - 1]
         pitch = (pbox[2] - pbox[0]) / max(1, len(prev))
-        if prev.endswith(TERMINAL) and pbox[2] + _first_word_width(text, box) < right - pitch:
+        room = right - pitch - pbox[2]
+        if prev.endswith(TERMINAL) and _first_word_width(text, box) < room \
+                or len(text.split()) > 1 and _first_word_width(text, box, 2) < room:
             out.append(ZoneStart(zone[k], False))
     return out
 

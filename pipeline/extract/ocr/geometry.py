@@ -50,11 +50,14 @@ def line_columns(data: dict, words: list[int], gap: float, band_bottom: float) -
     return parts
 
 
-def _size_factor(text: str) -> float:
+ASCENDER = 0.69  # an ascender's (or capital's) height over the font size; 0.46 an x-height, 0.22 a descender
+
+
+def size_factor(text: str) -> float:
     """Word height as a fraction of the font size, from its letters' shapes."""
     asc = any(c in ASCENDING or c.isupper() for c in text)
     desc = any(c in DESCENDING for c in text)
-    return (0.69 if asc else 0.46) + (0.22 if desc else 0.0)
+    return (ASCENDER if asc else 0.46) + (0.22 if desc else 0.0)
 
 
 def line_metrics(data: dict, idx: list[int]) -> tuple[float, float]:
@@ -64,7 +67,7 @@ def line_metrics(data: dict, idx: list[int]) -> tuple[float, float]:
         text = data["text"][i].strip()
         if len(text) < 2:
             continue
-        sizes.append(data["height"][i] / _size_factor(text))
+        sizes.append(data["height"][i] / size_factor(text))
     size = statistics.median(sizes) if sizes else max(data["height"][i] for i in idx) / 0.9
     for i in idx:
         text = data["text"][i].strip()

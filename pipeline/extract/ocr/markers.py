@@ -14,8 +14,8 @@ import numpy as np
 from PIL import Image
 
 from pipeline import grammar as G
-from pipeline.extract.ocr.geometry import (DESCENDING, MASTHEAD_COLUMN_GAP, find_rules, ink_baseline, line_columns,
-                                          line_metrics, word_rows)
+from pipeline.extract.ocr.geometry import (ASCENDER, DESCENDING, MASTHEAD_COLUMN_GAP, find_rules,
+                                          ink_baseline, line_columns, line_metrics, word_rows)
 from pipeline.extract.ocr.graphics import BAND, masthead_scraps, text_height
 
 INK_LEVEL = 165  # grey below this is ink (a blurred scan's thin strokes stay above 140)
@@ -34,9 +34,24 @@ def _clusters(ink: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(np.nonzero(d == 1)[0].tolist(), np.nonzero(d == -1)[0].tolist()))
 
 
+def _glyph_rows(sub: np.ndarray, size: float) -> np.ndarray:
+    """The rows with ink of a column run, less speck-sized pieces above or below in the same columns
+    (a photocopy's dust under a raised "2" made it reach the baseline); all rows if all are specks."""
+    rows = np.nonzero(sub.any(axis=1))[0]
+    if rows.size == 0:
+        return rows
+    runs = np.split(rows, np.nonzero(np.diff(rows) > 1)[0] + 1)
+    kept = []
+    for run in runs:
+        cols = np.nonzero(sub[run[0]:run[-1] + 1].any(axis=0))[0]
+        if run.size > 0.12 * size or cols[-1] - cols[0] + 1 > 0.12 * size:
+            kept.append(run)
+    return np.concatenate(kept) if kept else rows
+
+
 def _raised_digit(crop: np.ndarray, y0: int, cx0: int, cx1: int, size: float, base: float,
                   min_raise: float = 0.22):
-    rows = np.nonzero(crop[:, cx0:cx1].any(axis=1))[0]
+    rows = _glyph_rows(crop[:, cx0:cx1], size)
     ctop, cbot = y0 + rows[0], y0 + rows[-1] + 1
     raised = cbot < base - min_raise * size
     tall = (cbot - ctop) >= 0.33 * size  # a digit; a quote mark is shorter
@@ -144,8 +159,32 @@ def _ends_in_number(text: str) -> bool:
     return digits == len(text) or text[-digits - 1].isdigit() or text[-digits - 1] in "/-‑–"
 
 
-def _small_beside_neighbours(data: dict, idx: list[int], pos: int, tail) -> bool:
-    """A marker standing alone is smaller than, and raised above, a word beside it."""
+def _closes_quote(data: dict, idx: list[int], pos: int) -> bool:
+    """Does word ``pos`` of the line end with the closing quote of a quotation its line opened?
+    ("“National human rights institutions”": the raised ” is the quote Tesseract read, no marker.)"""
+    word = data["text"][idx[pos]].rstrip(".,;:)")
+    if not word.endswith(("\u201d", '"')):
+        return False
+    before = " ".join([data["text"][j] for j in idx[:pos]] + [word[:-1]])
+    return before.count("\u201c") > before.count("\u201d") or (word.endswith('"') and before.count('"') % 2 == 1)
+
+
+def _beyond_its_text(ink: np.ndarray, box: tuple[int, int, int, int], tail, text: str, size: float,
+                     base: float) -> bool:
+    """Is the raised ink at a number's end a glyph more than Tesseract read there?  "2022" whose box
+    holds five glyphs, the last raised: a marker "1" the reading dropped, not the year's last digit.
+
+    Glyphs are counted as runs of ink columns left of the raised one: touching glyphs count as one,
+    so a doubt keeps the number whole.
+    """
+    left, top = box[0], box[1]
+    crop = ink[max(0, int(top - 0.1 * size)):int(base + 0.3 * size), max(0, left - 2):tail[0]]
+    glyphs = [c for c in _clusters(crop) if not _speck(crop, *c, size)] if crop.size else []
+    return len(glyphs) >= len(text.strip())
+
+
+def _small_beside_neighbours(data: dict, idx: list[int], pos: int, tail, size: float) -> bool:
+    """A marker standing alone is smaller than, and raised above, a word beside it (``size``: the line's)."""
     x0, top, x1, bottom, _ = tail
     for j in (pos + 1, pos - 1):
         if 0 <= j < len(idx):
@@ -154,7 +193,9 @@ def _small_beside_neighbours(data: dict, idx: list[int], pos: int, tail) -> bool
             if len(text) < 2 or not any(c.isalnum() for c in text):
                 continue
             n_bottom, n_height = data["top"][n] + data["height"][n], data["height"][n]
-            if (bottom - top) >= 0.8 * n_height:
+            # against a full letter's height, not the neighbour's alone: "in" is only an x-height tall
+            # (its dot lost), and a typewriter's raised digit is about that tall
+            if (bottom - top) >= 0.8 * max(n_height, ASCENDER * size):
                 return False
             return any(c in DESCENDING for c in text) or bottom < n_bottom - 0.15 * n_height
     return False
@@ -276,14 +317,17 @@ def _row_markers(ink: np.ndarray, data: dict, idx: list[int], size: float, base:
             unsure = float(data["conf"][i]) < 10 and not (
                 data["text"][i].strip() in RAISED_PUNCTUATION and box[1] + box[3] < base - 0.3 * size)
             if (box[1] + box[3] > base - 0.15 * size or unsure
-                    or not _small_beside_neighbours(data, idx, pos, tail)):
+                    or not _small_beside_neighbours(data, idx, pos, tail, size)):
                 continue
-        elif tail[4] == "tail" and (_ends_in_number(data["text"][i])
+        elif tail[4] == "tail" and ((_ends_in_number(data["text"][i])
+                                     and not _beyond_its_text(ink, box, tail, data["text"][i], size, base))
                                     or G.BARCODE_WORD.match(data["text"][i].strip())):
             continue  # a number's own digits; a barcode's closing asterisk (a non-digit in the
             # marker strip throws Tesseract's reading of the other crops out of step)
         elif tail[4] == "head" and pos > 0:
             continue  # a raised start is a footnote's number only at the start of its line
+        if tail[4] == "tail" and _closes_quote(data, idx, pos):
+            continue
         markers.append({"word": i, "box": list(map(int, tail[:4])), "whole": tail[4] == "whole",
                         "head": tail[4] == "head"})
     markers += _unread_marks(ink, data, idx, size, base, {m["word"] for m in markers})
@@ -312,6 +356,10 @@ def _named_crops(image: Image.Image, ink: np.ndarray, data: dict, rules: list, m
             if h < 0.8 * data["height"][n] and top + h < metrics[other][1] - 0.12 * nsize and h >= 0.33 * nsize:
                 markers.append({"word": i, "box": [left, top, left + w, top + h], "whole": True, "head": False})
             break
+        else:
+            after = _after_word(data, rows, metrics, bases, key, i)
+            if after is not None:
+                markers.append({"word": i, "box": [left, top, left + w, top + h], "whole": True, "head": False})
     # Tesseract may give a raised digit both as the tail of a word and as a word of its own
     wholes = [m["box"] for m in markers if m["whole"]]
     markers = [m for m in markers if m["whole"] or not any(_overlap(m["box"], b) for b in wholes)]
@@ -323,6 +371,26 @@ def _named_crops(image: Image.Image, ink: np.ndarray, data: dict, rules: list, m
         m["one"] = is_one_stroke(ink[y0:y1, x0:x1])
     crops = [marker_crop(image, tuple(m["box"])) for m in markers]
     return {"version": ANALYSIS_VERSION, "rules": rules, "markers": markers, "baselines": bases}, crops
+
+
+def _after_word(data: dict, rows: dict, metrics: dict, bases: dict[str, float], key: tuple, i: int) -> int | None:
+    """The word a one-word line ``i`` stands just after, raised and small, as a marker does: a text
+    line's marker Tesseract put on a line of its own ("Principles), ³" read as a line "7")."""
+    left, top, w, h = data["left"][i], data["top"][i], data["width"][i], data["height"][i]
+    for other, oidx in rows.items():
+        if other == key:
+            continue
+        size, base = metrics[other]
+        base = bases.get(",".join(map(str, other)), base)
+        for n in oidx:
+            n_top, n_h = data["top"][n], data["height"][n]
+            if not (0 <= left - (data["left"][n] + data["width"][n]) <= 1.5 * size
+                    and top < n_top + n_h and top + h > n_top - 0.4 * size):  # it may rise above the capitals
+                continue
+            if 0.33 * size <= h < 0.8 * max(n_h, ASCENDER * size) and top + h < base - 0.22 * size:
+                return n
+            return None
+    return None
 
 
 def name_markers(analysis: dict, data: dict, texts: list[str]) -> dict:

@@ -91,7 +91,30 @@ def marker_strip(crops: list[Image.Image]) -> tuple[Image.Image, list[tuple[int,
     return strip, slots
 
 
+# The heights a marker crop (72 px of ink) is read at, in turn, a crop read as nothing read again at the
+# next: a photocopy's blocky enlarged digit that Tesseract's line model reads as nothing (or as another
+# digit) at one height it reads at another.
+READ_SCALES = tuple(float(v) for v in os.environ.get("S14_SCALES", "1,0.5,0.4").split(","))
+
+
 def read_markers(pages: list[list[Image.Image]], lang: str) -> list[list[str]]:
+    """Small raised digits, each crop read at the first of :data:`READ_SCALES`, then those read as nothing
+    again at the next: all pages' crops of one height in one Tesseract call."""
+    found = [[""] * len(crops) for crops in pages]
+    for k in READ_SCALES:
+        todo = [[j for j, t in enumerate(texts) if not t] for texts in found]
+        if not any(todo):
+            break
+        again = _read_strips([[crops[j] if k == 1 else crops[j].resize(
+            (max(1, round(crops[j].width * k)), max(1, round(crops[j].height * k))), Image.LANCZOS)
+            for j in js] for crops, js in zip(pages, todo)], lang)
+        for texts, js, read in zip(found, todo, again):
+            for j, t in zip(js, read):
+                texts[j] = t
+    return found
+
+
+def _read_strips(pages: list[list[Image.Image]], lang: str) -> list[list[str]]:
     """Read small raised digits: one strip per page, all pages in one Tesseract call.
 
     Tesseract reads each strip as one line of digits; its character boxes say
