@@ -126,15 +126,21 @@ def misread_formula(line: str) -> bool:
     within ``FORMULA_MISREAD`` edits (a line of at most ``FORMULA_WORDS`` words opening with "The").
     """
     t = line.strip()
-    if not t[:2].lower() == "th" or not 2 <= len(t.split()) <= FORMULA_WORDS:
-        return False
+    if not t[:2].lower() == "th" or not 2 <= len(t.split()) <= FORMULA_WORDS or t[-1:].isdigit():
+        return False  # "the General Assembly,1": a paragraph's line with its marker
     core = re.sub(r"[^A-Za-z]+$", "", "T" + t[1:])  # "the General Assembly,": its capital misread
     return any(Levenshtein.distance(core, f"The {o}", score_cutoff=FORMULA_MISREAD) <= FORMULA_MISREAD
                for o in G.ORGANS)
 
 
 def is_formula(line: str) -> bool:
-    return bool(FORMULA.match(line) or FORMULA_OPENING.match(line) or misread_formula(line))
+    return bool(FORMULA.match(line) or FORMULA_OPENING.match(line))
+
+
+def _formula_at(lines: list[str], k: int) -> bool:
+    """Is line ``k`` the formula: as printed, or misread where it stands as a block of its own (after a
+    blank line; a paragraph's line "the General Assembly," runs on from the line before)?"""
+    return is_formula(lines[k]) or (misread_formula(lines[k]) and (k == 0 or not lines[k - 1].strip()))
 
 
 def fact_role(t: str) -> str | None:
@@ -188,7 +194,7 @@ def read(lines: list[str]) -> Head:
         if not t.strip():
             i += 1
             continue
-        if is_formula(t):
+        if _formula_at(lines, i):
             body = i
             break
         role = fact_role(t)
@@ -253,7 +259,7 @@ def read(lines: list[str]) -> Head:
             roles[nxt] = "doctype"
             body = _first_line(lines, nxt + 1)
             break
-        if not any(roles[:i]) and not any(is_formula(x) for x in lines[i:]):
+        if not any(roles[:i]) and not any(_formula_at(lines, k) for k in range(i, n)):
             body = i  # no masthead, no formula: a fragment, all body
             break
         later = _masthead_resumes(lines, i)
@@ -274,7 +280,7 @@ def read(lines: list[str]) -> Head:
     head = Head(roles=roles, body=body)
     for k in range(body, n):
         if lines[k].strip():
-            roles[k] = "formula" if k == body and is_formula(lines[k]) else "body"
+            roles[k] = "formula" if k == body and _formula_at(lines, k) else "body"
     head.facts = facts(lines, roles)
     tl = [lines[k] for k in range(n) if roles[k] == "title"]
     if tl:
@@ -300,7 +306,7 @@ def _masthead_resumes(lines: list[str], i: int) -> int | None:
         if not t.strip():
             continue
         seen += 1
-        if seen > RESUME_LOOKAHEAD or is_formula(t) or KIND.search(t) or SUBMITTED.match(t) \
+        if seen > RESUME_LOOKAHEAD or _formula_at(lines, k) or KIND.search(t) or SUBMITTED.match(t) \
                 or NOTE_BY.match(t) or OPENS_BODY.match(t):
             return None
         if fact_role(t) or TITLE.match(t):  # a resolution's title opens with its number
@@ -319,7 +325,7 @@ def _agenda_title(lines: list[str], roles: list[str | None], i: int) -> int:
     start = i
     while i < len(lines) and lines[i].strip():
         t = lines[i]
-        if fact_role(t) or is_formula(t) or SUBMITTED.match(t) or KIND.search(t) or NOTE_BY.match(t):
+        if fact_role(t) or _formula_at(lines, i) or SUBMITTED.match(t) or KIND.search(t) or NOTE_BY.match(t):
             break
         if i > start and _sponsorish(t) and not _blocks(lines):
             break  # no blank lines to go by: a list of names starts the sponsors
@@ -346,7 +352,7 @@ def _agenda_title_after_gap(lines: list[str], roles: list[str | None], i: int) -
             for j in taken:
                 roles[j] = "agenda-title"
             return taken[-1] + 1
-        if role or is_formula(t) or TITLE.match(t) or KIND.search(t) or NOTE_BY.match(t) or SUBMITTED.match(t):
+        if role or _formula_at(lines, k) or TITLE.match(t) or KIND.search(t) or NOTE_BY.match(t) or SUBMITTED.match(t):
             break
         taken.append(k)
         k += 1
@@ -363,12 +369,12 @@ def _statement_end(lines: list[str], i: int) -> int | None:
         k = i
         if SUBMITTED.match(lines[i]).group("by") is not None or lines[i].rstrip().endswith(","):
             # "Draft resolution submitted by the Vice-Chair of the Committee, / Weronika Garbacz (Poland)"
-            while k + 1 < len(lines) and lines[k + 1].strip() and _blocks(lines) and not is_formula(lines[k + 1]):
+            while k + 1 < len(lines) and lines[k + 1].strip() and _blocks(lines) and not _formula_at(lines, k + 1):
                 k += 1
         return k
     k = i
     while k < len(lines) and lines[k].strip() and k - i < 12:
-        if fact_role(lines[k]) or is_formula(lines[k]):
+        if fact_role(lines[k]) or _formula_at(lines, k):
             return None
         if KIND.search(lines[k]) and (":" in lines[k] or k > i or lines[k].strip().lower().startswith(("draft", "amendment", "revised"))):
             return k
@@ -379,7 +385,7 @@ def _statement_end(lines: list[str], i: int) -> int | None:
 def _title_block(lines: list[str], roles: list[str | None], i: int) -> int | None:
     """Title lines from ``i``: to the formula, a block break (when the next block opens the body), or a paragraph."""
     k = i
-    has_formula = any(is_formula(t) for t in lines[i:])
+    has_formula = any(_formula_at(lines, j) for j in range(i, len(lines)))
     while k < len(lines):
         t = lines[k]
         if not t.strip():
@@ -387,11 +393,11 @@ def _title_block(lines: list[str], roles: list[str | None], i: int) -> int | Non
                 return _first_line(lines, k)
             k += 1
             continue
-        if is_formula(t) or (k > i and (OPENS_BODY.match(t) or fact_role(t) in ("sc-adopted",))):
+        if _formula_at(lines, k) or (k > i and (OPENS_BODY.match(t) or fact_role(t) in ("sc-adopted",))):
             return k
         if k > i and not lines[k - 1].strip() and re.fullmatch(r"\s*(?:[A-Z]|[IVX]{1,4})\s*", t):
             # a part of a document of several resolutions ("A", "Budget appropriations for 2026"): no title
-            while k < len(lines) and not is_formula(lines[k]):
+            while k < len(lines) and not _formula_at(lines, k):
                 if lines[k].strip():
                     roles[k] = "other"
                 k += 1
@@ -417,7 +423,7 @@ def body_start(work: WorkText) -> int:
         return 0
     ln = work.lines[head.body]
     line = texts[head.body]
-    if FORMULA.match(line) or misread_formula(line):
+    if FORMULA.match(line) or (misread_formula(line) and head.roles[head.body] == "formula"):
         return ln.end
     m = FORMULA_OPENING.match(line)
     if m:

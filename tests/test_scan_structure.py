@@ -356,6 +356,19 @@ def test_the_formula_with_its_comma_misread_still_opens_the_preamble(tmp_path, f
     assert [p["text"][:10] for p in doc["preamble"]] == ["Recalling ", "Recognizin"] and doc["operative"] == []
 
 
+@pytest.mark.parametrize("line", ["the General Assembly,", "the General Assembly,1"])
+def test_a_paragraphs_line_that_reads_like_a_misread_formula_is_no_formula(tmp_path, line):
+    """Must not change: a page without the formula (a second page) where a paragraph's line is
+    "the General Assembly," runs on from the line before; only a block of its own is a misread formula."""
+    body = ("Recalling its resolutions 77/22 of 7 December 2022 on the establishment of a zone,\n\n"
+            "Recalling also the recommendations of the Final Document of the Tenth Special Session of\n"
+            f"{line}\n\n"
+            "Noting the initiatives taken by countries of the region,\n")
+    doc = clean_resolution(tmp_path, body)
+    assert [p["text"].split()[0] for p in doc["preamble"]] == ["Recalling", "Recalling", "Noting"]
+    assert "Special Session of the General Assembly," in doc["preamble"][1]["text"]
+
+
 def test_a_sentence_running_over_a_page_break_stays_one_paragraph(tmp_path):
     """A/RES/79/23: "... Production and" at a page's foot, "Stockpiling of ..." atop the next. The page
     break looks like a layout break, and "Stockpiling" like an opener, but the words had not ended."""

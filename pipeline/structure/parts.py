@@ -144,7 +144,7 @@ def blocks(work: WorkText) -> list[Block]:
         s, e, _ = body[0]
         line = text[s:e]
         fm = masthead.FORMULA_OPENING.match(line)
-        if FORMULA.match(line) or masthead.misread_formula(line):
+        if FORMULA.match(line) or (masthead.misread_formula(line) and roles.get(body_at) == "formula"):
             out.append(Block("formula", s, e))
             body = body[1:]
         elif fm:  # "The General Assembly, recalling ..., decides ...": a decision's sentence
