@@ -215,15 +215,16 @@ ADOPTS_FOLLOWING = re.compile(rf"\b(?:[Aa]dopts|[Aa]pproves|[Ee]ndorses|[Pp]rocl
 # An operative (or annex) paragraph's number opening its line: "1. ", "12." alone.
 # Groups: the indentation, the number.
 OPERATIVE_NUMBER = re.compile(r"^(\s*)(\d{1,3})\.(?=\s|$)\s*")
-# An operative number a scan misread, before an operative verb ("l. Requests", "1, Decides", "ll. Urges"):
-# digits and their lookalikes, a stop or a comma.  Read with misread_number().
-MISREAD_OPERATIVE_NUMBER = re.compile(r"^(\s*)([0-9lI|!O]{1,3})[.,]\s+(?=[A-Z][a-z]+s\b)")
+# An operative number a scan misread, before an operative verb ("l. Requests", "1, Decides", "ll. Urges",
+# "2 Decides"): digits and their lookalikes with a stop or a comma, or digits whose stop was lost.
+# Read with misread_number().
+MISREAD_OPERATIVE_NUMBER = re.compile(r"^(\s*)([0-9lI|!O]{1,3}[.,]|\d{1,3}(?=\s))\s+(?=[A-Z][a-z]+s\b)")
 _DIGIT_LOOKALIKES = str.maketrans("lI|!O", "1111" + "0")
 
 
 def misread_number(token: str) -> int | None:
     """The number a misread token stands for ("l" -> 1, "ll" -> 11, "1O" -> 10); None if it is no number."""
-    digits = token.translate(_DIGIT_LOOKALIKES)
+    digits = token.rstrip(".,").translate(_DIGIT_LOOKALIKES)
     return int(digits) if digits.isdigit() and not digits.startswith("0") else None
 
 

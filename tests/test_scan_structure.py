@@ -237,6 +237,16 @@ def test_a_misread_first_number_and_a_long_opener_misread_twice(tmp_path):
     assert [(p["num"], p["text"].split()[0]) for p in doc["operative"]] == [("1", "Requests")]
 
 
+def test_a_number_whose_stop_was_lost_after_a_heading_is_placed_by_the_sequence(tmp_path):
+    """sans_poor A/RES/78/250 (seed 17): "2 Decides ..." (the stop lost) after a heading between paragraphs."""
+    body = ("Recalling its resolution 67/286 of 28 June 2013,\n\n"
+            "1. Endorses the conclusions and recommendations of the Advisory Committee;\n\n"
+            "Revised budget estimates for the period from 1 July 2023 to 30 June 2024\n\n"
+            "2 Decides to appropriate to the special account the amount of 866,865,700 dollars;\n")
+    doc = clean(tmp_path, body)
+    assert [(p["num"], p["text"].split()[0]) for p in doc["operative"]] == [("1", "Endorses"), ("2", "Decides")]
+
+
 @pytest.mark.parametrize("line", [
     "I. General provisions",                        # a roman part heading, no operative verb after it
     "l. the task of formulating budget proposals",  # no capital verb

@@ -287,13 +287,16 @@ def _numbers(text: str, body: list[tuple[int, int, dict[str, Any]]]) -> list[tup
     """Each line's operative number (the number, where its text starts in the line), or None.
 
     A number as printed ("3. "), or one a scan misread ("l. Requests", "1, Decides": a "1" read as a
-    letter, a stop read as a comma) where it is the number the sequence wants next, after a paragraph
-    that ended, before an operative verb.
+    letter, a stop read as a comma, "2 Decides": the stop lost) where it is the number the sequence wants
+    next, after a paragraph that ended or a layout break (a heading between: "Revised budget estimates"),
+    before an operative verb.
     """
     out: list[tuple[int, int] | None] = []
-    last, ended = 0, True
+    last, ended, prev_end = 0, True, None
     for s, e, _ in body:
         line = text[s:e]
+        ended = ended or (prev_end is not None and text.count("\n", prev_end, s) >= 2)  # or the layout's break
+        prev_end = e
         m = _OPERATIVE.match(line)
         if m:
             out.append((int(m.group(2)), m.end()))
