@@ -30,6 +30,9 @@ sans300            the text re-set the same way in a sans serif face (Liberation
                    with Arial; DejaVu Sans), 300 dpi grey: the third typeface of the marker targets
 sans_poor          the sans serif re-set, then a 200 dpi bilevel photocopy with specks as bilevel200, its
                    threshold lower (grey 110-150: thinner strokes, small print breaking up)
+fax                a fax in standard mode: 204 dpi across, 98 down (rendered at 204 dpi, rows averaged
+                   to 98), blur sigma 0.3-0.6, threshold at grey 120-160, a few dark specks (0.02-0.06%),
+                   stored 1 bit (CCITT G4) with its two resolutions
 =================  ======================================================================
 
     python3 bench/scan_families.py --out /tmp/fam --families clean300,bilevel200 A_RES_80_37
@@ -46,7 +49,7 @@ import pypdfium2 as pdfium
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 FAMILIES = ("clean300", "bilevel200", "dpi150", "noise_blur", "jpeg30", "skew3", "turned90", "turned180",
-            "eroded", "bled", "typewriter", "typewriter_poor", "sans300", "sans_poor")  # new families go last: --per-family
+            "eroded", "bled", "typewriter", "typewriter_poor", "sans300", "sans_poor", "fax")  # new families go last: --per-family
 SANS_FONTS = (str(Path(__file__).resolve().parent.parent / "tests" / "data" / "fonts" / "LiberationSans-Regular.ttf"),
               "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
               "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
@@ -202,6 +205,12 @@ def make_page(src: Path, page: int, family: str, seed: int) -> tuple[Image.Image
             return img, 300, jpeg
         small = img.resize((round(img.width * 2 / 3), round(img.height * 2 / 3)), Image.LANCZOS)
         return _bilevel(small, rng, nrng, cut=(110, 150)), 200, {}
+    if family == "fax":
+        img = render(src, page, 204).filter(ImageFilter.GaussianBlur(rng.uniform(0.3, 0.6)))
+        img = img.resize((img.width, round(img.height * 98 / 204)), Image.BOX)  # rows averaged: 98 lines an inch
+        arr = _specks(np.asarray(img), nrng, rng.uniform(0.0002, 0.0006), 0.0)
+        cut = rng.uniform(120, 160)
+        return Image.fromarray(np.where(arr > cut, 255, 0).astype(np.uint8)).convert("1"), (204, 98), {}
     raise ValueError(f"unknown family {family!r}; known: {', '.join(FAMILIES)}")
 
 
@@ -210,8 +219,9 @@ def make_scan(src: Path, out: Path, family: str, seed: int, pages: list[int]) ->
     out.parent.mkdir(parents=True, exist_ok=True)
     made = [make_page(src, p, family, seed) for p in pages]
     (first, dpi, opts), rest = made[0], [m[0] for m in made[1:]]
-    # grey pages are stored as JPEG at the family's quality, bilevel ones as CCITT G4
-    first.save(out, "PDF", resolution=dpi, save_all=True, append_images=rest, **opts)
+    # grey pages are stored as JPEG at the family's quality, bilevel ones as CCITT G4; a fax with its two resolutions
+    res = {"dpi": dpi} if isinstance(dpi, tuple) else {"resolution": dpi}
+    first.save(out, "PDF", save_all=True, append_images=rest, **res, **opts)
     return out
 
 

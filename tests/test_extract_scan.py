@@ -184,7 +184,8 @@ def test_rules_are_long_thin_runs_only():
 
 @needs_tesseract
 def test_pages_are_pipelined_and_markers_read_in_one_call(tmp_path, scanned, clean_dir, monkeypatch):
-    """Two pages: the same words and markers as the page alone, one Tesseract call for all markers."""
+    """Two pages: the same words and markers as the page alone, one Tesseract call for all markers (at
+    each height they are read at)."""
     import pypdfium2 as pdfium
 
     two = tmp_path / "two-pages.pdf"
@@ -200,9 +201,10 @@ def test_pages_are_pipelined_and_markers_read_in_one_call(tmp_path, scanned, cle
         commands.append(1) if reading == "markers" else None) or real_engine(reading, *a, **k))
     doc = extract_pdf(two, _source(two), settings={"dpi": 300}, cache_dir=tmp_path / ".stages")
     assert doc.meta["ocr_pages"] == [1, 2] and len(calls) == 1
-    # one reading for both pages' strips, by an engine in a process of its own (a crash there is the page's
-    # to degrade around)
-    assert len(commands) == 1
+    # one reading for both pages' strips at each height (the crops read as nothing are read again at the
+    # next, tesseract.READ_SCALES), never one per page, by an engine in a process of its own (a crash there
+    # is the page's to degrade around)
+    assert 1 <= len(commands) <= len(tesseract.READ_SCALES)
     import json
 
     folder = next((tmp_path / ".stages" / "ocr").iterdir())
@@ -326,3 +328,32 @@ def test_a_page_image_handed_over_serves_only_its_own_recipe_and_few_are_kept():
         pages._hand_over(Path(f"d{k}"), 1, {}, img)
     assert len(pages._HANDED) == pages.HANDED_MAX and pages._handed(Path("d4"), 1, {}) is img
     pages._HANDED.clear()
+
+
+def test_a_fax_scanned_at_two_resolutions_is_evened_and_judged_by_the_lower(tmp_path):
+    """A fax's standard mode is 204 dpi across and 98 down: the page is stretched to 204 on both axes
+    (then brought to the OCR resolution as any low-resolution scan), and its verdict weighs 98 dpi."""
+    import numpy as np
+    import pypdfium2 as pdfium
+    from PIL import ImageDraw, ImageFont
+
+    from pipeline.extract import quality
+
+    tall = Image.new("L", (1700, 2200), 255)  # a letter page at 204 x 204 dpi ...
+    font = ImageFont.truetype("/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf", 40)
+    ImageDraw.Draw(tall).text((200, 400), "The General Assembly,", font=font, fill=0)
+    fax = tall.resize((1700, 1056)).point(lambda v: 255 if v > 128 else 0).convert("1")  # ... sent at 98 down
+    path = tmp_path / "fax.pdf"
+    fax.save(path, dpi=(204, 98))
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        assert image.own_pixels(pdf[0])[1] == (204, 98)
+        page, scanned, done = image.page_pixels(pdf, 0, 300)
+    finally:
+        pdf.close()
+    assert scanned == 98 and page.size == (2500, 3233)  # 600 x 775.8 pt at 300 dpi, both axes
+    assert done[:2] == ["smooth 0.6", "stretch 204x98->204"] and "upsample 204->300" in done
+    ink = np.nonzero(np.asarray(page) < 128)
+    assert 560 < ink[0].min() < 620  # the line stands where it was printed: 400 px at 204 dpi is 588 at 300
+    good = {"mean_confidence": 92.0, "lexicon_share": 0.97, "words": 300}
+    assert quality.page_verdict(good, dpi=scanned) == ("poor", "scanned at 98 dpi, below 150")

@@ -173,6 +173,13 @@ def thicken(gray: np.ndarray, size: int = 2) -> np.ndarray:
     return cv2.erode(gray, np.ones((size, size), np.uint8))  # ink is dark: eroding the paper widens the ink
 
 
+def thin(gray: np.ndarray, size: int = 2) -> np.ndarray:
+    """Narrow every stroke by ``size - 1`` px (a ``size`` square maximum filter): the inverse of
+    :func:`thicken`, for a page read with strokes too wide (after thicken, a one-pixel break the
+    widening bridged stays bridged).  Used for a second reading to vote with (:mod:`.ocr.fusion`)."""
+    return cv2.dilate(gray, np.ones((size, size), np.uint8))  # ink is dark: dilating the paper narrows the ink
+
+
 def open_strokes(gray: np.ndarray, size: int = 3) -> np.ndarray:
     """Morphological opening of the ink (a ``size`` square, odd): cuts the bridges between bled letters.
 
@@ -193,6 +200,7 @@ STEPS: dict[str, Step] = {
     "despeckle": despeckle,
     "close": close_strokes,
     "thicken": thicken,
+    "thin": thin,
     "open": open_strokes,
 }
 

@@ -16,6 +16,7 @@ import numpy as np
 from PIL import Image
 
 from pipeline.extract import orientation, prepare, quality, reread
+from pipeline.extract.ocr import fusion
 from pipeline.extract.ocr.cache import PREPROCESS
 from pipeline.extract.ocr.markers import INK_LEVEL, marked_words
 from pipeline.extract.ocr.image import PageInput, deskew, describe_recipe
@@ -42,11 +43,11 @@ def read_page(key: str, n: int, dpi: int, lang: str, version: str, inp: PageInpu
     """
     first = quality.measure(data)
     status, why = quality.page_verdict(first, dpi=inp.scanned_dpi)
-    readings, tried, evidence, skipped = 1, [], None, None
+    readings, tried, evidence, skipped, others = 1, [], None, None, []
     good = quality.page_verdict(first, dpi=None)[0] == "good"
     if not good:  # the reading itself is poor
         try:
-            inp, data, first, more, tried, evidence = read_better(inp, data, first, dpi, lang, tmp)
+            inp, data, first, more, tried, evidence, others = read_better(inp, data, first, dpi, lang, tmp)
         except Exception as exc:  # noqa: BLE001 -- a refinement that fails degrades: the first reading stays
             skipped = f"{type(exc).__name__}: {' '.join(str(exc).split())[:160]}"
             tried = [f"second reading skipped: {skipped}"]
@@ -55,15 +56,54 @@ def read_page(key: str, n: int, dpi: int, lang: str, version: str, inp: PageInpu
             readings += len(tried)
             status, why = quality.page_verdict(first, dpi=inp.scanned_dpi,
                                                ink_share=evidence["ink_share"] if evidence else None)
+    data, fused, more, note, failed = fuse_readings(inp, data, others, dpi, lang)
+    seconds += more
+    readings += bool(note)
+    tried += [note] if note else []
+    skipped = skipped or failed
     data, rereads, failed = reread_words(inp.image, data, lang, good=good)
     skipped = skipped or failed
     record = page_record(key, n, dpi, lang, version, inp, inp.image, data, seconds)
     record.update(quality=first, status=status, why=why, readings=readings, tried=tried, reread=rereads)
+    if fused:
+        record["fused"] = fused
     if skipped:
         record["skipped"] = skipped  # not cached (see pages.ocr_page_layouts): a later run reads the page again
     if evidence:
         record["evidence"] = evidence
     return record, inp.image
+
+
+def fuse_readings(inp: PageInput, data: dict, others: list[dict], dpi: int,
+                  lang: str) -> tuple[dict, dict | None, float, str | None, str | None]:
+    """The page's doubtful words voted on across its readings of the same image (:mod:`.fusion`).
+
+    ``others`` are the readings already made in the page's frame (a poor page's
+    first and prepared ones); a page with many doubtful words is first read once
+    more with the other stroke treatment (:func:`fusion.other_strokes`).  The
+    footnote markers' words are left alone, as a re-read leaves them.
+    Returns (data, {"readings", "tried", "changed"} or None, Tesseract seconds,
+    what the extra reading gave for the page's ``tried`` or None, why it failed or None).
+    A failure degrades: the page keeps its reading, and is not cached.
+    """
+    seconds, note = 0.0, None
+    try:
+        if fusion.worth_another_reading(data):
+            gray = np.asarray(inp.image)
+            alt, step = fusion.other_strokes(gray, inp.recipe.get("upsample", []) + inp.recipe.get("log", []), dpi)
+            d, seconds = ocr_words(Image.fromarray(alt), lang)
+            m = quality.measure(d)
+            others = others + [d]
+            note = f"other strokes ({step}): confidence {m['mean_confidence']}, lexicon {m['lexicon_share']} (voted)"
+        words = reread.doubtful_words(data, fusion.FUSE_LIMIT) if others else []
+        if not words:
+            return data, None, seconds, note, None
+        skip = marked_words(np.asarray(inp.image) < INK_LEVEL, data, set(words))
+        words = [i for i in words if i not in skip]
+        data, changed = fusion.fuse(data, others, words)
+    except Exception as exc:  # noqa: BLE001 -- a refinement that fails degrades: the page's reading stays
+        return data, None, seconds, note, f"{type(exc).__name__}: {' '.join(str(exc).split())[:160]}"
+    return data, {"readings": len(others) + 1, "tried": len(words), "changed": changed}, seconds, note, None
 
 
 def reread_words(image: Image.Image, data: dict, lang: str, *, good: bool = False) -> tuple[dict, dict, str | None]:
@@ -96,6 +136,13 @@ def describe_rereads(rereads: dict | None) -> list[str]:
     return [f"reread {len(rereads['changed'])} of {rereads['tried']} doubtful words"]
 
 
+def describe_fused(fused: dict | None) -> list[str]:
+    """'voted 12 of 60 doubtful words across 2 readings' when a page's readings were voted on."""
+    if not fused or not fused.get("tried"):
+        return []
+    return [f"voted {len(fused['changed'])} of {fused['tried']} doubtful words across {fused['readings']} readings"]
+
+
 def page_quality(record: dict) -> dict:
     """A page's entry in the output's ``ocr.pages``: verdict, evidence, what was done to the image."""
     q = record.get("quality") or {}
@@ -103,7 +150,8 @@ def page_quality(record: dict) -> dict:
            "rotation": int(record.get("recipe", {}).get("rotation", 0)),
            "mean_confidence": q.get("mean_confidence"), "lexicon_share": q.get("lexicon_share"),
            "dpi": record.get("scan_dpi"),
-           "preprocessing": describe_recipe(record.get("recipe") or {}) + describe_rereads(record.get("reread")),
+           "preprocessing": describe_recipe(record.get("recipe") or {}) + describe_fused(record.get("fused"))
+           + describe_rereads(record.get("reread")),
            "why": record.get("why", "")}
     return out
 
@@ -118,16 +166,19 @@ def read_better(inp: PageInput, data: dict, first: dict, dpi: int, lang: str, tm
        its damage calls for (:func:`prepare.plan`) are run; it is read again.
     3. A page still unreadable gets the strongest cleaning before it is given up.
     Each reading is scored by :func:`quality.score`; the best one wins.
-    Returns (input, data, measures, Tesseract seconds, what was tried, evidence).
+    Returns (input, data, measures, Tesseract seconds, what was tried, evidence, the other readings
+    in the winner's frame, :func:`same_frame`).
     """
     best = (quality.score(first), inp, data, first)
     tried: list[str] = []
     seconds = 0.0
+    made = [(inp, data)]
 
     def read(candidate: PageInput, label: str) -> None:
         nonlocal best, seconds
         d, sec = ocr_words(candidate.image, lang)
         seconds += sec
+        made.append((candidate, d))
         m = quality.measure(d)
         better = quality.score(m) > best[0]
         tried.append(f"{label}: confidence {m['mean_confidence']}, lexicon {m['lexicon_share']}"
@@ -148,7 +199,7 @@ def read_better(inp: PageInput, data: dict, first: dict, dpi: int, lang: str, tm
     gray = np.asarray(current.image)
     evidence = prepare.measure(gray, dpi, inp.scanned_dpi)
     if quality.page_verdict(best[3], dpi=None)[0] == "good":  # turned upright, it reads well
-        return current, best[2], best[3], seconds, tried, evidence.to_json()
+        return current, best[2], best[3], seconds, tried, evidence.to_json(), same_frame(made, current)
     steps = prepare.plan(evidence)
     out, log = prepare.apply_plan(gray, steps)
     if log:
@@ -160,5 +211,13 @@ def read_better(inp: PageInput, data: dict, first: dict, dpi: int, lang: str, tm
         recipe = {**current.recipe, "steps": [[name, params] for name, params in steps], "log": log}
         read(PageInput(current.base, current.scanned_dpi, recipe, Image.fromarray(out)), "cleaned hard " + ", ".join(log))
     _, chosen, data, m = best
-    return chosen, data, m, seconds, tried, evidence.to_json()
+    return chosen, data, m, seconds, tried, evidence.to_json(), same_frame(made, chosen)
+
+
+def same_frame(made: list[tuple[PageInput, dict]], chosen: PageInput) -> list[dict]:
+    """The readings other than ``chosen``'s of an image in its pixel frame (same turn, deskew and size):
+    its words' boxes and theirs cover the same ink, so they can be voted on (:mod:`.fusion`)."""
+    def frame(p: PageInput) -> tuple:
+        return p.recipe.get("rotation", 0), p.recipe.get("skew"), p.image.size
+    return [d for p, d in made if p is not chosen and frame(p) == frame(chosen)]
 

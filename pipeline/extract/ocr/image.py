@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pypdfium2 as pdfium
 from PIL import Image
@@ -27,8 +28,10 @@ def render_page(pdf: pdfium.PdfDocument, index: int, dpi: int) -> Image.Image:
     return pdf[index].render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
 
 
-def own_pixels(page: pdfium.PdfPage) -> tuple[Image.Image, int] | None:
+def own_pixels(page: pdfium.PdfPage) -> tuple[Image.Image, int | tuple[int, int]] | None:
     """The scan's own pixels and resolution when the page is one upright image covering the page.
+
+    A scan with two resolutions (a fax) gives both, (across, down): :func:`stretch` evens them.
 
     At the OCR resolution they are what rendering would give, pixel for pixel,
     at a fifth of the cost (no resampling, no compositing).  Anything else (several objects, a rotated or cropped image, an unusual
@@ -52,13 +55,32 @@ def own_pixels(page: pdfium.PdfPage) -> tuple[Image.Image, int] | None:
         return None
     px_w, px_h = img.get_px_size()
     dpi_x, dpi_y = px_w * 72 / page.get_width(), px_h * 72 / page.get_height()
-    if abs(dpi_x - dpi_y) > 0.02 * dpi_x:
+    if max(dpi_x, dpi_y) > MAX_ANISOTROPY * min(dpi_x, dpi_y):
         return None
     try:
         pil = img.get_bitmap(render=False).to_pil()
     except (pdfium.PdfiumError, ValueError):
         return None
-    return (pil if pil.mode in ("L", "1") else pil.convert("L")), round(dpi_x)
+    pil = pil if pil.mode in ("L", "1") else pil.convert("L")
+    if abs(dpi_x - dpi_y) <= 0.02 * dpi_x:
+        return pil, round(dpi_x)
+    return pil, (round(dpi_x), round(dpi_y))
+
+
+MAX_ANISOTROPY = 3.0  # a fax's "standard" mode is 204 x 98 dpi; more lopsided than this is no scan: rendered
+
+
+def stretch(gray: np.ndarray, dpi_x: int, dpi_y: int) -> tuple[np.ndarray, int, list[str]]:
+    """A scan with two resolutions (a fax: 204 dpi across, 98 down) brought to the higher on both
+    axes (bicubic; a bilevel one smoothed first, as before any upsampling).  Returns the image,
+    its resolution and the log ("stretch 204x98->204")."""
+    hi = max(dpi_x, dpi_y)
+    done: list[str] = []
+    if prepare.is_bilevel(gray):
+        gray, done = prepare.apply_plan(gray, [("smooth", {"sigma": 0.6})])
+    h, w = gray.shape
+    out = cv2.resize(gray, (round(w * hi / dpi_x), round(h * hi / dpi_y)), interpolation=cv2.INTER_CUBIC)
+    return out, hi, done + [f"stretch {dpi_x}x{dpi_y}->{hi}"]
 
 
 def page_image(pdf: pdfium.PdfDocument, index: int, dpi: int) -> Image.Image:
@@ -83,6 +105,15 @@ def _page_pixels(pdf: pdfium.PdfDocument, index: int, dpi: int) -> tuple[Image.I
     if own is None:
         return _grey_steps(render_page(pdf, index, dpi), dpi, [], dpi)
     pil, own_dpi = own
+    scanned = own_dpi
+    if isinstance(own_dpi, tuple):  # a fax: the lower resolution is what the verdict weighs
+        gray = np.asarray(pil.convert("L"))
+        steps = prepare.plan_bilevel(gray, min(own_dpi)) if pil.mode == "1" or prepare.is_bilevel(gray) else []
+        gray, cleaned = prepare.apply_plan(gray, steps)
+        gray, own_dpi, stretched = stretch(gray, *own_dpi)
+        scanned = min(scanned)
+        image, own_dpi, done = _own_at(page, Image.fromarray(gray), own_dpi, dpi)
+        return _stroke_steps(image, scanned, cleaned + stretched + done, dpi)
     image, own_dpi, done = _own_at(page, pil, own_dpi, dpi)
     if pil.mode == "1" or "despeckle" in " ".join(done) or prepare.is_bilevel(np.asarray(pil)):
         return _stroke_steps(image, own_dpi, done, dpi)

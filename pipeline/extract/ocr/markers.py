@@ -20,11 +20,17 @@ from pipeline.extract.ocr.graphics import BAND, masthead_scraps, text_height
 
 INK_LEVEL = 165  # grey below this is ink (a blurred scan's thin strokes stay above 140)
 RULE_INK_LEVEL = 200  # a blurred hairline rule is light grey
-ANALYSIS_VERSION = 23  # bump when rule/marker detection changes: re-analyses cached pages, no re-OCR
-RAISED_PUNCTUATION = frozenset(",.'`\u2018\u2019\u201c\u201d\"")  # what Tesseract calls a small raised digit it cannot read
+ANALYSIS_VERSION = 24  # bump when rule/marker detection changes: re-analyses cached pages, no re-OCR
+# What Tesseract calls a small raised digit it cannot read, at no confidence: ",", "’", "*" (a lone
+# Courier "1"), "®" (a Liberation Sans "3"), "°", "+"; a real asterisk's crop then reads no digit, and it
+# stays as read.  A "~" or "-" is a smudge's reading as often as a digit's.
+RAISED_SYMBOLS = frozenset(",.'`\u2018\u2019\u201c\u201d\"*\u00ae\u00a9\u00b0\u00ba+!?^")
 NARROWEST_DIGIT = 0.3  # width over height: every digit but 1 is wider, in any face
 LARGE_TYPE = 1.8  # times the text's size: a masthead column in large type ("General Assembly")
-MARKER_HEIGHT = 72  # px of a marker's ink once enlarged for Tesseract, the same for every crop
+READ_AGAIN = "read_again"  # a crop's ``info`` key: False when a crop read as nothing is not read at other heights
+MARKER_HEIGHT = 36  # px of a marker's ink once enlarged for Tesseract, the same for every crop (at 72 a
+# photocopy's blocky "3" was read "4", a "2" "7"; what is read as nothing is read again at other heights:
+# :data:`.tesseract.READ_SCALES`)
 
 
 def _clusters(ink: np.ndarray) -> list[tuple[int, int]]:
@@ -54,7 +60,8 @@ def _raised_digit(crop: np.ndarray, y0: int, cx0: int, cx1: int, size: float, ba
     rows = _glyph_rows(crop[:, cx0:cx1], size)
     ctop, cbot = y0 + rows[0], y0 + rows[-1] + 1
     raised = cbot < base - min_raise * size
-    tall = (cbot - ctop) >= 0.33 * size  # a digit; a quote mark is shorter
+    tall = 0.33 * size <= (cbot - ctop) <= 0.8 * size  # a digit; a quote mark is shorter, and a raised
+    # digit is smaller than the line's letters (a stroke of a QR code's junk row was no marker)
     return (ctop, cbot) if raised and tall and (cx1 - cx0) <= 0.6 * size else None
 
 
@@ -157,6 +164,12 @@ def _ends_in_number(text: str) -> bool:
     if digits == 0:
         return False
     return digits == len(text) or text[-digits - 1].isdigit() or text[-digits - 1] in "/-‑–"
+
+
+def _raised_symbol(text: str) -> bool:
+    """Tesseract's reading of a raised digit it could not read (:data:`RAISED_SYMBOLS`)."""
+    text = text.strip()
+    return bool(text) and set(text) <= RAISED_SYMBOLS
 
 
 def _closes_quote(data: dict, idx: list[int], pos: int) -> bool:
@@ -315,7 +328,7 @@ def _row_markers(ink: np.ndarray, data: dict, idx: list[int], size: float, base:
             # (unless Tesseract named it a comma, a full stop or a quote mark: raised and as
             # tall as a digit, it is none of them; a note's "1" in Liberation Sans read "’" at 0)
             unsure = float(data["conf"][i]) < 10 and not (
-                data["text"][i].strip() in RAISED_PUNCTUATION and box[1] + box[3] < base - 0.3 * size)
+                _raised_symbol(data["text"][i]) and box[1] + box[3] < base - 0.3 * size)
             if (box[1] + box[3] > base - 0.15 * size or unsure
                     or not _small_beside_neighbours(data, idx, pos, tail, size)):
                 continue
@@ -370,6 +383,9 @@ def _named_crops(image: Image.Image, ink: np.ndarray, data: dict, rules: list, m
         x0, y0, x1, y1 = m["box"]
         m["one"] = is_one_stroke(ink[y0:y1, x0:x1])
     crops = [marker_crop(image, tuple(m["box"])) for m in markers]
+    for m, c in zip(markers, crops):
+        if m.get("unread"):  # ink Tesseract read as no word must read a digit at once: read among fewer
+            c.info[READ_AGAIN] = False  # crops, an "f"'s hook after "of" was read "1"
     return {"version": ANALYSIS_VERSION, "rules": rules, "markers": markers, "baselines": bases}, crops
 
 

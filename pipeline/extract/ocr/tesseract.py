@@ -91,18 +91,20 @@ def marker_strip(crops: list[Image.Image]) -> tuple[Image.Image, list[tuple[int,
     return strip, slots
 
 
-# The heights a marker crop (72 px of ink) is read at, in turn, a crop read as nothing read again at the
-# next: a photocopy's blocky enlarged digit that Tesseract's line model reads as nothing (or as another
-# digit) at one height it reads at another.
-READ_SCALES = tuple(float(v) for v in os.environ.get("S14_SCALES", "1,0.5,0.4").split(","))
+# The heights a marker crop (enlarged to :data:`.markers.MARKER_HEIGHT`, 36 px of ink) is read at, in
+# turn, a crop read as nothing read again at the next: as cut, then at 72 px, then at 29 (a photocopy's
+# blocky digit Tesseract's line model gives nothing for at one height it reads at another).
+READ_SCALES = (1.0, 2.0, 0.8)
 
 
 def read_markers(pages: list[list[Image.Image]], lang: str) -> list[list[str]]:
     """Small raised digits, each crop read at the first of :data:`READ_SCALES`, then those read as nothing
-    again at the next: all pages' crops of one height in one Tesseract call."""
+    again at the next (not a crop whose ``info["read_again"]`` is False): all pages' crops of one height
+    in one Tesseract call."""
     found = [[""] * len(crops) for crops in pages]
-    for k in READ_SCALES:
-        todo = [[j for j, t in enumerate(texts) if not t] for texts in found]
+    for n, k in enumerate(READ_SCALES):
+        todo = [[j for j, t in enumerate(texts) if not t and (n == 0 or crops[j].info.get("read_again", True))]
+                for texts, crops in zip(found, pages)]
         if not any(todo):
             break
         again = _read_strips([[crops[j] if k == 1 else crops[j].resize(
