@@ -35,6 +35,29 @@ def iso_date(day: str, month: str, year: str) -> str:
     return f"{int(year):04d}-{m:02d}-{int(day):02d}"
 
 
+# ---------------------------------------------------------------- a scan's specks
+# A scan reads a speck of dust or toner between two words of a fixed phrase as a glyph, glued or
+# spaced ("Agenda item*71 (b)", "adopted by the· General Assembly"): between the words of a phrase
+# whose words are fixed, a gap is spaces, or one such glyph with spaces or none on either side.
+SPECK = r"[*\u00b7\u2022'`\u2018\u2019\u201c\u201d^~\u00b0\u00a2.,:;_|]"
+GAP = rf"(?:\s*{SPECK}\s*|\s+)"
+LINE_END = rf"(?:\s*{SPECK})?\s*$"
+# A date with a scan's speck between its parts ("22 December. 2023"); read it with date_parts().
+SPECKED_DATE = rf"\d{{1,2}}{GAP}(?:{MONTHS}){GAP}\d{{4}}"
+
+
+def date_parts(text: str) -> tuple[str, str, str]:
+    """("22", "December", "2023") of "22 December. 2023" or "22 December 2023"."""
+    day, month, year = re.match(rf"(\d{{1,2}}){GAP}({MONTHS}){GAP}(\d{{4}})", text.strip()).groups()
+    return day, month, year  # a line's end, a speck after its last word allowed ("on 10 October 2018.")
+
+
+def phrase(words: str) -> str:
+    """A regex for fixed words with a scan's gaps between them: phrase("adopted by the") matches
+    "adopted by the" and "adopted*by the"; the words' letters stay exact."""
+    return GAP.join(re.escape(w) for w in words.split())
+
+
 # ---------------------------------------------------------------- organs
 # The principal organs whose resolutions and drafts the pipeline reads, as printed (mastheads, formulas).
 ORGANS = ("General Assembly", "Security Council", "Economic and Social Council", "Human Rights Council")
@@ -128,7 +151,7 @@ RECYCLE = re.compile(r"^\s*Please\s+recycle\s*$", re.I)
 COVER_NOTE = re.compile(r"^\s*\*+\s*(?:Non-member State|On behalf of|Reissued|Second reissue|Third reissue|In the absence of)\b", re.I)
 # A scan may lose the period ("Distr: General"), read the colon as a full stop ("Distr.. General") or put a
 # speck read as a mark after the colon ("Distr.:1 General").
-DISTR = re.compile(r"\bDistr(?:\.?\s*[:;]|\.\.)\s*(?:[\d'\u2018\u2019`\u00b0]\s*)?(General|Limited|Restricted)\b", re.I)
+DISTR = re.compile(r"\bDistr(?:\.?\s*[:;]|\.\.|\.(?=\s))\s*(?:[\d'\u2018\u2019`\u00b0]\s*)?(General|Limited|Restricted)\b", re.I)
 # Repair's reading of OCR text (repair.masthead_labels): the label as OCR may print it
 # ("Dist.", "Distt", a period lost), in its slot before ":" and the kind.
 DISTR_SLOT = re.compile(r"(?<![\w/.])([A-Za-z]{3,6})(\.?)(?=\s*:\s*(?:General|Limited|Restricted)\b)")
@@ -168,6 +191,10 @@ NOT_OPENERS = frozenset({"During", "Including", "Following", "Regarding", "Conce
 BEFORE_PARTICIPLE = frozenset({"also", "further", "again", "once", "still", "now"})
 
 
+# A speck a scan reads before a paragraph's first word (". Concerned about ..."): no part of its opening.
+LEADING_SPECK = re.compile(r"^\s*[.,\u00b7\u2022*^~\u00b0]\s*(?=[A-Z])")
+
+
 def is_preamble_opening(line: str) -> bool:
     """Does the line open a preambular paragraph ("Recalling ...", "Deeply concerned ...")?"""
     m = re.match(r"^\s*([A-Z][a-z]+(?:-[a-z]+)?)\b", line)
@@ -180,12 +207,27 @@ def is_preamble_opening(line: str) -> bool:
 
 
 # An operative verb adopting what follows ("Adopts the following declaration:"): an annex starts.
-ADOPTS_FOLLOWING = re.compile(r"\b(?:[Aa]dopts|[Aa]pproves|[Ee]ndorses|[Pp]roclaims)\b[^.;]*\bfollowing\b[^.;]*:\s*$")
+# Within one sentence: a stop before a small letter ("approved. by", a scan's speck) ends none.
+_IN_SENTENCE = r"(?:[^.;]|[.;](?=\s*[a-z]))*"
+ADOPTS_FOLLOWING = re.compile(rf"\b(?:[Aa]dopts|[Aa]pproves|[Ee]ndorses|[Pp]roclaims)\b{_IN_SENTENCE}\bfollowing\b{_IN_SENTENCE}:\s*$")
 
 # ---------------------------------------------------------------- numbering
 # An operative (or annex) paragraph's number opening its line: "1. ", "12." alone.
 # Groups: the indentation, the number.
 OPERATIVE_NUMBER = re.compile(r"^(\s*)(\d{1,3})\.(?=\s|$)\s*")
+# An operative number a scan misread, before an operative verb ("l. Requests", "1, Decides", "ll. Urges",
+# "2 Decides"): digits and their lookalikes with a stop or a comma, or digits whose stop was lost.
+# Read with misread_number().
+MISREAD_OPERATIVE_NUMBER = re.compile(r"^(\s*)([0-9lI|!O]{1,3}[.,]|\d{1,3}(?=\s))\s+(?=[A-Z][a-z]+s\b)")
+_DIGIT_LOOKALIKES = str.maketrans("lI|!O", "1111" + "0")
+
+
+def misread_number(token: str) -> int | None:
+    """The number a misread token stands for ("l" -> 1, "ll" -> 11, "1O" -> 10); None if it is no number."""
+    digits = token.rstrip(".,").translate(_DIGIT_LOOKALIKES)
+    return int(digits) if digits.isdigit() and not digits.startswith("0") else None
+
+
 # A sub-item opening its line: "(a) ", "(aa) ", "(iv) ".  Groups: the indentation, the letters.
 ITEM_NUMBER = re.compile(r"^(\s*)\(([a-z]{1,2}|[ivx]{1,5})\)(?=\s)\s*")
 # Footnote recovery's reading: a line that opens a paragraph, so it does not

@@ -29,6 +29,8 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from rapidfuzz.distance import Levenshtein
+
 from . import grammar as G
 
 if TYPE_CHECKING:
@@ -43,7 +45,7 @@ FORMULA = re.compile(
     r"|Assembly|Conference|Commission[\w ]*)\s*[,;:.]?\s*\*?\s*$")  # ";" "." a scan's misread comma
 FORMULA_OPENING = re.compile(rf"^\s*The\s+({ORGANS}|Council|Assembly|Conference),\s+(?=[a-z])")
 SYMBOL_AT_END = re.compile(rf"(?:^|\s)({G.SYMBOL}(?:\s\(\d{{4}}\))?)({MARK})?\s*$")
-UN_LINE = re.compile(r"^\s*United Nations\s*$")
+UN_LINE = re.compile(rf"^\s*{G.phrase('United Nations')}{G.LINE_END}")
 ORGAN_AT_START = re.compile(rf"^\s*({ORGANS}|Special Political and Decolonization Committee)\b")
 COMMITTEE = re.compile(
     r"^\s*((?:First|Second|Third|Fourth|Fifth|Sixth) Committee|Special Political and Decolonization Committee"
@@ -51,25 +53,33 @@ COMMITTEE = re.compile(
 SESSION = re.compile(r"^\s*((?:[A-Z][a-z]+(?:-[a-z]+)?|\d{4})\s+(?:(?:special|emergency special|resumed|organizational)\s+)?session)\s*$", re.I)
 SESSION_DATES = re.compile(rf"^\s*\d{{1,2}}(?:\s+(?:{G.MONTHS}))?(?:\s+\d{{4}})?\s*[–-]\s*\d{{1,2}}\s+(?:{G.MONTHS})\s+\d{{4}}\s*$")
 AGENDA = re.compile(
-    rf"^\s*(?:Agenda[.,\u2019']?\s+[Ii]tems?|Items?)\s+(.+?)(?:\s+of\s+the\s+(?:provisional|preliminary|revised)\s+agenda)?\s*({MARK})?\s*$")
+    rf"^\s*(?:Agenda{G.GAP}[Ii]tems?|Items?){G.GAP}(\w.*?)(?:\s+of\s+the\s+(?:provisional|preliminary|revised)\s+agenda)?\s*({MARK})?\s*$")
+ADOPTED_PHRASE = rf"(Resolution|Decision)s?{G.GAP}{G.phrase('adopted by the')}{G.GAP}"  # its words a scan's specks may part
 ADOPTED_BY = re.compile(
-    rf"^\s*(Resolution|Decision)s?\s+adopted\s+by\s+the\s+([A-Z][A-Za-z ]+?)(?:\s+on(?:\s+(\d{{1,2}}\s+(?:{G.MONTHS})\s+\d{{4}}))?)?\s*$")
+    rf"^\s*{ADOPTED_PHRASE}([A-Z][A-Za-z ]+?)(?:{G.GAP}on(?:\s+({G.SPECKED_DATE}))?)?{G.LINE_END}")
 # "Resolution adopted by the General Assembly on" whose date a scan's line break put on the next line.
 ADOPTED_ON = re.compile(r"\s(?:on)\s*$")
-ON_DATE = re.compile(rf"^\s*on\s+(\d{{1,2}}\s+(?:{G.MONTHS})\s+\d{{4}})\s*$")
+ON_DATE = re.compile(rf"^\s*on\s+({G.SPECKED_DATE}){G.LINE_END}")
+ADOPTION_DATE = re.compile(rf"^\s*{G.SPECKED_DATE}{G.LINE_END}")  # its line after "... on"
 # A scan may read the opening bracket as "f" and "of" as "6f" ("for the report 6f the First Committee").
-REPORT = re.compile(r"^\s*(?:[\[{|]|f(?=o[nr]\s))\s*(?:o[nr] the (?:report|recommendation) [o6]f|without reference to)", re.I)
+# After its bracket, "on" may be misread too ("[an the report of ..."): the bracket and the words after say enough.
+# Its bracket lost, the line still names a committee and closes with its report's symbol in brackets.
+REPORT = re.compile(rf"^\s*(?:[\[{{|]\s*(?:[a-z0]{{2}}{G.GAP}the{G.GAP}(?:report|recommendation){G.GAP}[o6]f"
+                    rf"|{G.phrase('without reference to')})|f(?=o[nr]\s)o[nr] the (?:report|recommendation) [o6]f"
+                    rf"|on the (?:report|recommendation) of the\s.*\bCommittee\b.*[)\]}}]\s*$)", re.I)
 SC_NUMBER = re.compile(r"^\s*Resolution\s+(\d{3,5}\s*\(\d{4}\))\s*$")
 SC_ADOPTED = re.compile(
     rf"^\s*Adopted\s+by\s+the\s+(Security Council)\s+at\s+its\s+(\d+(?:st|nd|rd|th)\s+meeting),?\s+on\s+"
     rf"(\d{{1,2}}\s+(?:{G.MONTHS})\s+\d{{4}})\.?\s*$")
 # A speck a scan reads as a stop or a quote before the number (". 73/8. Necessity ...") is no part of it;
-# the full stop after the number a scan may read as a comma ("79/154, Trafficking in women").
+# the full stop after the number a scan may read as a comma or a semicolon ("79/154, Trafficking in women").
 SPECK_BEFORE_NUMBER = r"(?:[.,:;'\u2018\u2019`]\s+)?"
-TITLE = re.compile(r"^\s*" + SPECK_BEFORE_NUMBER + r"(?:Resolution\s+|Decision\s+)?(\d{1,4}/(?:\d{1,4}|\u2026|\.\.\.)(?:\s*[A-Z]\b)?)(?:\.|,(?=\s+[A-Z]))?\s+(\S.*)$")
+# A resolution's title ends with no stop: a speck a scan reads after it ("... for Refugees.") is no part of it.
+SPECK_AFTER_TITLE = r"(?:\s*[.,;:*\u00b7])?\s*$"
+TITLE = re.compile(r"^\s*" + SPECK_BEFORE_NUMBER + r"(?:Resolution\s+|Decision\s+)?(\d{1,4}/(?:\d{1,4}|\u2026|\.\.\.)(?:\s*[A-Z]\b)?)(?:\.|[,;:](?=\s+[A-Z]))?\s+(\S.*?)" + SPECK_AFTER_TITLE)
 # The structure stage's reading of a title block it has cut: "Resolution 80/37. Title", "80/37. Title";
 # a decision's number ("Decision 80/512. ...") stays part of the title there.
-RESOLUTION_TITLE = re.compile(r"^\s*" + SPECK_BEFORE_NUMBER + r"(?:Resolution\s+)?(\d{1,4}/(?:\d{1,4}|\u2026|\.\.\.)(?:\s*[A-Z]\b)?)(?:\.|,(?=\s+[A-Z]))?\s+(\S.*)$")
+RESOLUTION_TITLE = re.compile(r"^\s*" + SPECK_BEFORE_NUMBER + r"(?:Resolution\s+)?(\d{1,4}/(?:\d{1,4}|\u2026|\.\.\.)(?:\s*[A-Z]\b)?)(?:\.|[,;:](?=\s+[A-Z]))?\s+(\S.*?)" + SPECK_AFTER_TITLE)
 # What the document says it is, closing its sponsors' statement.
 KIND = re.compile(
     rf"(?P<kind>(?:revised\s+)?draft\s+(?:resolution|decision)s?"
@@ -105,8 +115,32 @@ def _clean(s: str) -> str:
     return " ".join(s.split())
 
 
+FORMULA_WORDS = 5  # "The Economic and Social Council,"
+FORMULA_MISREAD = 2  # letters a scan may spoil in the formula line and leave it known
+
+
+def misread_formula(line: str) -> bool:
+    """The formula alone on its line with a letter or two misread: "The General Assembl}:,", "the General Assembly,".
+
+    Its punctuation after the last word is dropped; what is left must be "The" and an organ's name
+    within ``FORMULA_MISREAD`` edits (a line of at most ``FORMULA_WORDS`` words opening with "The").
+    """
+    t = line.strip()
+    if not t[:2].lower() == "th" or not 2 <= len(t.split()) <= FORMULA_WORDS or t[-1:].isdigit():
+        return False  # "the General Assembly,1": a paragraph's line with its marker
+    core = re.sub(r"[^A-Za-z]+$", "", "T" + t[1:])  # "the General Assembly,": its capital misread
+    return any(Levenshtein.distance(core, f"The {o}", score_cutoff=FORMULA_MISREAD) <= FORMULA_MISREAD
+               for o in G.ORGANS)
+
+
 def is_formula(line: str) -> bool:
     return bool(FORMULA.match(line) or FORMULA_OPENING.match(line))
+
+
+def _formula_at(lines: list[str], k: int) -> bool:
+    """Is line ``k`` the formula: as printed, or misread where it stands as a block of its own (after a
+    blank line; a paragraph's line "the General Assembly," runs on from the line before)?"""
+    return is_formula(lines[k]) or (misread_formula(lines[k]) and (k == 0 or not lines[k - 1].strip()))
 
 
 def fact_role(t: str) -> str | None:
@@ -160,7 +194,7 @@ def read(lines: list[str]) -> Head:
         if not t.strip():
             i += 1
             continue
-        if is_formula(t):
+        if _formula_at(lines, i):
             body = i
             break
         role = fact_role(t)
@@ -192,7 +226,7 @@ def read(lines: list[str]) -> Head:
             i += 1
             if role == "adopted" and ADOPTED_ON.search(t):  # "... General Assembly on" / "26 October 2018"
                 nxt = _first_line(lines, i)
-                if nxt is not None and G.DATE_LINE.match(lines[nxt]):
+                if nxt is not None and ADOPTION_DATE.match(lines[nxt]):
                     roles[nxt] = "adopted"
                     i = nxt + 1
             continue
@@ -225,9 +259,18 @@ def read(lines: list[str]) -> Head:
             roles[nxt] = "doctype"
             body = _first_line(lines, nxt + 1)
             break
-        if not any(roles[:i]) and not any(is_formula(x) for x in lines[i:]):
+        if not any(roles[:i]) and not any(_formula_at(lines, k) for k in range(i, n)):
             body = i  # no masthead, no formula: a fragment, all body
             break
+        later = _masthead_resumes(lines, i)
+        if later is not None:
+            # The masthead goes on below ("Resolution adopted by ...", "[on the report ...]"): these lines,
+            # a masthead line OCR spoilt past its grammar and what hangs on it, are masthead, not the title.
+            for k in range(i, later):
+                if lines[k].strip():
+                    roles[k] = "other"
+            i = later
+            continue
         title_from = i
         break
     if title_from is not None:
@@ -237,7 +280,7 @@ def read(lines: list[str]) -> Head:
     head = Head(roles=roles, body=body)
     for k in range(body, n):
         if lines[k].strip():
-            roles[k] = "formula" if k == body and is_formula(lines[k]) else "body"
+            roles[k] = "formula" if k == body and _formula_at(lines, k) else "body"
     head.facts = facts(lines, roles)
     tl = [lines[k] for k in range(n) if roles[k] == "title"]
     if tl:
@@ -248,6 +291,27 @@ def read(lines: list[str]) -> Head:
         else:
             head.title = joined
     return head
+
+
+RESUME_LOOKAHEAD = 8  # non-blank lines a title block and the agenda item's title may span
+
+
+def _masthead_resumes(lines: list[str], i: int) -> int | None:
+    """Index of the next masthead line after line ``i`` (an agenda item, "Resolution adopted by ...",
+    "[on the report ...]", any line a role knows), or of a resolution's numbered title ("79/228. Towards ..."), before anything
+    that opens a draft's title or the body; None if none does."""
+    seen = 0
+    for k in range(i + 1, len(lines)):
+        t = lines[k]
+        if not t.strip():
+            continue
+        seen += 1
+        if seen > RESUME_LOOKAHEAD or _formula_at(lines, k) or KIND.search(t) or SUBMITTED.match(t) \
+                or NOTE_BY.match(t) or OPENS_BODY.match(t):
+            return None
+        if fact_role(t) or TITLE.match(t):  # a resolution's title opens with its number
+            return k
+    return None
 
 
 def _first_line(lines: list[str], i: int) -> int | None:
@@ -261,7 +325,7 @@ def _agenda_title(lines: list[str], roles: list[str | None], i: int) -> int:
     start = i
     while i < len(lines) and lines[i].strip():
         t = lines[i]
-        if fact_role(t) or is_formula(t) or SUBMITTED.match(t) or KIND.search(t) or NOTE_BY.match(t):
+        if fact_role(t) or _formula_at(lines, i) or SUBMITTED.match(t) or KIND.search(t) or NOTE_BY.match(t):
             break
         if i > start and _sponsorish(t) and not _blocks(lines):
             break  # no blank lines to go by: a list of names starts the sponsors
@@ -288,7 +352,7 @@ def _agenda_title_after_gap(lines: list[str], roles: list[str | None], i: int) -
             for j in taken:
                 roles[j] = "agenda-title"
             return taken[-1] + 1
-        if role or is_formula(t) or TITLE.match(t) or KIND.search(t) or NOTE_BY.match(t) or SUBMITTED.match(t):
+        if role or _formula_at(lines, k) or TITLE.match(t) or KIND.search(t) or NOTE_BY.match(t) or SUBMITTED.match(t):
             break
         taken.append(k)
         k += 1
@@ -305,12 +369,12 @@ def _statement_end(lines: list[str], i: int) -> int | None:
         k = i
         if SUBMITTED.match(lines[i]).group("by") is not None or lines[i].rstrip().endswith(","):
             # "Draft resolution submitted by the Vice-Chair of the Committee, / Weronika Garbacz (Poland)"
-            while k + 1 < len(lines) and lines[k + 1].strip() and _blocks(lines) and not is_formula(lines[k + 1]):
+            while k + 1 < len(lines) and lines[k + 1].strip() and _blocks(lines) and not _formula_at(lines, k + 1):
                 k += 1
         return k
     k = i
     while k < len(lines) and lines[k].strip() and k - i < 12:
-        if fact_role(lines[k]) or is_formula(lines[k]):
+        if fact_role(lines[k]) or _formula_at(lines, k):
             return None
         if KIND.search(lines[k]) and (":" in lines[k] or k > i or lines[k].strip().lower().startswith(("draft", "amendment", "revised"))):
             return k
@@ -321,7 +385,7 @@ def _statement_end(lines: list[str], i: int) -> int | None:
 def _title_block(lines: list[str], roles: list[str | None], i: int) -> int | None:
     """Title lines from ``i``: to the formula, a block break (when the next block opens the body), or a paragraph."""
     k = i
-    has_formula = any(is_formula(t) for t in lines[i:])
+    has_formula = any(_formula_at(lines, j) for j in range(i, len(lines)))
     while k < len(lines):
         t = lines[k]
         if not t.strip():
@@ -329,11 +393,11 @@ def _title_block(lines: list[str], roles: list[str | None], i: int) -> int | Non
                 return _first_line(lines, k)
             k += 1
             continue
-        if is_formula(t) or (k > i and (OPENS_BODY.match(t) or fact_role(t) in ("sc-adopted",))):
+        if _formula_at(lines, k) or (k > i and (OPENS_BODY.match(t) or fact_role(t) in ("sc-adopted",))):
             return k
         if k > i and not lines[k - 1].strip() and re.fullmatch(r"\s*(?:[A-Z]|[IVX]{1,4})\s*", t):
             # a part of a document of several resolutions ("A", "Budget appropriations for 2026"): no title
-            while k < len(lines) and not is_formula(lines[k]):
+            while k < len(lines) and not _formula_at(lines, k):
                 if lines[k].strip():
                     roles[k] = "other"
                 k += 1
@@ -359,7 +423,7 @@ def body_start(work: WorkText) -> int:
         return 0
     ln = work.lines[head.body]
     line = texts[head.body]
-    if FORMULA.match(line):
+    if FORMULA.match(line) or (misread_formula(line) and head.roles[head.body] == "formula"):
         return ln.end
     m = FORMULA_OPENING.match(line)
     if m:
@@ -459,12 +523,12 @@ def facts(lines: list[str], roles: list[str | None]) -> dict[str, Any]:
     if items:
         f["agenda_items"] = items
     adopted = " ".join(by_role.get("adopted", []))
-    m = re.match(rf"^(Resolution|Decision)s?\s+adopted\s+by\s+the\s+(.+?)(?:\s+on\s+(\d{{1,2}}\s+(?:{G.MONTHS})\s+\d{{4}}))?$", adopted)
+    m = re.match(rf"^{ADOPTED_PHRASE}(.+?)(?:{G.GAP}on\s+({G.SPECKED_DATE}))?{G.LINE_END}", adopted)
     if m:
         f["document_type"] = m.group(1).lower()
         f["organ"] = m.group(2).strip()
         if m.group(3):
-            f["adopted"] = G.iso_date(*G.DATE.search(m.group(3)).groups())
+            f["adopted"] = G.iso_date(*G.date_parts(m.group(3)))
     for t in by_role.get("sc-number", []):
         f["number"] = SC_NUMBER.match(t).group(1)
         f["document_type"] = "resolution"

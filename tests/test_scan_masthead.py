@@ -159,6 +159,8 @@ def test_a_series_lost_is_restored_only_with_the_organ_and_flagged():
 @pytest.mark.parametrize("read, want", [
     ("Avres/73/3", "A/RES/73/3"), ("A\\/RES/73/3", "A/RES/73/3"), ("AlRES/80/37", "A/RES/80/37"),
     ("AIRES/79/16", "A/RES/79/16"), ("AvrREs/73/6", "A/RES/73/6"),
+    ("A.RES/78/260", "A/RES/78/260"), ("A,RES/79/16", "A/RES/79/16"),  # bilevel200: a broken slash read as a stop
+    ("AV/RES/78/61", "A/RES/78/61"),  # typewriter_poor: the slash read twice, as a "V" and as itself
 ])
 def test_symbol_candidates_from_known_confusions(read, want):
     assert candidates(read)[0][0] == want
@@ -191,6 +193,15 @@ def test_a_speck_before_the_title_number_is_no_part_of_the_title():
     h = masthead.read(["General Assembly", "Distr.: General", "Resolution adopted by the General Assembly on 1 November 2018",
                        ". 73/8. Necessity of ending the embargo", "The General Assembly,", "Recalling ..."])
     assert (h.number, h.title) == ("73/8", "Necessity of ending the embargo")
+
+
+@pytest.mark.parametrize("speck", [".", " .", ",", "*"])
+def test_a_speck_after_the_title_is_no_part_of_the_title(speck):
+    """bilevel200 A/RES/78/184 (seed 16): "78/184. Office of the ... for Refugees." (a speck read as a full stop)."""
+    h = masthead.read(["General Assembly", "Distr.: General", "Resolution adopted by the General Assembly on 19 December 2023",
+                       f"78/184. Office of the United Nations High Commissioner for Refugees{speck}", "The General Assembly,",
+                       "Recalling ..."])
+    assert (h.number, h.title) == ("78/184", "Office of the United Nations High Commissioner for Refugees")
 
 
 def test_an_agenda_title_after_a_gap_is_the_agenda_title_not_the_resolutions():

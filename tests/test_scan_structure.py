@@ -199,6 +199,103 @@ def test_an_opener_misread_by_one_letter_still_opens_a_preambular_paragraph(tmp_
     assert len(doc["preamble"]) == 3 and doc["operative"] == []
 
 
+@pytest.mark.parametrize("first, spoilt", [
+    # typewriter_poor A/RES/78/205 (seed 14): "Recalling that" read "Recailira “hat"
+    ("Guided by the purposes and principles of the Charter of the United Nations,\n\n",
+     "Recailira \u201chat internally displaced pers ng are persons r f persons whe\n"
+     "have been forced or obliged te flee or to leave their homes cr places cf habitual\n"
+     "reciden\u2018e, ic parti wlay at oa recut t rat riert a oildthe ff t t armed cnt. *,\n"),
+    # typewriter_poor A/RES/78/184: "Expressing deep concern" read "Expressiriq deep concern"
+    ("Recalling its previous annual resolutions on the work of the Office,\n\n",
+     "Expressiriq deep concern that the number of people who are forcibly displaced\n"
+     "has reached a new record,\n"),
+    # the spoilt opener is the first paragraph after the formula
+    ("", "Recailira \u201chat internally displaced persons are persons who have been forced to flee,\n"),
+])
+def test_a_paragraph_before_preambular_openers_is_preambular_whatever_ocr_made_of_its_opener(tmp_path, first, spoilt):
+    """No numbering on the page: a paragraph after which the text still shows preambular openers is
+    preambular too (they precede operative ones), and the paragraphs after it are not merged into it."""
+    body = (first + spoilt + "\n"
+            "Deeply disturbed by the alarmingly high numbers of internally displaced persons,\n\n"
+            "Recalling the very large number of persons displaced by disasters,\n")
+    doc = clean(tmp_path, body)
+    assert doc["operative"] == []
+    assert [p["text"].split()[0] for p in doc["preamble"]][-2:] == ["Deeply", "Recalling"]
+    assert len(doc["preamble"]) == (4 if first else 3)
+
+
+def test_a_misread_first_number_and_a_long_opener_misread_twice(tmp_path):
+    """bilevel200 A/RES/78/304 (seed 17), a first page: "Mindful" read "Afindful", and paragraph 1's
+    number read "l." with no "2." on the page to place it by."""
+    body = ("Reaffirming the general principles underlying the financing of peacekeeping operations,\n\n"
+            "Afindful of the fact that it is essential to provide the Force with the financial resources\n"
+            "necessary to enable it to fulfil its responsibilities,\n\n"
+            "l. Requests the Secretary-General to entrust the Head of Mission with the\n"
+            "task of formulating future budget proposals\n")
+    doc = clean(tmp_path, body)
+    assert [p["text"].split()[0] for p in doc["preamble"]] == ["Reaffirming", "Afindful"]
+    assert [(p["num"], p["text"].split()[0]) for p in doc["operative"]] == [("1", "Requests")]
+
+
+def test_a_number_whose_stop_was_lost_after_a_heading_is_placed_by_the_sequence(tmp_path):
+    """sans_poor A/RES/78/250 (seed 17): "2 Decides ..." (the stop lost) after a heading between paragraphs."""
+    body = ("Recalling its resolution 67/286 of 28 June 2013,\n\n"
+            "1. Endorses the conclusions and recommendations of the Advisory Committee;\n\n"
+            "Revised budget estimates for the period from 1 July 2023 to 30 June 2024\n\n"
+            "2 Decides to appropriate to the special account the amount of 866,865,700 dollars;\n")
+    doc = clean(tmp_path, body)
+    assert [(p["num"], p["text"].split()[0]) for p in doc["operative"]] == [("1", "Endorses"), ("2", "Decides")]
+
+
+@pytest.mark.parametrize("line", [
+    "I. General provisions",                        # a roman part heading, no operative verb after it
+    "l. the task of formulating budget proposals",  # no capital verb
+])
+def test_what_only_looks_like_a_misread_number_is_no_operative_number(tmp_path, line):
+    body = f"Reaffirming the general principles,\n\n{line}\n"
+    doc = clean(tmp_path, body)
+    assert not any(p["num"] == "1" for p in doc["operative"])
+
+
+@pytest.mark.parametrize("verb", ["Encourages", "Welcomes", "Notes"])
+def test_an_operative_verb_is_no_misread_opener(tmp_path, verb):
+    """No numbering: "Encourages" is one letter from "Encouraged", but an operative verb's "-s" is no misread."""
+    body = f"Recalling its resolution 79/1,\n\n{verb} all States to cooperate;\n"
+    doc = clean(tmp_path, body)
+    assert len(doc["preamble"]) == 1 and len(doc["operative"]) == 1
+
+
+def test_a_speck_before_an_opener_still_opens_a_preambular_paragraph(tmp_path):
+    """bilevel200 A/RES/73/8 (seed 17): ". Concerned about ..." (a speck read as a stop before the opener)."""
+    body = ("Recalling the statements of the Heads of State or Government,\n\n"
+            ". Concerned about the continued promulgation and application of laws,\n\n"
+            "Taking note of declarations and resolutions of different intergovernmental forums,\n\n"
+            "1. Decides to remain seized of the matter.\n")
+    doc = clean(tmp_path, body)
+    assert len(doc["preamble"]) == 3 and len(doc["operative"]) == 1
+
+
+def test_a_speck_in_the_adopting_sentence_still_starts_the_annex(tmp_path):
+    """bilevel200 A/RES/73/3 (seed 17): "... declaration approved. by the high-level meeting ...:" (a speck
+    read as a stop) still adopts what follows; the declaration is annexed, not a second operative paragraph."""
+    body = ("Adopts the following political declaration approved. by the high-level meeting on 26 September 2018:\n\n"
+            "Political declaration of the high-level meeting\n\n"
+            "We, Heads of State and Government,\n\n"
+            "1. Reaffirm our commitment;\n")
+    doc = clean(tmp_path, body)
+    assert len(doc["operative"]) == 1 and len(doc["annexes"]) == 1
+    assert doc["annexes"][0]["title"] == "Political declaration of the high-level meeting"
+
+
+def test_an_unnumbered_operative_paragraph_stays_operative_when_no_opener_follows(tmp_path):
+    """Must not change: a decision's body after its preamble (no numbers, no opener after it)."""
+    body = ("Recalling its resolution 79/1,\n\n"
+            "Decides to include in the provisional agenda of its eighty-first session the item;\n\n"
+            "Requests the Secretary-General to report thereon.\n")
+    doc = clean(tmp_path, body)
+    assert len(doc["preamble"]) == 1 and len(doc["operative"]) == 2
+
+
 def test_a_continuation_line_is_not_cut_without_a_layout_break(tmp_path):
     """No blank line (the layout saw no indent or gap): a line starting with a misread-looking word
     stays in its paragraph."""
@@ -260,11 +357,26 @@ def test_a_lost_operative_number_is_placed_by_the_numbering(tmp_path, body, prea
     assert doc["operative"][-1]["text"].startswith("Decides")
 
 
-@pytest.mark.parametrize("formula", ["The General Assembly;", "The General Assembly.", "The General Assembly,"])
+@pytest.mark.parametrize("formula", ["The General Assembly;", "The General Assembly.", "The General Assembly,",
+                                     # letters misread (bilevel200 A/RES/78/252, seed 14)
+                                     "The General Assembl}:,", "The Genera1 Assembly,"])
 def test_the_formula_with_its_comma_misread_still_opens_the_preamble(tmp_path, formula):
     doc = clean_resolution(tmp_path, MASTHEAD.replace("The General Assembly,", formula)
                            + "Recalling its resolution 72/3,\n\nRecognizing the Court,\n")
     assert [p["text"][:10] for p in doc["preamble"]] == ["Recalling ", "Recognizin"] and doc["operative"] == []
+
+
+@pytest.mark.parametrize("line", ["the General Assembly,", "the General Assembly,1"])
+def test_a_paragraphs_line_that_reads_like_a_misread_formula_is_no_formula(tmp_path, line):
+    """Must not change: a page without the formula (a second page) where a paragraph's line is
+    "the General Assembly," runs on from the line before; only a block of its own is a misread formula."""
+    body = ("Recalling its resolutions 77/22 of 7 December 2022 on the establishment of a zone,\n\n"
+            "Recalling also the recommendations of the Final Document of the Tenth Special Session of\n"
+            f"{line}\n\n"
+            "Noting the initiatives taken by countries of the region,\n")
+    doc = clean_resolution(tmp_path, body)
+    assert [p["text"].split()[0] for p in doc["preamble"]] == ["Recalling", "Recalling", "Noting"]
+    assert "Special Session of the General Assembly," in doc["preamble"][1]["text"]
 
 
 def test_a_sentence_running_over_a_page_break_stays_one_paragraph(tmp_path):

@@ -37,6 +37,7 @@ from ..worktext import Proposal, WorkText
 from .engine import EXACT_KINDS, RepairContext, rule
 HEAD_LINES = 25  # the masthead is within the first page's first lines
 SLASH_LOOKALIKES = "vVlI1|\\"
+SLASH_SPECKS = ".,"  # in the symbol's head a slash a scan broke reads as a stop or a comma: "A.RES/78/260"
 _TOKEN = re.compile(r"\S+")
 _SLASH = "[/" + re.escape(SLASH_LOOKALIKES) + "]"  # a slash as read: itself or a lookalike
 _TAIL = re.compile(_SLASH + r"\d{1,4}" + _SLASH + r"\d{1,4}$")  # "/73/3", "v73/3"
@@ -92,11 +93,16 @@ _SERIES = sorted(G.SYMBOL_SERIES, key=len, reverse=True)
 
 def _heads(head: str) -> list[tuple[list[str], int]]:
     """The head's parts ("A", "RES") with each way a slash may have been misread or lost, and its cost."""
-    spots = [k for k, c in enumerate(head) if c in SLASH_LOOKALIKES][:6]
+    spots = [k for k, c in enumerate(head) if c in SLASH_LOOKALIKES + SLASH_SPECKS][:6]
     out = []
     for n in range(len(spots) + 1):
         for chosen in itertools.combinations(spots, n):
             parts = "".join("/" if k in chosen else c for k, c in enumerate(head)).split("/")
+            beside_slash = any("/" in head[max(0, k - 1):k] + head[k + 1:k + 2] for k in chosen)
+            if beside_slash and parts[-1] and "" in parts:
+                # a slash read twice, as itself and a lookalike beside it: "AV/RES" ("A\/RES" as Tesseract saw it)
+                out.append(([p for p in parts if p], 1))
+                continue
             if all(parts):
                 out.append((parts, 0))
                 if len(parts[0]) == 2 and parts[0][0] == parts[0][1] and parts[0][0] in _SERIES:

@@ -36,17 +36,28 @@ _CLOSING = G.CLOSING
 _ORGAN_SERIES = G.RESOLUTION_SERIES
 
 
-is_preamble_opening = G.is_preamble_opening
+def is_preamble_opening(line: str) -> bool:
+    """The grammar's opener, after a speck a scan may read before it (". Concerned about ...")."""
+    return G.is_preamble_opening(G.LEADING_SPECK.sub("", line, count=1))
+
+
+# From this length an opener may have two letters misread ("Afindful" for "Mindful", "Expressiriq"): an
+# operative verb is three edits from its participle ("Notes"/"Noting", "Welcomes"/"Welcoming").
+MISREAD_LONG = 7
 
 
 def is_misread_opening(line: str) -> bool:
-    """Does the line open with a known preambular opener misread by one letter ("Conéerned" for
-    "Concerned", "Recal1ing")?  Only for a line the layout already shows opening a paragraph."""
-    m = re.match(r"^\s*(\S{6,})", line)
+    """Does the line open with a known preambular opener misread by a letter, or two in a long word
+    ("Conéerned" for "Concerned", "Recal1ing", "Afindful")?  Only for a line the layout already shows
+    opening a paragraph."""
+    m = re.match(r"^\s*(\S{6,})", G.LEADING_SPECK.sub("", line, count=1))
     if not m or not m.group(1)[0].isupper():
         return False
     word = m.group(1).rstrip(",;:")
-    return any(Levenshtein.distance(word, o, score_cutoff=1) <= 1 for o in G.PREAMBULAR_OPENERS if abs(len(o) - len(word)) <= 1)
+    most = 1 if len(word) < MISREAD_LONG else 2
+    # an operative verb's "-s" is no misread letter of a participle ("Encourages" is not "Encouraged")
+    return any(Levenshtein.distance(word, o, score_cutoff=most) <= most
+               for o in G.PREAMBULAR_OPENERS if abs(len(o) - len(word)) <= most and (o[-1] == "s" or word[-1] != "s"))
 
 
 @dataclass
@@ -133,7 +144,7 @@ def blocks(work: WorkText) -> list[Block]:
         s, e, _ = body[0]
         line = text[s:e]
         fm = masthead.FORMULA_OPENING.match(line)
-        if FORMULA.match(line):
+        if FORMULA.match(line) or (masthead.misread_formula(line) and roles.get(body_at) == "formula"):
             out.append(Block("formula", s, e))
             body = body[1:]
         elif fm:  # "The General Assembly, recalling ..., decides ...": a decision's sentence
@@ -144,7 +155,8 @@ def blocks(work: WorkText) -> list[Block]:
 
     annex_at = _annex_start(text, body, opening)
     main, annexed = body[:annex_at], body[annex_at:]
-    nums = [int(m.group(2)) for s, e, _ in main if (m := _OPERATIVE.match(text[s:e]))]
+    numbers = _numbers(text, main)
+    nums = [n[0] for n in numbers if n]
     # The numbering starts at 1; OCR may have lost that "1." (then it starts at 2, and paragraph 1
     # begins where the layout shows the first paragraph that opens like no preambular one).
     lost_one = 1 not in nums and 2 in nums
@@ -160,7 +172,7 @@ def blocks(work: WorkText) -> list[Block]:
         current = opening
     prev_end = opening.end if opening else None
     last_break: int | None = None  # where the layout last showed a paragraph break inside ``current``
-    for s, e, attrs in main:
+    for k, (s, e, attrs) in enumerate(main):
         line = text[s:e]
         blank_before = prev_end is not None and text.count("\n", prev_end, s) >= 2
         ended = prev_end is not None and bool(re.search(r"[.;:]\d{0,3}$", text[:prev_end].rstrip()))
@@ -171,8 +183,8 @@ def blocks(work: WorkText) -> list[Block]:
         if closing is not None:
             closing.end = e
             continue
-        m = _OPERATIVE.match(line)
-        if m and int(m.group(2)) == expected_op + 1 and not _more_operative(main, s, expected_op, text) and (
+        m = numbers[k]
+        if m and m[0] == expected_op + 1 and not _more_operative(main, s, expected_op, text) and (
                 expected_op > 1 or lost_one):
             # the number the sequence wanted was lost: paragraph ``expected_op`` began at the last
             # break the layout showed in the paragraph before, if there was one
@@ -182,10 +194,10 @@ def blocks(work: WorkText) -> list[Block]:
                 out.append(lost)
                 op_blocks.append(lost)
             expected_op += 1
-        if m and int(m.group(2)) == expected_op and (
+        if m and m[0] == expected_op and (
             expected_op > 1 or current is None or current.role != "operative"
         ):
-            current = Block("operative", s, e, num=m.group(2), text_start=s + m.end())
+            current = Block("operative", s, e, num=str(m[0]), text_start=s + m[1])
             if current.text_start == e:
                 current.text_start = None  # number alone on its line: text follows
             out.append(current)
@@ -196,7 +208,7 @@ def blocks(work: WorkText) -> list[Block]:
         if (lost_one and expected_op == 1 and current is not None and current.role == "preamble" and blank_before
                 and re.search(r"[,;:]\d{0,3}$", text[current.start:current.end].rstrip())
                 and re.match(r"^\s*[A-Z][a-z]", line) and not is_preamble_opening(line)
-                and not is_misread_opening(line)):
+                and not is_misread_opening(line) and not _preamble_follows(text, main, k)):
             current = Block("operative", s, e, num="1", text_start=s)  # its "1." lost: the layout's break
             out.append(current)
             op_blocks.append(current)
@@ -219,6 +231,13 @@ def blocks(work: WorkText) -> list[Block]:
                 continue
         if not op_blocks and _starts_preamble(text, current, line, attrs, blank_before) and (
                 numbered or is_preamble_opening(line) or (blank_before and is_misread_opening(line))):
+            current = Block("preamble", s, e, text_start=s)
+            out.append(current)
+            continue
+        if (not op_blocks and not numbered and (current is None or blank_before)
+                and _starts_unnumbered(text, current, line, blank_before) and _preamble_follows(text, main, k)):
+            # an opener OCR spoilt past reading ("Recailira “hat ...") where the layout shows a paragraph:
+            # preambular paragraphs still follow, and none follows an operative one
             current = Block("preamble", s, e, text_start=s)
             out.append(current)
             continue
@@ -261,6 +280,50 @@ def _starts_unnumbered(text: str, current: Block | None, line: str, blank_before
     if current.role in ("operative", "item") and current.num is None or current.role == "item":
         return blank_before and bool(re.search(r"[.;:]\d{0,3}$", so_far)) and bool(re.match(r"^\s*[A-Z]", line)) \
             and not _ITEM.match(line)
+    return False
+
+
+def _numbers(text: str, body: list[tuple[int, int, dict[str, Any]]]) -> list[tuple[int, int] | None]:
+    """Each line's operative number (the number, where its text starts in the line), or None.
+
+    A number as printed ("3. "), or one a scan misread ("l. Requests", "1, Decides": a "1" read as a
+    letter, a stop read as a comma, "2 Decides": the stop lost) where it is the number the sequence wants
+    next, after a paragraph that ended or a layout break (a heading between: "Revised budget estimates"),
+    before an operative verb.
+    """
+    out: list[tuple[int, int] | None] = []
+    last, ended, prev_end = 0, True, None
+    for s, e, _ in body:
+        line = text[s:e]
+        ended = ended or (prev_end is not None and text.count("\n", prev_end, s) >= 2)  # or the layout's break
+        prev_end = e
+        m = _OPERATIVE.match(line)
+        if m:
+            out.append((int(m.group(2)), m.end()))
+            last = int(m.group(2))
+        else:
+            mm = G.MISREAD_OPERATIVE_NUMBER.match(line)
+            value = G.misread_number(mm.group(2)) if mm and ended else None
+            out.append((value, mm.end()) if value == last + 1 else None)
+            last = value if value == last + 1 else last
+        ended = bool(re.search(r"[.,;:]\d{0,3}$", line.rstrip()))
+    return out
+
+
+def _preamble_follows(text: str, body: list[tuple[int, int, dict[str, Any]]], k: int) -> bool:
+    """Does a preambular paragraph start after line ``k``, before any numbered operative one?
+
+    Preambular paragraphs precede operative ones, so a paragraph after which the text still shows
+    a preambular opener after a comma ("...displaced persons," / "Deeply disturbed ...") is no
+    operative paragraph, whatever OCR made of its own opening word.
+    """
+    for j in range(k + 1, len(body)):
+        line = text[body[j][0]:body[j][1]]
+        if _OPERATIVE.match(line):
+            return False
+        before = text[body[j - 1][0]:body[j - 1][1]].rstrip()
+        if is_preamble_opening(line) and re.search(r"[,;:]\d{0,3}$", before):
+            return True
     return False
 
 
