@@ -132,6 +132,31 @@ def test_raised_ink_in_a_gap_is_a_marker_only_when_smaller_than_the_letters(face
     assert bool([m for m in analysis["markers"] if m.get("unread")]) == found
 
 
+def _boxed_with_next(data: dict, k: int) -> dict:
+    """Word ``k`` (a raised marker) dropped, its ink inside the next word's box, as Tesseract boxed it."""
+    n = k + 1
+    right, bottom = data["left"][n] + data["width"][n], data["top"][n] + data["height"][n]
+    top = min(data["top"][k], data["top"][n])
+    data["left"][n], data["top"][n] = data["left"][k], top
+    data["width"][n], data["height"][n] = right - data["left"][k], bottom - top
+    return {key: v[:k] + v[k + 1:] for key, v in data.items()}
+
+
+@pytest.mark.parametrize("face", sorted(FACES))
+@pytest.mark.parametrize("next_word, found", [("and", True), ("\u2018and", False)])
+def test_a_marker_boxed_with_the_next_word_is_found(face, next_word, found):
+    """ "in Mali ¹ and the" (typewriter_poor, seed 15, A/RES/78/250): Tesseract boxed the marker typed a
+    space after "Mali" with "and". A raised start inside a line was taken for nothing (only a note's
+    number starts raised); a space apart from all the letters of the word, it is the marker before it.
+    A word read with an opening quote keeps its raised start."""
+    img, data = _typed(face, [("in", False), (" Mali", False), (" 1", True), (" " + next_word, False),
+                              (" the", False)])
+    data = _boxed_with_next(data, 2)
+    data["text"][2] = next_word
+    analysis, _ = scan.find_marks(img, data, 300)
+    assert [(m["word"], m["head"]) for m in analysis["markers"]] == ([(2, True)] if found else [])
+
+
 @pytest.mark.parametrize("face", sorted(FACES))
 def test_a_marker_read_as_a_line_of_its_own_is_found(face):
     """ "(the Paris Principles),³ welcoming": Tesseract put the raised "3" on a line of its own."""

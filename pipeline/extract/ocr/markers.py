@@ -182,6 +182,21 @@ def _closes_quote(data: dict, idx: list[int], pos: int) -> bool:
     return before.count("\u201c") > before.count("\u201d") or (word.endswith('"') and before.count('"') % 2 == 1)
 
 
+def _before_its_word(ink: np.ndarray, box: tuple[int, int, int, int], head, text: str, size: float,
+                     base: float) -> bool:
+    """Is the raised ink at the start of a word inside its line the marker of the word before, which
+    Tesseract boxed with the next word ("Mali ¹ and" read "Mali" "and", the box of "and" holding the
+    "1")?  Raised like a marker in the text, a space apart from the word, which has all its letters
+    after it; a word starting with a quote or a bracket keeps its raised start."""
+    text = text.strip()
+    if not text[:1].isalnum() or head[3] > base - 0.22 * size:
+        return False
+    left, top = box[0], box[1]
+    crop = ink[max(0, int(top - 0.1 * size)):int(base + 0.3 * size), head[2]:left + box[2] + 1]
+    glyphs = [c for c in _clusters(crop) if not _speck(crop, *c, size)] if crop.size else []
+    return bool(glyphs) and glyphs[0][0] >= 0.2 * size and len(glyphs) >= len(text)
+
+
 def _beyond_its_text(ink: np.ndarray, box: tuple[int, int, int, int], tail, text: str, size: float,
                      base: float) -> bool:
     """Is the raised ink at a number's end a glyph more than Tesseract read there?  "2022" whose box
@@ -337,7 +352,7 @@ def _row_markers(ink: np.ndarray, data: dict, idx: list[int], size: float, base:
                                     or G.BARCODE_WORD.match(data["text"][i].strip())):
             continue  # a number's own digits; a barcode's closing asterisk (a non-digit in the
             # marker strip throws Tesseract's reading of the other crops out of step)
-        elif tail[4] == "head" and pos > 0:
+        elif tail[4] == "head" and pos > 0 and not _before_its_word(ink, box, tail, data["text"][i], size, base):
             continue  # a raised start is a footnote's number only at the start of its line
         if tail[4] == "tail" and _closes_quote(data, idx, pos):
             continue
