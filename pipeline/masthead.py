@@ -120,15 +120,22 @@ FORMULA_MISREAD = 2  # letters a scan may spoil in the formula line and leave it
 
 
 def misread_formula(line: str) -> bool:
-    """The formula alone on its line with a letter or two misread: "The General Assembl}:,", "the General Assembly,".
+    """The formula alone on its line with a letter or two misread: "The General Assembl}:,", "the General Assembly,",
+    or with up to ``FORMULA_MISREAD`` scraps of a poor scan among or after its words, each of two
+    letters or fewer ("The General al As Assembly,", "The General Assembly, \" vt": a 98 dpi fax).
 
     Its punctuation after the last word is dropped; what is left must be "The" and an organ's name
     within ``FORMULA_MISREAD`` edits (a line of at most ``FORMULA_WORDS`` words opening with "The").
+    A paragraph's line is no such block: the caller asks for the formula's place (a block of its own).
     """
     t = line.strip()
-    if not t[:2].lower() == "th" or not 2 <= len(t.split()) <= FORMULA_WORDS or t[-1:].isdigit():
+    if not t[:2].lower() == "th" or t[-1:].isdigit():
         return False  # "the General Assembly,1": a paragraph's line with its marker
-    core = re.sub(r"[^A-Za-z]+$", "", "T" + t[1:])  # "the General Assembly,": its capital misread
+    words = t.split()
+    kept = [w for w in words[1:] if len(re.sub(r"[^A-Za-z0-9]", "", w)) > 2]
+    if len(words) - 1 - len(kept) > FORMULA_MISREAD or not 1 <= len(kept) <= FORMULA_WORDS - 1:
+        return False
+    core = re.sub(r"[^A-Za-z]+$", "", " ".join(["T" + words[0][1:]] + kept))  # "the General Assembly,": its capital misread
     return any(Levenshtein.distance(core, f"The {o}", score_cutoff=FORMULA_MISREAD) <= FORMULA_MISREAD
                for o in G.ORGANS)
 

@@ -359,7 +359,9 @@ def test_a_lost_operative_number_is_placed_by_the_numbering(tmp_path, body, prea
 
 @pytest.mark.parametrize("formula", ["The General Assembly;", "The General Assembly.", "The General Assembly,",
                                      # letters misread (bilevel200 A/RES/78/252, seed 14)
-                                     "The General Assembl}:,", "The Genera1 Assembly,"])
+                                     "The General Assembl}:,", "The Genera1 Assembly,",
+                                     # scraps of a 98 dpi fax among and after its words (fax A/RES/78/162, 78/204)
+                                     "The General al As Assembly,", 'The General Assembly, " vt'])
 def test_the_formula_with_its_comma_misread_still_opens_the_preamble(tmp_path, formula):
     doc = clean_resolution(tmp_path, MASTHEAD.replace("The General Assembly,", formula)
                            + "Recalling its resolution 72/3,\n\nRecognizing the Court,\n")
