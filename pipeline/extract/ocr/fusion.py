@@ -3,9 +3,9 @@
 A poor page is read more than once (:mod:`pipeline.extract.ocr.chain`): as it
 came, prepared as its damage says, and, where many of its words are doubtful,
 once more with the other stroke treatment (a thin page widened is read again
-unwidened, a normal one widened).  Each reading gets other words wrong: on six
-typewritten 200 dpi photocopies, a word missed by the best single reading was
-read right by another in about half the cases.  So rather than keep one whole
+unwidened, a normal one widened).  Each reading gets other words wrong: on four
+typewritten 200 dpi photocopies, of the 79 body words the first reading missed,
+46 were read right by at least one of six other preparations.  So rather than keep one whole
 reading, the chosen reading keeps its sure words and each *doubtful* word
 (:func:`pipeline.extract.reread.doubtful_words`) is decided by the readings of
 the same ink:
