@@ -243,18 +243,35 @@ def better(before: tuple[str, float], after: tuple[str, float]) -> bool:
     False
     """
     text, conf = after
-    if not text or len(_TOKEN.findall(text)) != 1 or _alnum(text) == _alnum(before[0]) or mixed(text):
-        return False  # punctuation or case alone is not worth a change ("79/155," is not "79/155."), nor "3i"
-    if known_chars(text) < known_chars(before[0]) or (_ends_in_digit(text) and not _ends_in_digit(before[0])):
-        return False  # a digit beside a word may be a footnote marker: ocr/markers.py finds those from the ink
-    if _symbol(before[0]) and not _symbol(text):
-        return False  # a symbol the grammar parses is never made one it does not
-    if 0 < _digits(text) < _digits(before[0]) and not _symbol(text):
-        return False  # a digit read as a letter in a token that keeps others: "12A" read "I2A"
+    if not admissible(before[0], text) or _alnum(text) == _alnum(before[0]):
+        return False  # punctuation or case alone is not worth a change ("79/155," is not "79/155.")
+    if known_chars(text) < known_chars(before[0]):
+        return False
     if conf < MIN_CONFIDENCE:
         return False
     # clearly surer, or a non-word made a word, surely ("1n" at 91 read "in" at 94)
     return conf >= before[1] + SURE or (conf >= WORD_CONFIDENCE and known_chars(text) > known_chars(before[0]))
+
+
+def admissible(before: str, after: str) -> bool:
+    """The guards any new reading ``after`` of a word read ``before`` passes, whatever read it (a crop
+    read again here, another reading of the page voted on in :mod:`.ocr.fusion`): one token, no digit
+    among lower-case letters ("3i"), no digit added at the end, no symbol unmade, no digit lost.
+
+    >>> [admissible("Asembly,", t) for t in ("Assembly,1", "Assemb1y,", "Assembly, in", "Assembly.")]
+    [False, False, False, True]
+    >>> admissible("E.96.IV.8),", "E.96.1V.8),"), admissible("12A", "I2A")
+    (False, False)
+    """
+    if not after or len(_TOKEN.findall(after)) != 1 or mixed(after):
+        return False
+    if _ends_in_digit(after) and not _ends_in_digit(before):
+        return False  # a digit beside a word may be a footnote marker: ocr/markers.py finds those from the ink
+    if _symbol(before) and not _symbol(after):
+        return False  # a symbol the grammar parses is never made one it does not
+    if 0 < _digits(after) < _digits(before) and not _symbol(after):
+        return False  # a digit read as a letter in a token that keeps others: "12A" read "I2A"
+    return True
 
 
 def _digits(text: str) -> int:

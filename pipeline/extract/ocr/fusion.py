@@ -16,7 +16,7 @@ the same ink:
 * a word or a thing of its kind (:func:`is_word`) beats a non-word; then the
   reading most readings agree on; the page's own reading stands otherwise
   (:func:`vote`): two readings never swap one word for another;
-* the guards of a single re-read hold (:func:`admissible`): no digit
+* the guards of a single re-read hold (:func:`pipeline.extract.reread.admissible`): no digit
   appears at a word's end where a footnote marker may stand, a symbol the grammar
   parses stays one, no letter-digit mix.
 
@@ -89,19 +89,6 @@ def is_word(text: str) -> bool:
     return bool(runs) and not any(c.isdigit() for c in core) and all(r.lower() in words for r in runs)
 
 
-def admissible(before: str, after: str) -> bool:
-    """The guards a new reading of a word passes (those of :func:`pipeline.extract.reread.better`)."""
-    if not after or len(after.split()) != 1 or reread.mixed(after):
-        return False
-    if reread._ends_in_digit(after) and not reread._ends_in_digit(before):
-        return False  # a digit beside a word may be a footnote marker: ocr/markers.py finds those from the ink
-    if reread._symbol(before) and not reread._symbol(after):
-        return False
-    if 0 < reread._digits(after) < reread._digits(before) and not reread._symbol(after):
-        return False
-    return True
-
-
 def vote(before: tuple[str, float], candidates: list[tuple[str, float]]) -> tuple[str, float, int]:
     """The reading of one word the readings settle on: (text, confidence, readings agreeing).
 
@@ -120,7 +107,7 @@ def vote(before: tuple[str, float], candidates: list[tuple[str, float]]) -> tupl
     >>> vote(("Assembly,", 60.0), [("Assembly,1", 90.0)])
     ('Assembly,', 60.0, 1)
     """
-    options = [before] + [c for c in candidates if admissible(before[0], c[0])]
+    options = [before] + [c for c in candidates if reread.admissible(before[0], c[0])]
     votes = Counter(t for t, _ in options)
     own = (is_word(before[0]), votes[before[0]])
     rivals = [c for c in options if c[0] != before[0] and (is_word(c[0]), votes[c[0]]) > own]
@@ -171,11 +158,7 @@ def worth_another_reading(data: dict) -> bool:
     :data:`UNSURE`, in lines of :data:`TEXT_LINE` words or more: clean, noisy and eroded 300 dpi
     first pages hold 0.3-3.2% (an emblem's scraps and a barcode stand in short lines, and names
     no dictionary knows are read surely), typewritten 200 dpi photocopies up to 17%."""
-    rows: dict[tuple, list[int]] = {}
-    for i, (level, text) in enumerate(zip(data["level"], data["text"])):
-        if level == 5 and str(text).strip():
-            rows.setdefault((data["block_num"][i], data["par_num"][i], data["line_num"][i]), []).append(i)
-    text = [i for line in rows.values() if len(line) >= TEXT_LINE for i in line]
+    text = [i for line in reread._rows(data).values() if len(line) >= TEXT_LINE for i in line]
     unsure = sum(1 for i in text if 0 <= float(data["conf"][i]) < UNSURE
                  and sum(c.isalnum() for c in str(data["text"][i])) >= 2)
     return unsure >= ANOTHER_MIN and unsure >= ANOTHER_SHARE * len(text)
