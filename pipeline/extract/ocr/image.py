@@ -105,15 +105,9 @@ def _page_pixels(pdf: pdfium.PdfDocument, index: int, dpi: int) -> tuple[Image.I
     if own is None:
         return _grey_steps(render_page(pdf, index, dpi), dpi, [], dpi)
     pil, own_dpi = own
-    scanned = own_dpi
     if isinstance(own_dpi, tuple):  # a fax: the lower resolution is what the verdict weighs
-        gray = np.asarray(pil.convert("L"))
-        steps = prepare.plan_bilevel(gray, min(own_dpi)) if pil.mode == "1" or prepare.is_bilevel(gray) else []
-        gray, cleaned = prepare.apply_plan(gray, steps)
-        gray, own_dpi, stretched = stretch(gray, *own_dpi)
-        scanned = min(scanned)
-        image, own_dpi, done = _own_at(page, Image.fromarray(gray), own_dpi, dpi)
-        return _stroke_steps(image, scanned, cleaned + stretched + done, dpi)
+        image, _, done = _own_at(page, pil, own_dpi, dpi)
+        return _stroke_steps(image, min(own_dpi), done, dpi)
     image, own_dpi, done = _own_at(page, pil, own_dpi, dpi)
     if pil.mode == "1" or "despeckle" in " ".join(done) or prepare.is_bilevel(np.asarray(pil)):
         return _stroke_steps(image, own_dpi, done, dpi)
@@ -134,16 +128,21 @@ def _stroke_steps(image: Image.Image, scanned_dpi: int, done: list[str], dpi: in
     return (Image.fromarray(out) if log else image), scanned_dpi, done + log
 
 
-def _own_at(page: pdfium.PdfPage, pil: Image.Image, own_dpi: int, dpi: int) -> tuple[Image.Image, int, list[str]]:
-    """A scanned page's own pixels brought to ``dpi``: a bilevel scan despeckled and smoothed first."""
+def _own_at(page: pdfium.PdfPage, pil: Image.Image, own_dpi: int | tuple[int, int],
+            dpi: int) -> tuple[Image.Image, int, list[str]]:
+    """A scanned page's own pixels brought to ``dpi``: a bilevel scan despeckled and smoothed first,
+    a scan with two resolutions (a fax, ``own_dpi`` (across, down)) then evened (:func:`stretch`)."""
     want = (math.ceil(page.get_width() * dpi / 72), math.ceil(page.get_height() * dpi / 72))
     done: list[str] = []
     if pil.mode == "1" or prepare.is_bilevel(np.asarray(pil)):
         # a thresholded scan or fax: its specks are exact, cheap to find at its own resolution
         gray = np.asarray(pil.convert("L"))
-        steps = prepare.plan_bilevel(gray, own_dpi)
+        steps = prepare.plan_bilevel(gray, min(own_dpi) if isinstance(own_dpi, tuple) else own_dpi)
         cleaned, done = prepare.apply_plan(gray, steps)
         pil = Image.fromarray(cleaned) if done else pil
+    if isinstance(own_dpi, tuple):
+        gray, own_dpi, stretched = stretch(np.asarray(pil.convert("L")), *own_dpi)
+        pil, done = Image.fromarray(gray), done + stretched
     if pil.size == want:
         return pil.convert("L"), own_dpi, done
     if own_dpi < dpi:
