@@ -33,6 +33,19 @@ The General Assembly,
 SETTINGS = Settings(dictionaries_dir=ROOT / "dictionaries")  # the shipped dictionaries, default settings
 
 
+def ocr_lines(lines: list[list[tuple[str, float]]]) -> dict:
+    """Tesseract's words (``image_to_data``'s dict) given line by line as (text, confidence), in a grid of boxes."""
+    data = {k: [] for k in ("level", "block_num", "par_num", "line_num", "word_num", "text", "conf",
+                            "left", "top", "width", "height")}
+    for n, line in enumerate(lines, 1):
+        for k, (text, conf) in enumerate(line, 1):
+            for key, v in (("level", 5), ("block_num", 1), ("par_num", 1), ("line_num", n), ("word_num", k),
+                           ("text", text), ("conf", conf), ("left", 40 * k), ("top", 50 * n), ("width", 30),
+                           ("height", 20)):
+                data[key].append(v)
+    return data
+
+
 def clean_resolution(tmp_path: Path, text: str) -> dict:
     """The published document of ``text``, cleaned as a text export with the shipped dictionaries."""
     from pipeline.run import stages

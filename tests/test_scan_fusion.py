@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
+from conftest import ocr_lines
 from pipeline.extract import prepare
 from pipeline.extract.ocr import chain, fusion
 from pipeline.extract.ocr.image import PageInput
@@ -55,29 +56,17 @@ def test_a_word_split_or_joined_differently_has_no_candidate():
     assert fusion.aligned(page, 0, fusion._boxes(below)) is None
 
 
-def _lines(lines: list[list[tuple[str, float]]]) -> dict:
-    data = {k: [] for k in ("level", "block_num", "par_num", "line_num", "word_num", "text", "conf",
-                            "left", "top", "width", "height")}
-    for n, line in enumerate(lines, 1):
-        for k, (text, conf) in enumerate(line, 1):
-            for key, v in (("level", 5), ("block_num", 1), ("par_num", 1), ("line_num", n), ("word_num", k),
-                           ("text", text), ("conf", conf), ("left", 40 * k), ("top", 50 * n), ("width", 30),
-                           ("height", 20)):
-                data[key].append(v)
-    return data
-
-
 def test_a_page_with_many_unsure_words_in_its_lines_of_text_is_read_once_more():
     sure = [[("the", 96.0)] * 10 for _ in range(20)]                          # 200 words read surely
     unsure = [[("the", 96.0)] * 5 + [("persors", 50.0)] * 5 for _ in range(2)]  # 10 unsure words in 20
-    assert fusion.worth_another_reading(_lines(sure + unsure))                # 10 of 220: 4.5%
-    assert not fusion.worth_another_reading(_lines(sure * 2 + unsure))        # 10 of 420: under 4%
-    assert not fusion.worth_another_reading(_lines(sure[:5] + unsure[:1] + [[("the", 96.0)] * 5]))  # 5: too few
+    assert fusion.worth_another_reading(ocr_lines(sure + unsure))                # 10 of 220: 4.5%
+    assert not fusion.worth_another_reading(ocr_lines(sure * 2 + unsure))        # 10 of 420: under 4%
+    assert not fusion.worth_another_reading(ocr_lines(sure[:5] + unsure[:1] + [[("the", 96.0)] * 5]))  # 5: too few
     # an emblem's scraps, a barcode and a page foot are short lines: they are not counted
     scraps = [[("Ns", 20.0), ("SZ", 30.0)], [("*2326026*", 10.0)], [("23-26026", 40.0), ("(E)", 50.0), ("il", 12.0)]]
-    assert not fusion.worth_another_reading(_lines(sure[:3] + scraps * 5))
+    assert not fusion.worth_another_reading(ocr_lines(sure[:3] + scraps * 5))
     # nor are specks and single letters, whatever their confidence
-    assert not fusion.worth_another_reading(_lines(sure[:3] + [[(".", 10.0), ("i", 20.0)] * 3] * 5))
+    assert not fusion.worth_another_reading(ocr_lines(sure[:3] + [[(".", 10.0), ("i", 20.0)] * 3] * 5))
 
 
 def _text_image(text: str, stem_cut: int) -> np.ndarray:

@@ -6,6 +6,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from pipeline.extract import prepare, reread
+from conftest import ocr_lines
 from pipeline.extract.ocr import chain, image as ocr_image
 
 SERIF = "/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf"
@@ -163,21 +164,8 @@ def test_the_page_says_how_many_words_were_read_again():
 # ------------------------------------------------------------------ a good page re-reads only the words that matter
 
 
-def _page(lines: list[list[tuple[str, float]]]) -> dict:
-    """Words given line by line as (text, confidence); boxes do not matter here."""
-    data = {k: [] for k in ("level", "block_num", "par_num", "line_num", "word_num", "text", "conf",
-                            "left", "top", "width", "height")}
-    for n, line in enumerate(lines, 1):
-        for k, (text, conf) in enumerate(line, 1):
-            for key, v in (("level", 5), ("block_num", 1), ("par_num", 1), ("line_num", n), ("word_num", k),
-                           ("text", text), ("conf", conf), ("left", 40 * k), ("top", 50 * n), ("width", 30),
-                           ("height", 20)):
-                data[key].append(v)
-    return data
-
-
 def test_a_good_page_rereads_words_in_running_text_not_the_scraps_of_logos_and_footers():
-    data = _page([
+    data = ocr_lines([
         [("Ns", 55.0), ("a", 51.0), ("SZ", 52.0)],                                   # the emblem: scraps
         [("United", 96.0), ("Nations", 96.0), ("Avres/73/3", 20.0)],                 # beside a short label
         [("23-25889", 92.0), ("il", 56.0), ("030124", 96.0), ("Please", 95.0), ("recycle", 90.0)],  # page foot
