@@ -245,3 +245,22 @@ def test_paper_noise_tells_grain_from_clean_and_compressed_pages():
     grainy = np.clip(clean + rng.normal(0, 15, clean.shape), 0, 255).astype(np.uint8)
     assert prepare.paper_noise(grainy) > 10
     assert prepare.plan_grey(grainy) == [("denoise", {"size": 3})]
+
+
+def test_a_page_sprinkled_with_specks_is_median_filtered_and_despeckled():
+    """Salt-and-pepper noise: single dark and light pixels over paper and strokes alike.  The paper's
+    median grey does not move, so grain alone misses it; the specks outnumber the letters."""
+    rng = np.random.default_rng(4)
+    clean = np.where(_glyphs(_page(400, 400)) == 0, 20, 235).astype(np.uint8)
+    assert not prepare.sprinkled(clean)
+    salt = clean.copy()
+    hit = rng.random(salt.shape)
+    salt[hit < 0.004], salt[hit > 0.996] = 0, 255
+    assert prepare.paper_noise(salt) < prepare.NOISY and prepare.sprinkled(salt)
+    steps = prepare.plan_grey(salt)
+    assert steps == [("denoise", {"size": 3}), ("despeckle", {"max_area": 8})]
+    out, log = prepare.apply_plan(salt, steps)
+    assert log[0] == "denoise 3"
+    assert np.count_nonzero(out < 128) == pytest.approx(np.count_nonzero(clean < 128), rel=0.05)
+    grainy = np.clip(clean + rng.normal(0, 15, clean.shape), 0, 255).astype(np.uint8)
+    assert prepare.plan_grey(grainy) == [("denoise", {"size": 3})]  # grain's own specks: the median only

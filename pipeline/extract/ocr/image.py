@@ -117,7 +117,7 @@ def _page_pixels(pdf: pdfium.PdfDocument, index: int, dpi: int) -> tuple[Image.I
 def _grey_steps(image: Image.Image, scanned_dpi: int, done: list[str], dpi: int) -> tuple[Image.Image, int, list[str]]:
     """A grey page's steps before its first reading (:func:`prepare.plan_grey`), then its strokes'."""
     gray = np.asarray(image)
-    out, log = prepare.apply_plan(gray, prepare.plan_grey(gray))
+    out, log = prepare.apply_plan(gray, prepare.plan_grey(gray, dpi))
     return _stroke_steps(Image.fromarray(out) if log else image, scanned_dpi, done + log, dpi)
 
 
