@@ -137,7 +137,7 @@ def _own_at(page: pdfium.PdfPage, pil: Image.Image, own_dpi: int | tuple[int, in
     if pil.mode == "1" or prepare.is_bilevel(np.asarray(pil)):
         # a thresholded scan or fax: its specks are exact, cheap to find at its own resolution
         gray = np.asarray(pil.convert("L"))
-        steps = prepare.plan_bilevel(gray, min(own_dpi) if isinstance(own_dpi, tuple) else own_dpi)
+        steps = prepare.plan_bilevel(gray, own_dpi)
         cleaned, done = prepare.apply_plan(gray, steps)
         pil = Image.fromarray(cleaned) if done else pil
     if isinstance(own_dpi, tuple):
