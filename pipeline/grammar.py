@@ -191,8 +191,9 @@ NOT_OPENERS = frozenset({"During", "Including", "Following", "Regarding", "Conce
 BEFORE_PARTICIPLE = frozenset({"also", "further", "again", "once", "still", "now"})
 
 
-# A speck a scan reads before a paragraph's first word (". Concerned about ..."): no part of its opening.
-LEADING_SPECK = re.compile(r"^\s*[.,\u00b7\u2022*^~\u00b0]\s*(?=[A-Z])")
+# A speck a scan reads before a paragraph's first word (". Concerned about ...", "‘Deeply disturbed ..."): no
+# part of its opening.  A single quote opens no paragraph (UN text quotes in double quotes; single ones nest inside).
+LEADING_SPECK = re.compile(r"^\s*[.,\u00b7\u2022*^~\u00b0'`\u2018\u2019]\s*(?=[A-Z])")
 
 
 def is_preamble_opening(line: str) -> bool:

@@ -40,8 +40,11 @@ MARK = r"(?:\*{1,3}|[†‡])"  # a masthead footnote marker: "Egypt,*", "A/C.1/
 # "The General Assembly," on a line of its own, or opening a decision's sentence
 # ("The General Assembly, recalling ..., decides ...").
 ORGANS = "|".join(G.ORGANS)
+# A scan's speck before it (". The General Assembly,", "‘The General Assembly,": a 98 dpi fax) is no part of it;
+# a double quote opens a quotation and is never taken for one.
+FORMULA_SPECK = r"(?:[*.,'\u2018\u2019`\u00b7\u2022]\s*)?"
 FORMULA = re.compile(
-    rf"^\s*\*?\s*The\s+({ORGANS}|Council"
+    rf"^\s*{FORMULA_SPECK}The\s+({ORGANS}|Council"
     r"|Assembly|Conference|Commission[\w ]*)\s*[,;:.]?\s*\*?\s*$")  # ";" "." a scan's misread comma
 FORMULA_OPENING = re.compile(rf"^\s*The\s+({ORGANS}|Council|Assembly|Conference),\s+(?=[a-z])")
 SYMBOL_AT_END = re.compile(rf"(?:^|\s)({G.SYMBOL}(?:\s\(\d{{4}}\))?)({MARK})?\s*$")
@@ -128,7 +131,7 @@ def misread_formula(line: str) -> bool:
     within ``FORMULA_MISREAD`` edits (a line of at most ``FORMULA_WORDS`` words opening with "The").
     A paragraph's line is no such block: the caller asks for the formula's place (a block of its own).
     """
-    t = line.strip()
+    t = re.sub(r"^" + FORMULA_SPECK, "", line.strip())
     if not t[:2].lower() == "th" or t[-1:].isdigit():
         return False  # "the General Assembly,1": a paragraph's line with its marker
     words = t.split()

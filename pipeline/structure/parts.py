@@ -276,11 +276,21 @@ def _starts_unnumbered(text: str, current: Block | None, line: str, blank_before
         return True
     so_far = text[current.start:current.end].rstrip()
     if current.role == "preamble":
-        return bool(re.search(r"[,;:]\d{0,3}$", so_far)) and (bool(re.match(r"^\s*[A-Z(]", line)))
+        if not re.search(r"[,;:]\d{0,3}$", so_far) or not re.match(r"^\s*[A-Z(]", line):
+            return False
+        # Where the layout shows no break, operative text opens only at an operative verb or an item: a
+        # capital OCR made of a small letter ("..., / Which is ...") or a comma read as a colon ("... on the
+        # Addis Ababa:" / "Action Agenda ...") runs the sentence on.
+        return blank_before or bool(_OPERATIVE_OPENING.match(line))
     if current.role in ("operative", "item") and current.num is None or current.role == "item":
         return blank_before and bool(re.search(r"[.;:]\d{0,3}$", so_far)) and bool(re.match(r"^\s*[A-Z]", line)) \
             and not _ITEM.match(line)
     return False
+
+
+# What opens operative text: a verb in the third person ("Decides", "Takes note"), after an adverb ("Also
+# decides", "Strongly urges"), or an item ("(a)").
+_OPERATIVE_OPENING = re.compile(r"^\s*(?:(?:[A-Z][a-z]+ly|Also|Further|Again|Once again)\s+[a-z]+s\b|[A-Z][a-z]+s\b|\()")
 
 
 def _numbers(text: str, body: list[tuple[int, int, dict[str, Any]]]) -> list[tuple[int, int] | None]:
@@ -442,8 +452,13 @@ def _starts_preamble(text: str, current: Block | None, line: str, attrs: dict[st
         return True
     # ... but not where a sentence runs on over a page break ("Production and" | "Stockpiling of"):
     # a paragraph the layout ends has ended its words too, with a stop, a comma, or a spoilt marker
-    return (blank_before and current.role == "preamble" and not so_far[-1:].isalpha()
+    # On a poor scan a scrap of a letter or two may follow the comma ("... Rights Institutions, oo").
+    ended_words = not so_far[-1:].isalpha() or bool(attrs.get("poor_scan") and _SCRAP_AFTER_COMMA.search(so_far))
+    return (blank_before and current.role == "preamble" and ended_words
             and (is_preamble_opening(line) or is_misread_opening(line)))
+
+
+_SCRAP_AFTER_COMMA = re.compile(r"[,;]\s+[A-Za-z]{1,2}$")
 
 
 def _item_expected(parent: Block, label: str) -> bool:
