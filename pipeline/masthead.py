@@ -61,7 +61,7 @@ ADOPTED_PHRASE = rf"(Resolution|Decision)s?{G.GAP}{G.phrase('adopted by the')}{G
 ADOPTED_BY = re.compile(
     rf"^\s*{ADOPTED_PHRASE}([A-Z][A-Za-z ]+?)(?:{G.GAP}on(?:\s+({G.SPECKED_DATE}))?)?{G.LINE_END}")
 # "Resolution adopted by the General Assembly on" whose date a scan's line break put on the next line.
-ADOPTED_ON = re.compile(r"\s(?:on)\s*$")
+ADOPTED_ON = re.compile(rf"\son{G.LINE_END}")  # a speck after it ("... General Assembly on.")
 ON_DATE = re.compile(rf"^\s*on\s+({G.SPECKED_DATE}){G.LINE_END}")
 ADOPTION_DATE = re.compile(rf"^\s*{G.SPECKED_DATE}{G.LINE_END}")  # its line after "... on"
 # A scan may read the opening bracket as "f" and "of" as "6f" ("for the report 6f the First Committee").
@@ -80,6 +80,15 @@ SPECK_BEFORE_NUMBER = r"(?:[.,:;'\u2018\u2019`]\s+)?"
 # A resolution's title ends with no stop: a speck a scan reads after it ("... for Refugees.") is no part of it.
 SPECK_AFTER_TITLE = r"(?:\s*[.,;:*\u00b7])?\s*$"
 TITLE = re.compile(r"^\s*" + SPECK_BEFORE_NUMBER + r"(?:Resolution\s+|Decision\s+)?(\d{1,4}/(?:\d{1,4}|\u2026|\.\.\.)(?:\s*[A-Z]\b)?)(?:\.|[,;:](?=\s+[A-Z]))?\s+(\S.*?)" + SPECK_AFTER_TITLE)
+# A scan's speck standing alone between a title's words ("... Integrated ' Stabilization Mission"): no word of it.
+LONE_SPECK = re.compile(rf"(?<=\S) {G.SPECK}(?= \S)")
+
+
+def without_specks(title: str) -> str:
+    """A title without the specks a scan read alone between its words (a single-spaced title)."""
+    return LONE_SPECK.sub("", title)
+
+
 # The structure stage's reading of a title block it has cut: "Resolution 80/37. Title", "80/37. Title";
 # a decision's number ("Decision 80/512. ...") stays part of the title there.
 RESOLUTION_TITLE = re.compile(r"^\s*" + SPECK_BEFORE_NUMBER + r"(?:Resolution\s+)?(\d{1,4}/(?:\d{1,4}|\u2026|\.\.\.)(?:\s*[A-Z]\b)?)(?:\.|[,;:](?=\s+[A-Z]))?\s+(\S.*?)" + SPECK_AFTER_TITLE)
@@ -533,7 +542,7 @@ def facts(lines: list[str], roles: list[str | None]) -> dict[str, Any]:
     if items:
         f["agenda_items"] = items
     adopted = " ".join(by_role.get("adopted", []))
-    m = re.match(rf"^{ADOPTED_PHRASE}(.+?)(?:{G.GAP}on\s+({G.SPECKED_DATE}))?{G.LINE_END}", adopted)
+    m = re.match(rf"^{ADOPTED_PHRASE}(.+?)(?:{G.GAP}on{G.GAP}({G.SPECKED_DATE}))?{G.LINE_END}", adopted)
     if m:
         f["document_type"] = m.group(1).lower()
         f["organ"] = m.group(2).strip()

@@ -123,11 +123,32 @@ def read_head(work: WorkText) -> tuple[masthead.Head, int, dict[int, str | None]
     """The masthead grammar's reading of the text: its facts, the index of the first body line, each line's role."""
     lines = _text_lines(work)
     texts, index = _with_blanks(work.text, lines)
+    raised = [m for m in work.marks if m.kind == "superscript"]
+    if raised:
+        texts = [_without_raised_digits(work, lines[k], raised) if k >= 0 else t for t, k in zip(texts, index)]
     head = masthead.read(texts)
     body_at = next((index[k] for k in range(head.body or 0, len(texts)) if index[k] >= 0), len(lines)) \
         if head.body is not None else len(lines)
     roles = {index[k]: head.roles[k] for k in range(len(texts)) if index[k] >= 0}
     return head, body_at, roles
+
+
+def _without_raised_digits(work: WorkText, line: tuple[int, int, dict[str, Any]], raised: list) -> str:
+    """A poor scan's line as the masthead grammar reads it: without the raised digits glued to its words.
+
+    A masthead prints no numbered footnote marker, but on a fax the raised ink a marker detector finds on
+    large bold type ("Resolution adopted by3 the General Assembly1", "on 19 December2 2023") stays in the
+    text; the grammar reads the line without them (the text keeps them).  Other lines are read as they are.
+    """
+    s, e, attrs = line
+    text = work.text[s:e]
+    if not attrs.get("poor_scan"):
+        return text
+    cut = sorted((m.start - s, m.end - s) for m in raised
+                 if s < m.start < m.end <= e and work.text[m.start:m.end].isdigit() and work.text[m.start - 1].isalpha())
+    for a, b in reversed(cut):
+        text = text[:a] + text[b:]
+    return text
 
 
 def blocks(work: WorkText) -> list[Block]:
@@ -657,6 +678,7 @@ def build_document(work: WorkText, *, source: dict[str, Any], meta: dict[str, An
             number, title = tm.group(1), tm.group(2)
         else:
             title = ttext
+        title = masthead.without_specks(title)
     number = number or facts.get("number")
     symbol = header.get("symbol")
     if symbol is None and number and organ in _ORGAN_SERIES and re.fullmatch(r"\d+/\d+", number):
