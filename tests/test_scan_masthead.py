@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SETTINGS
+from conftest import SETTINGS, poor_scan_page
 from pipeline import masthead
 from pipeline import rules as R
 from pipeline.extract.layout_pdf import build_lines, layout_document
@@ -223,3 +223,34 @@ def test_adopted_on_with_its_date_on_the_next_line():
                        "The General Assembly,", "Recalling ..."])
     assert h.facts["adopted"] == "2018-10-26" and h.facts["organ"] == "General Assembly"
     assert h.facts["distribution_date"] == "2018-10-31" and h.title == "Fiftieth anniversary"
+
+
+# ------------------------------------------------------------------ a fax's masthead (98 lines an inch)
+FAX_HEAD = ["General Assembly", "Distr.: General", "22 December 2023", "", "Seventy-eighth session",
+            "Agenda item 155", "Financing of the United Nations Multidimensional", "",
+            "Resolution adopted by^3 the General Assembly^1", "on 22 December^2 2023", "",
+            "[on the report of the Fifth Committee (A/78/647, para. 6)]", "",
+            "78/250. Financing of the United Nations Multidimensional Integrated", "' Stabilization Mission in Mali", "",
+            "The General Assembly,", "", "Recalling its resolution 67/286 of 28 June 2013,"]
+
+
+def test_raised_digits_a_fax_glued_to_masthead_words_do_not_hide_the_adoption_date():
+    """fax A/RES/78/250 and 78/184 (seed 14): raised ink found on the adoption line's large bold type
+    ("adopted by3 the General Assembly1", "on 19 December2 2023"). The text keeps what was read."""
+    from pipeline.structure.parts import build_document
+
+    work = poor_scan_page(FAX_HEAD)
+    doc = build_document(work, source={"path": "t.pdf", "sha256": "0" * 64, "kind": "scanned-pdf"}, meta={})
+    assert doc["date"] == "2023-12-22" and doc["symbol"] == "A/RES/78/250"
+    assert doc["title"] == "Financing of the United Nations Multidimensional Integrated Stabilization Mission in Mali"
+    assert "adopted by3 the General Assembly1" in work.text
+
+
+def test_raised_digits_are_read_as_printed_on_a_page_that_is_nopoor_scan_page():
+    """Must not change: a text whose page is no poor scan reads its lines as they are."""
+    from pipeline.structure.parts import read_head
+
+    work = poor_scan_page(FAX_HEAD)
+    for ln in work.lines:
+        ln.attrs.pop("poor_scan", None)
+    assert "adopted" not in read_head(work)[0].facts

@@ -17,7 +17,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 import pipeline.extract.ocr.markers as scan  # the raised-marker detector
 from pipeline.extract.ocr.tesseract import read_markers
-from conftest import MASTHEAD, clean_resolution
+from conftest import MASTHEAD, clean_resolution, poor_scan_page
 from pipeline.extract.layout_pdf import Glyph, PageLayout, layout_document
 
 FONTS = Path(__file__).parent / "data" / "fonts"
@@ -304,6 +304,100 @@ def test_a_continuation_line_is_not_cut_without_a_layout_break(tmp_path):
             "1. Decides to remain seized of the matter.\n")
     doc = clean(tmp_path, body)
     assert len(doc["preamble"]) == 1 and len(doc["operative"]) == 1
+
+
+@pytest.mark.parametrize("end, line", [
+    # fax A/RES/78/162 (seed 14): the comma after "Addis Ababa" read as a colon
+    ("on the Addis Ababa:", "Action Agenda of the Third International Conference on Financing for Development,"),
+    # the same page: "which" read with a capital after a comma
+    ("on Financing for Development,", "Which is an integral part of the 2030 Agenda for Sustainable Development,"),
+])
+def test_no_unnumbered_operative_paragraph_opens_without_a_layout_break_or_an_operative_verb(tmp_path, end, line):
+    body = ("Recalling the outcomes of all the major United Nations conferences and summits,\n\n"
+            f"Reaffirming also its resolution 69/313 of 27 July 2015 {end}\n{line}\n"
+            "and reaffirms the strong political commitment to address the challenge,\n")
+    doc = clean(tmp_path, body)
+    assert len(doc["preamble"]) == 2 and doc["operative"] == []
+
+
+@pytest.mark.parametrize("end, line", [
+    ("Recalling its resolution 79/1:", "Decides to include in the provisional agenda the item;"),
+    ("Recalling its resolution 79/1,", "Requests the Secretary-General to report thereon."),
+    ("Recalling its resolution 79/1,", "(a) To include in the provisional agenda the item;"),
+])
+def test_an_operative_verb_or_item_still_opens_a_decisions_text_without_a_layout_break(tmp_path, end, line):
+    """Must not change: a decision's operative text after its preamble, with no blank line between."""
+    doc = clean(tmp_path, f"{end}\n{line}\n")
+    assert len(doc["preamble"]) == 1 and len(doc["operative"]) == 1
+
+
+@pytest.mark.parametrize("speck", ["\u2018", "'", "."])
+def test_a_speck_before_the_formula_or_an_opener_is_no_part_of_them(tmp_path, speck):
+    """fax A/RES/78/13 and 78/205 (seed 14): "\u2018The General Assembly,", ". The General Assembly,",
+    "\u2018Deeply disturbed by ..." after a layout break."""
+    doc = clean_resolution(tmp_path, MASTHEAD.replace("The General Assembly,", f"{speck}The General Assembly,")
+                           + "Recalling that internally displaced persons have been forced to flee, |\n\n"
+                           f"{speck}Deeply disturbed by the alarmingly high numbers of displaced persons,\n\n"
+                           "Recalling the very large number of people who are displaced,\n")
+    assert doc["formula"].endswith("The General Assembly,") and doc["title"] == "The right to food"
+    assert [p["text"].split()[0] for p in doc["preamble"]] == ["Recalling", f"{speck}Deeply", "Recalling"]
+
+
+FAX_BODY = ["General Assembly", "Distr.: General", "", "Resolution adopted by the General Assembly on 19 December 2023",
+            "", "78/204. National human rights institutions", "", "The General Assembly,", "",
+            "Recalling also the principles relating to the status of national institutions for the",
+            "promotion and protection of human rights, and recalling with appreciation",
+            "the establishment of the Global Alliance of National Human Rights Institutions, oo", "",
+            "Recalling further the Vienna Declaration and Programme of Action adopted by"]
+
+
+def _build(work):
+    from pipeline.structure.parts import build_document
+
+    return build_document(work, source={"path": "t.pdf", "sha256": "0" * 64, "kind": "scanned-pdf"}, meta={})
+
+
+def test_a_scrap_after_a_poor_scans_comma_ends_the_paragraph_where_the_layout_breaks():
+    """fax A/RES/78/204 (seed 14): "..., oo" (a scrap of two letters read after the comma), a gap, "Recalling further"."""
+    doc = _build(poor_scan_page(FAX_BODY))
+    assert [p["text"].split()[1] for p in doc["preamble"]] == ["also", "further"]
+
+
+def test_a_paragraph_ending_in_a_short_word_runs_on_over_a_gap_on_a_page_that_is_no_poor_scan():
+    """Must not change: outside a poor scan, words that had not ended ("..., as" / gap / "Recalling ...") run on."""
+    work = poor_scan_page(FAX_BODY)
+    for ln in work.lines:
+        ln.attrs.pop("poor_scan", None)
+    assert len(_build(work)["preamble"]) == 1
+
+
+FOOT = [("Noting the initiatives taken by countries of the region to promote cooperation,", 10.0),
+        ("1 Official Records of the General Assembly, Thirty-fourth Session.", 8.5)]
+
+
+@pytest.mark.parametrize("junk", [("Oo", 35.5, 0.4), ("iniindnmii i", 42.5, 0.3), ("ene \u201cGlDRG Wret", 41.5, 0.2)])
+def test_a_barcode_or_qr_code_a_fax_read_as_big_words_is_furniture_never_a_paragraph(junk):
+    """fax A/RES/78/13 (seed 14): the page foot's QR code, barcode and "Please recycle" logo read as
+    words 3.5-4 times the body's type size; they were an unnumbered operative paragraph."""
+    from pipeline.repair.engine import RepairContext
+    from pipeline.repair.layout import remove_furniture
+
+    work = poor_scan_page(FAX_BODY[:10] + [FOOT[0], "", junk])
+    (p,) = remove_furniture(work, RepairContext(source_kind="scanned-pdf"))
+    assert p.info["kind"] == "graphic-read" and work.text[p.start:p.end] == junk[0]
+
+
+@pytest.mark.parametrize("line", [("Please recycle", 40.0, 0.3), ("Development Goals", 40.0, 0.3),
+                                  ("A/RES/78/13", 40.0, 0.3), ("2023", 40.0, 0.3), ("Gg Hh", 12.0, 0.3)])
+def test_big_words_that_are_text_or_type_of_the_bodys_size_are_no_graphic(line):
+    """Must not change: a word of the lexicon, a symbol or a number is text whatever its size; junk in the
+    body's size is left to the other rules."""
+    from pipeline.repair.engine import RepairContext
+    from pipeline.repair.layout import remove_furniture
+
+    work = poor_scan_page(FAX_BODY[:10] + [FOOT[0], "", line])
+    assert not [p for p in remove_furniture(work, RepairContext(source_kind="scanned-pdf"))
+                if p.info["kind"] == "graphic-read"]
 
 
 @pytest.mark.parametrize("face", sorted(FACES))
