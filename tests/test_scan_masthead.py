@@ -254,3 +254,14 @@ def test_raised_digits_are_read_as_printed_on_a_page_that_is_nopoor_scan_page():
     for ln in work.lines:
         ln.attrs.pop("poor_scan", None)
     assert "adopted" not in read_head(work)[0].facts
+
+
+@pytest.mark.parametrize("speck", ["'", "\u2018", "."])
+def test_a_speck_alone_between_a_titles_words_is_no_part_of_the_title(tmp_path, speck):
+    """fax A/RES/78/250 (seed 14): "... Integrated / ' Stabilization Mission in Mali" (a speck atop the title's
+    second line)."""
+    from conftest import MASTHEAD, clean_resolution
+
+    doc = clean_resolution(tmp_path, MASTHEAD.replace("80/999. The right to food", f"80/999. The right to\n{speck} food")
+                           + "Recalling its resolution 72/3,\n")
+    assert doc["title"] == "The right to food"
