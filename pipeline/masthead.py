@@ -76,10 +76,12 @@ SC_ADOPTED = re.compile(
     rf"(\d{{1,2}}\s+(?:{G.MONTHS})\s+\d{{4}})\.?\s*$")
 # A speck a scan reads as a stop or a quote before the number (". 73/8. Necessity ...") is no part of it;
 # the full stop after the number a scan may read as a comma or a semicolon ("79/154, Trafficking in women").
-SPECK_BEFORE_NUMBER = r"(?:[.,:;'\u2018\u2019`]\s+)?"
+SPECK_BEFORE_NUMBER = r"(?:[.,:;'\u2018\u2019`]\s+|\u201c)?"  # or an opening quote glued to it ("\u201c78/184: ...")
 # A resolution's title ends with no stop: a speck a scan reads after it ("... for Refugees.") is no part of it.
-SPECK_AFTER_TITLE = r"(?:\s*[.,;:*\u00b7])?\s*$"
-TITLE = re.compile(r"^\s*" + SPECK_BEFORE_NUMBER + r"(?:Resolution\s+|Decision\s+)?(\d{1,4}/(?:\d{1,4}|\u2026|\.\.\.)(?:\s*[A-Z]\b)?)(?:\.|[,;:](?=\s+[A-Z]))?\s+(\S.*?)" + SPECK_AFTER_TITLE)
+SPECK_AFTER_TITLE = r"(?:\s*[.,;:*\u00b7_|])?\s*$"
+# ... and one read alone after the number's stop ("78/250. ; Financing of ...", "78/162. , Development ...").
+SPECK_AFTER_NUMBER = r"(?:[.,;:'\u2018\u2019`]\s+)?"
+TITLE = re.compile(r"^\s*" + SPECK_BEFORE_NUMBER + r"(?:Resolution\s+|Decision\s+)?(\d{1,4}/(?:\d{1,4}|\u2026|\.\.\.)(?:\s*[A-Z]\b)?)(?:\.|[,;:](?=\s+[A-Z]))?\s+" + SPECK_AFTER_NUMBER + r"(\S.*?)" + SPECK_AFTER_TITLE)
 # A scan's speck standing alone between a title's words ("... Integrated ' Stabilization Mission"): no word of it.
 LONE_SPECK = re.compile(rf"(?<=\S) {G.SPECK}(?= \S)")
 
@@ -91,7 +93,7 @@ def without_specks(title: str) -> str:
 
 # The structure stage's reading of a title block it has cut: "Resolution 80/37. Title", "80/37. Title";
 # a decision's number ("Decision 80/512. ...") stays part of the title there.
-RESOLUTION_TITLE = re.compile(r"^\s*" + SPECK_BEFORE_NUMBER + r"(?:Resolution\s+)?(\d{1,4}/(?:\d{1,4}|\u2026|\.\.\.)(?:\s*[A-Z]\b)?)(?:\.|[,;:](?=\s+[A-Z]))?\s+(\S.*?)" + SPECK_AFTER_TITLE)
+RESOLUTION_TITLE = re.compile(r"^\s*" + SPECK_BEFORE_NUMBER + r"(?:Resolution\s+)?(\d{1,4}/(?:\d{1,4}|\u2026|\.\.\.)(?:\s*[A-Z]\b)?)(?:\.|[,;:](?=\s+[A-Z]))?\s+" + SPECK_AFTER_NUMBER + r"(\S.*?)" + SPECK_AFTER_TITLE)
 # What the document says it is, closing its sponsors' statement.
 KIND = re.compile(
     rf"(?P<kind>(?:revised\s+)?draft\s+(?:resolution|decision)s?"
@@ -108,6 +110,7 @@ NAME_WITH_AND = (
     "Sao Tome and Principe", "Trinidad and Tobago", "United Kingdom of Great Britain and Northern Ireland",
     "Heard Island and McDonald Islands", "Wallis and Futuna", "Turks and Caicos Islands",
 )
+SCRAP_CHARS = 2  # a line of at most this many characters between "... on" and the adoption date: a scan's scrap
 SCRAP_WORDS = 3  # a line of at most this many words that no role knows, before a masthead line: unread masthead text
 MASTHEAD_ROLES = frozenset({
     "un", "symbol", "organ", "distribution", "date", "original", "session", "session-dates", "committee", "agenda",
@@ -232,8 +235,8 @@ def read(lines: list[str]) -> Head:
             while i < n and lines[i].strip():
                 roles[i] = role
                 i += 1
-                if lines[i - 1].rstrip().endswith("]") or i - start > 3:
-                    break
+                if lines[i - 1].rstrip().endswith("]") or i - start > 3 or (i < n and TITLE.match(lines[i])):
+                    break  # its bracket closed, or a resolution's numbered title follows (its bracket misread "|")
             nxt = _first_line(lines, i)
             if (not lines[i - 1].rstrip().endswith("]") and nxt is not None and nxt - i == 1
                     and lines[nxt].lstrip().startswith("(") and lines[nxt].rstrip().endswith("]")):
@@ -245,6 +248,11 @@ def read(lines: list[str]) -> Head:
             i += 1
             if role == "adopted" and ADOPTED_ON.search(t):  # "... General Assembly on" / "26 October 2018"
                 nxt = _first_line(lines, i)
+                if nxt is not None and len(lines[nxt].strip()) <= SCRAP_CHARS and not fact_role(lines[nxt]):
+                    after = _first_line(lines, nxt + 1)  # a scan's scrap between them ("os"): unread masthead text
+                    if after is not None and ADOPTION_DATE.match(lines[after]):
+                        roles[nxt] = "other"
+                        nxt = after
                 if nxt is not None and ADOPTION_DATE.match(lines[nxt]):
                     roles[nxt] = "adopted"
                     i = nxt + 1

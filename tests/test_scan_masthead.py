@@ -265,3 +265,13 @@ def test_a_speck_alone_between_a_titles_words_is_no_part_of_the_title(tmp_path, 
     doc = clean_resolution(tmp_path, MASTHEAD.replace("80/999. The right to food", f"80/999. The right to\n{speck} food")
                            + "Recalling its resolution 72/3,\n")
     assert doc["title"] == "The right to food"
+
+
+def test_a_code_as_near_two_codes_is_chosen_by_the_adoption_line():
+    """fax A/RES/78/250 (seed 15): "Avis/78/250" is two letters from "RES" and from "MISC"; "Resolution adopted by
+    the General Assembly" says which (it had become A/MISC/78/250, in the text and the output)."""
+    lines = ["United Nations", "Avis/78/250", "General Assembly", "Distr.: General",
+             "Resolution adopted by the General Assembly on 22 December 2023", "78/250. Financing of the Mission",
+             "The General Assembly,"]
+    (p,) = repair_masthead_symbol(_work(lines), RepairContext(source_kind="scanned-pdf"))
+    assert p.after == "A/RES/78/250" and p.info["how"] == "code letters misread" and p.confidence < 0.9
