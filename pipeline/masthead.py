@@ -62,7 +62,7 @@ ADOPTED_BY = re.compile(
     rf"^\s*{ADOPTED_PHRASE}([A-Z][A-Za-z ]+?)(?:{G.GAP}on(?:\s+({G.SPECKED_DATE}))?)?{G.LINE_END}")
 # "Resolution adopted by the General Assembly on" whose date a scan's line break put on the next line.
 ADOPTED_ON = re.compile(rf"\son{G.LINE_END}")  # a speck after it ("... General Assembly on.")
-ON_DATE = re.compile(rf"^\s*on\s+({G.SPECKED_DATE}){G.LINE_END}")
+ON_DATE = re.compile(rf"^\s*(?:{G.SPECK}\s*)?on\s+({G.SPECKED_DATE}){G.LINE_END}")  # a speck before it: "\u2018on 22 ..."
 ADOPTION_DATE = re.compile(rf"^\s*{G.SPECKED_DATE}{G.LINE_END}")  # its line after "... on"
 # A scan may read the opening bracket as "f" and "of" as "6f" ("for the report 6f the First Committee").
 # After its bracket, "on" may be misread too ("[an the report of ..."): the bracket and the words after say enough.
@@ -549,7 +549,9 @@ def facts(lines: list[str], roles: list[str | None]) -> dict[str, Any]:
             items[0]["title"] = at
     if items:
         f["agenda_items"] = items
-    adopted = " ".join(by_role.get("adopted", []))
+    # its lines without a scan's specks at their ends ("... General Assembly:" / "\u2018on 22 December 2023")
+    adopted = " ".join(re.sub(rf"^\s*{G.SPECK}\s*(?=on\b)|(?<=[a-z])\s*{G.SPECK}\s*$", "", t)
+                       for t in by_role.get("adopted", []))
     m = re.match(rf"^{ADOPTED_PHRASE}(.+?)(?:{G.GAP}on{G.GAP}({G.SPECKED_DATE}))?{G.LINE_END}", adopted)
     if m:
         f["document_type"] = m.group(1).lower()

@@ -343,6 +343,16 @@ def test_a_speck_before_the_formula_or_an_opener_is_no_part_of_them(tmp_path, sp
     assert [p["text"].split()[0] for p in doc["preamble"]] == ["Recalling", f"{speck}Deeply", "Recalling"]
 
 
+def test_a_speck_before_an_operative_number_leaves_it_placed_by_the_sequence(tmp_path):
+    """fax A/RES/78/250 (seed 17): "I. Endorses ..." then "'2. Decides ..." (a speck before the number)."""
+    body = ("Recalling its resolution 67/286 of 28 June 2013,\n\n"
+            "I. Endorses the conclusions and recommendations of the Advisory Committee;\n\n"
+            "Revised budget estimates for the period from 1 July 2023 to 30 June 2024\n\n"
+            "'2. Decides to appropriate to the special account the amount of 866,865,700 dollars;\n")
+    doc = clean(tmp_path, body)
+    assert [(p["num"], p["text"].split()[0]) for p in doc["operative"]] == [("1", "Endorses"), ("2", "Decides")]
+
+
 FAX_BODY = ["General Assembly", "Distr.: General", "", "Resolution adopted by the General Assembly on 19 December 2023",
             "", "78/204. National human rights institutions", "", "The General Assembly,", "",
             "Recalling also the principles relating to the status of national institutions for the",
