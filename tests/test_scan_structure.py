@@ -385,7 +385,9 @@ FOOT = [("Noting the initiatives taken by countries of the region to promote coo
         ("1 Official Records of the General Assembly, Thirty-fourth Session.", 8.5)]
 
 
-@pytest.mark.parametrize("junk", [("Oo", 35.5, 0.4), ("iniindnmii i", 42.5, 0.3), ("ene \u201cGlDRG Wret", 41.5, 0.2)])
+@pytest.mark.parametrize("junk", [("Oo", 35.5, 0.4), ("iniindnmii i", 42.5, 0.3), ("ene \u201cGlDRG Wret", 41.5, 0.2),
+                                  # fax A/RES/78/250, seed 17: one word of four read as a word ("minO")
+                                  ("3202nmiI minO3012g | \u2018 Ploase recyeloom", 31.5, 0.3)])
 def test_a_barcode_or_qr_code_a_fax_read_as_big_words_is_furniture_never_a_paragraph(junk):
     """fax A/RES/78/13 (seed 14): the page foot's QR code, barcode and "Please recycle" logo read as
     words 3.5-4 times the body's type size; they were an unnumbered operative paragraph."""
@@ -395,6 +397,24 @@ def test_a_barcode_or_qr_code_a_fax_read_as_big_words_is_furniture_never_a_parag
     work = poor_scan_page(FAX_BODY[:10] + [FOOT[0], "", junk])
     (p,) = remove_furniture(work, RepairContext(source_kind="scanned-pdf"))
     assert p.info["kind"] == "graphic-read" and work.text[p.start:p.end] == junk[0]
+
+
+def test_what_a_poor_scan_reads_below_the_last_note_of_its_page_is_furniture_unless_it_is_text():
+    """fax A/RES/78/13 (seed 17): below the notes, the job number, barcode, QR code and "Please recycle" read in
+    type under 2.5 times the body's ("OSC", "4 '", "23- eet PLL. ss") had become an operative paragraph; a note's
+    wrapped line stays."""
+    from pipeline.notes import footnotes
+    from pipeline.worktext import Thresholds
+
+    work = poor_scan_page(FAX_BODY[:10] + [FOOT[0], "", ("_" * 20, 8.5),
+                                          ("1 Official Records of the General Assembly, Seventy-eighth Session,", 8.5),
+                                          ("(Part I) and A/78/12 (Part II)).", 8.5), "",
+                                          ("OSC", 20.5, 0.4), "", ("4 '", 15.0, 0.5), "", ("23- eet PLL. ss", 28.5, 0.3),
+                                          "", ("Please rosyere4Oe i)", 20.0, 0.4)])
+    footnotes.recover(work, Thresholds())
+    removed = [c["before"] for c in work.corrections if c["info"].get("kind") == "below-notes"]
+    assert removed == ["OSC", "4 '", "23- eet PLL. ss", "Please rosyere4Oe i)"]
+    assert "(Part I) and A/78/12 (Part II))." in work.text
 
 
 @pytest.mark.parametrize("line", [("Please recycle", 40.0, 0.3), ("Development Goals", 40.0, 0.3),

@@ -454,6 +454,32 @@ def _after(order: list[str], num: str) -> str | None:
     return order[i + 1] if i + 1 < len(order) else None
 
 
+def below_notes(work: WorkText, bodies: list[Body]) -> list[Proposal]:
+    """A poor scan's lines below the last note of their page that are no text: the page foot's job number,
+    barcode, QR code and "Please recycle" as a fax reads them ("23- eet PLL. ss", "OSC", "4 '",
+    "Please rosyere4Oe i)").  Nothing of the body follows the notes on a page; a line counts as no text
+    when fewer than half of its words are text (:func:`pipeline.extract.ocr.graphics.is_text`: a word of the
+    lexicon, a number, a symbol), so a note's wrapped line ("(Part I) and A/78/12 (Part II)).") stays.
+    Removed as furniture (kind ``below-notes``), logged."""
+    from ..extract.ocr.graphics import is_text
+
+    last: dict[int, int] = {}
+    for b in bodies:
+        ln = work.line_at(b.start)
+        if ln is not None:
+            last[ln.page] = max(last.get(ln.page, 0), b.end)
+    out = []
+    for ln in work.lines:
+        end = last.get(ln.page)
+        if end is None or ln.start < end or not ln.attrs.get("poor_scan") or ln.attrs.get("zone"):
+            continue
+        words = [m for m in work.marks_of("conf") if ln.start <= m.start < ln.end]
+        if words and 2 * sum(is_text(work.text[m.start:m.end], 100 * m.data["conf"]) for m in words) < len(words):
+            line = " ".join(work.text[ln.start:ln.end].split())
+            out.append(Proposal(ln.start, ln.end, "", R.FURNITURE, 0.9, {"kind": "below-notes", "line": line}))
+    return out
+
+
 def recover(work: WorkText, thresholds: Thresholds, decide: Decide | None = None) -> WorkText:
     """Run footnote recovery on a repaired working text (in place) and return it."""
     # Footnote separator rules are furniture once their evidence is used.
@@ -469,7 +495,7 @@ def recover(work: WorkText, thresholds: Thresholds, decide: Decide | None = None
         for ln in work.lines
         if G.FOOTNOTE_RULE.match(work.text[ln.start:ln.end])
     ]
-    records = work.apply(fixes + rules, thresholds, decide)
+    records = work.apply(fixes + rules + below_notes(work, bodies), thresholds, decide)
     _restore_rejected_numbers(bodies, body_marks, records)
     for m in work.marks_of("footnote_num"):
         for b in bodies:

@@ -114,9 +114,9 @@ GRAPHIC_SIZE = 2.5  # a line read this many times the body's type size or more i
 
 def _graphics_read_as_text(work: WorkText, body: int) -> set[int]:
     """Indexes of OCR lines after the body's start that are a graphic read as text: a page foot's barcode or QR
-    code on a fax ("iniindnmii i", "ene “GlDRG Wret"), boxes ``GRAPHIC_SIZE`` times the body's type size or
-    taller, none of whose words is text (:func:`pipeline.extract.ocr.graphics.is_text`: a word of the lexicon,
-    a number, a symbol).  The masthead's large type is before the body; a line of a text layer is never one."""
+    code on a fax ("iniindnmii i", "ene “GlDRG Wret", "3202nmiI minO3012g | ‘ Ploase recyeloom"), boxes
+    ``GRAPHIC_SIZE`` times the body's type size or taller, fewer than half of whose words are text
+    (:func:`pipeline.extract.ocr.graphics.is_text`: a word of the lexicon, a number, a symbol).  The masthead's large type is before the body; a line of a text layer is never one."""
     from ..extract.ocr.graphics import is_text
 
     sizes = sorted(ln.attrs["size"] for ln in work.lines
@@ -129,7 +129,7 @@ def _graphics_read_as_text(work: WorkText, body: int) -> set[int]:
         if ln.start < body or ln.attrs.get("zone") or (ln.attrs.get("size") or 0) < GRAPHIC_SIZE * body_size:
             continue
         words = [m for m in work.marks_of("conf") if ln.start <= m.start < ln.end]
-        if words and not any(is_text(work.text[m.start:m.end], 100 * m.data["conf"]) for m in words):
+        if words and 2 * sum(is_text(work.text[m.start:m.end], 100 * m.data["conf"]) for m in words) < len(words):
             out.add(i)
     return out
 
