@@ -246,6 +246,14 @@ def test_raised_digits_a_fax_glued_to_masthead_words_do_not_hide_the_adoption_da
     assert "adopted by3 the General Assembly1" in work.text
 
 
+def test_a_raised_day_beside_on_is_the_adoption_dates_day():
+    """fax A/RES/79/99 (skip 20): "on4 December 2024", the bold day measured against the small "on" and raised."""
+    from pipeline.structure.parts import read_head
+
+    lines = [t.replace("on 22 December^2 2023", "on^4 December 2024") for t in FAX_HEAD]
+    assert read_head(poor_scan_page(lines))[0].facts["adopted"] == "2024-12-04"
+
+
 def test_raised_digits_are_read_as_printed_on_a_page_that_is_nopoor_scan_page():
     """Must not change: a text whose page is no poor scan reads its lines as they are."""
     from pipeline.structure.parts import read_head

@@ -138,7 +138,8 @@ def _without_raised_digits(work: WorkText, line: tuple[int, int, dict[str, Any]]
 
     A masthead prints no numbered footnote marker, but on a fax the raised ink a marker detector finds on
     large bold type ("Resolution adopted by3 the General Assembly1", "on 19 December2 2023") stays in the
-    text; the grammar reads the line without them (the text keeps them).  Other lines are read as they are.
+    text; the grammar reads the line without them (the text keeps them), but for a day where a date's day
+    stands ("on4 December 2024": "on 4 December 2024").  Other lines are read as they are.
     """
     s, e, attrs = line
     text = work.text[s:e]
@@ -147,8 +148,13 @@ def _without_raised_digits(work: WorkText, line: tuple[int, int, dict[str, Any]]
     cut = sorted((m.start - s, m.end - s) for m in raised
                  if s < m.start < m.end <= e and work.text[m.start:m.end].isdigit() and work.text[m.start - 1].isalpha())
     for a, b in reversed(cut):
-        text = text[:a] + text[b:]
+        # where a date's day stands ("on4 December 2024": the day, bold, beside the small "on"), the day
+        day = len(text[a:b]) <= 2 and text[:a].endswith("on") and _MONTH_NEXT.match(text, b)
+        text = text[:a] + (" " + text[a:b] if day else "") + text[b:]
     return text
+
+
+_MONTH_NEXT = re.compile(rf"\s+(?:{G.MONTHS})\b")
 
 
 def blocks(work: WorkText) -> list[Block]:
