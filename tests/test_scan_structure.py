@@ -417,6 +417,37 @@ def test_what_a_poor_scan_reads_below_the_last_note_of_its_page_is_furniture_unl
     assert "(Part I) and A/78/12 (Part II))." in work.text
 
 
+NOTES = ["", ("_" * 20, 8.5), ("1 Official Records of the General Assembly, Seventy-eighth Session.", 8.5),
+         ("2 \u201cNational human rights institutions\u201d and \u201cnational institutions\u201d are used synonymously.", 8.5)]
+QUOTED = ["Recalling all its relevant resolutions, including Council resolution 51/31 of^1", "",
+          "Recalling also the role of the Ombudsman and other national human rights institutions\u201d in the",
+          "promotion and protection of human rights,"]
+
+
+def _anchored(lines: list) -> list[tuple[str, str]]:
+    from pipeline.notes import footnotes
+    from pipeline.worktext import Thresholds
+
+    work = footnotes.recover(poor_scan_page(FAX_BODY[:9] + lines + NOTES), Thresholds())
+    return [(m.data["num"], work.text[max(0, m.start - 12):m.start]) for m in work.marks if m.kind == "note"]
+
+
+def test_a_marker_a_scan_read_as_a_closing_quote_glued_to_its_word_takes_the_sequences_note():
+    """fax A/RES/78/204 and 78/184 (seed 15): the raised "2" read as "\u201d" glued to "institutions" and to
+    "session", no quotation open: the note the sequence expects, flagged."""
+    assert [(n, ctx.split()[-1]) for n, ctx in _anchored(QUOTED)] == [("1", "of"), ("2", "institutions")]
+
+
+@pytest.mark.parametrize("lines", [
+    [QUOTED[0], "", "Recalling the \u201cUniversity for Peace\u201d in its resolution,", QUOTED[3]],  # a quotation closed
+    [QUOTED[0].replace("^1", ""), "", QUOTED[2], "promotion of human rights,^1 and^2"],  # later markers name the notes
+])
+def test_a_closing_quote_that_closes_a_quotation_or_yields_to_a_later_marker_is_no_marker(lines):
+    """Must not change: a quotation's own closing quote; a quote where a later marker names the note expected."""
+    got = _anchored(lines)
+    assert all(not ctx.endswith(("Peace", "institutions")) for _, ctx in got)
+
+
 @pytest.mark.parametrize("line", [("Please recycle", 40.0, 0.3), ("Development Goals", 40.0, 0.3),
                                   ("A/RES/78/13", 40.0, 0.3), ("2023", 40.0, 0.3), ("Gg Hh", 12.0, 0.3)])
 def test_big_words_that_are_text_or_type_of_the_bodys_size_are_no_graphic(line):
