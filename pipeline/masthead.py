@@ -58,8 +58,10 @@ SESSION_DATES = re.compile(rf"^\s*\d{{1,2}}(?:\s+(?:{G.MONTHS}))?(?:\s+\d{{4}})?
 AGENDA = re.compile(
     rf"^\s*(?:Agenda{G.GAP}[Ii]tems?|Items?){G.GAP}(\w.*?)(?:\s+of\s+the\s+(?:provisional|preliminary|revised)\s+agenda)?\s*({MARK})?\s*$")
 ADOPTED_PHRASE = rf"(Resolution|Decision)s?{G.GAP}{G.phrase('adopted by the')}{G.GAP}"  # its words a scan's specks may part
+# A scan's speck or scrap of one glyph before the line ("' Resolution adopted by ...", "7 Resolution adopted by ...").
+LEADING_SCRAP = r"(?:[^\sA-Za-z]\s*(?=[A-Z]))?"
 ADOPTED_BY = re.compile(
-    rf"^\s*{ADOPTED_PHRASE}([A-Z][A-Za-z ]+?)(?:{G.GAP}on(?:\s+({G.SPECKED_DATE}))?)?{G.LINE_END}")
+    rf"^\s*{LEADING_SCRAP}{ADOPTED_PHRASE}([A-Z][A-Za-z ]+?)(?:{G.GAP}on(?:\s+({G.SPECKED_DATE}))?)?{G.LINE_END}")
 # "Resolution adopted by the General Assembly on" whose date a scan's line break put on the next line.
 ADOPTED_ON = re.compile(rf"\son{G.LINE_END}")  # a speck after it ("... General Assembly on.")
 ON_DATE = re.compile(rf"^\s*(?:{G.SPECK}\s*)?on\s+({G.SPECKED_DATE}){G.LINE_END}")  # a speck before it: "\u2018on 22 ..."
@@ -86,9 +88,14 @@ TITLE = re.compile(r"^\s*" + SPECK_BEFORE_NUMBER + r"(?:Resolution\s+|Decision\s
 LONE_SPECK = re.compile(rf"(?<=\S) {G.SPECK}(?= \S)")
 
 
+# ... or an opening single quote glued to a word that no closing one follows ("Protection of and \u2018assistance to").
+OPEN_SPECK = re.compile(r"(?<= )\u2018(?=[a-z])(?![^\u2019]*\u2019)")
+
+
 def without_specks(title: str) -> str:
-    """A title without the specks a scan read alone between its words (a single-spaced title)."""
-    return LONE_SPECK.sub("", title)
+    """A title without the specks a scan read alone between its words (a single-spaced title), or glued to a
+    word's start as an opening single quote that nothing closes."""
+    return OPEN_SPECK.sub("", LONE_SPECK.sub("", title))
 
 
 # The structure stage's reading of a title block it has cut: "Resolution 80/37. Title", "80/37. Title";
@@ -550,8 +557,8 @@ def facts(lines: list[str], roles: list[str | None]) -> dict[str, Any]:
     if items:
         f["agenda_items"] = items
     # its lines without a scan's specks at their ends ("... General Assembly:" / "\u2018on 22 December 2023")
-    adopted = " ".join(re.sub(rf"^\s*{G.SPECK}\s*(?=on\b)|(?<=[a-z])\s*{G.SPECK}\s*$", "", t)
-                       for t in by_role.get("adopted", []))
+    adopted = " ".join(re.sub(rf"^\s*{G.SPECK}\s*(?=on\b)|^\s*[^\sA-Za-z]\s*(?=Resolution|Decision)|(?<=[a-z])\s*{G.SPECK}\s*$",
+                              "", t) for t in by_role.get("adopted", []))
     m = re.match(rf"^{ADOPTED_PHRASE}(.+?)(?:{G.GAP}on{G.GAP}({G.SPECKED_DATE}))?{G.LINE_END}", adopted)
     if m:
         f["document_type"] = m.group(1).lower()

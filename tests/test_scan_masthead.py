@@ -264,15 +264,25 @@ def test_raised_digits_are_read_as_printed_on_a_page_that_is_nopoor_scan_page():
     assert "adopted" not in read_head(work)[0].facts
 
 
-@pytest.mark.parametrize("speck", ["'", "\u2018", "."])
+@pytest.mark.parametrize("speck", ["'", "\u2018", ".", "\u2018food"])
 def test_a_speck_alone_between_a_titles_words_is_no_part_of_the_title(tmp_path, speck):
     """fax A/RES/78/250 (seed 14): "... Integrated / ' Stabilization Mission in Mali" (a speck atop the title's
     second line)."""
     from conftest import MASTHEAD, clean_resolution
 
-    doc = clean_resolution(tmp_path, MASTHEAD.replace("80/999. The right to food", f"80/999. The right to\n{speck} food")
+    second = speck if speck.endswith("food") else f"{speck} food"  # fax A/RES/78/205, seed 17: "of and \u2018assistance"
+    doc = clean_resolution(tmp_path, MASTHEAD.replace("80/999. The right to food", f"80/999. The right to\n{second}")
                            + "Recalling its resolution 72/3,\n")
     assert doc["title"] == "The right to food"
+
+
+def test_a_quoted_word_in_a_title_keeps_its_quotes(tmp_path):
+    """Must not change: a title quoting in single quotes, opened and closed."""
+    from conftest import MASTHEAD, clean_resolution
+
+    doc = clean_resolution(tmp_path, MASTHEAD.replace("80/999. The right to food", "80/999. The \u2018right\u2019 to food")
+                           + "Recalling its resolution 72/3,\n")
+    assert doc["title"] == "The \u2018right\u2019 to food"
 
 
 def test_a_code_as_near_two_codes_is_chosen_by_the_adoption_line():
