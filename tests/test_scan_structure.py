@@ -448,6 +448,16 @@ def test_a_closing_quote_that_closes_a_quotation_or_yields_to_a_later_marker_is_
     assert all(not ctx.endswith(("Peace", "institutions")) for _, ctx in got)
 
 
+@pytest.mark.parametrize("raised, cited", [("^^2", False), ("^2", True)])
+def test_raised_ink_as_tall_as_its_line_cites_no_note_again(raised, cited):
+    """fax A/RES/78/13 (seed 14): "pursuit of such2 endeavours", raised ink read "2" at 0.89 of the line's size,
+    after note 2's own marker: no second citation of note 2.  A marker's size (0.6) still cites it again."""
+    lines = [QUOTED[0], "", QUOTED[2].replace("\u201d", "^2"), QUOTED[3], "",
+             f"Emphasizing the need to foster approaches that are conducive to the pursuit of such{raised} endeavours,"]
+    got = _anchored(lines)
+    assert [n for n, _ in got][:2] == ["1", "2"] and any(n == "2" and c.endswith("of such") for n, c in got) == cited
+
+
 @pytest.mark.parametrize("line", [("Please recycle", 40.0, 0.3), ("Development Goals", 40.0, 0.3),
                                   ("A/RES/78/13", 40.0, 0.3), ("2023", 40.0, 0.3), ("Gg Hh", 12.0, 0.3)])
 def test_big_words_that_are_text_or_type_of_the_bodys_size_are_no_graphic(line):

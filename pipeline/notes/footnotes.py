@@ -338,6 +338,10 @@ class Candidate:
     rule: str
     base: float  # confidence when the value is the expected one
     ocr: bool = False  # read by OCR (a scan): its digits may be misread
+    full_size: bool = False  # raised ink as tall as its line's type: a speck or a letter's top, hardly a marker
+
+
+FULL_SIZE = 0.85  # of the line's type size: a marker is printed at about two thirds of it (0.58-0.64 on a fax)
 
 
 def find_markers(work: WorkText, bodies: list[Body], start_of_body: int) -> list[Candidate]:
@@ -352,8 +356,10 @@ def find_markers(work: WorkText, bodies: list[Body], start_of_body: int) -> list
         if m.kind == "superscript" and m.end > m.start and outside(m.start):
             value = text[m.start:m.end].strip()
             if value:
-                found[m.start] = Candidate(m.start, m.end, value, R.FOOTNOTE_SUPERSCRIPT, 0.99,
-                                           ocr=work.conf_at(m.start, m.end) is not None)
+                ocr = work.conf_at(m.start, m.end) is not None
+                ln = work.line_at(m.start) if ocr else None
+                full = bool(ln and ln.attrs.get("size") and (m.data or {}).get("size", 0) >= FULL_SIZE * ln.attrs["size"])
+                found[m.start] = Candidate(m.start, m.end, value, R.FOOTNOTE_SUPERSCRIPT, 0.99, ocr=ocr, full_size=full)
     for m in re.finditer(r"(?<=[,;:.)\]\u201d\u2019\"])(\d{1,3})(?=[\s,;.:]|$)", text):
         if m.start() in found or not outside(m.start()):
             continue
@@ -432,8 +438,9 @@ def link(cands: list[Candidate], bodies: list[Body]) -> list[tuple[Candidate, Bo
             # A scan's raised marker misread ("35" for 5, "4" for 6 where 4 is linked): it stands where
             # the sequence's next note belongs, and no later marker names that note.
             body, conf = by_num[expected], 0.68
-        elif c.value in taken and c.rule in (R.FOOTNOTE_SUPERSCRIPT, R.FOOTNOTE_GLUED_DIGIT):
-            # A footnote cited again; a full-size digit doing it is worth a look.
+        elif c.value in taken and c.rule in (R.FOOTNOTE_SUPERSCRIPT, R.FOOTNOTE_GLUED_DIGIT) and not c.full_size:
+            # A footnote cited again; a full-size digit doing it is worth a look.  Raised ink a scan read
+            # as a digit as tall as its line's type cites nothing ("pursuit of such2 endeavours", a fax).
             links.append((c, by_num[c.value], c.base - 0.04 if c.rule == R.FOOTNOTE_SUPERSCRIPT else 0.75))
             continue
         elif (
