@@ -358,7 +358,7 @@ def find_markers(work: WorkText, bodies: list[Body], start_of_body: int) -> list
             if value:
                 ocr = work.conf_at(m.start, m.end) is not None
                 ln = work.line_at(m.start) if ocr else None
-                full = bool(ln and ln.attrs.get("size") and (m.data or {}).get("size", 0) >= FULL_SIZE * ln.attrs["size"])
+                full = bool(ln and ln.attrs.get("size") and ((m.data or {}).get("size") or 0) >= FULL_SIZE * ln.attrs["size"])
                 found[m.start] = Candidate(m.start, m.end, value, R.FOOTNOTE_SUPERSCRIPT, 0.99, ocr=ocr, full_size=full)
     for m in re.finditer(r"(?<=[,;:.)\]\u201d\u2019\"])(\d{1,3})(?=[\s,;.:]|$)", text):
         if m.start() in found or not outside(m.start()):
