@@ -64,7 +64,7 @@ import pypdfium2 as pdfium  # noqa: E402
 from rapidfuzz import fuzz  # noqa: E402
 from rapidfuzz.distance import Levenshtein  # noqa: E402
 
-from scan_families import FAMILIES, make_scan  # noqa: E402
+from scan_families import ALL, FAMILIES, family_names, make_scan  # noqa: E402
 
 CORPUS = Path("/work/shared/corpus/un-pdfs")
 GOOD_FAMILY = "clean300"
@@ -241,7 +241,7 @@ def bench(srcs: list[Path], families: list[str], pages: int, work: Path, seed: i
     results: dict[str, dict] = {}
     stems = list(refs)
     for fam in families:
-        i = FAMILIES.index(fam)  # a family reads the same documents whichever families run with it
+        i = ALL.index(fam)  # a family reads the same documents whichever families run with it
         chosen = stems if not per_family else [stems[(i * per_family + j) % len(stems)] for j in range(per_family)]
         r = {k: 0.0 for k in ("pages", "docs", "para_ok", "masthead_ok", "tp", "found", "wanted")}
         for reader in readers:
@@ -430,7 +430,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--pages", type=int, default=1, help="first N pages of each document")
     ap.add_argument("--per-family", type=int, default=0,
                     help="read only N documents per family, each family the next N in turn (0: all)")
-    ap.add_argument("--families", default=",".join(FAMILIES))
+    ap.add_argument("--families", default=",".join(FAMILIES),
+                    help="names, or 'variants' for the held-out ones (bench/scan_families.py)")
     ap.add_argument("--readers", default="tesseract,ocrmypdf,pipeline")
     ap.add_argument("--seed", type=int, default=14)
     ap.add_argument("--work", type=Path, default=None, help="folder for scans and projects (default: a temp dir)")
@@ -443,7 +444,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--misses", action="store_true", help="print each reader's missed body words per document, and the pipeline's masthead differences")
     args = ap.parse_args(argv)
     srcs = sorted(CORPUS.glob("*.pdf"))[args.skip:args.skip + args.docs]
-    families = [f for f in args.families.split(",") if f]  # --families "" with --batch: the batch figure alone
+    families = family_names(args.families)  # --families "" with --batch: the batch figure alone
     readers = args.readers.split(",")
     work = args.work or Path(tempfile.mkdtemp(prefix="scan-bench-"))
     work.mkdir(parents=True, exist_ok=True)

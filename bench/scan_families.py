@@ -35,6 +35,32 @@ fax                a fax in standard mode: 204 dpi across, 98 down (rendered at 
                    stored 1 bit (CCITT G4) with its two resolutions
 =================  ======================================================================
 
+**Held-out variants** (``VARIANTS``; ``--families variants``): the same kinds of damage with settings
+outside the ranges above, and damage they do not make, as another generator would.  Nothing in the
+pipeline was set on them; they exist to find what a rule tuned to the families above gets wrong.
+
+=================  ======================================================================
+variant            what it imitates, and its parameters
+=================  ======================================================================
+salt_pepper        impulse noise: 300 dpi grey, 0.2-0.6% of pixels set black and as many white,
+                   JPEG quality 70-85
+specks3            a dirtier glass: 200 dpi bilevel, blur sigma 0.4-0.7, square specks of 2-3 px
+                   (one for every 1000-2000 pixels), threshold at grey 115-140
+bilevel_thin       a light photocopy: 200 dpi bilevel, blur 0.5-0.7, specks as bilevel200,
+                   threshold at grey 90-110 (strokes and small print break up)
+bilevel_bold       a dark photocopy: 200 dpi bilevel, blur 0.8-1.0, specks as bilevel200,
+                   threshold at grey 200-220 (strokes thicken, counters fill)
+photocopy_dark     a worn copier: 240 dpi, strokes widened by a 3x3 min filter, blur 0.6-0.9, dark
+                   specks 0.2-0.4%, a black band 15-35 px at the left edge, threshold at grey 180-200
+bilevel150         a low-resolution bilevel scan: 150 dpi, grey noise sigma 15-25, threshold 140-160
+dpi100             a very low resolution: 100 dpi grey, JPEG quality 85
+turned270_skew     sideways and crooked: 300 dpi grey, rotated -2..2 degrees, then turned 90 or 270
+bled_heavy         very heavy print: 300 dpi, a 5x5 min filter, blur 1.0-1.4
+fine_fax           a fax in fine mode: 204 x 196 dpi, blur 0.3-0.5, threshold at grey 130-150
+tw_sans_bw         the text re-set in DejaVu Sans Mono, a 200 dpi bilevel photocopy with specks,
+                   threshold at grey 110-130
+=================  ======================================================================
+
     python3 bench/scan_families.py --out /tmp/fam --families clean300,bilevel200 A_RES_80_37
 """
 from __future__ import annotations
@@ -50,6 +76,9 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 FAMILIES = ("clean300", "bilevel200", "dpi150", "noise_blur", "jpeg30", "skew3", "turned90", "turned180",
             "eroded", "bled", "typewriter", "typewriter_poor", "sans300", "sans_poor", "fax")  # new families go last: --per-family
+VARIANTS = ("salt_pepper", "specks3", "bilevel_thin", "bilevel_bold", "photocopy_dark", "bilevel150", "dpi100",
+            "turned270_skew", "bled_heavy", "fine_fax", "tw_sans_bw")  # held out: see the docstring
+ALL = FAMILIES + VARIANTS
 SANS_FONTS = (str(Path(__file__).resolve().parent.parent / "tests" / "data" / "fonts" / "LiberationSans-Regular.ttf"),
               "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
               "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
@@ -147,8 +176,8 @@ def _specks(arr: np.ndarray, rng: np.random.Generator, dark: float, light: float
 
 
 def _bilevel(img: Image.Image, rng: random.Random, nrng: np.random.Generator,
-             cut: tuple[float, float] = (135, 175)) -> Image.Image:
-    img = img.filter(ImageFilter.GaussianBlur(rng.uniform(0.4, 0.8)))
+             cut: tuple[float, float] = (135, 175), blur: tuple[float, float] = (0.4, 0.8)) -> Image.Image:
+    img = img.filter(ImageFilter.GaussianBlur(rng.uniform(*blur)))
     arr = _specks(np.asarray(img), nrng, rng.uniform(0.0005, 0.0015), rng.uniform(0.0002, 0.0005))
     cut = rng.uniform(*cut)
     return Image.fromarray(np.where(arr > cut, 255, 0).astype(np.uint8)).convert("1")
@@ -211,7 +240,62 @@ def make_page(src: Path, page: int, family: str, seed: int) -> tuple[Image.Image
         arr = _specks(np.asarray(img), nrng, rng.uniform(0.0002, 0.0006), 0.0)
         cut = rng.uniform(120, 160)
         return Image.fromarray(np.where(arr > cut, 255, 0).astype(np.uint8)).convert("1"), (204, 98), {}
-    raise ValueError(f"unknown family {family!r}; known: {', '.join(FAMILIES)}")
+    if family in VARIANTS:
+        return _variant(src, page, family, rng, nrng)
+    raise ValueError(f"unknown family {family!r}; known: {', '.join(ALL)}")
+
+
+def _square_specks(arr: np.ndarray, nrng: np.random.Generator, share: float, sizes: tuple[int, int]) -> np.ndarray:
+    out = arr.copy()
+    count = int(arr.size * share)
+    for y, x, s in zip(nrng.integers(0, arr.shape[0] - sizes[1], count), nrng.integers(0, arr.shape[1] - sizes[1], count),
+                       nrng.integers(sizes[0], sizes[1] + 1, count)):
+        out[y:y + s, x:x + s] = 0
+    return out
+
+
+def _variant(src: Path, page: int, family: str, rng: random.Random,
+             nrng: np.random.Generator) -> tuple[Image.Image, int | tuple[int, int], dict]:
+    """A held-out variant (see the docstring's second table)."""
+    def cut(arr: np.ndarray, lo: float, hi: float) -> Image.Image:
+        return Image.fromarray(np.where(arr > rng.uniform(lo, hi), 255, 0).astype(np.uint8)).convert("1")
+
+    if family == "salt_pepper":
+        arr = np.asarray(render(src, page, 300)).copy()
+        hit, share = nrng.random(arr.shape), rng.uniform(0.002, 0.006)
+        arr[hit < share], arr[hit > 1 - share] = 0, 255
+        return Image.fromarray(arr), 300, {"quality": rng.randint(70, 85)}
+    if family == "specks3":
+        img = render(src, page, 200).filter(ImageFilter.GaussianBlur(rng.uniform(0.4, 0.7)))
+        return cut(_square_specks(np.asarray(img), nrng, rng.uniform(0.0005, 0.001), (2, 3)), 115, 140), 200, {}
+    if family == "bilevel_thin":
+        return _bilevel(render(src, page, 200), rng, nrng, cut=(90, 110), blur=(0.5, 0.7)), 200, {}
+    if family == "bilevel_bold":
+        return _bilevel(render(src, page, 200), rng, nrng, cut=(200, 220), blur=(0.8, 1.0)), 200, {}
+    if family == "photocopy_dark":
+        img = render(src, page, 240).filter(ImageFilter.MinFilter(3)).filter(ImageFilter.GaussianBlur(rng.uniform(0.6, 0.9)))
+        arr = _specks(np.asarray(img), nrng, rng.uniform(0.002, 0.004), 0.0)
+        arr[:, :rng.randint(15, 35)] = 0
+        return cut(arr, 180, 200), 240, {}
+    if family == "bilevel150":
+        arr = np.asarray(render(src, page, 150), dtype=np.float32)
+        return cut(arr + nrng.normal(0, rng.uniform(15, 25), arr.shape), 140, 160), 150, {}
+    if family == "dpi100":
+        return render(src, page, 100), 100, {"quality": 85}
+    if family == "turned270_skew":
+        img = render(src, page, 300).rotate(rng.uniform(-2, 2), resample=Image.BICUBIC, fillcolor=255)
+        return img.rotate(rng.choice((90, 270)), expand=True), 300, {"quality": 85}
+    if family == "bled_heavy":
+        img = render(src, page, 300).filter(ImageFilter.MinFilter(5))
+        return img.filter(ImageFilter.GaussianBlur(rng.uniform(1.0, 1.4))), 300, {"quality": 85}
+    if family == "fine_fax":
+        img = render(src, page, 204).filter(ImageFilter.GaussianBlur(rng.uniform(0.3, 0.5)))
+        img = img.resize((img.width, round(img.height * 196 / 204)), Image.BOX)
+        return cut(np.asarray(img), 130, 150), (204, 196), {}
+    # tw_sans_bw
+    img = typeset_mono(src, page, 300, "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf")
+    small = img.resize((img.width * 2 // 3, img.height * 2 // 3), Image.BILINEAR).filter(ImageFilter.GaussianBlur(0.6))
+    return cut(_specks(np.asarray(small), nrng, rng.uniform(0.001, 0.002), 0.0005), 110, 130), 200, {}
 
 
 def make_scan(src: Path, out: Path, family: str, seed: int, pages: list[int]) -> Path:
@@ -225,19 +309,27 @@ def make_scan(src: Path, out: Path, family: str, seed: int, pages: list[int]) ->
     return out
 
 
+def family_names(spec: str) -> list[str]:
+    """``--families``: names separated by commas; ``variants`` stands for every held-out variant."""
+    names: list[str] = []
+    for name in filter(None, spec.split(",")):
+        names += list(VARIANTS) if name == "variants" else [name]
+    return names
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("docs", nargs="+", help="born-digital PDFs or corpus stems")
     ap.add_argument("--corpus", type=Path, default=Path("/work/shared/corpus/un-pdfs"))
     ap.add_argument("--out", type=Path, required=True)
-    ap.add_argument("--families", default=",".join(FAMILIES))
+    ap.add_argument("--families", default=",".join(FAMILIES), help="names, or 'variants' for the held-out ones")
     ap.add_argument("--pages", type=int, default=2, help="first N pages of each document")
     ap.add_argument("--seed", type=int, default=14)
     args = ap.parse_args(argv)
     for d in args.docs:
         src = Path(d) if Path(d).suffix == ".pdf" else args.corpus / f"{d}.pdf"
         n = min(args.pages, len(pdfium.PdfDocument(str(src))))
-        for fam in args.families.split(","):
+        for fam in family_names(args.families):
             out = make_scan(src, args.out / fam / src.name, fam, args.seed, list(range(n)))
             print(f"{fam}: {out} ({out.stat().st_size // 1024} KiB)")
 

@@ -1,6 +1,7 @@
 """Page preparation steps, the quality verdict and its evidence, on small synthetic pages (no OCR)."""
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
 
@@ -227,6 +228,34 @@ def test_a_speckled_bilevel_scan_is_despeckled_before_its_first_reading():
     assert not prepare.is_bilevel(grey)
 
 
+def test_a_photocopy_s_larger_specks_go_too_but_never_a_full_stop_by_its_word():
+    """Specks of 3 px at 200 dpi (a dirtier glass) are as large as a full stop: only those standing
+    0.8 mm from any glyph go, so the stop two pixels from its letter stays.  A fax's specks are
+    measured in its own pixels, 204 across and 98 down."""
+    rng = np.random.default_rng(6)
+    text = _glyphs(_page(200, 400))
+    text[37:40, 147:150] = 0  # a full stop two pixels after a letter's foot
+    page = text.copy()
+    for y, x in zip(rng.integers(0, 196, 50), rng.integers(0, 396, 50)):
+        page[y:y + 3, x:x + 3] = 0
+    page[30:45, 140:160] = text[30:45, 140:160]
+    far = cv2.dilate((text < 128).astype(np.uint8), np.ones((13, 13), np.uint8)) == 0
+    steps = prepare.plan_bilevel(page, 200)
+    assert steps == [("despeckle", {"max_area": 9, "apart": 6, "alone": True})]
+    out, log = prepare.apply_plan(page, steps)
+    assert log == ["despeckle 9"]
+    assert (out[37:40, 147:150] == 0).all() and (out[text == 0] == 0).all()  # the full stop and the letters stay
+    assert np.count_nonzero(out[far] < 128) < 0.3 * np.count_nonzero(page[far] < 128)  # specks apart go (not two side by side)
+    broken = text.copy()  # a light threshold breaks the letters into pieces as small as specks, side by side
+    broken[::4, :] = 255
+    broken[:, ::3] = 255
+    assert prepare.despeckle(broken, 9, 6, alone=True) is broken
+    fax = text.copy()
+    for y, x in zip(rng.integers(0, 198, 300), rng.integers(0, 398, 300)):
+        fax[y:y + 2, x:x + 2] = 0
+    assert ("despeckle", {"max_area": 4, "apart": 3, "alone": True}) in prepare.plan_bilevel(fax, (204, 98))
+
+
 def test_smooth_turns_a_bilevel_staircase_into_a_ramp():
     img = _glyphs(_page())
     out = prepare.smooth(img, 0.6)
@@ -245,3 +274,22 @@ def test_paper_noise_tells_grain_from_clean_and_compressed_pages():
     grainy = np.clip(clean + rng.normal(0, 15, clean.shape), 0, 255).astype(np.uint8)
     assert prepare.paper_noise(grainy) > 10
     assert prepare.plan_grey(grainy) == [("denoise", {"size": 3})]
+
+
+def test_a_page_sprinkled_with_specks_is_median_filtered_and_despeckled():
+    """Salt-and-pepper noise: single dark and light pixels over paper and strokes alike.  The paper's
+    median grey does not move, so grain alone misses it; the specks outnumber the letters."""
+    rng = np.random.default_rng(4)
+    clean = np.where(_glyphs(_page(400, 400)) == 0, 20, 235).astype(np.uint8)
+    assert not prepare.sprinkled(clean)
+    salt = clean.copy()
+    hit = rng.random(salt.shape)
+    salt[hit < 0.004], salt[hit > 0.996] = 0, 255
+    assert prepare.paper_noise(salt) < prepare.NOISY and prepare.sprinkled(salt)
+    steps = prepare.plan_grey(salt)
+    assert steps == [("denoise", {"size": 3}), ("despeckle", {"max_area": 8})]
+    out, log = prepare.apply_plan(salt, steps)
+    assert log[0] == "denoise 3"
+    assert np.count_nonzero(out < 128) == pytest.approx(np.count_nonzero(clean < 128), rel=0.05)
+    grainy = np.clip(clean + rng.normal(0, 15, clean.shape), 0, 255).astype(np.uint8)
+    assert prepare.plan_grey(grainy) == [("denoise", {"size": 3})]  # grain's own specks: the median only

@@ -578,3 +578,32 @@ def test_a_marker_is_cut_off_its_word_but_never_a_numbers_own_digits(word, marke
     from pipeline.extract.ocr.layout import strip_marker_tail
 
     assert strip_marker_tail(word, marker) == kept
+
+
+def test_a_line_whose_boxes_read_smaller_than_the_next_is_no_row_of_markers():
+    """A bold photocopy's tight lines: Tesseract's boxes for one line take in the next line's
+    ascenders, so that line measures 1.7x the size of the line above it, whose baseline then sits
+    "raised" by less than a line.  The line above stays a line of its own; before, its words were
+    taken for superscripts and interleaved word by word with the next ("anniversarypromotionandof")."""
+    glyphs = []
+    for k, line in enumerate(BODY):
+        size = 17.0 if k == 2 else 10.0
+        for g in _word_glyphs(line, 72, 500 + 12 * k, size=size):
+            g.conf = 0.9
+            glyphs.append(g)
+    pages, _ = layout_document([PageLayout(number=1, width=612, height=792, glyphs=glyphs)])
+    texts = [ln.text for ln in pages[0].lines if ln.text]
+    assert texts == BODY
+
+
+def test_a_raised_marker_read_by_ocr_still_joins_its_line():
+    """The row rule above keeps real markers: a lone raised "3" after a word is a superscript."""
+    glyphs = []
+    for g in _word_glyphs(BODY[0], 72, 500):
+        g.conf = 0.9
+        glyphs.append(g)
+    glyphs.append(Glyph(text="3", x0=glyphs[-1].x1 + 0.5, top=492.0, x1=glyphs[-1].x1 + 3.5, bottom=496.5,
+                        size=6.0, baseline=496.5, conf=0.8, word=True))
+    pages, _ = layout_document([PageLayout(number=1, width=612, height=792, glyphs=glyphs)])
+    lines = [ln for ln in pages[0].lines if ln.text]
+    assert len(lines) == 1 and lines[0].text.startswith("Recalling")

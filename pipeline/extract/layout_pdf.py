@@ -174,6 +174,8 @@ def _attach_superscripts(rows: list[list[Glyph]]) -> list[list[Glyph]]:
 
     merged: list[list[Glyph] | None] = list(rows)
     for i, row in enumerate(rows):
+        if _read_words(row):
+            continue
         small = max(g.size for g in row)
         x0, x1 = min(g.x0 for g in row), max(g.x1 for g in row)
         known = all(g.superscript for g in row)  # OCR already saw these raised in the image
@@ -204,6 +206,17 @@ def _attach_superscripts(rows: list[list[Glyph]]) -> list[list[Glyph]]:
             merged[best] = sorted(merged[best] + row, key=lambda g: g.x0)
             merged[i] = None
     return [r for r in merged if r]
+
+
+def _read_words(row: list[Glyph]) -> bool:
+    """A row of OCR words, two or more of them words of three letters or more: a line of text, never a
+    row of raised markers, whatever sizes Tesseract's boxes give it (a bold photocopy's line whose boxes
+    take in the next line's ascenders measures "larger" than the line above it)."""
+    return all(g.word and g.conf is not None and not g.superscript for g in row) and \
+        sum(len(_LETTERS.findall(g.text)) >= 3 for g in row) >= 2
+
+
+_LETTERS = re.compile(r"[^\W\d_]")
 
 
 def _split_columns(row: list[Glyph]) -> list[list[Glyph]]:

@@ -117,7 +117,7 @@ def _page_pixels(pdf: pdfium.PdfDocument, index: int, dpi: int) -> tuple[Image.I
 def _grey_steps(image: Image.Image, scanned_dpi: int, done: list[str], dpi: int) -> tuple[Image.Image, int, list[str]]:
     """A grey page's steps before its first reading (:func:`prepare.plan_grey`), then its strokes'."""
     gray = np.asarray(image)
-    out, log = prepare.apply_plan(gray, prepare.plan_grey(gray))
+    out, log = prepare.apply_plan(gray, prepare.plan_grey(gray, dpi))
     return _stroke_steps(Image.fromarray(out) if log else image, scanned_dpi, done + log, dpi)
 
 
@@ -137,7 +137,7 @@ def _own_at(page: pdfium.PdfPage, pil: Image.Image, own_dpi: int | tuple[int, in
     if pil.mode == "1" or prepare.is_bilevel(np.asarray(pil)):
         # a thresholded scan or fax: its specks are exact, cheap to find at its own resolution
         gray = np.asarray(pil.convert("L"))
-        steps = prepare.plan_bilevel(gray, min(own_dpi) if isinstance(own_dpi, tuple) else own_dpi)
+        steps = prepare.plan_bilevel(gray, own_dpi)
         cleaned, done = prepare.apply_plan(gray, steps)
         pil = Image.fromarray(cleaned) if done else pil
     if isinstance(own_dpi, tuple):
