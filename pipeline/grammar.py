@@ -191,8 +191,9 @@ NOT_OPENERS = frozenset({"During", "Including", "Following", "Regarding", "Conce
 BEFORE_PARTICIPLE = frozenset({"also", "further", "again", "once", "still", "now"})
 
 
-# A speck a scan reads before a paragraph's first word (". Concerned about ..."): no part of its opening.
-LEADING_SPECK = re.compile(r"^\s*[.,\u00b7\u2022*^~\u00b0]\s*(?=[A-Z])")
+# A speck a scan reads before a paragraph's first word (". Concerned about ...", "‘Deeply disturbed ..."): no
+# part of its opening.  A single quote opens no paragraph (UN text quotes in double quotes; single ones nest inside).
+LEADING_SPECK = re.compile(r"^\s*[.,\u00b7\u2022*^~\u00b0'`\u2018\u2019]\s*(?=[A-Z])")
 
 
 def is_preamble_opening(line: str) -> bool:
@@ -216,9 +217,10 @@ ADOPTS_FOLLOWING = re.compile(rf"\b(?:[Aa]dopts|[Aa]pproves|[Ee]ndorses|[Pp]rocl
 # Groups: the indentation, the number.
 OPERATIVE_NUMBER = re.compile(r"^(\s*)(\d{1,3})\.(?=\s|$)\s*")
 # An operative number a scan misread, before an operative verb ("l. Requests", "1, Decides", "ll. Urges",
-# "2 Decides"): digits and their lookalikes with a stop or a comma, or digits whose stop was lost.
-# Read with misread_number().
-MISREAD_OPERATIVE_NUMBER = re.compile(r"^(\s*)([0-9lI|!O]{1,3}[.,]|\d{1,3}(?=\s))\s+(?=[A-Z][a-z]+s\b)")
+# "2 Decides"): digits and their lookalikes with a stop or a comma, or digits whose stop was lost; a speck
+# may stand before it ("'2. Decides", a 98 dpi fax).  Read with misread_number().
+MISREAD_OPERATIVE_NUMBER = re.compile(
+    r"^(\s*)(?:[.,'`\u2018\u2019\u00b7\u2022*^~\u00b0]\s*)?([0-9lI|!O]{1,3}[.,]|\d{1,3}(?=\s))\s+(?=[A-Z][a-z]+s\b)")
 _DIGIT_LOOKALIKES = str.maketrans("lI|!O", "1111" + "0")
 
 

@@ -40,8 +40,11 @@ MARK = r"(?:\*{1,3}|[†‡])"  # a masthead footnote marker: "Egypt,*", "A/C.1/
 # "The General Assembly," on a line of its own, or opening a decision's sentence
 # ("The General Assembly, recalling ..., decides ...").
 ORGANS = "|".join(G.ORGANS)
+# A scan's speck before it (". The General Assembly,", "‘The General Assembly,": a 98 dpi fax) is no part of it;
+# a double quote opens a quotation and is never taken for one.
+FORMULA_SPECK = r"(?:[*.,'\u2018\u2019`\u00b7\u2022]\s*)?"
 FORMULA = re.compile(
-    rf"^\s*\*?\s*The\s+({ORGANS}|Council"
+    rf"^\s*{FORMULA_SPECK}The\s+({ORGANS}|Council"
     r"|Assembly|Conference|Commission[\w ]*)\s*[,;:.]?\s*\*?\s*$")  # ";" "." a scan's misread comma
 FORMULA_OPENING = re.compile(rf"^\s*The\s+({ORGANS}|Council|Assembly|Conference),\s+(?=[a-z])")
 SYMBOL_AT_END = re.compile(rf"(?:^|\s)({G.SYMBOL}(?:\s\(\d{{4}}\))?)({MARK})?\s*$")
@@ -55,11 +58,13 @@ SESSION_DATES = re.compile(rf"^\s*\d{{1,2}}(?:\s+(?:{G.MONTHS}))?(?:\s+\d{{4}})?
 AGENDA = re.compile(
     rf"^\s*(?:Agenda{G.GAP}[Ii]tems?|Items?){G.GAP}(\w.*?)(?:\s+of\s+the\s+(?:provisional|preliminary|revised)\s+agenda)?\s*({MARK})?\s*$")
 ADOPTED_PHRASE = rf"(Resolution|Decision)s?{G.GAP}{G.phrase('adopted by the')}{G.GAP}"  # its words a scan's specks may part
+# A scan's speck or scrap of one glyph before the line ("' Resolution adopted by ...", "7 Resolution adopted by ...").
+LEADING_SCRAP = r"(?:[^\sA-Za-z]\s*(?=[A-Z]))?"
 ADOPTED_BY = re.compile(
-    rf"^\s*{ADOPTED_PHRASE}([A-Z][A-Za-z ]+?)(?:{G.GAP}on(?:\s+({G.SPECKED_DATE}))?)?{G.LINE_END}")
+    rf"^\s*{LEADING_SCRAP}{ADOPTED_PHRASE}([A-Z][A-Za-z ]+?)(?:{G.GAP}on(?:\s+({G.SPECKED_DATE}))?)?{G.LINE_END}")
 # "Resolution adopted by the General Assembly on" whose date a scan's line break put on the next line.
-ADOPTED_ON = re.compile(r"\s(?:on)\s*$")
-ON_DATE = re.compile(rf"^\s*on\s+({G.SPECKED_DATE}){G.LINE_END}")
+ADOPTED_ON = re.compile(rf"\son{G.LINE_END}")  # a speck after it ("... General Assembly on.")
+ON_DATE = re.compile(rf"^\s*(?:{G.SPECK}\s*)?on\s+({G.SPECKED_DATE}){G.LINE_END}")  # a speck before it: "\u2018on 22 ..."
 ADOPTION_DATE = re.compile(rf"^\s*{G.SPECKED_DATE}{G.LINE_END}")  # its line after "... on"
 # A scan may read the opening bracket as "f" and "of" as "6f" ("for the report 6f the First Committee").
 # After its bracket, "on" may be misread too ("[an the report of ..."): the bracket and the words after say enough.
@@ -73,13 +78,29 @@ SC_ADOPTED = re.compile(
     rf"(\d{{1,2}}\s+(?:{G.MONTHS})\s+\d{{4}})\.?\s*$")
 # A speck a scan reads as a stop or a quote before the number (". 73/8. Necessity ...") is no part of it;
 # the full stop after the number a scan may read as a comma or a semicolon ("79/154, Trafficking in women").
-SPECK_BEFORE_NUMBER = r"(?:[.,:;'\u2018\u2019`]\s+)?"
+SPECK_BEFORE_NUMBER = r"(?:[.,:;'\u2018\u2019`]\s+|\u201c)?"  # or an opening quote glued to it ("\u201c78/184: ...")
 # A resolution's title ends with no stop: a speck a scan reads after it ("... for Refugees.") is no part of it.
-SPECK_AFTER_TITLE = r"(?:\s*[.,;:*\u00b7])?\s*$"
-TITLE = re.compile(r"^\s*" + SPECK_BEFORE_NUMBER + r"(?:Resolution\s+|Decision\s+)?(\d{1,4}/(?:\d{1,4}|\u2026|\.\.\.)(?:\s*[A-Z]\b)?)(?:\.|[,;:](?=\s+[A-Z]))?\s+(\S.*?)" + SPECK_AFTER_TITLE)
+SPECK_AFTER_TITLE = r"(?:\s*[.,;:*\u00b7_|])?\s*$"
+# ... and one read alone after the number's stop ("78/250. ; Financing of ...", "78/162. , Development ...").
+SPECK_AFTER_NUMBER = r"(?:[.,;:'\u2018\u2019`]\s+)?"
+TITLE = re.compile(r"^\s*" + SPECK_BEFORE_NUMBER + r"(?:Resolution\s+|Decision\s+)?(\d{1,4}/(?:\d{1,4}|\u2026|\.\.\.)(?:\s*[A-Z]\b)?)(?:\.|[,;:](?=\s+[A-Z]))?\s+" + SPECK_AFTER_NUMBER + r"(\S.*?)" + SPECK_AFTER_TITLE)
+# A scan's speck standing alone between a title's words ("... Integrated ' Stabilization Mission"): no word of it.
+LONE_SPECK = re.compile(rf"(?<=\S) {G.SPECK}(?= \S)")
+
+
+# ... or an opening single quote glued to a word that no closing one follows ("Protection of and \u2018assistance to").
+OPEN_SPECK = re.compile(r"(?<= )\u2018(?=[a-z])(?![^\u2019]*\u2019)")
+
+
+def without_specks(title: str) -> str:
+    """A title without the specks a scan read alone between its words (a single-spaced title), or glued to a
+    word's start as an opening single quote that nothing closes."""
+    return OPEN_SPECK.sub("", LONE_SPECK.sub("", title))
+
+
 # The structure stage's reading of a title block it has cut: "Resolution 80/37. Title", "80/37. Title";
 # a decision's number ("Decision 80/512. ...") stays part of the title there.
-RESOLUTION_TITLE = re.compile(r"^\s*" + SPECK_BEFORE_NUMBER + r"(?:Resolution\s+)?(\d{1,4}/(?:\d{1,4}|\u2026|\.\.\.)(?:\s*[A-Z]\b)?)(?:\.|[,;:](?=\s+[A-Z]))?\s+(\S.*?)" + SPECK_AFTER_TITLE)
+RESOLUTION_TITLE = re.compile(r"^\s*" + SPECK_BEFORE_NUMBER + r"(?:Resolution\s+)?(\d{1,4}/(?:\d{1,4}|\u2026|\.\.\.)(?:\s*[A-Z]\b)?)(?:\.|[,;:](?=\s+[A-Z]))?\s+" + SPECK_AFTER_NUMBER + r"(\S.*?)" + SPECK_AFTER_TITLE)
 # What the document says it is, closing its sponsors' statement.
 KIND = re.compile(
     rf"(?P<kind>(?:revised\s+)?draft\s+(?:resolution|decision)s?"
@@ -96,6 +117,7 @@ NAME_WITH_AND = (
     "Sao Tome and Principe", "Trinidad and Tobago", "United Kingdom of Great Britain and Northern Ireland",
     "Heard Island and McDonald Islands", "Wallis and Futuna", "Turks and Caicos Islands",
 )
+SCRAP_CHARS = 2  # a line of at most this many characters between "... on" and the adoption date: a scan's scrap
 SCRAP_WORDS = 3  # a line of at most this many words that no role knows, before a masthead line: unread masthead text
 MASTHEAD_ROLES = frozenset({
     "un", "symbol", "organ", "distribution", "date", "original", "session", "session-dates", "committee", "agenda",
@@ -128,7 +150,7 @@ def misread_formula(line: str) -> bool:
     within ``FORMULA_MISREAD`` edits (a line of at most ``FORMULA_WORDS`` words opening with "The").
     A paragraph's line is no such block: the caller asks for the formula's place (a block of its own).
     """
-    t = line.strip()
+    t = re.sub(r"^" + FORMULA_SPECK, "", line.strip())
     if not t[:2].lower() == "th" or t[-1:].isdigit():
         return False  # "the General Assembly,1": a paragraph's line with its marker
     words = t.split()
@@ -220,8 +242,8 @@ def read(lines: list[str]) -> Head:
             while i < n and lines[i].strip():
                 roles[i] = role
                 i += 1
-                if lines[i - 1].rstrip().endswith("]") or i - start > 3:
-                    break
+                if lines[i - 1].rstrip().endswith("]") or i - start > 3 or (i < n and TITLE.match(lines[i])):
+                    break  # its bracket closed, or a resolution's numbered title follows (its bracket misread "|")
             nxt = _first_line(lines, i)
             if (not lines[i - 1].rstrip().endswith("]") and nxt is not None and nxt - i == 1
                     and lines[nxt].lstrip().startswith("(") and lines[nxt].rstrip().endswith("]")):
@@ -233,6 +255,11 @@ def read(lines: list[str]) -> Head:
             i += 1
             if role == "adopted" and ADOPTED_ON.search(t):  # "... General Assembly on" / "26 October 2018"
                 nxt = _first_line(lines, i)
+                if nxt is not None and len(lines[nxt].strip()) <= SCRAP_CHARS and not fact_role(lines[nxt]):
+                    after = _first_line(lines, nxt + 1)  # a scan's scrap between them ("os"): unread masthead text
+                    if after is not None and ADOPTION_DATE.match(lines[after]):
+                        roles[nxt] = "other"
+                        nxt = after
                 if nxt is not None and ADOPTION_DATE.match(lines[nxt]):
                     roles[nxt] = "adopted"
                     i = nxt + 1
@@ -529,8 +556,10 @@ def facts(lines: list[str], roles: list[str | None]) -> dict[str, Any]:
             items[0]["title"] = at
     if items:
         f["agenda_items"] = items
-    adopted = " ".join(by_role.get("adopted", []))
-    m = re.match(rf"^{ADOPTED_PHRASE}(.+?)(?:{G.GAP}on\s+({G.SPECKED_DATE}))?{G.LINE_END}", adopted)
+    # its lines without a scan's specks at their ends ("... General Assembly:" / "\u2018on 22 December 2023")
+    adopted = " ".join(re.sub(rf"^\s*{G.SPECK}\s*(?=on\b)|^\s*[^\sA-Za-z]\s*(?=Resolution|Decision)|(?<=[a-z])\s*{G.SPECK}\s*$",
+                              "", t) for t in by_role.get("adopted", []))
+    m = re.match(rf"^{ADOPTED_PHRASE}(.+?)(?:{G.GAP}on{G.GAP}({G.SPECKED_DATE}))?{G.LINE_END}", adopted)
     if m:
         f["document_type"] = m.group(1).lower()
         f["organ"] = m.group(2).strip()

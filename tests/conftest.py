@@ -46,6 +46,38 @@ def ocr_lines(lines: list[list[tuple[str, float]]]) -> dict:
     return data
 
 
+def poor_scan_page(lines: list[str | tuple]) -> "WorkText":
+    """A poor scan's page 1 as extraction gives it: a line is its text, or (text, type size, word confidence);
+    by default 10 pt read at 0.9; a "^" before a digit raises it (the marker detector's reading: "by^3" is
+    "by3" with a raised "3", 0.6 of the line's size), "^^" raises it at the line's full size."""
+    import re as _re
+
+    from pipeline.model import Extracted, Line, Page, Source, Span
+    from pipeline.worktext import WorkText
+
+    out = []
+    for item in lines:
+        raw, size, conf = (item + (10.0, 0.9)[len(item) - 1:])[:3] if isinstance(item, tuple) else (item, 10.0, 0.9)
+        text, spans = "", []
+        for m in _re.finditer(r"\S+", raw):
+            word = m.group(0)
+            parts = _re.split(r"\^(\^?\d+)", word)
+            if text:
+                text += " "
+            start = len(text)
+            text += parts[0]
+            spans.append(Span(start, len(text), conf=conf))
+            for k in range(1, len(parts), 2):
+                digits = parts[k].lstrip("^")
+                high = (1.0 if parts[k].startswith("^") else 0.6) * size
+                spans.append(Span(len(text), len(text) + len(digits), size=high, superscript=True, conf=conf))
+                text += digits + parts[k + 1]
+        out.append(Line(text=text, size=size if text else None, spans=spans))
+    doc = Extracted(doc_id="t", source=Source(path="t.pdf", sha256="0" * 64, kind="scanned-pdf"),
+                    pages=[Page(number=1, lines=out)], meta={"ocr_quality": [{"page": 1, "status": "poor"}]})
+    return WorkText.from_extracted(doc)
+
+
 def clean_resolution(tmp_path: Path, text: str) -> dict:
     """The published document of ``text``, cleaned as a text export with the shipped dictionaries."""
     from pipeline.run import stages

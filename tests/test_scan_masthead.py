@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SETTINGS
+from conftest import SETTINGS, poor_scan_page
 from pipeline import masthead
 from pipeline import rules as R
 from pipeline.extract.layout_pdf import build_lines, layout_document
@@ -223,3 +223,73 @@ def test_adopted_on_with_its_date_on_the_next_line():
                        "The General Assembly,", "Recalling ..."])
     assert h.facts["adopted"] == "2018-10-26" and h.facts["organ"] == "General Assembly"
     assert h.facts["distribution_date"] == "2018-10-31" and h.title == "Fiftieth anniversary"
+
+
+# ------------------------------------------------------------------ a fax's masthead (98 lines an inch)
+FAX_HEAD = ["General Assembly", "Distr.: General", "22 December 2023", "", "Seventy-eighth session",
+            "Agenda item 155", "Financing of the United Nations Multidimensional", "",
+            "Resolution adopted by^3 the General Assembly^1", "on 22 December^2 2023", "",
+            "[on the report of the Fifth Committee (A/78/647, para. 6)]", "",
+            "78/250. Financing of the United Nations Multidimensional Integrated", "' Stabilization Mission in Mali", "",
+            "The General Assembly,", "", "Recalling its resolution 67/286 of 28 June 2013,"]
+
+
+def test_raised_digits_a_fax_glued_to_masthead_words_do_not_hide_the_adoption_date():
+    """fax A/RES/78/250 and 78/184 (seed 14): raised ink found on the adoption line's large bold type
+    ("adopted by3 the General Assembly1", "on 19 December2 2023"). The text keeps what was read."""
+    from pipeline.structure.parts import build_document
+
+    work = poor_scan_page(FAX_HEAD)
+    doc = build_document(work, source={"path": "t.pdf", "sha256": "0" * 64, "kind": "scanned-pdf"}, meta={})
+    assert doc["date"] == "2023-12-22" and doc["symbol"] == "A/RES/78/250"
+    assert doc["title"] == "Financing of the United Nations Multidimensional Integrated Stabilization Mission in Mali"
+    assert "adopted by3 the General Assembly1" in work.text
+
+
+def test_a_raised_day_beside_on_is_the_adoption_dates_day():
+    """fax A/RES/79/99 (skip 20): "on4 December 2024", the bold day measured against the small "on" and raised."""
+    from pipeline.structure.parts import read_head
+
+    lines = [t.replace("on 22 December^2 2023", "on^4 December 2024") for t in FAX_HEAD]
+    assert read_head(poor_scan_page(lines))[0].facts["adopted"] == "2024-12-04"
+
+
+def test_raised_digits_are_read_as_printed_on_a_page_that_is_nopoor_scan_page():
+    """Must not change: a text whose page is no poor scan reads its lines as they are."""
+    from pipeline.structure.parts import read_head
+
+    work = poor_scan_page(FAX_HEAD)
+    for ln in work.lines:
+        ln.attrs.pop("poor_scan", None)
+    assert "adopted" not in read_head(work)[0].facts
+
+
+@pytest.mark.parametrize("speck", ["'", "\u2018", ".", "\u2018food"])
+def test_a_speck_alone_between_a_titles_words_is_no_part_of_the_title(tmp_path, speck):
+    """fax A/RES/78/250 (seed 14): "... Integrated / ' Stabilization Mission in Mali" (a speck atop the title's
+    second line)."""
+    from conftest import MASTHEAD, clean_resolution
+
+    second = speck if speck.endswith("food") else f"{speck} food"  # fax A/RES/78/205, seed 17: "of and \u2018assistance"
+    doc = clean_resolution(tmp_path, MASTHEAD.replace("80/999. The right to food", f"80/999. The right to\n{second}")
+                           + "Recalling its resolution 72/3,\n")
+    assert doc["title"] == "The right to food"
+
+
+def test_a_quoted_word_in_a_title_keeps_its_quotes(tmp_path):
+    """Must not change: a title quoting in single quotes, opened and closed."""
+    from conftest import MASTHEAD, clean_resolution
+
+    doc = clean_resolution(tmp_path, MASTHEAD.replace("80/999. The right to food", "80/999. The \u2018right\u2019 to food")
+                           + "Recalling its resolution 72/3,\n")
+    assert doc["title"] == "The \u2018right\u2019 to food"
+
+
+def test_a_code_as_near_two_codes_is_chosen_by_the_adoption_line():
+    """fax A/RES/78/250 (seed 15): "Avis/78/250" is two letters from "RES" and from "MISC"; "Resolution adopted by
+    the General Assembly" says which (it had become A/MISC/78/250, in the text and the output)."""
+    lines = ["United Nations", "Avis/78/250", "General Assembly", "Distr.: General",
+             "Resolution adopted by the General Assembly on 22 December 2023", "78/250. Financing of the Mission",
+             "The General Assembly,"]
+    (p,) = repair_masthead_symbol(_work(lines), RepairContext(source_kind="scanned-pdf"))
+    assert p.after == "A/RES/78/250" and p.info["how"] == "code letters misread" and p.confidence < 0.9

@@ -17,7 +17,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 import pipeline.extract.ocr.markers as scan  # the raised-marker detector
 from pipeline.extract.ocr.tesseract import read_markers
-from conftest import MASTHEAD, clean_resolution
+from conftest import MASTHEAD, clean_resolution, poor_scan_page
 from pipeline.extract.layout_pdf import Glyph, PageLayout, layout_document
 
 FONTS = Path(__file__).parent / "data" / "fonts"
@@ -304,6 +304,171 @@ def test_a_continuation_line_is_not_cut_without_a_layout_break(tmp_path):
             "1. Decides to remain seized of the matter.\n")
     doc = clean(tmp_path, body)
     assert len(doc["preamble"]) == 1 and len(doc["operative"]) == 1
+
+
+@pytest.mark.parametrize("end, line", [
+    # fax A/RES/78/162 (seed 14): the comma after "Addis Ababa" read as a colon
+    ("on the Addis Ababa:", "Action Agenda of the Third International Conference on Financing for Development,"),
+    # the same page: "which" read with a capital after a comma
+    ("on Financing for Development,", "Which is an integral part of the 2030 Agenda for Sustainable Development,"),
+])
+def test_no_unnumbered_operative_paragraph_opens_without_a_layout_break_or_an_operative_verb(tmp_path, end, line):
+    body = ("Recalling the outcomes of all the major United Nations conferences and summits,\n\n"
+            f"Reaffirming also its resolution 69/313 of 27 July 2015 {end}\n{line}\n"
+            "and reaffirms the strong political commitment to address the challenge,\n")
+    doc = clean(tmp_path, body)
+    assert len(doc["preamble"]) == 2 and doc["operative"] == []
+
+
+@pytest.mark.parametrize("end, line", [
+    ("Recalling its resolution 79/1:", "Decides to include in the provisional agenda the item;"),
+    ("Recalling its resolution 79/1,", "Requests the Secretary-General to report thereon."),
+    ("Recalling its resolution 79/1,", "(a) To include in the provisional agenda the item;"),
+])
+def test_an_operative_verb_or_item_still_opens_a_decisions_text_without_a_layout_break(tmp_path, end, line):
+    """Must not change: a decision's operative text after its preamble, with no blank line between."""
+    doc = clean(tmp_path, f"{end}\n{line}\n")
+    assert len(doc["preamble"]) == 1 and len(doc["operative"]) == 1
+
+
+@pytest.mark.parametrize("speck", ["\u2018", "'", "."])
+def test_a_speck_before_the_formula_or_an_opener_is_no_part_of_them(tmp_path, speck):
+    """fax A/RES/78/13 and 78/205 (seed 14): "\u2018The General Assembly,", ". The General Assembly,",
+    "\u2018Deeply disturbed by ..." after a layout break."""
+    doc = clean_resolution(tmp_path, MASTHEAD.replace("The General Assembly,", f"{speck}The General Assembly,")
+                           + "Recalling that internally displaced persons have been forced to flee, |\n\n"
+                           f"{speck}Deeply disturbed by the alarmingly high numbers of displaced persons,\n\n"
+                           "Recalling the very large number of people who are displaced,\n")
+    assert doc["formula"].endswith("The General Assembly,") and doc["title"] == "The right to food"
+    assert [p["text"].split()[0] for p in doc["preamble"]] == ["Recalling", f"{speck}Deeply", "Recalling"]
+
+
+def test_a_speck_before_an_operative_number_leaves_it_placed_by_the_sequence(tmp_path):
+    """fax A/RES/78/250 (seed 17): "I. Endorses ..." then "'2. Decides ..." (a speck before the number)."""
+    body = ("Recalling its resolution 67/286 of 28 June 2013,\n\n"
+            "I. Endorses the conclusions and recommendations of the Advisory Committee;\n\n"
+            "Revised budget estimates for the period from 1 July 2023 to 30 June 2024\n\n"
+            "'2. Decides to appropriate to the special account the amount of 866,865,700 dollars;\n")
+    doc = clean(tmp_path, body)
+    assert [(p["num"], p["text"].split()[0]) for p in doc["operative"]] == [("1", "Endorses"), ("2", "Decides")]
+
+
+FAX_BODY = ["General Assembly", "Distr.: General", "", "Resolution adopted by the General Assembly on 19 December 2023",
+            "", "78/204. National human rights institutions", "", "The General Assembly,", "",
+            "Recalling also the principles relating to the status of national institutions for the",
+            "promotion and protection of human rights, and recalling with appreciation",
+            "the establishment of the Global Alliance of National Human Rights Institutions, oo", "",
+            "Recalling further the Vienna Declaration and Programme of Action adopted by"]
+
+
+def _build(work):
+    from pipeline.structure.parts import build_document
+
+    return build_document(work, source={"path": "t.pdf", "sha256": "0" * 64, "kind": "scanned-pdf"}, meta={})
+
+
+def test_a_scrap_after_a_poor_scans_comma_ends_the_paragraph_where_the_layout_breaks():
+    """fax A/RES/78/204 (seed 14): "..., oo" (a scrap of two letters read after the comma), a gap, "Recalling further"."""
+    doc = _build(poor_scan_page(FAX_BODY))
+    assert [p["text"].split()[1] for p in doc["preamble"]] == ["also", "further"]
+
+
+def test_a_paragraph_ending_in_a_short_word_runs_on_over_a_gap_on_a_page_that_is_no_poor_scan():
+    """Must not change: outside a poor scan, words that had not ended ("..., as" / gap / "Recalling ...") run on."""
+    work = poor_scan_page(FAX_BODY)
+    for ln in work.lines:
+        ln.attrs.pop("poor_scan", None)
+    assert len(_build(work)["preamble"]) == 1
+
+
+FOOT = [("Noting the initiatives taken by countries of the region to promote cooperation,", 10.0),
+        ("1 Official Records of the General Assembly, Thirty-fourth Session.", 8.5)]
+
+
+@pytest.mark.parametrize("junk", [("Oo", 35.5, 0.4), ("iniindnmii i", 42.5, 0.3), ("ene \u201cGlDRG Wret", 41.5, 0.2),
+                                  # fax A/RES/78/250, seed 17: one word of four read as a word ("minO")
+                                  ("3202nmiI minO3012g | \u2018 Ploase recyeloom", 31.5, 0.3)])
+def test_a_barcode_or_qr_code_a_fax_read_as_big_words_is_furniture_never_a_paragraph(junk):
+    """fax A/RES/78/13 (seed 14): the page foot's QR code, barcode and "Please recycle" logo read as
+    words 3.5-4 times the body's type size; they were an unnumbered operative paragraph."""
+    from pipeline.repair.engine import RepairContext
+    from pipeline.repair.layout import remove_furniture
+
+    work = poor_scan_page(FAX_BODY[:10] + [FOOT[0], "", junk])
+    (p,) = remove_furniture(work, RepairContext(source_kind="scanned-pdf"))
+    assert p.info["kind"] == "graphic-read" and work.text[p.start:p.end] == junk[0]
+
+
+def test_what_a_poor_scan_reads_below_the_last_note_of_its_page_is_furniture_unless_it_is_text():
+    """fax A/RES/78/13 (seed 17): below the notes, the job number, barcode, QR code and "Please recycle" read in
+    type under 2.5 times the body's ("OSC", "4 '", "23- eet PLL. ss") had become an operative paragraph; a note's
+    wrapped line stays."""
+    from pipeline.notes import footnotes
+    from pipeline.worktext import Thresholds
+
+    work = poor_scan_page(FAX_BODY[:10] + [FOOT[0], "", ("_" * 20, 8.5),
+                                          ("1 Official Records of the General Assembly, Seventy-eighth Session,", 8.5),
+                                          ("(Part I) and A/78/12 (Part II)).", 8.5), "",
+                                          ("OSC", 20.5, 0.4), "", ("4 '", 15.0, 0.5), "", ("23- eet PLL. ss", 28.5, 0.3),
+                                          "", ("Please rosyere4Oe i)", 20.0, 0.4)])
+    footnotes.recover(work, Thresholds())
+    removed = [c["before"] for c in work.corrections if c["info"].get("kind") == "below-notes"]
+    assert removed == ["OSC", "4 '", "23- eet PLL. ss", "Please rosyere4Oe i)"]
+    assert "(Part I) and A/78/12 (Part II))." in work.text
+
+
+NOTES = ["", ("_" * 20, 8.5), ("1 Official Records of the General Assembly, Seventy-eighth Session.", 8.5),
+         ("2 \u201cNational human rights institutions\u201d and \u201cnational institutions\u201d are used synonymously.", 8.5)]
+QUOTED = ["Recalling all its relevant resolutions, including Council resolution 51/31 of^1", "",
+          "Recalling also the role of the Ombudsman and other national human rights institutions\u201d in the",
+          "promotion and protection of human rights,"]
+
+
+def _anchored(lines: list) -> list[tuple[str, str]]:
+    from pipeline.notes import footnotes
+    from pipeline.worktext import Thresholds
+
+    work = footnotes.recover(poor_scan_page(FAX_BODY[:9] + lines + NOTES), Thresholds())
+    return [(m.data["num"], work.text[max(0, m.start - 12):m.start]) for m in work.marks if m.kind == "note"]
+
+
+def test_a_marker_a_scan_read_as_a_closing_quote_glued_to_its_word_takes_the_sequences_note():
+    """fax A/RES/78/204 and 78/184 (seed 15): the raised "2" read as "\u201d" glued to "institutions" and to
+    "session", no quotation open: the note the sequence expects, flagged."""
+    assert [(n, ctx.split()[-1]) for n, ctx in _anchored(QUOTED)] == [("1", "of"), ("2", "institutions")]
+
+
+@pytest.mark.parametrize("lines", [
+    [QUOTED[0], "", "Recalling the \u201cUniversity for Peace\u201d in its resolution,", QUOTED[3]],  # a quotation closed
+    [QUOTED[0].replace("^1", ""), "", QUOTED[2], "promotion of human rights,^1 and^2"],  # later markers name the notes
+])
+def test_a_closing_quote_that_closes_a_quotation_or_yields_to_a_later_marker_is_no_marker(lines):
+    """Must not change: a quotation's own closing quote; a quote where a later marker names the note expected."""
+    got = _anchored(lines)
+    assert all(not ctx.endswith(("Peace", "institutions")) for _, ctx in got)
+
+
+@pytest.mark.parametrize("raised, cited", [("^^2", False), ("^2", True)])
+def test_raised_ink_as_tall_as_its_line_cites_no_note_again(raised, cited):
+    """fax A/RES/78/13 (seed 14): "pursuit of such2 endeavours", raised ink read "2" at 0.89 of the line's size,
+    after note 2's own marker: no second citation of note 2.  A marker's size (0.6) still cites it again."""
+    lines = [QUOTED[0], "", QUOTED[2].replace("\u201d", "^2"), QUOTED[3], "",
+             f"Emphasizing the need to foster approaches that are conducive to the pursuit of such{raised} endeavours,"]
+    got = _anchored(lines)
+    assert [n for n, _ in got][:2] == ["1", "2"] and any(n == "2" and c.endswith("of such") for n, c in got) == cited
+
+
+@pytest.mark.parametrize("line", [("Please recycle", 40.0, 0.3), ("Development Goals", 40.0, 0.3),
+                                  ("A/RES/78/13", 40.0, 0.3), ("2023", 40.0, 0.3), ("Gg Hh", 12.0, 0.3)])
+def test_big_words_that_are_text_or_type_of_the_bodys_size_are_no_graphic(line):
+    """Must not change: a word of the lexicon, a symbol or a number is text whatever its size; junk in the
+    body's size is left to the other rules."""
+    from pipeline.repair.engine import RepairContext
+    from pipeline.repair.layout import remove_furniture
+
+    work = poor_scan_page(FAX_BODY[:10] + [FOOT[0], "", line])
+    assert not [p for p in remove_furniture(work, RepairContext(source_kind="scanned-pdf"))
+                if p.info["kind"] == "graphic-read"]
 
 
 @pytest.mark.parametrize("face", sorted(FACES))

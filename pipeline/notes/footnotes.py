@@ -338,6 +338,10 @@ class Candidate:
     rule: str
     base: float  # confidence when the value is the expected one
     ocr: bool = False  # read by OCR (a scan): its digits may be misread
+    full_size: bool = False  # raised ink as tall as its line's type: a speck or a letter's top, hardly a marker
+
+
+FULL_SIZE = 0.85  # of the line's type size: a marker is printed at about two thirds of it (0.58-0.64 on a fax)
 
 
 def find_markers(work: WorkText, bodies: list[Body], start_of_body: int) -> list[Candidate]:
@@ -352,8 +356,10 @@ def find_markers(work: WorkText, bodies: list[Body], start_of_body: int) -> list
         if m.kind == "superscript" and m.end > m.start and outside(m.start):
             value = text[m.start:m.end].strip()
             if value:
-                found[m.start] = Candidate(m.start, m.end, value, R.FOOTNOTE_SUPERSCRIPT, 0.99,
-                                           ocr=work.conf_at(m.start, m.end) is not None)
+                ocr = work.conf_at(m.start, m.end) is not None
+                ln = work.line_at(m.start) if ocr else None
+                full = bool(ln and ln.attrs.get("size") and ((m.data or {}).get("size") or 0) >= FULL_SIZE * ln.attrs["size"])
+                found[m.start] = Candidate(m.start, m.end, value, R.FOOTNOTE_SUPERSCRIPT, 0.99, ocr=ocr, full_size=full)
     for m in re.finditer(r"(?<=[,;:.)\]\u201d\u2019\"])(\d{1,3})(?=[\s,;.:]|$)", text):
         if m.start() in found or not outside(m.start()):
             continue
@@ -382,6 +388,13 @@ def find_markers(work: WorkText, bodies: list[Body], start_of_body: int) -> list
         if m.group(1) in "\u201d\"" and _quote_open(text, m.start(), m.group(1)):
             continue
         found[m.start()] = Candidate(m.start(), m.end(), m.group(1), R.FOOTNOTE_SYMBOL_MARKER, 0.7)
+    # A scan's raised marker read as a closing double quote glued to its word, no quotation open
+    # ("institutions\u201d in the", "session\u201d": a 98 dpi fax): the sequence names it.
+    for m in re.finditer(r"(?<=[a-z])\u201d(?=\s|$)", text):
+        if m.start() in found or not outside(m.start()) or work.conf_at(m.start(), m.end()) is None:
+            continue
+        if not _quote_open(text, m.start(), "\u201d"):
+            found[m.start()] = Candidate(m.start(), m.end(), "\u201d", R.FOOTNOTE_SYMBOL_MARKER, 0.6, ocr=True)
     return [found[k] for k in sorted(found)]
 
 
@@ -425,14 +438,17 @@ def link(cands: list[Candidate], bodies: list[Body]) -> list[tuple[Candidate, Bo
             # A scan's raised marker misread ("35" for 5, "4" for 6 where 4 is linked): it stands where
             # the sequence's next note belongs, and no later marker names that note.
             body, conf = by_num[expected], 0.68
-        elif c.value in taken and c.rule in (R.FOOTNOTE_SUPERSCRIPT, R.FOOTNOTE_GLUED_DIGIT):
-            # A footnote cited again; a full-size digit doing it is worth a look.
+        elif c.value in taken and c.rule in (R.FOOTNOTE_SUPERSCRIPT, R.FOOTNOTE_GLUED_DIGIT) and not c.full_size:
+            # A footnote cited again; a full-size digit doing it is worth a look.  Raised ink a scan read
+            # as a digit as tall as its line's type cites nothing ("pursuit of such2 endeavours", a fax).
             links.append((c, by_num[c.value], c.base - 0.04 if c.rule == R.FOOTNOTE_SUPERSCRIPT else 0.75))
             continue
         elif (
             expected is not None
             and c.rule in (R.FOOTNOTE_YEAR_DIGIT, R.FOOTNOTE_SYMBOL_MARKER)
             and not free
+            # a scan's quote mark taken for a marker yields to a later marker naming that note
+            and not (c.ocr and c.value == "\u201d" and any(d.value == expected for d in cands[cands.index(c) + 1:]))
         ):
             body = by_num[expected]  # printed wrong; the sequence says which it is
             conf = 0.7 if c.rule == R.FOOTNOTE_YEAR_DIGIT else 0.68
@@ -454,6 +470,32 @@ def _after(order: list[str], num: str) -> str | None:
     return order[i + 1] if i + 1 < len(order) else None
 
 
+def below_notes(work: WorkText, bodies: list[Body]) -> list[Proposal]:
+    """A poor scan's lines below the last note of their page that are no text: the page foot's job number,
+    barcode, QR code and "Please recycle" as a fax reads them ("23- eet PLL. ss", "OSC", "4 '",
+    "Please rosyere4Oe i)").  Nothing of the body follows the notes on a page; a line counts as no text
+    when fewer than half of its words are text (:func:`pipeline.extract.ocr.graphics.is_text`: a word of the
+    lexicon, a number, a symbol), so a note's wrapped line ("(Part I) and A/78/12 (Part II)).") stays.
+    Removed as furniture (kind ``below-notes``), logged."""
+    from ..extract.ocr.graphics import is_text
+
+    last: dict[int, int] = {}
+    for b in bodies:
+        ln = work.line_at(b.start)
+        if ln is not None:
+            last[ln.page] = max(last.get(ln.page, 0), b.end)
+    out = []
+    for ln in work.lines:
+        end = last.get(ln.page)
+        if end is None or ln.start < end or not ln.attrs.get("poor_scan") or ln.attrs.get("zone"):
+            continue
+        words = [m for m in work.marks_of("conf") if ln.start <= m.start < ln.end]
+        if words and 2 * sum(is_text(work.text[m.start:m.end], 100 * m.data["conf"]) for m in words) < len(words):
+            line = " ".join(work.text[ln.start:ln.end].split())
+            out.append(Proposal(ln.start, ln.end, "", R.FURNITURE, 0.9, {"kind": "below-notes", "line": line}))
+    return out
+
+
 def recover(work: WorkText, thresholds: Thresholds, decide: Decide | None = None) -> WorkText:
     """Run footnote recovery on a repaired working text (in place) and return it."""
     # Footnote separator rules are furniture once their evidence is used.
@@ -469,7 +511,7 @@ def recover(work: WorkText, thresholds: Thresholds, decide: Decide | None = None
         for ln in work.lines
         if G.FOOTNOTE_RULE.match(work.text[ln.start:ln.end])
     ]
-    records = work.apply(fixes + rules, thresholds, decide)
+    records = work.apply(fixes + rules + below_notes(work, bodies), thresholds, decide)
     _restore_rejected_numbers(bodies, body_marks, records)
     for m in work.marks_of("footnote_num"):
         for b in bodies:

@@ -84,6 +84,8 @@ def remove_furniture(work: WorkText, ctx: RepairContext) -> list[Proposal]:
             kinds.append(kind)
         else:
             kinds.append(None)
+    graphics = _graphics_read_as_text(work, body)
+    kinds = [kinds[i] or ("graphic-read" if i in graphics else None) for i in range(len(lines))]
     # Companions: a bare date or organ line within two non-blank lines of a masthead
     # line (a symbol, "Distr.: ...", "Original: ..."); never the closing's date.
     for i, ln in enumerate(lines):
@@ -105,6 +107,31 @@ def remove_furniture(work: WorkText, ctx: RepairContext) -> list[Proposal]:
         confidence = 0.99 if kind != "page-number" else 0.95
         proposals.append(Proposal(ln.start, ln.end, "", R.FURNITURE, confidence, info))
     return proposals
+
+
+GRAPHIC_SIZE = 2.5  # a line read this many times the body's type size or more is no line of text (graphics.GRAPHIC_HEIGHT)
+
+
+def _graphics_read_as_text(work: WorkText, body: int) -> set[int]:
+    """Indexes of OCR lines after the body's start that are a graphic read as text: a page foot's barcode or QR
+    code on a fax ("iniindnmii i", "ene “GlDRG Wret", "3202nmiI minO3012g | ‘ Ploase recyeloom"), boxes
+    ``GRAPHIC_SIZE`` times the body's type size or taller, fewer than half of whose words are text
+    (:func:`pipeline.extract.ocr.graphics.is_text`: a word of the lexicon, a number, a symbol).  The masthead's large type is before the body; a line of a text layer is never one."""
+    from ..extract.ocr.graphics import is_text
+
+    sizes = sorted(ln.attrs["size"] for ln in work.lines
+                   if ln.attrs.get("size") and len(work.text[ln.start:ln.end].strip()) >= 20)
+    if not sizes:
+        return set()
+    body_size = sizes[len(sizes) // 2]
+    out = set()
+    for i, ln in enumerate(work.lines):
+        if ln.start < body or ln.attrs.get("zone") or (ln.attrs.get("size") or 0) < GRAPHIC_SIZE * body_size:
+            continue
+        words = [m for m in work.marks_of("conf") if ln.start <= m.start < ln.end]
+        if words and 2 * sum(is_text(work.text[m.start:m.end], 100 * m.data["conf"]) for m in words) < len(words):
+            out.add(i)
+    return out
 
 
 def _neighbours(work: WorkText, i: int, count: int):

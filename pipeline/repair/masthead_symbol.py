@@ -83,9 +83,9 @@ def _codes(part: str) -> list[tuple[str, int]]:
     out = [(c, 0) for c in dict.fromkeys((part, part.upper())) if c in _CODES]
     if out or not part.isalpha() or len(part) < 3:
         return out
-    best = min(_CODES, key=lambda c: _edit(part.upper(), c))
-    d = _edit(part.upper(), best)
-    return [(best, d)] if d <= 2 and len(best) >= 3 else []
+    d = min(_edit(part.upper(), c) for c in _CODES)
+    # every code as near: the document's evidence chooses ("vis" is as near "RES" as "MISC")
+    return [(c, d) for c in _CODES if _edit(part.upper(), c) == d and len(c) >= 3] if d <= 2 else []
 
 
 _SERIES = sorted(G.SYMBOL_SERIES, key=len, reverse=True)
@@ -152,6 +152,9 @@ def evidence(work: WorkText, head_end: int) -> dict:
             n = session_number(s.group(1).split()[0])
             if n:
                 ev["session"] = n
+        a = masthead.ADOPTED_BY.match(t)
+        if a and "document" not in ev:
+            ev["document"] = a.group(1).lower()  # "Resolution adopted by the General Assembly ..."
         o = masthead.ORGAN_AT_START.match(t)
         if o and o.group(1) in G.RESOLUTION_SERIES and "organ" not in ev:
             ev["organ"] = o.group(1)
@@ -180,8 +183,8 @@ def score(sym: str, changed: int, lost_series: bool, ev: dict) -> tuple[float, l
             return 0.0, []
         agreed.append(f"number {ev['number']} before the title")
         series = G.RESOLUTION_SERIES.get(ev.get("organ", ""))
-        if series and "/RES/" in sym:
-            if not sym.startswith(series):
+        if series and ("/RES/" in sym or ev.get("document") == "resolution"):
+            if not sym.startswith(series):  # a resolution of the organ's, as its adoption line says
                 return 0.0, []
             agreed.append(f"organ {ev['organ']}")
     if ev.get("session") and len(parts) >= 2:

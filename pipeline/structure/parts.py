@@ -123,11 +123,38 @@ def read_head(work: WorkText) -> tuple[masthead.Head, int, dict[int, str | None]
     """The masthead grammar's reading of the text: its facts, the index of the first body line, each line's role."""
     lines = _text_lines(work)
     texts, index = _with_blanks(work.text, lines)
+    raised = [m for m in work.marks if m.kind == "superscript"]
+    if raised:
+        texts = [_without_raised_digits(work, lines[k], raised) if k >= 0 else t for t, k in zip(texts, index)]
     head = masthead.read(texts)
     body_at = next((index[k] for k in range(head.body or 0, len(texts)) if index[k] >= 0), len(lines)) \
         if head.body is not None else len(lines)
     roles = {index[k]: head.roles[k] for k in range(len(texts)) if index[k] >= 0}
     return head, body_at, roles
+
+
+def _without_raised_digits(work: WorkText, line: tuple[int, int, dict[str, Any]], raised: list) -> str:
+    """A poor scan's line as the masthead grammar reads it: without the raised digits glued to its words.
+
+    A masthead prints no numbered footnote marker, but on a fax the raised ink a marker detector finds on
+    large bold type ("Resolution adopted by3 the General Assembly1", "on 19 December2 2023") stays in the
+    text; the grammar reads the line without them (the text keeps them), but for a day where a date's day
+    stands ("on4 December 2024": "on 4 December 2024").  Other lines are read as they are.
+    """
+    s, e, attrs = line
+    text = work.text[s:e]
+    if not attrs.get("poor_scan"):
+        return text
+    cut = sorted((m.start - s, m.end - s) for m in raised
+                 if s < m.start < m.end <= e and work.text[m.start:m.end].isdigit() and work.text[m.start - 1].isalpha())
+    for a, b in reversed(cut):
+        # where a date's day stands ("on4 December 2024": the day, bold, beside the small "on"), the day
+        day = len(text[a:b]) <= 2 and text[:a].endswith("on") and _MONTH_NEXT.match(text, b)
+        text = text[:a] + (" " + text[a:b] if day else "") + text[b:]
+    return text
+
+
+_MONTH_NEXT = re.compile(rf"\s+(?:{G.MONTHS})\b")
 
 
 def blocks(work: WorkText) -> list[Block]:
@@ -276,11 +303,21 @@ def _starts_unnumbered(text: str, current: Block | None, line: str, blank_before
         return True
     so_far = text[current.start:current.end].rstrip()
     if current.role == "preamble":
-        return bool(re.search(r"[,;:]\d{0,3}$", so_far)) and (bool(re.match(r"^\s*[A-Z(]", line)))
+        if not re.search(r"[,;:]\d{0,3}$", so_far) or not re.match(r"^\s*[A-Z(]", line):
+            return False
+        # Where the layout shows no break, operative text opens only at an operative verb or an item: a
+        # capital OCR made of a small letter ("..., / Which is ...") or a comma read as a colon ("... on the
+        # Addis Ababa:" / "Action Agenda ...") runs the sentence on.
+        return blank_before or bool(_OPERATIVE_OPENING.match(line))
     if current.role in ("operative", "item") and current.num is None or current.role == "item":
         return blank_before and bool(re.search(r"[.;:]\d{0,3}$", so_far)) and bool(re.match(r"^\s*[A-Z]", line)) \
             and not _ITEM.match(line)
     return False
+
+
+# What opens operative text: a verb in the third person ("Decides", "Takes note"), after an adverb ("Also
+# decides", "Strongly urges"), or an item ("(a)").
+_OPERATIVE_OPENING = re.compile(r"^\s*(?:(?:[A-Z][a-z]+ly|Also|Further|Again|Once again)\s+[a-z]+s\b|[A-Z][a-z]+s\b|\()")
 
 
 def _numbers(text: str, body: list[tuple[int, int, dict[str, Any]]]) -> list[tuple[int, int] | None]:
@@ -442,8 +479,13 @@ def _starts_preamble(text: str, current: Block | None, line: str, attrs: dict[st
         return True
     # ... but not where a sentence runs on over a page break ("Production and" | "Stockpiling of"):
     # a paragraph the layout ends has ended its words too, with a stop, a comma, or a spoilt marker
-    return (blank_before and current.role == "preamble" and not so_far[-1:].isalpha()
+    # On a poor scan a scrap of a letter or two may follow the comma ("... Rights Institutions, oo").
+    ended_words = not so_far[-1:].isalpha() or bool(attrs.get("poor_scan") and _SCRAP_AFTER_COMMA.search(so_far))
+    return (blank_before and current.role == "preamble" and ended_words
             and (is_preamble_opening(line) or is_misread_opening(line)))
+
+
+_SCRAP_AFTER_COMMA = re.compile(r"[,;]\s+[A-Za-z]{1,2}$")
 
 
 def _item_expected(parent: Block, label: str) -> bool:
@@ -642,6 +684,7 @@ def build_document(work: WorkText, *, source: dict[str, Any], meta: dict[str, An
             number, title = tm.group(1), tm.group(2)
         else:
             title = ttext
+        title = masthead.without_specks(title)
     number = number or facts.get("number")
     symbol = header.get("symbol")
     if symbol is None and number and organ in _ORGAN_SERIES and re.fullmatch(r"\d+/\d+", number):
