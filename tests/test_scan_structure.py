@@ -343,6 +343,16 @@ def test_a_speck_before_the_formula_or_an_opener_is_no_part_of_them(tmp_path, sp
     assert [p["text"].split()[0] for p in doc["preamble"]] == ["Recalling", f"{speck}Deeply", "Recalling"]
 
 
+def test_a_lone_one_read_as_a_letter_its_stop_lost_is_placed_by_the_sequence():
+    """fax A/RES/78/250 (seeds 15 and 17, the page read anew): "l Endorses ..." then "2 Decides ..."."""
+    lines = FAX_BODY[:9] + ["Recalling its resolution 67/286 of 28 June 2013,", "",
+                            "l Endorses the conclusions and recommendations of the Advisory Committee;", "",
+                            "Revised budget estimates for the period from 1 July 2023 to 30 June 2024", "",
+                            "2 Decides to appropriate to the special account the amount of 866,865,700 dollars;"]
+    doc = _build(poor_scan_page(lines))
+    assert [(p["num"], p["text"].split()[0]) for p in doc["operative"]] == [("1", "Endorses"), ("2", "Decides")]
+
+
 def test_a_speck_before_an_operative_number_leaves_it_placed_by_the_sequence(tmp_path):
     """fax A/RES/78/250 (seed 17): "I. Endorses ..." then "'2. Decides ..." (a speck before the number)."""
     body = ("Recalling its resolution 67/286 of 28 June 2013,\n\n"
@@ -386,7 +396,10 @@ def test_a_paragraph_ending_in_a_short_word_runs_on_over_a_gap_on_a_page_that_is
     ("have been made to the\nMission", "Mindful of the fact that it is essential to provide the Mission,", 2),
     # fax A/RES/79/99 (skip 20): "Taking" read with a small "l" for its "T"
     ("have been made to the Mission,", "laking note of the working paper prepared by the Secretariat,", 2),
-    # must not change: a sentence the page broke, its line full, "Stockpiling" after the gap
+    # fax A/RES/78/184 (seeds 15 and 17): the comma lost after a full last line, a gap, an opener the grammar lists
+    ("have been made to the Mission and the least developed countries in the work of the Committee",
+     "Noting with grave concern that, despite the unprecedented generosity of host countries,", 2),
+    # must not change: a sentence the page broke, its line full, "Stockpiling" (an opener by its "-ing" alone)
     ("Recalling the Convention on the Prohibition of the Development, Production and",
      "Stockpiling of Bacteriological (Biological) and Toxin Weapons,", 1),
 ])
@@ -543,7 +556,9 @@ def test_a_lost_operative_number_is_placed_by_the_numbering(tmp_path, body, prea
                                      # letters misread (bilevel200 A/RES/78/252, seed 14)
                                      "The General Assembl}:,", "The Genera1 Assembly,",
                                      # scraps of a 98 dpi fax among and after its words (fax A/RES/78/162, 78/204)
-                                     "The General al As Assembly,", 'The General Assembly, " vt'])
+                                     "The General al As Assembly,", 'The General Assembly, " vt',
+                                     # its words split by a fax's gaps (A/RES/78/204, seed 17, the page read anew)
+                                     "The General As emblh"])
 def test_the_formula_with_its_comma_misread_still_opens_the_preamble(tmp_path, formula):
     doc = clean_resolution(tmp_path, MASTHEAD.replace("The General Assembly,", formula)
                            + "Recalling its resolution 72/3,\n\nRecognizing the Court,\n")

@@ -212,6 +212,7 @@ def blocks(work: WorkText) -> list[Block]:
         line = text[s:e]
         blank_before = prev_end is not None and text.count("\n", prev_end, s) >= 2
         ended = prev_end is not None and bool(re.search(r"[.;:]\d{0,3}$", text[:prev_end].rstrip()))
+        attrs = {**attrs, "page_break": True} if prev_end is not None and "\f" in text[prev_end:s] else attrs
         prev_end = e
         if attrs.get("zone") == "masthead":  # the extractor is sure: never part of a paragraph
             out.append(Block("header", s, e))
@@ -489,13 +490,20 @@ def _starts_preamble(text: str, current: Block | None, line: str, attrs: dict[st
     # ... but not where a sentence runs on over a page break ("Production and" | "Stockpiling of"):
     # a paragraph the layout ends has ended its words too, with a stop, a comma, or a spoilt marker
     # On a poor scan a scrap of a letter or two may follow the comma ("... Rights Institutions, oo"), or the
-    # comma be lost where the paragraph's last line stops short ("... have been made to the" / "Mission").
+    # comma be lost where the paragraph's last line stops short ("... have been made to the" / "Mission") or a
+    # gap inside the page comes before an opener ("... the least developed countries" / gap / "Noting with").
     poor = bool(attrs.get("poor_scan"))
     ended_words = not so_far[-1:].isalpha() or (poor and _SCRAP_AFTER_COMMA.search(so_far) is not None)
-    if blank_before and current.role == "preamble" and poor and _ends_short(so_far) and is_preamble_opening(line):
-        return True
+    if blank_before and current.role == "preamble" and poor and is_preamble_opening(line) and (
+            _ends_short(so_far) or (not attrs.get("page_break") and _opener_word(line) in G.PREAMBULAR_OPENERS)):
+        return True  # or a gap inside the page before an opener the grammar lists (not one by its "-ing" alone)
     return (blank_before and current.role == "preamble" and ended_words
             and (is_preamble_opening(line) or misread_opening_on(line, attrs)))
+
+
+def _opener_word(line: str) -> str:
+    m = re.match(r"^\s*([A-Z][a-z]+)", G.LEADING_SPECK.sub("", line, count=1))
+    return m.group(1) if m else ""
 
 
 def _ends_short(so_far: str) -> bool:
