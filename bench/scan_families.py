@@ -59,6 +59,11 @@ bled_heavy         very heavy print: 300 dpi, a 5x5 min filter, blur 1.0-1.4
 fine_fax           a fax in fine mode: 204 x 196 dpi, blur 0.3-0.5, threshold at grey 130-150
 tw_sans_bw         the text re-set in DejaVu Sans Mono, a 200 dpi bilevel photocopy with specks,
                    threshold at grey 110-130
+fax_sampled        a fax machine that samples rows: 200 dpi across, 100 down, every other row of a
+                   200 dpi rendering kept (no averaging), no blur, threshold at grey 128-170
+fax_thin           a light fax: 204 x 98, rows averaged, no blur, threshold at grey 95-115 (thin strokes)
+fax_bold           a dark fax: 204 x 98, rows interpolated (bilinear), blur 0.5-0.9, threshold at grey
+                   180-210 (thick strokes)
 =================  ======================================================================
 
     python3 bench/scan_families.py --out /tmp/fam --families clean300,bilevel200 A_RES_80_37
@@ -77,7 +82,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 FAMILIES = ("clean300", "bilevel200", "dpi150", "noise_blur", "jpeg30", "skew3", "turned90", "turned180",
             "eroded", "bled", "typewriter", "typewriter_poor", "sans300", "sans_poor", "fax")  # new families go last: --per-family
 VARIANTS = ("salt_pepper", "specks3", "bilevel_thin", "bilevel_bold", "photocopy_dark", "bilevel150", "dpi100",
-            "turned270_skew", "bled_heavy", "fine_fax", "tw_sans_bw")  # held out: see the docstring
+            "turned270_skew", "bled_heavy", "fine_fax", "tw_sans_bw", "fax_sampled", "fax_thin", "fax_bold")  # held out: see the docstring
 ALL = FAMILIES + VARIANTS
 SANS_FONTS = (str(Path(__file__).resolve().parent.parent / "tests" / "data" / "fonts" / "LiberationSans-Regular.ttf"),
               "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
@@ -292,6 +297,16 @@ def _variant(src: Path, page: int, family: str, rng: random.Random,
         img = render(src, page, 204).filter(ImageFilter.GaussianBlur(rng.uniform(0.3, 0.5)))
         img = img.resize((img.width, round(img.height * 196 / 204)), Image.BOX)
         return cut(np.asarray(img), 130, 150), (204, 196), {}
+    if family == "fax_sampled":
+        img = render(src, page, 200)
+        return cut(np.asarray(img)[::2], 128, 170), (200, 100), {}
+    if family == "fax_thin":
+        img = render(src, page, 204)
+        return cut(np.asarray(img.resize((img.width, round(img.height * 98 / 204)), Image.BOX)), 95, 115), (204, 98), {}
+    if family == "fax_bold":
+        img = render(src, page, 204).filter(ImageFilter.GaussianBlur(rng.uniform(0.5, 0.9)))
+        img = img.resize((img.width, round(img.height * 98 / 204)), Image.BILINEAR)
+        return cut(np.asarray(img), 180, 210), (204, 98), {}
     # tw_sans_bw
     img = typeset_mono(src, page, 300, "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf")
     small = img.resize((img.width * 2 // 3, img.height * 2 // 3), Image.BILINEAR).filter(ImageFilter.GaussianBlur(0.6))

@@ -331,8 +331,9 @@ def test_a_page_image_handed_over_serves_only_its_own_recipe_and_few_are_kept():
 
 
 def test_a_fax_scanned_at_two_resolutions_is_evened_and_judged_by_the_lower(tmp_path):
-    """A fax's standard mode is 204 dpi across and 98 down: the page is stretched to 204 on both axes
-    (then brought to the OCR resolution as any low-resolution scan), and its verdict weighs 98 dpi."""
+    """A fax's standard mode is 204 dpi across and 98 down: the page is scaled to the OCR resolution on
+    both axes at once and softened along its rows (its coarse rows' preparation), and its verdict weighs
+    98 dpi.  A fine-mode fax (204 x 196) is evened as a 200 dpi scan is."""
     import numpy as np
     import pypdfium2 as pdfium
     from PIL import ImageDraw, ImageFont
@@ -352,8 +353,16 @@ def test_a_fax_scanned_at_two_resolutions_is_evened_and_judged_by_the_lower(tmp_
     finally:
         pdf.close()
     assert scanned == 98 and page.size == (2500, 3233)  # 600 x 775.8 pt at 300 dpi, both axes
-    assert done[:2] == ["smooth 0.6", "stretch 204x98->204"] and "upsample 204->300" in done
+    assert done == ["stretch 204x98->300", "soften 1.47"]
     ink = np.nonzero(np.asarray(page) < 128)
     assert 560 < ink[0].min() < 620  # the line stands where it was printed: 400 px at 204 dpi is 588 at 300
+    fine = tall.point(lambda v: 255 if v > 128 else 0).convert("1")
+    fine.save(path, dpi=(204, 196))
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        _, scanned_fine, done_fine = image.page_pixels(pdf, 0, 300)
+    finally:
+        pdf.close()
+    assert scanned_fine == 196 and done_fine[:2] == ["smooth 0.6", "stretch 204x196->204"]
     good = {"mean_confidence": 92.0, "lexicon_share": 0.97, "words": 300}
     assert quality.page_verdict(good, dpi=scanned) == ("poor", "scanned at 98 dpi, below 150")

@@ -136,3 +136,30 @@ def test_a_clean_page_is_read_once():
     inp = PageInput(Image.fromarray(gray), 300, {"upsample": [], "rotation": 0, "skew": 0.0, "steps": [], "log": []},
                     Image.fromarray(gray))
     assert chain.fuse_readings(inp, page, [], 300, "eng") == (page, None, 0.0, None, None)
+
+
+def test_a_page_prepared_for_its_coarse_rows_is_read_once(monkeypatch, tmp_path):
+    """A fax page was prepared for its rows before its first reading: however many of its words are
+    unsure, it is not prepared another way nor read again for voting (two readings a page for
+    little); a page that stays unreadable still gets the strong cleaning."""
+    calls = []
+
+    def read(image, lang, pgm=None):
+        calls.append(image.size)
+        return _data([("xq", 30.0, (5 * k, 20, 4, 30)) for k in range(12)]), 0.25
+
+    monkeypatch.setattr(chain, "ocr_words", read)
+    gray = _text_image("persons are displaced", 160)
+    recipe = {"upsample": ["stretch 204x98->300", "soften 1.47"], "rotation": 0, "skew": 0.0, "steps": [], "log": []}
+    inp = PageInput(Image.fromarray(gray), 98, recipe, Image.fromarray(gray))
+    sure = [[("the", 96.0)] * 10 for _ in range(20)]
+    unsure = ocr_lines(sure + [[("the", 96.0)] * 5 + [("persors", 50.0)] * 5 for _ in range(2)])
+    assert fusion.worth_another_reading(unsure)
+    assert chain.fuse_readings(inp, unsure, [], 300, "eng")[1:4] == (None, 0.0, None) and calls == []
+    first = {"mean_confidence": 70.0, "lexicon_share": 0.8, "words": 200, "known_chars": 900, "sideways": False}
+    chosen, data, m, seconds, tried, evidence, others = chain.read_better(inp, unsure, first, 300, "eng", tmp_path)
+    assert chosen is inp and data is unsure and tried == [] and calls == []
+    unread = {"mean_confidence": 20.0, "lexicon_share": 0.1, "words": 200, "known_chars": 40, "sideways": False}
+    monkeypatch.setattr(chain.orientation, "detect", lambda image, lang: (0, 0.0))
+    tried = chain.read_better(inp, unsure, unread, 300, "eng", tmp_path)[4]
+    assert [t.split(":")[0].split(" ")[:2] for t in tried] == [["cleaned", "hard"]]

@@ -293,3 +293,20 @@ def test_a_page_sprinkled_with_specks_is_median_filtered_and_despeckled():
     assert np.count_nonzero(out < 128) == pytest.approx(np.count_nonzero(clean < 128), rel=0.05)
     grainy = np.clip(clean + rng.normal(0, 15, clean.shape), 0, 255).astype(np.uint8)
     assert prepare.plan_grey(grainy) == [("denoise", {"size": 3})]  # grain's own specks: the median only
+
+
+def test_a_scan_with_coarse_rows_is_softened_along_its_rows_by_its_own_pitch():
+    """Evidence is the scan's two resolutions: a fax's standard mode (98 rows an inch) is softened
+    along its rows by a column's width, a quarter row down; rows of 150 dpi or more are left alone."""
+    assert prepare.plan_coarse_rows(204, 98, 300) == [("soften", {"across": 1.47, "down": 0.77})]
+    assert prepare.plan_coarse_rows(200, 100, 300) == [("soften", {"across": 1.5, "down": 0.75})]
+    assert prepare.plan_coarse_rows(98, 204, 300) == [("soften", {"across": 0.77, "down": 1.47})]
+    assert prepare.plan_coarse_rows(204, 196, 300) == [] and prepare.plan_coarse_rows(200, 200, 300) == []
+    stem = _page(40, 40)
+    stem[:, 18:21] = 0   # a vertical stem ...
+    stem[10:13, :] = 0   # ... crossed by a bar three rows tall
+    out = prepare.soften(stem, across=1.5, down=0.75)
+    assert out[25, 17] > 60 and out[25, 21] > 60  # the stem's edges become ramps across the row
+    assert out[11, 5] < 40 and out[11, 35] < 40  # the bar keeps its ink down the page
+    assert prepare.prepared_for_rows(["stretch 204x98->300", "soften 1.47"])
+    assert not prepare.prepared_for_rows(["smooth 0.6", "stretch 204x196->204", "upsample 204->300"])

@@ -80,7 +80,8 @@ def fuse_readings(inp: PageInput, data: dict, others: list[dict], dpi: int,
 
     ``others`` are the readings already made in the page's frame (a poor page's
     first and prepared ones); a page with many doubtful words is first read once
-    more with the other stroke treatment (:func:`fusion.other_strokes`).  The
+    more with the other stroke treatment (:func:`fusion.other_strokes`), unless it
+    was prepared for its coarse rows (:func:`prepare.prepared_for_rows`).  The
     footnote markers' words are left alone, as a re-read leaves them.
     Returns (data, {"readings", "tried", "changed"} or None, Tesseract seconds,
     what the extra reading gave for the page's ``tried`` or None, why it failed or None).
@@ -88,7 +89,7 @@ def fuse_readings(inp: PageInput, data: dict, others: list[dict], dpi: int,
     """
     seconds, note = 0.0, None
     try:
-        if fusion.worth_another_reading(data):
+        if fusion.worth_another_reading(data) and not prepare.prepared_for_rows(inp.recipe.get("upsample", [])):
             gray = np.asarray(inp.image)
             alt, step = fusion.other_strokes(gray, inp.recipe.get("upsample", []) + inp.recipe.get("log", []), dpi)
             d, seconds = ocr_words(Image.fromarray(alt), lang)
@@ -163,7 +164,9 @@ def read_better(inp: PageInput, data: dict, first: dict, dpi: int, lang: str, tm
        OSD says which way is up (:mod:`pipeline.extract.orientation`); the page
        turned is deskewed and read again.
     2. The best image so far is measured (:func:`prepare.measure`) and the steps
-       its damage calls for (:func:`prepare.plan`) are run; it is read again.
+       its damage calls for (:func:`prepare.plan`) are run; it is read again.  Not a
+       page already prepared for its coarse rows before its first reading (a fax,
+       :func:`prepare.prepared_for_rows`): its reading is the one it gets.
     3. A page still unreadable gets the strongest cleaning before it is given up.
     Each reading is scored by :func:`quality.score`; the best one wins.
     Returns (input, data, measures, Tesseract seconds, what was tried, evidence, the other readings
@@ -200,7 +203,7 @@ def read_better(inp: PageInput, data: dict, first: dict, dpi: int, lang: str, tm
     evidence = prepare.measure(gray, dpi, inp.scanned_dpi)
     if quality.page_verdict(best[3], dpi=None)[0] == "good":  # turned upright, it reads well
         return current, best[2], best[3], seconds, tried, evidence.to_json(), same_frame(made, current)
-    steps = prepare.plan(evidence)
+    steps = [] if prepare.prepared_for_rows(current.recipe.get("upsample", [])) else prepare.plan(evidence)
     out, log = prepare.apply_plan(gray, steps)
     if log:
         recipe = {**current.recipe, "steps": [[name, params] for name, params in steps], "log": log}

@@ -131,15 +131,23 @@ def _stroke_steps(image: Image.Image, scanned_dpi: int, done: list[str], dpi: in
 def _own_at(page: pdfium.PdfPage, pil: Image.Image, own_dpi: int | tuple[int, int],
             dpi: int) -> tuple[Image.Image, int, list[str]]:
     """A scanned page's own pixels brought to ``dpi``: a bilevel scan despeckled and smoothed first,
-    a scan with two resolutions (a fax, ``own_dpi`` (across, down)) then evened (:func:`stretch`)."""
+    a scan with two resolutions (a fax, ``own_dpi`` (across, down)) then evened (:func:`stretch`);
+    a bilevel one whose rows are coarse (a fax's standard mode) is scaled to ``dpi`` at once and
+    softened along its rows instead (:func:`prepare.plan_coarse_rows`)."""
     want = (math.ceil(page.get_width() * dpi / 72), math.ceil(page.get_height() * dpi / 72))
     done: list[str] = []
-    if pil.mode == "1" or prepare.is_bilevel(np.asarray(pil)):
+    bilevel = pil.mode == "1" or prepare.is_bilevel(np.asarray(pil))
+    if bilevel:
         # a thresholded scan or fax: its specks are exact, cheap to find at its own resolution
         gray = np.asarray(pil.convert("L"))
         steps = prepare.plan_bilevel(gray, own_dpi)
         cleaned, done = prepare.apply_plan(gray, steps)
         pil = Image.fromarray(cleaned) if done else pil
+    if isinstance(own_dpi, tuple) and prepare.plan_coarse_rows(*own_dpi, dpi) and bilevel:
+        # coarse rows (a fax's standard mode): scaled to ``dpi`` in one step, then softened along its rows
+        gray = cv2.resize(np.asarray(pil.convert("L")), want, interpolation=cv2.INTER_CUBIC)
+        gray, softened = prepare.apply_plan(gray, prepare.plan_coarse_rows(*own_dpi, dpi))
+        return Image.fromarray(gray), dpi, done + [f"stretch {own_dpi[0]}x{own_dpi[1]}->{dpi}"] + softened
     if isinstance(own_dpi, tuple):
         gray, own_dpi, stretched = stretch(np.asarray(pil.convert("L")), *own_dpi)
         pil, done = Image.fromarray(gray), done + stretched
