@@ -488,6 +488,19 @@ def test_raised_ink_as_tall_as_its_line_cites_no_note_again(raised, cited):
     assert [n for n, _ in got][:2] == ["1", "2"] and any(n == "2" and c.endswith("of such") for n, c in got) == cited
 
 
+def test_a_qr_code_below_the_notes_of_a_good_scan_is_furniture_too():
+    """dpi150 A/RES/78/13 (seed 14, after main's page reading changed): the QR code read "OR eo" at 2.45 times
+    the body's type, below the notes of a page whose verdict is good, had become an operative paragraph."""
+    from pipeline.notes import footnotes
+    from pipeline.worktext import Thresholds
+
+    work = poor_scan_page(FAX_BODY[:10] + [FOOT[0], "", ("_" * 20, 8.5), FOOT[1], "", ("OR eo", 24.5, 0.4)])
+    for ln in work.lines:
+        ln.attrs.pop("poor_scan", None)
+    footnotes.recover(work, Thresholds())
+    assert [c["before"] for c in work.corrections if c["info"].get("kind") == "below-notes"] == ["OR eo"]
+
+
 @pytest.mark.parametrize("line", [("Please recycle", 40.0, 0.6), ("Development Goals", 40.0, 0.9),
                                   ("A/RES/78/13", 40.0, 0.3), ("2023", 40.0, 0.3), ("Gg Hh", 12.0, 0.3)])
 def test_big_words_that_are_text_or_type_of_the_bodys_size_are_no_graphic(line):
