@@ -6,9 +6,9 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from conftest import ocr_lines
-from pipeline.extract import prepare
+from pipeline.extract import prepare, quality
 from pipeline.extract.ocr import chain, fusion
-from pipeline.extract.ocr.image import PageInput
+from pipeline.extract.ocr.image import PageInput, build_image
 
 MONO = "/usr/share/fonts/truetype/liberation/LiberationMono-Regular.ttf"
 
@@ -80,12 +80,14 @@ def _text_image(text: str, stem_cut: int) -> np.ndarray:
 
 def test_the_other_stroke_treatment_thins_a_widened_page_and_widens_any_other():
     gray = _text_image("Recalling the very large number", 128)
-    out, step = fusion.other_strokes(gray, ["upsample 200->300", "thicken 2"], 300)
-    assert step == "thin 2" and np.count_nonzero(out < 128) < np.count_nonzero(gray < 128)
-    out, step = fusion.other_strokes(gray, ["upsample 200->300"], 300)
-    assert step == "thicken 2" and np.count_nonzero(out < 128) > np.count_nonzero(gray < 128)
+    step = fusion.other_strokes(gray, ["upsample 200->300", "thicken 2"], 300)
+    out, log = prepare.apply_plan(gray, [step])
+    assert log == ["thin 2"] and np.count_nonzero(out < 128) < np.count_nonzero(gray < 128)
+    step = fusion.other_strokes(gray, ["upsample 200->300"], 300)
+    out, log = prepare.apply_plan(gray, [step])
+    assert log == ["thicken 2"] and np.count_nonzero(out < 128) > np.count_nonzero(gray < 128)
     thick = prepare.thicken(prepare.thicken(prepare.thicken(gray, 2), 2), 2)  # bled print
-    assert fusion.other_strokes(thick, [], 300)[1] == "thin 2"
+    assert fusion.other_strokes(thick, [], 300) == ("thin", {"size": 2})
 
 
 def test_a_poor_page_votes_its_doubtful_words_and_says_so(monkeypatch):
@@ -93,7 +95,8 @@ def test_a_poor_page_votes_its_doubtful_words_and_says_so(monkeypatch):
     the page record keeps what changed, and the page's preprocessing says it."""
     gray = _text_image("persons are displaced", 128)
     page = _data([("persors", 50.0, (20, 20, 150, 30)), ("are", 60.0, (190, 20, 60, 30)),
-                  ("disp1aced", 40.0, (270, 20, 200, 30))] + [("xq", 30.0, (500 + 5 * k, 20, 4, 30)) for k in range(9)])
+                  ("disp1aced", 40.0, (270, 20, 200, 30))] + [("xq", 30.0, (500 + 5 * k, 20, 4, 30)) for k in range(9)]
+                 + [("settlement", 95.0, (600 + 90 * k, 20, 80, 30)) for k in range(3)])  # read only by the page
     other = _data([("persons", 90.0, (21, 20, 148, 30)), ("are", 90.0, (190, 20, 60, 30)),
                    ("displaced", 91.0, (271, 20, 198, 30))])
     calls = []
@@ -105,8 +108,8 @@ def test_a_poor_page_votes_its_doubtful_words_and_says_so(monkeypatch):
     monkeypatch.setattr(chain, "ocr_words", read)
     inp = PageInput(Image.fromarray(gray), 200, {"upsample": ["upsample 200->300", "thicken 2"], "rotation": 0,
                                                  "skew": 0.0, "steps": [], "log": []}, Image.fromarray(gray))
-    data, fused, seconds, note, failed = chain.fuse_readings(inp, page, [], 300, "eng")
-    assert failed is None and calls == [gray.shape[::-1]] and seconds == 0.25
+    kept, data, won, fused, seconds, note, failed = chain.fuse_readings(inp, page, [], 300, "eng")
+    assert failed is None and calls == [gray.shape[::-1]] and seconds == 0.25 and kept is inp and won is None
     assert note.startswith("other strokes (thin 2): ") and note.endswith("(voted)")
     assert data["text"][:3] == ["persons", "are", "displaced"]
     assert fused["readings"] == 2 and [c["after"] for c in fused["changed"]] == ["persons", "displaced"]
@@ -126,8 +129,8 @@ def test_a_failed_extra_reading_leaves_the_page_as_read(monkeypatch):
     page = _data([("xq", 30.0, (5 * k, 20, 4, 30)) for k in range(12)])
     inp = PageInput(Image.fromarray(gray), 300, {"upsample": [], "rotation": 0, "skew": 0.0, "steps": [], "log": []},
                     Image.fromarray(gray))
-    data, fused, seconds, note, failed = chain.fuse_readings(inp, page, [], 300, "eng")
-    assert data is page and fused is None and failed == "OSError: tesseract died"
+    kept, data, won, fused, seconds, note, failed = chain.fuse_readings(inp, page, [], 300, "eng")
+    assert kept is inp and data is page and won is None and fused is None and failed == "OSError: tesseract died"
 
 
 def test_a_clean_page_is_read_once():
@@ -135,7 +138,28 @@ def test_a_clean_page_is_read_once():
     gray = np.full((60, 1100), 255, np.uint8)
     inp = PageInput(Image.fromarray(gray), 300, {"upsample": [], "rotation": 0, "skew": 0.0, "steps": [], "log": []},
                     Image.fromarray(gray))
-    assert chain.fuse_readings(inp, page, [], 300, "eng") == (page, None, 0.0, None, None)
+    assert chain.fuse_readings(inp, page, [], 300, "eng") == (inp, page, None, None, 0.0, None, None)
+
+
+def test_a_better_extra_reading_becomes_the_page_s_reading(monkeypatch):
+    """Heavy print: Tesseract's page segmentation lost a line of the page as read; thinned, the
+    page reads whole.  The thinned reading has more characters of real words, so it is the page's
+    reading (the rule read_better chooses by), with its image and a recipe that rebuilds it; the
+    first reading is voted with."""
+    gray = prepare.thicken(prepare.thicken(_text_image("persons are displaced", 128), 2), 2)
+    page = _data([("persons", 60.0, (20, 20, 150, 30))] + [("xq", 30.0, (500 + 5 * k, 20, 4, 30)) for k in range(11)])
+    other = _data([("persons", 92.0, (21, 20, 148, 30)), ("are", 90.0, (190, 20, 60, 30)),
+                   ("displaced", 91.0, (271, 20, 198, 30)), ("xq", 40.0, (500, 20, 4, 30))])
+    monkeypatch.setattr(chain, "ocr_words", lambda image, lang, pgm=None: (other, 0.25))
+    recipe = {"upsample": [], "rotation": 0, "skew": 0.0, "steps": [], "log": []}
+    inp = PageInput(Image.fromarray(gray), 300, recipe, Image.fromarray(gray))
+    kept, data, won, fused, seconds, note, failed = chain.fuse_readings(inp, page, [], 300, "eng")
+    assert failed is None and data is other and won == quality.measure(other)
+    assert note.startswith("other strokes (thin 2): ") and note.endswith("(kept, voted)")
+    assert kept.recipe["steps"] == [["thin", {"size": 2}]] and kept.recipe["log"] == ["thin 2"]
+    assert np.array_equal(np.asarray(build_image(kept.base, kept.recipe)), np.asarray(kept.image))
+    assert np.count_nonzero(np.asarray(kept.image) < 128) < np.count_nonzero(gray < 128)
+    assert fused is None or fused["readings"] == 2
 
 
 def test_a_page_prepared_for_its_coarse_rows_is_read_once(monkeypatch, tmp_path):
@@ -155,7 +179,7 @@ def test_a_page_prepared_for_its_coarse_rows_is_read_once(monkeypatch, tmp_path)
     sure = [[("the", 96.0)] * 10 for _ in range(20)]
     unsure = ocr_lines(sure + [[("the", 96.0)] * 5 + [("persors", 50.0)] * 5 for _ in range(2)])
     assert fusion.worth_another_reading(unsure)
-    assert chain.fuse_readings(inp, unsure, [], 300, "eng")[1:4] == (None, 0.0, None) and calls == []
+    assert chain.fuse_readings(inp, unsure, [], 300, "eng")[3:6] == (None, 0.0, None) and calls == []
     first = {"mean_confidence": 70.0, "lexicon_share": 0.8, "words": 200, "known_chars": 900, "sideways": False}
     chosen, data, m, seconds, tried, evidence, others = chain.read_better(inp, unsure, first, 300, "eng", tmp_path)
     assert chosen is inp and data is unsure and tried == [] and calls == []

@@ -652,3 +652,19 @@ def test_a_raised_marker_read_by_ocr_still_joins_its_line():
     pages, _ = layout_document([PageLayout(number=1, width=612, height=792, glyphs=glyphs)])
     lines = [ln for ln in pages[0].lines if ln.text]
     assert len(lines) == 1 and lines[0].text.startswith("Recalling")
+
+
+def test_a_barcode_row_s_junk_beside_please_recycle_is_no_line_of_text():
+    """Only a row read surely, three words of three letters or more, is kept from the superscript
+    rule; a barcode's junk read unsurely beside "Please recycle" still joins the barcode's row, as
+    the page-foot furniture rules expect (a QR code's junk had become an operative paragraph)."""
+    from pipeline.extract.layout_pdf import _read_words
+
+    junk = _word_glyphs("heat 131223 Please acted", 300, 758, size=10.5)
+    for g, conf in zip(junk, (0.12, 0.81, 0.96, 0.08)):
+        g.conf = conf
+    assert not _read_words(junk)
+    line = _word_glyphs(BODY[0], 72, 500)
+    for g in line:
+        g.conf = 0.9
+    assert _read_words(line)

@@ -209,11 +209,15 @@ def _attach_superscripts(rows: list[list[Glyph]]) -> list[list[Glyph]]:
 
 
 def _read_words(row: list[Glyph]) -> bool:
-    """A row of OCR words, two or more of them words of three letters or more: a line of text, never a
-    row of raised markers, whatever sizes Tesseract's boxes give it (a bold photocopy's line whose boxes
-    take in the next line's ascenders measures "larger" than the line above it)."""
+    """A row of OCR words, three of them words of three letters or more read surely: a line of text,
+    never a row of raised markers, whatever sizes Tesseract's boxes give it (a bold photocopy's line
+    whose boxes take in the next line's ascenders measures "larger" than the line above it).  A
+    barcode's unsure junk beside "Please recycle" is no such line: it still joins the barcode's row."""
     return all(g.word and g.conf is not None and not g.superscript for g in row) and \
-        sum(len(_LETTERS.findall(g.text)) >= 3 for g in row) >= 2
+        sum(len(_LETTERS.findall(g.text)) >= 3 and g.conf >= SURE_WORD for g in row) >= 3
+
+
+SURE_WORD = 0.6  # an OCR word's confidence from which it counts as text read, not junk
 
 
 _LETTERS = re.compile(r"[^\W\d_]")

@@ -56,8 +56,12 @@ def read_page(key: str, n: int, dpi: int, lang: str, version: str, inp: PageInpu
             readings += len(tried)
             status, why = quality.page_verdict(first, dpi=inp.scanned_dpi,
                                                ink_share=evidence["ink_share"] if evidence else None)
-    data, fused, more, note, failed = fuse_readings(inp, data, others, dpi, lang)
+    inp, data, won, fused, more, note, failed = fuse_readings(inp, data, others, dpi, lang)
     seconds += more
+    if won is not None:  # the extra reading was the better: its measures are the page's
+        first = won
+        status, why = quality.page_verdict(first, dpi=inp.scanned_dpi,
+                                           ink_share=evidence["ink_share"] if evidence else None)
     readings += bool(note)
     tried += [note] if note else []
     skipped = skipped or failed
@@ -75,36 +79,50 @@ def read_page(key: str, n: int, dpi: int, lang: str, version: str, inp: PageInpu
 
 
 def fuse_readings(inp: PageInput, data: dict, others: list[dict], dpi: int,
-                  lang: str) -> tuple[dict, dict | None, float, str | None, str | None]:
+                  lang: str) -> tuple[PageInput, dict, dict | None, dict | None, float, str | None, str | None]:
     """The page's doubtful words voted on across its readings of the same image (:mod:`.fusion`).
 
     ``others`` are the readings already made in the page's frame (a poor page's
     first and prepared ones); a page with many doubtful words is first read once
     more with the other stroke treatment (:func:`fusion.other_strokes`), unless it
-    was prepared for its coarse rows (:func:`prepare.prepared_for_rows`).  The
-    footnote markers' words are left alone, as a re-read leaves them.
-    Returns (data, {"readings", "tried", "changed"} or None, Tesseract seconds,
-    what the extra reading gave for the page's ``tried`` or None, why it failed or None).
-    A failure degrades: the page keeps its reading, and is not cached.
+    was prepared for its coarse rows (:func:`prepare.prepared_for_rows`).  Where that
+    reading is the better one by :func:`quality.score` (more characters of real
+    words: the rule :func:`read_better` chooses by), it becomes the page's reading,
+    its image and step with it, and the first is one of the others: a heavy print
+    whose lines Tesseract's page segmentation lost came back thinned.  The footnote
+    markers' words are left alone, as a re-read leaves them.
+    Returns (input, data, its measures if the extra reading won or None, {"readings", "tried",
+    "changed"} or None, Tesseract seconds, what the extra reading gave for the page's ``tried``
+    or None, why it failed or None).  A failure degrades: the page keeps its reading, and is not cached.
     """
-    seconds, note = 0.0, None
+    seconds, note, won = 0.0, None, None
     try:
         if fusion.worth_another_reading(data) and not prepare.prepared_for_rows(inp.recipe.get("upsample", [])):
             gray = np.asarray(inp.image)
-            alt, step = fusion.other_strokes(gray, inp.recipe.get("upsample", []) + inp.recipe.get("log", []), dpi)
+            step = fusion.other_strokes(gray, inp.recipe.get("upsample", []) + inp.recipe.get("log", []), dpi)
+            alt, log = prepare.apply_plan(gray, [step])
             d, seconds = ocr_words(Image.fromarray(alt), lang)
             m = quality.measure(d)
-            others = others + [d]
-            note = f"other strokes ({step}): confidence {m['mean_confidence']}, lexicon {m['lexicon_share']} (voted)"
+            label = f"other strokes ({' '.join(log) or step[0]}): confidence {m['mean_confidence']}, " \
+                    f"lexicon {m['lexicon_share']}"
+            if log and quality.score(m) > quality.score(quality.measure(data)):
+                recipe = {**inp.recipe, "steps": [*inp.recipe.get("steps", []), [step[0], step[1]]],
+                          "log": [*inp.recipe.get("log", []), *log]}
+                inp, others, data, won = PageInput(inp.base, inp.scanned_dpi, recipe, Image.fromarray(alt)), \
+                    others + [data], d, m
+                note = label + " (kept, voted)"
+            else:
+                others = others + [d]
+                note = label + " (voted)"
         words = reread.doubtful_words(data, fusion.FUSE_LIMIT) if others else []
         if not words:
-            return data, None, seconds, note, None
+            return inp, data, won, None, seconds, note, None
         skip = marked_words(np.asarray(inp.image) < INK_LEVEL, data, set(words))
         words = [i for i in words if i not in skip]
         data, changed = fusion.fuse(data, others, words)
     except Exception as exc:  # noqa: BLE001 -- a refinement that fails degrades: the page's reading stays
-        return data, None, seconds, note, f"{type(exc).__name__}: {' '.join(str(exc).split())[:160]}"
-    return data, {"readings": len(others) + 1, "tried": len(words), "changed": changed}, seconds, note, None
+        return inp, data, won, None, seconds, note, f"{type(exc).__name__}: {' '.join(str(exc).split())[:160]}"
+    return inp, data, won, {"readings": len(others) + 1, "tried": len(words), "changed": changed}, seconds, note, None
 
 
 def reread_words(image: Image.Image, data: dict, lang: str, *, good: bool = False) -> tuple[dict, dict, str | None]:

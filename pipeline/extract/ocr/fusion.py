@@ -164,11 +164,10 @@ def worth_another_reading(data: dict) -> bool:
     return unsure >= ANOTHER_MIN and unsure >= ANOTHER_SHARE * len(text)
 
 
-def other_strokes(gray: np.ndarray, steps: list[str], dpi: int) -> tuple[np.ndarray, str]:
-    """The page image with the other stroke treatment than the one it was read with: a page whose
-    strokes were widened (``thicken`` among ``steps``), or are thick, is thinned by a pixel
-    (which also closes one-pixel breaks the widening bridged); any other page is widened by one.
-    Returns (image, the step's name for the log)."""
+def other_strokes(gray: np.ndarray, steps: list[str], dpi: int) -> tuple[str, dict]:
+    """The other stroke treatment than the one the page was read with, as a preparation step: a page
+    whose strokes were widened (``thicken`` among ``steps``), or are thick, is thinned by a pixel
+    (which also closes one-pixel breaks the widening bridged); any other page is widened by one."""
     if any(s.startswith("thicken") for s in steps) or prepare.stroke_runs(gray) * 300.0 / dpi >= THICK_RUNS:
-        return prepare.thin(gray, 2), "thin 2"
-    return prepare.thicken(gray, 2), "thicken 2"
+        return "thin", {"size": 2}
+    return "thicken", {"size": 2}
