@@ -158,7 +158,11 @@ def misread_formula(line: str) -> bool:
     if len(words) - 1 - len(kept) > FORMULA_MISREAD or not 1 <= len(kept) <= FORMULA_WORDS - 1:
         return False
     core = re.sub(r"[^A-Za-z]+$", "", " ".join(["T" + words[0][1:]] + kept))  # "the General Assembly,": its capital misread
-    return any(Levenshtein.distance(core, f"The {o}", score_cutoff=FORMULA_MISREAD) <= FORMULA_MISREAD
+    if any(Levenshtein.distance(core, f"The {o}", score_cutoff=FORMULA_MISREAD) <= FORMULA_MISREAD for o in G.ORGANS):
+        return True
+    # its words split by a scan's gaps ("The General As emblh"): the organ's letters, spaces aside
+    joined = re.sub(r"[^A-Za-z]", "", "".join(words[1:]))
+    return any(Levenshtein.distance(joined, o.replace(" ", ""), score_cutoff=FORMULA_MISREAD) <= FORMULA_MISREAD
                for o in G.ORGANS)
 
 

@@ -293,3 +293,10 @@ def test_a_code_as_near_two_codes_is_chosen_by_the_adoption_line():
              "The General Assembly,"]
     (p,) = repair_masthead_symbol(_work(lines), RepairContext(source_kind="scanned-pdf"))
     assert p.after == "A/RES/78/250" and p.info["how"] == "code letters misread" and p.confidence < 0.9
+
+
+@pytest.mark.parametrize("line, formula", [("The General As emblh", True), ("The Genera1 Assembly,", True),
+                                           ("The General Conference of UNESCO", False), ("The General Committee", False),
+                                           ("The Secretary-General,", False)])
+def test_the_formula_whose_words_a_fax_split_and_what_only_resembles_it(line, formula):
+    assert masthead.misread_formula(line) == formula

@@ -343,6 +343,16 @@ def test_a_speck_before_the_formula_or_an_opener_is_no_part_of_them(tmp_path, sp
     assert [p["text"].split()[0] for p in doc["preamble"]] == ["Recalling", f"{speck}Deeply", "Recalling"]
 
 
+def test_a_lone_one_read_as_a_letter_its_stop_lost_is_placed_by_the_sequence():
+    """fax A/RES/78/250 (seeds 15 and 17, the page read anew): "l Endorses ..." then "2 Decides ..."."""
+    lines = FAX_BODY[:9] + ["Recalling its resolution 67/286 of 28 June 2013,", "",
+                            "l Endorses the conclusions and recommendations of the Advisory Committee;", "",
+                            "Revised budget estimates for the period from 1 July 2023 to 30 June 2024", "",
+                            "2 Decides to appropriate to the special account the amount of 866,865,700 dollars;"]
+    doc = _build(poor_scan_page(lines))
+    assert [(p["num"], p["text"].split()[0]) for p in doc["operative"]] == [("1", "Endorses"), ("2", "Decides")]
+
+
 def test_a_speck_before_an_operative_number_leaves_it_placed_by_the_sequence(tmp_path):
     """fax A/RES/78/250 (seed 17): "I. Endorses ..." then "'2. Decides ..." (a speck before the number)."""
     body = ("Recalling its resolution 67/286 of 28 June 2013,\n\n"
@@ -381,6 +391,24 @@ def test_a_paragraph_ending_in_a_short_word_runs_on_over_a_gap_on_a_page_that_is
     assert len(_build(work)["preamble"]) == 1
 
 
+@pytest.mark.parametrize("end, opener, paragraphs", [
+    # fax A/RES/79/310 (skip 20): the comma lost after the paragraph's short last line
+    ("have been made to the\nMission", "Mindful of the fact that it is essential to provide the Mission,", 2),
+    # fax A/RES/79/99 (skip 20): "Taking" read with a small "l" for its "T"
+    ("have been made to the Mission,", "laking note of the working paper prepared by the Secretariat,", 2),
+    # fax A/RES/78/184 (seeds 15 and 17): the comma lost after a full last line, a gap, an opener the grammar lists
+    ("have been made to the Mission and the least developed countries in the work of the Committee",
+     "Noting with grave concern that, despite the unprecedented generosity of host countries,", 2),
+    # must not change: a sentence the page broke, its line full, "Stockpiling" (an opener by its "-ing" alone)
+    ("Recalling the Convention on the Prohibition of the Development, Production and",
+     "Stockpiling of Bacteriological (Biological) and Toxin Weapons,", 1),
+])
+def test_a_poor_scans_paragraph_ends_where_its_short_last_line_and_a_gap_show_it(end, opener, paragraphs):
+    lines = FAX_BODY[:9] + ["Noting with appreciation that voluntary contributions to the Convention on the Prohibition of the",
+                            *end.split("\n"), "", opener]
+    assert len(_build(poor_scan_page(lines))["preamble"]) == paragraphs
+
+
 FOOT = [("Noting the initiatives taken by countries of the region to promote cooperation,", 10.0),
         ("1 Official Records of the General Assembly, Thirty-fourth Session.", 8.5)]
 
@@ -410,10 +438,12 @@ def test_what_a_poor_scan_reads_below_the_last_note_of_its_page_is_furniture_unl
                                           ("1 Official Records of the General Assembly, Seventy-eighth Session,", 8.5),
                                           ("(Part I) and A/78/12 (Part II)).", 8.5), "",
                                           ("OSC", 20.5, 0.4), "", ("4 '", 15.0, 0.5), "", ("23- eet PLL. ss", 28.5, 0.3),
-                                          "", ("Please rosyere4Oe i)", 20.0, 0.4)])
+                                          "", ("Please rosyere4Oe i)", 20.0, 0.4),
+                                          # seed 14 after the page reading changed: words of the lexicon read unsurely
+                                          "", ("LO23-24427(E) 31223 rene rete i)", 24.5, 0.3)])
     footnotes.recover(work, Thresholds())
     removed = [c["before"] for c in work.corrections if c["info"].get("kind") == "below-notes"]
-    assert removed == ["OSC", "4 '", "23- eet PLL. ss", "Please rosyere4Oe i)"]
+    assert removed == ["OSC", "4 '", "23- eet PLL. ss", "Please rosyere4Oe i)", "LO23-24427(E) 31223 rene rete i)"]
     assert "(Part I) and A/78/12 (Part II))." in work.text
 
 
@@ -458,11 +488,24 @@ def test_raised_ink_as_tall_as_its_line_cites_no_note_again(raised, cited):
     assert [n for n, _ in got][:2] == ["1", "2"] and any(n == "2" and c.endswith("of such") for n, c in got) == cited
 
 
-@pytest.mark.parametrize("line", [("Please recycle", 40.0, 0.3), ("Development Goals", 40.0, 0.3),
+def test_a_qr_code_below_the_notes_of_a_good_scan_is_furniture_too():
+    """dpi150 A/RES/78/13 (seed 14, after main's page reading changed): the QR code read "OR eo" at 2.45 times
+    the body's type, below the notes of a page whose verdict is good, had become an operative paragraph."""
+    from pipeline.notes import footnotes
+    from pipeline.worktext import Thresholds
+
+    work = poor_scan_page(FAX_BODY[:10] + [FOOT[0], "", ("_" * 20, 8.5), FOOT[1], "", ("OR eo", 24.5, 0.4)])
+    for ln in work.lines:
+        ln.attrs.pop("poor_scan", None)
+    footnotes.recover(work, Thresholds())
+    assert [c["before"] for c in work.corrections if c["info"].get("kind") == "below-notes"] == ["OR eo"]
+
+
+@pytest.mark.parametrize("line", [("Please recycle", 40.0, 0.6), ("Development Goals", 40.0, 0.9),
                                   ("A/RES/78/13", 40.0, 0.3), ("2023", 40.0, 0.3), ("Gg Hh", 12.0, 0.3)])
 def test_big_words_that_are_text_or_type_of_the_bodys_size_are_no_graphic(line):
-    """Must not change: a word of the lexicon, a symbol or a number is text whatever its size; junk in the
-    body's size is left to the other rules."""
+    """Must not change: a word of the lexicon read at 0.5 or more, a symbol or a number is text whatever its
+    size; junk in the body's size is left to the other rules."""
     from pipeline.repair.engine import RepairContext
     from pipeline.repair.layout import remove_furniture
 
@@ -526,7 +569,9 @@ def test_a_lost_operative_number_is_placed_by_the_numbering(tmp_path, body, prea
                                      # letters misread (bilevel200 A/RES/78/252, seed 14)
                                      "The General Assembl}:,", "The Genera1 Assembly,",
                                      # scraps of a 98 dpi fax among and after its words (fax A/RES/78/162, 78/204)
-                                     "The General al As Assembly,", 'The General Assembly, " vt'])
+                                     "The General al As Assembly,", 'The General Assembly, " vt',
+                                     # its words split by a fax's gaps (A/RES/78/204, seed 17, the page read anew)
+                                     "The General As emblh"])
 def test_the_formula_with_its_comma_misread_still_opens_the_preamble(tmp_path, formula):
     doc = clean_resolution(tmp_path, MASTHEAD.replace("The General Assembly,", formula)
                            + "Recalling its resolution 72/3,\n\nRecognizing the Court,\n")

@@ -471,13 +471,14 @@ def _after(order: list[str], num: str) -> str | None:
 
 
 def below_notes(work: WorkText, bodies: list[Body]) -> list[Proposal]:
-    """A poor scan's lines below the last note of their page that are no text: the page foot's job number,
+    """A scan's lines below the last note of their page that are no text: the page foot's job number,
     barcode, QR code and "Please recycle" as a fax reads them ("23- eet PLL. ss", "OSC", "4 '",
-    "Please rosyere4Oe i)").  Nothing of the body follows the notes on a page; a line counts as no text
-    when fewer than half of its words are text (:func:`pipeline.extract.ocr.graphics.is_text`: a word of the
-    lexicon, a number, a symbol), so a note's wrapped line ("(Part I) and A/78/12 (Part II)).") stays.
+    "Please rosyere4Oe i)"), or a 150 dpi scan its QR code ("OR eo").  Nothing of the body follows the notes on a page; a line counts as no text
+    when fewer than half of its words are text (:func:`pipeline.repair.layout.surely_text`: a number, a symbol,
+    a word of the lexicon read at 0.5 or more), so a note's wrapped line ("(Part I) and A/78/12 (Part II)).")
+    stays.
     Removed as furniture (kind ``below-notes``), logged."""
-    from ..extract.ocr.graphics import is_text
+    from ..repair.layout import surely_text as _surely_text
 
     last: dict[int, int] = {}
     for b in bodies:
@@ -487,10 +488,10 @@ def below_notes(work: WorkText, bodies: list[Body]) -> list[Proposal]:
     out = []
     for ln in work.lines:
         end = last.get(ln.page)
-        if end is None or ln.start < end or not ln.attrs.get("poor_scan") or ln.attrs.get("zone"):
+        if end is None or ln.start < end or ln.attrs.get("zone"):
             continue
-        words = [m for m in work.marks_of("conf") if ln.start <= m.start < ln.end]
-        if words and 2 * sum(is_text(work.text[m.start:m.end], 100 * m.data["conf"]) for m in words) < len(words):
+        words = [m for m in work.marks_of("conf") if ln.start <= m.start < ln.end]  # OCR's words: a scan's line
+        if words and 2 * sum(_surely_text(work.text[m.start:m.end], m.data["conf"]) for m in words) < len(words):
             line = " ".join(work.text[ln.start:ln.end].split())
             out.append(Proposal(ln.start, ln.end, "", R.FURNITURE, 0.9, {"kind": "below-notes", "line": line}))
     return out

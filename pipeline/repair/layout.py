@@ -109,6 +109,14 @@ def remove_furniture(work: WorkText, ctx: RepairContext) -> list[Proposal]:
     return proposals
 
 
+def surely_text(word: str, conf: float) -> bool:
+    """A word of text (:func:`pipeline.extract.ocr.graphics.is_text`) that is a number or a symbol, or read at
+    0.5 or more: a fax's barcode read as "rene rete" at 0.46 and 0.21 is no text."""
+    from ..extract.ocr.graphics import is_text
+
+    return is_text(word, 100 * conf) and (conf >= 0.5 or any(c.isdigit() for c in word))
+
+
 GRAPHIC_SIZE = 2.5  # a line read this many times the body's type size or more is no line of text (graphics.GRAPHIC_HEIGHT)
 
 
@@ -116,9 +124,7 @@ def _graphics_read_as_text(work: WorkText, body: int) -> set[int]:
     """Indexes of OCR lines after the body's start that are a graphic read as text: a page foot's barcode or QR
     code on a fax ("iniindnmii i", "ene “GlDRG Wret", "3202nmiI minO3012g | ‘ Ploase recyeloom"), boxes
     ``GRAPHIC_SIZE`` times the body's type size or taller, fewer than half of whose words are text
-    (:func:`pipeline.extract.ocr.graphics.is_text`: a word of the lexicon, a number, a symbol).  The masthead's large type is before the body; a line of a text layer is never one."""
-    from ..extract.ocr.graphics import is_text
-
+    (:func:`surely_text`).  The masthead's large type is before the body; a line of a text layer is never one."""
     sizes = sorted(ln.attrs["size"] for ln in work.lines
                    if ln.attrs.get("size") and len(work.text[ln.start:ln.end].strip()) >= 20)
     if not sizes:
@@ -129,7 +135,7 @@ def _graphics_read_as_text(work: WorkText, body: int) -> set[int]:
         if ln.start < body or ln.attrs.get("zone") or (ln.attrs.get("size") or 0) < GRAPHIC_SIZE * body_size:
             continue
         words = [m for m in work.marks_of("conf") if ln.start <= m.start < ln.end]
-        if words and 2 * sum(is_text(work.text[m.start:m.end], 100 * m.data["conf"]) for m in words) < len(words):
+        if words and 2 * sum(surely_text(work.text[m.start:m.end], m.data["conf"]) for m in words) < len(words):
             out.add(i)
     return out
 

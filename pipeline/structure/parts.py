@@ -60,6 +60,15 @@ def is_misread_opening(line: str) -> bool:
                for o in G.PREAMBULAR_OPENERS if abs(len(o) - len(word)) <= most and (o[-1] == "s" or word[-1] != "s"))
 
 
+def misread_opening_on(line: str, attrs: dict[str, Any]) -> bool:
+    """:func:`is_misread_opening`, and on a poor scan also with its first letter read small: "laking note of"
+    ("Taking", a fax read "T" as "l") after a layout break, where a paragraph may open."""
+    if is_misread_opening(line):
+        return True
+    t = line.lstrip()
+    return bool(attrs.get("poor_scan") and t[:1].islower() and is_misread_opening(t[:1].upper() + t[1:]))
+
+
 @dataclass
 class Block:
     role: str  # header | title | formula | preamble | operative | item | closing | footnote | other
@@ -203,6 +212,7 @@ def blocks(work: WorkText) -> list[Block]:
         line = text[s:e]
         blank_before = prev_end is not None and text.count("\n", prev_end, s) >= 2
         ended = prev_end is not None and bool(re.search(r"[.;:]\d{0,3}$", text[:prev_end].rstrip()))
+        attrs = {**attrs, "page_break": True} if prev_end is not None and "\f" in text[prev_end:s] else attrs
         prev_end = e
         if attrs.get("zone") == "masthead":  # the extractor is sure: never part of a paragraph
             out.append(Block("header", s, e))
@@ -257,7 +267,7 @@ def blocks(work: WorkText) -> list[Block]:
                 current = item
                 continue
         if not op_blocks and _starts_preamble(text, current, line, attrs, blank_before) and (
-                numbered or is_preamble_opening(line) or (blank_before and is_misread_opening(line))):
+                numbered or is_preamble_opening(line) or (blank_before and misread_opening_on(line, attrs))):
             current = Block("preamble", s, e, text_start=s)
             out.append(current)
             continue
@@ -479,10 +489,31 @@ def _starts_preamble(text: str, current: Block | None, line: str, attrs: dict[st
         return True
     # ... but not where a sentence runs on over a page break ("Production and" | "Stockpiling of"):
     # a paragraph the layout ends has ended its words too, with a stop, a comma, or a spoilt marker
-    # On a poor scan a scrap of a letter or two may follow the comma ("... Rights Institutions, oo").
-    ended_words = not so_far[-1:].isalpha() or bool(attrs.get("poor_scan") and _SCRAP_AFTER_COMMA.search(so_far))
+    # On a poor scan a scrap of a letter or two may follow the comma ("... Rights Institutions, oo"), or the
+    # comma be lost where the paragraph's last line stops short ("... have been made to the" / "Mission") or a
+    # gap inside the page comes before an opener ("... the least developed countries" / gap / "Noting with").
+    poor = bool(attrs.get("poor_scan"))
+    ended_words = not so_far[-1:].isalpha() or (poor and _SCRAP_AFTER_COMMA.search(so_far) is not None)
+    if blank_before and current.role == "preamble" and poor and is_preamble_opening(line) and (
+            _ends_short(so_far) or (not attrs.get("page_break") and _opener_word(line) in G.PREAMBULAR_OPENERS)):
+        return True  # or a gap inside the page before an opener the grammar lists (not one by its "-ing" alone)
     return (blank_before and current.role == "preamble" and ended_words
-            and (is_preamble_opening(line) or is_misread_opening(line)))
+            and (is_preamble_opening(line) or misread_opening_on(line, attrs)))
+
+
+def _opener_word(line: str) -> str:
+    m = re.match(r"^\s*([A-Z][a-z]+)", G.LEADING_SPECK.sub("", line, count=1))
+    return m.group(1) if m else ""
+
+
+def _ends_short(so_far: str) -> bool:
+    """Does the paragraph's last line stop short, under ``SHORT_LINE`` of its longest line (a justified
+    paragraph's end, not a line the page broke: "... Production and" fills its line)?"""
+    rows = [r.strip() for r in so_far.split("\n") if r.strip()]
+    return len(rows) >= 2 and len(rows[-1]) < SHORT_LINE * max(len(r) for r in rows[:-1])
+
+
+SHORT_LINE = 0.75  # a justified paragraph's lines but its last fill the measure to a word or so
 
 
 _SCRAP_AFTER_COMMA = re.compile(r"[,;]\s+[A-Za-z]{1,2}$")
