@@ -669,3 +669,25 @@ def test_a_barcode_row_s_junk_beside_please_recycle_is_no_line_of_text():
     for g in line:
         g.conf = 0.9
     assert _read_words(line)
+
+
+def test_two_tight_lines_tesseract_boxed_alike_are_never_interleaved():
+    """Very heavy print: Tesseract's boxes for two tight lines give both nearly one baseline.  Each
+    Tesseract line keeps its own row, so their words are never read interleaved ("review on the
+    activities pursuant of to his"); lines side by side (a masthead's columns) still share a row."""
+    upper = _word_glyphs("on the activities of his Office, noting that it includes", 72, 500)
+    lower = _word_glyphs("review pursuant to General Assembly resolution 58/153", 75, 503)
+    for line, words in (("7,2,1", upper), ("7,3,1", lower)):
+        for g in words:
+            g.conf, g.line = 0.95, line
+    pages, _ = layout_document([PageLayout(number=1, width=612, height=792, glyphs=upper + lower)])
+    texts = [ln.text for ln in pages[0].lines if ln.text]
+    assert "on the activities of his Office, noting that it includes" in texts
+    assert "review pursuant to General Assembly resolution 58/153" in texts
+    left = _word_glyphs("General Assembly", 72, 100, size=20)
+    right = _word_glyphs("Distr.: General", 400, 101)
+    for line, words in (("1,1,1", left), ("2,1,1", right)):
+        for g in words:
+            g.conf, g.line = 0.95, line
+    pages, _ = layout_document([PageLayout(number=1, width=612, height=792, glyphs=left + right)])
+    assert [ln.text for ln in pages[0].lines if ln.text][0].startswith("General Assembly")

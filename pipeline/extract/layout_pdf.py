@@ -65,6 +65,7 @@ class Glyph:
     font: str = ""
     superscript: bool = False
     graphic: str = ""  # an emblem's scraps or a speck read as a word (pipeline.extract.ocr.graphics): its group
+    line: str = ""  # an OCR word's line as Tesseract found it ("block,paragraph,line"); "" for a text layer
 
 
 @dataclass
@@ -150,18 +151,46 @@ def body_size(pages: list[PageLayout]) -> float:
 
 
 def _rows(glyphs: list[Glyph]) -> list[list[Glyph]]:
+    """Glyphs in rows by shared baseline.  An OCR word joins the row of its own Tesseract line where
+    that row is within reach, and never a row holding another Tesseract line that spans the same
+    stretch of the page: heavy print's boxes for two tight lines can give both nearly one baseline,
+    and their words were then read interleaved ("review on the activities pursuant of to his").
+    Lines side by side (a masthead's columns) still share a row."""
+    spans: dict[str, tuple[float, float]] = {}
+    for g in glyphs:
+        if g.line and not g.superscript:
+            x0, x1 = spans.get(g.line, (g.x0, g.x1))
+            spans[g.line] = (min(x0, g.x0), max(x1, g.x1))
     rows: list[list[Glyph]] = []
     for g in sorted(glyphs, key=lambda g: (g.baseline, g.x0)):
         if rows:
-            ref = rows[-1][0]
-            tol = BASELINE_TOL * min(g.size, ref.size)
-            if g.word and ref.word and not (g.superscript or ref.superscript):
-                tol = 0.35 * min(g.size, ref.size)  # OCR baselines are estimates
-            if abs(g.baseline - ref.baseline) <= tol:
+            if g.line and not g.superscript:
+                own = next((r for r in rows[-1:-4:-1] if any(h.line == g.line and not h.superscript for h in r)), None)
+                if own is not None and _within(g, own[0]):
+                    own.append(g)
+                    continue
+                if any(h.line and h.line != g.line and _overlap(spans[g.line], spans[h.line])
+                       for h in rows[-1] if h.line in spans):
+                    rows.append([g])
+                    continue
+            if _within(g, rows[-1][0]):
                 rows[-1].append(g)
                 continue
         rows.append([g])
     return rows
+
+
+def _within(g: Glyph, ref: Glyph) -> bool:
+    """``g``'s baseline near enough ``ref``'s to share its row."""
+    tol = BASELINE_TOL * min(g.size, ref.size)
+    if g.word and ref.word and not (g.superscript or ref.superscript):
+        tol = 0.35 * min(g.size, ref.size)  # OCR baselines are estimates
+    return abs(g.baseline - ref.baseline) <= tol
+
+
+def _overlap(a: tuple[float, float], b: tuple[float, float]) -> bool:
+    """Two stretches (x0, x1) with half the shorter one's width in common."""
+    return min(a[1], b[1]) - max(a[0], b[0]) > 0.5 * min(a[1] - a[0], b[1] - b[0])
 
 
 def _attach_superscripts(rows: list[list[Glyph]]) -> list[list[Glyph]]:

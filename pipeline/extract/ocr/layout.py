@@ -121,7 +121,7 @@ def page_layout_from_ocr(number: int, data: dict, analysis: dict, dpi: int,
                 continue
             glyphs.append(Glyph(  # Tesseract found the line: its words share one baseline
                 text=text, x0=left * k, top=top * k, x1=(left + w) * k, bottom=(top + h) * k,
-                size=size * k, baseline=base * k, conf=conf, word=True))
+                size=size * k, baseline=base * k, conf=conf, word=True, line=",".join(map(str, key))))
     rules = [Rule(x0 * k, y0 * k, x1 * k, y1 * k) for x0, y0, x1, y1 in analysis.get("rules", [])]
     _quantise_sizes(glyphs)
     return PageLayout(number=number, width=width_px * k, height=height_px * k,
