@@ -218,11 +218,11 @@ ADOPTS_FOLLOWING = re.compile(rf"\b(?:[Aa]dopts|[Aa]pproves|[Ee]ndorses|[Pp]rocl
 OPERATIVE_NUMBER = re.compile(r"^(\s*)(\d{1,3})\.(?=\s|$)\s*")
 # An operative number a scan misread, before an operative verb ("l. Requests", "1, Decides", "ll. Urges",
 # "2 Decides"): digits and their lookalikes with a stop or a comma, or digits ("2 Decides") or a lone "1"
-# read as a letter ("l Endorses") whose stop was lost; a speck may stand before it ("'2. Decides", a 98 dpi
+# read as a letter or a bracket ("l Endorses", "] Endorses") whose stop was lost; a speck may stand before it ("'2. Decides", a 98 dpi
 # fax).  Read with misread_number().
 MISREAD_OPERATIVE_NUMBER = re.compile(
-    r"^(\s*)(?:[.,'`\u2018\u2019\u00b7\u2022*^~\u00b0]\s*)?([0-9lI|!O]{1,3}[.,]|\d{1,3}(?=\s)|[lI|!](?=\s))\s+(?=[A-Z][a-z]+s\b)")
-_DIGIT_LOOKALIKES = str.maketrans("lI|!O", "1111" + "0")
+    r"^(\s*)(?:[.,'`\u2018\u2019\u00b7\u2022*^~\u00b0]\s*)?([0-9lI|!O]{1,3}[.,]|\d{1,3}(?=\s)|[lI|!\]](?=\s))\s+(?=[A-Z][a-z]+s\b)")
+_DIGIT_LOOKALIKES = str.maketrans("lI|!]O", "11111" + "0")
 
 
 def misread_number(token: str) -> int | None:

@@ -343,10 +343,11 @@ def test_a_speck_before_the_formula_or_an_opener_is_no_part_of_them(tmp_path, sp
     assert [p["text"].split()[0] for p in doc["preamble"]] == ["Recalling", f"{speck}Deeply", "Recalling"]
 
 
-def test_a_lone_one_read_as_a_letter_its_stop_lost_is_placed_by_the_sequence():
-    """fax A/RES/78/250 (seeds 15 and 17, the page read anew): "l Endorses ..." then "2 Decides ..."."""
+@pytest.mark.parametrize("one", ["l", "]"])
+def test_a_lone_one_read_as_a_letter_its_stop_lost_is_placed_by_the_sequence(one):
+    """fax A/RES/78/250 (seeds 15 and 17, the page read anew): "l Endorses ..." or "] Endorses ..." then "2 Decides ..."."""
     lines = FAX_BODY[:9] + ["Recalling its resolution 67/286 of 28 June 2013,", "",
-                            "l Endorses the conclusions and recommendations of the Advisory Committee;", "",
+                            f"{one} Endorses the conclusions and recommendations of the Advisory Committee;", "",
                             "Revised budget estimates for the period from 1 July 2023 to 30 June 2024", "",
                             "2 Decides to appropriate to the special account the amount of 866,865,700 dollars;"]
     doc = _build(poor_scan_page(lines))
