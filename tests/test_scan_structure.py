@@ -455,11 +455,16 @@ QUOTED = ["Recalling all its relevant resolutions, including Council resolution 
           "promotion and protection of human rights,"]
 
 
-def _anchored(lines: list) -> list[tuple[str, str]]:
+def _anchored(lines: list, poor: bool = True, text: list | None = None) -> list[tuple[str, str]]:
     from pipeline.notes import footnotes
     from pipeline.worktext import Thresholds
 
-    work = footnotes.recover(poor_scan_page(FAX_BODY[:9] + lines + NOTES), Thresholds())
+    work = poor_scan_page(FAX_BODY[:9] + lines + NOTES)
+    for ln in work.lines if not poor else []:
+        ln.attrs.pop("poor_scan", None)
+    work = footnotes.recover(work, Thresholds())
+    if text is not None:
+        text.append(work.text)
     return [(m.data["num"], work.text[max(0, m.start - 12):m.start]) for m in work.marks if m.kind == "note"]
 
 
@@ -487,6 +492,17 @@ def test_raised_ink_as_tall_as_its_line_cites_no_note_again(raised, cited):
              f"Emphasizing the need to foster approaches that are conducive to the pursuit of such{raised} endeavours,"]
     got = _anchored(lines)
     assert [n for n, _ in got][:2] == ["1", "2"] and any(n == "2" and c.endswith("of such") for n, c in got) == cited
+
+
+def test_raised_ink_as_tall_as_its_line_on_a_good_scan_never_stays_glued_to_its_word():
+    """clean300 A/RES/73/7 (seed 14): the hook of the f of "of" read as a raised "1" as tall as the line,
+    after note 1's marker.  On a good page it is note 1 cited again, as before the fax's rule, so the
+    words read "pursuit of such endeavours", never "such2"."""
+    lines = [QUOTED[0], "", QUOTED[2].replace("\u201d", "^2"), QUOTED[3], "",
+             "Emphasizing the need to foster approaches that are conducive to the pursuit of such^^2 endeavours,"]
+    text: list = []
+    _anchored(lines, poor=False, text=text)
+    assert "pursuit of such endeavours" in text[0] and "such2" not in text[0]
 
 
 def test_a_qr_code_below_the_notes_of_a_good_scan_is_furniture_too():

@@ -341,7 +341,10 @@ class Candidate:
     full_size: bool = False  # raised ink as tall as its line's type: a speck or a letter's top, hardly a marker
 
 
-FULL_SIZE = 0.85  # of the line's type size: a marker is printed at about two thirds of it (0.58-0.64 on a fax)
+# Of the line's type size: a marker is printed at about two thirds of it (0.58-0.64 on a fax).  Only on a
+# poor page: on a good scan raised ink that tall is a letter's own top (the hook of the f of "of", clean300
+# A/RES/73/7), taken as a note cited again, which takes it out of the words ("of1" otherwise).
+FULL_SIZE = 0.85
 
 
 def find_markers(work: WorkText, bodies: list[Body], start_of_body: int) -> list[Candidate]:
@@ -358,7 +361,8 @@ def find_markers(work: WorkText, bodies: list[Body], start_of_body: int) -> list
             if value:
                 ocr = work.conf_at(m.start, m.end) is not None
                 ln = work.line_at(m.start) if ocr else None
-                full = bool(ln and ln.attrs.get("size") and ((m.data or {}).get("size") or 0) >= FULL_SIZE * ln.attrs["size"])
+                full = bool(ln and ln.attrs.get("poor_scan") and ln.attrs.get("size")
+                            and ((m.data or {}).get("size") or 0) >= FULL_SIZE * ln.attrs["size"])
                 found[m.start] = Candidate(m.start, m.end, value, R.FOOTNOTE_SUPERSCRIPT, 0.99, ocr=ocr, full_size=full)
     for m in re.finditer(r"(?<=[,;:.)\]\u201d\u2019\"])(\d{1,3})(?=[\s,;.:]|$)", text):
         if m.start() in found or not outside(m.start()):
