@@ -193,7 +193,8 @@ BEFORE_PARTICIPLE = frozenset({"also", "further", "again", "once", "still", "now
 
 # A speck a scan reads before a paragraph's first word (". Concerned about ...", "‘Deeply disturbed ..."): no
 # part of its opening.  A single quote opens no paragraph (UN text quotes in double quotes; single ones nest inside).
-LEADING_SPECK = re.compile(r"^\s*[.,\u00b7\u2022*^~\u00b0'`\u2018\u2019]\s*(?=[A-Z])")
+LEAD_SPECK = r"[.,\u00b7\u2022*^~\u00b0'`\u2018\u2019]"  # also before a misread operative number
+LEADING_SPECK = re.compile(rf"^\s*{LEAD_SPECK}\s*(?=[A-Z])")
 
 
 def is_preamble_opening(line: str) -> bool:
@@ -221,7 +222,7 @@ OPERATIVE_NUMBER = re.compile(r"^(\s*)(\d{1,3})\.(?=\s|$)\s*")
 # read as a letter or a bracket ("l Endorses", "] Endorses") whose stop was lost; a speck may stand before it ("'2. Decides", a 98 dpi
 # fax).  Read with misread_number().
 MISREAD_OPERATIVE_NUMBER = re.compile(
-    r"^(\s*)(?:[.,'`\u2018\u2019\u00b7\u2022*^~\u00b0]\s*)?([0-9lI|!O]{1,3}[.,]|\d{1,3}(?=\s)|[lI|!\]](?=\s))\s+(?=[A-Z][a-z]+s\b)")
+    rf"^(\s*)(?:{LEAD_SPECK}\s*)?([0-9lI|!O]{{1,3}}[.,]|\d{{1,3}}(?=\s)|[lI|!\]](?=\s))\s+(?=[A-Z][a-z]+s\b)")
 _DIGIT_LOOKALIKES = str.maketrans("lI|!]O", "11111" + "0")
 
 

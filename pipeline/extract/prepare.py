@@ -305,7 +305,7 @@ def plan_grey(gray: np.ndarray, dpi: int = 300) -> list[tuple[str, dict]]:
     if paper_noise(gray) >= NOISY:
         return [("denoise", {"size": 3})]
     if sprinkled(gray, dpi):
-        return [("denoise", {"size": 3}), ("despeckle", {"max_area": max(1, round(8 * (dpi / 300.0) ** 2))})]
+        return [("denoise", {"size": 3}), ("despeckle", {"max_area": speck_px(SPECK_AREA, dpi, dpi)})]
     return []
 
 
@@ -380,6 +380,11 @@ LARGE_SPECK_AREA = 20
 LARGE_SPECK_APART_MM = 0.8
 
 
+def speck_px(area: float, across: int, down: int) -> int:
+    """``area`` px at 300 dpi in the pixels of a scan at ``across`` x ``down`` dpi (at least one)."""
+    return max(1, round(area * across * down / 300.0 ** 2))
+
+
 def plan_bilevel(gray: np.ndarray, dpi: int | tuple[int, int]) -> list[tuple[str, dict]]:
     """Steps for a bilevel scan before its first reading: its specks go (they become words and
     widen lines), found exactly at the scan's own resolution (``dpi``, or (across, down) for a fax).
@@ -387,11 +392,10 @@ def plan_bilevel(gray: np.ndarray, dpi: int | tuple[int, int]) -> list[tuple[str
     glyph-sized components, :data:`SPECKLED`).
     """
     across, down = dpi if isinstance(dpi, tuple) else (dpi, dpi)
+    small, large = speck_px(SPECK_AREA, across, down), speck_px(LARGE_SPECK_AREA, across, down)
     steps: list[tuple[str, dict]] = []
     if speckle_count(gray, min(across, down)) >= SPECKLED:
-        steps.append(("despeckle", {"max_area": max(1, round(SPECK_AREA * across * down / 300.0 ** 2))}))
-    small = max(1, round(SPECK_AREA * across * down / 300.0 ** 2))
-    large = max(1, round(LARGE_SPECK_AREA * across * down / 300.0 ** 2))
+        steps.append(("despeckle", {"max_area": small}))
     apart = max(3, round(LARGE_SPECK_APART_MM * min(across, down) / 25.4))
     _, flags, areas, glyphs = _lone_specks(gray, large, apart, alone=True)
     if large > small and 1000.0 * int(np.count_nonzero(flags & (areas > small))) / max(1, glyphs) >= SPECKLED:

@@ -423,7 +423,8 @@ def link(cands: list[Candidate], bodies: list[Body]) -> list[tuple[Candidate, Bo
     taken: set[str] = set()
     links = []
     pos = 0  # index in ``order`` of the next expected footnote
-    for c in cands:
+    for k, c in enumerate(cands):
+        later = cands[k + 1:]
         expected = order[pos] if pos < len(order) else None
         free = c.value in by_num and c.value not in taken
         if c.value == expected:
@@ -437,7 +438,7 @@ def link(cands: list[Candidate], bodies: list[Body]) -> list[tuple[Candidate, Bo
             body, conf = by_num[expected], 0.7  # a superscript misread between two that fit
         elif (
             expected is not None and expected not in taken and c.rule == R.FOOTNOTE_SUPERSCRIPT and c.ocr
-            and (c.value in taken or c.value not in by_num) and not any(d.value == expected for d in cands[cands.index(c) + 1:])
+            and (c.value in taken or c.value not in by_num) and not any(d.value == expected for d in later)
         ):
             # A scan's raised marker misread ("35" for 5, "4" for 6 where 4 is linked): it stands where
             # the sequence's next note belongs, and no later marker names that note.
@@ -452,7 +453,7 @@ def link(cands: list[Candidate], bodies: list[Body]) -> list[tuple[Candidate, Bo
             and c.rule in (R.FOOTNOTE_YEAR_DIGIT, R.FOOTNOTE_SYMBOL_MARKER)
             and not free
             # a scan's quote mark taken for a marker yields to a later marker naming that note
-            and not (c.ocr and c.value == "\u201d" and any(d.value == expected for d in cands[cands.index(c) + 1:]))
+            and not (c.ocr and c.value == "\u201d" and any(d.value == expected for d in later))
         ):
             body = by_num[expected]  # printed wrong; the sequence says which it is
             conf = 0.7 if c.rule == R.FOOTNOTE_YEAR_DIGIT else 0.68
@@ -482,7 +483,7 @@ def below_notes(work: WorkText, bodies: list[Body]) -> list[Proposal]:
     a word of the lexicon read at 0.5 or more), so a note's wrapped line ("(Part I) and A/78/12 (Part II)).")
     stays.
     Removed as furniture (kind ``below-notes``), logged."""
-    from ..repair.layout import surely_text as _surely_text
+    from ..repair.layout import mostly_no_text
 
     last: dict[int, int] = {}
     for b in bodies:
@@ -494,8 +495,7 @@ def below_notes(work: WorkText, bodies: list[Body]) -> list[Proposal]:
         end = last.get(ln.page)
         if end is None or ln.start < end or ln.attrs.get("zone"):
             continue
-        words = [m for m in work.marks_of("conf") if ln.start <= m.start < ln.end]  # OCR's words: a scan's line
-        if words and 2 * sum(_surely_text(work.text[m.start:m.end], m.data["conf"]) for m in words) < len(words):
+        if mostly_no_text(work, ln):
             line = " ".join(work.text[ln.start:ln.end].split())
             out.append(Proposal(ln.start, ln.end, "", R.FURNITURE, 0.9, {"kind": "below-notes", "line": line}))
     return out

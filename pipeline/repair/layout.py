@@ -117,6 +117,12 @@ def surely_text(word: str, conf: float) -> bool:
     return is_text(word, 100 * conf) and (conf >= 0.5 or any(c.isdigit() for c in word))
 
 
+def mostly_no_text(work: WorkText, ln) -> bool:
+    """A scan's line (OCR's words) fewer than half of whose words are text (:func:`surely_text`)."""
+    words = [m for m in work.marks_of("conf") if ln.start <= m.start < ln.end]
+    return bool(words) and 2 * sum(surely_text(work.text[m.start:m.end], m.data["conf"]) for m in words) < len(words)
+
+
 GRAPHIC_SIZE = 2.5  # a line read this many times the body's type size or more is no line of text (graphics.GRAPHIC_HEIGHT)
 
 
@@ -134,8 +140,7 @@ def _graphics_read_as_text(work: WorkText, body: int) -> set[int]:
     for i, ln in enumerate(work.lines):
         if ln.start < body or ln.attrs.get("zone") or (ln.attrs.get("size") or 0) < GRAPHIC_SIZE * body_size:
             continue
-        words = [m for m in work.marks_of("conf") if ln.start <= m.start < ln.end]
-        if words and 2 * sum(surely_text(work.text[m.start:m.end], m.data["conf"]) for m in words) < len(words):
+        if mostly_no_text(work, ln):
             out.add(i)
     return out
 

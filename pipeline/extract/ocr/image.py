@@ -143,10 +143,11 @@ def _own_at(page: pdfium.PdfPage, pil: Image.Image, own_dpi: int | tuple[int, in
         steps = prepare.plan_bilevel(gray, own_dpi)
         cleaned, done = prepare.apply_plan(gray, steps)
         pil = Image.fromarray(cleaned) if done else pil
-    if isinstance(own_dpi, tuple) and prepare.plan_coarse_rows(*own_dpi, dpi) and bilevel:
+    coarse = prepare.plan_coarse_rows(*own_dpi, dpi) if isinstance(own_dpi, tuple) and bilevel else []
+    if coarse:
         # coarse rows (a fax's standard mode): scaled to ``dpi`` in one step, then softened along its rows
         gray = cv2.resize(np.asarray(pil.convert("L")), want, interpolation=cv2.INTER_CUBIC)
-        gray, softened = prepare.apply_plan(gray, prepare.plan_coarse_rows(*own_dpi, dpi))
+        gray, softened = prepare.apply_plan(gray, coarse)
         return Image.fromarray(gray), dpi, done + [f"stretch {own_dpi[0]}x{own_dpi[1]}->{dpi}"] + softened
     if isinstance(own_dpi, tuple):
         gray, own_dpi, stretched = stretch(np.asarray(pil.convert("L")), *own_dpi)
