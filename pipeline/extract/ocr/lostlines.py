@@ -1,0 +1,328 @@
+"""Lines of text the page reading lost: ink no word covers, read again line by line.
+
+Tesseract's page segmentation finds lines before it reads them.  On heavy print
+(bled ink, a dark photocopy) two tight lines' descenders and ascenders touch,
+and the segmentation may take them for one tall line, or for a picture: both
+lines come back as nothing or as a few scraps (": : isplaced lati" for
+"to drive forced displacement ... / situations, including forcibly displaced
+..."), on a page whose other lines read at confidence 93 (a "good" page).  No
+word of a reading says so; the page's ink does:
+
+1. the words' boxes are cut out of the page's ink (:func:`uncovered`); a box
+   taller than one line (a scrap spread over two lines) covers nothing;
+2. what is left is measured row by row.  A row where the left-over ink runs
+   along a quarter of the body's line width (:data:`CORE_SHARE`) is inside the
+   x-height of a line no word covers; such rows, a line's x-height tall
+   (:data:`CORE_HEIGHT`, against the words' own lines), are a *lost line*
+   (:func:`lost_lines`).  A clean page has none: what words do not cover
+   there is an emblem, a rule, a barcode (too short or too tall a band, or too
+   narrow), and slivers of ink at the words' edges (a few px a row);
+3. each lost line is cut from the page at its own height (its x-height, an
+   ascender's room above and a descender's below) and read alone as one line
+   (``--psm 13``, all of a page's lost lines in one Tesseract call);
+4. a line's new reading counts only when it is mostly words (:data:`MIN_LEXICON`):
+   a barcode read as a line stays what it was.  Its words and the page's words
+   over the same ink are taken in groups (boxes overlapping across and down);
+   a group's new words replace its old ones where they read better by the rule
+   a page's readings are chosen by (more characters of English words,
+   :func:`pipeline.extract.quality.measure`; a word read the same is left as it
+   was); new words over ink no word covered are added.  A group with an old word reaching over rows no lost line was
+   read from (a masthead's "Distr.: General" read with the date below it as one
+   tall "Dist:") is left as it was.
+
+A page with no lost line costs one pass over its ink and no Tesseract call.
+What was done is returned as data (:func:`read_lost_lines`) and counted in the
+page's ``preprocessing`` ("read 2 lost lines again").
+"""
+from __future__ import annotations
+
+import os
+import statistics
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytesseract
+from PIL import Image
+
+from pipeline.extract import quality, reread
+from pipeline.extract.ocr import engine, tesseract
+from pipeline.extract.ocr.geometry import ASCENDER, ASCENDING, DESCENDING, word_rows
+
+TEXT_LINE = 4  # a Tesseract line of this many words or more measures the body's lines
+MIN_LINES = 3  # fewer such lines: no body to measure against, nothing is looked for
+TALL = 1.5  # a word's box this many line heights tall covers two lines: it covers nothing
+SCRAP = 50.0  # ... nor does a word read below this confidence that is no English word
+CORE_SHARE = 0.25  # a row inside a line's x-height: uncovered ink along this share of the body's line width
+CORE_HEIGHT = (0.25, 0.8)  # a lost line's core rows, against the body's line height (x-height 0.3-0.5)
+MIN_WIDTH = 2.0  # ... and its uncovered ink at least this many line heights wide (a word or two)
+MIN_FILL = 0.5  # ... with ink in this share of the columns it spans (lost lines 0.6-0.95; a page foot's
+#                 barcode, recycling sign and QR code on one row 0.33)
+ABOVE, BELOW = 0.9, 0.75  # a lost line is read from its core's top less this many core heights, to its bottom plus
+MIN_LEXICON = 0.7  # a lost line's new reading: this share of its words English words, else it stays lost
+INSIDE = 0.7  # an old word is replaced only when this share of its height lies in rows a lost line was read from
+MAX_LINES = 40
+X_HEIGHT, DESCENDER = 0.46, 0.22  # of the font size (geometry.size_factor's); a lost line's core is its x-height
+READ_CONFIG = "--oem 1 --psm 13"  # the ``raw line`` reading of :mod:`.tessapi`
+BORDER = 10  # a page with more "lost lines" than this is no page of text lost here and there: left alone
+
+
+@dataclass(frozen=True)
+class Band:
+    """A lost line: its core rows (x-height) and the columns of its uncovered ink, in page pixels."""
+
+    top: int
+    bottom: int
+    left: int
+    right: int
+
+    def word_box(self, text: str, x0: int, x1: int) -> tuple[int, int, int, int]:
+        """A word's box (x0, y0, x1, y1) on this line, from its core and the word's letters: a raw line's
+        reading boxes each word the crop's full height, which would make the line's type look larger
+        (its size is measured from its words' heights and letters, :func:`geometry.line_metrics`)."""
+        size = (self.bottom - self.top) / X_HEIGHT
+        up = ASCENDER if any(c in ASCENDING or c.isupper() for c in text) else X_HEIGHT
+        down = DESCENDER if any(c in DESCENDING for c in text) else 0.0
+        return x0, round(self.bottom - up * size), x1, round(self.bottom + down * size)
+
+    def crop_box(self, height: int, width: int) -> tuple[int, int, int, int]:
+        """(x0, y0, x1, y1) the line is read from: its core, an ascender's room above, a descender's below."""
+        core = self.bottom - self.top
+        pad = max(4, core // 3)
+        return (max(0, self.left - pad), max(0, round(self.top - ABOVE * core)),
+                min(width, self.right + pad), min(height, round(self.bottom + BELOW * core)))
+
+
+def body_lines(data: dict) -> tuple[float, float, int, int] | None:
+    """(median height, median width, leftmost x, rightmost x) in px of the reading's lines of
+    :data:`TEXT_LINE` words or more: the body's lines and its column."""
+    heights, widths, lefts, rights = [], [], [], []
+    for line in word_rows(data).values():
+        if len(line) < TEXT_LINE:
+            continue
+        heights.append(max(data["top"][i] + data["height"][i] for i in line) - min(data["top"][i] for i in line))
+        lefts.append(min(data["left"][i] for i in line))
+        rights.append(max(data["left"][i] + data["width"][i] for i in line))
+        widths.append(rights[-1] - lefts[-1])
+    if len(heights) < MIN_LINES:
+        return None
+    return float(statistics.median(heights)), float(statistics.median(widths)), min(lefts), max(rights)
+
+
+def covers(data: dict, i: int, line_height: float) -> bool:
+    """Whether word ``i``'s box covers its ink: not taller than :data:`TALL` lines, and not a scrap (read
+    below :data:`SCRAP` and no English word: "ee" at 27 over a note's line Tesseract did not see)."""
+    text = str(data["text"][i]).strip()
+    if not text or data["height"][i] > TALL * line_height:
+        return False
+    return float(data["conf"][i]) >= SCRAP or reread.known_chars(text) > 0
+
+
+def uncovered(gray: np.ndarray, data: dict, line_height: float) -> np.ndarray:
+    """The page's ink (Otsu's cut) that no word's box covers (:func:`covers`), as 0/1."""
+    _, ink = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    for i, level in enumerate(data["level"]):
+        if level == 5 and covers(data, i, line_height):
+            x, y, w, h = data["left"][i], data["top"][i], data["width"][i], data["height"][i]
+            ink[max(0, y):y + h, max(0, x):x + w] = 0
+    return ink
+
+
+def lost_lines(gray: np.ndarray, data: dict) -> list[Band]:
+    """The page's lines of text that no word of ``data`` (a reading of ``gray``) covers."""
+    body = body_lines(data)
+    if body is None:
+        return []
+    line_height, line_width, left, right = body
+    ink = uncovered(gray, data, line_height)
+    margin = round(line_height)  # the body's column and a little more: not a dark edge of the scan
+    ink[:, :max(0, left - margin)] = 0
+    ink[:, right + margin:] = 0
+    profile = ink.sum(axis=1)
+    core = profile >= CORE_SHARE * line_width
+    bands: list[Band] = []
+    y, h = 0, len(core)
+    lo, hi = CORE_HEIGHT[0] * line_height, CORE_HEIGHT[1] * line_height
+    while y < h:
+        if not core[y]:
+            y += 1
+            continue
+        top = y
+        while y < h and core[y]:
+            y += 1
+        if lo <= y - top <= hi:
+            cols = np.nonzero(ink[top:y].sum(axis=0) >= 2)[0]
+            if cols.size and cols[-1] - cols[0] >= MIN_WIDTH * line_height \
+                    and cols.size >= MIN_FILL * (cols[-1] - cols[0] + 1):
+                bands.append(Band(top, y, int(cols[0]), int(cols[-1]) + 1))
+    return bands if len(bands) <= MAX_LINES else []
+
+
+def line_image(gray: np.ndarray, band: Band, box: tuple[int, int, int, int]) -> np.ndarray:
+    """The lost line's crop, its neighbours' slivers whitened: ink that touches the crop's top or bottom
+    edge and never reaches the line's core rows (a descender of the line above, an ascender of the line
+    below).  Its own dots, quotes and raised markers touch no edge; they stay."""
+    x0, y0, x1, y1 = box
+    crop = np.ascontiguousarray(gray[y0:y1, x0:x1])
+    _, ink = cv2.threshold(crop, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    top, height = stats[:, cv2.CC_STAT_TOP], stats[:, cv2.CC_STAT_HEIGHT]
+    edge = (top == 0) | (top + height >= crop.shape[0])
+    core = np.zeros(n, bool)
+    core[np.unique(labels[band.top - y0:band.bottom - y0])] = True
+    sliver = edge & ~core
+    sliver[0] = False
+    if not sliver.any():
+        return crop
+    out = crop.copy()
+    out[sliver[labels]] = 255
+    return out
+
+
+def _read_lines(crops: list[np.ndarray], lang: str, *, by_engine: bool = True) -> list[dict]:
+    """Each crop read as one raw line (``--psm 13``, in a white border of :data:`BORDER` px): its own
+    ``image_to_data`` dict, boxes in the crop.  Not ``--psm 7``: a line cut from heavy print keeps
+    slivers of its neighbours' descenders and ascenders at its edges, and ``--psm 7`` read such lines
+    as nothing ("circumstances within the scope of the relevant international instruments, pending
+    the", read whole by ``--psm 13``)."""
+    crops = [cv2.copyMakeBorder(c, BORDER, BORDER, BORDER, BORDER, cv2.BORDER_CONSTANT, value=255) for c in crops]
+    rows = engine.read("raw line", lang, crops) if by_engine else None
+    data = tesseract.tsv_dict(rows) if rows is not None else _command_data(crops, lang)
+    out = [{k: [] for k in ("left", "top", "width", "height", "conf", "text")} for _ in crops]
+    for k, page in enumerate(data["page_num"]):
+        text = str(data["text"][k]).strip()
+        if data["level"][k] == 5 and text and 1 <= page <= len(crops):
+            for key in out[page - 1]:
+                out[page - 1][key].append(data[key][k] - BORDER if key in ("left", "top") else data[key][k])
+    return out
+
+
+def _command_data(crops: list[np.ndarray], lang: str) -> dict:
+    """The crops read by one ``tesseract`` command given the list of their images (``image_to_data``'s dict)."""
+    with tempfile.TemporaryDirectory(prefix="lostlines-") as tmp:
+        names = []
+        for k, crop in enumerate(crops):
+            names.append(os.path.join(tmp, f"line-{k}.png"))
+            Image.fromarray(crop).save(names[-1], compress_level=1)
+        listing = os.path.join(tmp, "lines.txt")
+        Path(listing).write_text("\n".join(names) + "\n")
+        return pytesseract.image_to_data(listing, lang=lang, config=READ_CONFIG, output_type=pytesseract.Output.DICT)
+
+
+def _same_ink(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
+    """Two boxes (x0, y0, x1, y1) over the same ink: overlapping across, and down by half the lower one."""
+    dy = min(a[3], b[3]) - max(a[1], b[1])
+    return min(a[2], b[2]) > max(a[0], b[0]) and dy >= 0.5 * min(a[3] - a[1], b[3] - b[1])
+
+
+def _groups(old: list[tuple[int, int, int, int]], new: list[tuple[int, int, int, int]]) -> list[tuple[list[int], list[int]]]:
+    """Old and new words' boxes in groups over the same ink (joined through any overlap): (old, new) indices."""
+    parent = list(range(len(old) + len(new)))
+
+    def root(k: int) -> int:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    for a, box_a in enumerate(old):
+        for b, box_b in enumerate(new):
+            if _same_ink(box_a, box_b):
+                parent[root(a)] = root(len(old) + b)
+    groups: dict[int, tuple[list[int], list[int]]] = {}
+    for k in range(len(old) + len(new)):
+        g = groups.setdefault(root(k), ([], []))
+        (g[0] if k < len(old) else g[1]).append(k if k < len(old) else k - len(old))
+    return list(groups.values())
+
+
+def _box(data: dict, i: int) -> tuple[int, int, int, int]:
+    x, y = int(data["left"][i]), int(data["top"][i])
+    return x, y, x + int(data["width"][i]), y + int(data["height"][i])
+
+
+def _near(data: dict, box: tuple[int, int, int, int]) -> list[int]:
+    """The words of ``data`` whose box meets ``box`` (x0, y0, x1, y1)."""
+    x0, y0, x1, y1 = box
+    out = []
+    for i, (level, text) in enumerate(zip(data["level"], data["text"])):
+        if level == 5 and str(text).strip():
+            bx0, by0, bx1, by1 = _box(data, i)
+            if bx0 < x1 and bx1 > x0 and by0 < y1 and by1 > y0:
+                out.append(i)
+    return out
+
+
+def _measure(texts: list[str], confs: list[float]) -> dict:
+    return quality.measure({"level": [5] * len(texts), "text": texts, "conf": confs,
+                            "width": [1] * len(texts), "height": [0] * len(texts)})
+
+
+def read_lost_lines(gray: np.ndarray, data: dict, lang: str) -> tuple[dict, dict | None]:
+    """``data`` with the page's lost lines (:func:`lost_lines`) read again where that reads them better.
+
+    Returns (data, {"lost": n, "read": [{"box", "before", "after"}, ...]}) or (data, None) when the page
+    lost no line.  The words replaced keep their place with no text; the new ones are appended, each
+    line a Tesseract line of its own (a new block), so the layout places it by its baseline.
+    """
+    bands = lost_lines(gray, data)
+    if not bands:
+        return data, None
+    h, w = gray.shape
+    boxes = [b.crop_box(h, w) for b in bands]
+    readings = _read_lines([line_image(gray, b, box) for b, box in zip(bands, boxes)], lang)
+    out, done = _replace(data, bands, boxes, readings, h)
+    return out, {"lost": len(bands), "read": done}
+
+
+def _replace(data: dict, bands: list[Band], boxes: list[tuple[int, int, int, int]], readings: list[dict],
+             height: int) -> tuple[dict, list[dict]]:
+    """``data`` with each lost line's new reading taken where it reads better (the module's step 4);
+    (``data`` itself, []) when none does."""
+    h = height
+    out = {k: list(v) for k, v in data.items()}
+    block = max([b for b in data.get("block_num", [0]) if isinstance(b, int)] or [0])
+    read_rows = np.zeros(h + 1, bool)  # the rows some lost line is read from
+    for _, y0, _, y1 in boxes:
+        read_rows[y0:y1] = True
+    done = []
+    for band, box, new in zip(bands, boxes, readings):
+        x0 = box[0]
+        near = _near(out, box)
+        fresh = [band.word_box(str(new["text"][j]), max(x0, x0 + int(new["left"][j])),
+                               x0 + int(new["left"][j]) + int(new["width"][j])) for j in range(len(new["text"]))]
+        now = _measure(new["text"], [float(c) for c in new["conf"]])
+        if not now["words"] or (now["lexicon_share"] or 0.0) < MIN_LEXICON:
+            continue
+        taken, dropped = [], []
+        for olds, news in _groups([_box(out, i) for i in near], fresh):
+            if not news or any(_share(read_rows, _box(out, near[k])) < INSIDE for k in olds):
+                continue  # no new word here, or an old word over ink no lost line was read from: it stays
+            was = _measure([str(out["text"][near[k]]) for k in olds], [float(out["conf"][near[k]]) for k in olds])
+            got = _measure([new["text"][j] for j in news], [float(new["conf"][j]) for j in news])
+            if got["known_chars"] > was["known_chars"]:  # more of the ink read as words, not a surer same word
+                taken += news
+                dropped += [near[k] for k in olds]
+        if not taken:
+            continue
+        block += 1
+        before = " ".join(str(out["text"][i]) for i in sorted(dropped, key=lambda i: out["left"][i]))
+        for i in dropped:
+            out["text"][i] = ""
+        for n, j in enumerate(sorted(taken)):
+            bx0, by0, bx1, by1 = fresh[j]
+            row = {"level": 5, "page_num": 1, "block_num": block, "par_num": 1, "line_num": 1, "word_num": n + 1,
+                   "left": bx0, "top": by0, "width": bx1 - bx0, "height": by1 - by0,
+                   "conf": new["conf"][j], "text": new["text"][j]}
+            for key in out:
+                out[key].append(row.get(key, 0))
+        done.append({"box": list(box), "before": before, "after": " ".join(new["text"][j] for j in sorted(taken))})
+    return (out if done else data), done
+
+
+def _share(rows: np.ndarray, box: tuple[int, int, int, int]) -> float:
+    """The share of a box's rows marked in ``rows``."""
+    top, bottom = max(0, box[1]), max(0, box[3])
+    return float(rows[top:bottom].mean()) if bottom > top else 0.0
