@@ -26,7 +26,9 @@ word of a reading says so; the page's ink does:
    a group's new words replace its old ones where they read better by the rule
    a page's readings are chosen by (more characters of English words,
    :func:`pipeline.extract.quality.measure`; a word read the same is left as it
-   was); new words over ink no word covered are added.  A group with an old word reaching over rows no lost line was
+   was, unless its box reached over two lines: its line is measured from its
+   words' boxes, and was put out of order); new words over ink no word covered
+   are added.  A group with an old word reaching over rows no lost line was
    read from (a masthead's "Distr.: General" read with the date below it as one
    tall "Dist:") is left as it was.
 
@@ -37,6 +39,7 @@ page's ``preprocessing`` ("read 2 lost lines again").
 from __future__ import annotations
 
 import os
+import re
 import statistics
 import tempfile
 from dataclasses import dataclass
@@ -47,9 +50,10 @@ import numpy as np
 import pytesseract
 from PIL import Image
 
+from pipeline import grammar as G
 from pipeline.extract import quality, reread
 from pipeline.extract.ocr import engine, tesseract
-from pipeline.extract.ocr.geometry import ASCENDER, ASCENDING, DESCENDING, word_rows
+from pipeline.extract.ocr.geometry import ASCENDER, ASCENDING, DESCENDING, line_metrics, word_rows
 
 TEXT_LINE = 4  # a Tesseract line of this many words or more measures the body's lines
 MIN_LINES = 3  # fewer such lines: no body to measure against, nothing is looked for
@@ -63,10 +67,10 @@ MIN_FILL = 0.5  # ... with ink in this share of the columns it spans (lost lines
 ABOVE, BELOW = 0.9, 0.75  # a lost line is read from its core's top less this many core heights, to its bottom plus
 MIN_LEXICON = 0.7  # a lost line's new reading: this share of its words English words, else it stays lost
 INSIDE = 0.7  # an old word is replaced only when this share of its height lies in rows a lost line was read from
-MAX_LINES = 40
-X_HEIGHT, DESCENDER = 0.46, 0.22  # of the font size (geometry.size_factor's); a lost line's core is its x-height
+MAX_LINES = 40  # a page with more "lost lines" than this is no page of text lost here and there: left alone
+X_HEIGHT, DESCENDER = 0.46, 0.22  # of the font size (geometry.size_factor's)
 READ_CONFIG = "--oem 1 --psm 13"  # the ``raw line`` reading of :mod:`.tessapi`
-BORDER = 10  # a page with more "lost lines" than this is no page of text lost here and there: left alone
+BORDER = 10  # white px around a line read alone
 
 
 @dataclass(frozen=True)
@@ -77,12 +81,13 @@ class Band:
     bottom: int
     left: int
     right: int
+    size: float = 0.0  # its type's size in px as the page's own words measure it (0: from its core alone)
 
     def word_box(self, text: str, x0: int, x1: int) -> tuple[int, int, int, int]:
-        """A word's box (x0, y0, x1, y1) on this line, from its core and the word's letters: a raw line's
-        reading boxes each word the crop's full height, which would make the line's type look larger
-        (its size is measured from its words' heights and letters, :func:`geometry.line_metrics`)."""
-        size = (self.bottom - self.top) / X_HEIGHT
+        """A word's box (x0, y0, x1, y1) on this line, from its baseline, its size and the word's letters:
+        a raw line's reading boxes each word the crop's full height, which would make the line's type look
+        larger (a line's size is measured from its words' heights and letters, :func:`geometry.line_metrics`)."""
+        size = self.size or (self.bottom - self.top) / X_HEIGHT
         up = ASCENDER if any(c in ASCENDING or c.isupper() for c in text) else X_HEIGHT
         down = DESCENDER if any(c in DESCENDING for c in text) else 0.0
         return x0, round(self.bottom - up * size), x1, round(self.bottom + down * size)
@@ -120,9 +125,12 @@ def covers(data: dict, i: int, line_height: float) -> bool:
     return float(data["conf"][i]) >= SCRAP or reread.known_chars(text) > 0
 
 
-def uncovered(gray: np.ndarray, data: dict, line_height: float) -> np.ndarray:
-    """The page's ink (Otsu's cut) that no word's box covers (:func:`covers`), as 0/1."""
-    _, ink = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+def uncovered(gray: np.ndarray, data: dict, line_height: float, ink: np.ndarray | None = None) -> np.ndarray:
+    """The page's ink (Otsu's cut, or ``ink``) that no word's box covers (:func:`covers`), as 0/1."""
+    if ink is None:
+        _, ink = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    else:
+        ink = ink.copy()
     for i, level in enumerate(data["level"]):
         if level == 5 and covers(data, i, line_height):
             x, y, w, h = data["left"][i], data["top"][i], data["width"][i], data["height"][i]
@@ -130,34 +138,53 @@ def uncovered(gray: np.ndarray, data: dict, line_height: float) -> np.ndarray:
     return ink
 
 
+def _cores(on: np.ndarray, lo: float, hi: float) -> list[tuple[int, int]]:
+    """Runs of rows marked in ``on`` (a line's x-height core), at least ``lo`` and at most ``hi`` rows tall."""
+    out, y, h = [], 0, len(on)
+    while y < h:
+        if not on[y]:
+            y += 1
+            continue
+        top = y
+        while y < h and on[y]:
+            y += 1
+        if lo <= y - top <= hi:
+            out.append((top, y))
+    return out
+
+
 def lost_lines(gray: np.ndarray, data: dict) -> list[Band]:
-    """The page's lines of text that no word of ``data`` (a reading of ``gray``) covers."""
+    """The page's lines of text that no word of ``data`` (a reading of ``gray``) covers.
+
+    Each gets the size of type its core says against the page's own: the body's lines' size as their
+    words measure it (:func:`geometry.line_metrics`: bled ink makes it larger than printed), times the
+    lost line's core height over the page's median core (a note's smaller type stays smaller).
+    """
     body = body_lines(data)
     if body is None:
         return []
     line_height, line_width, left, right = body
-    ink = uncovered(gray, data, line_height)
+    _, ink = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
     margin = round(line_height)  # the body's column and a little more: not a dark edge of the scan
     ink[:, :max(0, left - margin)] = 0
     ink[:, right + margin:] = 0
-    profile = ink.sum(axis=1)
-    core = profile >= CORE_SHARE * line_width
-    bands: list[Band] = []
-    y, h = 0, len(core)
     lo, hi = CORE_HEIGHT[0] * line_height, CORE_HEIGHT[1] * line_height
-    while y < h:
-        if not core[y]:
-            y += 1
-            continue
-        top = y
-        while y < h and core[y]:
-            y += 1
-        if lo <= y - top <= hi:
-            cols = np.nonzero(ink[top:y].sum(axis=0) >= 2)[0]
-            if cols.size and cols[-1] - cols[0] >= MIN_WIDTH * line_height \
-                    and cols.size >= MIN_FILL * (cols[-1] - cols[0] + 1):
-                bands.append(Band(top, y, int(cols[0]), int(cols[-1]) + 1))
-    return bands if len(bands) <= MAX_LINES else []
+    threshold = CORE_SHARE * line_width
+    rest = uncovered(gray, data, line_height, ink)
+    bands: list[Band] = []
+    for top, bottom in _cores(rest.sum(axis=1) >= threshold, lo, hi):
+        cols = np.nonzero(rest[top:bottom].sum(axis=0) >= 2)[0]
+        if cols.size and cols[-1] - cols[0] >= MIN_WIDTH * line_height \
+                and cols.size >= MIN_FILL * (cols[-1] - cols[0] + 1):
+            bands.append(Band(top, bottom, int(cols[0]), int(cols[-1]) + 1))
+    if not bands or len(bands) > MAX_LINES:
+        return []
+    page_cores = [b - t for t, b in _cores(ink.sum(axis=1) >= threshold, lo, hi)]
+    sizes = [line_metrics(data, line)[0] for line in word_rows(data).values() if len(line) >= TEXT_LINE]
+    if not page_cores or not sizes:
+        return bands
+    core, size = statistics.median(page_cores), statistics.median(sizes)
+    return [Band(b.top, b.bottom, b.left, b.right, size * (b.bottom - b.top) / core) for b in bands]
 
 
 def line_image(gray: np.ndarray, band: Band, box: tuple[int, int, int, int]) -> np.ndarray:
@@ -181,13 +208,20 @@ def line_image(gray: np.ndarray, band: Band, box: tuple[int, int, int, int]) -> 
     return out
 
 
+def paper(crop: np.ndarray) -> int:
+    """The paper's grey in a crop (its 95th percentile): the border a line is read in.  A white border
+    on a grey scan's paper is an edge, which a raw line's reading took for a quote or a dash
+    ("‘situations,", "-"); the paper's own grey is none."""
+    return int(np.percentile(crop, 95)) if crop.size else 255
+
+
 def _read_lines(crops: list[np.ndarray], lang: str, *, by_engine: bool = True) -> list[dict]:
-    """Each crop read as one raw line (``--psm 13``, in a white border of :data:`BORDER` px): its own
+    """Each crop read as one raw line (``--psm 13``, in a border of :data:`BORDER` px of its paper): its own
     ``image_to_data`` dict, boxes in the crop.  Not ``--psm 7``: a line cut from heavy print keeps
     slivers of its neighbours' descenders and ascenders at its edges, and ``--psm 7`` read such lines
     as nothing ("circumstances within the scope of the relevant international instruments, pending
     the", read whole by ``--psm 13``)."""
-    crops = [cv2.copyMakeBorder(c, BORDER, BORDER, BORDER, BORDER, cv2.BORDER_CONSTANT, value=255) for c in crops]
+    crops = [cv2.copyMakeBorder(c, BORDER, BORDER, BORDER, BORDER, cv2.BORDER_CONSTANT, value=paper(c)) for c in crops]
     rows = engine.read("raw line", lang, crops) if by_engine else None
     data = tesseract.tsv_dict(rows) if rows is not None else _command_data(crops, lang)
     out = [{k: [] for k in ("left", "top", "width", "height", "conf", "text")} for _ in crops]
@@ -196,6 +230,27 @@ def _read_lines(crops: list[np.ndarray], lang: str, *, by_engine: bool = True) -
         if data["level"][k] == 5 and text and 1 <= page <= len(crops):
             for key in out[page - 1]:
                 out[page - 1][key].append(data[key][k] - BORDER if key in ("left", "top") else data[key][k])
+    return [trim_lead(line) for line in out]
+
+
+_LEAD = re.compile(rf"^{G.LEAD_SPECK}(?=[a-z])")
+
+
+def trim_lead(line: dict) -> dict:
+    """A raw line's reading without what it makes of the line's left edge: a first word of punctuation
+    read unsurely ("-" at 0), or a single quote glued to a first word in lower case ("‘situations,"):
+    heavy print's first letter read twice.  A line inside a paragraph opens with no single quote (UN
+    text quotes in double quotes).
+
+    >>> trim_lead({"text": ["-", "‘to", "drive"], "conf": [0, 76, 96], "left": [0, 9, 60], "top": [0] * 3,
+    ...            "width": [5, 40, 90], "height": [9] * 3})["text"]
+    ['to', 'drive']
+    """
+    out = {k: list(v) for k, v in line.items()}
+    if out["text"] and not any(c.isalnum() for c in str(out["text"][0])) and float(out["conf"][0]) < SCRAP:
+        out = {k: v[1:] for k, v in out.items()}
+    if out["text"]:
+        out["text"][0] = _LEAD.sub("", str(out["text"][0]))
     return out
 
 
@@ -211,10 +266,12 @@ def _command_data(crops: list[np.ndarray], lang: str) -> dict:
         return pytesseract.image_to_data(listing, lang=lang, config=READ_CONFIG, output_type=pytesseract.Output.DICT)
 
 
-def _same_ink(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
-    """Two boxes (x0, y0, x1, y1) over the same ink: overlapping across, and down by half the lower one."""
-    dy = min(a[3], b[3]) - max(a[1], b[1])
-    return min(a[2], b[2]) > max(a[0], b[0]) and dy >= 0.5 * min(a[3] - a[1], b[3] - b[1])
+def _same_ink(old: tuple[int, int, int, int], core: tuple[int, int, int, int]) -> bool:
+    """An old word's box and a new word's core (its x-height rows), (x0, y0, x1, y1): over the same ink
+    when they overlap across, and the box takes in half of the core's rows (a word of the line above,
+    whose box ends where this line's core begins, does not)."""
+    dy = min(old[3], core[3]) - max(old[1], core[1])
+    return min(old[2], core[2]) > max(old[0], core[0]) and dy >= 0.5 * (core[3] - core[1])
 
 
 def _groups(old: list[tuple[int, int, int, int]], new: list[tuple[int, int, int, int]]) -> list[tuple[list[int], list[int]]]:
@@ -297,12 +354,15 @@ def _replace(data: dict, bands: list[Band], boxes: list[tuple[int, int, int, int
         if not now["words"] or (now["lexicon_share"] or 0.0) < MIN_LEXICON:
             continue
         taken, dropped = [], []
-        for olds, news in _groups([_box(out, i) for i in near], fresh):
+        cores = [(b[0], band.top, b[2], band.bottom) for b in fresh]  # over the same ink: meeting the line's core
+        for olds, news in _groups([_box(out, i) for i in near], cores):
             if not news or any(_share(read_rows, _box(out, near[k])) < INSIDE for k in olds):
                 continue  # no new word here, or an old word over ink no lost line was read from: it stays
             was = _measure([str(out["text"][near[k]]) for k in olds], [float(out["conf"][near[k]]) for k in olds])
             got = _measure([new["text"][j] for j in news], [float(new["conf"][j]) for j in news])
-            if got["known_chars"] > was["known_chars"]:  # more of the ink read as words, not a surer same word
+            tall = max(_box(out, near[k])[3] - _box(out, near[k])[1] for k in olds) if olds else 0
+            spread = tall > TALL * max(fresh[j][3] - fresh[j][1] for j in news)  # old boxes over two lines
+            if got["known_chars"] > was["known_chars"] or (spread and got["known_chars"] >= was["known_chars"]):
                 taken += news
                 dropped += [near[k] for k in olds]
         if not taken:
