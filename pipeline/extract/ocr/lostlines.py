@@ -28,7 +28,9 @@ word of a reading says so; the page's ink does:
    :func:`pipeline.extract.quality.measure`; a word read the same is left as it
    was, unless its box reached over two lines: its line is measured from its
    words' boxes, and was put out of order); new words over ink no word covered
-   are added.  A group with an old word reaching over rows no lost line was
+   are added, words or not ("evel" for "level": a doubtful word, read again
+   later), and an old word kept on the line's core joins its line.  A group
+   with an old word reaching over rows no lost line was
    read from (a masthead's "Distr.: General" read with the date below it as one
    tall "Dist:") is left as it was.
 
@@ -362,7 +364,7 @@ def _replace(data: dict, bands: list[Band], boxes: list[tuple[int, int, int, int
             got = _measure([new["text"][j] for j in news], [float(new["conf"][j]) for j in news])
             tall = max(_box(out, near[k])[3] - _box(out, near[k])[1] for k in olds) if olds else 0
             spread = tall > TALL * max(fresh[j][3] - fresh[j][1] for j in news)  # old boxes over two lines
-            if got["known_chars"] > was["known_chars"] or (spread and got["known_chars"] >= was["known_chars"]):
+            if not olds or got["known_chars"] > was["known_chars"] or (spread and got["known_chars"] >= was["known_chars"]):
                 taken += news
                 dropped += [near[k] for k in olds]
         if not taken:
@@ -371,6 +373,12 @@ def _replace(data: dict, bands: list[Band], boxes: list[tuple[int, int, int, int
         before = " ".join(str(out["text"][i]) for i in sorted(dropped, key=lambda i: out["left"][i]))
         for i in dropped:
             out["text"][i] = ""
+        line_height = statistics.median(fresh[j][3] - fresh[j][1] for j in taken)
+        for i in near:  # an old word kept on this line's core ("negotiations", read alone) joins the line
+            x, y, x1, y1 = _box(out, i)
+            if i not in dropped and y1 - y <= TALL * line_height and \
+                    min(y1, band.bottom) - max(y, band.top) >= 0.5 * (band.bottom - band.top):
+                out["block_num"][i], out["par_num"][i], out["line_num"][i] = block, 1, 1
         for n, j in enumerate(sorted(taken)):
             bx0, by0, bx1, by1 = fresh[j]
             row = {"level": 5, "page_num": 1, "block_num": block, "par_num": 1, "line_num": 1, "word_num": n + 1,
