@@ -44,6 +44,7 @@ import os
 import re
 import statistics
 import tempfile
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -179,6 +180,8 @@ def lost_lines(gray: np.ndarray, data: dict) -> list[Band]:
         if cols.size and cols[-1] - cols[0] >= MIN_WIDTH * line_height \
                 and cols.size >= MIN_FILL * (cols[-1] - cols[0] + 1):
             bands.append(Band(top, bottom, int(cols[0]), int(cols[-1]) + 1))
+    lines = len(bands)
+    bands += lost_words(rest, bands, line_height, lo, hi)
     if not bands or len(bands) > MAX_LINES:
         return []
     page_cores = [b - t for t, b in _cores(ink.sum(axis=1) >= threshold, lo, hi)]
@@ -186,7 +189,35 @@ def lost_lines(gray: np.ndarray, data: dict) -> list[Band]:
     if not page_cores or not sizes:
         return bands
     core, size = statistics.median(page_cores), statistics.median(sizes)
-    return [Band(b.top, b.bottom, b.left, b.right, size * (b.bottom - b.top) / core) for b in bands]
+    return [Band(b.top, b.bottom, b.left, b.right, size * (b.bottom - b.top) / core if k < lines else size)
+            for k, b in enumerate(bands)]  # words lost from a line take its size
+
+
+def lost_words(rest: np.ndarray, lines: list[Band], line_height: float, lo: float, hi: float) -> list[Band]:
+    """Runs of words no word covers inside lines Tesseract read in part ("Especially Women and ing the
+    United ...": "Children, supplement" lost, its "ing" boxed 8 px wide), as bands of their own.
+
+    The uncovered ink is joined along each row across a letter's gap (a third of a line height) and
+    what is then narrower than half a line height goes: the slivers of ink a bled word leaves beside its
+    box, a few px each, a line's worth of them together as much ink as a lost word.  Rows where a line
+    height of such ink is left are a core; each run of it at least :data:`MIN_WIDTH` line heights wide
+    (gaps of a line height close it), its columns filled as a line's (:data:`MIN_FILL`), is a band.
+    """
+    join, keep = max(3, round(line_height / 3)), max(5, round(line_height / 2))
+    blobs = cv2.morphologyEx(rest.astype(np.uint8), cv2.MORPH_CLOSE, np.ones((1, join), np.uint8))
+    blobs = cv2.morphologyEx(blobs, cv2.MORPH_OPEN, np.ones((1, keep), np.uint8))
+    found: list[Band] = []
+    for top, bottom in _cores(blobs.sum(axis=1) >= line_height, lo, hi):
+        if any(min(bottom, b.bottom) > max(top, b.top) for b in lines):
+            continue  # a lost line's own rows
+        cols = np.nonzero(rest[top:bottom].sum(axis=0) >= 2)[0]
+        if cols.size == 0:
+            continue
+        for run in np.split(cols, np.nonzero(np.diff(cols) > line_height)[0] + 1):
+            span = run[-1] - run[0] + 1
+            if span >= MIN_WIDTH * line_height and run.size >= MIN_FILL * span:
+                found.append(Band(top, bottom, int(run[0]), int(run[-1]) + 1))
+    return found
 
 
 def line_image(gray: np.ndarray, band: Band, box: tuple[int, int, int, int]) -> np.ndarray:
@@ -198,10 +229,12 @@ def line_image(gray: np.ndarray, band: Band, box: tuple[int, int, int, int]) -> 
     _, ink = cv2.threshold(crop, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
     n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     top, height = stats[:, cv2.CC_STAT_TOP], stats[:, cv2.CC_STAT_HEIGHT]
+    left, width = stats[:, cv2.CC_STAT_LEFT], stats[:, cv2.CC_STAT_WIDTH]
     edge = (top == 0) | (top + height >= crop.shape[0])
+    side = ((left == 0) | (left + width >= crop.shape[1])) & (width <= max(3, (band.bottom - band.top) // 4))
     core = np.zeros(n, bool)
     core[np.unique(labels[band.top - y0:band.bottom - y0])] = True
-    sliver = edge & ~core
+    sliver = edge & ~core | side  # and a neighbour's bled edge cut by the crop's side
     sliver[0] = False
     if not sliver.any():
         return crop
@@ -235,22 +268,25 @@ def _read_lines(crops: list[np.ndarray], lang: str, *, by_engine: bool = True) -
     return [trim_lead(line) for line in out]
 
 
-_LEAD = re.compile(rf"^{G.LEAD_SPECK}(?=[a-z])")
+_LEAD = re.compile(rf"^{G.LEAD_SPECK}(?=[^\W\d_])")
+_OPENING = set("([{\u2018\u201c")
 
 
 def trim_lead(line: dict) -> dict:
-    """A raw line's reading without what it makes of the line's left edge: a first word of punctuation
-    read unsurely ("-" at 0), or a single quote glued to a first word in lower case ("‘situations,"):
-    heavy print's first letter read twice.  A line inside a paragraph opens with no single quote (UN
-    text quotes in double quotes).
+    """A raw line's reading without what it makes of the crop's edges: a first word of punctuation read
+    unsurely ("-" at 0), a single quote glued to a first word ("‘situations,", "‘Nations": heavy print's
+    first letter read twice), a last word that only opens (the cut edge of the next word read "(").
+    A line, or words inside one, open with no single quote (UN text quotes in double quotes).
 
-    >>> trim_lead({"text": ["-", "‘to", "drive"], "conf": [0, 76, 96], "left": [0, 9, 60], "top": [0] * 3,
-    ...            "width": [5, 40, 90], "height": [9] * 3})["text"]
+    >>> trim_lead({"text": ["-", "‘to", "drive", "("], "conf": [0, 76, 96, 40], "left": [0, 9, 60, 90],
+    ...            "top": [0] * 4, "width": [5, 40, 90, 5], "height": [9] * 4})["text"]
     ['to', 'drive']
     """
     out = {k: list(v) for k, v in line.items()}
     if out["text"] and not any(c.isalnum() for c in str(out["text"][0])) and float(out["conf"][0]) < SCRAP:
         out = {k: v[1:] for k, v in out.items()}
+    if out["text"] and set(str(out["text"][-1])) <= _OPENING:
+        out = {k: v[:-1] for k, v in out.items()}
     if out["text"]:
         out["text"][0] = _LEAD.sub("", str(out["text"][0]))
     return out
@@ -330,7 +366,7 @@ def read_lost_lines(gray: np.ndarray, data: dict, lang: str) -> tuple[dict, dict
     if not bands:
         return data, None
     h, w = gray.shape
-    boxes = [b.crop_box(h, w) for b in bands]
+    boxes = [_between_words(data, b, b.crop_box(h, w)) for b in bands]
     readings = _read_lines([line_image(gray, b, box) for b, box in zip(bands, boxes)], lang)
     out, done = _replace(data, bands, boxes, readings, h)
     return out, {"lost": len(bands), "read": done}
@@ -369,25 +405,55 @@ def _replace(data: dict, bands: list[Band], boxes: list[tuple[int, int, int, int
                 dropped += [near[k] for k in olds]
         if not taken:
             continue
-        block += 1
         before = " ".join(str(out["text"][i]) for i in sorted(dropped, key=lambda i: out["left"][i]))
         for i in dropped:
             out["text"][i] = ""
         line_height = statistics.median(fresh[j][3] - fresh[j][1] for j in taken)
-        for i in near:  # an old word kept on this line's core ("negotiations", read alone) joins the line
-            x, y, x1, y1 = _box(out, i)
-            if i not in dropped and y1 - y <= TALL * line_height and \
-                    min(y1, band.bottom) - max(y, band.top) >= 0.5 * (band.bottom - band.top):
-                out["block_num"][i], out["par_num"][i], out["line_num"][i] = block, 1, 1
+        on_core = [i for i in range(len(out["text"])) if i not in dropped and _on_core(out, i, band, line_height)]
+        hosts = Counter((out["block_num"][i], out["par_num"][i], out["line_num"][i]) for i in on_core)
+        if hosts:  # words lost from a line Tesseract read in part join that line
+            line = hosts.most_common(1)[0][0]
+        else:
+            block += 1
+            line = (block, 1, 1)
+        for i in on_core:  # an old word kept on this line's core ("negotiations", read alone) joins it too
+            out["block_num"][i], out["par_num"][i], out["line_num"][i] = line
         for n, j in enumerate(sorted(taken)):
             bx0, by0, bx1, by1 = fresh[j]
-            row = {"level": 5, "page_num": 1, "block_num": block, "par_num": 1, "line_num": 1, "word_num": n + 1,
+            row = {"level": 5, "page_num": 1, "block_num": line[0], "par_num": line[1], "line_num": line[2],
+                   "word_num": n + 1,
                    "left": bx0, "top": by0, "width": bx1 - bx0, "height": by1 - by0,
                    "conf": new["conf"][j], "text": new["text"][j]}
             for key in out:
                 out[key].append(row.get(key, 0))
         done.append({"box": list(box), "before": before, "after": " ".join(new["text"][j] for j in sorted(taken))})
     return (out if done else data), done
+
+
+def _between_words(data: dict, band: Band, box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+    """``box`` narrowed to the gap between the words read on ``band``'s line beside it: words lost
+    inside a line are read from the end of the word before them to the start of the word after, never
+    a cut piece of those ("Crime" cut read "¢")."""
+    x0, y0, x1, y1 = box
+    for i in range(len(data["text"])):
+        if not _on_core(data, i, band, band.size or (band.bottom - band.top) / X_HEIGHT):
+            continue
+        bx0, _, bx1, _ = _box(data, i)
+        if bx1 <= band.left + 2:
+            x0 = max(x0, bx1)
+        elif bx0 >= band.right - 2:
+            x1 = min(x1, bx0)
+    return x0, y0, x1, y1
+
+
+def _on_core(data: dict, i: int, band: Band, line_height: float) -> bool:
+    """Word ``i`` stands on ``band``'s line: its box takes in half of the line's core rows and lies within
+    the line's columns, and it is no taller than a line (a box over two lines belongs to neither)."""
+    text = str(data["text"][i]).strip()
+    if data["level"][i] != 5 or not text:
+        return False
+    x, y, x1, y1 = _box(data, i)
+    return y1 - y <= TALL * line_height and min(y1, band.bottom) - max(y, band.top) >= 0.5 * (band.bottom - band.top)
 
 
 def _share(rows: np.ndarray, box: tuple[int, int, int, int]) -> float:
