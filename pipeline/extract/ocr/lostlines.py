@@ -58,7 +58,8 @@ from pipeline.extract import quality, reread
 from pipeline.extract.ocr import engine, tesseract
 from pipeline.extract.ocr.geometry import ASCENDER, ASCENDING, DESCENDING, line_metrics, word_rows
 
-TEXT_LINE = 4  # a Tesseract line of this many words or more measures the body's lines
+TEXT_LINE = 4  # a Tesseract line of this many words or more measures the body's lines ...
+SURE_LINE = 80.0  # ... when its words' median confidence is this or more (not a line of scraps over two lines)
 MIN_LINES = 3  # fewer such lines: no body to measure against, nothing is looked for
 TALL = 1.5  # a word's box this many line heights tall covers two lines: it covers nothing
 SCRAP = 50.0  # ... nor does a word read below this confidence that is no English word
@@ -104,11 +105,13 @@ class Band:
 
 
 def body_lines(data: dict) -> tuple[float, float, int, int] | None:
-    """(median height, median width, leftmost x, rightmost x) in px of the reading's lines of
-    :data:`TEXT_LINE` words or more: the body's lines and its column."""
+    """(median height, median width, left and right of their column) in px of the reading's lines of
+    :data:`TEXT_LINE` words or more read surely: the body's lines and its column (the first quartile of
+    their lefts, the third of their rights: a paragraph's first line is indented, its last short; the
+    emblem's line, a masthead's right column, reach beyond it)."""
     heights, widths, lefts, rights = [], [], [], []
     for line in word_rows(data).values():
-        if len(line) < TEXT_LINE:
+        if len(line) < TEXT_LINE or statistics.median(float(data["conf"][i]) for i in line) < SURE_LINE:
             continue
         heights.append(max(data["top"][i] + data["height"][i] for i in line) - min(data["top"][i] for i in line))
         lefts.append(min(data["left"][i] for i in line))
@@ -116,16 +119,20 @@ def body_lines(data: dict) -> tuple[float, float, int, int] | None:
         widths.append(rights[-1] - lefts[-1])
     if len(heights) < MIN_LINES:
         return None
-    return float(statistics.median(heights)), float(statistics.median(widths)), min(lefts), max(rights)
+    # the column most lines keep to: a masthead's lines (the emblem's, the symbol's) reach beyond it
+    column = int(np.percentile(lefts, 25)), int(np.percentile(rights, 75))
+    return float(statistics.median(heights)), float(statistics.median(widths)), *column
 
 
 def covers(data: dict, i: int, line_height: float) -> bool:
     """Whether word ``i``'s box covers its ink: not taller than :data:`TALL` lines, and not a scrap (read
-    below :data:`SCRAP` and no English word: "ee" at 27 over a note's line Tesseract did not see)."""
+    below :data:`SCRAP`, no English word, and wider than a line height per character: "ee" at 27 over
+    467 px of a note's line Tesseract did not see; "(UNISPACE+S50)" at 42 covers its own letters)."""
     text = str(data["text"][i]).strip()
     if not text or data["height"][i] > TALL * line_height:
         return False
-    return float(data["conf"][i]) >= SCRAP or reread.known_chars(text) > 0
+    return float(data["conf"][i]) >= SCRAP or reread.known_chars(text) > 0 or \
+        data["width"][i] <= len(text) * line_height
 
 
 def uncovered(gray: np.ndarray, data: dict, line_height: float, ink: np.ndarray | None = None) -> np.ndarray:
@@ -180,8 +187,10 @@ def lost_lines(gray: np.ndarray, data: dict) -> list[Band]:
         if cols.size and cols[-1] - cols[0] >= MIN_WIDTH * line_height \
                 and cols.size >= MIN_FILL * (cols[-1] - cols[0] + 1):
             bands.append(Band(top, bottom, int(cols[0]), int(cols[-1]) + 1))
+    # ink cut by the column's edges goes on beside it (an emblem, the masthead's large type): no line of it
+    bands = [b for b in bands if b.left > max(0, left - margin) + 1 and b.right < right + margin - 1]
     lines = len(bands)
-    bands += lost_words(rest, bands, line_height, lo, hi)
+    bands += lost_words(rest, bands, line_height, lo, hi, _text_lines(data, line_height), left, right)
     if not bands or len(bands) > MAX_LINES:
         return []
     page_cores = [b - t for t, b in _cores(ink.sum(axis=1) >= threshold, lo, hi)]
@@ -193,24 +202,49 @@ def lost_lines(gray: np.ndarray, data: dict) -> list[Band]:
             for k, b in enumerate(bands)]  # words lost from a line take its size
 
 
-def lost_words(rest: np.ndarray, lines: list[Band], line_height: float, lo: float, hi: float) -> list[Band]:
+def _text_lines(data: dict, line_height: float) -> list[tuple[int, int, int, int]]:
+    """(x0, top, x1, bottom) of each Tesseract line of :data:`TEXT_LINE` words or more, its words no taller
+    than a line: the body's lines, which words can be lost from."""
+    out = []
+    for line in word_rows(data).values():
+        if len(line) < TEXT_LINE or any(data["height"][i] > TALL * line_height for i in line):
+            continue
+        out.append((min(data["left"][i] for i in line), min(data["top"][i] for i in line),
+                    max(data["left"][i] + data["width"][i] for i in line),
+                    max(data["top"][i] + data["height"][i] for i in line)))
+    return out
+
+
+def lost_words(rest: np.ndarray, lines: list[Band], line_height: float, lo: float, hi: float,
+               text_lines: list[tuple[int, int, int, int]], left: int, right: int) -> list[Band]:
     """Runs of words no word covers inside lines Tesseract read in part ("Especially Women and ing the
     United ...": "Children, supplement" lost, its "ing" boxed 8 px wide), as bands of their own.
 
-    The uncovered ink is joined along each row across a letter's gap (a third of a line height) and
-    what is then narrower than half a line height goes: the slivers of ink a bled word leaves beside its
-    box, a few px each, a line's worth of them together as much ink as a lost word.  Rows where a line
-    height of such ink is left are a core; each run of it at least :data:`MIN_WIDTH` line heights wide
-    (gaps of a line height close it), its columns filled as a line's (:data:`MIN_FILL`), is a band.
+    Only inside the body's text: on the rows of a line of :data:`TEXT_LINE` words or more, within the
+    body's column (``left`` to ``right``): an emblem, a barcode or a QR code beside a page's text is no
+    lost word.  The uncovered ink is joined along each row across a letter's gap (a third of a line
+    height) and what is then narrower than half a line height goes: the slivers of ink a bled word leaves
+    beside its box, a few px each, a line's worth of them together as much ink as a lost word.  Rows
+    where a line height of such ink is left are a core; each run of it at least :data:`MIN_WIDTH` line
+    heights wide (gaps of a line height close it), its columns filled as a line's (:data:`MIN_FILL`),
+    is a band.
     """
+    if not text_lines:
+        return []
     join, keep = max(3, round(line_height / 3)), max(5, round(line_height / 2))
-    blobs = cv2.morphologyEx(rest.astype(np.uint8), cv2.MORPH_CLOSE, np.ones((1, join), np.uint8))
+    top_all, bottom_all = min(t for _, t, _, _ in text_lines), max(b for _, _, _, b in text_lines)
+    x0 = max(0, left - round(line_height / 2))
+    part = np.ascontiguousarray(rest[top_all:bottom_all, x0:right + round(line_height / 2)], dtype=np.uint8)
+    blobs = cv2.morphologyEx(part, cv2.MORPH_CLOSE, np.ones((1, join), np.uint8))
     blobs = cv2.morphologyEx(blobs, cv2.MORPH_OPEN, np.ones((1, keep), np.uint8))
     found: list[Band] = []
     for top, bottom in _cores(blobs.sum(axis=1) >= line_height, lo, hi):
+        top, bottom = top + top_all, bottom + top_all
         if any(min(bottom, b.bottom) > max(top, b.top) for b in lines):
             continue  # a lost line's own rows
-        cols = np.nonzero(rest[top:bottom].sum(axis=0) >= 2)[0]
+        if not any(min(bottom, b) - max(top, t) >= 0.5 * (bottom - top) for _, t, _, b in text_lines):
+            continue  # not on a line of text
+        cols = np.nonzero(part[top - top_all:bottom - top_all].sum(axis=0) >= 2)[0] + x0
         if cols.size == 0:
             continue
         for run in np.split(cols, np.nonzero(np.diff(cols) > line_height)[0] + 1):
