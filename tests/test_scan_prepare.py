@@ -346,3 +346,33 @@ def test_no_photocopy_fax_or_speckled_page_is_taken_for_a_screen():
     broken = text.copy()  # a light threshold: letters broken into pieces
     broken[::4, :] = 255
     assert not prepare.screened(broken, 200)
+
+
+@pytest.mark.parametrize("sides", [("top", "bottom", "left", "right"), ("left",)])
+def test_a_scan_s_dark_border_is_made_paper_and_the_print_kept(sides):
+    """A copier's open lid frames the page in black; a worn copier darkens a band along one side.  The
+    border is no content: it goes, with its edge's grey halo; the print beside it stays."""
+    text = np.full((240, 440), 240, np.uint8)
+    text[20:220, 20:420] = np.where(_glyphs(_page(200, 400)) == 0, 20, 240)  # print 30 px or more from the edge
+    page = text.copy()
+    for side in sides:
+        band = {"top": np.s_[:12], "bottom": np.s_[-9:], "left": np.s_[:, :7], "right": np.s_[:, -15:]}[side]
+        page[band] = 0
+    page = cv2.GaussianBlur(page, (0, 0), 0.8)
+    steps = prepare.plan_border(page)
+    assert steps == [("unborder", {"span": prepare.BORDER_SPAN})]
+    out, log = prepare.apply_plan(page, steps)
+    assert log == ["unborder 0.25"]
+    assert (out < 128).sum() == pytest.approx((text < 128).sum(), rel=0.05)  # the print stays
+    edge = np.ones(out.shape, bool)
+    edge[20:-20, 20:-20] = False
+    assert (out[edge] < 200).sum() == 0  # the border and its halo are paper
+
+
+def test_a_page_with_a_clean_edge_or_a_letter_at_the_edge_keeps_its_edge():
+    text = _glyphs(_page(200, 400))
+    assert prepare.plan_border(text) == []
+    cut = text.copy()
+    cut[60:90, :6] = 0  # a letter the scan cut at the left edge: short, no border
+    assert prepare.plan_border(cut) == []
+    assert prepare.unborder(cut) is cut

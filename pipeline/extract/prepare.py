@@ -116,6 +116,30 @@ def descreen(gray: np.ndarray, sigma: float = 1.5) -> np.ndarray:
     return cv2.GaussianBlur(gray, (0, 0), sigma)
 
 
+def unborder(gray: np.ndarray, span: float = 0.25) -> np.ndarray:
+    """The dark border a scan caught around the paper (a copier's open lid, the scanner's bed, a band a
+    photocopy darkened along one side) made paper: every dark region that touches the image's edge and
+    runs along at least ``span`` of one side, with the grey halo of its edge (2 px).
+
+    Such a border is no content, and it misleads what reads the page: Tesseract took a frame's
+    edges into the lines beside them, and the page's layout (its margin, its footnote rule and zone,
+    its foot's furniture) was measured from the frame, so a page's notes ran into its last paragraph.
+    """
+    mask = (gray < INK).astype(np.uint8)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    h, w = gray.shape
+    x, y, bw, bh = (stats[:, k] for k in (cv2.CC_STAT_LEFT, cv2.CC_STAT_TOP, cv2.CC_STAT_WIDTH, cv2.CC_STAT_HEIGHT))
+    edge = (x == 0) | (y == 0) | (x + bw == w) | (y + bh == h)
+    border = edge & ((bw >= span * w) | (bh >= span * h))
+    border[0] = False  # the paper
+    if not border.any():
+        return gray
+    dark = cv2.dilate(border[labels].astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    out = gray.copy()
+    out[dark] = 255
+    return out
+
+
 def soften(gray: np.ndarray, across: float = 1.5, down: float = 0.75) -> np.ndarray:
     """Gaussian smoothing with its own spread on each axis (px): a fax's rows read as print.
 
@@ -247,6 +271,7 @@ STEPS: dict[str, Step] = {
     "smooth": smooth,
     "soften": soften,
     "descreen": descreen,
+    "unborder": unborder,
     "denoise": denoise,
     "binarize otsu": binarize_otsu,
     "binarize sauvola": binarize_sauvola,
@@ -443,6 +468,27 @@ def plan_screen(gray: np.ndarray, dpi: int) -> list[tuple[str, dict]]:
     """Steps for a screened page before anything else (:func:`screened`), at its own resolution ``dpi``:
     :func:`descreen` it.  Nothing on any other page."""
     return [("descreen", {"sigma": DESCREEN_SIGMA})] if screened(gray, dpi) else []
+
+
+# A dark border runs along at least this share of a side of the image (a speck or a letter at the edge does not).
+BORDER_SPAN = 0.25
+
+
+def _longest_dark_run(edge: np.ndarray) -> int:
+    dark = np.concatenate(([0], (edge < INK).astype(np.int8), [0]))
+    d = np.diff(dark)
+    starts, ends = np.nonzero(d == 1)[0], np.nonzero(d == -1)[0]
+    return int((ends - starts).max()) if starts.size else 0
+
+
+def plan_border(gray: np.ndarray) -> list[tuple[str, dict]]:
+    """Steps for a page whose image edge is dark along a quarter of a side or more: :func:`unborder`.
+    Judged on the four rows and columns of the image's edge alone (nothing to measure on a page
+    with a clean edge, as every born-digital rendering and most scans have)."""
+    edges = (gray[0], gray[-1], gray[:, 0], gray[:, -1])
+    if any(_longest_dark_run(e) >= BORDER_SPAN * e.size for e in edges):
+        return [("unborder", {"span": BORDER_SPAN})]
+    return []
 
 
 # Rows scanned below this (dpi down) are coarser than Tesseract needs: a fax's standard mode (98)

@@ -124,9 +124,12 @@ def _grey_steps(image: Image.Image, scanned_dpi: int, done: list[str], dpi: int)
 
 
 def _stroke_steps(image: Image.Image, scanned_dpi: int, done: list[str], dpi: int) -> tuple[Image.Image, int, list[str]]:
-    """Thin strokes widened before the first reading (:func:`prepare.plan_strokes`); nothing on normal print."""
+    """A dark border made paper (:func:`prepare.plan_border`), then thin strokes widened before the first
+    reading (:func:`prepare.plan_strokes`); nothing on a page with a clean edge and normal print."""
     gray = np.asarray(image)
+    gray, unbordered = prepare.apply_plan(gray, prepare.plan_border(gray))  # a scan's dark border: no content
     out, log = prepare.apply_plan(gray, prepare.plan_strokes(gray, dpi))
+    log = unbordered + log
     return (Image.fromarray(out) if log else image), scanned_dpi, done + log
 
 
