@@ -715,6 +715,20 @@ def _paragraph(work: WorkText, b: Block, pid: str) -> dict[str, Any]:
     return para
 
 
+# An OCR word read at this confidence or more is read surely enough to name a document by.
+SURE_NUMBER = 0.9
+
+
+def _read_surely(work: WorkText, number: str, block: "Block | None") -> bool:
+    """Was the title's ``number`` read surely (its OCR words at :data:`SURE_NUMBER` or more)?  True for a
+    text layer or an export (no OCR confidences)."""
+    if block is None:
+        return True
+    at = work.text.find(number, block.start, block.end)
+    conf = work.conf_at(at, at + len(number)) if at >= 0 else work.conf_at(block.start, block.end)
+    return conf is None or conf >= SURE_NUMBER
+
+
 def build_document(work: WorkText, *, source: dict[str, Any], meta: dict[str, Any] | None = None) -> dict[str, Any]:
     """The canonical document (``clean-document/1``) from a recovered working text."""
     text = work.text
@@ -742,8 +756,10 @@ def build_document(work: WorkText, *, source: dict[str, Any], meta: dict[str, An
         title = masthead.without_specks(title)
     number = number or facts.get("number")
     symbol = header.get("symbol")
-    if symbol is None and number and organ in _ORGAN_SERIES and re.fullmatch(r"\d+/\d+", number):
-        # Implied, not printed: "Resolution 7/3" of the Council is A/HRC/RES/7/3.
+    if symbol is None and number and organ in _ORGAN_SERIES and re.fullmatch(r"\d+/\d+", number) \
+            and _read_surely(work, number, tb):
+        # Implied, not printed: "Resolution 7/3" of the Council is A/HRC/RES/7/3.  Never from a number a scan read
+        # unsurely: a fax's "79/48." (0.83) was 79/45, which its masthead's unreadable symbol printed.
         symbol = _ORGAN_SERIES[organ] + number
         header["symbol_inferred"] = True
 
