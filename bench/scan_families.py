@@ -77,6 +77,10 @@ warped             a page bowed on the glass: 300 dpi grey, each column shifted 
 lid_border         a copier's open lid: 300 dpi grey, black borders 25-70 px on all four sides, rotated
                    -1.5..1.5 degrees inside them, JPEG quality 85
 dpi72              a screen-resolution scan: 72 dpi grey, JPEG quality 85 (the issue's 72 dpi page)
+archive_marks      an archive's copy: 300 dpi grey, two or three punched holes printed black in the left
+                   margin (6 mm), a rubber stamp ("RECEIVED", a date, a registry number) in a box turned
+                   -12..12 degrees in the top right margin, grey 60-110, and two or three hand-drawn
+                   strokes (pen 3-5 px, wavy) under body lines or in the right margin, JPEG quality 85
 =================  ======================================================================
 
     python3 bench/scan_families.py --out /tmp/fam --families clean300,bilevel200 A_RES_80_37
@@ -96,7 +100,7 @@ FAMILIES = ("clean300", "bilevel200", "dpi150", "noise_blur", "jpeg30", "skew3",
             "eroded", "bled", "typewriter", "typewriter_poor", "sans300", "sans_poor", "fax")  # new families go last: --per-family
 VARIANTS = ("salt_pepper", "specks3", "bilevel_thin", "bilevel_bold", "photocopy_dark", "bilevel150", "dpi100",
             "turned270_skew", "bled_heavy", "fine_fax", "tw_sans_bw", "fax_sampled", "fax_thin", "fax_bold",
-            "gutter_shadow", "faded_carbon", "yellowed_rgb", "dithered", "warped", "lid_border", "dpi72")  # held out: see the docstring
+            "gutter_shadow", "faded_carbon", "yellowed_rgb", "dithered", "warped", "lid_border", "dpi72", "archive_marks")  # held out: see the docstring
 ALL = FAMILIES + VARIANTS
 SANS_FONTS = (str(Path(__file__).resolve().parent.parent / "tests" / "data" / "fonts" / "LiberationSans-Regular.ttf"),
               "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
@@ -376,6 +380,40 @@ def _variant(src: Path, page: int, family: str, rng: random.Random,
             else:
                 arr[:, -b:] = 0
         return Image.fromarray(arr), 300, {"quality": 85}
+    if family == "archive_marks":
+        img = render(src, page, 300).convert("L")
+        w, h = img.size
+        draw = ImageDraw.Draw(img)
+        r = round(3 / 25.4 * 300)  # a 6 mm hole
+        holes = rng.choice((2, 3))
+        for k in range(holes):
+            cy = round(h * (0.5 + (k - (holes - 1) / 2) * rng.uniform(0.22, 0.3)))
+            cx = round(rng.uniform(0.025, 0.045) * w)
+            draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=0)
+        font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", rng.randint(34, 44))
+        day = f"{rng.randint(1, 28)} {rng.choice(('JAN', 'MAR', 'JUN', 'SEP', 'NOV'))} {rng.randint(1985, 1999)}"
+        stamp = Image.new("L", (520, 230), 255)
+        sd = ImageDraw.Draw(stamp)
+        sd.rectangle((6, 6, 513, 223), outline=0, width=7)
+        for k, text in enumerate(("RECEIVED", day, f"No. {rng.randint(100, 9999)}")):
+            sd.text((30, 18 + 68 * k), text, font=font, fill=0)
+        stamp = stamp.rotate(rng.uniform(-12, 12), expand=True, fillcolor=255, resample=Image.BICUBIC)
+        grey = rng.uniform(60, 110)
+        at = (round(w * rng.uniform(0.6, 0.68)), round(h * rng.uniform(0.03, 0.09)))
+        region = img.crop((at[0], at[1], at[0] + stamp.width, at[1] + stamp.height))
+        inked = np.minimum(np.asarray(region, np.float32),
+                           255 - (255 - np.asarray(stamp, np.float32)) * (255 - grey) / 255)
+        img.paste(Image.fromarray(inked.astype(np.uint8)), at)
+        for _ in range(rng.randint(2, 3)):  # a reader's pen: a wavy underline or a margin stroke
+            x0, y0 = rng.uniform(0.15, 0.5) * w, rng.uniform(0.35, 0.85) * h
+            length, pen = rng.uniform(0.15, 0.35) * w, rng.randint(3, 5)
+            if rng.random() < 0.5:
+                pts = [(x0 + t * length, y0 + 4 * np.sin(t * 9 + rng.uniform(0, 3))) for t in np.linspace(0, 1, 40)]
+            else:
+                xm = rng.uniform(0.88, 0.93) * w
+                pts = [(xm + 5 * np.sin(t * 7), y0 + t * length * 0.5) for t in np.linspace(0, 1, 40)]
+            draw.line(pts, fill=rng.randint(30, 80), width=pen, joint="curve")
+        return img, 300, {"quality": 85}
     if family == "dpi72":
         return render(src, page, 72), 72, {"quality": 85}
     # tw_sans_bw
