@@ -77,7 +77,8 @@ def line_metrics(data: dict, idx: list[int]) -> tuple[float, float]:
     return size, base
 
 
-def ink_baseline(ink: np.ndarray, data: dict, idx: list[int], size: float, fallback: float) -> float:
+def ink_baseline(ink: np.ndarray, data: dict, idx: list[int], size: float, fallback: float,
+                 within: float = 0.35) -> float:
     """A line's baseline from its ink: the lowest row still dense with ink, of the line's densest run of
     such rows.
 
@@ -98,7 +99,7 @@ def ink_baseline(ink: np.ndarray, data: dict, idx: list[int], size: float, fallb
     runs = np.split(dense, np.nonzero(np.diff(dense) > 1)[0] + 1)
     own = max(runs, key=lambda run: int(profile[run].sum()))  # the line's own letters, not the next line's tops
     base = y0 + own[-1] + 1
-    return float(base) if abs(base - fallback) < 0.35 * size else fallback
+    return float(base) if abs(base - fallback) < within * size else fallback
 
 
 def find_rules(ink: np.ndarray, dpi: int) -> list[list[int]]:
