@@ -64,6 +64,23 @@ fax_sampled        a fax machine that samples rows: 200 dpi across, 100 down, ev
 fax_thin           a light fax: 204 x 98, rows averaged, no blur, threshold at grey 95-115 (thin strokes)
 fax_bold           a dark fax: 204 x 98, rows interpolated (bilinear), blur 0.5-0.9, threshold at grey
                    180-210 (thick strokes)
+gutter_shadow      a bound volume's gutter: 300 dpi grey, one side darkened by 90-140 grey levels, the
+                   shadow fading over 20-35% of the width (a smooth ramp), JPEG quality 80
+faded_carbon       a faded carbon copy: 300 dpi grey, ink lifted to grey 95-130 on paper at 185-210, blur
+                   0.6-1.0, grey noise sigma 5-10, JPEG quality 80
+yellowed_rgb       an old page scanned in colour: 300 dpi RGB, paper tinted yellow-brown, 2-4 large soft
+                   stains, ink dark brown, JPEG quality 75
+dithered           a scanner's bilevel mode with error diffusion: 300 dpi, blur 0.7-1.1, paper at grey
+                   190-215, Floyd-Steinberg dithering to 1 bit
+warped             a page bowed on the glass: 300 dpi grey, each column shifted up or down by a smooth
+                   curve of amplitude 4-10 px (lines curve), JPEG quality 85
+lid_border         a copier's open lid: 300 dpi grey, black borders 25-70 px on all four sides, rotated
+                   -1.5..1.5 degrees inside them, JPEG quality 85
+dpi72              a screen-resolution scan: 72 dpi grey, JPEG quality 85 (the issue's 72 dpi page)
+archive_marks      an archive's copy: 300 dpi grey, two or three punched holes printed black in the left
+                   margin (6 mm), a rubber stamp ("RECEIVED", a date, a registry number) in a box turned
+                   -12..12 degrees in the top right margin, grey 60-110, and two or three hand-drawn
+                   strokes (pen 3-5 px, wavy) under body lines or in the right margin, JPEG quality 85
 =================  ======================================================================
 
     python3 bench/scan_families.py --out /tmp/fam --families clean300,bilevel200 A_RES_80_37
@@ -82,7 +99,8 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 FAMILIES = ("clean300", "bilevel200", "dpi150", "noise_blur", "jpeg30", "skew3", "turned90", "turned180",
             "eroded", "bled", "typewriter", "typewriter_poor", "sans300", "sans_poor", "fax")  # new families go last: --per-family
 VARIANTS = ("salt_pepper", "specks3", "bilevel_thin", "bilevel_bold", "photocopy_dark", "bilevel150", "dpi100",
-            "turned270_skew", "bled_heavy", "fine_fax", "tw_sans_bw", "fax_sampled", "fax_thin", "fax_bold")  # held out: see the docstring
+            "turned270_skew", "bled_heavy", "fine_fax", "tw_sans_bw", "fax_sampled", "fax_thin", "fax_bold",
+            "gutter_shadow", "faded_carbon", "yellowed_rgb", "dithered", "warped", "lid_border", "dpi72", "archive_marks")  # held out: see the docstring
 ALL = FAMILIES + VARIANTS
 SANS_FONTS = (str(Path(__file__).resolve().parent.parent / "tests" / "data" / "fonts" / "LiberationSans-Regular.ttf"),
               "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
@@ -307,6 +325,97 @@ def _variant(src: Path, page: int, family: str, rng: random.Random,
         img = render(src, page, 204).filter(ImageFilter.GaussianBlur(rng.uniform(0.5, 0.9)))
         img = img.resize((img.width, round(img.height * 98 / 204)), Image.BILINEAR)
         return cut(np.asarray(img), 180, 210), (204, 98), {}
+    if family == "gutter_shadow":
+        arr = np.asarray(render(src, page, 300), dtype=np.float32)
+        w = arr.shape[1]
+        reach, depth = int(w * rng.uniform(0.20, 0.35)), rng.uniform(90, 140)
+        ramp = np.clip(1 - np.arange(w) / reach, 0, 1) ** 2 * depth
+        ramp = ramp if rng.random() < 0.5 else ramp[::-1]
+        return Image.fromarray(np.clip(arr - ramp[None, :], 0, 255).astype(np.uint8)), 300, {"quality": 80}
+    if family == "faded_carbon":
+        img = render(src, page, 300).filter(ImageFilter.GaussianBlur(rng.uniform(0.6, 1.0)))
+        ink, paper = rng.uniform(95, 130), rng.uniform(185, 210)
+        arr = ink + np.asarray(img, dtype=np.float32) / 255 * (paper - ink)
+        arr += nrng.normal(0, rng.uniform(5, 10), arr.shape)
+        return Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8)), 300, {"quality": 80}
+    if family == "yellowed_rgb":
+        grey = np.asarray(render(src, page, 300), dtype=np.float32) / 255
+        h, w = grey.shape
+        paper = np.array([rng.uniform(225, 240), rng.uniform(205, 222), rng.uniform(160, 190)], np.float32)
+        stain = np.zeros((h, w), np.float32)
+        yy, xx = np.mgrid[0:h:8, 0:w:8]
+        for _ in range(rng.randint(2, 4)):
+            cy, cx, r = rng.uniform(0, h), rng.uniform(0, w), rng.uniform(0.08, 0.2) * w
+            stain[::8, ::8] += rng.uniform(25, 45) * np.exp(-(((yy - cy) ** 2 + (xx - cx) ** 2) / (2 * r * r)))
+        stain = np.asarray(Image.fromarray(stain[::8, ::8]).resize((w, h), Image.BILINEAR))
+        ink = np.array([55, 40, 30], np.float32)
+        rgb = ink + grey[..., None] * (paper - ink) - stain[..., None] * np.array([0.6, 0.8, 1.0], np.float32)
+        return Image.fromarray(np.clip(rgb, 0, 255).astype(np.uint8), "RGB"), 300, {"quality": 75}
+    if family == "dithered":
+        img = render(src, page, 300).filter(ImageFilter.GaussianBlur(rng.uniform(0.7, 1.1)))
+        paper = rng.uniform(190, 215)
+        arr = np.asarray(img, dtype=np.float32) / 255 * paper
+        return Image.fromarray(arr.astype(np.uint8)).convert("1"), 300, {}  # Pillow dithers Floyd-Steinberg
+    if family == "warped":
+        arr = np.asarray(render(src, page, 300))
+        h, w = arr.shape
+        amp, waves, phase = rng.uniform(4, 10), rng.uniform(0.5, 1.2), rng.uniform(0, 2 * np.pi)
+        shift = np.round(amp * np.sin(np.linspace(0, 2 * np.pi * waves, w) + phase)).astype(int)
+        out = np.full_like(arr, 255)
+        for x in range(w):
+            s = shift[x]
+            out[max(0, s):h + min(0, s), x] = arr[max(0, -s):h - max(0, s), x]
+        return Image.fromarray(out), 300, {"quality": 85}
+    if family == "lid_border":
+        img = render(src, page, 300).rotate(rng.uniform(-1.5, 1.5), resample=Image.BICUBIC, fillcolor=255)
+        arr = np.asarray(img).copy()
+        for side in range(4):
+            b = rng.randint(25, 70)
+            if side == 0:
+                arr[:b] = 0
+            elif side == 1:
+                arr[-b:] = 0
+            elif side == 2:
+                arr[:, :b] = 0
+            else:
+                arr[:, -b:] = 0
+        return Image.fromarray(arr), 300, {"quality": 85}
+    if family == "archive_marks":
+        img = render(src, page, 300).convert("L")
+        w, h = img.size
+        draw = ImageDraw.Draw(img)
+        r = round(3 / 25.4 * 300)  # a 6 mm hole
+        holes = rng.choice((2, 3))
+        for k in range(holes):
+            cy = round(h * (0.5 + (k - (holes - 1) / 2) * rng.uniform(0.22, 0.3)))
+            cx = round(rng.uniform(0.025, 0.045) * w)
+            draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=0)
+        font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", rng.randint(34, 44))
+        day = f"{rng.randint(1, 28)} {rng.choice(('JAN', 'MAR', 'JUN', 'SEP', 'NOV'))} {rng.randint(1985, 1999)}"
+        stamp = Image.new("L", (520, 230), 255)
+        sd = ImageDraw.Draw(stamp)
+        sd.rectangle((6, 6, 513, 223), outline=0, width=7)
+        for k, text in enumerate(("RECEIVED", day, f"No. {rng.randint(100, 9999)}")):
+            sd.text((30, 18 + 68 * k), text, font=font, fill=0)
+        stamp = stamp.rotate(rng.uniform(-12, 12), expand=True, fillcolor=255, resample=Image.BICUBIC)
+        grey = rng.uniform(60, 110)
+        at = (round(w * rng.uniform(0.6, 0.68)), round(h * rng.uniform(0.03, 0.09)))
+        region = img.crop((at[0], at[1], at[0] + stamp.width, at[1] + stamp.height))
+        inked = np.minimum(np.asarray(region, np.float32),
+                           255 - (255 - np.asarray(stamp, np.float32)) * (255 - grey) / 255)
+        img.paste(Image.fromarray(inked.astype(np.uint8)), at)
+        for _ in range(rng.randint(2, 3)):  # a reader's pen: a wavy underline or a margin stroke
+            x0, y0 = rng.uniform(0.15, 0.5) * w, rng.uniform(0.35, 0.85) * h
+            length, pen = rng.uniform(0.15, 0.35) * w, rng.randint(3, 5)
+            if rng.random() < 0.5:
+                pts = [(x0 + t * length, y0 + 4 * np.sin(t * 9 + rng.uniform(0, 3))) for t in np.linspace(0, 1, 40)]
+            else:
+                xm = rng.uniform(0.88, 0.93) * w
+                pts = [(xm + 5 * np.sin(t * 7), y0 + t * length * 0.5) for t in np.linspace(0, 1, 40)]
+            draw.line(pts, fill=rng.randint(30, 80), width=pen, joint="curve")
+        return img, 300, {"quality": 85}
+    if family == "dpi72":
+        return render(src, page, 72), 72, {"quality": 85}
     # tw_sans_bw
     img = typeset_mono(src, page, 300, "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf")
     small = img.resize((img.width * 2 // 3, img.height * 2 // 3), Image.BILINEAR).filter(ImageFilter.GaussianBlur(0.6))

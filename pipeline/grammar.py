@@ -146,7 +146,9 @@ BARCODE = re.compile(r"^\s*\*\s?\d{6,}\s?\*\s*$")
 # The barcode's text as OCR reads it, one word: its closing asterisk is raised like a marker
 # ("*2324427*", "*2324427/*", "*2326027"), so the marker detector must know it.
 BARCODE_WORD = re.compile(r"^\*\d[\d/|]{5,}[*?°]?$")
-RECYCLE = re.compile(r"^\s*Please\s+recycle\s*$", re.I)
+# "Please recycle" beside the barcode and the QR code, whose scraps a scan may read into its line ("TTT 030124
+# Please recycle OO"): no lower-case word stands with it.
+RECYCLE = re.compile(r"^\s*(?:[^\sa-z]{1,8}\s+){0,3}(?i:please\s+recycle)[^\w\s]{0,3}(?:\s+[^\sa-z]{1,8}){0,3}\s*$")
 # Cover notes of draft resolutions and reissues, marked with asterisks.
 COVER_NOTE = re.compile(r"^\s*\*+\s*(?:Non-member State|On behalf of|Reissued|Second reissue|Third reissue|In the absence of)\b", re.I)
 # A scan may lose the period ("Distr: General"), read the colon as a full stop ("Distr.. General") or put a

@@ -366,3 +366,29 @@ def test_a_fax_scanned_at_two_resolutions_is_evened_and_judged_by_the_lower(tmp_
     assert scanned_fine == 196 and done_fine[:2] == ["smooth 0.6", "stretch 204x196->204"]
     good = {"mean_confidence": 92.0, "lexicon_share": 0.97, "words": 300}
     assert quality.page_verdict(good, dpi=scanned) == ("poor", "scanned at 98 dpi, below 150")
+
+
+@needs_tesseract
+def test_a_dithered_scan_is_read_as_grey_print(tmp_path):
+    """A page a scanner dithered (grey paper as a field of dots, stored 1 bit) is descreened at its own
+    resolution before anything else, and then reads as print; the step is in the page's log."""
+    import numpy as np
+    import pypdfium2 as pdfium
+    from PIL import ImageDraw, ImageFont
+
+    from pipeline.extract.ocr import tesseract
+
+    page = Image.new("L", (1275, 500), 200)  # grey paper at 150 dpi
+    font = ImageFont.truetype("/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf", 21)
+    ImageDraw.Draw(page).text((100, 200), "Recalling its resolution on the protection of civilians,", font=font, fill=0)
+    path = tmp_path / "dithered.pdf"
+    page.convert("1").save(path, resolution=150)  # Floyd-Steinberg
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        img, scanned, done = image.page_pixels(pdf, 0, 300)
+    finally:
+        pdf.close()
+    assert scanned == 150 and done[0] == "descreen 1.25" and "upsample 150->300" in done
+    assert len(np.unique(np.asarray(img))) > 2
+    data, _ = tesseract.ocr_words(img, "eng")
+    assert "protection of civilians" in " ".join(w for w in data["text"] if w.strip())

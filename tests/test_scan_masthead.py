@@ -246,6 +246,20 @@ def test_raised_digits_a_fax_glued_to_masthead_words_do_not_hide_the_adoption_da
     assert "adopted by3 the General Assembly1" in work.text
 
 
+@pytest.mark.parametrize("conf, symbol", [(0.96, "A/RES/78/250"), (0.83, None)])
+def test_a_symbol_is_inferred_only_from_a_title_number_read_surely(conf, symbol):
+    """fax A/RES/79/45 (--skip 20): its masthead symbol unreadable ("Avrusi79/45"), the title's number read
+    "79/48." at 0.83, and the symbol A/RES/79/48 inferred from it.  A number read unsurely names no document:
+    the symbol stays null; read surely, it is inferred and marked so."""
+    from pipeline.structure.parts import build_document
+
+    lines = [(t, 10.0, conf) if t.startswith("78/250.") else t for t in FAX_HEAD]
+    doc = build_document(poor_scan_page(lines), source={"path": "t.pdf", "sha256": "0" * 64, "kind": "scanned-pdf"},
+                         meta={})
+    assert doc["number"] == "78/250" and doc["symbol"] == symbol
+    assert doc["header"].get("symbol_inferred") is (True if symbol else None)
+
+
 def test_a_raised_day_beside_on_is_the_adoption_dates_day():
     """fax A/RES/79/99 (skip 20): "on4 December 2024", the bold day measured against the small "on" and raised."""
     from pipeline.structure.parts import read_head

@@ -310,3 +310,69 @@ def test_a_scan_with_coarse_rows_is_softened_along_its_rows_by_its_own_pitch():
     assert out[11, 5] < 40 and out[11, 35] < 40  # the bar keeps its ink down the page
     assert prepare.prepared_for_rows(["stretch 204x98->300", "soften 1.47"])
     assert not prepare.prepared_for_rows(["smooth 0.6", "stretch 204x196->204", "upsample 204->300"])
+
+
+def _dithered(page: np.ndarray, paper: int) -> np.ndarray:
+    """A scanner's bilevel mode with error diffusion (Pillow's Floyd-Steinberg) of print on grey paper."""
+    from PIL import Image
+    grey = (page.astype(np.float32) / 255 * paper).astype(np.uint8)
+    return np.asarray(Image.fromarray(grey).convert("1").convert("L"))
+
+
+@pytest.mark.parametrize("paper", [195, 215, 235])
+def test_a_dithered_page_is_descreened_into_grey_before_anything_else(paper):
+    """Grey paper dithered is a field of dots Tesseract reads as ink (56% of body words missed on a 300 dpi
+    page): most of the page's ink stands in dots, so it is smoothed into grey, by a spread in the scan's own
+    pixels (the dots' pitch is in pixels at any resolution), and its print comes back solid."""
+    text = _glyphs(_page(200, 400))
+    dots = _dithered(text, paper)
+    assert prepare.is_bilevel(dots) and prepare.screened(dots, 300)
+    assert prepare.plan_screen(dots, 300) == prepare.plan_screen(dots, 150) == [("descreen", {"sigma": 1.25})]
+    out, log = prepare.apply_plan(dots, prepare.plan_screen(dots, 300))
+    assert log == ["descreen 1.25"]
+    _, ink = cv2.threshold(out, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    truth = text == 0
+    assert (ink[truth] > 0).mean() > 0.9 and (ink[~truth] > 0).mean() < 0.05  # the print, and no dot left
+
+
+def test_no_photocopy_fax_or_speckled_page_is_taken_for_a_screen():
+    rng = np.random.default_rng(8)
+    text = _glyphs(_page(200, 400))
+    assert not prepare.screened(text, 300) and prepare.plan_screen(text, 200) == []
+    specked = text.copy()  # a dirty glass: 1% of the page in specks of 1-2 px, more specks than letters
+    for y, x in zip(rng.integers(0, 198, 600), rng.integers(0, 398, 600)):
+        specked[y:y + rng.integers(1, 3), x:x + rng.integers(1, 3)] = 0
+    assert prepare.speckle_count(specked, 300) > prepare.SPECKLED and not prepare.screened(specked, 200)
+    broken = text.copy()  # a light threshold: letters broken into pieces
+    broken[::4, :] = 255
+    assert not prepare.screened(broken, 200)
+
+
+@pytest.mark.parametrize("sides", [("top", "bottom", "left", "right"), ("left",)])
+def test_a_scan_s_dark_border_is_made_paper_and_the_print_kept(sides):
+    """A copier's open lid frames the page in black; a worn copier darkens a band along one side.  The
+    border is no content: it goes, with its edge's grey halo; the print beside it stays."""
+    text = np.full((240, 440), 240, np.uint8)
+    text[20:220, 20:420] = np.where(_glyphs(_page(200, 400)) == 0, 20, 240)  # print 30 px or more from the edge
+    page = text.copy()
+    for side in sides:
+        band = {"top": np.s_[:12], "bottom": np.s_[-9:], "left": np.s_[:, :7], "right": np.s_[:, -15:]}[side]
+        page[band] = 0
+    page = cv2.GaussianBlur(page, (0, 0), 0.8)
+    steps = prepare.plan_border(page)
+    assert steps == [("unborder", {"span": prepare.BORDER_SPAN})]
+    out, log = prepare.apply_plan(page, steps)
+    assert log == ["unborder 0.25"]
+    assert (out < 128).sum() == pytest.approx((text < 128).sum(), rel=0.05)  # the print stays
+    edge = np.ones(out.shape, bool)
+    edge[20:-20, 20:-20] = False
+    assert (out[edge] < 200).sum() == 0  # the border and its halo are paper
+
+
+def test_a_page_with_a_clean_edge_or_a_letter_at_the_edge_keeps_its_edge():
+    text = _glyphs(_page(200, 400))
+    assert prepare.plan_border(text) == []
+    cut = text.copy()
+    cut[60:90, :6] = 0  # a letter the scan cut at the left edge: short, no border
+    assert prepare.plan_border(cut) == []
+    assert prepare.unborder(cut) is cut

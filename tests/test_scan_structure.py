@@ -162,6 +162,17 @@ def test_words_printed_beside_a_barcode_are_furniture_never_a_paragraph(beside):
     assert all(zones[line] is None for line in BODY)
 
 
+@pytest.mark.parametrize("line, furniture", [
+    ("TTT 030124 Please recycle OO", True),   # salt_pepper A/RES/78/252: barcode and QR scraps on its row
+    ("23-26310 (E) 030124 Please recycle", True), ("PLEASE RECYCLE", True),
+    ("Please recycle the documents of the session", False), ("Invites States to please recycle paper", False)])
+def test_please_recycle_read_with_the_scraps_of_its_row_is_furniture(tmp_path, line, furniture):
+    body = ("Recognizing that multilingualism contributes to the achievement of the goals of the United Nations,\n\n"
+            f"{line}\n")
+    doc = clean(tmp_path, body)
+    assert (doc["operative"] == []) is furniture
+
+
 def test_a_closing_line_alone_at_the_page_foot_stays_text():
     """The row rule needs a furniture neighbour: a body-size line alone below a gap is not furniture."""
     glyphs = []
@@ -235,6 +246,24 @@ def test_a_misread_first_number_and_a_long_opener_misread_twice(tmp_path):
     doc = clean(tmp_path, body)
     assert [p["text"].split()[0] for p in doc["preamble"]] == ["Reaffirming", "Afindful"]
     assert [(p["num"], p["text"].split()[0]) for p in doc["operative"]] == [("1", "Requests")]
+
+
+@pytest.mark.parametrize("opener", ["Noung with renewed concern", "Rec alling its resolution 77/89"])
+def test_a_short_opener_misread_twice_or_split_still_opens_a_preambular_paragraph(tmp_path, opener):
+    """specks3 A/RES/78/61 and 78/304 (held-out variant): a page's last paragraph opened "Noung with renewed
+    concern" ("Noting") and one in the middle "Rec alling"; each was run into the paragraph before or made an
+    unnumbered operative paragraph."""
+    body = ("Recognizing also the need to conduct multilateral negotiations on concrete issues,\n\n"
+            f"{opener} that the Conference on Disarmament has not yet agreed on a programme of work,\n")
+    doc = clean(tmp_path, body)
+    assert doc["operative"] == []
+    assert [p["text"].split()[0] for p in doc["preamble"]] == ["Recognizing", opener.split()[0]]
+
+
+@pytest.mark.parametrize("opener", ["Young people", "Notes with concern", "Takes note"])
+def test_a_short_word_or_an_operative_verb_is_no_misread_opener(opener):
+    from pipeline.structure.parts import is_misread_opening
+    assert not is_misread_opening(f"{opener} the report of the Conference")
 
 
 def test_a_number_whose_stop_was_lost_after_a_heading_is_placed_by_the_sequence(tmp_path):

@@ -25,6 +25,7 @@ from rapidfuzz.distance import Levenshtein
 from .. import grammar as G
 from .. import masthead
 from .. import rules as R
+from ..lexicon import general_zipf
 from ..masthead import FORMULA
 from ..worktext import IN_TEXT, WorkText
 
@@ -49,15 +50,38 @@ MISREAD_LONG = 7
 def is_misread_opening(line: str) -> bool:
     """Does the line open with a known preambular opener misread by a letter, or two in a long word
     ("Conéerned" for "Concerned", "Recal1ing", "Afindful")?  Only for a line the layout already shows
-    opening a paragraph."""
-    m = re.match(r"^\s*(\S{6,})", G.LEADING_SPECK.sub("", line, count=1))
+    opening a paragraph.  Also a short opener misread twice that is no English word ("Noung" for
+    "Noting") and an opener split by a gap OCR read as a space ("Rec alling")."""
+    m = re.match(r"^\s*(\S+)(?:\s+(\S+))?", G.LEADING_SPECK.sub("", line, count=1))
     if not m or not m.group(1)[0].isupper():
         return False
     word = m.group(1).rstrip(",;:")
-    most = 1 if len(word) < MISREAD_LONG else 2
-    # an operative verb's "-s" is no misread letter of a participle ("Encourages" is not "Encouraged")
+    if len(word) >= 6 and _near_opener(word, 1 if len(word) < MISREAD_LONG else 2):
+        return True
+    if SHORT_MISREAD <= len(word) < 6 and word.isalpha() and _near_opener(word, 2, same_first=True) \
+            and general_zipf(word.lower()) < KNOWN_WORD_ZIPF:
+        return True
+    rest = (m.group(2) or "").rstrip(",;:")
+    joined = word + rest
+    return (word.isalpha() and rest.isalpha() and rest.islower() and len(word) <= SPLIT_PART
+            and len(joined) >= MISREAD_LONG and _near_opener(joined, 1, same_first=True))
+
+
+def _near_opener(word: str, most: int, same_first: bool = False) -> bool:
+    """Is ``word`` within ``most`` edits of a preambular opener?  An operative verb's "-s" is no misread
+    letter of a participle ("Encourages" is not "Encouraged")."""
     return any(Levenshtein.distance(word, o, score_cutoff=most) <= most
-               for o in G.PREAMBULAR_OPENERS if abs(len(o) - len(word)) <= most and (o[-1] == "s" or word[-1] != "s"))
+               for o in G.PREAMBULAR_OPENERS
+               if abs(len(o) - len(word)) <= most and (o[-1] == "s" or word[-1] != "s")
+               and (not same_first or o[0] == word[0]))
+
+
+# A short opener ("Noting", "Having", "Taking") misread twice ("Noung") is still told from an operative
+# verb (three edits from its participle) when OCR made no English word of it ("Young" is one).
+SHORT_MISREAD = 5
+KNOWN_WORD_ZIPF = 2.0  # wordfreq's Zipf scale: a word printed once in 100 million words or more is a word
+# A gap inside an opener read as a space leaves a head of up to four letters ("Rec alling", "Reaf firming").
+SPLIT_PART = 4
 
 
 def misread_opening_on(line: str, attrs: dict[str, Any]) -> bool:
@@ -691,6 +715,20 @@ def _paragraph(work: WorkText, b: Block, pid: str) -> dict[str, Any]:
     return para
 
 
+# An OCR word read at this confidence or more is read surely enough to name a document by.
+SURE_NUMBER = 0.9
+
+
+def _read_surely(work: WorkText, number: str, block: "Block | None") -> bool:
+    """Was the title's ``number`` read surely (its OCR words at :data:`SURE_NUMBER` or more)?  True for a
+    text layer or an export (no OCR confidences)."""
+    if block is None:
+        return True
+    at = work.text.find(number, block.start, block.end)
+    conf = work.conf_at(at, at + len(number)) if at >= 0 else work.conf_at(block.start, block.end)
+    return conf is None or conf >= SURE_NUMBER
+
+
 def build_document(work: WorkText, *, source: dict[str, Any], meta: dict[str, Any] | None = None) -> dict[str, Any]:
     """The canonical document (``clean-document/1``) from a recovered working text."""
     text = work.text
@@ -718,8 +756,10 @@ def build_document(work: WorkText, *, source: dict[str, Any], meta: dict[str, An
         title = masthead.without_specks(title)
     number = number or facts.get("number")
     symbol = header.get("symbol")
-    if symbol is None and number and organ in _ORGAN_SERIES and re.fullmatch(r"\d+/\d+", number):
-        # Implied, not printed: "Resolution 7/3" of the Council is A/HRC/RES/7/3.
+    if symbol is None and number and organ in _ORGAN_SERIES and re.fullmatch(r"\d+/\d+", number) \
+            and _read_surely(work, number, tb):
+        # Implied, not printed: "Resolution 7/3" of the Council is A/HRC/RES/7/3.  Never from a number a scan read
+        # unsurely: a fax's "79/48." (0.83) was 79/45, which its masthead's unreadable symbol printed.
         symbol = _ORGAN_SERIES[organ] + number
         header["symbol_inferred"] = True
 

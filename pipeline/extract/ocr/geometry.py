@@ -77,7 +77,8 @@ def line_metrics(data: dict, idx: list[int]) -> tuple[float, float]:
     return size, base
 
 
-def ink_baseline(ink: np.ndarray, data: dict, idx: list[int], size: float, fallback: float) -> float:
+def ink_baseline(ink: np.ndarray, data: dict, idx: list[int], size: float, fallback: float,
+                 within: float = 0.35) -> float:
     """A line's baseline from its ink: the lowest row still dense with ink.
 
     Letters stand on the baseline; only descenders go below it, and they are few,
@@ -93,7 +94,7 @@ def ink_baseline(ink: np.ndarray, data: dict, idx: list[int], size: float, fallb
         return fallback
     dense = np.nonzero(profile >= 0.3 * profile.max())[0]
     base = y0 + dense[-1] + 1
-    return float(base) if abs(base - fallback) < 0.35 * size else fallback
+    return float(base) if abs(base - fallback) < within * size else fallback
 
 
 def find_rules(ink: np.ndarray, dpi: int) -> list[list[int]]:

@@ -114,7 +114,8 @@ def _page_pixels(pdf: pdfium.PdfDocument, index: int, dpi: int,
         image, _, done = _own_at(page, pil, own_dpi, dpi, fragments)
         return _stroke_steps(image, min(own_dpi), done, dpi)
     image, own_dpi, done = _own_at(page, pil, own_dpi, dpi, fragments)
-    if pil.mode == "1" or "despeckle" in " ".join(done) or prepare.is_bilevel(np.asarray(pil)):
+    if pil.mode == "1" or "despeckle" in " ".join(done) or "descreen" in " ".join(done) \
+            or prepare.is_bilevel(np.asarray(pil)):
         return _stroke_steps(image, own_dpi, done, dpi)
     return _grey_steps(image, own_dpi, done, dpi)
 
@@ -122,14 +123,18 @@ def _page_pixels(pdf: pdfium.PdfDocument, index: int, dpi: int,
 def _grey_steps(image: Image.Image, scanned_dpi: int, done: list[str], dpi: int) -> tuple[Image.Image, int, list[str]]:
     """A grey page's steps before its first reading (:func:`prepare.plan_grey`), then its strokes'."""
     gray = np.asarray(image)
-    out, log = prepare.apply_plan(gray, prepare.plan_grey(gray, dpi))
+    screen = prepare.plan_screen(gray, dpi) if prepare.is_bilevel(gray) else []
+    out, log = prepare.apply_plan(gray, screen or prepare.plan_grey(gray, dpi))
     return _stroke_steps(Image.fromarray(out) if log else image, scanned_dpi, done + log, dpi)
 
 
 def _stroke_steps(image: Image.Image, scanned_dpi: int, done: list[str], dpi: int) -> tuple[Image.Image, int, list[str]]:
-    """Thin strokes widened before the first reading (:func:`prepare.plan_strokes`); nothing on normal print."""
+    """A dark border made paper (:func:`prepare.plan_border`), then thin strokes widened before the first
+    reading (:func:`prepare.plan_strokes`); nothing on a page with a clean edge and normal print."""
     gray = np.asarray(image)
+    gray, unbordered = prepare.apply_plan(gray, prepare.plan_border(gray))  # a scan's dark border: no content
     out, log = prepare.apply_plan(gray, prepare.plan_strokes(gray, dpi))
+    log = unbordered + log
     return (Image.fromarray(out) if log else image), scanned_dpi, done + log
 
 
@@ -142,6 +147,11 @@ def _own_at(page: pdfium.PdfPage, pil: Image.Image, own_dpi: int | tuple[int, in
     want = (math.ceil(page.get_width() * dpi / 72), math.ceil(page.get_height() * dpi / 72))
     done: list[str] = []
     bilevel = pil.mode == "1" or prepare.is_bilevel(np.asarray(pil))
+    screen = prepare.plan_screen(np.asarray(pil.convert("L")), min(own_dpi) if isinstance(own_dpi, tuple) else own_dpi) \
+        if bilevel else []
+    if screen:  # a dithered page: its dots merged into grey, then read as a grey scan
+        gray, done = prepare.apply_plan(np.asarray(pil.convert("L")), screen)
+        pil, bilevel = Image.fromarray(gray), False
     if bilevel:
         # a thresholded scan or fax: its specks are exact, cheap to find at its own resolution
         gray = np.asarray(pil.convert("L"))

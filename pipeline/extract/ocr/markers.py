@@ -20,7 +20,7 @@ from pipeline.extract.ocr.graphics import BAND, masthead_scraps, text_height
 
 INK_LEVEL = 165  # grey below this is ink (a blurred scan's thin strokes stay above 140)
 RULE_INK_LEVEL = 200  # a blurred hairline rule is light grey
-ANALYSIS_VERSION = 24  # bump when rule/marker detection changes: re-analyses cached pages, no re-OCR
+ANALYSIS_VERSION = 25  # bump when rule/marker detection changes: re-analyses cached pages, no re-OCR
 # What Tesseract calls a small raised digit it cannot read, at no confidence: ",", "’", "*" (a lone
 # Courier "1"), "®" (a Liberation Sans "3"), "°", "+"; a real asterisk's crop then reads no digit, and it
 # stays as read.  A "~" or "-" is a smudge's reading as often as a digit's.
@@ -332,8 +332,10 @@ def find_marks(image: Image.Image, data: dict, dpi: int,
 def _row_markers(ink: np.ndarray, data: dict, idx: list[int], size: float, base: float) -> list[dict]:
     """The raised markers of one line (or one column of a masthead line) of a page."""
     markers: list[dict] = []
+    line_base = base
     for pos, i in enumerate(idx):
         box = (data["left"][i], data["top"][i], data["width"][i], data["height"][i])
+        base = _near_base(ink, data, idx, pos, size, line_base)
         tail = _raised_tail(ink, box, size, base)
         if tail is None:
             continue
@@ -358,8 +360,20 @@ def _row_markers(ink: np.ndarray, data: dict, idx: list[int], size: float, base:
             continue
         markers.append({"word": i, "box": list(map(int, tail[:4])), "whole": tail[4] == "whole",
                         "head": tail[4] == "head"})
-    markers += _unread_marks(ink, data, idx, size, base, {m["word"] for m in markers})
+    markers += _unread_marks(ink, data, idx, size, line_base, {m["word"] for m in markers})
     return markers
+
+
+BOWED = 0.6  # of a line's size: how far a bowed page's line may climb along its length from its baseline
+
+
+def _near_base(ink: np.ndarray, data: dict, idx: list[int], pos: int, size: float, base: float) -> float:
+    """The baseline a marker after word ``pos`` is raised from: the line's, or where the line climbs (a page
+    bowed on the glass, a residual skew) the baseline of that word and its neighbours' ink, if higher.
+    A line of a warped page climbed 15 px along its length, and its last words' final "l" and "d" stood
+    "raised" by its one baseline: they were taken for markers ("decennial1", "General1")."""
+    near = ink_baseline(ink, data, idx[max(0, pos - 1):pos + 2], size, base, within=BOWED)
+    return min(base, near)
 
 
 def _named_crops(image: Image.Image, ink: np.ndarray, data: dict, rules: list, markers: list[dict],
