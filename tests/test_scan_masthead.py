@@ -246,14 +246,19 @@ def test_raised_digits_a_fax_glued_to_masthead_words_do_not_hide_the_adoption_da
     assert "adopted by3 the General Assembly1" in work.text
 
 
-@pytest.mark.parametrize("conf, symbol", [(0.96, "A/RES/78/250"), (0.83, None)])
-def test_a_symbol_is_inferred_only_from_a_title_number_read_surely(conf, symbol):
-    """fax A/RES/79/45 (--skip 20): its masthead symbol unreadable ("Avrusi79/45"), the title's number read
-    "79/48." at 0.83, and the symbol A/RES/79/48 inferred from it.  A number read unsurely names no document:
-    the symbol stays null; read surely, it is inferred and marked so."""
+@pytest.mark.parametrize("conf, head, symbol", [
+    (0.96, [], "A/RES/78/250"),                # read surely
+    (0.83, [], None),                          # read unsurely, nothing agrees
+    (0.83, ["Avrusi78/256"], None),            # the masthead's misread symbol says another number (fax 79/45)
+    (0.63, ["Aures/78250"], "A/RES/78/250"),   # ... or the same one (photocopy_dark 79/228, "Aures/79228")
+])
+def test_a_symbol_is_inferred_only_from_a_title_number_read_surely_or_confirmed(conf, head, symbol):
+    """fax A/RES/79/45 (--skip 20): its masthead symbol misread past repair ("Avrusi79/45"), the title's number
+    read "79/48." at 0.83, and the symbol A/RES/79/48 inferred from it.  A number read unsurely names a
+    document only where the masthead's misread symbol ends in its digits; else the symbol stays null."""
     from pipeline.structure.parts import build_document
 
-    lines = [(t, 10.0, conf) if t.startswith("78/250.") else t for t in FAX_HEAD]
+    lines = ["United Nations"] + head + [(t, 10.0, conf) if t.startswith("78/250.") else t for t in FAX_HEAD]
     doc = build_document(poor_scan_page(lines), source={"path": "t.pdf", "sha256": "0" * 64, "kind": "scanned-pdf"},
                          meta={})
     assert doc["number"] == "78/250" and doc["symbol"] == symbol

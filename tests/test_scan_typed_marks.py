@@ -291,3 +291,37 @@ def test_ink_read_as_no_word_is_not_read_again_at_other_heights():
     crops = [c.resize((round(c.width / 2), round(c.height / 2)), Image.LANCZOS) for c in crops]
     crops[1].info[scan.READ_AGAIN] = False
     assert read_markers([crops[:1], crops[1:]], "eng") == [["2"], [""]]
+
+
+def _climbing(img: Image.Image, data: dict, climb: int) -> tuple[Image.Image, dict]:
+    """The line bowed on the glass: each column raised in proportion to its place along the line, ``climb`` px
+    at its end; the words' boxes are their ink again."""
+    arr = np.asarray(img)
+    out = np.full_like(arr, 255)
+    w = arr.shape[1]
+    for x in range(w):
+        s = round(climb * x / w)
+        out[:arr.shape[0] - s, x] = arr[s:, x]
+    ink = out < scan.INK_LEVEL
+    for n in range(len(data["text"])):
+        x0, x1 = data["left"][n], data["left"][n] + data["width"][n]
+        ys = np.nonzero(ink[:, x0:x1].any(axis=1))[0]
+        data["top"][n], data["height"][n] = int(ys.min()), int(ys.max() - ys.min()) + 1
+    return Image.fromarray(out), data
+
+
+LINE = [("Recalling", False), (" the", False), (" second", False), (" strategic", False), (" review", False),
+        (" of", False), (" its", False), (" decennial", False)]
+
+
+@pytest.mark.parametrize("climb", range(8, 21, 2))
+@pytest.mark.parametrize("face", sorted(FACES))
+def test_a_bowed_line_s_last_letters_are_no_markers_and_its_marker_is_found(face, climb):
+    """held-out warped A/RES/78/184: a line climbing 15 px along its length; measured from the line's one
+    baseline its last word's final "l" stood raised and was taken for note 1 ("decennial1")."""
+    img, data = _climbing(*_typed(face, LINE), climb)
+    analysis, _ = scan.find_marks(img, data, 300)
+    assert analysis["markers"] == []
+    img, data = _climbing(*_typed(face, LINE + [("1", True)]), climb)
+    analysis, _ = scan.find_marks(img, data, 300)
+    assert [m["word"] for m in analysis["markers"]] == [len(LINE) - 1]

@@ -729,6 +729,23 @@ def _read_surely(work: WorkText, number: str, block: "Block | None") -> bool:
     return conf is None or conf >= SURE_NUMBER
 
 
+def _masthead_agrees(work: WorkText, number: str, title: Block | None) -> bool:
+    """Does a symbol-like word above the title or of the masthead lines removed as furniture (a letter,
+    then three digits or more, not in brackets: "Aures/79228", "Avres19:123", a masthead symbol OCR
+    misread past repair) end in the digits of the title's resolution number ("79/228": 228)?  Two
+    readings of the number agree then, whatever OCR made of the rest."""
+    tail = number.rsplit("/", 1)[-1]
+    above = [work.text[:title.start] if title is not None else ""]
+    above += [c["info"]["line"] for c in work.corrections  # masthead lines removed as furniture ("Aures/79228")
+              if c["rule"] == R.FURNITURE and c["status"] != "rejected" and c.get("info", {}).get("line")
+              and c.get("info", {}).get("kind") not in ("job-number", "barcode", "page-number")]
+    for word in re.findall(r"(?<!\S)[A-Za-z]\S*", "\n".join(above)):
+        digits = re.sub(r"\D", "", word)
+        if 3 <= len(digits) <= 8 and digits.endswith(tail):
+            return True
+    return False
+
+
 def build_document(work: WorkText, *, source: dict[str, Any], meta: dict[str, Any] | None = None) -> dict[str, Any]:
     """The canonical document (``clean-document/1``) from a recovered working text."""
     text = work.text
@@ -757,9 +774,10 @@ def build_document(work: WorkText, *, source: dict[str, Any], meta: dict[str, An
     number = number or facts.get("number")
     symbol = header.get("symbol")
     if symbol is None and number and organ in _ORGAN_SERIES and re.fullmatch(r"\d+/\d+", number) \
-            and _read_surely(work, number, tb):
-        # Implied, not printed: "Resolution 7/3" of the Council is A/HRC/RES/7/3.  Never from a number a scan read
-        # unsurely: a fax's "79/48." (0.83) was 79/45, which its masthead's unreadable symbol printed.
+            and (_read_surely(work, number, tb) or _masthead_agrees(work, number, tb)):
+        # Implied, not printed: "Resolution 7/3" of the Council is A/HRC/RES/7/3.  From a number a scan read
+        # unsurely only where the masthead's misread symbol agrees: a fax's "79/48." (0.83) was 79/45, which
+        # its masthead printed ("Avrusi79/45"); "Aures/79228" confirms a photocopy's "79/228." (0.63).
         symbol = _ORGAN_SERIES[organ] + number
         header["symbol_inferred"] = True
 

@@ -364,8 +364,10 @@ def _row_markers(ink: np.ndarray, data: dict, idx: list[int], size: float, base:
     line_base = base
     for pos, i in enumerate(idx):
         box = (data["left"][i], data["top"][i], data["width"][i], data["height"][i])
-        base = _near_base(ink, data, idx, pos, size, line_base)
+        base = line_base
         tail = _raised_tail(ink, box, size, base)
+        if tail is not None and (base := _near_base(ink, data, idx, pos, size, line_base)) < line_base:
+            tail = _raised_tail(ink, box, size, base)  # raised from where the line stands here
         if tail is None:
             continue
         if tail[4] == "whole":
