@@ -165,3 +165,33 @@ def test_lost_lines_read_by_the_engine_as_by_the_command():
     by_command = lostlines._read_lines(crops, "eng", by_engine=False)
     assert lostlines._read_lines(crops, "eng") == by_command
     assert all(len(r["text"]) >= 8 for r in by_command)  # the test reads something
+
+
+def _named_markers(image: Image.Image) -> list[tuple[str, str]]:
+    from pipeline.extract.ocr import markers, tesseract
+
+    data, _ = ocr_words(image, "eng")
+    analysis, crops = markers.find_marks(image, data, 300)
+    named = markers.name_markers(analysis, data, tesseract.read_markers([crops], "eng")[0])
+    return [(data["text"][m["word"]], m.get("text")) for m in named["markers"]]
+
+
+def test_a_bled_line_s_marker_is_raised_against_the_size_its_ink_says(monkeypatch):
+    """bled_heavy A/RES/78/204: "institutions²" read "institutions?"; the line's boxes (bleed and the next
+    line's ascenders) said type of 80 px, against which the marker's foot stood too low to be raised."""
+    from pipeline.extract.ocr import markers
+
+    image = Image.open(DATA / "A_RES_78_204-bled_heavy-markers.png")
+    assert ("institutions?", "2") in _named_markers(image)
+    monkeypatch.setattr(markers, "ink_size", lambda ink, data, idx, size, base: size)  # the boxes' size
+    assert ("institutions?", "2") not in _named_markers(image)
+
+
+def test_ink_size_only_where_the_boxes_overstate_the_type():
+    from pipeline.extract.ocr.geometry import ink_size
+
+    ink = np.zeros((200, 400), bool)
+    ink[100:123, 10:390:3] = True  # an x-height of 23 rows standing on row 123
+    data = {"left": [10], "width": [380], "top": [70], "height": [60]}
+    assert ink_size(ink, data, [0], 80.0, 123.0) == pytest.approx(23 / 0.46)  # boxes said 80: bled
+    assert ink_size(ink, data, [0], 52.0, 123.0) == 52.0  # boxes that fit keep their size

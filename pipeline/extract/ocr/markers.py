@@ -16,12 +16,12 @@ from PIL import Image
 
 from pipeline import grammar as G
 from pipeline.extract.ocr.geometry import (ASCENDER, DESCENDING, MASTHEAD_COLUMN_GAP, find_rules,
-                                          ink_baseline, line_columns, line_metrics, word_rows)
+                                          ink_baseline, ink_size, line_columns, line_metrics, word_rows)
 from pipeline.extract.ocr.graphics import BAND, masthead_scraps, text_height
 
 INK_LEVEL = 165  # grey below this is ink (a blurred scan's thin strokes stay above 140)
 RULE_INK_LEVEL = 200  # a blurred hairline rule is light grey
-ANALYSIS_VERSION = 26  # bump when rule/marker detection changes: re-analyses cached pages, no re-OCR
+ANALYSIS_VERSION = 27  # bump when rule/marker detection changes: re-analyses cached pages, no re-OCR
 # What Tesseract calls a small raised digit it cannot read, at no confidence: ",", "’", "*" (a lone
 # Courier "1"), "®" (a Liberation Sans "3"), "°", "+"; a real asterisk's crop then reads no digit, and it
 # stays as read.  A "~" or "-" is a smudge's reading as often as a digit's.
@@ -354,7 +354,7 @@ def find_marks(image: Image.Image, data: dict, dpi: int,
                 if size > LARGE_TYPE * text_size:
                     continue  # the organ's name in large type: it carries no footnote marker
                 base = ink_baseline(ink, data, idx, size, base)
-            markers += _row_markers(ink, data, idx, size, base)
+            markers += _row_markers(ink, data, idx, ink_size(ink, data, idx, size, base), base)
     return _named_crops(image, ink, data, rules, markers, bases)
 
 
