@@ -266,7 +266,7 @@ def _unread_marks(ink: np.ndarray, data: dict, idx: list[int], size: float, base
             if hit is None or not near or (where == "head" and len(clusters) > 2):
                 continue
             box = [gx0 + cx0, int(hit[0]), gx0 + cx1, int(hit[1])]
-            if _in_other_word(data, idx, box) or _joins_other_line(ink, data, idx, box, size):
+            if _in_other_word(data, idx, box) or _joins_a_word(ink, data, idx, box, size):
                 continue  # the foot of a word of the line above (a tall box let the search reach it)
             found.append({"word": i, "box": box, "whole": False,
                           "head": where == "head", "unread": True})
@@ -290,10 +290,10 @@ def _in_other_word(data: dict, idx: list[int], box: list[int]) -> bool:
     return False
 
 
-def _joins_other_line(ink: np.ndarray, data: dict, idx: list[int], box: list[int], size: float) -> bool:
-    """Is the ink in ``box`` one stroke with ink inside a word of another line than ``idx``'s?  The tail of a
-    descender of the line above, bled past its word's box ("Recognizing" over a heavy print's next line),
-    is not a raised mark of this line; a marker stands free of the line above."""
+def _joins_a_word(ink: np.ndarray, data: dict, idx: list[int], box: list[int], size: float) -> bool:
+    """Is the ink in ``box`` (in a gap after a word of line ``idx``) one stroke with ink inside a word of
+    another line?  Then it is that word's: the tail of a descender of the line above, bled past its box
+    ("Recognizing" over heavy print's next line: "in1the").  A marker stands free of the line above."""
     x0, y0, x1, y1 = box
     wx0, wy0 = max(0, int(x0 - size)), max(0, int(y0 - size))
     window = ink[wy0:y1, wx0:int(x1 + size)].astype(np.uint8)
@@ -354,14 +354,19 @@ def find_marks(image: Image.Image, data: dict, dpi: int,
                 if size > LARGE_TYPE * text_size:
                     continue  # the organ's name in large type: it carries no footnote marker
                 base = ink_baseline(ink, data, idx, size, base)
-            markers += _row_markers(ink, data, idx, ink_size(ink, data, idx, size, base), base)
+            markers += _row_markers(ink, data, idx, size, base, ink_size(ink, data, idx, size, base))
     return _named_crops(image, ink, data, rules, markers, bases)
 
 
-def _row_markers(ink: np.ndarray, data: dict, idx: list[int], size: float, base: float) -> list[dict]:
-    """The raised markers of one line (or one column of a masthead line) of a page."""
+def _row_markers(ink: np.ndarray, data: dict, idx: list[int], size: float, base: float,
+                 glued: float | None = None) -> list[dict]:
+    """The raised markers of one line (or one column of a masthead line) of a page.  ``glued``: the size
+    a marker at a word's end or start is measured against (:func:`geometry.ink_size`: a bled line's ink
+    says it); ink standing apart in a gap is measured against ``size``, the boxes' (against a bled line's
+    smaller ink size, the next word's first ascender stood "raised" in the gap before it)."""
     markers: list[dict] = []
     line_base = base
+    gap_size, size = size, glued or size
     for pos, i in enumerate(idx):
         box = (data["left"][i], data["top"][i], data["width"][i], data["height"][i])
         base = line_base
@@ -391,7 +396,7 @@ def _row_markers(ink: np.ndarray, data: dict, idx: list[int], size: float, base:
             continue
         markers.append({"word": i, "box": list(map(int, tail[:4])), "whole": tail[4] == "whole",
                         "head": tail[4] == "head"})
-    markers += _unread_marks(ink, data, idx, size, line_base, {m["word"] for m in markers})
+    markers += _unread_marks(ink, data, idx, gap_size, line_base, {m["word"] for m in markers})
     return markers
 
 
