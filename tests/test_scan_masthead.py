@@ -171,6 +171,36 @@ def test_what_is_no_misread_symbol_gives_no_candidate(read):
     assert candidates(read) == []
 
 
+DRAFT_HEAD = ["United Nations", "{read}", "General Assembly", "Distr.: Limited", "10 October 2025",
+              "Original: English", ". Eightieth session", "{committee}", "Agenda item 99", "General and complete disarmament"]
+
+
+@pytest.mark.parametrize("read, committee, want, conf", [
+    ("Aso/L.16", "", "A/80/L.16", 0.75),                       # clean300 A/80/L.16: the small "/80" read "so"
+    ("Avc.180/L.12", "First Committee", "A/C.1/80/L.12", 0.75),  # bilevel200: a slash read "v", one lost
+    ("AVC.6/80/L.9", "Sixth Committee", "A/C.6/80/L.9", 0.85),   # sans_poor
+    ("A/c.4/80/L.5", "Special Political and Decolonization Committee", "A/C.4/80/L.5", 0.85),  # typewriter_poor
+])
+def test_a_draft_s_misread_symbol_is_rebuilt_from_its_session_and_committee_and_flagged(read, committee, want, conf):
+    """Drafts scanned (bench/scan_bench.py --corpus un-drafts): their masthead symbols came out null or with a
+    small "c".  The session, the committee and "Distr.: Limited" give all but the draft's number, which OCR read;
+    nothing on the page confirms that number, so the repair is flagged, never applied silently."""
+    lines = [t.format(read=read, committee=committee) for t in DRAFT_HEAD]
+    (p,) = repair_masthead_symbol(_work([t for t in lines if t]), RepairContext(source_kind="scanned-pdf"))
+    assert (p.after, p.confidence) == (want, conf) and p.info["how"] == "a draft's symbol misread"
+
+
+@pytest.mark.parametrize("read, distr", [
+    ("A/79/L.16", "Limited"),   # digits read that the session contradicts
+    ("Aso/L.16", "General"),    # no draft: "Distr.: General"
+    ("Apo/L.", "Limited"),      # the draft's number lost: nothing to rebuild it from
+    ("A/80/L.16", "Limited"),   # reads well
+])
+def test_a_draft_symbol_is_not_rebuilt_against_or_without_evidence(read, distr):
+    lines = [t.format(read=read, committee="").replace("Limited", distr) for t in DRAFT_HEAD]
+    assert repair_masthead_symbol(_work([t for t in lines if t]), RepairContext(source_kind="scanned-pdf")) in ([], None)
+
+
 def test_session_numbers():
     assert [session_number(w) for w in ("Seventy-third", "Eightieth", "Fifth", "Twelfth", "Soon")] == [73, 80, 5, 12, None]
 
