@@ -247,6 +247,21 @@ def test_an_agenda_title_after_a_gap_is_the_agenda_title_not_the_resolutions():
     assert "agenda_title" not in d.facts and d.facts["sponsors"] == ["Egypt", "Peru"]
 
 
+def test_a_draft_s_agenda_title_after_a_gap_then_its_sponsors_after_another():
+    """typewriter_poor A/C.4/80/L.5 (scan_bench --corpus un-drafts): "Agenda item 59", a gap, its title, a gap,
+    the sponsors' statement ending ": draft resolution", a gap, the draft's title.  The agenda title, the
+    sponsors and the two-line statement had all been read as the draft's title."""
+    d = masthead.read(["A/C.4/80/L.5", "Eightieth session", "(Fourth Committee)", "Agenda item 59", "",
+                       "Eradicating colonialism in all its forms and manifestations", "",
+                       "Belarus, Bolivia (Plurinational State of), Botswana, China, Cuba and",
+                       "State of Palestine: draft resolution", "",
+                       "International Day against Colonialism in All Its Forms", "and Manifestations", "",
+                       "The General Assembly,", "Reaffirming ..."])
+    assert d.facts["agenda_title"] == "Eradicating colonialism in all its forms and manifestations"
+    assert d.facts["sponsors"][:2] == ["Belarus", "Bolivia (Plurinational State of)"]
+    assert d.title == "International Day against Colonialism in All Its Forms and Manifestations"
+
+
 def test_adopted_on_with_its_date_on_the_next_line():
     h = masthead.read(["General Assembly", "Distr.: General", "31 October 2018", "Seventy-third session",
                        "Resolution adopted by the General Assembly on", "26 October 2018", "73/6. Fiftieth anniversary",
