@@ -180,6 +180,7 @@ DRAFT_HEAD = ["United Nations", "{read}", "General Assembly", "Distr.: Limited",
     ("Avc.180/L.12", "First Committee", "A/C.1/80/L.12", 0.75),  # bilevel200: a slash read "v", one lost
     ("AVC.6/80/L.9", "Sixth Committee", "A/C.6/80/L.9", 0.85),   # sans_poor
     ("A/c.4/80/L.5", "Special Political and Decolonization Committee", "A/C.4/80/L.5", 0.85),  # typewriter_poor
+    ("Avsor..32", "", "A/80/L.32", 0.65), ("Aveot.1", "", "A/80/L.1", 0.65),  # all of "/80/L" misread
 ])
 def test_a_draft_s_misread_symbol_is_rebuilt_from_its_session_and_committee_and_flagged(read, committee, want, conf):
     """Drafts scanned (bench/scan_bench.py --corpus un-drafts): their masthead symbols came out null or with a
@@ -195,6 +196,7 @@ def test_a_draft_s_misread_symbol_is_rebuilt_from_its_session_and_committee_and_
     ("Aso/L.16", "General"),    # no draft: "Distr.: General"
     ("Apo/L.", "Limited"),      # the draft's number lost: nothing to rebuild it from
     ("A/80/L.16", "Limited"),   # reads well
+    ("Annex.2", "Limited"),     # a word, no symbol
 ])
 def test_a_draft_symbol_is_not_rebuilt_against_or_without_evidence(read, distr):
     lines = [t.format(read=read, committee="").replace("Limited", distr) for t in DRAFT_HEAD]

@@ -33,6 +33,7 @@ import re
 from .. import grammar as G
 from .. import masthead
 from .. import rules as R
+from ..lexicon import general_zipf
 from ..worktext import Proposal, WorkText
 from .engine import EXACT_KINDS, RepairContext, rule
 HEAD_LINES = 25  # the masthead is within the first page's first lines
@@ -184,12 +185,11 @@ def _committee_number(name: str) -> int | None:
     return _ORDINAL_UNITS.get(word) if word in ("first", "second", "third", "fifth", "sixth") else None
 
 
-# A draft's symbol as OCR may read it: the series' large initial, anything for the misread session part, then
-# "L." and the draft's number (its stop read as a comma), a revision after it ("Aso/L.16", "Avc.180/L.12").
-_DRAFT_READ = re.compile(r"^A(?P<mid>\S{0,10}?)[/\\|lI1]?L[.,](?P<n>\d{1,3})(?P<rev>/Rev[.,]\d{1,2})?$")
-# Of the expected symbol's length before its number ("A/80/", 5): at most this many characters misread, and no
-# digit read that it does not print ("Aso/L.16": the small "/80" after the large initial read "so", 3 edits)
-DRAFT_EDITS = 0.6
+# A draft's symbol as OCR may read it: the series' large initial, then its small "/80/L" (or "/C.1/80/L") misread
+# in any way ("Aso/L.16", "Avc.180/L.12", "Avsor..32", "AvsoiL.42"), the stop before the draft's number (a comma,
+# doubled) and the number, a revision after it.
+_DRAFT_READ = re.compile(r"^A(?P<mid>\S{1,10}?)(?P<sep>[.,]{1,2})(?P<n>\d{1,3})(?P<rev>/Rev[.,]\d{1,2})?$")
+WORD_ZIPF = 2.0  # wordfreq's Zipf scale: printed once in 100 million words or more, an English word
 
 
 def draft_symbol(token: str, ev: dict) -> tuple[str, int] | None:
@@ -208,8 +208,13 @@ def draft_symbol(token: str, ev: dict) -> tuple[str, int] | None:
     sym = f"{head}L.{m.group('n')}{rev}"
     read = token.strip(";:()[]")
     changed = _edit(read[:m.start("n")].upper(), (head + "L.").upper())
-    if changed > DRAFT_EDITS * len(head) or not G.SYMBOL_FULL.match(sym) or read == sym:
+    # at most as many characters misread as the symbol has after its initial and before "L.": the small type
+    # beside the large initial is what OCR loses ("Aveot.1": all of "/80/L" misread, 5 edits)
+    if changed > len(head) or not G.SYMBOL_FULL.match(sym) or read == sym:
         return None
+    word = read[:m.start("sep")]
+    if word.isalpha() and general_zipf(word.lower()) >= WORD_ZIPF:
+        return None  # a word ("Annex.2", "Article.7"), no misread symbol
     if not _subsequence(re.sub(r"\D", "", read[:m.start("n")]), re.sub(r"\D", "", head)):
         return None  # digits read that the session or committee contradict ("A/79/L.16" on an eightieth session's page)
     return sym, changed
@@ -319,7 +324,7 @@ def _repair_draft(head: list, texts: list[str], ev: dict) -> list[Proposal] | No
             sym, changed = found
             agreed = [f"session {ev['session']}", "distribution Limited"] + (
                 [f"committee {ev['committee']}"] if ev.get("committee") else [])
-            conf = 0.85 if changed <= 1 else 0.75
+            conf = 0.85 if changed <= 1 else 0.75 if changed <= 3 else 0.65
             info = {"read": tok, "symbol": sym, "evidence": agreed, "how": "a draft's symbol misread",
                     "notice": "the draft's number is as OCR read it: check it against the page"}
             return [Proposal(ln.start + m.start(), ln.start + m.end(), sym, R.MASTHEAD_SYMBOL, conf, info)]
