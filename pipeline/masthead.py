@@ -92,10 +92,15 @@ LONE_SPECK = re.compile(rf"(?<=\S) {G.SPECK}(?= \S)")
 OPEN_SPECK = re.compile(r"(?<= )\u2018(?=[a-z])(?![^\u2019]*\u2019)")
 
 
+# A speck or a dash a scan read before a title's first word ("- Endorsement of the New York Declaration"): no title
+# opens so.
+LEAD_TITLE_SPECK = re.compile(rf"^\s*(?:{G.LEAD_SPECK}|[-\u2013\u2014])\s+(?=[A-Z])")
+
+
 def without_specks(title: str) -> str:
-    """A title without the specks a scan read alone between its words (a single-spaced title), or glued to a
-    word's start as an opening single quote that nothing closes."""
-    return OPEN_SPECK.sub("", LONE_SPECK.sub("", title))
+    """A title without the specks a scan read alone between its words (a single-spaced title) or before its
+    first word, or glued to a word's start as an opening single quote that nothing closes."""
+    return OPEN_SPECK.sub("", LONE_SPECK.sub("", LEAD_TITLE_SPECK.sub("", title, count=1)))
 
 
 # The structure stage's reading of a title block it has cut: "Resolution 80/37. Title", "80/37. Title";

@@ -264,6 +264,14 @@ def test_a_draft_s_agenda_title_after_a_gap_then_its_sponsors_after_another():
     assert d.title == "International Day against Colonialism in All Its Forms and Manifestations"
 
 
+@pytest.mark.parametrize("read", ["- Endorsement of the New York Declaration", ". Endorsement of the New York Declaration",
+                                  "\u2014 Endorsement of the New York Declaration"])
+def test_a_speck_or_dash_before_a_title_is_no_part_of_it(read):
+    """sans_poor A/80/L.1 (scan_bench --corpus un-drafts): the title read "- Endorsement of the New York ..."."""
+    assert masthead.without_specks(read) == "Endorsement of the New York Declaration"
+    assert masthead.without_specks("Financing - of the Force") == "Financing - of the Force"
+
+
 def test_adopted_on_with_its_date_on_the_next_line():
     h = masthead.read(["General Assembly", "Distr.: General", "31 October 2018", "Seventy-third session",
                        "Resolution adopted by the General Assembly on", "26 October 2018", "73/6. Fiftieth anniversary",
