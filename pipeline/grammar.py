@@ -162,6 +162,14 @@ ORGAN_LINE = re.compile(rf"^\s*({'|'.join(ORGANS)})\s*$")
 SESSION_LINE = re.compile(r"^\s*([A-Z][a-z]+(?:-[a-z]+)?\s+(?:special\s+)?session)\s*$")
 AGENDA_LINE = re.compile(r"^\s*Agenda items?\s+(.+?)\s*$")
 FOOTNOTE_RULE = re.compile(r"^\s*[_\u2014\u2500-]{5,}\s*$")
+# How a footnote's text opens: a citation ("See", "Ibid.", "Official Records", "United Nations, Treaty
+# Series", a document symbol).  Footnote recovery weighs a candidate note by it; a scanned page's note
+# zone whose rule and numbers a light threshold erased is found by it (layout_pdf).
+NOTE_OPENING = re.compile(
+    rf"^(?:See\b|Resolutions?\b|Decisions?\b|Ibid\b|Official Records\b|United Nations\b|Treaty Series\b"
+    rf"|Available\b|Adopted\b|Report\b|Document\b|General Assembly\b|Human Rights Council\b|Security Council\b"
+    rf"|Economic and Social Council\b|For the\b|Also\b|Vol\.|{SYMBOL})"
+)
 
 # Phrases only UN documents print often: what tells a UN text from any other
 # English text, even through OCR damage elsewhere on the page.

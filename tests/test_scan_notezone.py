@@ -19,7 +19,7 @@ import pytest
 from PIL import Image
 
 from conftest import SETTINGS
-from pipeline.extract.layout_pdf import layout_document
+from pipeline.extract.layout_pdf import Glyph, PageLayout, layout_document
 from pipeline.extract.ocr import markers as scan
 from pipeline.extract.ocr.graphics import ghost_readings, stray_specks
 from pipeline.extract.ocr.layout import page_layout_from_ocr
@@ -95,6 +95,60 @@ def test_notes_running_over_two_lines_stay_whole():
     assert notes["1"].endswith("resolution 1, annexes I and II.") and notes["3"].endswith("resolution 1, annex.")
 
 
+def test_a_note_zone_whose_rule_and_numbers_a_light_threshold_erased():
+    """bilevel_thin A/RES/79/123 (seed 14): the rule above the notes is gone and their raised numbers
+    broke up ("1 A/79/174." read "“O14,", "Ibid" with no number), so no rule and no number led the
+    zone and its notes ran into the last paragraph.  The page's last block of smaller lines, after a
+    gap, one of them opening as a note does ("Ibid"), is the zone; its first line begins a note."""
+    doc = _clean("bilevel_thin-A_RES_79_123")
+    notes = _notes(doc)
+    assert [n for n, _ in notes] == ["1", "2", "3"] and notes[2][1].startswith("Ibid vol 1125")
+    paragraphs = [p["text"] for sec in ("preamble", "operative") for p in doc[sec]]
+    assert paragraphs[-1].endswith("international humanitarian Law,")  # the notes no longer run into it
+    assert not any("Ibid" in p or "Nos" in p for p in paragraphs)
+    assert "1" in _anchored(doc)
+
+
+def _foot_lines(lines: list[tuple[str, float]], conf: float | None = 90.0) -> list[Line]:
+    """A page's body lines (10 pt) and, after a gap, smaller lines (text, size), read by OCR or not."""
+    glyphs = []
+    for k, text in enumerate(["Calling upon Member States to disseminate knowledge of international",
+                              "humanitarian law as widely as possible, and calling upon all parties to armed",
+                              "conflict to apply international humanitarian law,"]):
+        glyphs += _words(text, 72, 500 + 12 * k, 10.0, conf)
+    for k, (text, size) in enumerate(lines):
+        glyphs += _words(text, 72, 580 + 10 * k, size, conf)
+    pages, _ = layout_document([PageLayout(number=1, width=612, height=792, glyphs=glyphs)])
+    return pages[0].lines
+
+
+def _words(text: str, x0: float, base: float, size: float, conf: float | None) -> list[Glyph]:
+    out, x = [], x0
+    for word in text.split():
+        w = 0.5 * size * len(word)
+        out.append(Glyph(text=word, x0=x, top=base - 0.75 * size, x1=x + w, bottom=base + 0.2 * size, size=size,
+                         baseline=base, word=True, conf=conf, line=f"9,1,{round(base)}" if conf is not None else ""))
+        x += w + 0.3 * size
+    return out
+
+
+NOTES_READ = [("\u201cO14,", 7.0), ("Lnited Nabons freat Scares va] 7S Nosy 970 973", 8.5),
+              ("Ibid vol 1125 Nos T7812 and 17813 and vel 2404 No 43425", 8.5)]
+
+
+@pytest.mark.parametrize("lines, conf, zone", [
+    (NOTES_READ, 90.0, "footnote"),  # a scan's notes, their rule and numbers erased
+    (NOTES_READ[:2] + [("\u201cIbid vel 1125 Nos 17512", 8.5)], 90.0, "footnote"),  # a mark left of a number
+    (NOTES_READ, None, None),  # a text layer prints its rule and numbers: no guessing there
+    (NOTES_READ[:1] + [("Ibid vol 1125", 10.0)], 90.0, None),  # one smaller line is no block
+    ([("75th plenary meeting", 8.5), ("19 December 2023", 8.5)], 90.0, None),  # smaller lines, no note's opening
+])
+def test_a_scan_s_last_block_of_smaller_lines_read_as_notes_is_a_note_zone(lines, conf, zone):
+    out = _foot_lines(lines, conf)
+    assert [ln.zone for ln in out if ln.text.startswith(("\u201cO14", "Lnited", "75th", "19 D"))] \
+        == [zone] * len([ln for ln in out if ln.text.startswith(("\u201cO14", "Lnited", "75th", "19 D"))])
+
+
 def _zone_work(lines: list[tuple[str, float, float]], ocr: bool = True) -> WorkText:
     """A page of footnote-zone lines (text, x0, x1), 10 pt apart, read by OCR or from a text layer."""
     page = Page(number=1, lines=[Line(text=t, bbox=[x0, 600 + 10 * k, x1, 607 + 10 * k], size=8.0, zone="footnote")
@@ -127,6 +181,12 @@ def _starts(work: WorkText) -> list[str]:
     # a line hanging left of the notes' column begins a note, whatever its number was read as
     ([("See A/CONF.189/12 and A/CONF.189/12/Corr.1, chap. I, and the report of the Conference on", 90, 530),
       ("~ Resolution 60/1.", 84, 160)], ["See", "~"]),
+    # nothing in the zone precedes its first line: it begins a note, even a short one a light threshold
+    # broke past reading ("1 A/79/174." read "“oO [74", bilevel_thin A/RES/79/123)
+    ([("\u201coO [74", 92, 125), ("United, Nabons fear Series vol 78 Nos 970 973", 90, 300),
+      ("Ibid vel 1125 Nos 17512 and 17813 and vel 2404 No 43425", 90, 330)], ["\u201coO", "United,", "Ibid"]),
+    # ... but no rule read as text
+    ([("________", 90, 140), ("Ibid., vol. 2237, No. 39574.", 90, 230)], ["Ibid.,"]),
 ])
 def test_note_starts_by_layout(lines, want):
     assert _starts(_zone_work(lines)) == want

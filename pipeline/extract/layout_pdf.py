@@ -370,15 +370,33 @@ def _graphic_lines(page: PageLayout) -> list[RawLine]:
 
 
 def reading_order(lines: list[RawLine]) -> list[RawLine]:
-    """Top to bottom; lines whose baselines nearly agree read left to right."""
+    """Top to bottom; lines whose baselines nearly agree read left to right.
+
+    Two OCR lines over the same stretch of the page are never one row, whatever their baselines: heavy
+    print's boxes for a line take in the next line's ascenders, so two tight lines measure nearly one
+    baseline, and the indented first line of a paragraph was read after the line below it ("owing to,
+    ... is Expressing deep concern that ..."); the one whose top is higher comes first.
+    """
     lines = sorted(lines, key=lambda ln: ln.baseline)
     rows: list[list[RawLine]] = []
     for ln in lines:
-        if rows and ln.baseline - rows[-1][0].baseline <= 0.3 * max(ln.size, rows[-1][0].size):
+        near = rows and ln.baseline - rows[-1][0].baseline <= 0.3 * max(ln.size, rows[-1][0].size)
+        if near and any(_stacked(ln, other) for other in rows[-1]):
+            if ln.top < min(other.top for other in rows[-1]):
+                rows.insert(len(rows) - 1, [ln])
+            else:
+                rows.append([ln])
+        elif near:
             rows[-1].append(ln)
         else:
             rows.append([ln])
     return [ln for row in rows for ln in sorted(row, key=lambda ln: ln.x0)]
+
+
+def _stacked(a: RawLine, b: RawLine) -> bool:
+    """Two OCR lines over the same stretch of the page (one above the other, not side by side)."""
+    ocr = all(g.conf is not None for g in a.glyphs + b.glyphs)
+    return ocr and _overlap((a.x0, a.x1), (b.x0, b.x1))
 
 
 # --- zones -----------------------------------------------------------------------
@@ -671,7 +689,8 @@ def _zone_furniture(pages, body, symbol, rep_top, rep_bottom, min_gap) -> None:
 
 
 def _footnote_block_without_rule(lines: list[RawLine], body: float) -> float | None:
-    """Fallback (a rule OCR lost): the last block of smaller lines led by a raised number."""
+    """Fallback (a rule OCR lost): the last block of smaller lines, after a gap, led by a raised
+    number, or on a scan read as notes (:func:`_reads_as_notes`)."""
     if not lines:
         return None
     i = len(lines)
@@ -680,11 +699,30 @@ def _footnote_block_without_rule(lines: list[RawLine], body: float) -> float | N
     if i == len(lines) or i == 0:
         return None
     block = lines[i:]
-    if not _starts_note(block[0]):
+    if not (_starts_note(block[0]) or _reads_as_notes(block)):
         return None
     if block[0].top - lines[i - 1].bottom < ZONE_GAP * body:
         return None
     return block[0].top
+
+
+# What a light threshold leaves of a note's raised number before its text: up to three characters and a
+# space ("2 United Nations"), or a mark or two glued to its first word ("\u201cIbid")
+_NUMBER_LEFT = re.compile(r"^(?:\S{1,3}\s+(?=\S)|[^\w\s(]{1,2}(?=\w))")
+
+
+def _reads_as_notes(block: list[RawLine]) -> bool:
+    """A scanned page's last block of smaller lines, two or more, of which one opens as a note does:
+    with a raised number, or with a citation (``grammar.NOTE_OPENING``: "Ibid.", "United
+    Nations, Treaty Series", a symbol), what is left of its number aside.  A light threshold erases
+    the thin rule above the notes and breaks their small raised numbers ("“oO [74" for "1 A/79/174.",
+    "“Ibid" or "Ibid" for "3 Ibid."), so neither leads the block (bilevel_thin A/RES/79/123).  OCR lines only:
+    a text layer prints its rule and numbers.
+    """
+    if len(block) < 2 or any(ln.glyphs[0].conf is None for ln in block):
+        return False
+    return any(ln.starts_with_superscript or G.NOTE_OPENING.match(ln.text.lstrip())
+               or G.NOTE_OPENING.match(_NUMBER_LEFT.sub("", ln.text.lstrip())) for ln in block)
 
 
 def _mark_masthead(page: PageLayout, lines: list[RawLine], body: float) -> None:

@@ -422,22 +422,40 @@ def speck_px(area: float, across: int, down: int) -> int:
     return max(1, round(area * across * down / 300.0 ** 2))
 
 
-def plan_bilevel(gray: np.ndarray, dpi: int | tuple[int, int]) -> list[tuple[str, dict]]:
+def plan_bilevel(gray: np.ndarray, dpi: int | tuple[int, int], *, fragments: bool = False) -> list[tuple[str, dict]]:
     """Steps for a bilevel scan before its first reading: its specks go (they become words and
     widen lines), found exactly at the scan's own resolution (``dpi``, or (across, down) for a fax).
     Each size of speck is removed only when the page has many of it, standing alone (per 1000
     glyph-sized components, :data:`SPECKLED`).
+
+    With ``fragments``, a small speck goes only when no other ink at all stands within 3 px: a
+    light threshold breaks thin strokes into pieces as small as specks, side by side, and the
+    rule for specks by no glyph takes them ("of", "or" lose letters).  That reading is made only
+    for a page whose first reading is poor (:func:`fragments_lost`):
+    on normal print it keeps dust the first rule takes.
     """
     across, down = dpi if isinstance(dpi, tuple) else (dpi, dpi)
     small, large = speck_px(SPECK_AREA, across, down), speck_px(LARGE_SPECK_AREA, across, down)
     steps: list[tuple[str, dict]] = []
     if speckle_count(gray, min(across, down)) >= SPECKLED:
-        steps.append(("despeckle", {"max_area": small}))
+        steps.append(("despeckle", {"max_area": small, "apart": 3, "alone": True} if fragments else {"max_area": small}))
     apart = max(3, round(LARGE_SPECK_APART_MM * min(across, down) / 25.4))
     _, flags, areas, glyphs = _lone_specks(gray, large, apart, alone=True)
     if large > small and 1000.0 * int(np.count_nonzero(flags & (areas > small))) / max(1, glyphs) >= SPECKLED:
         steps.append(("despeckle", {"max_area": large, "apart": apart, "alone": True}))
     return steps
+
+
+def fragments_lost(log: list[str]) -> bool:
+    """Whether a page's first image (its log, ``["despeckle 4", "smooth 0.6", "upsample 200->300"]``)
+    may have lost letters' pieces to its despeckling: a bilevel scan despeckled before its first
+    reading.  A light threshold breaks thin strokes into pieces as small as specks, which the rule for
+    specks by no glyph takes; such a page whose reading is poor is read again with the pieces kept
+    (:func:`plan_bilevel` ``fragments``).  Not a fax prepared for its coarse rows
+    (:func:`prepared_for_rows`): it is read once.
+    """
+    steps = [str(s).split(" ")[0] for s in log]
+    return "despeckle" in steps and not prepared_for_rows(log)
 
 
 # A screened (dithered) page: more than this share of its ink stands in dots of at most DOT_AREA px at 300 dpi,

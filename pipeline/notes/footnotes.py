@@ -30,11 +30,7 @@ _DIGIT_LOOKALIKES = set("!?%®©°&#$@|")
 _SYMBOL_NOTE = re.compile(r"\*{1,3}$|[†‡§]$")
 # A note line led by raised ink OCR read as no digit ("to Resolution S-23/2": an eroded "2")
 _RAISED_START = re.compile(r"^(\s*)([^\s*†‡§\d]{1,3})(?=\s)\s*([A-Z(].*)$")
-_CITATION = re.compile(
-    rf"^(?:See\b|Resolutions?\b|Decisions?\b|Ibid\b|Official Records\b|United Nations\b|Treaty Series\b"
-    rf"|Available\b|Adopted\b|Report\b|Document\b|General Assembly\b|Human Rights Council\b|Security Council\b"
-    rf"|Economic and Social Council\b|For the\b|Also\b|Vol\.|{G.SYMBOL})"
-)
+_CITATION = G.NOTE_OPENING
 _ABBREVIATIONS = {
     "corr", "add", "rev", "no", "nos", "para", "paras", "vol", "chap", "sect", "art", "arts", "suppl",
     "sess", "p", "pp", "l", "cn", "conf", "sub", "ac", "res", "dec", "amend", "annex", "fig", "op",

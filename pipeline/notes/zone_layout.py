@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .. import grammar as G
 from ..worktext import WorkText
 
 HANG = 0.3  # of the notes' type size: a line this far left of the text column hangs its number
@@ -88,11 +89,11 @@ def note_starts(work: WorkText, zone: list[int], right: float, continued: bool =
         if hangs:
             out.append(ZoneStart(zone[k], True))
             continue
-        if not _starts_like_a_note(text):
-            continue
         if k == 0:
-            if not continued:
-                out.append(ZoneStart(zone[k], False))
+            if not continued and (_starts_like_a_note(text) or _readable(text)):
+                out.append(ZoneStart(zone[k], False))  # nothing in the zone before it: it begins a note
+            continue
+        if not _starts_like_a_note(text):
             continue
         prev, pbox = texts[k - 1], boxes[k - 1]
         pitch = (pbox[2] - pbox[0]) / max(1, len(prev))
@@ -101,6 +102,12 @@ def note_starts(work: WorkText, zone: list[int], right: float, continued: bool =
                 or len(text.split()) > 1 and _first_word_width(text, box, 2) < room:
             out.append(ZoneStart(zone[k], False))
     return out
+
+
+def _readable(text: str) -> bool:
+    """Letters or digits that are no rule: what OCR made of a note whose number and first word a light
+    threshold broke ("“oO [74" for "1 A/79/174.")."""
+    return any(c.isalnum() for c in text) and not G.FOOTNOTE_RULE.match(text)
 
 
 def _starts_like_a_note(text: str) -> bool:

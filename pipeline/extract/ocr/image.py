@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import cv2
 import numpy as np
@@ -83,32 +84,36 @@ def stretch(gray: np.ndarray, dpi_x: int, dpi_y: int) -> tuple[np.ndarray, int, 
     return out, hi, done + [f"stretch {dpi_x}x{dpi_y}->{hi}"]
 
 
-def page_image(pdf: pdfium.PdfDocument, index: int, dpi: int) -> Image.Image:
-    """Page ``index`` as a grey image at ``dpi``."""
-    return page_pixels(pdf, index, dpi)[0]
+def page_image(pdf: pdfium.PdfDocument, index: int, dpi: int, *, fragments: bool = False) -> Image.Image:
+    """Page ``index`` as a grey image at ``dpi`` (``fragments``: see :func:`page_pixels`)."""
+    return page_pixels(pdf, index, dpi, fragments=fragments)[0]
 
 
-def page_pixels(pdf: pdfium.PdfDocument, index: int, dpi: int) -> tuple[Image.Image, int, list[str]]:
+def page_pixels(pdf: pdfium.PdfDocument, index: int, dpi: int, *,
+                fragments: bool = False) -> tuple[Image.Image, int, list[str]]:
     """Page ``index`` at ``dpi``, the resolution it was scanned at, and how it was brought to ``dpi``.
 
     A scan at ``dpi`` gives its own pixels; a scan at a lower resolution is
     scaled up from its own pixels (bicubic, :func:`prepare.upsample`), so a page
     is never read below what Tesseract needs; anything else is rendered.
+    ``fragments``: a bilevel scan's small specks that stand by other ink are kept
+    (:func:`prepare.plan_bilevel`; a page's recipe says so, ``"fragments": true``).
     """
     with PDFIUM:  # the page and its bitmaps are released inside the call, under the lock
-        return _page_pixels(pdf, index, dpi)
+        return _page_pixels(pdf, index, dpi, fragments)
 
 
-def _page_pixels(pdf: pdfium.PdfDocument, index: int, dpi: int) -> tuple[Image.Image, int, list[str]]:
+def _page_pixels(pdf: pdfium.PdfDocument, index: int, dpi: int,
+                 fragments: bool = False) -> tuple[Image.Image, int, list[str]]:
     page = pdf[index]
     own = own_pixels(page)
     if own is None:
         return _grey_steps(render_page(pdf, index, dpi), dpi, [], dpi)
     pil, own_dpi = own
     if isinstance(own_dpi, tuple):  # a fax: the lower resolution is what the verdict weighs
-        image, _, done = _own_at(page, pil, own_dpi, dpi)
+        image, _, done = _own_at(page, pil, own_dpi, dpi, fragments)
         return _stroke_steps(image, min(own_dpi), done, dpi)
-    image, own_dpi, done = _own_at(page, pil, own_dpi, dpi)
+    image, own_dpi, done = _own_at(page, pil, own_dpi, dpi, fragments)
     if pil.mode == "1" or "despeckle" in " ".join(done) or "descreen" in " ".join(done) \
             or prepare.is_bilevel(np.asarray(pil)):
         return _stroke_steps(image, own_dpi, done, dpi)
@@ -134,7 +139,7 @@ def _stroke_steps(image: Image.Image, scanned_dpi: int, done: list[str], dpi: in
 
 
 def _own_at(page: pdfium.PdfPage, pil: Image.Image, own_dpi: int | tuple[int, int],
-            dpi: int) -> tuple[Image.Image, int, list[str]]:
+            dpi: int, fragments: bool = False) -> tuple[Image.Image, int, list[str]]:
     """A scanned page's own pixels brought to ``dpi``: a bilevel scan despeckled and smoothed first,
     a scan with two resolutions (a fax, ``own_dpi`` (across, down)) then evened (:func:`stretch`);
     a bilevel one whose rows are coarse (a fax's standard mode) is scaled to ``dpi`` at once and
@@ -150,7 +155,7 @@ def _own_at(page: pdfium.PdfPage, pil: Image.Image, own_dpi: int | tuple[int, in
     if bilevel:
         # a thresholded scan or fax: its specks are exact, cheap to find at its own resolution
         gray = np.asarray(pil.convert("L"))
-        steps = prepare.plan_bilevel(gray, own_dpi)
+        steps = prepare.plan_bilevel(gray, own_dpi, fragments=fragments)
         cleaned, done = prepare.apply_plan(gray, steps)
         pil = Image.fromarray(cleaned) if done else pil
     coarse = prepare.plan_coarse_rows(*own_dpi, dpi) if isinstance(own_dpi, tuple) and bilevel else []
@@ -228,6 +233,7 @@ class PageInput:
     recipe: dict  # {"upsample": [...], "rotation": 0, "skew": 0.0, "steps": [[name, params], ...], "log": [...]}
     image: Image.Image
     pgm: Path | None = None
+    remake: Callable[..., tuple[Image.Image, int, list[str]]] | None = None  # the page's pixels made again otherwise
 
 
 def build_image(base: Image.Image, recipe: dict) -> Image.Image:
@@ -242,7 +248,7 @@ def build_image(base: Image.Image, recipe: dict) -> Image.Image:
 
 def describe_recipe(recipe: dict) -> list[str]:
     """What was done to a page's image, in order: 'upsample 150->300', 'rotate 180', 'deskew 1.2', ..."""
-    done = list(recipe.get("upsample", []))
+    done = list(recipe.get("upsample", [])) + (["fragments kept"] if recipe.get("fragments") else [])
     if recipe.get("rotation"):
         done.append(f"rotate {recipe['rotation']}")
     if recipe.get("skew"):
@@ -260,5 +266,5 @@ def tesseract_input(pdf: pdfium.PdfDocument, n: int, dpi: int, tmp: Path) -> Pag
         with needing(image.width * image.height):  # a full disk says how much the page needed
             image.save(pgm)
     return PageInput(base, scanned_dpi, {"upsample": upsampled, "rotation": 0, "skew": angle, "steps": [], "log": []},
-                     image, pgm)
+                     image, pgm, remake=lambda **how: page_pixels(pdf, n - 1, dpi, **how))
 

@@ -201,7 +201,8 @@ class _Run:
             t = time.perf_counter()
             image = _handed(folder, n, cached["recipe"])
             if image is None:
-                image = build_image(page_image(pdf, n - 1, self.dpi), cached["recipe"])
+                image = build_image(page_image(pdf, n - 1, self.dpi, fragments=bool(cached["recipe"].get("fragments"))),
+                                    cached["recipe"])
             if cache.report_image(folder, cached) is None:
                 cache.save_report_image(image, folder / f"page-{n}.jpg")
                 cached["image"] = f"page-{n}.jpg"
