@@ -370,15 +370,33 @@ def _graphic_lines(page: PageLayout) -> list[RawLine]:
 
 
 def reading_order(lines: list[RawLine]) -> list[RawLine]:
-    """Top to bottom; lines whose baselines nearly agree read left to right."""
+    """Top to bottom; lines whose baselines nearly agree read left to right.
+
+    Two OCR lines over the same stretch of the page are never one row, whatever their baselines: heavy
+    print's boxes for a line take in the next line's ascenders, so two tight lines measure nearly one
+    baseline, and the indented first line of a paragraph was read after the line below it ("owing to,
+    ... is Expressing deep concern that ..."); the one whose top is higher comes first.
+    """
     lines = sorted(lines, key=lambda ln: ln.baseline)
     rows: list[list[RawLine]] = []
     for ln in lines:
-        if rows and ln.baseline - rows[-1][0].baseline <= 0.3 * max(ln.size, rows[-1][0].size):
+        near = rows and ln.baseline - rows[-1][0].baseline <= 0.3 * max(ln.size, rows[-1][0].size)
+        if near and any(_stacked(ln, other) for other in rows[-1]):
+            if ln.top < min(other.top for other in rows[-1]):
+                rows.insert(len(rows) - 1, [ln])
+            else:
+                rows.append([ln])
+        elif near:
             rows[-1].append(ln)
         else:
             rows.append([ln])
     return [ln for row in rows for ln in sorted(row, key=lambda ln: ln.x0)]
+
+
+def _stacked(a: RawLine, b: RawLine) -> bool:
+    """Two OCR lines over the same stretch of the page (one above the other, not side by side)."""
+    ocr = all(g.conf is not None for g in a.glyphs + b.glyphs)
+    return ocr and _overlap((a.x0, a.x1), (b.x0, b.x1))
 
 
 # --- zones -----------------------------------------------------------------------

@@ -16,7 +16,7 @@ import numpy as np
 from PIL import Image
 
 from pipeline.extract import orientation, prepare, quality, reread
-from pipeline.extract.ocr import fusion
+from pipeline.extract.ocr import fusion, lostlines
 from pipeline.extract.ocr.cache import PREPROCESS
 from pipeline.extract.ocr.markers import INK_LEVEL, marked_words
 from pipeline.extract.ocr.image import PageInput, build_image, deskew, describe_recipe
@@ -65,10 +65,14 @@ def read_page(key: str, n: int, dpi: int, lang: str, version: str, inp: PageInpu
     readings += bool(note)
     tried += [note] if note else []
     skipped = skipped or failed
+    data, lines, failed = reread_lost_lines(inp.image, data, lang)
+    skipped = skipped or failed
     data, rereads, failed = reread_words(inp.image, data, lang, good=good)
     skipped = skipped or failed
     record = page_record(key, n, dpi, lang, version, inp, inp.image, data, seconds)
     record.update(quality=first, status=status, why=why, readings=readings, tried=tried, reread=rereads)
+    if lines:
+        record["lost_lines"] = lines
     if fused:
         record["fused"] = fused
     if skipped:
@@ -125,6 +129,23 @@ def fuse_readings(inp: PageInput, data: dict, others: list[dict], dpi: int,
     return inp, data, won, {"readings": len(others) + 1, "tried": len(words), "changed": changed}, seconds, note, None
 
 
+def reread_lost_lines(image: Image.Image, data: dict, lang: str) -> tuple[dict, dict | None, str | None]:
+    """The page's lines no word covers read again line by line (:mod:`.lostlines`), on every page:
+    a page that lost none costs one pass over its ink and no Tesseract call.
+
+    Returns (data, {"lost": n, "read": [...]} or None, why it was skipped or None).
+    A failure degrades: the page keeps its own reading, and is not cached.
+    """
+    t = time.perf_counter()
+    try:
+        data, found = lostlines.read_lost_lines(np.asarray(image), data, lang)
+    except Exception as exc:  # noqa: BLE001 -- a refinement that fails degrades: the page's reading stays
+        return data, None, f"{type(exc).__name__}: {' '.join(str(exc).split())[:160]}"
+    if found:
+        found["seconds"] = round(time.perf_counter() - t, 3)
+    return data, found, None
+
+
 def reread_words(image: Image.Image, data: dict, lang: str, *, good: bool = False) -> tuple[dict, dict, str | None]:
     """The page's doubtful words read again (:mod:`pipeline.extract.reread`), markers' words left alone;
     on a page whose first reading is ``good``, only those that matter (:func:`reread.worth_rereading`).
@@ -155,6 +176,14 @@ def describe_rereads(rereads: dict | None) -> list[str]:
     return [f"reread {len(rereads['changed'])} of {rereads['tried']} doubtful words"]
 
 
+def describe_lost_lines(lines: dict | None) -> list[str]:
+    """'read 2 lost lines again' when lines no word covered were read again and kept."""
+    if not lines or not lines.get("read"):
+        return []
+    n = len(lines["read"])
+    return [f"read {n} lost line{'s' if n > 1 else ''} again"]
+
+
 def describe_fused(fused: dict | None) -> list[str]:
     """'voted 12 of 60 doubtful words across 2 readings' when a page's readings were voted on."""
     if not fused or not fused.get("tried"):
@@ -170,7 +199,7 @@ def page_quality(record: dict) -> dict:
            "mean_confidence": q.get("mean_confidence"), "lexicon_share": q.get("lexicon_share"),
            "dpi": record.get("scan_dpi"),
            "preprocessing": describe_recipe(record.get("recipe") or {}) + describe_fused(record.get("fused"))
-           + describe_rereads(record.get("reread")),
+           + describe_lost_lines(record.get("lost_lines")) + describe_rereads(record.get("reread")),
            "why": record.get("why", "")}
     return out
 

@@ -79,11 +79,14 @@ def line_metrics(data: dict, idx: list[int]) -> tuple[float, float]:
 
 def ink_baseline(ink: np.ndarray, data: dict, idx: list[int], size: float, fallback: float,
                  within: float = 0.35) -> float:
-    """A line's baseline from its ink: the lowest row still dense with ink.
+    """A line's baseline from its ink: the lowest row still dense with ink (but for a run of such rows that
+    goes on below the line's boxes).
 
     Letters stand on the baseline; only descenders go below it, and they are few,
     so the row profile drops sharply there.  Tesseract's word boxes are looser
-    (italics, touching descenders), which would fake raised glyphs.
+    (italics, touching descenders), which would fake raised glyphs.  On heavy print
+    they reach into the next line's letters, whose dense rows, cut off by the foot
+    of the rows looked at, were taken for this line's foot.
     """
     x0 = min(data["left"][i] for i in idx)
     x1 = max(data["left"][i] + data["width"][i] for i in idx)
@@ -93,6 +96,9 @@ def ink_baseline(ink: np.ndarray, data: dict, idx: list[int], size: float, fallb
     if profile.size == 0 or profile.max() == 0:
         return fallback
     dense = np.nonzero(profile >= 0.3 * profile.max())[0]
+    runs = np.split(dense, np.nonzero(np.diff(dense) > 1)[0] + 1)
+    if len(runs) > 1 and runs[-1][-1] == profile.size - 1:
+        dense = np.concatenate(runs[:-1])  # dense rows cut by the window's foot: the next line's letters
     base = y0 + dense[-1] + 1
     return float(base) if abs(base - fallback) < within * size else fallback
 

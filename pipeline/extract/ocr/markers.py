@@ -10,6 +10,7 @@ their crops; :func:`name_markers` gives each marker its digits.
 """
 from __future__ import annotations
 
+import cv2
 import numpy as np
 from PIL import Image
 
@@ -20,7 +21,7 @@ from pipeline.extract.ocr.graphics import BAND, masthead_scraps, text_height
 
 INK_LEVEL = 165  # grey below this is ink (a blurred scan's thin strokes stay above 140)
 RULE_INK_LEVEL = 200  # a blurred hairline rule is light grey
-ANALYSIS_VERSION = 25  # bump when rule/marker detection changes: re-analyses cached pages, no re-OCR
+ANALYSIS_VERSION = 26  # bump when rule/marker detection changes: re-analyses cached pages, no re-OCR
 # What Tesseract calls a small raised digit it cannot read, at no confidence: ",", "’", "*" (a lone
 # Courier "1"), "®" (a Liberation Sans "3"), "°", "+"; a real asterisk's crop then reads no digit, and it
 # stays as read.  A "~" or "-" is a smudge's reading as often as a digit's.
@@ -265,7 +266,7 @@ def _unread_marks(ink: np.ndarray, data: dict, idx: list[int], size: float, base
             if hit is None or not near or (where == "head" and len(clusters) > 2):
                 continue
             box = [gx0 + cx0, int(hit[0]), gx0 + cx1, int(hit[1])]
-            if _in_other_word(data, idx, box):
+            if _in_other_word(data, idx, box) or _joins_other_line(ink, data, idx, box, size):
                 continue  # the foot of a word of the line above (a tall box let the search reach it)
             found.append({"word": i, "box": box, "whole": False,
                           "head": where == "head", "unread": True})
@@ -285,6 +286,34 @@ def _in_other_word(data: dict, idx: list[int], box: list[int]) -> bool:
         w = min(x1, left + data["width"][j]) - max(x0, left)
         h = min(y1, top + data["height"][j]) - max(y0, top)
         if w > 0 and h > 0 and w * h >= 0.5 * area:
+            return True
+    return False
+
+
+def _joins_other_line(ink: np.ndarray, data: dict, idx: list[int], box: list[int], size: float) -> bool:
+    """Is the ink in ``box`` one stroke with ink inside a word of another line than ``idx``'s?  The tail of a
+    descender of the line above, bled past its word's box ("Recognizing" over a heavy print's next line),
+    is not a raised mark of this line; a marker stands free of the line above."""
+    x0, y0, x1, y1 = box
+    wx0, wy0 = max(0, int(x0 - size)), max(0, int(y0 - size))
+    window = ink[wy0:y1, wx0:int(x1 + size)].astype(np.uint8)
+    if window.size == 0:
+        return False
+    _, labels = cv2.connectedComponents(window, connectivity=8)
+    mine = np.unique(labels[y0 - wy0:y1 - wy0, x0 - wx0:x1 - wx0])
+    mine = mine[mine > 0]
+    if mine.size == 0:
+        return False
+    stroke = np.isin(labels, mine)
+    line = set(idx)
+    for j, text in enumerate(data["text"]):
+        if j in line or not str(text).strip():
+            continue
+        left, top = data["left"][j] - wx0, data["top"][j] - wy0
+        right, bottom = left + data["width"][j], top + data["height"][j]
+        if right <= 0 or bottom <= 0 or left >= window.shape[1] or top >= window.shape[0]:
+            continue
+        if stroke[max(0, top):max(0, bottom), max(0, left):max(0, right)].any():
             return True
     return False
 

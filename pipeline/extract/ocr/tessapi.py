@@ -14,6 +14,7 @@ Each reading is set up as pytesseract sets up the command for it:
 - ``page``: ``tesseract IMAGE out -l LANG -c tessedit_create_tsv=1 --oem 1 --psm 3 tsv``
   (``image_to_data``): the TSV of the page's words;
 - ``line``: the same with ``--psm 7``: each image one line (the doubtful words' crops);
+- ``raw line``: the same with ``--psm 13``: each image one line, read raw (a page's lost lines);
 - ``markers``: ``--psm 7 -c tessedit_char_whitelist=0123456789 batch.nochop makebox``
   (``image_to_boxes``): each character's box (the footnote markers' strips).
 
@@ -50,6 +51,7 @@ OEM_LSTM_ONLY = 1
 READINGS = {
     "page": (("tsv",), (("tessedit_create_tsv", "1"),), 3, "tsv"),
     "line": (("tsv",), (("tessedit_create_tsv", "1"),), 7, "tsv"),
+    "raw line": (("tsv",), (("tessedit_create_tsv", "1"),), 13, "tsv"),
     "markers": (("batch.nochop", "makebox"), (("tessedit_char_whitelist", "0123456789"),), 7, "box"),
 }
 HEADER = struct.Struct("<Q")
