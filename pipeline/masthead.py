@@ -92,10 +92,15 @@ LONE_SPECK = re.compile(rf"(?<=\S) {G.SPECK}(?= \S)")
 OPEN_SPECK = re.compile(r"(?<= )\u2018(?=[a-z])(?![^\u2019]*\u2019)")
 
 
+# A speck or a dash a scan read before a title's first word ("- Endorsement of the New York Declaration"): no title
+# opens so.
+LEAD_TITLE_SPECK = re.compile(rf"^\s*(?:{G.LEAD_SPECK}|[-\u2013\u2014])\s+(?=[A-Z])")
+
+
 def without_specks(title: str) -> str:
-    """A title without the specks a scan read alone between its words (a single-spaced title), or glued to a
-    word's start as an opening single quote that nothing closes."""
-    return OPEN_SPECK.sub("", LONE_SPECK.sub("", title))
+    """A title without the specks a scan read alone between its words (a single-spaced title) or before its
+    first word, or glued to a word's start as an opening single quote that nothing closes."""
+    return OPEN_SPECK.sub("", LONE_SPECK.sub("", LEAD_TITLE_SPECK.sub("", title, count=1)))
 
 
 # The structure stage's reading of a title block it has cut: "Resolution 80/37. Title", "80/37. Title";
@@ -374,8 +379,9 @@ def _agenda_title(lines: list[str], roles: list[str | None], i: int) -> int:
 
 def _agenda_title_after_gap(lines: list[str], roles: list[str | None], i: int) -> int:
     """The agenda item's title after a blank line: the lines up to the resolution's "Resolution adopted by ..."
-    or "[on the report of ...]" line, when that line follows them directly (at most 4 lines, none with a
-    role, a title number or the formula).  Otherwise nothing is taken."""
+    or "[on the report of ...]" line, when that line follows them directly, or up to a draft's statement of
+    what it is ("Belarus, Bolivia ... : draft resolution", "Draft resolution submitted by ...") after a blank
+    line (at most 4 lines, none with a role, a title number or the formula).  Otherwise nothing is taken."""
     start = _first_line(lines, i)
     if start is None:
         return i
@@ -383,6 +389,11 @@ def _agenda_title_after_gap(lines: list[str], roles: list[str | None], i: int) -
     while k < len(lines) and len(taken) <= 4:
         t = lines[k]
         if not t.strip():
+            nxt = _first_line(lines, k)
+            if taken and nxt is not None and _statement_end(lines, nxt) is not None:
+                for j in taken:  # a typewriter's double spacing: the title, a gap, the sponsors' statement
+                    roles[j] = "agenda-title"
+                return taken[-1] + 1
             k += 1
             continue
         role = fact_role(t)
