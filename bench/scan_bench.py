@@ -427,6 +427,9 @@ def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--docs", type=int, default=20)
     ap.add_argument("--skip", type=int, default=0, help="start after this many corpus documents")
+    ap.add_argument("--corpus", type=Path, default=CORPUS,
+                    help="folder of born-digital PDFs to scan (default: the 40 resolutions; "
+                         "/work/shared/corpus/un-drafts for drafts, decisions and amendments)")
     ap.add_argument("--pages", type=int, default=1, help="first N pages of each document")
     ap.add_argument("--per-family", type=int, default=0,
                     help="read only N documents per family, each family the next N in turn (0: all)")
@@ -443,7 +446,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--json", type=Path, default=None, help="write the figures here too")
     ap.add_argument("--misses", action="store_true", help="print each reader's missed body words per document, and the pipeline's masthead differences")
     args = ap.parse_args(argv)
-    srcs = sorted(CORPUS.glob("*.pdf"))[args.skip:args.skip + args.docs]
+    srcs = sorted(args.corpus.glob("*.pdf"))[args.skip:args.skip + args.docs]
     families = family_names(args.families)  # --families "" with --batch: the batch figure alone
     readers = args.readers.split(",")
     work = args.work or Path(tempfile.mkdtemp(prefix="scan-bench-"))

@@ -92,10 +92,15 @@ LONE_SPECK = re.compile(rf"(?<=\S) {G.SPECK}(?= \S)")
 OPEN_SPECK = re.compile(r"(?<= )\u2018(?=[a-z])(?![^\u2019]*\u2019)")
 
 
+# A speck or a dash a scan read before a title's first word ("- Endorsement of the New York Declaration"): no title
+# opens so.
+LEAD_TITLE_SPECK = re.compile(rf"^\s*(?:{G.LEAD_SPECK}|[-\u2013\u2014])\s+(?=[A-Z])")
+
+
 def without_specks(title: str) -> str:
-    """A title without the specks a scan read alone between its words (a single-spaced title), or glued to a
-    word's start as an opening single quote that nothing closes."""
-    return OPEN_SPECK.sub("", LONE_SPECK.sub("", title))
+    """A title without the specks a scan read alone between its words (a single-spaced title) or before its
+    first word, or glued to a word's start as an opening single quote that nothing closes."""
+    return OPEN_SPECK.sub("", LONE_SPECK.sub("", LEAD_TITLE_SPECK.sub("", title, count=1)))
 
 
 # The structure stage's reading of a title block it has cut: "Resolution 80/37. Title", "80/37. Title";
@@ -105,7 +110,7 @@ RESOLUTION_TITLE = re.compile(r"^\s*" + SPECK_BEFORE_NUMBER + r"(?:Resolution\s+
 KIND = re.compile(
     rf"(?P<kind>(?:revised\s+)?draft\s+(?:resolution|decision)s?"
     rf"|amendments?\s+to\s+(?:the\s+)?(?:revised\s+)?draft\s+(?:resolution|decision)\s+(?P<amends>{G.SYMBOL}))"
-    rf"\s*(?P<kmark>{MARK})?\s*$", re.I)
+    rf"\s*(?:(?P<kmark>{MARK})|[1-9])?\s*$", re.I)  # a digit: a scan's reading of a raised "**" ("draft decision1")
 SUBMITTED = re.compile(r"^\s*((?:Revised\s+)?Draft\s+(?:resolution|decision)s?)(?:\s+submitted\s+by\s+(?P<by>.+?))?\s*,?\s*$")
 NOTE_BY = re.compile(r"^\s*(?:(?:Note|Letter|Memorandum)\s+(?:by|from)\s+the\s+\S.*|Letter dated\s.+|Report of the Secretary-General)$")
 # What follows a submitter's name: "..., on the basis of informal consultations on draft resolution A/C.2/80/L.21".
@@ -374,8 +379,9 @@ def _agenda_title(lines: list[str], roles: list[str | None], i: int) -> int:
 
 def _agenda_title_after_gap(lines: list[str], roles: list[str | None], i: int) -> int:
     """The agenda item's title after a blank line: the lines up to the resolution's "Resolution adopted by ..."
-    or "[on the report of ...]" line, when that line follows them directly (at most 4 lines, none with a
-    role, a title number or the formula).  Otherwise nothing is taken."""
+    or "[on the report of ...]" line, when that line follows them directly, or up to a draft's statement of
+    what it is ("Belarus, Bolivia ... : draft resolution", "Draft resolution submitted by ...") after a blank
+    line (at most 4 lines, none with a role, a title number or the formula).  Otherwise nothing is taken."""
     start = _first_line(lines, i)
     if start is None:
         return i
@@ -383,6 +389,11 @@ def _agenda_title_after_gap(lines: list[str], roles: list[str | None], i: int) -
     while k < len(lines) and len(taken) <= 4:
         t = lines[k]
         if not t.strip():
+            nxt = _first_line(lines, k)
+            if taken and nxt is not None and _statement_end(lines, nxt) is not None:
+                for j in taken:  # a typewriter's double spacing: the title, a gap, the sponsors' statement
+                    roles[j] = "agenda-title"
+                return taken[-1] + 1
             k += 1
             continue
         role = fact_role(t)

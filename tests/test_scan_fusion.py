@@ -32,6 +32,8 @@ def _data(words: list[tuple[str, float, tuple[int, int, int, int]]]) -> dict:
     (("E.96.IV.8),", 43.0), [("E.96.1V.8),", 81.0)], "E.96.IV.8),"),       # a symbol the grammar parses stays
     (("1n", 70.0), [("in", 80.0)], "in"),
     (("ic", 50.0), [("1c", 90.0)], "ic"),                                  # a letter-digit mix is never taken
+    (("aSsistance", 90.0), [("assistance", 95.0)], "assistance"),  # a capital inside a word is no word's spelling
+    (("assistance", 80.0), [("aSsistance", 95.0)], "assistance"),  # ... and is never taken
 ])
 def test_the_readings_vote_words_first_then_how_many_agree(before, candidates, after):
     assert fusion.vote(before, candidates)[0] == after

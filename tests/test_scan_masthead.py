@@ -171,6 +171,38 @@ def test_what_is_no_misread_symbol_gives_no_candidate(read):
     assert candidates(read) == []
 
 
+DRAFT_HEAD = ["United Nations", "{read}", "General Assembly", "Distr.: Limited", "10 October 2025",
+              "Original: English", ". Eightieth session", "{committee}", "Agenda item 99", "General and complete disarmament"]
+
+
+@pytest.mark.parametrize("read, committee, want, conf", [
+    ("Aso/L.16", "", "A/80/L.16", 0.75),                       # clean300 A/80/L.16: the small "/80" read "so"
+    ("Avc.180/L.12", "First Committee", "A/C.1/80/L.12", 0.75),  # bilevel200: a slash read "v", one lost
+    ("AVC.6/80/L.9", "Sixth Committee", "A/C.6/80/L.9", 0.85),   # sans_poor
+    ("A/c.4/80/L.5", "Special Political and Decolonization Committee", "A/C.4/80/L.5", 0.85),  # typewriter_poor
+    ("Avsor..32", "", "A/80/L.32", 0.65), ("Aveot.1", "", "A/80/L.1", 0.65),  # all of "/80/L" misread
+])
+def test_a_draft_s_misread_symbol_is_rebuilt_from_its_session_and_committee_and_flagged(read, committee, want, conf):
+    """Drafts scanned (bench/scan_bench.py --corpus un-drafts): their masthead symbols came out null or with a
+    small "c".  The session, the committee and "Distr.: Limited" give all but the draft's number, which OCR read;
+    nothing on the page confirms that number, so the repair is flagged, never applied silently."""
+    lines = [t.format(read=read, committee=committee) for t in DRAFT_HEAD]
+    (p,) = repair_masthead_symbol(_work([t for t in lines if t]), RepairContext(source_kind="scanned-pdf"))
+    assert (p.after, p.confidence) == (want, conf) and p.info["how"] == "a draft's symbol misread"
+
+
+@pytest.mark.parametrize("read, distr", [
+    ("A/79/L.16", "Limited"),   # digits read that the session contradicts
+    ("Aso/L.16", "General"),    # no draft: "Distr.: General"
+    ("Apo/L.", "Limited"),      # the draft's number lost: nothing to rebuild it from
+    ("A/80/L.16", "Limited"),   # reads well
+    ("Annex.2", "Limited"),     # a word, no symbol
+])
+def test_a_draft_symbol_is_not_rebuilt_against_or_without_evidence(read, distr):
+    lines = [t.format(read=read, committee="").replace("Limited", distr) for t in DRAFT_HEAD]
+    assert repair_masthead_symbol(_work([t for t in lines if t]), RepairContext(source_kind="scanned-pdf")) in ([], None)
+
+
 def test_session_numbers():
     assert [session_number(w) for w in ("Seventy-third", "Eightieth", "Fifth", "Twelfth", "Soon")] == [73, 80, 5, 12, None]
 
@@ -215,6 +247,47 @@ def test_an_agenda_title_after_a_gap_is_the_agenda_title_not_the_resolutions():
     d = masthead.read(["A/C.3/80/L.26", "Agenda item 68", "", "Egypt and Peru: draft resolution", "",
                        "Rights of the child", "", "The General Assembly,", "Recalling ..."])
     assert "agenda_title" not in d.facts and d.facts["sponsors"] == ["Egypt", "Peru"]
+
+
+def test_a_draft_s_agenda_title_after_a_gap_then_its_sponsors_after_another():
+    """typewriter_poor A/C.4/80/L.5 (scan_bench --corpus un-drafts): "Agenda item 59", a gap, its title, a gap,
+    the sponsors' statement ending ": draft resolution", a gap, the draft's title.  The agenda title, the
+    sponsors and the two-line statement had all been read as the draft's title."""
+    d = masthead.read(["A/C.4/80/L.5", "Eightieth session", "(Fourth Committee)", "Agenda item 59", "",
+                       "Eradicating colonialism in all its forms and manifestations", "",
+                       "Belarus, Bolivia (Plurinational State of), Botswana, China, Cuba and",
+                       "State of Palestine: draft resolution", "",
+                       "International Day against Colonialism in All Its Forms", "and Manifestations", "",
+                       "The General Assembly,", "Reaffirming ..."])
+    assert d.facts["agenda_title"] == "Eradicating colonialism in all its forms and manifestations"
+    assert d.facts["sponsors"][:2] == ["Belarus", "Bolivia (Plurinational State of)"]
+    assert d.title == "International Day against Colonialism in All Its Forms and Manifestations"
+
+
+@pytest.mark.parametrize("read", ["- Endorsement of the New York Declaration", ". Endorsement of the New York Declaration",
+                                  "\u2014 Endorsement of the New York Declaration"])
+def test_a_speck_or_dash_before_a_title_is_no_part_of_it(read):
+    """sans_poor A/80/L.1 (scan_bench --corpus un-drafts): the title read "- Endorsement of the New York ..."."""
+    assert masthead.without_specks(read) == "Endorsement of the New York Declaration"
+    assert masthead.without_specks("Financing - of the Force") == "Financing - of the Force"
+
+
+@pytest.mark.parametrize("mark", ["**", "1", "3"])
+def test_a_draft_s_statement_whose_raised_marker_a_scan_read_as_a_digit_still_ends_it(mark):
+    """A/80/L.42 as a fax and a photocopy (scan_bench --corpus un-drafts): "Tajikistan:* draft decision**" read
+    "draft decision1" and "draft decision3"; the statement went unseen, the title's last line "General Assembly"
+    was taken for the masthead's organ, and the title and the body's first paragraph were lost as masthead."""
+    d = masthead.read(["A/80/L.42", "Eightieth session", "Agenda item 18", "Sustainable development",
+                       f"Tajikistan:* draft decision{mark}", "",
+                       "Postponement of the consideration of the modalities of the 2028",
+                       "United Nations Water Conference to the eighty-first session of the", "General Assembly",
+                       "The General Assembly,", "Recalling its resolutions 71/222 of 21 December 2016,"])
+    assert d.facts["document_type"] == "draft decision" and d.facts["sponsors"] == ["Tajikistan"]
+    assert d.title == ("Postponement of the consideration of the modalities of the 2028 United Nations Water "
+                       "Conference to the eighty-first session of the General Assembly")
+    # the digit is no note's number: only a printed marker is kept as one
+    assert [n["num"] for n in d.facts.get("marker_notes", []) if n["field"] == "document_type"] == (
+        ["**"] if mark == "**" else [])
 
 
 def test_adopted_on_with_its_date_on_the_next_line():

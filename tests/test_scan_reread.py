@@ -97,7 +97,10 @@ def test_only_doubtful_words_with_letters_or_digits_are_read_again():
 
 @pytest.mark.parametrize("text, mixed", [("1n", True), ("Assemb1y", True), ("0f", True), ("21st", False),
                                          ("1990s", False), ("A/73/L.8", False), ("S50", False), ("E.96.1V.13", False),
-                                         ("Corr.1", False), ("2nd", False), ("1s", True)])
+                                         ("Corr.1", False), ("2nd", False), ("1s", True),
+                                         # a capital inside a word begun in lower case: a speck by an "s" read "S"
+                                         ("aSsistance", True), ("(protEction,", True), ("McDonald", False),
+                                         ("UNCTAD", False), ("Add.1", False), ("Assembly", False)])
 def test_digits_inside_lower_case_words_are_doubtful(text, mixed):
     assert reread.mixed(text) is mixed
 
@@ -190,7 +193,8 @@ def test_a_good_page_rereads_words_in_running_text_not_the_scraps_of_logos_and_f
 @pytest.mark.parametrize("text, formed", [("70/193", True), ("4-15", True), ("26)]", True), ("(XXVIII)", True),
                                           ("E.96.IV.8),", True), ("(A/73/L.3)|", True), ("Development\u201d,", True),
                                           ("E.95.XHI.18),", False), ("[bid.,", False), ("I1)|", False), ("V4", False),
-                                          ("$-23/3,", False), ("2022!", False), ("applicatron", False)])
+                                          ("$-23/3,", False), ("2022!", False), ("applicatron", False),
+                                          ("aSsistance", False)])
 def test_a_well_formed_word_is_a_number_a_numeral_a_symbol_or_a_word(text, formed):
     assert reread.well_formed(text) is formed
 

@@ -78,12 +78,18 @@ _LETTERS = re.compile(r"[^\W\d_]{4,}")
 
 
 def mixed(text: str) -> bool:
-    """A run of letters and digits with both a digit and a lower-case letter: '1n', 'Assemb1y'.
+    """A run of letters and digits with both a digit and a lower-case letter: '1n', 'Assemb1y'; or a
+    word begun in lower case with a capital inside it: 'aSsistance' (a speck by an "s" read as its
+    capital).  No English word is spelt so.
 
-    Ordinals and decades ('21st', '1990s') are not mixed; neither are symbols ('A/73/L.8').
+    Ordinals and decades ('21st', '1990s') are not mixed; neither are symbols ('A/73/L.8') nor names
+    begun with a capital ('McDonald').
     """
     return any(any(c.isdigit() for c in run) and any(c.islower() for c in run) and not _ORDINAL.fullmatch(run)
-               for run in _RUN.findall(text))
+               for run in _RUN.findall(text)) or bool(_INNER_CAPITAL.search(text))
+
+
+_INNER_CAPITAL = re.compile(r"(?<![^\W\d_])[a-z]+[A-Z][a-z]")
 
 
 SURE_NEIGHBOURS = 3  # a line of text: at least this many other words read surely and well formed
@@ -141,7 +147,7 @@ def well_formed(text: str) -> bool:
         return False
     if _NUMBER.fullmatch(core) or _ROMAN.fullmatch(core) or G.SYMBOL_FULL.match(core) or G.SYMBOL_STANDALONE.match(core):
         return True
-    return bool(quality._WORD.fullmatch(core)) and core.lower() in quality.english_words()
+    return bool(quality._WORD.fullmatch(core)) and core.lower() in quality.english_words() and not mixed(core)
 
 
 def worth_rereading(data: dict, doubtful: list[int]) -> list[int]:

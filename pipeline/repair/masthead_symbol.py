@@ -33,6 +33,7 @@ import re
 from .. import grammar as G
 from .. import masthead
 from .. import rules as R
+from ..lexicon import general_zipf
 from ..worktext import Proposal, WorkText
 from .engine import EXACT_KINDS, RepairContext, rule
 HEAD_LINES = 25  # the masthead is within the first page's first lines
@@ -143,7 +144,7 @@ def evidence(work: WorkText, head_end: int) -> dict:
     ev: dict = {}
     lines = [work.text[ln.start:ln.end] for ln in work.lines]
     for k, ln in enumerate(work.lines[:head_end + 40]):
-        t = lines[k]
+        t = G.LEADING_SPECK.sub("", lines[k], count=1)  # a scan's speck before a line (". Eightieth session")
         m = _NUMBERED_TITLE.match(t)
         if m and "number" not in ev:
             ev["number"] = m.group(1)
@@ -152,6 +153,12 @@ def evidence(work: WorkText, head_end: int) -> dict:
             n = session_number(s.group(1).split()[0])
             if n:
                 ev["session"] = n
+        d = G.DISTR.search(t)
+        if d and k < head_end and "distribution" not in ev:
+            ev["distribution"] = d.group(1).capitalize()  # "Limited": a draft, an L. document
+        c = masthead.COMMITTEE.match(t)
+        if c and k < head_end and "committee" not in ev:
+            ev["committee"] = _committee_number(c.group(1))
         a = masthead.ADOPTED_BY.match(t)
         if a and "document" not in ev:
             ev["document"] = a.group(1).lower()  # "Resolution adopted by the General Assembly ..."
@@ -167,6 +174,55 @@ def evidence(work: WorkText, head_end: int) -> dict:
     if heads:
         ev["running_head"] = max(set(heads), key=heads.count)
     return ev
+
+
+def _committee_number(name: str) -> int | None:
+    """ "Third Committee" -> 3; the Special Political and Decolonization Committee is the Fourth; None for the
+    General and Credentials Committees (no C.n series)."""
+    if "Decolonization" in name or "Fourth" in name:
+        return 4
+    word = name.split()[0].lower()
+    return _ORDINAL_UNITS.get(word) if word in ("first", "second", "third", "fifth", "sixth") else None
+
+
+# A draft's symbol as OCR may read it: the series' large initial, then its small "/80/L" (or "/C.1/80/L") misread
+# in any way ("Aso/L.16", "Avc.180/L.12", "Avsor..32", "AvsoiL.42"), the stop before the draft's number (a comma,
+# doubled) and the number, a revision after it.
+_DRAFT_READ = re.compile(r"^A(?P<mid>\S{1,10}?)(?P<sep>[.,]{1,2})(?P<n>\d{1,3})(?P<rev>/Rev[.,]\d{1,2})?$")
+WORD_ZIPF = 2.0  # wordfreq's Zipf scale: printed once in 100 million words or more, an English word
+
+
+def draft_symbol(token: str, ev: dict) -> tuple[str, int] | None:
+    """The draft symbol ``token`` is a misreading of, built from what the masthead prints (its session, its
+    committee) and the draft number OCR read, with the characters changed (0: case only); None when the
+    masthead does not say it is a draft ("Distr.: Limited") of a session, or the token is too far from it.
+
+    >>> draft_symbol("Avc.180/L.12", {"distribution": "Limited", "session": 80, "committee": 1})
+    ('A/C.1/80/L.12', 2)
+    """
+    m = _DRAFT_READ.match(token.strip(";:()[]"))
+    if not m or ev.get("distribution") != "Limited" or not ev.get("session"):
+        return None
+    head = f"A/C.{ev['committee']}/{ev['session']}/" if ev.get("committee") else f"A/{ev['session']}/"
+    rev = (m.group("rev") or "").replace(",", ".")
+    sym = f"{head}L.{m.group('n')}{rev}"
+    read = token.strip(";:()[]")
+    changed = _edit(read[:m.start("n")].upper(), (head + "L.").upper())
+    # at most as many characters misread as the symbol has after its initial and before "L.": the small type
+    # beside the large initial is what OCR loses ("Aveot.1": all of "/80/L" misread, 5 edits)
+    if changed > len(head) or not G.SYMBOL_FULL.match(sym) or read == sym:
+        return None
+    word = read[:m.start("sep")]
+    if word.isalpha() and general_zipf(word.lower()) >= WORD_ZIPF:
+        return None  # a word ("Annex.2", "Article.7"), no misread symbol
+    if not _subsequence(re.sub(r"\D", "", read[:m.start("n")]), re.sub(r"\D", "", head)):
+        return None  # digits read that the session or committee contradict ("A/79/L.16" on an eightieth session's page)
+    return sym, changed
+
+
+def _subsequence(part: str, whole: str) -> bool:
+    it = iter(whole)
+    return all(c in it for c in part)
 
 
 def score(sym: str, changed: int, lost_series: bool, ev: dict) -> tuple[float, list[str]]:
@@ -213,6 +269,9 @@ def repair_masthead_symbol(work: WorkText, ctx: RepairContext) -> list[Proposal]
     head = [ln for ln in work.lines[:HEAD_LINES] if ln.page == 1]
     texts = [work.text[ln.start:ln.end] for ln in head]
     ev = evidence(work, len(head))
+    draft = _repair_draft(head, texts, ev)
+    if draft is not None:
+        return draft
     for t in texts:
         if masthead.fact_role(t) == "symbol":
             read = masthead.SYMBOL_AT_END.search(t).group(1)
@@ -243,3 +302,30 @@ def repair_masthead_symbol(work: WorkText, ctx: RepairContext) -> list[Proposal]
                 info["why_not_applied"] = "nothing the document prints (title number, running head) confirms it"
             return [Proposal(ln.start + m.start(), ln.start + m.end(), sym, R.MASTHEAD_SYMBOL, conf, info)]
     return []
+
+
+def _repair_draft(head: list, texts: list[str], ev: dict) -> list[Proposal] | None:
+    """A draft's masthead symbol misread (``"Aso/L.16"`` on a page of the eightieth session that says
+    "Distr.: Limited" -> ``"A/80/L.16"``): rebuilt from the session, the committee and the number read, and
+    flagged for review, as nothing the page prints confirms the draft's number.  None when the masthead's
+    symbol is no draft's or reads well."""
+    if ev.get("distribution") != "Limited" or not ev.get("session"):
+        return None
+    for ln, t in zip(head, texts):
+        if masthead.is_formula(t) or masthead.TITLE.match(t):
+            break
+        for m in _TOKEN.finditer(t):
+            tok = m.group(0)
+            if G.SYMBOL_FULL.match(tok.strip(".,;:")) and "/L." in tok:
+                return []  # the draft's symbol reads well
+            found = draft_symbol(tok, ev)
+            if found is None:
+                continue
+            sym, changed = found
+            agreed = [f"session {ev['session']}", "distribution Limited"] + (
+                [f"committee {ev['committee']}"] if ev.get("committee") else [])
+            conf = 0.85 if changed <= 1 else 0.75 if changed <= 3 else 0.65
+            info = {"read": tok, "symbol": sym, "evidence": agreed, "how": "a draft's symbol misread",
+                    "notice": "the draft's number is as OCR read it: check it against the page"}
+            return [Proposal(ln.start + m.start(), ln.start + m.end(), sym, R.MASTHEAD_SYMBOL, conf, info)]
+    return None
