@@ -215,7 +215,7 @@ def test_a_short_unread_line_between_masthead_lines_does_not_start_the_title():
     assert h.title == "National human rights institutions" and h.facts["adopted"] == "2023-12-19"
 
 
-@pytest.mark.parametrize("line", ["Distr: General", "Distr.:1 General", "Distr.: General"])
+@pytest.mark.parametrize("line", ["Distr: General", "Distr.:1 General", "Distr.: General", "Distr Limited"])  # a fax lost both stops
 def test_the_distribution_line_as_a_scan_reads_it(line):
     assert masthead.fact_role(line) == "distribution"
 
