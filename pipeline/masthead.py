@@ -110,7 +110,7 @@ RESOLUTION_TITLE = re.compile(r"^\s*" + SPECK_BEFORE_NUMBER + r"(?:Resolution\s+
 KIND = re.compile(
     rf"(?P<kind>(?:revised\s+)?draft\s+(?:resolution|decision)s?"
     rf"|amendments?\s+to\s+(?:the\s+)?(?:revised\s+)?draft\s+(?:resolution|decision)\s+(?P<amends>{G.SYMBOL}))"
-    rf"\s*(?P<kmark>{MARK})?\s*$", re.I)
+    rf"\s*(?:(?P<kmark>{MARK})|[1-9])?\s*$", re.I)  # a digit: a scan's reading of a raised "**" ("draft decision1")
 SUBMITTED = re.compile(r"^\s*((?:Revised\s+)?Draft\s+(?:resolution|decision)s?)(?:\s+submitted\s+by\s+(?P<by>.+?))?\s*,?\s*$")
 NOTE_BY = re.compile(r"^\s*(?:(?:Note|Letter|Memorandum)\s+(?:by|from)\s+the\s+\S.*|Letter dated\s.+|Report of the Secretary-General)$")
 # What follows a submitter's name: "..., on the basis of informal consultations on draft resolution A/C.2/80/L.21".
