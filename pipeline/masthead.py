@@ -420,6 +420,12 @@ def _statement_end(lines: list[str], i: int) -> int | None:
             # "Draft resolution submitted by the Vice-Chair of the Committee, / Weronika Garbacz (Poland)"
             while k + 1 < len(lines) and lines[k + 1].strip() and _blocks(lines) and not _formula_at(lines, k + 1):
                 k += 1
+        # a typewriter's double spacing: the statement runs on after a gap into a line that opens in lower case
+        # ("... the Chair of the Committee following" / gap / "informal consultations")
+        nxt = _first_line(lines, k + 1)
+        while nxt is not None and nxt == k + 2 and lines[nxt].lstrip()[:1].islower() and not _formula_at(lines, nxt):
+            k = nxt
+            nxt = _first_line(lines, k + 1)
         return k
     k = i
     while k < len(lines) and lines[k].strip() and k - i < 12:

@@ -215,7 +215,7 @@ def test_a_short_unread_line_between_masthead_lines_does_not_start_the_title():
     assert h.title == "National human rights institutions" and h.facts["adopted"] == "2023-12-19"
 
 
-@pytest.mark.parametrize("line", ["Distr: General", "Distr.:1 General", "Distr.: General"])
+@pytest.mark.parametrize("line", ["Distr: General", "Distr.:1 General", "Distr.: General", "Distr Limited"])  # a fax lost both stops
 def test_the_distribution_line_as_a_scan_reads_it(line):
     assert masthead.fact_role(line) == "distribution"
 
@@ -288,6 +288,20 @@ def test_a_draft_s_statement_whose_raised_marker_a_scan_read_as_a_digit_still_en
     # the digit is no note's number: only a printed marker is kept as one
     assert [n["num"] for n in d.facts.get("marker_notes", []) if n["field"] == "document_type"] == (
         ["**"] if mark == "**" else [])
+
+
+def test_a_submitted_by_statement_runs_on_after_a_gap_into_a_line_in_lower_case():
+    """typewriter_poor A/C.5/80/L.6 (scan_bench --corpus un-drafts): "... the Chair of the Committee following",
+    a gap, "informal consultations" (read "anformal"), a gap, the title: that line had been taken for the title's."""
+    d = masthead.read(["A/C.5/80/L.6", "Eightieth session", "Fifth Committee", "Agenda item 136",
+                       "Proposed programme budget for 2026", "",
+                       "Draft resolutions submitted by the Chair of the Committee following", "",
+                       "anformal consultations", "", "Programme budget for 2026", "", "The General Assembly,",
+                       "Recalling ..."])
+    assert d.title == "Programme budget for 2026" and d.facts["document_type"] == "draft resolution"
+    t = masthead.read(["A/C.5/80/L.6", "Agenda item 136", "", "Draft resolution submitted by the Chair", "",
+                       "Programme budget for 2026", "", "The General Assembly,", "Recalling ..."])
+    assert t.title == "Programme budget for 2026"
 
 
 def test_adopted_on_with_its_date_on_the_next_line():
