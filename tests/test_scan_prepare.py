@@ -79,24 +79,6 @@ def test_despeckle_removes_lone_specks_keeps_dots_beside_letters():
     assert prepare.despeckle(clean) is clean  # nothing to do: unchanged, the same image
 
 
-def test_a_thin_stroke_broken_into_speck_sized_pieces_is_kept_lone_specks_go():
-    """A light threshold breaks a slash or a stem a pixel wide into dots 1-3 px apart: each is speck-sized
-    and no glyph stands by it, but three or more in a chain are a stroke, not dust."""
-    img = _page()
-    for i in range(6):  # a slash: six 2x2 pieces rising to the right, 2 px apart
-        y, x = 90 - 4 * i, 30 + 2 * i
-        img[y:y + 2, x:x + 2] = 0
-    img[5, 100] = 0  # lone dust
-    img[60, 150:152] = 0
-    img[60, 155:157] = 0  # a pair of dust specks: no chain
-    out = prepare.despeckle(img)
-    for i in range(6):
-        y, x = 90 - 4 * i, 30 + 2 * i
-        assert (out[y:y + 2, x:x + 2] == 0).all(), f"piece {i} of the stroke was taken"
-    assert out[5, 100] == 255
-    assert out[60, 150] == 255 and out[60, 155] == 255
-
-
 def test_close_joins_a_broken_stroke():
     img = _page()
     img[20:80, 50:53] = 0

@@ -185,8 +185,7 @@ def _lone_specks(gray: np.ndarray, max_area: int, apart: int = 3,
     A speck is an ink component of at most ``max_area`` px.  It is lone when no larger ink stands
     within ``apart`` px (a dot over its i, a full stop or comma by its word are not lone); with
     ``alone``, when no other ink at all does (the pieces of a letter broken by a light threshold
-    stand close to each other, whatever their size).  Without ``alone``, specks standing in a chain
-    of :data:`CHAIN_PIECES` or more are not lone either: a thin stroke's pieces.
+    stand close to each other, whatever their size).
     """
     mask = (gray < INK).astype(np.uint8)
     n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
@@ -209,31 +208,10 @@ def _lone_specks(gray: np.ndarray, max_area: int, apart: int = 3,
     big = mask.copy()
     big[small[labels]] = 0
     near_big = cv2.dilate(big, np.ones((2 * apart + 1, 2 * apart + 1), np.uint8)) > 0
-    # pixel by pixel: a speck's part beside a glyph stays
-    lone_px = small[labels] & ~near_big & ~_chained(mask, labels, small, apart)[labels]
+    lone_px = small[labels] & ~near_big  # pixel by pixel: a speck's part beside a glyph stays
     flags[np.unique(labels[lone_px])] = True
     flags[0] = False
     return lone_px, flags, areas, glyphs
-
-
-# Speck-sized pieces standing this many or more in a chain, each within ``apart`` px of the next, are a stroke
-# broken by a light threshold ("/" of "A/80/L.5", "mind"'s stems at 200 dpi), not dust: a photocopy's specks
-# fall one by one or in pairs.
-CHAIN_PIECES = 3
-
-
-def _chained(mask: np.ndarray, labels: np.ndarray, small: np.ndarray, apart: int) -> np.ndarray:
-    """Per-label flags: the small components (``small``) of ``mask`` that stand in a chain of at least
-    :data:`CHAIN_PIECES` small components, each within ``apart`` px of another."""
-    out = np.zeros(len(small), bool)
-    pieces = small[labels]
-    if np.count_nonzero(small) < CHAIN_PIECES:
-        return out
-    _, joined = cv2.connectedComponents(cv2.dilate(pieces.astype(np.uint8), np.ones((apart + 1, apart + 1), np.uint8)))
-    pairs = np.unique(np.stack([joined[pieces], labels[pieces]]), axis=1)  # (group, label), each once
-    per_group = np.bincount(pairs[0], minlength=int(joined.max()) + 1)
-    out[pairs[1][per_group[pairs[0]] >= CHAIN_PIECES]] = True
-    return out
 
 
 def despeckle(gray: np.ndarray, max_area: int = 4, apart: int = 3, alone: bool = False) -> np.ndarray:
