@@ -191,6 +191,14 @@ def test_a_draft_s_misread_symbol_is_rebuilt_from_its_session_and_committee_and_
     assert (p.after, p.confidence) == (want, conf) and p.info["how"] == "a draft's symbol misread"
 
 
+def test_a_draft_whose_distribution_colon_was_misread_still_has_its_symbol_rebuilt():
+    """typewriter_poor A/C.1/80/L.6 (scan_bench --corpus un-drafts): "Distr.! Limited" was no distribution line,
+    so nothing said the page was a draft, and its misread symbol "A/c.1/80/kL.6" stood as the document's."""
+    lines = [t.format(read="A/c.1/80/kL.6", committee="First Committee").replace("Distr.:", "Distr.!") for t in DRAFT_HEAD]
+    (p,) = repair_masthead_symbol(_work(lines), RepairContext(source_kind="scanned-pdf"))
+    assert (p.after, p.confidence) == ("A/C.1/80/L.6", 0.85)
+
+
 @pytest.mark.parametrize("read, distr", [
     ("A/79/L.16", "Limited"),   # digits read that the session contradicts
     ("Aso/L.16", "General"),    # no draft: "Distr.: General"
@@ -215,7 +223,8 @@ def test_a_short_unread_line_between_masthead_lines_does_not_start_the_title():
     assert h.title == "National human rights institutions" and h.facts["adopted"] == "2023-12-19"
 
 
-@pytest.mark.parametrize("line", ["Distr: General", "Distr.:1 General", "Distr.: General", "Distr Limited"])  # a fax lost both stops
+@pytest.mark.parametrize("line", ["Distr: General", "Distr.:1 General", "Distr.: General", "Distr Limited",  # a fax lost both stops
+                                  "Distr.! Limited", "Distr.| General"])  # a colon's dots joined (typewriter_poor A/C.1/80/L.6)
 def test_the_distribution_line_as_a_scan_reads_it(line):
     assert masthead.fact_role(line) == "distribution"
 
