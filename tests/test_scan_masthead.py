@@ -192,9 +192,10 @@ def test_a_draft_s_misread_symbol_is_rebuilt_from_its_session_and_committee_and_
 
 
 def test_a_draft_whose_distribution_colon_was_misread_still_has_its_symbol_rebuilt():
-    """typewriter_poor A/C.1/80/L.6 (scan_bench --corpus un-drafts): "Distr.! Limited" was no distribution line,
-    so nothing said the page was a draft, and its misread symbol "A/c.1/80/kL.6" stood as the document's."""
-    lines = [t.format(read="A/c.1/80/kL.6", committee="First Committee").replace("Distr.:", "Distr.!") for t in DRAFT_HEAD]
+    """typewriter_poor A/C.1/80/L.6 (scan_bench --corpus un-drafts): "Distr.! Limited" was no distribution line
+    and "Eaghtieth session" no session, so nothing said the page was a draft of the eightieth session, and its misread symbol "A/c.1/80/kL.6" stood as the document's."""
+    lines = [t.format(read="A/c.1/80/kL.6", committee="First Committee").replace("Distr.:", "Distr.!")
+             .replace("Eightieth", "Eaghtieth") for t in DRAFT_HEAD]  # and its session's ordinal misread
     (p,) = repair_masthead_symbol(_work(lines), RepairContext(source_kind="scanned-pdf"))
     assert (p.after, p.confidence) == ("A/C.1/80/L.6", 0.85)
 
@@ -213,6 +214,8 @@ def test_a_draft_symbol_is_not_rebuilt_against_or_without_evidence(read, distr):
 
 def test_session_numbers():
     assert [session_number(w) for w in ("Seventy-third", "Eightieth", "Fifth", "Twelfth", "Soon")] == [73, 80, 5, 12, None]
+    # a long ordinal with one letter misread, when no other is as near; short ones and "Seventy" stay unread
+    assert [session_number(w) for w in ("Eaghtieth", "Seventy-thirc", "Sixtietn", "Seventy", "Fiftn")] == [80, 73, 60, None, None]
 
 
 def test_a_short_unread_line_between_masthead_lines_does_not_start_the_title():

@@ -57,9 +57,26 @@ _TENTHS = {"twentieth": 20, "thirtieth": 30, "fortieth": 40, "fiftieth": 50, "si
            "eightieth": 80, "ninetieth": 90}
 
 
+def _ordinal_names() -> dict[str, int]:
+    names = {**_ORDINAL_UNITS, **_ORDINAL_TEENS, **_TENTHS}
+    for tens, t in _TENS.items():
+        for unit, u in _ORDINAL_UNITS.items():
+            names[f"{tens}-{unit}"] = t + u
+    return names
+
+
+_ORDINALS = _ordinal_names()
+ORDINAL_MISREAD_LEN = 8  # an ordinal this long or longer may have one letter misread ("Eaghtieth"); not
+# "Seventy", one letter from "Seventh"
+
+
 def session_number(words: str) -> int | None:
-    """ "Seventy-third" -> 73, "Eightieth" -> 80, "Fifth" -> 5; None for anything else."""
+    """ "Seventy-third" -> 73, "Eightieth" -> 80, "Fifth" -> 5; one letter misread in a long ordinal
+    ("Eaghtieth" -> 80) when no other ordinal is as near; None for anything else."""
     w = words.strip().lower()
+    if w not in _ORDINALS and len(w) >= ORDINAL_MISREAD_LEN:
+        near = [n for name, n in _ORDINALS.items() if _edit(w, name) == 1]
+        return near[0] if len(near) == 1 else None
     if w in _ORDINAL_UNITS:
         return _ORDINAL_UNITS[w]
     if w in _ORDINAL_TEENS:
