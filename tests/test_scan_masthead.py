@@ -181,6 +181,8 @@ DRAFT_HEAD = ["United Nations", "{read}", "General Assembly", "Distr.: Limited",
     ("AVC.6/80/L.9", "Sixth Committee", "A/C.6/80/L.9", 0.85),   # sans_poor
     ("A/c.4/80/L.5", "Special Political and Decolonization Committee", "A/C.4/80/L.5", 0.85),  # typewriter_poor
     ("Avsor..32", "", "A/80/L.32", 0.65), ("Aveot.1", "", "A/80/L.1", 0.65),  # all of "/80/L" misread
+    ("Avs 42", "", "A/80/L.42", 0.65), ("Avswy L5", "", "A/80/L.5", 0.65),  # fax: read in two pieces
+    ("A/80/L5", "", "A/80/L.5", 0.85),  # the stop lost
 ])
 def test_a_draft_s_misread_symbol_is_rebuilt_from_its_session_and_committee_and_flagged(read, committee, want, conf):
     """Drafts scanned (bench/scan_bench.py --corpus un-drafts): their masthead symbols came out null or with a
@@ -206,6 +208,8 @@ def test_a_draft_whose_distribution_colon_was_misread_still_has_its_symbol_rebui
     ("Apo/L.", "Limited"),      # the draft's number lost: nothing to rebuild it from
     ("A/80/L.16", "Limited"),   # reads well
     ("Annex.2", "Limited"),     # a word, no symbol
+    ("Agenda 21", "Limited"),   # words on a line of two pieces
+    ("Annex 2", "Limited"),
 ])
 def test_a_draft_symbol_is_not_rebuilt_against_or_without_evidence(read, distr):
     lines = [t.format(read=read, committee="").replace("Limited", distr) for t in DRAFT_HEAD]
@@ -216,6 +220,7 @@ def test_session_numbers():
     assert [session_number(w) for w in ("Seventy-third", "Eightieth", "Fifth", "Twelfth", "Soon")] == [73, 80, 5, 12, None]
     # a long ordinal with one letter misread, when no other is as near; short ones and "Seventy" stay unread
     assert [session_number(w) for w in ("Eaghtieth", "Seventy-thirc", "Sixtietn", "Seventy", "Fiftn")] == [80, 73, 60, None, None]
+    assert session_number("Kighticth") == 80  # a fax: two letters of nine misread, no other ordinal as near
 
 
 def test_a_short_unread_line_between_masthead_lines_does_not_start_the_title():

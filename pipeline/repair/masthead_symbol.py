@@ -66,17 +66,21 @@ def _ordinal_names() -> dict[str, int]:
 
 
 _ORDINALS = _ordinal_names()
-ORDINAL_MISREAD_LEN = 8  # an ordinal this long or longer may have one letter misread ("Eaghtieth"); not
-# "Seventy", one letter from "Seventh"
+# An ordinal of 8 letters or more may have one letter misread ("Eaghtieth"), of 9 or more two (a fax's
+# "Kighticth"); not "Seventy", one letter from "Seventh".
+ORDINAL_MISREADS = ((9, 2), (8, 1))
 
 
 def session_number(words: str) -> int | None:
     """ "Seventy-third" -> 73, "Eightieth" -> 80, "Fifth" -> 5; one letter misread in a long ordinal
-    ("Eaghtieth" -> 80) when no other ordinal is as near; None for anything else."""
+    ("Eaghtieth" -> 80, :data:`ORDINAL_MISREADS`) when no other ordinal is as near; None for anything else."""
     w = words.strip().lower()
-    if w not in _ORDINALS and len(w) >= ORDINAL_MISREAD_LEN:
-        near = [n for name, n in _ORDINALS.items() if _edit(w, name) == 1]
-        return near[0] if len(near) == 1 else None
+    allowed = next((k for n, k in ORDINAL_MISREADS if len(w) >= n), 0)
+    if w not in _ORDINALS and allowed:
+        dist = {name: _edit(w, name) for name in _ORDINALS}
+        best = min(dist.values())
+        near = [_ORDINALS[name] for name, d in dist.items() if d == best]
+        return near[0] if best <= allowed and len(near) == 1 else None
     if w in _ORDINAL_UNITS:
         return _ORDINAL_UNITS[w]
     if w in _ORDINAL_TEENS:
@@ -204,8 +208,8 @@ def _committee_number(name: str) -> int | None:
 
 # A draft's symbol as OCR may read it: the series' large initial, then its small "/80/L" (or "/C.1/80/L") misread
 # in any way ("Aso/L.16", "Avc.180/L.12", "Avsor..32", "AvsoiL.42"), the stop before the draft's number (a comma,
-# doubled) and the number, a revision after it.
-_DRAFT_READ = re.compile(r"^A(?P<mid>\S{1,10}?)(?P<sep>[.,]{1,2})(?P<n>\d{1,3})(?P<rev>/Rev[.,]\d{1,2})?$")
+# doubled, or lost after the "L": "A/80/L5") and the number, a revision after it.
+_DRAFT_READ = re.compile(r"^A(?P<mid>\S{1,10}?)(?P<sep>[.,]{1,2}|(?<=L))(?P<n>\d{1,3})(?P<rev>/Rev[.,]\d{1,2})?$")
 WORD_ZIPF = 2.0  # wordfreq's Zipf scale: printed once in 100 million words or more, an English word
 
 
@@ -225,12 +229,14 @@ def draft_symbol(token: str, ev: dict) -> tuple[str, int] | None:
     sym = f"{head}L.{m.group('n')}{rev}"
     read = token.strip(";:()[]")
     changed = _edit(read[:m.start("n")].upper(), (head + "L.").upper())
-    # at most as many characters misread as the symbol has after its initial and before "L.": the small type
-    # beside the large initial is what OCR loses ("Aveot.1": all of "/80/L" misread, 5 edits)
-    if changed > len(head) or not G.SYMBOL_FULL.match(sym) or read == sym:
+    # at most as many characters misread as the symbol has after its initial and before its number: the small
+    # type beside the large initial is what OCR loses ("Aveot.1": all of "/80/L" misread, 5 edits; a fax's
+    # "Avswy L5": all of "/80/L.", 6)
+    if changed > len(head) + 1 or not G.SYMBOL_FULL.match(sym) or read == sym:
         return None
     word = read[:m.start("sep")]
-    if word.isalpha() and general_zipf(word.lower()) >= WORD_ZIPF:
+    slash_read = len(word) <= 3 and word[1:2] in SLASH_LOOKALIKES  # "Avs": the slash read "v", no word
+    if word.isalpha() and general_zipf(word.lower()) >= WORD_ZIPF and not slash_read:
         return None  # a word ("Annex.2", "Article.7"), no misread symbol
     if not _subsequence(re.sub(r"\D", "", read[:m.start("n")]), re.sub(r"\D", "", head)):
         return None  # digits read that the session or committee contradict ("A/79/L.16" on an eightieth session's page)
@@ -331,8 +337,12 @@ def _repair_draft(head: list, texts: list[str], ev: dict) -> list[Proposal] | No
     for ln, t in zip(head, texts):
         if masthead.is_formula(t) or masthead.TITLE.match(t):
             break
-        for m in _TOKEN.finditer(t):
-            tok = m.group(0)
+        toks = list(_TOKEN.finditer(t))
+        reads = [(m.group(0), m.start(), m.end()) for m in toks]
+        if len(toks) == 2 and toks[0].group(0).startswith("A"):
+            # the symbol's line read in two pieces, a space where its small type was ("Avs 42", "Avswy L5": a fax)
+            reads.append((toks[0].group(0) + "." + toks[1].group(0), toks[0].start(), toks[1].end()))
+        for tok, start, end in reads:
             if G.SYMBOL_FULL.match(tok.strip(".,;:")) and "/L." in tok:
                 return []  # the draft's symbol reads well
             found = draft_symbol(tok, ev)
@@ -344,5 +354,5 @@ def _repair_draft(head: list, texts: list[str], ev: dict) -> list[Proposal] | No
             conf = 0.85 if changed <= 1 else 0.75 if changed <= 3 else 0.65
             info = {"read": tok, "symbol": sym, "evidence": agreed, "how": "a draft's symbol misread",
                     "notice": "the draft's number is as OCR read it: check it against the page"}
-            return [Proposal(ln.start + m.start(), ln.start + m.end(), sym, R.MASTHEAD_SYMBOL, conf, info)]
+            return [Proposal(ln.start + start, ln.start + end, sym, R.MASTHEAD_SYMBOL, conf, info)]
     return None
