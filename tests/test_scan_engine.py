@@ -140,7 +140,7 @@ def test_without_the_library_the_command_reads(monkeypatch, fresh_engines):
     assert engine.read("line", "eng", [np.full((20, 20), 255, np.uint8)]) is None
     assert not engine.available()
     calls = []
-    monkeypatch.setattr(reread, "_command_data", lambda crops, lang: calls.append(len(crops)) or {
+    monkeypatch.setattr(tesseract, "crops_data", lambda crops, lang, config, kind: calls.append(len(crops)) or {
         "page_num": [1], "level": [5], "text": ["in"], "conf": [94.0]})
     assert reread.read_crops([np.full((20, 20), 255, np.uint8)], "eng") == [("in", 94.0)]
     assert calls == [1]

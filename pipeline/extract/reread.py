@@ -24,15 +24,10 @@ and counted in the page's ``preprocessing`` ("reread 3 of 7 doubtful words").
 """
 from __future__ import annotations
 
-import os
 import re
-import tempfile
-from pathlib import Path
 
 import cv2
 import numpy as np
-import pytesseract
-from PIL import Image
 
 from pipeline import grammar as G
 from pipeline.extract import quality
@@ -204,7 +199,7 @@ def read_crops(crops: list[np.ndarray], lang: str, *, by_engine: bool = True) ->
     if not crops:
         return []
     rows = engine.read("line", lang, crops) if by_engine else None
-    data = tesseract.tsv_dict(rows) if rows is not None else _command_data(crops, lang)
+    data = tesseract.tsv_dict(rows) if rows is not None else tesseract.crops_data(crops, lang, READ_CONFIG, "word")
     found: list[list[tuple[str, float]]] = [[] for _ in crops]
     for page, level, text, conf in zip(data["page_num"], data["level"], data["text"], data["conf"]):
         text = str(text).strip()
@@ -213,16 +208,6 @@ def read_crops(crops: list[np.ndarray], lang: str, *, by_engine: bool = True) ->
     return [(" ".join(t for t, _ in words), min(c for _, c in words)) if words else ("", 0.0) for words in found]
 
 
-def _command_data(crops: list[np.ndarray], lang: str) -> dict:
-    """The crops read by one ``tesseract`` command given the list of their images (``image_to_data``'s dict)."""
-    with tempfile.TemporaryDirectory(prefix="reread-") as tmp:
-        names = []
-        for k, crop in enumerate(crops):
-            names.append(os.path.join(tmp, f"word-{k}.png"))
-            Image.fromarray(crop).save(names[-1], compress_level=1)
-        listing = os.path.join(tmp, "words.txt")
-        Path(listing).write_text("\n".join(names) + "\n")
-        return pytesseract.image_to_data(listing, lang=lang, config=READ_CONFIG, output_type=pytesseract.Output.DICT)
 
 
 def known_chars(text: str) -> int:

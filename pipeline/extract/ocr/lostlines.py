@@ -40,18 +40,13 @@ page's ``preprocessing`` ("read 2 lost lines again").
 """
 from __future__ import annotations
 
-import os
 import re
 import statistics
-import tempfile
 from collections import Counter
 from dataclasses import dataclass
-from pathlib import Path
 
 import cv2
 import numpy as np
-import pytesseract
-from PIL import Image
 
 from pipeline import grammar as G
 from pipeline.extract import quality, reread
@@ -292,7 +287,7 @@ def _read_lines(crops: list[np.ndarray], lang: str, *, by_engine: bool = True) -
     the", read whole by ``--psm 13``)."""
     crops = [cv2.copyMakeBorder(c, BORDER, BORDER, BORDER, BORDER, cv2.BORDER_CONSTANT, value=paper(c)) for c in crops]
     rows = engine.read("raw line", lang, crops) if by_engine else None
-    data = tesseract.tsv_dict(rows) if rows is not None else _command_data(crops, lang)
+    data = tesseract.tsv_dict(rows) if rows is not None else tesseract.crops_data(crops, lang, READ_CONFIG, "line")
     out = [{k: [] for k in ("left", "top", "width", "height", "conf", "text")} for _ in crops]
     for k, page in enumerate(data["page_num"]):
         text = str(data["text"][k]).strip()
@@ -326,16 +321,6 @@ def trim_lead(line: dict) -> dict:
     return out
 
 
-def _command_data(crops: list[np.ndarray], lang: str) -> dict:
-    """The crops read by one ``tesseract`` command given the list of their images (``image_to_data``'s dict)."""
-    with tempfile.TemporaryDirectory(prefix="lostlines-") as tmp:
-        names = []
-        for k, crop in enumerate(crops):
-            names.append(os.path.join(tmp, f"line-{k}.png"))
-            Image.fromarray(crop).save(names[-1], compress_level=1)
-        listing = os.path.join(tmp, "lines.txt")
-        Path(listing).write_text("\n".join(names) + "\n")
-        return pytesseract.image_to_data(listing, lang=lang, config=READ_CONFIG, output_type=pytesseract.Output.DICT)
 
 
 def _same_ink(old: tuple[int, int, int, int], core: tuple[int, int, int, int]) -> bool:

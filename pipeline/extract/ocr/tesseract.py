@@ -77,6 +77,19 @@ def tsv_dict(texts: list[str]) -> dict:
     return pytesseract.pytesseract.file_to_dict(TSV_HEADER + "\n" + "".join(texts), "\t", -1)
 
 
+def crops_data(crops: list, lang: str, config: str, kind: str = "crop") -> dict:
+    """Image crops (numpy arrays) read by one ``tesseract`` command given the list of their images, each crop a
+    page of its own (``image_to_data``'s dict): the engine's fallback where no engine process runs."""
+    with tempfile.TemporaryDirectory(prefix=f"{kind}-") as tmp:
+        names = []
+        for k, crop in enumerate(crops):
+            names.append(os.path.join(tmp, f"{kind}-{k}.png"))
+            Image.fromarray(crop).save(names[-1], compress_level=1)
+        listing = os.path.join(tmp, "list.txt")
+        Path(listing).write_text("\n".join(names) + "\n")
+        return pytesseract.image_to_data(listing, lang=lang, config=config, output_type=pytesseract.Output.DICT)
+
+
 def marker_strip(crops: list[Image.Image]) -> tuple[Image.Image, list[tuple[int, int]]]:
     """One page's marker crops side by side, and where each sits (x from, x to)."""
     pad = MARKER_PAD
