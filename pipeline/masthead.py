@@ -55,8 +55,8 @@ COMMITTEE = re.compile(
     r"(?:\s*\(Fourth Committee\))?|\(Fourth Committee\)|General Committee|Credentials Committee)\s*$")
 SESSION = re.compile(r"^\s*((?:[A-Z][a-z]+(?:-[a-z]+)?|\d{4})\s+(?:(?:special|emergency special|resumed|organizational)\s+)?session)\s*$", re.I)
 SESSION_DATES = re.compile(rf"^\s*\d{{1,2}}(?:\s+(?:{G.MONTHS}))?(?:\s+\d{{4}})?\s*[–-]\s*\d{{1,2}}\s+(?:{G.MONTHS})\s+\d{{4}}\s*$")
-AGENDA = re.compile(
-    rf"^\s*(?:Agenda{G.GAP}[Ii]tems?|Items?){G.GAP}(\w.*?)(?:\s+of\s+the\s+(?:provisional|preliminary|revised)\s+agenda)?\s*({MARK})?\s*$")
+AGENDA = re.compile(  # "item" as a scan may read its i ("Agenda 1tem 99 (g)", "Agenda ltem")
+    rf"^\s*(?:Agenda{G.GAP}[Ii1l|]tems?|Items?){G.GAP}(\w.*?)(?:\s+of\s+the\s+(?:provisional|preliminary|revised)\s+agenda)?\s*({MARK})?\s*$")
 ADOPTED_PHRASE = rf"(Resolution|Decision)s?{G.GAP}{G.phrase('adopted by the')}{G.GAP}"  # its words a scan's specks may part
 # A scan's speck or scrap of one glyph before the line ("' Resolution adopted by ...", "7 Resolution adopted by ...").
 LEADING_SCRAP = r"(?:[^\sA-Za-z]\s*(?=[A-Z]))?"
@@ -97,10 +97,15 @@ OPEN_SPECK = re.compile(r"(?<= )\u2018(?=[a-z])(?![^\u2019]*\u2019)")
 LEAD_TITLE_SPECK = re.compile(rf"^\s*(?:{G.LEAD_SPECK}|[-\u2013\u2014])\s+(?=[A-Z])")
 
 
+# A speck a scan read alone after a title's last word ("... of responsible behaviours ."): no title ends so.
+TRAIL_TITLE_SPECK = re.compile(rf"(?<=\w)\s+{G.LEAD_SPECK}\s*$")
+
+
 def without_specks(title: str) -> str:
-    """A title without the specks a scan read alone between its words (a single-spaced title) or before its
-    first word, or glued to a word's start as an opening single quote that nothing closes."""
-    return OPEN_SPECK.sub("", LONE_SPECK.sub("", LEAD_TITLE_SPECK.sub("", title, count=1)))
+    """A title without the specks a scan read alone between its words (a single-spaced title), before its
+    first word or after its last, or glued to a word's start as an opening single quote that nothing closes."""
+    title = TRAIL_TITLE_SPECK.sub("", LEAD_TITLE_SPECK.sub("", title, count=1))
+    return OPEN_SPECK.sub("", LONE_SPECK.sub("", title))
 
 
 # The structure stage's reading of a title block it has cut: "Resolution 80/37. Title", "80/37. Title";

@@ -183,6 +183,9 @@ DRAFT_HEAD = ["United Nations", "{read}", "General Assembly", "Distr.: Limited",
     ("Avsor..32", "", "A/80/L.32", 0.65), ("Aveot.1", "", "A/80/L.1", 0.65),  # all of "/80/L" misread
     ("Avs 42", "", "A/80/L.42", 0.65), ("Avswy L5", "", "A/80/L.5", 0.65),  # fax: read in two pieces
     ("A/80/L5", "", "A/80/L.5", 0.85),  # the stop lost
+    ("A\\/c.1/80/L-.22", "First Committee", "A/C.1/80/L.22", 0.85),  # typewriter_poor: a slash read twice, a dash
+    ("Avc.1/80/L.42*", "First Committee", "A/C.1/80/L.42", 0.85),    # bilevel200: the sponsors' mark after it
+    ("A/c.1/80/L. 42*", "First Committee", "A/C.1/80/L.42", 0.85),   # typewriter_poor: and a space
 ])
 def test_a_draft_s_misread_symbol_is_rebuilt_from_its_session_and_committee_and_flagged(read, committee, want, conf):
     """Drafts scanned (bench/scan_bench.py --corpus un-drafts): their masthead symbols came out null or with a
@@ -200,6 +203,26 @@ def test_a_draft_whose_distribution_colon_was_misread_still_has_its_symbol_rebui
              .replace("Eightieth", "Eaghtieth") for t in DRAFT_HEAD]  # and its session's ordinal misread
     (p,) = repair_masthead_symbol(_work(lines), RepairContext(source_kind="scanned-pdf"))
     assert (p.after, p.confidence) == ("A/C.1/80/L.6", 0.85)
+
+
+def test_a_speck_read_as_a_quote_before_the_session_word_leaves_the_session():
+    """typewriter_poor A/C.1/80/L.35: "Eightieth ‘session" and "Distr.: ‘Limited" (specks read as quotes)."""
+    lines = [t.format(read="A/c.1/80/L.35", committee="First Committee").replace("Eightieth session", "Eightieth ‘session")
+             .replace(": Limited", ": ‘Limited") for t in DRAFT_HEAD]
+    (p,) = repair_masthead_symbol(_work(lines), RepairContext(source_kind="scanned-pdf"))
+    assert p.after == "A/C.1/80/L.35"
+
+
+def test_a_draft_s_agenda_item_misread_and_a_speck_after_its_title():
+    """bilevel200 A/C.1/80/L.47: "Agenda 1tem 99 (g)" was no agenda line, so the agenda title, the sponsors and the
+    title were read as one title; A/C.1/80/L.35: "... of responsible behaviours ." kept its speck."""
+    d = masthead.read(["A/C.1/80/L.47", "First Committee", "Agenda 1tem 99 (g)",
+                       "General and complete disarmament: transparency in armaments",
+                       "Albania and Japan: draft resolution", "Transparency in armaments .", "The General Assembly,",
+                       "Recalling ..."])
+    assert d.facts["agenda_item"] == "99 (g)" and d.title.startswith("Transparency in armaments")
+    assert masthead.without_specks(d.title) == "Transparency in armaments"  # the structure stage's title
+    assert masthead.without_specks("Programme budget for 2024.") == "Programme budget for 2024."  # its own stop stays
 
 
 @pytest.mark.parametrize("read, distr", [

@@ -166,6 +166,7 @@ def evidence(work: WorkText, head_end: int) -> dict:
     lines = [work.text[ln.start:ln.end] for ln in work.lines]
     for k, ln in enumerate(work.lines[:head_end + 40]):
         t = G.LEADING_SPECK.sub("", lines[k], count=1)  # a scan's speck before a line (". Eightieth session")
+        t = QUOTE_SPECK.sub("", t)  # or before a word ("Eightieth ‘session")
         m = _NUMBERED_TITLE.match(t)
         if m and "number" not in ev:
             ev["number"] = m.group(1)
@@ -210,6 +211,8 @@ def _committee_number(name: str) -> int | None:
 # in any way ("Aso/L.16", "Avc.180/L.12", "Avsor..32", "AvsoiL.42"), the stop before the draft's number (a comma,
 # doubled, or lost after the "L": "A/80/L5") and the number, a revision after it.
 _DRAFT_READ = re.compile(r"^A(?P<mid>\S{1,10}?)(?P<sep>[.,]{1,2}|(?<=L))(?P<n>\d{1,3})(?P<rev>/Rev[.,]\d{1,2})?$")
+# A scan's speck read as a quote glued to a word's start ("Eightieth ‘session", "Distr.: ‘Limited").
+QUOTE_SPECK = re.compile(r"(?<= )[‘’'`](?=[A-Za-z])")
 WORD_ZIPF = 2.0  # wordfreq's Zipf scale: printed once in 100 million words or more, an English word
 
 
@@ -221,6 +224,7 @@ def draft_symbol(token: str, ev: dict) -> tuple[str, int] | None:
     >>> draft_symbol("Avc.180/L.12", {"distribution": "Limited", "session": 80, "committee": 1})
     ('A/C.1/80/L.12', 2)
     """
+    token = _as_read(token)
     m = _DRAFT_READ.match(token.strip(";:()[]"))
     if not m or ev.get("distribution") != "Limited" or not ev.get("session"):
         return None
@@ -241,6 +245,12 @@ def draft_symbol(token: str, ev: dict) -> tuple[str, int] | None:
     if not _subsequence(re.sub(r"\D", "", read[:m.start("n")]), re.sub(r"\D", "", head)):
         return None  # digits read that the session or committee contradict ("A/79/L.16" on an eightieth session's page)
     return sym, changed
+
+
+def _as_read(token: str) -> str:
+    """A draft's symbol token without what a scan adds to it: a slash read twice ("A\\/c.1"), a raised mark
+    after it ("A/C.1/80/L.42*": the sponsors' note), a dash before its stop ("L-.22")."""
+    return token.replace("\\/", "/").replace("/\\", "/").rstrip("*").replace("L-.", "L.")
 
 
 def _subsequence(part: str, whole: str) -> bool:
@@ -343,7 +353,7 @@ def _repair_draft(head: list, texts: list[str], ev: dict) -> list[Proposal] | No
             # the symbol's line read in two pieces, a space where its small type was ("Avs 42", "Avswy L5": a fax)
             reads.append((toks[0].group(0) + "." + toks[1].group(0), toks[0].start(), toks[1].end()))
         for tok, start, end in reads:
-            if G.SYMBOL_FULL.match(tok.strip(".,;:")) and "/L." in tok:
+            if G.SYMBOL_FULL.match(tok.strip(".,;:*")) and "/L." in tok:
                 return []  # the draft's symbol reads well
             found = draft_symbol(tok, ev)
             if found is None:
