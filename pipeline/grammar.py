@@ -153,7 +153,7 @@ RECYCLE = re.compile(r"^\s*(?:[^\sa-z]{1,8}\s+){0,3}(?i:please\s+recycle)[^\w\s]
 COVER_NOTE = re.compile(r"^\s*\*+\s*(?:Non-member State|On behalf of|Reissued|Second reissue|Third reissue|In the absence of)\b", re.I)
 # A scan may lose the period ("Distr: General") or both ("Distr Limited", a fax), read the colon as a full stop ("Distr.. General") or put a
 # speck read as a mark after the colon ("Distr.:1 General").
-DISTR = re.compile(r"\bDistr(?:\.?\s*[:;!|]|\.\.|\.(?=\s)|(?=\s))\s*(?:[\d'\u2018\u2019`\u00b0]\s*)?(General|Limited|Restricted)\b", re.I)
+DISTR = re.compile(r"\bDistr(?:\.?\s*[:;!|\u2019]|\.\.|\.(?=\s)|(?=\s))\s*(?:[\d'\u2018\u2019`\u00b0]\s*)?(General|Limited|Restricted)\b", re.I)
 # Repair's reading of OCR text (repair.masthead_labels): the label as OCR may print it
 # ("Dist.", "Distt", a period lost), in its slot before ":" and the kind.
 DISTR_SLOT = re.compile(r"(?<![\w/.])([A-Za-z]{3,6})(\.?)(?=\s*:\s*(?:General|Limited|Restricted)\b)")

@@ -186,6 +186,7 @@ DRAFT_HEAD = ["United Nations", "{read}", "General Assembly", "Distr.: Limited",
     ("A\\/c.1/80/L-.22", "First Committee", "A/C.1/80/L.22", 0.85),  # typewriter_poor: a slash read twice, a dash
     ("Avc.1/80/L.42*", "First Committee", "A/C.1/80/L.42", 0.85),    # bilevel200: the sponsors' mark after it
     ("A/c.1/80/L. 42*", "First Committee", "A/C.1/80/L.42", 0.85),   # typewriter_poor: and a space
+    ("Ace 1/80/L 24", "First Committee", "A/C.1/80/L.24", 0.75),     # fax: three pieces
 ])
 def test_a_draft_s_misread_symbol_is_rebuilt_from_its_session_and_committee_and_flagged(read, committee, want, conf):
     """Drafts scanned (bench/scan_bench.py --corpus un-drafts): their masthead symbols came out null or with a
@@ -213,6 +214,18 @@ def test_a_speck_read_as_a_quote_before_the_session_word_leaves_the_session():
     assert p.after == "A/C.1/80/L.35"
 
 
+@pytest.mark.parametrize("distr, session, read, want", [
+    ("Limited", "Eightieth session", "Ax 1/80/L.35", "A/C.1/80/L.35"),      # fax: "Distr.:" lost, "Limited" alone
+    ("Distr.: Limited", "Eightieth. session", "A\\sort.32", "A/C.1/80/L.32"),  # sans_poor: a stop after the ordinal
+    ("Distr’ Limited", "Eightieth session", "Avsoit 42", "A/C.1/80/L.42"),  # sans_poor: the colon read as a quote
+])
+def test_a_draft_s_evidence_as_a_scan_garbles_it(distr, session, read, want):
+    lines = [t.format(read=read, committee="First Committee").replace("Distr.: Limited", distr)
+             .replace("Eightieth session", session) for t in DRAFT_HEAD]
+    (p,) = repair_masthead_symbol(_work(lines), RepairContext(source_kind="scanned-pdf"))
+    assert p.after == want
+
+
 def test_a_draft_s_agenda_item_misread_and_a_speck_after_its_title():
     """bilevel200 A/C.1/80/L.47: "Agenda 1tem 99 (g)" was no agenda line, so the agenda title, the sponsors and the
     title were read as one title; A/C.1/80/L.35: "... of responsible behaviours ." kept its speck."""
@@ -233,9 +246,11 @@ def test_a_draft_s_agenda_item_misread_and_a_speck_after_its_title():
     ("Annex.2", "Limited"),     # a word, no symbol
     ("Agenda 21", "Limited"),   # words on a line of two pieces
     ("Annex 2", "Limited"),
+    ("Agenda item 94", "Limited"),  # three pieces: a line of words, the committee's long head notwithstanding
+    ("Agenda.item 94", "Limited"),  # words with a speck between them
 ])
 def test_a_draft_symbol_is_not_rebuilt_against_or_without_evidence(read, distr):
-    lines = [t.format(read=read, committee="").replace("Limited", distr) for t in DRAFT_HEAD]
+    lines = [t.format(read=read, committee="First Committee").replace("Limited", distr) for t in DRAFT_HEAD]
     assert repair_masthead_symbol(_work([t for t in lines if t]), RepairContext(source_kind="scanned-pdf")) in ([], None)
 
 

@@ -170,12 +170,12 @@ def evidence(work: WorkText, head_end: int) -> dict:
         m = _NUMBERED_TITLE.match(t)
         if m and "number" not in ev:
             ev["number"] = m.group(1)
-        s = masthead.SESSION.match(t)
+        s = masthead.SESSION.match(t) or masthead.SESSION.match(WORD_SPECK.sub("", t))
         if s and "session" not in ev:
             n = session_number(s.group(1).split()[0])
             if n:
                 ev["session"] = n
-        d = G.DISTR.search(t)
+        d = G.DISTR.search(t) or LIMITED_ALONE.match(t)
         if d and k < head_end and "distribution" not in ev:
             ev["distribution"] = d.group(1).capitalize()  # "Limited": a draft, an L. document
         c = masthead.COMMITTEE.match(t)
@@ -211,8 +211,16 @@ def _committee_number(name: str) -> int | None:
 # in any way ("Aso/L.16", "Avc.180/L.12", "Avsor..32", "AvsoiL.42"), the stop before the draft's number (a comma,
 # doubled, or lost after the "L": "A/80/L5") and the number, a revision after it.
 _DRAFT_READ = re.compile(r"^A(?P<mid>\S{1,10}?)(?P<sep>[.,]{1,2}|(?<=L))(?P<n>\d{1,3})(?P<rev>/Rev[.,]\d{1,2})?$")
+# A symbol's line read in pieces begins with the large initial and at most this many characters misread from
+# its small type ("Avswy L5"), or with no English word ("Avsoit 42"); "Agenda item 94" is no symbol's.
+JOINED_HEAD = 5
+# A masthead's line that is its distribution's kind alone: a fax lost "Distr.:" ("Limited").
+LIMITED_ALONE = re.compile(r"^\s*(Limited)\s*$")
+# A speck read as a stop or a quote glued to a word's end ("Eightieth. session").
+WORD_SPECK = re.compile(r"(?<=[a-z])[.,'\u2019](?= )")
 # A scan's speck read as a quote glued to a word's start ("Eightieth ‘session", "Distr.: ‘Limited").
 QUOTE_SPECK = re.compile(r"(?<= )[‘’'`](?=[A-Za-z])")
+WORD_PIECE = 5  # a piece of a read this long that is an English word makes it words ("sort" in "A\\sort.32" may be small type)
 WORD_ZIPF = 2.0  # wordfreq's Zipf scale: printed once in 100 million words or more, an English word
 
 
@@ -242,6 +250,8 @@ def draft_symbol(token: str, ev: dict) -> tuple[str, int] | None:
     slash_read = len(word) <= 3 and word[1:2] in SLASH_LOOKALIKES  # "Avs": the slash read "v", no word
     if word.isalpha() and general_zipf(word.lower()) >= WORD_ZIPF and not slash_read:
         return None  # a word ("Annex.2", "Article.7"), no misread symbol
+    if any(len(p) >= WORD_PIECE and general_zipf(p.lower()) >= WORD_ZIPF for p in re.findall(r"[A-Za-z]+", word)):
+        return None  # words read with specks between them ("Agenda.item 94"), no misread symbol
     if not _subsequence(re.sub(r"\D", "", read[:m.start("n")]), re.sub(r"\D", "", head)):
         return None  # digits read that the session or committee contradict ("A/79/L.16" on an eightieth session's page)
     return sym, changed
@@ -349,9 +359,12 @@ def _repair_draft(head: list, texts: list[str], ev: dict) -> list[Proposal] | No
             break
         toks = list(_TOKEN.finditer(t))
         reads = [(m.group(0), m.start(), m.end()) for m in toks]
-        if len(toks) == 2 and toks[0].group(0).startswith("A"):
-            # the symbol's line read in two pieces, a space where its small type was ("Avs 42", "Avswy L5": a fax)
-            reads.append((toks[0].group(0) + "." + toks[1].group(0), toks[0].start(), toks[1].end()))
+        first = toks[0].group(0) if toks else ""
+        if len(toks) in (2, 3) and first.startswith("A") and (
+                len(first) <= JOINED_HEAD or not first.isalpha() or general_zipf(first.lower()) < WORD_ZIPF):
+            # the symbol's line read in pieces, a space where its small type was ("Avs 42", "Avswy L5",
+            # "Ace 1/80/L 24": a fax); never a line of words ("Agenda item 94")
+            reads.append((".".join(m.group(0) for m in toks), toks[0].start(), toks[-1].end()))
         for tok, start, end in reads:
             if G.SYMBOL_FULL.match(tok.strip(".,;:*")) and "/L." in tok:
                 return []  # the draft's symbol reads well
