@@ -201,6 +201,18 @@ def test_a_paragraph_break_in_the_layout_starts_a_preambular_paragraph_whatever_
     assert len(doc["operative"]) == 1
 
 
+@pytest.mark.parametrize("end", [":", "."])
+def test_a_decision_s_lettered_items_after_a_colon_read_as_a_stop_are_its_body(tmp_path, end):
+    """sans_poor A/80/L.1 (scan_bench --corpus un-drafts): "... the Two-State Solution." (its colon read as a stop),
+    then "(a) Expresses its profound gratitude ...": the items had run into the last preambular paragraph."""
+    body = (f"Recalling further its decision 79/573 B to resume the Conference{end}\n\n"
+            "(a) Expresses its profound gratitude to the Co-Chairs of the Conference;\n\n"
+            "(b) Endorses the New York Declaration.\n")
+    doc = clean(tmp_path, body)
+    assert len(doc["preamble"]) == 1 and len(doc["operative"]) == 1
+    assert [i["num"] for i in doc["operative"][0]["items"]] == ["(a)", "(b)"]
+
+
 @pytest.mark.parametrize("opener", ["Conéerned", "Recal1ing", "Reafflrming"])
 def test_an_opener_misread_by_one_letter_still_opens_a_preambular_paragraph(tmp_path, opener):
     body = ("Determined to encourage strict compliance with the principles of the Charter,\n\n"

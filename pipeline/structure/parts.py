@@ -337,6 +337,8 @@ def _starts_unnumbered(text: str, current: Block | None, line: str, blank_before
         return True
     so_far = text[current.start:current.end].rstrip()
     if current.role == "preamble":
+        if re.search(r"\.\d{0,3}$", so_far) and _FIRST_ITEM_VERB.match(line):
+            return True  # "... Two-State Solution. / (a) Expresses ...": a scan read the colon as a stop
         if not re.search(r"[,;:]\d{0,3}$", so_far) or not re.match(r"^\s*[A-Z(]", line):
             return False
         # Where the layout shows no break, operative text opens only at an operative verb or an item: a
@@ -352,6 +354,9 @@ def _starts_unnumbered(text: str, current: Block | None, line: str, blank_before
 # What opens operative text: a verb in the third person ("Decides", "Takes note"), after an adverb ("Also
 # decides", "Strongly urges"), or an item ("(a)").
 _OPERATIVE_OPENING = re.compile(r"^\s*(?:(?:[A-Z][a-z]+ly|Also|Further|Again|Once again)\s+[a-z]+s\b|[A-Z][a-z]+s\b|\()")
+# A decision's first lettered item opening with an operative verb ("(a) Expresses its profound gratitude"): no
+# preambular paragraph runs on into one, whatever OCR made of the colon before it.
+_FIRST_ITEM_VERB = re.compile(r"^\s*\(a\)\s+(?:(?:[A-Z][a-z]+ly|Also|Further)\s+[a-z]+s\b|[A-Z][a-z]+s\b)")
 
 
 def _numbers(text: str, body: list[tuple[int, int, dict[str, Any]]]) -> list[tuple[int, int] | None]:
