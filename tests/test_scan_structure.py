@@ -748,3 +748,20 @@ def test_two_tight_lines_tesseract_boxed_alike_are_never_interleaved():
             g.conf, g.line = 0.95, line
     pages, _ = layout_document([PageLayout(number=1, width=612, height=792, glyphs=left + right)])
     assert [ln.text for ln in pages[0].lines if ln.text][0].startswith("General Assembly")
+
+
+DRAFT_BODY = ["A/80/L.32", "General Assembly", "Distr.: Limited", "8 December 2025", "", "Eightieth session",
+              "Agenda item 72 (a)", "Strengthening of the coordination of humanitarian assistance", "",
+              "Italy: draft resolution", "", "{title}", "", "The General Assembly,", "",
+              "Recalling its resolution 46/182 of 19 December 1991,", "",
+              "1. Decides to remain seized of the matter."]
+
+
+@pytest.mark.parametrize("title, want", [
+    ("Strengthening of the coordination of emergency assistance.", "Strengthening of the coordination of emergency assistance"),
+    ("Humanitarian assistance (Part II)", "Humanitarian assistance (Part II)"),
+])
+def test_a_speck_glued_after_a_scanned_draft_s_title_is_no_part_of_it(title, want):
+    """sans_poor A/80/L.32 (scan_bench --corpus un-drafts): "... of the United Nations." (a speck read as a stop)."""
+    doc = _build(poor_scan_page([t.format(title=title) for t in DRAFT_BODY]))
+    assert doc["title"] == want

@@ -33,6 +33,8 @@ from ..worktext import IN_TEXT, WorkText
 _OPERATIVE = G.OPERATIVE_NUMBER
 _ITEM = G.ITEM_NUMBER
 _TITLE = masthead.RESOLUTION_TITLE
+# A speck a scan read glued after a title's last word ("... of the United Nations."): no title ends so.
+_TITLE_END_SPECK = re.compile(r"(?<=[a-z)])[.,;:*\u00b7_|]\s*$")
 _CLOSING = G.CLOSING
 _ORGAN_SERIES = G.RESOLUTION_SERIES
 
@@ -775,6 +777,8 @@ def build_document(work: WorkText, *, source: dict[str, Any], meta: dict[str, An
             number, title = tm.group(1), tm.group(2)
         else:
             title = ttext
+            if source.get("kind") == "scanned-pdf":  # a draft's title, as a resolution's, ends with no stop
+                title = _TITLE_END_SPECK.sub("", title)
         title = masthead.without_specks(title)
     number = number or facts.get("number")
     symbol = header.get("symbol")
