@@ -80,7 +80,8 @@ SC_ADOPTED = re.compile(
 # the full stop after the number a scan may read as a comma or a semicolon ("79/154, Trafficking in women").
 SPECK_BEFORE_NUMBER = r"(?:[.,:;'\u2018\u2019`]\s+|\u201c)?"  # or an opening quote glued to it ("\u201c78/184: ...")
 # A resolution's title ends with no stop: a speck a scan reads after it ("... for Refugees.") is no part of it.
-SPECK_AFTER_TITLE = r"(?:\s*[.,;:*\u00b7_|])?\s*$"
+TITLE_END_SPECK = r"[.,;:*\u00b7_|]"
+SPECK_AFTER_TITLE = rf"(?:\s*{TITLE_END_SPECK})?\s*$"
 # ... and one read alone after the number's stop ("78/250. ; Financing of ...", "78/162. , Development ...").
 SPECK_AFTER_NUMBER = r"(?:[.,;:'\u2018\u2019`]\s+)?"
 TITLE = re.compile(r"^\s*" + SPECK_BEFORE_NUMBER + r"(?:Resolution\s+|Decision\s+)?(\d{1,4}/(?:\d{1,4}|\u2026|\.\.\.)(?:\s*[A-Z]\b)?)(?:\.|[,;:](?=\s+[A-Z]))?\s+" + SPECK_AFTER_NUMBER + r"(\S.*?)" + SPECK_AFTER_TITLE)

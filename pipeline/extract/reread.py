@@ -208,8 +208,6 @@ def read_crops(crops: list[np.ndarray], lang: str, *, by_engine: bool = True) ->
     return [(" ".join(t for t, _ in words), min(c for _, c in words)) if words else ("", 0.0) for words in found]
 
 
-
-
 def known_chars(text: str) -> int:
     """Characters of ``text`` in English words of two letters or more (the verdict's word list)."""
     words = quality.english_words()

@@ -75,22 +75,15 @@ def session_number(words: str) -> int | None:
     """ "Seventy-third" -> 73, "Eightieth" -> 80, "Fifth" -> 5; one letter misread in a long ordinal
     ("Eaghtieth" -> 80, :data:`ORDINAL_MISREADS`) when no other ordinal is as near; None for anything else."""
     w = words.strip().lower()
+    if w in _ORDINALS:
+        return _ORDINALS[w]
     allowed = next((k for n, k in ORDINAL_MISREADS if len(w) >= n), 0)
-    if w not in _ORDINALS and allowed:
-        dist = {name: _edit(w, name) for name in _ORDINALS}
-        best = min(dist.values())
-        near = [_ORDINALS[name] for name, d in dist.items() if d == best]
-        return near[0] if best <= allowed and len(near) == 1 else None
-    if w in _ORDINAL_UNITS:
-        return _ORDINAL_UNITS[w]
-    if w in _ORDINAL_TEENS:
-        return _ORDINAL_TEENS[w]
-    if w in _TENTHS:
-        return _TENTHS[w]
-    m = re.fullmatch(r"([a-z]+)-([a-z]+)", w)
-    if m and m.group(1) in _TENS and m.group(2) in _ORDINAL_UNITS:
-        return _TENS[m.group(1)] + _ORDINAL_UNITS[m.group(2)]
-    return None
+    if not allowed:
+        return None
+    dist = {name: _edit(w, name) for name in _ORDINALS}
+    best = min(dist.values())
+    near = [_ORDINALS[name] for name, d in dist.items() if d == best]
+    return near[0] if best <= allowed and len(near) == 1 else None
 
 
 def _edit(a: str, b: str) -> int:
@@ -232,14 +225,13 @@ def draft_symbol(token: str, ev: dict) -> tuple[str, int] | None:
     >>> draft_symbol("Avc.180/L.12", {"distribution": "Limited", "session": 80, "committee": 1})
     ('A/C.1/80/L.12', 2)
     """
-    token = _as_read(token)
-    m = _DRAFT_READ.match(token.strip(";:()[]"))
+    read = _as_read(token).strip(";:()[]")
+    m = _DRAFT_READ.match(read)
     if not m or ev.get("distribution") != "Limited" or not ev.get("session"):
         return None
     head = f"A/C.{ev['committee']}/{ev['session']}/" if ev.get("committee") else f"A/{ev['session']}/"
     rev = (m.group("rev") or "").replace(",", ".")
     sym = f"{head}L.{m.group('n')}{rev}"
-    read = token.strip(";:()[]")
     changed = _edit(read[:m.start("n")].upper(), (head + "L.").upper())
     # at most as many characters misread as the symbol has after its initial and before its number: the small
     # type beside the large initial is what OCR loses ("Aveot.1": all of "/80/L" misread, 5 edits; a fax's

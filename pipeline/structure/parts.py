@@ -34,7 +34,7 @@ _OPERATIVE = G.OPERATIVE_NUMBER
 _ITEM = G.ITEM_NUMBER
 _TITLE = masthead.RESOLUTION_TITLE
 # A speck a scan read glued after a title's last word ("... of the United Nations."): no title ends so.
-_TITLE_END_SPECK = re.compile(r"(?<=[a-z)])[.,;:*\u00b7_|]\s*$")
+_TITLE_END_SPECK = re.compile(rf"(?<=[a-z)]){masthead.TITLE_END_SPECK}\s*$")
 _CLOSING = G.CLOSING
 _ORGAN_SERIES = G.RESOLUTION_SERIES
 
@@ -743,9 +743,7 @@ def _masthead_agrees(work: WorkText, number: str, title: Block | None) -> bool:
     readings of the number agree then, whatever OCR made of the rest."""
     tail = number.rsplit("/", 1)[-1]
     above = [work.text[:title.start] if title is not None else ""]
-    above += [c["info"]["line"] for c in work.corrections  # masthead lines removed as furniture ("Aures/79228")
-              if c["rule"] == R.FURNITURE and c["status"] != "rejected" and c.get("info", {}).get("line")
-              and c.get("info", {}).get("kind") not in ("job-number", "barcode", "page-number")]
+    above += _removed_masthead_lines(work)  # "Aures/79228"
     for word in re.findall(r"(?<!\S)[A-Za-z]\S*", "\n".join(above)):
         digits = re.sub(r"\D", "", word)
         if 3 <= len(digits) <= 8 and digits.endswith(tail):
@@ -897,12 +895,18 @@ def _annexes(work: WorkText, bl: list[Block]) -> list[dict[str, Any]]:
     return out
 
 
+def _removed_masthead_lines(work: WorkText) -> list[str]:
+    """The lines layout removed as furniture that may be the masthead's (not a job number, a barcode or a page
+    number), unless a reviewer rejected their removal."""
+    return [c["info"]["line"] for c in work.corrections
+            if c["rule"] == R.FURNITURE and c["status"] != "rejected" and c.get("info", {}).get("line")
+            and c.get("info", {}).get("kind") not in ("job-number", "barcode", "page-number")]
+
+
 def _masthead_facts(work: WorkText) -> dict[str, Any]:
     """The masthead's facts: from its lines before the body, and from masthead lines removed as furniture."""
     f = dict(read_head(work)[0].facts)
-    removed = [c["info"]["line"] for c in work.corrections
-               if c["rule"] == R.FURNITURE and c["status"] != "rejected" and c.get("info", {}).get("line")
-               and c.get("info", {}).get("kind") not in ("job-number", "barcode", "page-number")]
+    removed = _removed_masthead_lines(work)
     if removed:
         extra = masthead.facts_by_shape(removed)
         for k, v in extra.items():

@@ -321,8 +321,6 @@ def trim_lead(line: dict) -> dict:
     return out
 
 
-
-
 def _same_ink(old: tuple[int, int, int, int], core: tuple[int, int, int, int]) -> bool:
     """An old word's box and a new word's core (its x-height rows), (x0, y0, x1, y1): over the same ink
     when they overlap across, and the box takes in half of the core's rows (a word of the line above,
