@@ -182,6 +182,25 @@ def test_rules_are_long_thin_runs_only():
     assert geometry.find_rules(ink, 300) == [[100, 300, 500, 302]]
 
 
+def test_a_rule_broken_into_dashes_is_a_rule_a_row_of_serifs_is_not():
+    """A typed or photocopied rule comes in dashes a few pixels apart ("—.——.——"): still the footnote
+    rule.  A serif face's feet make a row as long and as broken, but stems stand on it: not a rule."""
+    import numpy as np
+
+    ink = np.zeros((400, 1200), dtype=bool)
+    for x0, x1 in ((420, 470), (474, 550), (553, 620), (625, 707)):  # gaps of 3-5 px, no run of 83
+        ink[300:303, x0:x1] = True
+    ink[301, 702] = False
+    for x in range(100, 600, 14):  # letters' feet 12 px wide, 2 px apart, and the stems above them
+        ink[128:131, x:x + 12] = True
+        ink[100:128, x + 4:x + 7] = True
+    assert geometry.find_rules(ink, 300) == [[420, 300, 707, 303]]
+    dots = np.zeros((400, 1200), dtype=bool)
+    for x in range(100, 700, 9):  # a leader of dots: less ink than gap-bridged rule needs
+        dots[300:303, x:x + 4] = True
+    assert geometry.find_rules(dots, 300) == []
+
+
 @needs_tesseract
 def test_pages_are_pipelined_and_markers_read_in_one_call(tmp_path, scanned, clean_dir, monkeypatch):
     """Two pages: the same words and markers as the page alone, one Tesseract call for all markers (at

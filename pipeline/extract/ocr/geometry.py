@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import statistics
 
+import cv2
 import numpy as np
 
 ASCENDING = set("bdfhiklt0123456789()[]{}/\\|!?'\"“”‘’*&%$#@ÀÁÂÉÈÊÍÓÔÚ")
@@ -131,11 +132,14 @@ def ink_size(ink: np.ndarray, data: dict, idx: list[int], size: float, base: flo
     return measured if 0.4 * size <= measured < BLED_SIZE * size else size
 
 
-def find_rules(ink: np.ndarray, dpi: int) -> list[list[int]]:
-    """Horizontal rules in pixels: long thin runs of ink (drawn lines, underscore rows)."""
-    min_len = int(20 * dpi / 72)
-    max_thick = max(2, int(2.5 * dpi / 72))
-    rows = []
+RULE_GAP = 1.2  # points: the widest break a rule's run may have (typed underscores, a photocopy's threshold)
+RULE_COVER = 0.8  # the share of a broken rule's span that is ink
+RULE_CLEAR = 0.1  # the most ink beside a broken rule, 2-4 px above and below it (text's stems have more)
+
+
+def _ink_runs(ink: np.ndarray, min_len: int) -> list[tuple[int, int, int]]:
+    """Every unbroken horizontal run of ink at least ``min_len`` long, as (row, start, end)."""
+    out = []
     # Rows that may hold such a run: it covers at least `need` whole aligned blocks of ink
     # (a cheap, exact pre-filter: text rows have plenty of ink but no long unbroken run)
     blk = 8
@@ -153,15 +157,57 @@ def find_rules(ink: np.ndarray, dpi: int) -> list[list[int]]:
         er, ec = np.nonzero(d == -1)  # starts and ends pair up in row-major order
         for r, s, e in zip(sr, sc, ec):
             if e - s >= min_len:
-                rows.append((int(ys[r]), int(s), int(e)))
+                out.append((int(ys[r]), int(s), int(e)))
+    return out
+
+
+def _broken_runs(ink: np.ndarray, min_len: int, gap: int, exact: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """Runs of ink broken by gaps of at most ``gap`` pixels, at least ``min_len`` long and
+    :data:`RULE_COVER` ink, that no unbroken run of ``exact`` already gives: a rule typed as underscores,
+    or one a photocopy's threshold broke up ("__ ___ ___" under the last line before the notes)."""
+    rows = np.nonzero(np.count_nonzero(ink, axis=1) >= RULE_COVER * min_len)[0]
+    if not len(rows):
+        return []
+    band = ink[rows].astype(np.uint8)
+    closed = cv2.morphologyEx(band, cv2.MORPH_CLOSE, np.ones((1, gap + 1), np.uint8)).astype(bool)
+    seen = {}
+    for y, s, e in exact:
+        seen.setdefault(y, []).append((s, e))
+    out = []
+    for y, s, e in _ink_runs(closed, min_len):
+        row = int(rows[y])
+        on = np.flatnonzero(band[y, max(0, s - gap):e + gap])  # the closing may shift the span's ends
+        if not on.size:
+            continue
+        s, e = max(0, s - gap) + int(on[0]), max(0, s - gap) + int(on[-1]) + 1
+        if e - s < min_len or band[y, s:e].mean() < RULE_COVER or band[y, s:e].all():
+            continue
+        if any(s < b and a < e for a, b in seen.get(row, ())):
+            continue
+        out.append((row, s, e))
+    return out
+
+
+def find_rules(ink: np.ndarray, dpi: int) -> list[list[int]]:
+    """Horizontal rules in pixels: long thin runs of ink (drawn lines, underscore rows).
+
+    A run may be broken by gaps of :data:`RULE_GAP` (a typewriter's underscores, a rule a photocopy's
+    threshold broke up); a rule so joined must stand clear of other ink (:data:`RULE_CLEAR`), which the
+    row of a serif face's feet, joined across its letters, does not.
+    """
+    min_len = int(20 * dpi / 72)
+    max_thick = max(2, int(2.5 * dpi / 72))
+    exact = _ink_runs(ink, min_len)
+    broken = _broken_runs(ink, min_len, max(2, round(RULE_GAP * dpi / 72)), exact)
     rules: list[list[int]] = []
-    for y, s, e in rows:
+    for y, s, e in sorted(exact + broken):
         for r in rules:
             if y - r[3] <= 1 and abs(s - r[0]) < 8 and abs(e - r[2]) < 8:
                 r[3] = y
                 break
         else:
             rules.append([s, y, e, y])
+    joined = {(y, s, e) for y, s, e in broken}
     h = ink.shape[0]
     out = []
     for x0, y0, x1, y1 in rules:
@@ -169,7 +215,12 @@ def find_rules(ink: np.ndarray, dpi: int) -> list[list[int]]:
             continue
         above = ink[max(0, y0 - 3), x0:x1].mean() if y0 >= 3 else 0
         below = ink[min(h - 1, y1 + 3), x0:x1].mean()
-        if above < 0.3 and below < 0.3:  # a rule stands alone, not a stroke of a glyph
-            out.append([x0, y0, x1, y1 + 1])  # x1 is already past the run
+        if above >= 0.3 or below >= 0.3:
+            continue  # a rule stands alone, not a stroke of a glyph
+        if any(y0 <= y <= y1 and s < x1 and x0 < e for y, s, e in joined):
+            beside = np.concatenate([ink[max(0, y0 - 4):max(0, y0 - 1), x0:x1].ravel(),
+                                     ink[y1 + 2:min(h, y1 + 5), x0:x1].ravel()])
+            if beside.size == 0 or beside.mean() >= RULE_CLEAR:
+                continue
+        out.append([x0, y0, x1, y1 + 1])  # x1 is already past the run
     return out
-
