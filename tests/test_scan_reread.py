@@ -211,3 +211,44 @@ def test_a_good_page_with_nothing_worth_rereading_starts_no_tesseract(monkeypatc
     assert failed is None and rereads["tried"] == 0 and new is data
     failed = chain.reread_words(img, data, "eng", good=False)[2]  # a poor page's doubtful words are all read again
     assert failed is not None and "a Tesseract process was started" in failed
+
+
+# ------------------------------------------------------------------ a symbol whose first letter is set large
+
+
+def _draft_symbol(initial: str, rest: str, big: int = 100) -> tuple[Image.Image, tuple[int, int, int, int]]:
+    """A draft's masthead symbol as UN drafts print it: its series letter twice the size of the rest,
+    on one baseline ("A" at 24 pt, "/80/L.5" at 12 pt, 300 dpi), near the top of a page."""
+    img = Image.new("L", (900, 1200), 255)
+    draw = ImageDraw.Draw(img)
+    x, base = 500, 160
+    large = ImageFont.truetype(SERIF, big)
+    draw.text((x, base), initial, font=large, fill=0, anchor="ls")
+    draw.text((x + int(large.getlength(initial)) + 2, base), rest, font=ImageFont.truetype(SERIF, 50), fill=0,
+              anchor="ls")
+    ink = np.argwhere(np.asarray(img) < 128)
+    (top, left), (bottom, right) = ink.min(axis=0), ink.max(axis=0)
+    return img, (int(left), int(top), int(right - left + 1), int(bottom - top + 1))
+
+
+def test_a_large_initial_is_found_by_its_height_against_the_rest():
+    img, box = _draft_symbol("A", "/80/L.5")
+    crop = reread.word_crop(np.asarray(img), box)
+    cut = reread.initial_split(crop)
+    assert cut is not None and (crop[:, :cut] < 128).any() and (crop[:, cut:] < 128).any()
+    img, box = _draft_symbol("A", "/RES/80/5", big=50)  # one size throughout: no initial
+    assert reread.initial_split(reread.word_crop(np.asarray(img), box)) is None
+
+
+@pytest.mark.skipif(not __import__("shutil").which("tesseract"), reason="tesseract is not installed")
+def test_a_draft_symbol_with_a_large_initial_is_read_again_in_two_parts():
+    """Tesseract reads a draft's "A/80/L.5" on a clean scan as "Apo/L.s" (confidence 1): the mixed sizes
+    defeat it.  Read again with the rest apart from the large "A", the grammar parses it."""
+    img, box = _draft_symbol("A", "/80/L.5")
+    data = _data([("Apo/L.s", 1.0)], [box])
+    new, rereads, failed = chain.reread_words(img, data, "eng", good=True)
+    assert failed is None and new["text"] == ["A/80/L.5"]
+    assert rereads["changed"][0]["before"] == "Apo/L.s" and rereads["changed"][0]["how"] == "initial apart"
+    assert chain.describe_rereads(rereads) == ["reread 1 of 1 doubtful words"]
+    low = _data([("Apo/L.s", 1.0)], [(box[0], box[1] + 400, box[2], box[3])])  # below the page's top fifth
+    assert reread.symbol_misreads(low, img.height) == [] and reread.symbol_misreads(data, img.height) == [0]

@@ -307,3 +307,73 @@ def reread_doubtful(gray: np.ndarray, data: dict, lang: str, *, skip: set[int] =
     if not changes:
         return data, [], len(todo)
     return {**data, "text": texts, "conf": confs}, changes, len(todo)
+
+
+SYMBOL_BAND = 0.2  # the top share of a page where its document symbol stands (the masthead, a running head)
+INITIAL_HEIGHT = 1.4  # a first letter this many times the height of the rest of its word is set large
+_SYMBOL_LIKE = re.compile(r"[A-Z][^\s]*/")
+
+
+def symbol_misreads(data: dict, height_px: int) -> list[int]:
+    """Words near the page's top that look like a document symbol the grammar does not parse: a capital,
+    a slash, not :func:`_symbol` ("Apo/L.s", a clean scan's reading of a draft's "A/80/L.5", whose "A"
+    is set twice the size of the rest)."""
+    out = []
+    for i, (level, text, top) in enumerate(zip(data["level"], data["text"], data["top"])):
+        core = str(text).strip().lstrip(_OPENING).rstrip(_CLOSING)
+        if level == 5 and top < SYMBOL_BAND * height_px and len(core) >= 4 and _SYMBOL_LIKE.match(core) \
+                and not _symbol(core):
+            out.append(i)
+    return out
+
+
+def initial_split(crop: np.ndarray) -> int | None:
+    """The column where a word's rest begins after a first letter set large (:data:`INITIAL_HEIGHT`),
+    or None: the first run of inked columns against the ink of everything after it."""
+    ink = crop < 128
+    cols = ink.any(axis=0)
+    xs = np.flatnonzero(cols)
+    if xs.size == 0:
+        return None
+    end = int(xs[0])
+    while end < cols.size and cols[end]:
+        end += 1
+    first, rest = np.flatnonzero(ink[:, :end].any(axis=1)), np.flatnonzero(ink[:, end:].any(axis=1))
+    if first.size == 0 or rest.size == 0:
+        return None
+    return end if first[-1] - first[0] + 1 >= INITIAL_HEIGHT * (rest[-1] - rest[0] + 1) else None
+
+
+def reread_symbols(gray: np.ndarray, data: dict, lang: str) -> tuple[dict, list[dict], int]:
+    """A page's symbol-like words the grammar does not parse (:func:`symbol_misreads`) read again: the word
+    alone, and where its first letter is set large (a draft's "A/80/L.5"), the rest of it alone after
+    that letter, which Tesseract reads apart where the mixed sizes defeat it ("Apo/L.s" -> "/80/L.5").
+    A reading replaces the word only when the grammar parses it as a symbol, read at
+    :data:`MIN_CONFIDENCE` or more.  Returns (data, changes, words tried)."""
+    todo = symbol_misreads(data, gray.shape[0])
+    if not todo:
+        return data, [], 0
+    crops, owners = [], []
+    for i in todo:
+        crop = word_crop(gray, (data["left"][i], data["top"][i], data["width"][i], data["height"][i]))
+        crops.append(enlarge(crop))
+        owners.append((i, ""))
+        cut = initial_split(crop)
+        initial = str(data["text"][i]).strip()[:1]
+        if cut is not None and initial.isalpha() and initial.isupper():
+            crops.append(enlarge(crop[:, cut:]))
+            owners.append((i, initial))
+    texts, confs = list(data["text"]), list(data["conf"])
+    changes, done = [], set()
+    for (i, initial), (text, conf) in sorted(zip(owners, read_crops(crops, lang)), key=lambda r: -len(r[0][1])):
+        text = initial + text
+        if i in done or not text or conf < MIN_CONFIDENCE or not _symbol(text):
+            continue
+        done.add(i)
+        changes.append({"word": i, "before": str(data["text"][i]).strip(), "after": text,
+                        "conf_before": max(0.0, float(data["conf"][i])), "conf_after": conf,
+                        "how": "initial apart" if initial else "alone"})
+        texts[i], confs[i] = text, conf
+    if not changes:
+        return data, [], len(todo)
+    return {**data, "text": texts, "conf": confs}, changes, len(todo)

@@ -19,7 +19,7 @@ from pipeline.extract.ocr.tesseract import TESSERACT_CONFIG, tesseract_version
 from pipeline.faults import needing
 from pipeline.files import atomic_file, atomic_write
 
-PREPROCESS = "prepare/12"  # part of the cache key: it changes what Tesseract sees (3: thin strokes, re-reads; 4: a good page re-reads only words that matter; 5: doubtful words voted on across readings, a fax stretched to one resolution; 6: a grey page sprinkled with specks median-filtered and despeckled; 7: a fax's coarse rows scaled at once, softened along its rows, read once; 8: the extra reading with the other stroke treatment kept where it reads better; 9: a screened page descreened, a scan's dark border made paper; 10: a poor bilevel page read again with its letters' pieces kept; 11: lines no word covers read again line by line; 12: a capital inside a lower-case word is doubtful, never voted in)
+PREPROCESS = "prepare/13"  # part of the cache key: it changes what Tesseract sees (3: thin strokes, re-reads; 4: a good page re-reads only words that matter; 5: doubtful words voted on across readings, a fax stretched to one resolution; 6: a grey page sprinkled with specks median-filtered and despeckled; 7: a fax's coarse rows scaled at once, softened along its rows, read once; 8: the extra reading with the other stroke treatment kept where it reads better; 9: a screened page descreened, a scan's dark border made paper; 10: a poor bilevel page read again with its letters' pieces kept; 11: lines no word covers read again line by line; 12: a capital inside a lower-case word is doubtful, never voted in; 13: a symbol-like word near the top read again, its large initial apart)
 
 
 def cache_key(sha256: str, dpi: int, version: str, lang: str, config: str = TESSERACT_CONFIG) -> str:

@@ -149,23 +149,31 @@ def reread_lost_lines(image: Image.Image, data: dict, lang: str) -> tuple[dict, 
 def reread_words(image: Image.Image, data: dict, lang: str, *, good: bool = False) -> tuple[dict, dict, str | None]:
     """The page's doubtful words read again (:mod:`pipeline.extract.reread`), markers' words left alone;
     on a page whose first reading is ``good``, only those that matter (:func:`reread.worth_rereading`).
+    On every page, a symbol-like word near its top that the grammar does not parse is read again too
+    (:func:`reread.reread_symbols`: a draft's "A/80/L.5", its "A" set large, read "Apo/L.s").
 
     Returns (data, {"tried": n, "changed": [...]}, why it was skipped or None).
     A failure degrades: the page keeps its own reading, and is not cached.
     """
     doubtful = reread.doubtful_words(data)
     if len(doubtful) > reread.MAX_WORDS:
-        return data, {"tried": 0, "changed": []}, None
-    if good:
+        doubtful = []
+    elif good:
         doubtful = reread.worth_rereading(data, doubtful)
-    if not doubtful:
-        return data, {"tried": 0, "changed": []}, None
     t = time.perf_counter()
+    tried, changed = 0, []
     try:
-        skip = marked_words(np.asarray(image) < INK_LEVEL, data, set(doubtful))
-        data, changed, tried = reread.reread_doubtful(np.asarray(image), data, lang, skip=skip, words=doubtful)
+        gray = np.asarray(image)
+        data, changed, tried = reread.reread_symbols(gray, data, lang)
+        if doubtful:
+            skip = marked_words(gray < INK_LEVEL, data, set(doubtful))
+            done = {c["word"] for c in changed}
+            data, more, n = reread.reread_doubtful(gray, data, lang, skip=skip | done, words=doubtful)
+            changed, tried = changed + more, tried + n
     except Exception as exc:  # noqa: BLE001 -- a refinement that fails degrades: the page's reading stays
         return data, {"tried": 0, "changed": []}, f"{type(exc).__name__}: {' '.join(str(exc).split())[:160]}"
+    if not tried:
+        return data, {"tried": 0, "changed": []}, None
     return data, {"tried": tried, "changed": changed, "seconds": round(time.perf_counter() - t, 3)}, None
 
 
