@@ -169,3 +169,33 @@ def test_layout_attaches_raised_small_glyphs_and_splits_columns():
     ln = pages[0].lines[0]
     sup = [s for s in ln.spans if s.superscript]
     assert [ln.text[s.start:s.end] for s in sup] == ["7"]
+
+
+def _text_line(text, x0, base, size=10.0):
+    """A line of ``text`` as one glyph per character, 0.5 of the size wide each."""
+    return [_g(c, x0 + 0.5 * size * i, base, size=size) for i, c in enumerate(text) if c != " "]
+
+
+def test_an_indented_rule_of_underscores_leads_the_notes_it_stands_over():
+    """A draft's first page alone: the job number prints at the page's left edge (x 65), the text at 123,
+    and its footnote rule is a row of underscores at 100, left of its notes but right of that margin:
+    its notes ("* Reissued ...", "** On behalf of ...") are footnotes, not a paragraph of the text."""
+    glyphs = []
+    for k, head in enumerate(("Eightieth session", "First Committee", "Agenda item 100 (c)", "Review of the",
+                              "Concluding Document", "Peru: draft resolution")):
+        glyphs += _text_line(head, 60.0, 100 + 14 * k)  # the masthead's column, at the page's left edge
+    for k in range(12):
+        glyphs += _text_line("the promotion of economic and social development", 123.4, 200 + 14 * k)
+    glyphs += _text_line("The General Assembly,", 159.4, 380)
+    glyphs += _text_line("______________", 99.6, 651.8, size=8.0)
+    glyphs += _text_line("* Reissued for technical reasons on 4 November 2025.", 115.1, 665.6, size=8.5)
+    glyphs += _text_line("** On behalf of the States Members of the Group", 110.4, 676.1, size=8.5)
+    glyphs += _text_line("of Latin American and Caribbean States.", 123.4, 686.6, size=8.5)
+    glyphs += _text_line("1 Resolution 70/1.", 117.0, 696.5, size=8.5)
+    glyphs += _text_line("25-16698* (E) 051125", 65.4, 739.8)
+    page = PageLayout(number=1, width=612, height=792, glyphs=glyphs)
+    pages, _ = layout_document([page])
+    zones = {ln.text: ln.zone for ln in pages[0].lines if ln.text}
+    assert zones["* Reissued for technical reasons on 4 November 2025."] == "footnote"
+    assert zones["1 Resolution 70/1."] == "footnote"
+    assert zones["the promotion of economic and social development"] is None

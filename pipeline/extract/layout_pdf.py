@@ -477,6 +477,9 @@ def _furniture_grammar(text: str) -> bool:
     return bool(G.JOB_NUMBER.match(text) or G.BARCODE.match(text) or G.RECYCLE.match(text))
 
 
+RULE_INDENT = 6  # a footnote rule may start this many body sizes right of the margin, if not right of its notes
+
+
 def _find_footnote_rule(page: PageLayout, lines: list[RawLine], body: float,
                         margin: float) -> tuple[float, float] | None:
     """(top, bottom) of the footnote rule: a short rule at the left, followed by smaller text."""
@@ -491,13 +494,15 @@ def _find_footnote_rule(page: PageLayout, lines: list[RawLine], body: float,
     for y, x0, x1, y1 in sorted(cands):
         # a footnote rule is short, starts at (or left of) the text margin and stands alone;
         # a table's rules are long, start inside the table or repeat down the page
-        if y < 0.35 * page.height or x0 > margin + 0.5 * body or x1 - x0 > 0.3 * page.width:
+        if y < 0.35 * page.height or x1 - x0 > 0.3 * page.width:
             continue
         if sum(1 for _, a, b, _ in cands if abs(a - x0) < 2 and abs(b - x1) < 2) > 1:
             continue
         below = [ln for ln in lines if ln.top > y and not ln.is_rule and ln.zone is None]
         if not below:
             continue
+        if x0 > margin + 0.5 * body and not (x0 <= below[0].x0 + 0.5 * body and x0 <= margin + RULE_INDENT * body):
+            continue  # an indented rule leads the notes it stands over: typed underscores over "* Reissued ..."
         ocr = below[0].glyphs[0].conf is not None
         if any(_starts_note(ln) for ln in below[:3]) and (below[0].size < body - 0.6 or (
                 # an OCR line's size is its ink height to half a point: smaller, led by its note's number
