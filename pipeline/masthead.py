@@ -117,6 +117,10 @@ KIND = re.compile(
     rf"(?P<kind>(?:revised\s+)?draft\s+(?:resolution|decision)s?"
     rf"|amendments?\s+to\s+(?:the\s+)?(?:revised\s+)?draft\s+(?:resolution|decision)\s+(?P<amends>{G.SYMBOL}))"
     rf"\s*(?:(?P<kmark>{MARK})|[1-9])?\s*$", re.I)  # a digit: a scan's reading of a raised "**" ("draft decision1")
+# The colon that ends the sponsors' names before what the document is; a scan reads it as a comma or a
+# semicolon ("Tajikistan,* draft decision**" on a 200 dpi photocopy of "Tajikistan:* draft decision**").
+STATEMENT_SEP_CHARS = "[:;,]"
+STATEMENT_SEP = re.compile(rf"{STATEMENT_SEP_CHARS}\s*{MARK}?\s*(?:revised\s+)?(?:draft|amendments?)\b", re.I)
 SUBMITTED = re.compile(r"^\s*((?:Revised\s+)?Draft\s+(?:resolution|decision)s?)(?:\s+submitted\s+by\s+(?P<by>.+?))?\s*,?\s*$")
 NOTE_BY = re.compile(r"^\s*(?:(?:Note|Letter|Memorandum)\s+(?:by|from)\s+the\s+\S.*|Letter dated\s.+|Report of the Secretary-General)$")
 # What follows a submitter's name: "..., on the basis of informal consultations on draft resolution A/C.2/80/L.21".
@@ -437,7 +441,8 @@ def _statement_end(lines: list[str], i: int) -> int | None:
     while k < len(lines) and lines[k].strip() and k - i < 12:
         if fact_role(lines[k]) or _formula_at(lines, k):
             return None
-        if KIND.search(lines[k]) and (":" in lines[k] or k > i or lines[k].strip().lower().startswith(("draft", "amendment", "revised"))):
+        if KIND.search(lines[k]) and (":" in lines[k] or STATEMENT_SEP.search(lines[k]) or k > i
+                                      or lines[k].strip().lower().startswith(("draft", "amendment", "revised"))):
             return k
         k += 1
     return None
@@ -654,7 +659,7 @@ def _statement_facts(statement: str, f: dict[str, Any], notes: list[dict[str, st
         if by:
             f["submitted_by"] = by
     else:
-        m = re.search(rf"^(?P<who>.*?)\s*:\s*(?P<wmark>{MARK})?\s*{KIND.pattern}", statement, re.I)
+        m = re.search(rf"^(?P<who>.*?)\s*{STATEMENT_SEP_CHARS}\s*(?P<wmark>{MARK})?\s*{KIND.pattern}", statement, re.I)
         if not m:
             return
         kind = m.group("kind").lower()
