@@ -251,4 +251,22 @@ def test_a_draft_symbol_with_a_large_initial_is_read_again_in_two_parts():
     assert rereads["changed"][0]["before"] == "Apo/L.s" and rereads["changed"][0]["how"] == "initial apart"
     assert chain.describe_rereads(rereads) == ["reread 1 of 1 doubtful words"]
     low = _data([("Apo/L.s", 1.0)], [(box[0], box[1] + 400, box[2], box[3])])  # below the page's top fifth
-    assert reread.symbol_misreads(low, img.height) == [] and reread.symbol_misreads(data, img.height) == [0]
+    assert reread.symbol_misreads(low, img.height) == [] and reread.symbol_misreads(data, img.height) == [[0]]
+
+
+@pytest.mark.skipif(not __import__("shutil").which("tesseract"), reason="tesseract is not installed")
+def test_a_symbol_read_as_its_large_initial_and_pieces_is_read_again_as_one():
+    """A light photocopy's "A/RES/79/123" read as three words, "A" "res.79" "123": the run from the large
+    initial is read again as one, the first word takes the symbol and the run's box, the others are emptied."""
+    img, (left, top, width, height) = _draft_symbol("A", "/RES/79/123")
+    a = 70  # the large "A"'s width at this size, then the rest in two pieces
+    boxes = [(left, top, a, height), (left + a + 4, top + 30, 150, height - 30),
+             (left + a + 170, top + 30, width - a - 170, height - 30)]
+    data = _data([("A", 88.0), ("res.79", 51.0), ("123", 93.0)], boxes)
+    assert reread.symbol_misreads(data, img.height) == [[0, 1, 2]]
+    new, rereads, failed = chain.reread_words(img, data, "eng", good=True)
+    assert failed is None and new["text"] == ["A/RES/79/123", "", ""]
+    assert (new["left"][0], new["width"][0]) == (left, width)
+    assert rereads["changed"][0]["before"] == "A res.79 123"
+    far = _data([("A", 88.0), ("res.79", 51.0)], [boxes[0], (left + 900, top + 30, 150, height - 30)])
+    assert reread.symbol_misreads(far, img.height) == []  # a column's gap away: not one symbol

@@ -314,17 +314,33 @@ INITIAL_HEIGHT = 1.4  # a first letter this many times the height of the rest of
 _SYMBOL_LIKE = re.compile(r"[A-Z][^\s]*/")
 
 
-def symbol_misreads(data: dict, height_px: int) -> list[int]:
-    """Words near the page's top that look like a document symbol the grammar does not parse: a capital,
-    a slash, not :func:`_symbol` ("Apo/L.s", a clean scan's reading of a draft's "A/80/L.5", whose "A"
-    is set twice the size of the rest)."""
+def symbol_misreads(data: dict, height_px: int) -> list[list[int]]:
+    """Runs of words near the page's top that look like a document symbol the grammar does not parse:
+    one word with a capital and a slash ("Apo/L.s", a clean scan's reading of a draft's "A/80/L.5", whose
+    "A" is set twice the size of the rest), or a capital read as a word of its own followed on its line by
+    words with digits in them ("A res.79 123", a light photocopy's "A/RES/79/123")."""
+    rows = _rows(data)
     out = []
-    for i, (level, text, top) in enumerate(zip(data["level"], data["text"], data["top"])):
-        core = str(text).strip().lstrip(_OPENING).rstrip(_CLOSING)
-        if level == 5 and top < SYMBOL_BAND * height_px and len(core) >= 4 and _SYMBOL_LIKE.match(core) \
-                and not _symbol(core):
-            out.append(i)
+    for idx in rows.values():
+        for k, i in enumerate(idx):
+            core = str(data["text"][i]).strip().lstrip(_OPENING).rstrip(_CLOSING)
+            if data["top"][i] >= SYMBOL_BAND * height_px:
+                continue
+            if len(core) >= 4 and _SYMBOL_LIKE.match(core) and not _symbol(core):
+                out.append([i])
+            elif len(core) == 1 and core.isupper() and core.isascii():
+                run = [i]
+                for j in idx[k + 1:k + 1 + MAX_SYMBOL_PIECES]:
+                    if data["left"][j] - (data["left"][run[-1]] + data["width"][run[-1]]) > data["height"][i]:
+                        break  # a column's gap: another part of the masthead
+                    run.append(j)
+                joined = "".join(str(data["text"][j]).strip() for j in run)
+                if len(run) > 1 and any(c.isdigit() for c in joined) and not _symbol(joined):
+                    out.append(run)
     return out
+
+
+MAX_SYMBOL_PIECES = 4  # a symbol read as a large initial and at most this many words after it
 
 
 def initial_split(crop: np.ndarray) -> int | None:
@@ -345,35 +361,45 @@ def initial_split(crop: np.ndarray) -> int | None:
 
 
 def reread_symbols(gray: np.ndarray, data: dict, lang: str) -> tuple[dict, list[dict], int]:
-    """A page's symbol-like words the grammar does not parse (:func:`symbol_misreads`) read again: the word
-    alone, and where its first letter is set large (a draft's "A/80/L.5"), the rest of it alone after
+    """A page's symbol-like words the grammar does not parse (:func:`symbol_misreads`) read again: the run
+    of words as one, and where its first letter is set large (a draft's "A/80/L.5"), the rest alone after
     that letter, which Tesseract reads apart where the mixed sizes defeat it ("Apo/L.s" -> "/80/L.5").
-    A reading replaces the word only when the grammar parses it as a symbol, read at
-    :data:`MIN_CONFIDENCE` or more.  Returns (data, changes, words tried)."""
+    A reading replaces the run only when the grammar parses it as a symbol, read at
+    :data:`MIN_CONFIDENCE` or more: its first word takes the symbol and the run's box, the others are
+    emptied.  Returns (data, changes, runs tried)."""
     todo = symbol_misreads(data, gray.shape[0])
     if not todo:
         return data, [], 0
     crops, owners = [], []
-    for i in todo:
-        crop = word_crop(gray, (data["left"][i], data["top"][i], data["width"][i], data["height"][i]))
+    for run in todo:
+        x0 = min(data["left"][j] for j in run)
+        x1 = max(data["left"][j] + data["width"][j] for j in run)
+        y0 = min(data["top"][j] for j in run)
+        y1 = max(data["top"][j] + data["height"][j] for j in run)
+        box = (x0, y0, x1 - x0, y1 - y0)
+        crop = word_crop(gray, box)
         crops.append(enlarge(crop))
-        owners.append((i, ""))
+        owners.append((run, box, ""))
         cut = initial_split(crop)
-        initial = str(data["text"][i]).strip()[:1]
+        initial = str(data["text"][run[0]]).strip()[:1]
         if cut is not None and initial.isalpha() and initial.isupper():
             crops.append(enlarge(crop[:, cut:]))
-            owners.append((i, initial))
-    texts, confs = list(data["text"]), list(data["conf"])
+            owners.append((run, box, initial))
+    out = {k: list(data[k]) for k in ("text", "conf", "left", "top", "width", "height")}
     changes, done = [], set()
-    for (i, initial), (text, conf) in sorted(zip(owners, read_crops(crops, lang)), key=lambda r: -len(r[0][1])):
-        text = initial + text
-        if i in done or not text or conf < MIN_CONFIDENCE or not _symbol(text):
+    for (run, box, initial), (text, conf) in sorted(zip(owners, read_crops(crops, lang)), key=lambda r: -len(r[0][2])):
+        text = initial + text.replace(" ", "")
+        if run[0] in done or not text or conf < MIN_CONFIDENCE or not _symbol(text):
             continue
-        done.add(i)
-        changes.append({"word": i, "before": str(data["text"][i]).strip(), "after": text,
-                        "conf_before": max(0.0, float(data["conf"][i])), "conf_after": conf,
+        done.add(run[0])
+        changes.append({"word": run[0], "before": " ".join(str(data["text"][j]).strip() for j in run), "after": text,
+                        "conf_before": min(max(0.0, float(data["conf"][j])) for j in run), "conf_after": conf,
                         "how": "initial apart" if initial else "alone"})
-        texts[i], confs[i] = text, conf
+        for j in run:
+            out["text"][j], out["conf"][j] = "", -1
+        i = run[0]
+        out["text"][i], out["conf"][i] = text, conf
+        out["left"][i], out["top"][i], out["width"][i], out["height"][i] = box
     if not changes:
         return data, [], len(todo)
-    return {**data, "text": texts, "conf": confs}, changes, len(todo)
+    return {**data, **out}, changes, len(todo)
