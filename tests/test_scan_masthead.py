@@ -150,6 +150,20 @@ def test_an_exact_text_layer_is_never_repaired():
     assert repair_masthead_symbol(_work(HEAD + ["73/3. Political declaration"]), RepairContext(source_kind="pdf")) == []
 
 
+@pytest.mark.parametrize("read", ["United Nations A res.79 123", "United Nations A RES 79 123"])
+def test_a_symbol_read_in_pieces_is_joined_with_the_title_number_as_evidence(read):
+    """A light photocopy (scan_bench bilevel_thin A/RES/79/123): the large "A" read as a word of its own and
+    the small code's slashes lost ("A res.79 123"); the number before the title confirms the pieces."""
+    head = [read, "General Assembly", "Distr.: General", "12 December 2024", "Seventy-ninth session",
+            "Agenda item 73", "Resolution adopted by the General Assembly on 4 December 2024"]
+    (p,) = repair_masthead_symbol(_work(head + ["79/123. Armed conflict", "The General Assembly,"]),
+                                  RepairContext(source_kind="scanned-pdf"))
+    assert (p.after, p.info["read"], p.info["how"]) == ("A/RES/79/123", read[len("United Nations "):], "read in pieces")
+    assert p.confidence >= 0.85
+    assert repair_masthead_symbol(_work(head + ["79/124. Armed conflict", "The General Assembly,"]),
+                                  RepairContext(source_kind="scanned-pdf")) == []  # the title's number disagrees
+
+
 def test_a_series_lost_is_restored_only_with_the_organ_and_flagged():
     head = ["RES/73/3"] + HEAD[2:] + ["73/3. Political declaration", "The General Assembly,"]
     (p,) = repair_masthead_symbol(_work(head), RepairContext(source_kind="scanned-pdf"))

@@ -315,10 +315,17 @@ def repair_masthead_symbol(work: WorkText, ctx: RepairContext) -> list[Proposal]
     for ln, t in zip(head, texts):
         if masthead.is_formula(t) or masthead.TITLE.match(t):
             break
-        for m in _TOKEN.finditer(t):
+        toks = list(_TOKEN.finditer(t))
+        for k, m in enumerate(toks):
             tok = m.group(0)
             found = candidates(tok)
             lost = False
+            start, end, pieces = m.start(), m.end(), False
+            joined = _joined_pieces(tok, [n.group(0) for n in toks[k + 1:k + 1 + MAX_PIECES]]) if not found else None
+            if joined is not None:  # "A res.79 123": the large initial and the small code read apart
+                n, found = joined
+                found = [(sym, changed + 1) for sym, changed in found]  # slashes restored between words
+                end, tok, pieces = toks[k + n].end(), t[start:toks[k + n].end()], True
             if not found and ev.get("organ") and _SERIES_LOST.fullmatch(tok):
                 full = G.RESOLUTION_SERIES[ev["organ"]][:-len("RES/")] + tok  # the series lost: "RES/73/3"
                 found = [(full, 0)] if G.SYMBOL_FULL.match(full) else candidates(full)
@@ -332,11 +339,30 @@ def repair_masthead_symbol(work: WorkText, ctx: RepairContext) -> list[Proposal]
                 continue
             sym, conf, agreed, changed = best
             info = {"read": tok, "symbol": sym, "evidence": agreed,
-                    "how": "series lost" if lost else "code letters misread" if changed else "slash misread"}
+                    "how": "series lost" if lost else "read in pieces" if pieces else "code letters misread" if changed
+                    else "slash misread"}
             if conf < 0.6:
                 info["why_not_applied"] = "nothing the document prints (title number, running head) confirms it"
-            return [Proposal(ln.start + m.start(), ln.start + m.end(), sym, R.MASTHEAD_SYMBOL, conf, info)]
+            return [Proposal(ln.start + start, ln.start + end, sym, R.MASTHEAD_SYMBOL, conf, info)]
     return []
+
+
+MAX_PIECES = 3  # a symbol read in pieces: its large initial and at most this many words after it
+# A slash a light print broke between a code and a number reads as a stop or a comma: "res.79"
+_SPECK_SLASH = re.compile(r"(?<=[A-Za-z])[.,](?=\d)")
+
+
+def _joined_pieces(tok: str, after: list[str]) -> tuple[int, list[tuple[str, int]]] | None:
+    """A series letter read as a word of its own and the words after it joined by slashes, as one symbol:
+    "A" "res.79" "123" -> "A/res/79/123" -> A/RES/79/123.  (words joined, candidates) or None."""
+    if tok not in _SERIES:
+        return None
+    for n in range(len(after), 0, -1):  # the longest run that parses
+        joined = _SPECK_SLASH.sub("/", "/".join([tok, *after[:n]]))
+        found = candidates(joined) or ([(joined, 0)] if G.SYMBOL_FULL.match(joined) else [])
+        if found:
+            return n, found
+    return None
 
 
 def _repair_draft(head: list, texts: list[str], ev: dict) -> list[Proposal] | None:
