@@ -69,7 +69,8 @@ ADOPTION_DATE = re.compile(rf"^\s*{G.SPECKED_DATE}{G.LINE_END}")  # its line aft
 # A scan may read the opening bracket as "f" and "of" as "6f" ("for the report 6f the First Committee").
 # After its bracket, "on" may be misread too ("[an the report of ..."): the bracket and the words after say enough.
 # Its bracket lost, the line still names a committee and closes with its report's symbol in brackets.
-REPORT = re.compile(rf"^\s*(?:[\[{{|]\s*(?:[a-z0]{{2}}{G.GAP}the{G.GAP}(?:report|recommendation){G.GAP}[o6]f"
+# A fax reads the bracket as a letter or a round bracket ("lon the report of the Third Committee (...)|").
+REPORT = re.compile(rf"^\s*(?:[\[{{|(lI1]\s*(?:[a-z0]{{2}}{G.GAP}the{G.GAP}(?:report|recommendation){G.GAP}[o6]f"
                     rf"|{G.phrase('without reference to')})|f(?=o[nr]\s)o[nr] the (?:report|recommendation) [o6]f"
                     rf"|on the (?:report|recommendation) of the\s.*\bCommittee\b.*[)\]}}]\s*$)", re.I)
 SC_NUMBER = re.compile(r"^\s*Resolution\s+(\d{3,5}\s*\(\d{4}\))\s*$")
@@ -83,8 +84,9 @@ SPECK_BEFORE_NUMBER = r"(?:[.,:;'\u2018\u2019`]\s+|\u201c)?"  # or an opening qu
 TITLE_END_SPECK = r"[.,;:*\u00b7_|]"
 SPECK_AFTER_TITLE = rf"(?:\s*{TITLE_END_SPECK})?\s*$"
 # ... and one read alone after the number's stop ("78/250. ; Financing of ...", "78/162. , Development ...").
-SPECK_AFTER_NUMBER = r"(?:[.,;:'\u2018\u2019`]\s+)?"
-TITLE = re.compile(r"^\s*" + SPECK_BEFORE_NUMBER + r"(?:Resolution\s+|Decision\s+)?(\d{1,4}/(?:\d{1,4}|\u2026|\.\.\.)(?:\s*[A-Z]\b)?)(?:\.|[,;:](?=\s+[A-Z]))?\s+" + SPECK_AFTER_NUMBER + r"(\S.*?)" + SPECK_AFTER_TITLE)
+# ... or glued to the title's first word as an opening quote nothing closes ("79/154, \u2018Trafficking in women").
+SPECK_AFTER_NUMBER = r"(?:[.,;:'\u2018\u2019`]\s+|\u2018(?=[A-Z])(?![^\u2019]*\u2019))?"
+TITLE = re.compile(r"^\s*" + SPECK_BEFORE_NUMBER + r"(?:Resolution\s+|Decision\s+)?(\d{1,4}/(?:\d{1,4}|\u2026|\.\.\.)(?:\s*[A-Z]\b)?)(?:\.|[,;:](?=\s+\u2018?[A-Z]))?\s+" + SPECK_AFTER_NUMBER + r"(\S.*?)" + SPECK_AFTER_TITLE)
 # A scan's speck standing alone between a title's words ("... Integrated ' Stabilization Mission"): no word of it.
 LONE_SPECK = re.compile(rf"(?<=\S) {G.SPECK}(?= \S)")
 
@@ -111,7 +113,7 @@ def without_specks(title: str) -> str:
 
 # The structure stage's reading of a title block it has cut: "Resolution 80/37. Title", "80/37. Title";
 # a decision's number ("Decision 80/512. ...") stays part of the title there.
-RESOLUTION_TITLE = re.compile(r"^\s*" + SPECK_BEFORE_NUMBER + r"(?:Resolution\s+)?(\d{1,4}/(?:\d{1,4}|\u2026|\.\.\.)(?:\s*[A-Z]\b)?)(?:\.|[,;:](?=\s+[A-Z]))?\s+" + SPECK_AFTER_NUMBER + r"(\S.*?)" + SPECK_AFTER_TITLE)
+RESOLUTION_TITLE = re.compile(r"^\s*" + SPECK_BEFORE_NUMBER + r"(?:Resolution\s+)?(\d{1,4}/(?:\d{1,4}|\u2026|\.\.\.)(?:\s*[A-Z]\b)?)(?:\.|[,;:](?=\s+\u2018?[A-Z]))?\s+" + SPECK_AFTER_NUMBER + r"(\S.*?)" + SPECK_AFTER_TITLE)
 # What the document says it is, closing its sponsors' statement.
 KIND = re.compile(
     rf"(?P<kind>(?:revised\s+)?draft\s+(?:resolution|decision)s?"

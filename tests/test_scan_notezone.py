@@ -254,6 +254,9 @@ def test_what_is_no_doubled_initial_gives_no_candidate():
     ("for the report 6f the First Committee (A/80/534, para. 7)]", "report"),  # "[" read "f", "of" read "6f"
     ("fon the report of the Fifth Committee (A/79/935, para 6)]", "report"),
     ("[on the report of the Third Committee (A/78/474, para. 26)]", "report"),
+    ("lon the report of the Third Committee (4/79/49 1. para. 65)|", "report"),  # a fax_thin's "[", "]"
+    ("(on the report of the Third Committee (A/79/491, para. 65)]", "report"),
+    ("In the report of the Secretary-General", None),
     ("Agenda Item 58", "agenda"), ("Agenda. item 60", "agenda"),
     ("Distr.; General", "distribution"), ("Distr.. General", "distribution"),
     ("for the reasons given above", None),  # no bracket read as "f" before "or the report"
@@ -273,6 +276,16 @@ def test_a_report_line_closed_after_a_typewriter_gap():
                        "(Fourth Committee) (A/80/537, para. 15)]", "",
                        "80/86. Economic and other activities", "The General Assembly,", "Recalling ..."])
     assert h.title == "Economic and other activities"
+
+
+def test_an_opening_quote_glued_after_the_title_number_is_a_speck():
+    """fax_thin A/RES/79/154: its number's full stop read as a comma and a speck glued to the title as an
+    opening quote nothing closes ("79/154, \u2018Trafficking in women and girls"); a quote the title closes stays."""
+    from pipeline import masthead
+    assert masthead.RESOLUTION_TITLE.match("79/154, \u2018Trafficking in women and girls").groups() == (
+        "79/154", "Trafficking in women and girls")
+    assert masthead.RESOLUTION_TITLE.match("79/1. \u2018Pact for the Future\u2019 and its annexes").group(2) == (
+        "\u2018Pact for the Future\u2019 and its annexes")
 
 
 def test_a_dot_sized_speck_far_from_words_is_a_speck_whatever_its_reading():
