@@ -34,6 +34,14 @@ def _data(words: list[tuple[str, float, tuple[int, int, int, int]]]) -> dict:
     (("ic", 50.0), [("1c", 90.0)], "ic"),                                  # a letter-digit mix is never taken
     (("aSsistance", 90.0), [("assistance", 95.0)], "assistance"),  # a capital inside a word is no word's spelling
     (("assistance", 80.0), [("aSsistance", 95.0)], "assistance"),  # ... and is never taken
+    # typewriter_poor A/RES/78/205: two readings sharing an error, read less surely, do not outvote the page's own
+    (("as", 69.0), [("at", 58.0), ("at", 50.0)], "as"),
+    (("confilct,", 82.0), [("vonf.ict,", 34.0), ("vonf.ict,", 30.0)], "confilct,"),
+    (("form", 85.0), [("from", 85.0), ("from", 80.0)], "from"),             # as surely: more readings agree
+    # a broken letter read as a sign among letters is no reading of a word
+    (("potentia.", 38.0), [("poten*ia.", 57.0), ("poten*ia.", 50.0)], "potentia."),
+    (("\u201cther", 50.0), [("*her", 83.0), ("*her", 70.0)], "\u201cther"),
+    (("inm\u00e9\u00a2luding", 26.0), [("in*luding", 71.0), ("in*luding", 60.0)], "inm\u00e9\u00a2luding"),
 ])
 def test_the_readings_vote_words_first_then_how_many_agree(before, candidates, after):
     assert fusion.vote(before, candidates)[0] == after

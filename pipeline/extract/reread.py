@@ -245,14 +245,17 @@ def better(before: tuple[str, float], after: tuple[str, float]) -> bool:
 def admissible(before: str, after: str) -> bool:
     """The guards any new reading ``after`` of a word read ``before`` passes, whatever read it (a crop
     read again here, another reading of the page voted on in :mod:`.ocr.fusion`): one token, no digit
-    among lower-case letters ("3i"), no digit added at the end, no symbol unmade, no digit lost.
+    among lower-case letters ("3i"), no sign no word holds among letters ("poten*ia."), no digit added at
+    the end, no symbol unmade, no digit lost.
 
     >>> [admissible("Asembly,", t) for t in ("Assembly,1", "Assemb1y,", "Assembly, in", "Assembly.")]
+    [False, False, False, True]
+    >>> [admissible("potentia.", t) for t in ("poten*ia.", "*her", "in¢luding", "potential.")]
     [False, False, False, True]
     >>> admissible("E.96.IV.8),", "E.96.1V.8),"), admissible("12A", "I2A")
     (False, False)
     """
-    if not after or len(_TOKEN.findall(after)) != 1 or mixed(after):
+    if not after or len(_TOKEN.findall(after)) != 1 or mixed(after) or _INNER_JUNK.search(after):
         return False
     if _ends_in_digit(after) and not _ends_in_digit(before):
         return False  # a digit beside a word may be a footnote marker: ocr/markers.py finds those from the ink
@@ -261,6 +264,11 @@ def admissible(before: str, after: str) -> bool:
     if 0 < _digits(after) < _digits(before) and not _symbol(after):
         return False  # a digit read as a letter in a token that keeps others: "12A" read "I2A"
     return True
+
+
+# A sign no word holds, among its letters or glued before lower-case ones: a broken letter read as junk
+# ("poten*ia.", "in*luding", "*her", "inm\u00e9\u00a2luding").
+_INNER_JUNK = re.compile(r"(?<=[^\W\d_])[*\u00a2\u00ae\u00a9\u00b0#@$%^~|<>{}=+\\](?=[^\W\d_])|^[*\u00a2\u00ae\u00a9\u00b0#@$%^~|<>{}=+\\](?=[a-z])")
 
 
 def _digits(text: str) -> int:

@@ -93,8 +93,8 @@ def vote(before: tuple[str, float], candidates: list[tuple[str, float]]) -> tupl
     """The reading of one word the readings settle on: (text, confidence, readings agreeing).
 
     A word (:func:`is_word`) beats a non-word; then the reading most readings
-    agree on; the page's own reading stands otherwise; of several candidates
-    that beat it, the surest.  Words first, not votes first: a page's first and
+    agree on, if read at least as surely as the page's own; the page's own reading
+    stands otherwise; of several candidates that beat it, the surest.  Words first, not votes first: a page's first and
     prepared readings often share an error (their images differ by a few specks),
     and their two votes for "naticnal" must not outweigh "national".
 
@@ -106,11 +106,17 @@ def vote(before: tuple[str, float], candidates: list[tuple[str, float]]) -> tupl
     ('form', 85.0, 1)
     >>> vote(("Assembly,", 60.0), [("Assembly,1", 90.0)])
     ('Assembly,', 60.0, 1)
+    >>> vote(("confilct,", 82.0), [("vonf.ict,", 34.0), ("vonf.ict,", 30.0)])
+    ('confilct,', 82.0, 1)
     """
     options = [before] + [c for c in candidates if reread.admissible(before[0], c[0])]
     votes = Counter(t for t, _ in options)
     own = (is_word(before[0]), votes[before[0]])
-    rivals = [c for c in options if c[0] != before[0] and (is_word(c[0]), votes[c[0]]) > own]
+    sure = {t: max(c for u, c in options if u == t) for t in votes}
+    # a rival of the same kind that wins by votes alone must be read as surely as the page's own reading:
+    # a photocopy's readings share errors read unsurely ("as" at 69 lost to two readings of "at" at 58)
+    rivals = [c for c in options if c[0] != before[0] and (is_word(c[0]), votes[c[0]]) > own
+              and (is_word(c[0]) > own[0] or sure[c[0]] >= sure[before[0]])]
     if not rivals:  # the page's own reading stands, at the best confidence it was read with
         return before[0], max(c for t, c in options if t == before[0]), votes[before[0]]
     best = max(rivals, key=lambda c: (is_word(c[0]), votes[c[0]], c[1]))
