@@ -525,6 +525,25 @@ def test_a_closing_quote_that_closes_a_quotation_or_yields_to_a_later_marker_is_
     assert all(not ctx.endswith(("Peace", "institutions")) for _, ctx in got)
 
 
+@pytest.mark.parametrize("mark", ["\u2019", "\u00ae", "\u00b0"])
+def test_a_marker_a_light_photocopy_read_as_a_quote_or_a_sign_after_its_word_takes_the_sequences_note(mark):
+    """bilevel_thin A/RES/79/154: raised digits broken by a light threshold read "Crime.\u2019 the",
+    "thereto.\u2019 the", "Child\u00ae and": the notes the sequence expects."""
+    lines = [QUOTED[0], "", f"Recalling also the role of national institutions and the Ombudsman.{mark} the",
+             "promotion and protection of human rights,"]
+    assert [(n, ctx.split()[-1]) for n, ctx in _anchored(lines)] == [("1", "of"), ("2", "Ombudsman.")]
+
+
+@pytest.mark.parametrize("line", [
+    "Recalling the \u2018University for Peace.\u2019 in its resolution,",   # a single quotation closed
+    "Recalling the Member States\u2019 efforts in the region,",             # a plural's apostrophe
+    "Recalling the need for effective strategies t\u00a9 ensure protection,",  # a fax's "to": a letter misread
+])
+def test_a_single_quote_that_closes_a_quotation_or_is_an_apostrophe_is_no_marker(line):
+    got = _anchored([QUOTED[0].replace("^1", ""), "", line, QUOTED[3]])
+    assert all(not ctx.endswith(("Peace.", "States", " t")) for _, ctx in got)
+
+
 @pytest.mark.parametrize("raised, cited", [("^^2", False), ("^2", True)])
 def test_raised_ink_as_tall_as_its_line_cites_no_note_again(raised, cited):
     """fax A/RES/78/13 (seed 14): "pursuit of such2 endeavours", raised ink read "2" at 0.89 of the line's size,

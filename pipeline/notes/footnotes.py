@@ -389,13 +389,22 @@ def find_markers(work: WorkText, bodies: list[Body], start_of_body: int) -> list
             continue
         found[m.start()] = Candidate(m.start(), m.end(), m.group(1), R.FOOTNOTE_SYMBOL_MARKER, 0.7)
     # A scan's raised marker read as a closing double quote glued to its word, no quotation open
-    # ("institutions\u201d in the", "session\u201d": a 98 dpi fax): the sequence names it.
-    for m in re.finditer(r"(?<=[a-z])\u201d(?=\s|$)", text):
+    # ("institutions\u201d in the", "session\u201d": a 98 dpi fax), as a closing single quote after a
+    # word's stop or comma, or as a sign no text glues to a word ("Crime.\u2019 the", "Child\u00ae and": a
+    # light photocopy's broken digits): the sequence names it.
+    for m in _OCR_MARK.finditer(text):
         if m.start() in found or not outside(m.start()) or work.conf_at(m.start(), m.end()) is None:
             continue
-        if not _quote_open(text, m.start(), "\u201d"):
-            found[m.start()] = Candidate(m.start(), m.end(), "\u201d", R.FOOTNOTE_SYMBOL_MARKER, 0.6, ocr=True)
+        if not _quote_open(text, m.start(), m.group(0)):
+            found[m.start()] = Candidate(m.start(), m.end(), m.group(0), R.FOOTNOTE_SYMBOL_MARKER, 0.6, ocr=True)
     return [found[k] for k in sorted(found)]
+
+
+# What a scan reads for a raised marker, glued after its word: see find_markers.
+# A sign after a single letter is a misread letter ("strategies t\u00a9 ensure", a fax's "to"): after a word only.
+_OCR_MARK = re.compile(r"(?<=[a-z])\u201d(?=\s|$)|(?<=[,;:.])\u2019(?=\s|$)"
+                       r"|(?:(?<=[A-Za-z]{3})|(?<=[,;:.)]))[\u00ae\u00a9\u00b0](?=\s|$)")
+OCR_MARK_VALUES = frozenset("\u201d\u2019\u00ae\u00a9\u00b0")
 
 
 def _quote_open(text: str, pos: int, quote: str) -> bool:
@@ -404,6 +413,10 @@ def _quote_open(text: str, pos: int, quote: str) -> bool:
     before = text[start:pos]
     if quote == "\u201d":
         return before.count("\u201c") > before.count("\u201d")
+    if quote == "\u2019":  # apostrophes inside words ("d\u2019Ivoire") close nothing
+        return before.count("\u2018") > len(re.findall(r"\u2019(?![^\W\d_])", before))
+    if quote != '"':
+        return False
     return before.count('"') % 2 == 1
 
 
@@ -449,7 +462,7 @@ def link(cands: list[Candidate], bodies: list[Body]) -> list[tuple[Candidate, Bo
             and c.rule in (R.FOOTNOTE_YEAR_DIGIT, R.FOOTNOTE_SYMBOL_MARKER)
             and not free
             # a scan's quote mark taken for a marker yields to a later marker naming that note
-            and not (c.ocr and c.value == "\u201d" and any(d.value == expected for d in later))
+            and not (c.ocr and c.value in OCR_MARK_VALUES and any(d.value == expected for d in later))
         ):
             body = by_num[expected]  # printed wrong; the sequence says which it is
             conf = 0.7 if c.rule == R.FOOTNOTE_YEAR_DIGIT else 0.68
