@@ -165,7 +165,11 @@ def _broken_runs(ink: np.ndarray, min_len: int, gap: int, exact: list[tuple[int,
     """Runs of ink broken by gaps of at most ``gap`` pixels, at least ``min_len`` long and
     :data:`RULE_COVER` ink, that no unbroken run of ``exact`` already gives: a rule typed as underscores,
     or one a photocopy's threshold broke up ("__ ___ ___" under the last line before the notes)."""
-    rows = np.nonzero(np.count_nonzero(ink, axis=1) >= RULE_COVER * min_len)[0]
+    counts = np.count_nonzero(ink, axis=1)
+    up, down = np.roll(counts, 3), np.roll(counts, -3)
+    # rows with ink enough, and a row 3 px above or below with half as much or less: a rule's edge rows
+    # (a line of text has as much ink 3 px from most of its rows: those need no closing)
+    rows = np.nonzero((counts >= RULE_COVER * min_len) & ((up <= counts // 2) | (down <= counts // 2)))[0]
     if not len(rows):
         return []
     band = ink[rows].astype(np.uint8)
