@@ -525,13 +525,14 @@ def test_a_closing_quote_that_closes_a_quotation_or_yields_to_a_later_marker_is_
     assert all(not ctx.endswith(("Peace", "institutions")) for _, ctx in got)
 
 
-@pytest.mark.parametrize("mark", ["\u2019", "\u00ae", "\u00b0"])
-def test_a_marker_a_light_photocopy_read_as_a_quote_or_a_sign_after_its_word_takes_the_sequences_note(mark):
+@pytest.mark.parametrize("stop, mark", [(".", "\u2019"), (".", "\u00ae"), ("", "\u00b0"), (",", "?"), (";", "!")])
+def test_a_marker_a_light_photocopy_read_as_a_quote_or_a_sign_after_its_word_takes_the_sequences_note(stop, mark):
     """bilevel_thin A/RES/79/154: raised digits broken by a light threshold read "Crime.\u2019 the",
-    "thereto.\u2019 the", "Child\u00ae and": the notes the sequence expects."""
-    lines = [QUOTED[0], "", f"Recalling also the role of national institutions and the Ombudsman.{mark} the",
+    "thereto.\u2019 the", "Child\u00ae and"; photocopy_dark A/RES/79/218 "March 2023,? in which": the notes
+    the sequence expects."""
+    lines = [QUOTED[0], "", f"Recalling also the role of national institutions and the Ombudsman{stop}{mark} the",
              "promotion and protection of human rights,"]
-    assert [(n, ctx.split()[-1]) for n, ctx in _anchored(lines)] == [("1", "of"), ("2", "Ombudsman.")]
+    assert [(n, ctx.split()[-1]) for n, ctx in _anchored(lines)] == [("1", "of"), ("2", f"Ombudsman{stop}")]
 
 
 @pytest.mark.parametrize("line", [

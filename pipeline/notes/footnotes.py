@@ -402,9 +402,10 @@ def find_markers(work: WorkText, bodies: list[Body], start_of_body: int) -> list
 
 # What a scan reads for a raised marker, glued after its word: see find_markers.
 # A sign after a single letter is a misread letter ("strategies t\u00a9 ensure", a fax's "to"): after a word only.
-_OCR_MARK = re.compile(r"(?<=[a-z])\u201d(?=\s|$)|(?<=[,;:.])\u2019(?=\s|$)"
+# A question or exclamation mark after a comma or semicolon is no text's either ("March 2023,? in which").
+_OCR_MARK = re.compile(r"(?<=[a-z])\u201d(?=\s|$)|(?<=[,;:.])\u2019(?=\s|$)|(?<=[,;:])[?!](?=\s|$)"
                        r"|(?:(?<=[A-Za-z]{3})|(?<=[,;:.)]))[\u00ae\u00a9\u00b0](?=\s|$)")
-OCR_MARK_VALUES = frozenset("\u201d\u2019\u00ae\u00a9\u00b0")
+OCR_MARK_VALUES = frozenset("\u201d\u2019\u00ae\u00a9\u00b0?!")
 
 
 def _quote_open(text: str, pos: int, quote: str) -> bool:
