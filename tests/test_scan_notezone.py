@@ -241,21 +241,6 @@ def test_a_comma_beside_its_word_is_no_stray_speck():
     assert stray_specks(data) == set()
 
 
-def test_a_dot_sized_mark_read_unsurely_before_a_lines_first_word_is_a_speck():
-    """bilevel200, typewriter_poor and fax A/C.1/80/L.20: a speck in the margin before the title's third
-    line, read "-" at confidence 0, 19 px before "established" (half a text height): the title read "2021-2025 - established"."""
-    def line(first: tuple[str, float, int, int]) -> dict:
-        text, conf, left, height = first
-        return {"level": [5] * 3, "text": [text, "established", "pursuant"], "conf": [conf, 96, 96],
-                "block_num": [1] * 3, "par_num": [1] * 3, "line_num": [1] * 3,
-                "left": [left, 516, 780], "top": [1449, 1440, 1445], "width": [7, 245, 203],
-                "height": [height, 36, 42]}
-    assert stray_specks(line(("-", 0, 485, 3))) == {0}
-    assert stray_specks(line(("-", 91, 485, 3))) == set()   # read surely: a dash that leads its line
-    assert stray_specks(line(("-", 0, 507, 3))) == set()    # against the word: part of it
-    assert stray_specks(line(("(", 20, 485, 30))) == set()  # taller than a dot: a bracket
-
-
 @pytest.mark.parametrize("read, want", [("AA/RES/79/16", "A/RES/79/16"), ("A\\/RES/79/154", "A/RES/79/154")])
 def test_a_symbol_with_its_large_initial_read_twice(read, want):
     assert candidates(read)[0][0] == want

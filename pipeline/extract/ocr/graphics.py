@@ -204,23 +204,6 @@ def stray_specks(data: dict) -> set[int]:
     for i, t in enumerate(data["text"]):
         t = str(t).strip()
         small = data["height"][i] < SPECK_HEIGHT * h and (float(data["conf"][i]) < SPECK_CONF or data["height"][i] < DOT * h)
-        if data["level"][i] == 5 and t and not any(c.isalnum() for c in t) and small and (
-                _alone(data, i, 2 * h) or _leading_dot(data, i, h)):
+        if data["level"][i] == 5 and t and not any(c.isalnum() for c in t) and small and _alone(data, i, 2 * h):
             out.add(i)
     return out
-
-
-def _leading_dot(data: dict, i: int, h: float) -> bool:
-    """A dot-sized mark (:data:`DOT`) read unsurely (:data:`SPECK_CONF`) before its line's first word, half
-    a text height or more from it: a photocopy's speck in the margin before a title's third line, read
-    "-" at confidence 0 ("2021-2025 - established pursuant to ...")."""
-    if data["height"][i] > DOT * h or float(data["conf"][i]) >= SPECK_CONF or "block_num" not in data:
-        return False
-    key = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
-    line = [j for j, t in enumerate(data["text"]) if data["level"][j] == 5 and str(t).strip()
-            and (data["block_num"][j], data["par_num"][j], data["line_num"][j]) == key]
-    after = [j for j in line if j != i and data["left"][j] >= data["left"][i]]
-    if len(after) != len(line) - 1 or not after:
-        return False  # words stand before it: no line's lead
-    first = min(after, key=lambda j: data["left"][j])
-    return data["left"][first] - (data["left"][i] + data["width"][i]) >= 0.5 * h
