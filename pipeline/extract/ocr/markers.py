@@ -21,7 +21,7 @@ from pipeline.extract.ocr.graphics import BAND, masthead_scraps, text_height
 
 INK_LEVEL = 165  # grey below this is ink (a blurred scan's thin strokes stay above 140)
 RULE_INK_LEVEL = 200  # a blurred hairline rule is light grey
-ANALYSIS_VERSION = 28  # bump when rule/marker detection changes: re-analyses cached pages, no re-OCR
+ANALYSIS_VERSION = 29  # bump when rule/marker detection changes: re-analyses cached pages, no re-OCR
 # What Tesseract calls a small raised digit it cannot read, at no confidence: ",", "’", "*" (a lone
 # Courier "1"), "®" (a Liberation Sans "3"), "°", "+"; a real asterisk's crop then reads no digit, and it
 # stays as read.  A "~" or "-" is a smudge's reading as often as a digit's.
