@@ -105,7 +105,7 @@ def in_running_text(data: dict, i: int, rows: dict[tuple, list[int]] | None = No
     if i not in line:
         return False
     sure = [j for j in line if j != i and float(data["conf"][j]) >= DOUBTFUL and well_formed(str(data["text"][j]))]
-    core = str(data["text"][i]).strip().lstrip(_OPENING).rstrip(_CLOSING)
+    core = _core(str(data["text"][i]))
     short_line = len(sure) == len(line) - 1 >= 2 and bool(quality._WORD.fullmatch(core))
     if len(sure) < SURE_NEIGHBOURS and not short_line:  # a wrapped line's end: "eut its activities,"
         return False
@@ -127,6 +127,13 @@ def known_word(text: str) -> bool:
 
 _OPENING = "(\"'\u201c\u2018"
 _CLOSING = ")]|.,;:_\"'\u201d\u2019"
+
+
+def _core(text: str) -> str:
+    """A word without its surrounding punctuation: opening brackets and quotes, closing ones and stops."""
+    return text.strip().lstrip(_OPENING).rstrip(_CLOSING)
+
+
 _NUMBER = re.compile(r"\d+(?:[./,\-\u2013]\d+)*")
 _ROMAN = re.compile(r"(?=[IVXLC])(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
 
@@ -137,7 +144,7 @@ def well_formed(text: str) -> bool:
     "A/73/L.8/Add.1") or an English word of the verdict's list ("Endorses").  A re-read can only
     change its punctuation, which is never taken, or make it wrong: "70/193" read "10/193",
     "E.96.IV.8" read "E.96.1V.8" (both surer, on clean 300 dpi scans)."""
-    core = text.strip().lstrip(_OPENING).rstrip(_CLOSING)
+    core = _core(text)
     if not core:
         return False
     if _NUMBER.fullmatch(core) or _ROMAN.fullmatch(core) or G.SYMBOL_FULL.match(core) or G.SYMBOL_STANDALONE.match(core):
@@ -268,7 +275,8 @@ def admissible(before: str, after: str) -> bool:
 
 # A sign no word holds, among its letters or glued before lower-case ones: a broken letter read as junk
 # ("poten*ia.", "in*luding", "*her", "inm\u00e9\u00a2luding").
-_INNER_JUNK = re.compile(r"(?<=[^\W\d_])[*\u00a2\u00ae\u00a9\u00b0#@$%^~|<>{}=+\\](?=[^\W\d_])|^[*\u00a2\u00ae\u00a9\u00b0#@$%^~|<>{}=+\\](?=[a-z])")
+_JUNK_SIGN = r"[*\u00a2\u00ae\u00a9\u00b0#@$%^~|<>{}=+\\]"
+_INNER_JUNK = re.compile(rf"(?<=[^\W\d_]){_JUNK_SIGN}(?=[^\W\d_])|^{_JUNK_SIGN}(?=[a-z])")
 
 
 def _digits(text: str) -> int:
@@ -276,7 +284,7 @@ def _digits(text: str) -> int:
 
 
 def _symbol(text: str) -> bool:
-    core = text.strip().lstrip(_OPENING).rstrip(_CLOSING)
+    core = _core(text)
     return bool(G.SYMBOL_FULL.match(core) or G.SYMBOL_STANDALONE.match(core))
 
 
@@ -331,7 +339,7 @@ def symbol_misreads(data: dict, height_px: int) -> list[list[int]]:
     out = []
     for idx in rows.values():
         for k, i in enumerate(idx):
-            core = str(data["text"][i]).strip().lstrip(_OPENING).rstrip(_CLOSING)
+            core = _core(str(data["text"][i]))
             if data["top"][i] >= SYMBOL_BAND * height_px:
                 continue
             if len(core) >= 4 and _SYMBOL_LIKE.match(core) and not _symbol(core):

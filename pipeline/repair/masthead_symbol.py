@@ -349,7 +349,7 @@ def repair_masthead_symbol(work: WorkText, ctx: RepairContext) -> list[Proposal]
 
 MAX_PIECES = 3  # a symbol read in pieces: its large initial and at most this many words after it
 # A slash a light print broke between a code and a number reads as a stop or a comma: "res.79"
-_SPECK_SLASH = re.compile(r"(?<=[A-Za-z])[.,](?=\d)")
+_SPECK_SLASH = re.compile(rf"(?<=[A-Za-z])[{re.escape(SLASH_SPECKS)}](?=\d)")
 
 
 def _joined_pieces(tok: str, after: list[str]) -> tuple[int, list[tuple[str, int]]] | None:

@@ -118,9 +118,9 @@ def vote(before: tuple[str, float], candidates: list[tuple[str, float]]) -> tupl
     rivals = [c for c in options if c[0] != before[0] and (is_word(c[0]), votes[c[0]]) > own
               and (is_word(c[0]) > own[0] or sure[c[0]] >= sure[before[0]])]
     if not rivals:  # the page's own reading stands, at the best confidence it was read with
-        return before[0], max(c for t, c in options if t == before[0]), votes[before[0]]
+        return before[0], sure[before[0]], votes[before[0]]
     best = max(rivals, key=lambda c: (is_word(c[0]), votes[c[0]], c[1]))
-    return best[0], max(c for t, c in options if t == best[0]), votes[best[0]]
+    return best[0], sure[best[0]], votes[best[0]]
 
 
 def fuse(data: dict, others: list[dict], words: list[int]) -> tuple[dict, list[dict]]:

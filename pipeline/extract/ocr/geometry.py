@@ -211,7 +211,6 @@ def find_rules(ink: np.ndarray, dpi: int) -> list[list[int]]:
                 break
         else:
             rules.append([s, y, e, y])
-    joined = {(y, s, e) for y, s, e in broken}
     h = ink.shape[0]
     out = []
     for x0, y0, x1, y1 in rules:
@@ -221,7 +220,7 @@ def find_rules(ink: np.ndarray, dpi: int) -> list[list[int]]:
         below = ink[min(h - 1, y1 + 3), x0:x1].mean()
         if above >= 0.3 or below >= 0.3:
             continue  # a rule stands alone, not a stroke of a glyph
-        if any(y0 <= y <= y1 and s < x1 and x0 < e for y, s, e in joined):
+        if any(y0 <= y <= y1 and s < x1 and x0 < e for y, s, e in broken):  # joined across gaps
             beside = np.concatenate([ink[max(0, y0 - 4):max(0, y0 - 1), x0:x1].ravel(),
                                      ink[y1 + 2:min(h, y1 + 5), x0:x1].ravel()])
             if beside.size == 0 or beside.mean() >= RULE_CLEAR:
